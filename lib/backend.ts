@@ -1,0 +1,63 @@
+import * as tf from "@tensorflow/tfjs";
+
+export type BackendName = "tensorflow" | "wasm" | "cpu";
+
+let chosen: Promise<BackendName> | null = null;
+
+/**
+ * Picks and initializes the fastest backend that loads — `@tensorflow/tfjs-node` ("tensorflow"), else
+ * `@tensorflow/tfjs-backend-wasm`, else "cpu" — prints which one runs, and returns its name.
+ * `ANTITRAIN_BACKEND=tensorflow|wasm|cpu` forces one. Safe to call many times.
+ *
+ * @example
+ * const backend = await at.ready();   // "wasm" on a machine without tfjs-node's native library
+ */
+export function ready(options: { quiet?: boolean } = {}): Promise<BackendName> {
+  if (chosen === null) chosen = choose(options.quiet ?? false);
+  return chosen;
+}
+
+/** The backend tfjs is running now. */
+export function backendName(): string {
+  return tf.getBackend();
+}
+
+async function choose(quiet: boolean): Promise<BackendName> {
+  const forced = process.env.ANTITRAIN_BACKEND?.trim();
+  const order: BackendName[] =
+    forced === undefined || forced === "" ? ["tensorflow", "wasm", "cpu"] : [parseBackend(forced)];
+  const reasons: string[] = [];
+  for (const name of order) {
+    const why = await tryBackend(name);
+    if (why === null) {
+      if (!quiet) {
+        const note = reasons.length > 0 ? ` (${reasons.join("; ")})` : forced ? " (forced by ANTITRAIN_BACKEND)" : "";
+        console.log(`antitrain: tfjs backend "${name}"${note}`);
+      }
+      return name;
+    }
+    reasons.push(`${name} unavailable: ${why}`);
+  }
+  chosen = null;
+  throw new Error(`antitrain: no tfjs backend could start: ${reasons.join("; ")}`);
+}
+
+function parseBackend(value: string): BackendName {
+  if (value === "tensorflow" || value === "node" || value === "tfjs-node") return "tensorflow";
+  if (value === "wasm" || value === "cpu") return value;
+  throw new Error(`ANTITRAIN_BACKEND="${value}" is not a backend: use tensorflow, wasm or cpu`);
+}
+
+async function tryBackend(name: BackendName): Promise<string | null> {
+  try {
+    if (name === "tensorflow") require("@tensorflow/tfjs-node");
+    if (name === "wasm") require("@tensorflow/tfjs-backend-wasm");
+    const ok = await tf.setBackend(name);
+    if (!ok) return "setBackend returned false";
+    await tf.ready();
+    return null;
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    return msg.split("\n")[0].slice(0, 120);
+  }
+}

@@ -1,0 +1,118 @@
+import * as tf from "@tensorflow/tfjs";
+import { AntitrainError } from "../errors";
+import { Rng } from "../rng";
+
+/** Examples and integer labels. `x`: `[n, features]` float32; `y`: `[n]` int32 in `[0, classes)`. */
+export interface Dataset {
+  readonly x: tf.Tensor2D;
+  readonly y: tf.Tensor1D;
+  readonly classes: number;
+}
+
+/** A train/test pair made by the loaders in `lib/data/`. */
+export interface Split {
+  readonly train: Dataset;
+  readonly test: Dataset;
+}
+
+/**
+ * A dataset from plain arrays (row-major features).
+ *
+ * @example
+ * const d = at.dataset(new Float32Array([0, 1, 1, 0]), [0, 1], { features: 2, classes: 2 });
+ */
+export function dataset(
+  x: Float32Array | readonly number[],
+  y: Int32Array | readonly number[],
+  shape: { features: number; classes: number },
+): Dataset {
+  const n = y.length;
+  if (x.length !== n * shape.features) {
+    throw new AntitrainError(`x has ${x.length} values but ${n} labels × ${shape.features} features need ${n * shape.features}`);
+  }
+  return {
+    x: tf.tensor2d(Float32Array.from(x), [n, shape.features]),
+    y: tf.tensor1d(Int32Array.from(y), "int32"),
+    classes: shape.classes,
+  };
+}
+
+/** Frees a dataset's tensors. */
+export function disposeDataset(d: Dataset): void {
+  d.x.dispose();
+  d.y.dispose();
+}
+
+/** Number of examples. */
+export function size(d: Dataset): number {
+  return d.x.shape[0];
+}
+
+/** Examples at the given row indices, as a new dataset (caller disposes). */
+export function take(d: Dataset, rows: Int32Array | readonly number[]): Dataset {
+  return tf.tidy(() => {
+    const idx = tf.tensor1d(Int32Array.from(rows), "int32");
+    return { x: tf.gather(d.x, idx) as tf.Tensor2D, y: tf.gather(d.y, idx) as tf.Tensor1D, classes: d.classes };
+  });
+}
+
+/** The first `n` examples (caller disposes). */
+export function head(d: Dataset, n: number): Dataset {
+  const m = Math.min(n, size(d));
+  return tf.tidy(() => ({ x: d.x.slice([0, 0], [m, -1]), y: d.y.slice([0], [m]), classes: d.classes }));
+}
+
+/**
+ * An endless stream of shuffled minibatches: each epoch is a new permutation from the seed; a final partial batch
+ * is dropped. Each batch is a new dataset the caller disposes. `position` says where the stream stands (for resuming).
+ *
+ * @example
+ * const stream = new at.BatchStream(train, 64, 0);
+ * const batch = stream.next(); ...; at.disposeDataset(batch);
+ */
+export class BatchStream {
+  private readonly rng: Rng;
+  private order: Int32Array;
+  private cursor = 0;
+  epoch = 0;
+
+  constructor(
+    private readonly data: Dataset,
+    readonly batchSize: number,
+    seed: number,
+  ) {
+    const n = size(data);
+    if (n === 0) throw new AntitrainError("cannot batch an empty dataset");
+    this.batchSize = Math.min(batchSize, n);
+    this.rng = new Rng(seed);
+    this.order = this.rng.permutation(n);
+  }
+
+  /** The next minibatch (a new dataset: dispose it). */
+  next(): Dataset {
+    if (this.cursor + this.batchSize > this.order.length) {
+      this.order = this.rng.permutation(this.order.length);
+      this.cursor = 0;
+      this.epoch++;
+    }
+    const rows = this.order.subarray(this.cursor, this.cursor + this.batchSize);
+    this.cursor += this.batchSize;
+    return take(this.data, rows);
+  }
+}
+
+/** Calls `fn` on consecutive slices of at most `batchSize` examples (no copy of labels to JS). */
+export function forEachSlice(d: Dataset, batchSize: number, fn: (x: tf.Tensor2D, y: tf.Tensor1D, start: number) => void): void {
+  const n = size(d);
+  for (let start = 0; start < n; start += batchSize) {
+    const m = Math.min(batchSize, n - start);
+    const x = d.x.slice([start, 0], [m, -1]);
+    const y = d.y.slice([start], [m]);
+    try {
+      fn(x, y, start);
+    } finally {
+      x.dispose();
+      y.dispose();
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import type * as tf from "@tensorflow/tfjs";
+
+/** A named place in a model whose output holds `units` units along its last axis. */
+export interface SiteInfo {
+  readonly name: string;
+  readonly units: number;
+}
+
+/** Replaces a site's output for one forward call: receives the clean activation `[..., units]`, returns the one to use. */
+export type Hook = (act: tf.Tensor) => tf.Tensor;
+
+/** Per-call hooks, by site name. Never stored on the model. */
+export type Hooks = Readonly<Record<string, Hook>>;
+
+/**
+ * A forward pass cut at a site: the site's clean activation plus a continuation that finishes the pass from any
+ * replacement activation. The continuation accepts `k` stacked copies of the batch (leading axis `k·batch`), so one
+ * downstream pass can evaluate many perturbations without repeating the upstream computation.
+ * Call `dispose()` when done (it frees `act` and anything the continuation carries).
+ */
+export interface SiteSplit {
+  /** The site's clean activation, `[batch, ..., units]`. */
+  readonly act: tf.Tensor;
+  /** Logits `[k·batch, classes]` from a replacement activation `[k·batch, ..., units]`. */
+  resume(act: tf.Tensor, hooks?: Hooks): tf.Tensor2D;
+  dispose(): void;
+}
+
+/** A variable with a stable name inside its model (for checkpoints and reports). */
+export interface NamedVariable {
+  readonly name: string;
+  readonly variable: tf.Variable;
+}
+
+/**
+ * A model antitrain can measure and antitrain: a forward function with named sites, its variables in forward order,
+ * and the ability to cut the forward pass at a site. Made by {@link mlp}, {@link fromSequential} and the other builders.
+ */
+export interface HookedModel {
+  /** What built it ("mlp", "sequential", ...). */
+  readonly kind: string;
+  /** Input width (features per example). */
+  readonly inputs: number;
+  /** Number of output classes (logits per example). */
+  readonly classes: number;
+  /** The sites in forward order. */
+  sites(): SiteInfo[];
+  /** Trainable variables in forward order. */
+  variables(): tf.Variable[];
+  /** Trainable variables with their names, in forward order. */
+  namedVariables(): NamedVariable[];
+  /** Logits `[batch, classes]`; `hooks` replace site outputs for this call only. */
+  forward(x: tf.Tensor, hooks?: Hooks): tf.Tensor2D;
+  /** Cuts the forward pass at `site` (see {@link SiteSplit}). */
+  split(site: string, x: tf.Tensor): SiteSplit;
+  /** The variables used after `site` in the forward pass: the only ones an antitrain step may change. */
+  downstreamVariables(site: string): tf.Variable[];
+  /** Frees the model's variables. */
+  dispose(): void;
+}
+
+/**
+ * A model that can physically remove units of a site (see {@link compress}). `fill` holds, for every unit of the
+ * site, the constant a removed unit is replaced by before its contribution is folded into the next layer's bias.
+ */
+export interface CompressibleModel extends HookedModel {
+  removeUnits(site: string, keep: readonly number[], fill: Float32Array): HookedModel;
+}
+
+/** True when the model supports {@link compress}. */
+export function isCompressible(model: HookedModel): model is CompressibleModel {
+  return typeof (model as Partial<CompressibleModel>).removeUnits === "function";
+}
