@@ -3,7 +3,7 @@ import type { CoreSplit } from "./core";
 import type { Dataset } from "./data/dataset";
 import { AntitrainError } from "./errors";
 import { crossEntropy } from "./metrics";
-import type { HookedModel } from "./model/types";
+import type { HookedModel } from "./models/types";
 import { type RandomizeMethod, drawReplacements } from "./randomize";
 import { Rng } from "./rng";
 import type { UnitStats } from "./stats";

@@ -5,7 +5,7 @@ import { BatchStream, type Dataset, disposeDataset } from "./data/dataset";
 import { AntitrainError } from "./errors";
 import { type Importance, importance } from "./importance";
 import type { Metric } from "./metrics";
-import type { HookedModel } from "./model/types";
+import type { HookedModel } from "./models/types";
 import type { RandomizeMethod } from "./randomize";
 import { rngFor } from "./rng";
 import type { Schedule } from "./schedule";

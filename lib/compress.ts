@@ -1,6 +1,6 @@
 import type { CoreSplit } from "./core";
 import { AntitrainError } from "./errors";
-import { type HookedModel, isCompressible } from "./model/types";
+import { type HookedModel, isCompressible } from "./models/types";
 import type { UnitStats } from "./stats";
 import { requireSite } from "./validate";
 

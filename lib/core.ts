@@ -3,7 +3,7 @@ import { type DamageOptions, DamageEngine } from "./damage";
 import { AntitrainError } from "./errors";
 import { type Importance, importance as measureImportance, ranked } from "./importance";
 import type { Metric } from "./metrics";
-import type { HookedModel } from "./model/types";
+import type { HookedModel } from "./models/types";
 import type { RandomizeMethod } from "./randomize";
 import { requireFraction, requireSite } from "./validate";
 

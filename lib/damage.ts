@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { type Dataset, size } from "./data/dataset";
 import { AntitrainError } from "./errors";
 import { type Metric, damageOf, perExample } from "./metrics";
-import type { HookedModel, SiteSplit } from "./model/types";
+import type { HookedModel, SiteSplit } from "./models/types";
 import { type RandomizeMethod, drawReplacements } from "./randomize";
 import { rngFor } from "./rng";
 import { type UnitStats, collectStats } from "./stats";

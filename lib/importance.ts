@@ -1,7 +1,7 @@
 import type { Dataset } from "./data/dataset";
 import { type DamageOptions, DamageEngine } from "./damage";
 import type { Metric } from "./metrics";
-import type { HookedModel } from "./model/types";
+import type { HookedModel } from "./models/types";
 import type { RandomizeMethod } from "./randomize";
 
 /** Every unit's information content at a site. */

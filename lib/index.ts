@@ -6,10 +6,10 @@
 export { AntitrainError } from "./errors";
 export { ready, backendName, type BackendName } from "./backend";
 export { Rng, rngFor } from "./rng";
-export type { HookedModel, SiteInfo, Hook, Hooks, SiteSplit, NamedVariable, CompressibleModel } from "./model/types";
-export { isCompressible } from "./model/types";
-export { mlp, Mlp, type MlpOptions, type DenseWeights, type Activation } from "./model/mlp";
-export { fromSequential } from "./model/sequential";
+export type { HookedModel, SiteInfo, Hook, Hooks, SiteSplit, NamedVariable, CompressibleModel } from "./models/types";
+export { isCompressible } from "./models/types";
+export { mlp, Mlp, type MlpOptions, type DenseWeights, type Activation } from "./models/mlp";
+export { fromSequential } from "./models/sequential";
 export {
   dataset,
   disposeDataset,

@@ -1,7 +1,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import { type Dataset, forEachSlice, size } from "./data/dataset";
 import { AntitrainError } from "./errors";
-import type { HookedModel } from "./model/types";
+import type { HookedModel } from "./models/types";
 import { Rng } from "./rng";
 import { requireData, requireFinite, requireSite } from "./validate";
 

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { BatchStream, type Dataset, disposeDataset, forEachSlice, size } from "./data/dataset";
 import { crossEntropy } from "./metrics";
-import type { HookedModel, Hooks } from "./model/types";
+import type { HookedModel, Hooks } from "./models/types";
 import { requireData, requireFinite, requirePositiveInt } from "./validate";
 
 /** Accuracy and mean cross-entropy of a model on a dataset. */

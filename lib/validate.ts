@@ -2,7 +2,7 @@ import type * as tf from "@tensorflow/tfjs";
 import { tidy } from "@tensorflow/tfjs";
 import type { Dataset } from "./data/dataset";
 import { AntitrainError } from "./errors";
-import type { HookedModel, SiteInfo } from "./model/types";
+import type { HookedModel, SiteInfo } from "./models/types";
 
 /** The site's info, or an AntitrainError listing the real sites. */
 export function requireSite(model: HookedModel, site: string): SiteInfo {
