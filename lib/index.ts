@@ -36,3 +36,4 @@ export { compress, parameterCount, type CompressOptions } from "./compress";
 export { train, evaluate, type TrainOptions, type Evaluation } from "./train";
 export { meanCI, spearman, type Interval } from "./stat-utils";
 export { plotlyScript, chart, axes, type PlotlyObject } from "./plot";
+export { resultsPath, writeJsonAtomic, readJson } from "./results";
