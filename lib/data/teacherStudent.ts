@@ -63,12 +63,16 @@ export function teacherStudent(options: TeacherStudentOptions = {}): TeacherStud
     for (let o = 1; o < c; o++) if (out[o] > out[best]) best = o;
     return best;
   };
-  // Balance: nudge class biases until a calibration pool is close to uniform.
+  // Balance: nudge class biases until a calibration pool is close to uniform (every class within 20% of 1/C).
   const pool = Array.from({ length: 4000 }, () => gaussianVector(rng, d));
-  for (let iter = 0; iter < 60; iter++) {
+  for (let iter = 0; iter < 500; iter++) {
     const counts = new Float64Array(c);
     for (const x of pool) counts[label(x)]++;
-    for (let o = 0; o < c; o++) bias[o] -= 0.5 * Math.log((counts[o] + 1) / ((pool.length + c) / c));
+    const even = pool.length / c;
+    if (counts.every((n) => Math.abs(n - even) < 0.2 * even)) break;
+    // A decaying step: the logits may differ by little, so fixed log-ratio steps can oscillate.
+    const step = 0.5 * 0.98 ** iter;
+    for (let o = 0; o < c; o++) bias[o] -= step * Math.max(-2, Math.min(2, Math.log((counts[o] + 1) / (even + 1))));
   }
   const draw = (n: number) => {
     const per = Math.floor(n / c);

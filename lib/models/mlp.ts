@@ -76,8 +76,9 @@ export class Mlp implements CompressibleModel {
     });
     this.inputs = layers[0].fanIn;
     this.classes = layers[layers.length - 1].fanOut;
-    this.ws = layers.map((l) => tf.variable(tf.tensor2d(l.w, [l.fanIn, l.fanOut])));
-    this.bs = layers.map((l) => tf.variable(tf.tensor1d(l.b)));
+    // tidy frees the initial tensors; variables survive it.
+    this.ws = layers.map((l) => tf.tidy(() => tf.variable(tf.tensor2d(l.w, [l.fanIn, l.fanOut]))));
+    this.bs = layers.map((l) => tf.tidy(() => tf.variable(tf.tensor1d(l.b))));
   }
 
   /** Hidden widths, in order. */
