@@ -10,7 +10,8 @@ import * as path from "node:path";
  * at.writeJsonAtomic(at.resultsPath("01-concentration"), { seeds, aggregate });
  */
 export function resultsPath(name: string): string {
-  const dir = process.env.ANTITRAIN_RESULTS_DIR ?? path.resolve(__dirname, "..", "results");
+  const root = path.resolve(__dirname, "..");
+  const dir = path.resolve(root, process.env.ANTITRAIN_RESULTS_DIR ?? "results");
   return path.join(dir, `${name}.json`);
 }
 

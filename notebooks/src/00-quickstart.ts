@@ -1,0 +1,235 @@
+# %% [markdown]
+// # 00 · Quickstart: measure, antitrain, compress
+//
+// This notebook walks through the whole antitraining loop of the notes (`SEED.md`) on the embedded handwritten
+// digits (8×8 images, 10 classes) with a one-hidden-layer MLP:
+//
+// 1. **Train** normally.
+// 2. **Measure** each hidden unit's *information content*: randomize the unit alone within its own activation
+//    distribution and measure how much worse the model gets.
+// 3. **Find the core**: the fewest top-ranked units whose joint randomization does 95% of the damage of randomizing
+//    the whole layer (binary search over the ranked prefix). The other units are *spectators*.
+// 4. **Antitrain**: randomize the core, forward a normal batch, train only the layers *after* the site towards a
+//    random (uniform) target. Whatever still reaches the output through the spectators makes the prediction
+//    non-random and costs loss, so the spectators get detached. Interleave this with normal training, re-measuring
+//    the core every cycle.
+// 5. **Compress**: physically remove the spectators, folding their mean contribution into the next bias.
+//
+// Every step is one call into the `antitrain` library (`lib/`, imported from its build in `dist/`). Change the
+// hyperparameters in the next cell and re-run everything below it. `FULL=1` in the environment selects the
+// longer setting whose numbers the text at the end quotes.
+
+# %%
+const QUICK = process.env.FULL !== "1";
+const SEED = 0;
+const HIDDEN = 128;                            // width of the hidden layer (site "h1")
+const LEARNING_RATE = 1e-3;                    // Adam, for training and for antitraining
+const PRETRAIN_STEPS = QUICK ? 600 : 1500;     // plain training before any antitraining (batches of 64)
+const CYCLES = QUICK ? 8 : 16;                 // antitraining cycles; the core is re-measured after each
+const STEPS_PER_CYCLE = 100;                   // training steps per cycle, each followed by 1 antitrain step
+const ANTI_FRACTION = 0.5;                     // the core that is antitrained: its spectators get detached
+const REPORT_FRACTION = 0.95;                  // the core that is reported (the notes' 95%)
+const METHOD = "resample";                     // how a unit is randomized: its value on another example
+const CORE_METRIC = "accuracy";                // the core is found on accuracy (bounded), units ranked by loss
+
+# %%
+import * as at from "../dist/index";
+import * as tf from "@tensorflow/tfjs";
+import * as tslab from "tslab";
+const dfd = require("danfojs");
+
+const backend = await at.ready();
+tslab.display.html(at.plotlyScript());
+
+# %% [markdown]
+// ## 1 · Train a plain MLP
+//
+// The digits come from `data/` (UCI, CC BY 4.0): 1347 training and 450 test images, standardized per pixel with
+// the training split's statistics.
+
+# %%
+const { train, test } = at.digits();
+const model = at.mlp({ inputs: 64, hidden: [HIDDEN], classes: 10, seed: SEED });
+const optimizer = tf.train.adam(LEARNING_RATE);
+const stream = new at.BatchStream(train, 64, SEED);
+const pretrainLosses = at.train(model, train, { steps: PRETRAIN_STEPS, optimizer: optimizer, stream: stream });
+const plain = at.evaluate(model, test);
+const plainModel = model.clone();   // kept for comparison at the end
+console.log(`plain training: test accuracy ${plain.accuracy.toFixed(3)}, test loss ${plain.loss.toFixed(3)}`);
+tslab.display.html(at.chart(
+  [{ y: pretrainLosses, type: "scatter", mode: "lines", name: "training loss" }],
+  at.axes("training step", "cross-entropy (nats)", "Plain training"),
+));
+
+# %% [markdown]
+// ## 2 · Measure information content and find the core
+//
+// `collectStats` records each unit's mean, std and a bank of values; `importance` randomizes each unit alone
+// (`resample`: the unit takes its value on another example, so it stays inside its real distribution) and
+// measures the rise in cross-entropy. `findCore` ranks units by that, then binary-searches the shortest prefix
+// whose joint randomization costs 95% of the accuracy lost when the whole layer is randomized. Every prefix sees
+// the same random draws, so the search is not fooled by noise.
+//
+// Why accuracy for the core: randomizing a whole layer makes the model *confidently wrong*, with a loss far above
+// chance, so on loss the last few percent of damage need nearly every unit (the loss core is shown too).
+
+# %%
+let t0 = Date.now();
+const stats0 = at.collectStats(model, "h1", train, { seed: SEED });
+const imp0 = at.importance(model, "h1", train, { stats: stats0, method: METHOD, metric: "loss", seed: SEED });
+const core0 = at.findCore(model, "h1", train, { stats: stats0, importance: imp0, fraction: REPORT_FRACTION, metric: CORE_METRIC, seed: SEED });
+const lossCore0 = at.findCore(model, "h1", train, { stats: stats0, importance: imp0, fraction: REPORT_FRACTION, metric: "loss", seed: SEED });
+const measureMs = Date.now() - t0;
+console.log(`measured ${HIDDEN} units in ${measureMs} ms: 95% core on accuracy = ${core0.core.length} units, on loss = ${lossCore0.core.length} units`);
+console.log(`core search used ${core0.evaluations} prefix evaluations; whole-layer accuracy damage ${core0.fullDamage.toFixed(3)}`);
+const sortedScores = (imp: at.Importance) => Array.from(imp.scores).sort((a, b) => b - a);
+tslab.display.html(at.chart(
+  [{ y: sortedScores(imp0), type: "bar", name: "plain model" }],
+  at.axes("unit rank", "loss damage when randomized alone (nats)", "Ranked information content, plain model"),
+));
+tslab.display.html(at.chart(
+  [{ x: core0.curve.map((p) => p.k), y: core0.curve.map((p) => p.damage / core0.fullDamage), type: "scatter", mode: "markers+lines", name: "prefix damage" },
+   { x: [0, HIDDEN], y: [REPORT_FRACTION, REPORT_FRACTION], type: "scatter", mode: "lines", name: "95% target", line: { dash: "dash" } }],
+  at.axes("top-ranked units randomized together", "share of whole-layer accuracy damage", "Binary search for the core (points the search evaluated)"),
+));
+
+# %% [markdown]
+// ## 3 · Antitrain for several cycles
+//
+// The `Antitrainer` plugs into any training loop through `afterStep(batch)`. Here each training step is followed
+// by one antitrain step on the *antitrained* core (the top units holding `ANTI_FRACTION` of the damage), and every
+// `STEPS_PER_CYCLE` steps the cores are re-measured. Antitraining uses its own Adam optimizer over the layers after
+// the site only, so nothing upstream of the hidden layer is touched by it.
+//
+// Why antitrain a 50% core rather than the 95% core the notes describe: with the 95% core almost every unit is core
+// and there is nothing to detach; detaching the spectators of a smaller core pushes information into fewer units,
+// and the *reported* 95% core (measured independently every cycle) shows whether that worked.
+
+# %%
+interface CycleRecord { cycle: number; coreSize: number; antiCoreSize: number; testAccuracy: number; testLoss: number; coreDamage: number; spectatorDamage: number }
+const history: CycleRecord[] = [];
+const anti = new at.Antitrainer(model, ["h1"], {
+  schedule: at.interleaved(1, { cycle: STEPS_PER_CYCLE }),
+  fraction: ANTI_FRACTION,
+  reportFraction: REPORT_FRACTION,
+  metric: CORE_METRIC,
+  method: METHOD,
+  learningRate: LEARNING_RATE,
+  data: train,
+  seed: SEED,
+  onMeasure: (record) => {
+    const evaluation = at.evaluate(model, test);
+    const shares = at.splitDamage(model, "h1", test, record.report, { stats: anti.stats_.get("h1"), metric: "accuracy", seed: SEED });
+    history.push({
+      cycle: Math.floor(record.step / STEPS_PER_CYCLE),
+      coreSize: record.report.core.length,
+      antiCoreSize: record.split.core.length,
+      testAccuracy: evaluation.accuracy,
+      testLoss: evaluation.loss,
+      coreDamage: shares.coreShare,
+      spectatorDamage: shares.spectatorShare,
+    });
+  },
+});
+t0 = Date.now();
+at.train(model, train, { steps: CYCLES * STEPS_PER_CYCLE, optimizer: optimizer, stream: stream, onStep: (_step, batch) => anti.afterStep(batch) });
+console.log(`${CYCLES} cycles (${anti.antiSteps} antitrain steps) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+new dfd.DataFrame(history.map((h) => ({ ...h, testAccuracy: +h.testAccuracy.toFixed(3), testLoss: +h.testLoss.toFixed(3), coreDamage: +h.coreDamage.toFixed(3), spectatorDamage: +h.spectatorDamage.toFixed(3) }))).print();
+
+# %%
+const cycles = history.map((h) => h.cycle);
+tslab.display.html(at.chart(
+  [{ x: cycles, y: history.map((h) => h.coreSize), type: "scatter", mode: "lines+markers", name: "95% core (reported)" },
+   { x: cycles, y: history.map((h) => h.antiCoreSize), type: "scatter", mode: "lines+markers", name: `${ANTI_FRACTION * 100}% core (antitrained)` }],
+  at.axes("cycle", "units", "Core size per cycle"),
+));
+tslab.display.html(at.chart(
+  [{ x: cycles, y: history.map((h) => h.testAccuracy), type: "scatter", mode: "lines+markers", name: "test accuracy" }],
+  { ...at.axes("cycle", "test accuracy", "Accuracy per cycle"), yaxis: { title: { text: "test accuracy" }, range: [0.8, 1] } },
+));
+tslab.display.html(at.chart(
+  [{ x: cycles, y: history.map((h) => h.coreDamage), type: "scatter", mode: "lines+markers", name: "core randomized" },
+   { x: cycles, y: history.map((h) => h.spectatorDamage), type: "scatter", mode: "lines+markers", name: "spectators randomized" }],
+  at.axes("cycle", "share of whole-layer accuracy damage (test)", "Where the information is: core vs spectators (95% core)"),
+));
+
+# %%
+const statsAfter = at.collectStats(model, "h1", train, { seed: SEED });
+const impAfter = at.importance(model, "h1", train, { stats: statsAfter, method: METHOD, metric: "loss", seed: SEED });
+const finalSplit = at.findCore(model, "h1", train, { stats: statsAfter, importance: impAfter, fraction: REPORT_FRACTION, metric: CORE_METRIC, seed: SEED });
+tslab.display.html(at.chart(
+  [{ y: sortedScores(imp0), type: "scatter", mode: "lines", name: "before antitraining" },
+   { y: sortedScores(impAfter), type: "scatter", mode: "lines", name: "after antitraining" }],
+  at.axes("unit rank", "loss damage when randomized alone (nats)", "Ranked information content before and after"),
+));
+
+# %% [markdown]
+// ## 4 · Compress: remove the spectators
+//
+// `compress` returns a new, smaller model without the spectators of the final 95% core; each removed unit's mean
+// activation times its outgoing weights goes into the next layer's bias, so the small model computes exactly what
+// the big one computes with the spectators frozen at their means. No fine-tuning follows. As a baseline, the
+// *plainly trained* model is cut to the same number of units, keeping its own top-ranked units the same way.
+
+# %%
+const afterAnti = at.evaluate(model, test);
+const small = at.compress(model, "h1", finalSplit, { stats: statsAfter });
+const compressed = at.evaluate(small, test);
+const plainStats = at.collectStats(plainModel, "h1", train, { seed: SEED });
+const plainRank = at.ranked(at.importance(plainModel, "h1", train, { stats: plainStats, method: METHOD, metric: "loss", seed: SEED }));
+const plainCut = at.compress(plainModel, "h1", { core: plainRank.slice(0, finalSplit.core.length) }, { stats: plainStats });
+const plainCutEval = at.evaluate(plainCut, test);
+const summary = [
+  { model: "plain", units: HIDDEN, parameters: at.parameterCount(plainModel), testAccuracy: +plain.accuracy.toFixed(4) },
+  { model: "antitrained", units: HIDDEN, parameters: at.parameterCount(model), testAccuracy: +afterAnti.accuracy.toFixed(4) },
+  { model: "anti+compressed", units: small.sites()[0].units, parameters: at.parameterCount(small), testAccuracy: +compressed.accuracy.toFixed(4) },
+  { model: "plain, cut", units: plainCut.sites()[0].units, parameters: at.parameterCount(plainCut), testAccuracy: +plainCutEval.accuracy.toFixed(4) },
+];
+tslab.display.html(at.chart(
+  [{ x: summary.map((s) => s.model), y: summary.map((s) => s.testAccuracy), type: "bar", name: "test accuracy", text: summary.map((s) => `${s.units} units`), textposition: "outside" }],
+  { ...at.axes("model", "test accuracy", "Compressed size and accuracy"), yaxis: { title: { text: "test accuracy" }, range: [0, 1.08] } },
+));
+new dfd.DataFrame(summary).print();
+
+# %%
+at.writeJsonAtomic(at.resultsPath("00-quickstart"), {
+  notebook: "00-quickstart",
+  quick: QUICK,
+  width: HIDDEN,
+  seed: SEED,
+  backend: backend,
+  settings: { pretrainSteps: PRETRAIN_STEPS, cycles: CYCLES, stepsPerCycle: STEPS_PER_CYCLE, antiFraction: ANTI_FRACTION, reportFraction: REPORT_FRACTION, method: METHOD, coreMetric: CORE_METRIC, learningRate: LEARNING_RATE },
+  testAccuracy: { before: plain.accuracy, after: afterAnti.accuracy },
+  testLoss: { before: plain.loss, after: afterAnti.loss },
+  coreSize: { before: core0.core.length, after: finalSplit.core.length, lossCoreBefore: lossCore0.core.length },
+  measureMs: measureMs,
+  history: history,
+  compressed: { units: small.sites()[0].units, parameters: at.parameterCount(small), testAccuracy: compressed.accuracy },
+  plainCutToSameSize: { units: plainCut.sites()[0].units, testAccuracy: plainCutEval.accuracy },
+  summary: summary,
+});
+for (const m of [small, plainCut, plainModel, model]) m.dispose();
+anti.dispose();
+optimizer.dispose();
+at.disposeDataset(train);
+at.disposeDataset(test);
+
+# %% [markdown]
+// ## Reading the results
+//
+// What to look for, and what one full run showed (`FULL=1 node scripts/render-notebook.js notebooks/00-quickstart.ipynb`,
+// seed 0, wasm backend; the quick setting runs half the cycles and moves less):
+//
+// - **Plain training spreads the information over almost the whole layer.** The 95% accuracy core of the plain
+//   model was 113 of 128 units (122 on loss): by the notes' definition there is almost nothing to antitrain.
+// - **Antitraining the 50% core concentrates it.** Over 16 cycles the reported 95% core fell steadily from 116 to 36
+//   units (35 on the final re-measurement) while test accuracy stayed at 0.98–0.99 (0.982 before, 0.984 after).
+// - **Compression then costs little.** Removing the 93 spectators with no fine-tuning left a 35-unit model (2,635
+//   parameters instead of 9,610) at 0.976 test accuracy. Cutting the *plainly trained* model to its own top 35 units
+//   the same way gave 0.816: the antitrained spectators really were detached, the plain model's were not.
+// - **What it costs.** The clean model gets less confident: test cross-entropy rose from 0.057 to 0.111 while accuracy
+//   held — antitraining pushes outputs towards uniform, and interleaved training only partly restores the margins.
+//   The spectators' share of the damage crept up from 0.3% to 12% (of the *final, smaller* core's layer damage):
+//   the core is now small, so the remaining spectators matter relatively more.
+// - **One seed.** These numbers are from one seed; `01-concentration` repeats the experiment over seeds and fractions
+//   with confidence intervals, and `04-compression` compares against pruning baselines with fine-tuning.
