@@ -23,20 +23,3 @@ test("resultsPath honours ANTITRAIN_RESULTS_DIR", () => {
   else process.env.ANTITRAIN_RESULTS_DIR = saved;
   assert.match(at.resultsPath("01-x"), /results\/01-x\.json$/);
 });
-
-test("cachedSeed computes once per seed and settings, and recomputes when the settings change", () => {
-  const name = `test-cache-${process.pid}-${Date.now()}`;
-  let calls = 0;
-  const run = (settings: unknown, seed: number) =>
-    at.cachedSeed(name, settings, seed, () => {
-      calls++;
-      return { seed, value: calls };
-    });
-  const first = run({ width: 8, lr: 1 }, 0);
-  assert.deepEqual(run({ lr: 1, width: 8 }, 0), first, "key order does not matter");
-  assert.equal(calls, 1);
-  run({ width: 8, lr: 1 }, 1);
-  run({ width: 9, lr: 1 }, 0);
-  assert.equal(calls, 3);
-  fs.rmSync(path.resolve(__dirname, "..", ".cache", "results", name), { recursive: true, force: true });
-});
