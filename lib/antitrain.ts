@@ -3,7 +3,7 @@ import type { CoreSplit } from "./core";
 import type { Dataset } from "./data/dataset";
 import { AntitrainError } from "./errors";
 import { crossEntropy } from "./metrics";
-import type { HookedModel } from "./models/types";
+import { type HookedModel, expandUnitMask, siteFeatures } from "./models/types";
 import { type RandomizeMethod, drawReplacements } from "./randomize";
 import { Rng } from "./rng";
 import type { UnitStats } from "./stats";
@@ -46,7 +46,8 @@ export function antitrainStep(
   optimizer: tf.Optimizer,
   options: AntitrainStepOptions,
 ): number {
-  const units = requireSite(model, site).units;
+  const info = requireSite(model, site);
+  const units = info.units;
   requireData(model, batch);
   if (stats.units !== units) throw new AntitrainError(`stats have ${stats.units} units but site "${site}" has ${units}`);
   const target = options.target ?? "uniform";
@@ -59,10 +60,9 @@ export function antitrainStep(
   try {
     const act = cut.act;
     requireFinite(act, `activations of site "${site}" during antitraining`);
-    const rows = act.size / units;
+    const rows = act.size / siteFeatures(info);
     const draws = drawReplacements(stats, options.method ?? split.method, rows, rng);
-    const mask = new Float32Array(units);
-    for (const u of split.core) mask[u] = 1;
+    const mask = expandUnitMask(split.core, units, info.width ?? 1);
     const n = batch.x.shape[0];
     const classes = model.classes;
     const labels = target === "random-labels" ? Int32Array.from({ length: n }, () => rng.int(classes)) : null;

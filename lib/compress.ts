@@ -1,6 +1,6 @@
 import type { CoreSplit } from "./core";
 import { AntitrainError } from "./errors";
-import { type HookedModel, isCompressible } from "./models/types";
+import { type HookedModel, isCompressible, siteFeatures } from "./models/types";
 import type { UnitStats } from "./stats";
 import { requireSite } from "./validate";
 
@@ -17,15 +17,16 @@ export interface CompressOptions {
 /**
  * A new, smaller model without the spectators of `site`: rows before and columns after the site are removed and,
  * with `stats`, each spectator's mean contribution is folded into the next layer's bias. The original model is
- * unchanged. Supported by models that can remove units (MLPs).
+ * unchanged. Supported by models that can remove units (MLPs; transformers at attn and mlp sites).
  *
  * @example
  * const small = at.compress(model, "h1", split, { stats });   // small.sites()[0].units === split.core.length
  */
 export function compress(model: HookedModel, site: string, split: Pick<CoreSplit, "core">, options: CompressOptions = {}): HookedModel {
-  const units = requireSite(model, site).units;
+  const info = requireSite(model, site);
+  const units = info.units;
   if (!isCompressible(model)) {
-    throw new AntitrainError(`compress needs a model that can remove units (an MLP from at.mlp); this one is "${model.kind}"`);
+    throw new AntitrainError(`compress needs a model that can remove units (at.mlp, or at.transformer at attn and mlp sites); this one is "${model.kind}"`);
   }
   const keep = [...new Set(split.core)].sort((a, b) => a - b);
   if (keep.length === 0) throw new AntitrainError(`the core of "${site}" is empty: nothing would be left to compress to`);
@@ -35,7 +36,7 @@ export function compress(model: HookedModel, site: string, split: Pick<CoreSplit
   if (options.stats !== undefined && options.stats.units !== units) {
     throw new AntitrainError(`stats have ${options.stats.units} units but site "${site}" has ${units}`);
   }
-  const fill = options.stats?.mean ?? new Float32Array(units);
+  const fill = options.stats?.mean ?? new Float32Array(siteFeatures(info));
   return model.removeUnits(site, keep, fill);
 }
 

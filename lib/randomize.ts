@@ -5,7 +5,8 @@ import type { UnitStats } from "./stats";
  * How a randomized unit's value is drawn:
  * - `gaussian`: N(mean, std) of the unit (the notes' method);
  * - `resample`: the same unit's value on another example, from the stats bank (stays inside the unit's real
- *   distribution, e.g. keeps a ReLU unit non-negative);
+ *   distribution, e.g. keeps a ReLU unit non-negative; a unit spanning several elements, such as an attention
+ *   head, takes its whole vector from one other example);
  * - `mean`: the unit's mean (deterministic);
  * - `zero`: 0 (classic ablation).
  */
@@ -14,12 +15,12 @@ export type RandomizeMethod = "gaussian" | "resample" | "mean" | "zero";
 export const RANDOMIZE_METHODS: readonly RandomizeMethod[] = ["gaussian", "resample", "mean", "zero"];
 
 /**
- * Replacement values for every unit of a site on `rows` examples, `[rows, units]` row-major: row r, unit u is
+ * Replacement values for every unit of a site on `rows` examples, `[rows, units × width]` row-major: row r, unit u is
  * what unit u becomes on example r when it is randomized. One matrix serves every perturbation of an evaluation
  * (common random numbers). Draw order is fixed (row-major), so the same generator state gives the same matrix.
  */
 export function drawReplacements(stats: UnitStats, method: RandomizeMethod, rows: number, rng: Rng): Float32Array {
-  const w = stats.units;
+  const w = stats.units * (stats.width ?? 1); // values per row (a unit may span `width` elements)
   const out = new Float32Array(rows * w);
   switch (method) {
     case "gaussian":
@@ -29,7 +30,18 @@ export function drawReplacements(stats: UnitStats, method: RandomizeMethod, rows
       }
       break;
     case "resample":
-      for (let i = 0; i < out.length; i++) out[i] = stats.bank[rng.int(stats.bankRows) * w + (i % w)];
+      if ((stats.width ?? 1) === 1) {
+        for (let i = 0; i < out.length; i++) out[i] = stats.bank[rng.int(stats.bankRows) * w + (i % w)];
+      } else {
+        // A unit spanning several elements (an attention head) takes its whole vector from one bank row.
+        const width = stats.width ?? 1;
+        for (let r = 0; r < rows; r++) {
+          for (let u = 0; u < stats.units; u++) {
+            const src = rng.int(stats.bankRows) * w + u * width;
+            out.set(stats.bank.subarray(src, src + width), r * w + u * width);
+          }
+        }
+      }
       break;
     case "mean":
       for (let r = 0; r < rows; r++) out.set(stats.mean, r * w);

@@ -1,7 +1,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import { type Dataset, forEachSlice, size } from "./data/dataset";
 import { AntitrainError } from "./errors";
-import type { HookedModel } from "./models/types";
+import { type HookedModel, siteFeatures } from "./models/types";
 import { Rng } from "./rng";
 import { requireData, requireFinite, requireSite } from "./validate";
 
@@ -12,11 +12,13 @@ import { requireData, requireFinite, requireSite } from "./validate";
 export interface UnitStats {
   readonly site: string;
   readonly units: number;
+  /** Elements per unit (the site's width, default 1): mean, std and bank rows hold units × width values. */
+  readonly width?: number;
   /** Values seen per unit. */
   readonly count: number;
   readonly mean: Float32Array;
   readonly std: Float32Array;
-  /** Recent activation rows, `[bankRows, units]` row-major. */
+  /** Recent activation rows, `[bankRows, units × width]` row-major. */
   readonly bank: Float32Array;
   readonly bankRows: number;
 }
@@ -48,25 +50,30 @@ export class StatsTracker {
   private bankFill = 0;
   private bankNext = 0;
   private readonly bankSize: number;
+  /** Values per row: units × width. */
+  private readonly cols: number;
+  readonly width: number;
 
   constructor(
     readonly site: string,
     readonly units: number,
-    options: Pick<StatsOptions, "bankSize"> = {},
+    options: Pick<StatsOptions, "bankSize"> & { width?: number } = {},
   ) {
     this.bankSize = options.bankSize ?? 512;
-    this.m = new Float64Array(units);
-    this.m2 = new Float64Array(units);
-    this.bank = new Float32Array(this.bankSize * units);
+    this.width = options.width ?? 1;
+    this.cols = units * this.width;
+    this.m = new Float64Array(this.cols);
+    this.m2 = new Float64Array(this.cols);
+    this.bank = new Float32Array(this.bankSize * this.cols);
   }
 
-  /** Adds rows of activations (`[rows, units]`, or any shape whose last axis is `units`). */
+  /** Adds rows of activations (`[rows, units × width]`, or any shape whose last axis is `units × width`). */
   update(act: tf.Tensor | Float32Array): void {
-    if (!(act instanceof Float32Array) && act.shape[act.rank - 1] !== this.units) {
-      throw new AntitrainError(`stats for "${this.site}" expect ${this.units} units on the last axis, got shape [${act.shape.join(", ")}]`);
+    if (!(act instanceof Float32Array) && act.shape[act.rank - 1] !== this.cols) {
+      throw new AntitrainError(`stats for "${this.site}" expect ${this.cols} values on the last axis, got shape [${act.shape.join(", ")}]`);
     }
     const v = act instanceof Float32Array ? act : (act.dataSync() as Float32Array);
-    const w = this.units;
+    const w = this.cols;
     const rows = v.length / w;
     for (let r = 0; r < rows; r++) {
       this.n++;
@@ -98,10 +105,11 @@ export class StatsTracker {
     return {
       site: this.site,
       units: this.units,
+      ...(this.width === 1 ? {} : { width: this.width }),
       count: this.n,
       mean: Float32Array.from(this.m),
       std: Float32Array.from(this.m2, (s) => Math.sqrt(s / this.n)),
-      bank: this.bank.slice(0, this.bankFill * this.units),
+      bank: this.bank.slice(0, this.bankFill * this.cols),
       bankRows: this.bankFill,
     };
   }
@@ -118,20 +126,28 @@ export function collectStats(model: HookedModel, site: string, data: Dataset, op
   const info = requireSite(model, site);
   requireData(model, data);
   const bankSize = Math.min(options.bankSize ?? 512, size(data));
-  const tracker = new StatsTracker(site, info.units, { bankSize });
-  const rows = new Float32Array(size(data) * info.units);
-  forEachSlice(data, options.batchSize ?? 512, (x, _y, start) => {
+  const cols = siteFeatures(info);
+  const tracker = new StatsTracker(site, info.units, { bankSize, width: info.width });
+  const chunks: Float32Array[] = [];
+  forEachSlice(data, options.batchSize ?? 512, (x) => {
     const split = model.split(site, x);
     try {
       requireFinite(split.act, `activations of site "${site}"`);
-      rows.set(split.act.dataSync() as Float32Array, start * info.units);
+      chunks.push(split.act.dataSync() as Float32Array);
     } finally {
       split.dispose();
     }
   });
-  const order = new Rng(options.seed ?? 0).permutation(rows.length / info.units);
+  // Sequence sites give several rows (positions) per example.
+  const rows = new Float32Array(chunks.reduce((n, c) => n + c.length, 0));
+  let offset = 0;
+  for (const c of chunks) {
+    rows.set(c, offset);
+    offset += c.length;
+  }
+  const order = new Rng(options.seed ?? 0).permutation(rows.length / cols);
   const shuffled = new Float32Array(rows.length);
-  order.forEach((r, i) => shuffled.set(rows.subarray(r * info.units, (r + 1) * info.units), i * info.units));
+  order.forEach((r, i) => shuffled.set(rows.subarray(r * cols, (r + 1) * cols), i * cols));
   tracker.update(shuffled);
   return tracker.snapshot();
 }

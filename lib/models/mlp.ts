@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { AntitrainError } from "../errors";
 import { Rng } from "../rng";
 import { requireInput, requirePositiveInt, requireSite } from "../validate";
-import type { CompressibleModel, HookedModel, Hooks, NamedVariable, SiteInfo, SiteSplit } from "./types";
+import type { CompressibleModel, DenseSiteSplit, HookedModel, Hooks, NamedVariable, SiteInfo, SiteSplit } from "./types";
 
 /** Hidden-layer nonlinearities an MLP can use. */
 export type Activation = "relu" | "tanh" | "sigmoid" | "gelu";
@@ -39,8 +39,13 @@ export function mlp(options: MlpOptions): Mlp {
   requirePositiveInt(options.classes, "classes");
   if (options.hidden.length === 0) throw new AntitrainError("hidden must list at least one hidden width, e.g. [128]");
   options.hidden.forEach((h, i) => requirePositiveInt(h, `hidden[${i}]`));
-  const rng = new Rng(options.seed ?? 0);
-  const widths = [options.inputs, ...options.hidden, options.classes];
+  const layers = heUniformLayers([options.inputs, ...options.hidden, options.classes], options.seed ?? 0);
+  return new Mlp(layers, options.activation ?? "relu");
+}
+
+/** He-uniform weights and zero biases for dense layers of the given widths (the initialization of {@link mlp}). */
+export function heUniformLayers(widths: readonly number[], seed: number): DenseWeights[] {
+  const rng = new Rng(seed);
   const layers: DenseWeights[] = [];
   for (let i = 0; i + 1 < widths.length; i++) {
     const fanIn = widths[i];
@@ -50,7 +55,7 @@ export function mlp(options: MlpOptions): Mlp {
     for (let j = 0; j < w.length; j++) w[j] = (rng.uniform() * 2 - 1) * limit;
     layers.push({ w, b: new Float32Array(fanOut), fanIn, fanOut });
   }
-  return new Mlp(layers, options.activation ?? "relu");
+  return layers;
 }
 
 /** The MLP behind {@link mlp}; also built from plain weights (e.g. hand-made models in tests). */
@@ -122,6 +127,24 @@ export class Mlp implements CompressibleModel {
     };
   }
 
+  /** The cut at `site` with the next dense layer exposed, for the damage engine's low-rank shortcut (see {@link DenseSiteSplit}). */
+  splitDense(site: string, x: tf.Tensor): DenseSiteSplit {
+    const cut = this.split(site, x);
+    const next = this.siteIndex(site) + 1; // the dense layer the site feeds
+    const pre = tf.tidy(() => tf.add(tf.matMul(cut.act as tf.Tensor2D, this.ws[next]), this.bs[next]));
+    return {
+      ...cut,
+      weight: this.ws[next] as tf.Tensor as tf.Tensor2D,
+      pre,
+      readsAct: false,
+      resumeFromPre: (z: tf.Tensor) => tf.tidy(() => this.resumeFromPre(z as tf.Tensor2D, next)),
+      dispose: () => {
+        cut.dispose();
+        pre.dispose();
+      },
+    };
+  }
+
   downstreamVariables(site: string): tf.Variable[] {
     const index = this.siteIndex(site);
     return this.ws.slice(index + 1).flatMap((w, i) => [w, this.bs[index + 1 + i]]);
@@ -183,6 +206,12 @@ export class Mlp implements CompressibleModel {
   private layer(h: tf.Tensor2D, i: number): tf.Tensor2D {
     const z = tf.add(tf.matMul(h, this.ws[i]), this.bs[i]) as tf.Tensor2D;
     return i === this.ws.length - 1 ? z : applyActivation(z, this.activation);
+  }
+
+  /** Finishes the forward pass from layer `i`'s pre-activation `z` (mirrors {@link Mlp.layer} then {@link Mlp.run}). */
+  private resumeFromPre(z: tf.Tensor2D, i: number): tf.Tensor2D {
+    if (i === this.ws.length - 1) return z;
+    return this.run(applyActivation(z, this.activation), i + 1, {});
   }
 
   /** Runs layers from `start` on (a is the input to layer `start`), applying hooks at the sites passed. */

@@ -1,9 +1,27 @@
 import type * as tf from "@tensorflow/tfjs";
 
-/** A named place in a model whose output holds `units` units along its last axis. */
+/**
+ * A named place in a model whose output holds `units` units along its last axis. A unit may span several
+ * trailing elements (`width`, e.g. an attention head's dHead values): the last axis then holds units × width
+ * values, unit-major, and randomizing a unit replaces its whole slice.
+ */
 export interface SiteInfo {
   readonly name: string;
   readonly units: number;
+  /** Elements per unit on the last axis. Default 1. */
+  readonly width?: number;
+}
+
+/** Values on a site's last axis: units × width. */
+export function siteFeatures(info: SiteInfo): number {
+  return info.units * (info.width ?? 1);
+}
+
+/** A per-unit 0/1 mask expanded to the site's last axis (each unit's entry repeated `width` times). */
+export function expandUnitMask(units: readonly number[], count: number, width = 1): Float32Array {
+  const m = new Float32Array(count * width);
+  for (const u of units) m.fill(1, u * width, (u + 1) * width);
+  return m;
 }
 
 /** Replaces a site's output for one forward call: receives the clean activation `[..., units]`, returns the one to use. */
@@ -24,6 +42,26 @@ export interface SiteSplit {
   /** Logits `[k·batch, classes]` from a replacement activation `[k·batch, ..., units]`. */
   resume(act: tf.Tensor, hooks?: Hooks): tf.Tensor2D;
   dispose(): void;
+}
+
+/**
+ * A cut at a site that feeds a dense layer directly: besides the {@link SiteSplit}, the dense layer's weight and its
+ * clean pre-activation, and a continuation from a replacement pre-activation. Randomizing a few units then changes
+ * the pre-activation by a low-rank term, `(replacement − act)[:, S] · weight[S, :]`, so the damage engine need not
+ * redo the dense layer's matmul per perturbation (see `path: "lowRank"` in {@link DamageOptions}).
+ */
+export interface DenseSiteSplit extends SiteSplit {
+  /** The dense layer's weight `[features, out]` (features = units × width); owned by the model, not disposed here. */
+  readonly weight: tf.Tensor2D;
+  /** The clean pre-activation `act · weight + bias`, `[batch, ..., out]`. */
+  readonly pre: tf.Tensor;
+  /**
+   * True when the continuation also reads the site activation itself (a residual connection), so the engine must
+   * build the replacement activations too; false when the dense layer is the only reader.
+   */
+  readonly readsAct: boolean;
+  /** Logits `[k·batch, classes]` from a replacement pre-activation `[k·batch, ..., out]`; `act` builds the matching replacement activation on demand. */
+  resumeFromPre(pre: tf.Tensor, act: () => tf.Tensor): tf.Tensor2D;
 }
 
 /** A variable with a stable name inside its model (for checkpoints and reports). */
@@ -53,6 +91,11 @@ export interface HookedModel {
   forward(x: tf.Tensor, hooks?: Hooks): tf.Tensor2D;
   /** Cuts the forward pass at `site` (see {@link SiteSplit}). */
   split(site: string, x: tf.Tensor): SiteSplit;
+  /**
+   * Optional: cuts at `site` when the site feeds a dense layer directly (see {@link DenseSiteSplit}); null when it
+   * does not. Lets the damage engine take the exact low-rank shortcut.
+   */
+  splitDense?(site: string, x: tf.Tensor): DenseSiteSplit | null;
   /** The variables used after `site` in the forward pass: the only ones an antitrain step may change. */
   downstreamVariables(site: string): tf.Variable[];
   /** Frees the model's variables. */
@@ -61,7 +104,8 @@ export interface HookedModel {
 
 /**
  * A model that can physically remove units of a site (see {@link compress}). `fill` holds, for every unit of the
- * site, the constant a removed unit is replaced by before its contribution is folded into the next layer's bias.
+ * site (every element of it when the site's `width` > 1), the constant a removed unit is replaced by before its
+ * contribution is folded into the next layer's bias.
  */
 export interface CompressibleModel extends HookedModel {
   removeUnits(site: string, keep: readonly number[], fill: Float32Array): HookedModel;
