@@ -167,6 +167,13 @@ export class Antitrainer {
     return records;
   }
 
+  /** The antitraining optimizer of `site` (for checkpoints: its state is saved and restored with the run). */
+  optimizerFor(site: string): tf.Optimizer {
+    const optimizer = this.optimizers.get(site);
+    if (optimizer === undefined) throw new AntitrainError(`no antitraining optimizer for site "${site}": sites are ${this.sites.join(", ")}`);
+    return optimizer;
+  }
+
   /** Frees the antitraining optimizers and any remembered batches. */
   dispose(): void {
     for (const opt of this.optimizers.values()) opt.dispose();

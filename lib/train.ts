@@ -91,9 +91,13 @@ export function train(model: HookedModel, data: Dataset, options: TrainOptions):
           vars,
         );
         if (lossT === null) throw new Error("optimizer returned no loss");
-        requireFinite(lossT, `the training loss at step ${step}`);
-        const loss = lossT.dataSync()[0];
-        lossT.dispose();
+        let loss: number;
+        try {
+          requireFinite(lossT, `the training loss at step ${step}`);
+          loss = lossT.dataSync()[0];
+        } finally {
+          lossT.dispose(); // also when the loss is not finite (a leak found by test/bad-inputs.test.ts)
+        }
         losses.push(loss);
         options.onStep?.(step, batch, loss);
       } finally {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what antitrain needs and is missing; quiet and fast (well under 2 s) when all is there.
 #
-#   scripts/setup.sh            node modules, Jupyter, the tslab kernel
+#   scripts/setup.sh            node modules, Jupyter, the tslab kernel, redis-server (sweep test)
 #   scripts/setup.sh --browser  also Chromium (the report test renders a notebook in it)
 #   scripts/setup.sh --bench    also PyTorch for Debian's python (the benchmarks' float64 reference)
 #
@@ -119,6 +119,13 @@ if [ -z "$kernel" ]; then
   # (`jupyter kernelspec` needs Debian's separate jupyter-client package; the module works everywhere.)
   "$PY" -m jupyter_client.kernelspecapp list 2>/dev/null | grep -q '^ *tslab ' ||
     die "the tslab kernel is not listed by '$PY -m jupyter_client.kernelspecapp list' after installing it (see $LOG)"
+fi
+
+# --- Redis (the distributed-sweep test starts its own redis-server on a loopback port) -------
+if ! command -v redis-server >/dev/null 2>&1; then
+  can_apt || die "redis-server is missing: install Redis 6.2 or newer (Debian/Ubuntu: apt-get install redis-server)."
+  say "installing Redis (apt-get install redis-server)"
+  apt_install redis-server
 fi
 
 # --- Chromium (the report test) --------------------------------------------------------------

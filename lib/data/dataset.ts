@@ -99,6 +99,32 @@ export class BatchStream {
     this.cursor += this.batchSize;
     return take(this.data, rows);
   }
+
+  /** Where the stream stands (this epoch's order, cursor, epoch, generator state), for checkpoints. */
+  state(): BatchStreamState {
+    return { order: Array.from(this.order), cursor: this.cursor, epoch: this.epoch, rng: this.rng.state() };
+  }
+
+  /** Continues from a {@link BatchStream.state} taken on a stream over the same data and batch size. */
+  setState(s: BatchStreamState): void {
+    const n = this.order.length;
+    const isPermutation = s.order.length === n && new Set(s.order).size === n && s.order.every((i) => Number.isInteger(i) && i >= 0 && i < n);
+    if (!isPermutation || !(Number.isInteger(s.cursor) && s.cursor >= 0 && s.cursor <= n) || s.rng.length !== 4) {
+      throw new AntitrainError(`batch stream state does not fit this stream of ${n} examples: was it saved for other data?`);
+    }
+    this.order = Int32Array.from(s.order);
+    this.cursor = s.cursor;
+    this.epoch = s.epoch;
+    this.rng.setState(s.rng);
+  }
+}
+
+/** A {@link BatchStream}'s position, as plain JSON. */
+export interface BatchStreamState {
+  readonly order: number[];
+  readonly cursor: number;
+  readonly epoch: number;
+  readonly rng: [number, number, number, number];
 }
 
 /** Calls `fn` on consecutive slices of at most `batchSize` examples (no copy of labels to JS). */
