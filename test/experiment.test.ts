@@ -1,0 +1,77 @@
+import { strict as assert } from "node:assert";
+import { before, test } from "node:test";
+import * as tf from "@tensorflow/tfjs";
+import * as at from "../lib/index";
+import { signalModel } from "./helpers";
+
+before(async () => {
+  await at.ready();
+});
+
+function tinyTask(): at.TeacherStudentTask {
+  return at.teacherStudent({ inputs: 6, teacherHidden: 3, classes: 3, train: 256, test: 128, seed: 1 });
+}
+
+function disposeSplit(s: at.Split): void {
+  at.disposeDataset(s.train);
+  at.disposeDataset(s.test);
+}
+
+test("reportCore finds the one carrying unit: dead and unread units are spectators with zero damage", () => {
+  const { model, data } = signalModel(64);
+  const tensors = tf.memory().numTensors;
+  const r = at.reportCore(model, "h1", data, data, { seed: 0 });
+  assert.deepEqual(r.core, [0]);
+  assert.deepEqual(r.spectators, [1, 2]);
+  assert.equal(r.spectatorDamage, 0);
+  assert.ok(r.coreDamage > 0.2, `core damage ${r.coreDamage}`);
+  assert.equal(r.coreDamage, r.fullDamage);
+  assert.equal(tf.memory().numTensors, tensors);
+  model.dispose();
+  at.disposeDataset(data);
+});
+
+test("runExperiment records a measurement per cycle and frees everything but the model it returns", () => {
+  const task = tinyTask();
+  const tensors = tf.memory().numTensors;
+  const run = at.runExperiment({ data: task, hidden: [8], seed: 0, pretrain: 10, steps: 40,
+    antitrain: { schedule: at.interleaved(1, { cycle: 20 }), fraction: 0.5 } });
+  // Measured once at the first scheduled step, then at steps 20 and 40 of the schedule.
+  assert.deepEqual(run.cycles.map((c) => c.step), [11, 30, 50]);
+  for (const c of run.cycles) {
+    assert.equal(c.site, "h1");
+    assert.ok(c.antitrainedCore.length <= c.reportCore.length, "the 50% core is no larger than the 95% core");
+    assert.ok(c.testAccuracy >= 0 && c.testAccuracy <= 1);
+  }
+  assert.equal(run.antiPhaseEnds.length, 0);
+  const variables = run.model.variables().length;
+  run.model.dispose();
+  assert.equal(tf.memory().numTensors, tensors, `leaked ${tf.memory().numTensors - tensors - variables} tensors`);
+  disposeSplit(task);
+});
+
+test("runExperiment: a tracked plain run trains exactly as an untracked one (measuring never changes the model)", () => {
+  const task = tinyTask();
+  const plain = at.runExperiment({ data: task, hidden: [8], seed: 3, pretrain: 5, steps: 30 });
+  const tracked = at.runExperiment({ data: task, hidden: [8], seed: 3, pretrain: 5, steps: 30, track: 10 });
+  assert.equal(tracked.cycles.length, 4);
+  assert.equal(plain.cycles.length, 0);
+  const a = plain.model.variables().map((v) => Array.from(v.dataSync()));
+  const b = tracked.model.variables().map((v) => Array.from(v.dataSync()));
+  assert.deepEqual(b, a);
+  assert.equal(tracked.final.accuracy, plain.final.accuracy);
+  plain.model.dispose();
+  tracked.model.dispose();
+  disposeSplit(task);
+});
+
+test("runExperiment with a cyclic schedule reports the end of every antitraining phase", () => {
+  const task = tinyTask();
+  const run = at.runExperiment({ data: task, hidden: [8], seed: 0, pretrain: 0, steps: 30,
+    antitrain: { schedule: at.cyclic(10, 5), fraction: 0.5 } });
+  assert.deepEqual(run.antiPhaseEnds.map((p) => p.step), [10, 20, 30]);
+  assert.equal(run.cycles.length, 4); // the first step, then before each of the three phases
+  run.model.dispose();
+  disposeSplit(task);
+  assert.throws(() => at.runExperiment({ data: task, hidden: [8], seed: 0, pretrain: -1, steps: 10 }), at.AntitrainError);
+});
