@@ -1,0 +1,193 @@
+# %% [markdown]
+// # 09 · Grokking: can antitraining erase memorization and make a transformer generalize sooner?
+//
+// **Question.** The notes' idea 1: a unit whose randomization hurts the *training* examples but not *unseen* ones
+// has probably memorized; a unit that hurts unseen examples has learned something general. "If we explicitly
+// erase non-generalizing circuits, and only leave generalizing circuits, this may be a way to drive behavior like
+// grokking early in training." We test this on the task where grokking was dissected, modular addition with a
+// one-layer transformer (Nanda et al. 2023), against the plain recipe and against Grokfast (Lee et al. 2024), the
+// strongest published accelerator.
+//
+// **Method.** Data: every pair (a, b) of a + b mod p as the tokens `[a, b, =]` (`at.modularAddition`); a seeded
+// share of the pairs trains, the rest is split in two halves: *held-out* pairs, which only the antitraining
+// variant's measurements see (never a gradient of their loss), and *test* pairs, on which every number below is
+// reported. Model (`at.transformer`): Nanda et al.'s architecture — 1 block, 4 heads, ReLU MLP, no LayerNorm,
+// unembedding from the last position — scaled down to fit this CPU. Training: full batch, AdamW with weight decay
+// 1.0 and betas (0.9, 0.98) (`at.adamw`; TensorFlow.js has none). Three methods, same seeds, same data:
+//
+// - **baseline**: the recipe;
+// - **grokfast**: the same AdamW behind the Grokfast-EMA gradient filter (`at.grokfast`, α = 0.98, λ = 2.0);
+// - **antitrain**: the recipe, plus held-out importance of the MLP neurons (`at.heldOutImportance`: each neuron's
+//   share of the loss damage when it alone is resampled, on training vs held-out pairs) every `EVAL_EVERY` steps;
+//   neurons whose training share is at least twice their held-out share are *memorizing*. After every training
+//   step one antitrain step randomizes all *other* neurons and pushes the output towards uniform, updating only the
+//   downstream variables (MLP output weights and unembedding) with their own Adam: information that still reaches
+//   the output through the memorizing neurons costs loss there, so they get detached (`at.grokRun` runs all three).
+//
+// We record steps to 95% test accuracy (evaluated every `EVAL_EVERY` steps, so resolution is `EVAL_EVERY`), the
+// train/test curves, and the neuron roles over training.
+//
+// **Scaling, said plainly.** Nanda et al. use p = 113, d_model = 128, lr 1e-3, 30% training pairs, and grok after
+// roughly 10k full-batch epochs. That is far beyond a shared 2-core CPU running TensorFlow.js on WebAssembly
+// (about 0.1 s per full-batch step for the small model below, under the load of this machine). We keep the
+// architecture and optimizer family but shrink p and d_model, use half the pairs for training, and raise the
+// learning rate to 1e-2, which brings grokking into a few hundred to a few thousand steps (a pilot at p = 31 with
+// lr 1e-3 memorized in 250 steps and had not generalized after 3000). The sizes of both settings are in the next cell.
+
+# %%
+// Hyperparameters. Quick by default (the test suite runs this); FULL=1 for the numbers quoted in the text.
+const QUICK = process.env.FULL !== "1";
+const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4];
+const P = QUICK ? 23 : 31;                 // modulus
+const TRAIN_FRACTION = 0.5;                // share of the P² pairs that train; the rest: half held-out, half test
+const MODEL = { dModel: 32, heads: 4, dMlp: QUICK ? 64 : 128, layers: 1, layerNorm: false };
+const LEARNING_RATE = 1e-2;                // AdamW; Nanda et al. use 1e-3 at p = 113 (see the scaling note)
+const WEIGHT_DECAY = 1.0;
+const STEPS = QUICK ? 100 : 1500;          // full-batch steps at most per run
+const EVAL_EVERY = QUICK ? 50 : 50;        // evaluation and held-out importance cadence
+const METHODS = ["baseline", "grokfast", "antitrain"] as const;
+const TARGET = 0.95;                       // "grokked": test accuracy at least this
+
+# %%
+import * as at from "../dist/index";
+import * as tf from "@tensorflow/tfjs";
+import * as tslab from "tslab";
+const dfd = require("danfojs");
+await at.ready();
+
+tslab.display.html(at.plotlyScript());
+
+# %% [markdown]
+// ## 1 · Data and model
+
+# %%
+const task = at.modularAddition({ p: P, trainFraction: TRAIN_FRACTION, seed: 0 });
+// The non-training pairs, split by a seeded permutation into held-out (measurements only) and test (reporting).
+const rest = at.size(task.test);
+const order = new at.Rng(1).permutation(rest);
+const heldOut = at.take(task.test, order.subarray(0, Math.floor(rest / 2)));
+const test = at.take(task.test, order.subarray(Math.floor(rest / 2)));
+const splits = { train: task.train, heldOut, test };
+const modelOptions = { vocab: task.vocab, seqLen: task.seqLen, classes: P, ...MODEL };
+const probe = at.transformer(modelOptions);
+console.log(`p = ${P}: ${at.size(task.train)} training, ${at.size(heldOut)} held-out and ${at.size(test)} test pairs; backend ${at.backendName()}`);
+console.log(`transformer: ${at.parameterCount(probe)} parameters; sites ${probe.sites().map((s) => `${s.name} (${s.units}${s.width ? ` × ${s.width}` : ""})`).join(", ")}`);
+probe.dispose();
+
+# %% [markdown]
+// ## 2 · Train every method on every seed
+
+# %%
+const runs: at.GrokResult[] = [];
+for (const seed of SEEDS) {
+  for (const method of METHODS) {
+    const r = at.grokRun({
+      data: splits, model: modelOptions, method, seed, steps: STEPS, evalEvery: EVAL_EVERY, target: TARGET,
+      learningRate: LEARNING_RATE, weightDecay: WEIGHT_DECAY, beta1: 0.9, beta2: 0.98,
+      measure: seed === SEEDS[0],       // roles over training: measured on the first seed of every method
+    });
+    runs.push(r);
+    const last = r.curve[r.curve.length - 1];
+    console.log(`seed ${seed} ${method.padEnd(9)}: test ${last.testAccuracy.toFixed(3)} at step ${last.step}, ` +
+      `95% test at ${r.stepsToTarget ?? `>${STEPS}`}, 95% train at ${r.stepsToTrain ?? `>${STEPS}`} (${r.seconds.toFixed(0)} s)`);
+  }
+}
+
+# %% [markdown]
+// ## 3 · Steps to 95% test accuracy
+//
+// A run that never reaches 95% within `STEPS` is *censored*: the table counts it and, for the mean, uses `STEPS`
+// as a lower bound of its true value (so a mean over censored runs understates the time to grok).
+
+# %%
+const rows = METHODS.map((method) => {
+  const mine = runs.filter((r) => r.method === method);
+  const reached = mine.filter((r) => r.stepsToTarget !== null);
+  const ci = at.meanCI(mine.map((r) => r.stepsToTarget ?? STEPS));
+  const memo = at.meanCI(mine.map((r) => r.stepsToTrain ?? STEPS));
+  return {
+    method,
+    runs: mine.length,
+    grokked: reached.length,
+    "steps to 95% test (mean)": Math.round(ci.mean),
+    "95% CI": `[${Math.round(ci.low)}, ${Math.round(ci.high)}]`,
+    "steps to 95% train": Math.round(memo.mean),
+    "final test acc": Number(at.meanCI(mine.map((r) => r.curve[r.curve.length - 1].testAccuracy)).mean.toFixed(3)),
+    "antitrain steps": Math.round(at.meanCI(mine.map((r) => r.antiSteps)).mean),
+    "seconds/run": Number(at.meanCI(mine.map((r) => r.seconds)).mean.toFixed(1)),
+  };
+});
+new dfd.DataFrame(rows).print();
+
+# %%
+const colors = { baseline: "#636efa", grokfast: "#00cc96", antitrain: "#ef553b" };
+const first = runs.filter((r) => r.seed === SEEDS[0]);
+tslab.display.html(at.chart(
+  first.flatMap((r) => [
+    { x: r.curve.map((c) => c.step), y: r.curve.map((c) => c.trainAccuracy), name: `${r.method} train`, line: { color: colors[r.method], dash: "dot" } },
+    { x: r.curve.map((c) => c.step), y: r.curve.map((c) => c.testAccuracy), name: `${r.method} test`, line: { color: colors[r.method] } },
+  ]),
+  at.axes("full-batch step", "accuracy", `Train (dotted) and test accuracy, seed ${SEEDS[0]}, p = ${P}`),
+));
+
+# %% [markdown]
+// ## 4 · Held-out importance over training
+//
+// Every `EVAL_EVERY` steps the MLP neurons are classified by comparing their share of the loss damage on training
+// pairs with their share on held-out pairs. The chart shows how many neurons are memorizing and generalizing, and
+// the memorizing neurons' summed share of the training damage, for the first seed of each method.
+
+# %%
+tslab.display.html(at.chart(
+  first.flatMap((r) => [
+    { x: r.curve.map((c) => c.step), y: r.curve.map((c) => c.roles?.memorizing ?? null), name: `${r.method}: memorizing`, line: { color: colors[r.method] } },
+    { x: r.curve.map((c) => c.step), y: r.curve.map((c) => c.roles?.generalizing ?? null), name: `${r.method}: generalizing`, line: { color: colors[r.method], dash: "dash" } },
+  ]),
+  at.axes("full-batch step", "MLP neurons", "Neuron roles from held-out importance (memorizing: solid, generalizing: dashed)"),
+));
+tslab.display.html(at.chart(
+  first.map((r) => ({ x: r.curve.map((c) => c.step), y: r.curve.map((c) => c.memorizingTrainShare ?? null), name: r.method, line: { color: colors[r.method] } })),
+  at.axes("full-batch step", "share of training damage", "Training-damage share carried by memorizing neurons"),
+));
+
+# %%
+at.writeJsonAtomic(at.resultsPath("09-grokking"), {
+  quick: QUICK, backend: at.backendName(), p: P, trainFraction: TRAIN_FRACTION, model: MODEL, learningRate: LEARNING_RATE,
+  weightDecay: WEIGHT_DECAY, steps: STEPS, evalEvery: EVAL_EVERY, target: TARGET, seeds: SEEDS, summary: rows, runs: runs,
+});
+for (const d of [task.train, task.test, heldOut, test]) at.disposeDataset(d);
+
+# %% [markdown]
+// ## Reading (FULL run: `FULL=1`, 797 s on the shared 2-core machine — above the ~10 minute target)
+//
+// Setting: p = 31, 481 training / 240 held-out / 240 test pairs, d_model 32, 4 heads, 128 MLP neurons, AdamW lr
+// 1e-2, weight decay 1.0, at most 1500 full-batch steps, evaluated every 50, 5 seeds.
+//
+// | method | grokked (95% test) | steps to 95% test, per seed 0–4 | mean (censored at 1500), 95% CI | final test acc (mean) |
+// | --- | --- | --- | --- | --- |
+// | baseline | 4 / 5 | 1500, 600, 550, >1500, 500 | 930 [283, 1577] | 0.903 |
+// | grokfast | 0 / 5 | all >1500 | ≥1500 | 0.710 |
+// | antitrain | 3 / 5 | >1500, 700, 500, >1500, 600 | 960 [342, 1578] | 0.872 |
+//
+// - **Antitraining did not speed grokking up.** Seed by seed it was later than the baseline on three seeds (0: never
+//   vs 1500; 1: 700 vs 600; 4: 600 vs 500), earlier on one (2: 500 vs 550, one evaluation interval), and neither
+//   grokked on seed 3 (final test accuracy 0.74 vs 0.64). The means are indistinguishable and the intervals span
+//   most of the range. The hypothesis of the notes' idea 1 — erasing memorizing units drives grokking early —
+//   is not supported here.
+// - **Why, from the held-out-importance chart:** the classification is unstable. On seed 0 the number of
+//   "memorizing" neurons fell from ~40 to under 15 within 350 steps in both the baseline and the antitrained run
+//   (weight decay does that alone), then fluctuated; in the antitrained run the neurons classified memorizing
+//   later carried 60–90% of the training damage, i.e. antitraining (an Adam at 1e-3 on the MLP output weights and
+//   unembedding, against an AdamW at 1e-2 for training) did not detach them. All methods memorize within 50–300
+//   steps; test accuracy then plateaus at ~0.55 long before grokking, which is exactly the share of test pairs
+//   (0.55 of 240) whose swapped pair (b, a) is in the training set: the model learns commutativity first.
+// - **Grokfast hurt in this setting:** 0 of 5 runs grokked (final test accuracy 0.71), and it memorized more slowly
+//   (95% train at 180 steps on average vs 70). This is not the paper's setting: we used its α = 0.98, λ = 2.0 with
+//   our lr 1e-2 (ten times Nanda's and the paper's 1e-3), which we needed to fit the CPU; we did not tune λ or the
+//   learning rate for Grokfast, so this says only that Grokfast's defaults do not transfer to this fast schedule.
+//
+// **Published anchors, beside ours:** Nanda et al. (p = 113, 30% train, lr 1e-3) grok after roughly 10k epochs
+// (full-batch steps); Grokfast reports about 50× fewer iterations on its own setup (p = 97, 50% train). Our
+// baseline groks in 500–1500 steps only because of the smaller problem and the 10× learning rate, and we saw no
+// Grokfast speed-up at all. Quick mode (p = 23, 100 steps) only checks that the notebook runs; its numbers mean
+// nothing.
