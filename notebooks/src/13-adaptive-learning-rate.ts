@@ -1,0 +1,157 @@
+# %% [markdown]
+// # 13 · Information-adaptive learning rates
+//
+// **Question.** The notes' future idea 2: instead of (or on top of) Adam's per-parameter scaling from past
+// gradients, scale each *unit's* learning rate by its measured information content — "though I am not sure which
+// is more appropriate, up or down". Does either direction train faster or better than plain Adam at the same budget?
+//
+// **Method.** `at.InfoAdaptiveOptimizer` wraps Adam. Every `REFRESH` steps it measures every hidden unit's
+// information content (`at.importance`: the cross-entropy damage of resampling that unit alone, on 512 training
+// examples) and turns the scores into per-unit scales with mean 1 (`at.informationScales`: relative information
+// r = score / mean score, scale ∝ ((r + 0.1) / 1.1)^(±1)). A unit's scale multiplies the learning rate of the
+// column of weights into it, its bias and the row of weights out of it (a weight between two hidden units gets the
+// product). *Up* speeds up high-information units and slows the others; *down* does the opposite.
+//
+// Where the scale acts matters with Adam. Scaling the **gradient** before Adam sees it is largely normalized away:
+// Adam divides by the running RMS of the same scaled gradient, so a scale that stays constant cancels (the library's
+// test checks this to 1e-5) and only its jumps at refreshes leave a transient. Scaling Adam's **update** after it is
+// computed changes the effective per-unit learning rate. We run both, in both directions, against plain Adam with the
+// same learning rate, batch size and number of steps: 5 configurations.
+
+# %%
+// Hyperparameters. Quick by default (the test suite runs this); FULL=1 for the numbers quoted in the text.
+const QUICK = process.env.FULL !== "1";
+const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4];
+const HIDDEN = [64, 64];              // sites "h1", "h2": both get per-unit scales
+const LEARNING_RATE = 1e-3;           // Adam, the same for every configuration
+const STEPS = QUICK ? 150 : 1000;     // the budget (batches of 64)
+const REFRESH = 50;                   // re-measure information content every this many steps
+const EVAL_EVERY = QUICK ? 50 : 100;  // test-set checkpoints for the learning curves
+const MEASURE_EXAMPLES = 512;         // training examples the importance is measured on
+
+# %%
+import * as at from "../dist/index";
+import * as tf from "@tensorflow/tfjs";
+import * as tslab from "tslab";
+const dfd = require("danfojs");
+await at.ready();
+tslab.display.html(at.plotlyScript());
+
+# %%
+const { train, test } = at.digits();
+const slice = at.head(train, MEASURE_EXAMPLES);
+type Config = { name: string; mode?: at.ScaleMode; direction?: at.ScaleDirection };
+const CONFIGS: Config[] = [
+  { name: "plain Adam" },
+  { name: "update · up", mode: "update", direction: "up" },
+  { name: "update · down", mode: "update", direction: "down" },
+  { name: "gradient · up", mode: "gradient", direction: "up" },
+  { name: "gradient · down", mode: "gradient", direction: "down" },
+];
+type Row = { config: string; seed: number; testAccuracy: number; testLoss: number; trainLoss: number; seconds: number;
+             maxScale: number; minScale: number };
+const rows: Row[] = [];
+const curves: { config: string; seed: number; step: number[]; loss: number[] }[] = [];
+const t0 = Date.now();
+for (const seed of SEEDS) {
+  for (const c of CONFIGS) {
+    const model = at.mlp({ inputs: 64, hidden: HIDDEN, classes: 10, seed });
+    const adam = tf.train.adam(LEARNING_RATE);
+    const opt = c.mode === undefined ? adam : new at.InfoAdaptiveOptimizer(model, adam,
+      { sites: ["h1", "h2"], data: slice, mode: c.mode, direction: c.direction, refreshEvery: REFRESH, seed });
+    const stream = new at.BatchStream(train, 64, seed);
+    const curve = { config: c.name, seed, step: [0], loss: [at.evaluate(model, test).loss] };
+    const start = Date.now();
+    for (let done = 0; done < STEPS; done += EVAL_EVERY) {
+      at.train(model, train, { steps: Math.min(EVAL_EVERY, STEPS - done), optimizer: opt, stream });
+      curve.step.push(Math.min(done + EVAL_EVERY, STEPS));
+      curve.loss.push(at.evaluate(model, test).loss);
+    }
+    const seconds = (Date.now() - start) / 1000;
+    const scales = opt instanceof at.InfoAdaptiveOptimizer ? [...opt.scales_.values()].flatMap((s) => [...s]) : [1];
+    const ev = at.evaluate(model, test);
+    rows.push({ config: c.name, seed, testAccuracy: ev.accuracy, testLoss: ev.loss, trainLoss: at.evaluate(model, train).loss,
+      seconds, maxScale: Math.max(...scales), minScale: Math.min(...scales) });
+    curves.push(curve);
+    opt.dispose();
+    model.dispose();
+  }
+}
+console.log(`${rows.length} runs in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+# %% [markdown]
+// ## Results at the same budget
+//
+// Mean over seeds ± the half-width of the 95% confidence interval (Student t). Seconds include the measurements.
+// The second table pairs each configuration with plain Adam on the same seed; scales: the smallest and largest
+// per-unit scale at the end of training, over all seeds.
+
+# %%
+const fmt = (v: number[], d = 4) => { const ci = at.meanCI(v); return `${ci.mean.toFixed(d)} ±${(ci.high - ci.mean).toFixed(d)}`; };
+const summary: Record<string, Record<string, at.Interval>> = {};
+const table = CONFIGS.map((c) => {
+  const rs = rows.filter((r) => r.config === c.name);
+  const pick = (k: keyof Row) => rs.map((r) => r[k] as number);
+  summary[c.name] = { testAccuracy: at.meanCI(pick("testAccuracy")), testLoss: at.meanCI(pick("testLoss")),
+    trainLoss: at.meanCI(pick("trainLoss")), seconds: at.meanCI(pick("seconds")) };
+  return { config: c.name, testAcc: fmt(pick("testAccuracy")), testLoss: fmt(pick("testLoss")), trainLoss: fmt(pick("trainLoss")),
+    seconds: fmt(pick("seconds"), 1) };
+});
+new dfd.DataFrame(table).print();
+// Paired differences against plain Adam (same seed, same initialization and batches): the sharper comparison.
+const paired = CONFIGS.slice(1).map((c) => {
+  const d = SEEDS.map((s) => rows.find((r) => r.config === c.name && r.seed === s)!.testLoss - rows.find((r) => r.config === "plain Adam" && r.seed === s)!.testLoss);
+  const a = SEEDS.map((s) => rows.find((r) => r.config === c.name && r.seed === s)!.testAccuracy - rows.find((r) => r.config === "plain Adam" && r.seed === s)!.testAccuracy);
+  summary[c.name].dLoss = at.meanCI(d);
+  summary[c.name].dAccuracy = at.meanCI(a);
+  const pick = (k: keyof Row) => rows.filter((r) => r.config === c.name).map((r) => r[k] as number);
+  return { config: c.name, dTestLoss: fmt(d), dTestAcc: fmt(a), scales: `${Math.min(...pick("minScale")).toFixed(2)}…${Math.max(...pick("maxScale")).toFixed(1)}` };
+});
+new dfd.DataFrame(paired).print();
+
+# %%
+tslab.display.html(at.chart(CONFIGS.map((c) => {
+  const cs = curves.filter((k) => k.config === c.name);
+  return { type: "scatter", mode: "lines+markers", name: c.name, x: cs[0].step,
+    y: cs[0].step.map((_, i) => cs.reduce((a, k) => a + k.loss[i], 0) / cs.length) };
+}), { ...at.axes("training step", "test cross-entropy (mean over seeds)", "Learning curves at the same budget"),
+  yaxis: { title: { text: "test cross-entropy (mean over seeds)" }, type: "log" } }));
+
+# %%
+at.writeJsonAtomic(at.resultsPath("13-adaptive-learning-rate"), {
+  quick: QUICK, seeds: SEEDS, hidden: HIDDEN, learningRate: LEARNING_RATE, steps: STEPS, refresh: REFRESH,
+  summary: summary, rows: rows, curves: curves,
+});
+
+# %% [markdown]
+// ## Reading
+//
+// Full run (`FULL=1`, 5 seeds, 1000 steps, Adam 1e-3, refresh every 50 steps; mean [95% CI]; Δ is paired against
+// plain Adam on the same seed):
+//
+// | configuration | test accuracy | test loss | Δ test loss vs Adam | train loss |
+// | --- | --- | --- | --- | --- |
+// | plain Adam | 0.976 [0.968, 0.983] | 0.106 [0.075, 0.138] | — | 0.0040 |
+// | update · up | 0.957 [0.948, 0.967] | 0.227 [0.187, 0.268] | **+0.121 [0.073, 0.169]** | 0.0043 |
+// | update · down | 0.974 [0.969, 0.979] | 0.105 [0.073, 0.138] | −0.001 [−0.021, 0.019] | 0.0045 |
+// | gradient · up | 0.977 [0.972, 0.983] | 0.122 [0.084, 0.159] | +0.015 [−0.006, 0.037] | 0.0019 |
+// | gradient · down | 0.975 [0.962, 0.988] | 0.106 [0.072, 0.140] | −0.000 [−0.010, 0.009] | 0.0036 |
+//
+// Mean test loss along the way (steps 100 / 200 / 400 / 1000): plain Adam 0.437 / 0.207 / 0.127 / 0.106;
+// update · up 0.356 / 0.223 / 0.188 / 0.227; gradient · up 0.343 / 0.161 / 0.119 / 0.122.
+//
+// **Neither direction beats plain Adam at this budget.** Up-weighting high-information units learns faster for the
+// first ~100–300 steps (test loss 0.34–0.36 against Adam's 0.44 at step 100), and then pays for it: with the update
+// scaled, the test loss turns up after step 400 and ends more than twice Adam's (+0.12, an interval clear of 0)
+// with 1.8 points less accuracy — the few high-information units get up to ~18× the learning rate and overfit the
+// 1347 training digits while the rest barely move. Down-weighting is indistinguishable from Adam in both modes
+// (paired differences within ±0.02). So the notes' "train high-information neurons faster" looks like a
+// short-term speed-up, not a better optimizer; "slower" does no harm and no good here.
+//
+// **Gradient vs update scaling.** A constant gradient scale cancels inside Adam (checked to 1e-5 in the tests), but
+// the scales here change every 50 steps and Adam's second moment remembers ~1000 steps (β₂ = 0.999), so after each
+// refresh the effective step moves by roughly the ratio of new to old scale. That is why gradient scaling is *not*
+// inert here: gradient · up halves the final training loss (0.0019 vs 0.0040) and shows the same early speed-up,
+// though its test loss ends level with Adam's. Update scaling is the direct, predictable knob; gradient scaling
+// under Adam acts only through the refresh transients. The measurements cost about 15–30% extra wall time at
+// this refresh rate (a shared machine: the seconds column is noisy).
