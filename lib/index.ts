@@ -37,3 +37,90 @@ export { train, evaluate, type TrainOptions, type Evaluation } from "./train";
 export { meanCI, spearman, type Interval } from "./stat-utils";
 export { plotlyScript, chart, axes, type PlotlyObject } from "./plot";
 export { resultsPath, writeJsonAtomic, readJson } from "./results";
+export { linearCKA } from "./cka";
+export {
+  runExperiment,
+  reportCore,
+  type ExperimentOptions,
+  type ExperimentResult,
+  type CycleRecord,
+  type PhaseEnd,
+  type CoreReport,
+} from "./experiment";
+export { taylorImportance, type TaylorOptions } from "./taylor";
+export { magnitudeScores } from "./prune";
+export { heldOutImportance, type HeldOutImportance, type HeldOutOptions, type UnitRole } from "./heldout";
+export { dropoutHooks, activationL1 } from "./regularize";
+export {
+  concept,
+  conceptData,
+  conceptAntitrainStep,
+  fitProbe,
+  conceptFlow,
+  type Concept,
+  type ConceptStepOptions,
+  type Probe,
+  type ProbeOptions,
+  type ConceptFlow,
+} from "./concepts";
+export {
+  redundancy,
+  summarizeInteractions,
+  groupDamage,
+  type Redundancy,
+  type RedundancyOptions,
+  type PairInteraction,
+  type InteractionSummary,
+  type GroupCurve,
+  type GroupOptions,
+} from "./redundancy";
+export { tyingHints, type TyingHints, type TyingHint, type TyingOptions } from "./tying";
+export { plantDuplicates } from "./plant";
+export { siteFeatures, expandUnitMask } from "./models/types";
+export { modularAddition, type ModularOptions, type ModularTask } from "./data/modular";
+export { transformer, Transformer, type TransformerOptions, type TransformerConfig, type TransformerWeights } from "./models/transformer";
+export { cachedSeed } from "./seed-cache";
+export { tableConfig } from "./table";
+export { adamw, AdamW, type AdamWOptions } from "./adamw";
+export { grokfast, Grokfast, type GrokfastOptions } from "./grokfast";
+export {
+  InfoAdaptiveOptimizer,
+  informationScales,
+  type InfoAdaptiveOptions,
+  type ScaleDirection,
+  type ScaleMode,
+  type ScaleOptions,
+  type UnitParameter,
+} from "./adaptive-lr";
+export { withLabelNoise, type NoisyLabels } from "./data/noise";
+export {
+  tunableMlp,
+  TunableMlp,
+  tunableActivation,
+  SHAPE_RELU,
+  SHAPE_SIGMOID,
+  type TunableMlpOptions,
+} from "./models/tunable-mlp";
+export {
+  writeCheckpoint,
+  readCheckpoint,
+  latestCheckpoint,
+  listCheckpoints,
+  type Checkpoint,
+  type CheckpointArray,
+  type SkippedCheckpoint,
+} from "./checkpoint";
+export { saveOptimizer, restoreOptimizer, type OptimizerState } from "./optimizer-state";
+export { parseRunConfig, type RunConfig, type TaskConfig, type ScheduleConfig } from "./config";
+export { runFromConfig, buildTask, type RunOptions, type RunResult } from "./run";
+export type { RunHistory } from "./run-state";
+export { spectatorBlowup, rescaleUnits, type Blowup } from "./spectators";
+export { expandSweep, runJob, storeResult, readResults, type SweepSpec, type SweepJob, type JobResult } from "./sweep";
+export { runSweepLocal, type LocalSweepOptions } from "./sweep-local";
+export { runSweepRedis, serveSweepJobs, redisConnection, type RedisSweepOptions, type SweepWorkerOptions } from "./sweep-redis";
+export { main as cli } from "./cli";
+export { DAMAGE_PATHS } from "./damage";
+export type { DenseSiteSplit } from "./models/types";
+export { groupImportance, type GroupImportanceOptions, type EstimatedImportance } from "./estimators";
+export { grokRun, type GrokRunOptions, type GrokResult, type GrokPoint, type GrokMethod } from "./grokking";
+export { gateImportance } from "./gate-importance";
