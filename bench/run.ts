@@ -5,7 +5,7 @@
 // the quickstart notebook's measurement cell with the engine before issue 3 (bench/legacy/) and now, and whether
 // worker threads help (bench/workers-probe.ts).
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
@@ -341,7 +341,10 @@ async function main(): Promise<void> {
   const workers = workersCase();
   const load1 = os.loadavg();
   const minutes = (Date.now() - started) / 60000;
-  writeFileSync(path.join(ROOT, "BENCHMARKS.md"), report({ backend, load0, load1, minutes, wide, memory, est, qs, workers }));
+  // Written atomically: a temporary file beside it, then a rename.
+  const out = path.join(ROOT, "BENCHMARKS.md");
+  writeFileSync(`${out}.tmp-${process.pid}`, report({ backend, load0, load1, minutes, wide, memory, est, qs, workers }));
+  renameSync(`${out}.tmp-${process.pid}`, out);
   log(`\nwrote BENCHMARKS.md (${fmt(minutes, 1)} min)`);
 }
 
