@@ -1,8 +1,11 @@
 import * as tf from "@tensorflow/tfjs";
 import { AntitrainError } from "../errors";
 import { Rng } from "../rng";
-import { requireInput, requirePositiveInt, requireSite } from "../validate";
-import type { CompressibleModel, DenseSiteSplit, HookedModel, Hooks, NamedVariable, SiteInfo, SiteSplit } from "./types";
+import { requirePositiveInt } from "../validate";
+import { DenseStack, type DenseWeights } from "./dense-stack";
+import type { CompressibleModel, DenseSiteSplit, NamedVariable } from "./types";
+
+export type { DenseWeights } from "./dense-stack";
 
 /** Hidden-layer nonlinearities an MLP can use. */
 export type Activation = "relu" | "tanh" | "sigmoid" | "gelu";
@@ -17,14 +20,6 @@ export interface MlpOptions {
   seed?: number;
   /** Default "relu". */
   activation?: Activation;
-}
-
-/** Plain weights of one dense layer: `w` is `[fanIn, fanOut]` row-major. */
-export interface DenseWeights {
-  readonly w: Float32Array;
-  readonly b: Float32Array;
-  readonly fanIn: number;
-  readonly fanOut: number;
 }
 
 /**
@@ -59,44 +54,14 @@ export function heUniformLayers(widths: readonly number[], seed: number): DenseW
 }
 
 /** The MLP behind {@link mlp}; also built from plain weights (e.g. hand-made models in tests). */
-export class Mlp implements CompressibleModel {
+export class Mlp extends DenseStack implements CompressibleModel {
   readonly kind = "mlp";
-  readonly inputs: number;
-  readonly classes: number;
-  private readonly ws: tf.Variable[];
-  private readonly bs: tf.Variable[];
 
   constructor(
     layers: readonly DenseWeights[],
     readonly activation: Activation = "relu",
   ) {
-    if (layers.length < 2) throw new AntitrainError("an MLP needs at least one hidden layer and an output layer");
-    layers.forEach((l, i) => {
-      if (l.w.length !== l.fanIn * l.fanOut || l.b.length !== l.fanOut) {
-        throw new AntitrainError(`layer ${i}: w must hold fanIn×fanOut values and b fanOut values`);
-      }
-      if (i > 0 && l.fanIn !== layers[i - 1].fanOut) {
-        throw new AntitrainError(`layer ${i} takes ${l.fanIn} inputs but layer ${i - 1} gives ${layers[i - 1].fanOut}`);
-      }
-    });
-    this.inputs = layers[0].fanIn;
-    this.classes = layers[layers.length - 1].fanOut;
-    // tidy frees the initial tensors; variables survive it.
-    this.ws = layers.map((l) => tf.tidy(() => tf.variable(tf.tensor2d(l.w, [l.fanIn, l.fanOut]))));
-    this.bs = layers.map((l) => tf.tidy(() => tf.variable(tf.tensor1d(l.b))));
-  }
-
-  /** Hidden widths, in order. */
-  get hidden(): number[] {
-    return this.ws.slice(0, -1).map((w) => w.shape[1] as number);
-  }
-
-  sites(): SiteInfo[] {
-    return this.hidden.map((units, i) => ({ name: `h${i + 1}`, units }));
-  }
-
-  variables(): tf.Variable[] {
-    return this.namedVariables().map((v) => v.variable);
+    super(layers);
   }
 
   namedVariables(): NamedVariable[] {
@@ -104,27 +69,6 @@ export class Mlp implements CompressibleModel {
       { name: `dense${i + 1}/w`, variable: w },
       { name: `dense${i + 1}/b`, variable: this.bs[i] },
     ]);
-  }
-
-  forward(x: tf.Tensor, hooks: Hooks = {}): tf.Tensor2D {
-    requireInput(this, x);
-    for (const name of Object.keys(hooks)) requireSite(this, name);
-    return tf.tidy(() => this.run(x as tf.Tensor2D, 0, hooks));
-  }
-
-  split(site: string, x: tf.Tensor): SiteSplit {
-    const index = this.siteIndex(site);
-    requireInput(this, x);
-    const act = tf.tidy(() => {
-      let h = x as tf.Tensor2D;
-      for (let i = 0; i <= index; i++) h = this.layer(h, i);
-      return h;
-    });
-    return {
-      act,
-      resume: (a: tf.Tensor, hooks: Hooks = {}) => tf.tidy(() => this.run(a as tf.Tensor2D, index + 1, hooks)),
-      dispose: () => act.dispose(),
-    };
   }
 
   /** The cut at `site` with the next dense layer exposed, for the damage engine's low-rank shortcut (see {@link DenseSiteSplit}). */
@@ -148,16 +92,6 @@ export class Mlp implements CompressibleModel {
   downstreamVariables(site: string): tf.Variable[] {
     const index = this.siteIndex(site);
     return this.ws.slice(index + 1).flatMap((w, i) => [w, this.bs[index + 1 + i]]);
-  }
-
-  /** Plain copies of every layer's weights. */
-  weights(): DenseWeights[] {
-    return this.ws.map((w, i) => ({
-      w: w.dataSync() as Float32Array,
-      b: this.bs[i].dataSync() as Float32Array,
-      fanIn: w.shape[0] as number,
-      fanOut: w.shape[1] as number,
-    }));
   }
 
   /**
@@ -194,35 +128,14 @@ export class Mlp implements CompressibleModel {
     return new Mlp(this.weights(), this.activation);
   }
 
-  dispose(): void {
-    for (const v of [...this.ws, ...this.bs]) v.dispose();
+  protected activate(z: tf.Tensor2D): tf.Tensor2D {
+    return applyActivation(z, this.activation);
   }
 
-  private siteIndex(site: string): number {
-    requireSite(this, site);
-    return Number(site.slice(1)) - 1;
-  }
-
-  private layer(h: tf.Tensor2D, i: number): tf.Tensor2D {
-    const z = tf.add(tf.matMul(h, this.ws[i]), this.bs[i]) as tf.Tensor2D;
-    return i === this.ws.length - 1 ? z : applyActivation(z, this.activation);
-  }
-
-  /** Finishes the forward pass from layer `i`'s pre-activation `z` (mirrors {@link Mlp.layer} then {@link Mlp.run}). */
+  /** Finishes the forward pass from layer `i`'s pre-activation `z` (mirrors `layer` then `run`). */
   private resumeFromPre(z: tf.Tensor2D, i: number): tf.Tensor2D {
     if (i === this.ws.length - 1) return z;
-    return this.run(applyActivation(z, this.activation), i + 1, {});
-  }
-
-  /** Runs layers from `start` on (a is the input to layer `start`), applying hooks at the sites passed. */
-  private run(a: tf.Tensor2D, start: number, hooks: Hooks): tf.Tensor2D {
-    let h = a;
-    for (let i = start; i < this.ws.length; i++) {
-      h = this.layer(h, i);
-      const hook = i < this.ws.length - 1 ? hooks[`h${i + 1}`] : undefined;
-      if (hook !== undefined) h = hook(h) as tf.Tensor2D;
-    }
-    return h;
+    return this.run(this.activate(z), i + 1, {});
   }
 }
 

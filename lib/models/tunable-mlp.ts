@@ -1,8 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { AntitrainError } from "../errors";
-import { requireInput, requirePositiveInt, requireSite } from "../validate";
-import { type DenseWeights, type MlpOptions, heUniformLayers } from "./mlp";
-import type { HookedModel, Hooks, NamedVariable, SiteInfo, SiteSplit } from "./types";
+import { requirePositiveInt } from "../validate";
+import { DenseStack, type DenseWeights } from "./dense-stack";
+import { type MlpOptions, heUniformLayers } from "./mlp";
+import type { HookedModel, NamedVariable } from "./types";
 
 /**
  * The tunable activation f_t(z) = t·relu(z) + (1 − t)·sigmoid(z), a straight line in the shape parameter t between
@@ -57,42 +58,20 @@ export function tunableMlp(options: TunableMlpOptions): TunableMlp {
 }
 
 /** The model behind {@link tunableMlp}; also built from plain weights and shape parameters (`shapes[i]`: length 1 or the width of hidden layer i). */
-export class TunableMlp implements HookedModel {
+export class TunableMlp extends DenseStack implements HookedModel {
   readonly kind = "tunable-mlp";
-  readonly inputs: number;
-  readonly classes: number;
-  private readonly ws: tf.Variable[];
-  private readonly bs: tf.Variable[];
   private readonly ts: tf.Variable[];
 
   constructor(layers: readonly DenseWeights[], shapes: readonly Float32Array[]) {
-    if (layers.length < 2) throw new AntitrainError("an MLP needs at least one hidden layer and an output layer");
     if (shapes.length !== layers.length - 1) throw new AntitrainError(`give one shape array per hidden layer: ${layers.length - 1}, got ${shapes.length}`);
-    layers.forEach((l, i) => {
-      if (l.w.length !== l.fanIn * l.fanOut || l.b.length !== l.fanOut) throw new AntitrainError(`layer ${i}: w must hold fanIn×fanOut values and b fanOut values`);
-      if (i > 0 && l.fanIn !== layers[i - 1].fanOut) throw new AntitrainError(`layer ${i} takes ${l.fanIn} inputs but layer ${i - 1} gives ${layers[i - 1].fanOut}`);
-      if (i < shapes.length && shapes[i].length !== 1 && shapes[i].length !== l.fanOut) {
-        throw new AntitrainError(`shapes[${i}] must hold 1 value (per layer) or ${l.fanOut} (per unit), got ${shapes[i].length}`);
+    shapes.forEach((s, i) => {
+      const width = layers[i]?.fanOut;
+      if (s.length !== 1 && s.length !== width) {
+        throw new AntitrainError(`shapes[${i}] must hold 1 value (per layer) or ${width} (per unit), got ${s.length}`);
       }
     });
-    this.inputs = layers[0].fanIn;
-    this.classes = layers[layers.length - 1].fanOut;
-    this.ws = layers.map((l) => tf.tidy(() => tf.variable(tf.tensor2d(l.w, [l.fanIn, l.fanOut]))));
-    this.bs = layers.map((l) => tf.tidy(() => tf.variable(tf.tensor1d(l.b))));
+    super(layers);
     this.ts = shapes.map((s) => tf.tidy(() => tf.variable(tf.tensor1d(s))));
-  }
-
-  /** Hidden widths, in order. */
-  get hidden(): number[] {
-    return this.ws.slice(0, -1).map((w) => w.shape[1] as number);
-  }
-
-  sites(): SiteInfo[] {
-    return this.hidden.map((units, i) => ({ name: `h${i + 1}`, units }));
-  }
-
-  variables(): tf.Variable[] {
-    return this.namedVariables().map((v) => v.variable);
   }
 
   /** In forward order: `dense{i}/w`, `dense{i}/b`, then (hidden layers) `act{i}/t`. */
@@ -102,27 +81,6 @@ export class TunableMlp implements HookedModel {
       { name: `dense${i + 1}/b`, variable: this.bs[i] },
       ...(i < this.ts.length ? [{ name: `act${i + 1}/t`, variable: this.ts[i] }] : []),
     ]);
-  }
-
-  forward(x: tf.Tensor, hooks: Hooks = {}): tf.Tensor2D {
-    requireInput(this, x);
-    for (const name of Object.keys(hooks)) requireSite(this, name);
-    return tf.tidy(() => this.run(x as tf.Tensor2D, 0, hooks));
-  }
-
-  split(site: string, x: tf.Tensor): SiteSplit {
-    const index = this.siteIndex(site);
-    requireInput(this, x);
-    const act = tf.tidy(() => {
-      let h = x as tf.Tensor2D;
-      for (let i = 0; i <= index; i++) h = this.layer(h, i);
-      return h;
-    });
-    return {
-      act,
-      resume: (a: tf.Tensor, hooks: Hooks = {}) => tf.tidy(() => this.run(a as tf.Tensor2D, index + 1, hooks)),
-      dispose: () => act.dispose(),
-    };
   }
 
   /** The dense weights after the site and the shape parameters of later hidden layers. */
@@ -139,43 +97,17 @@ export class TunableMlp implements HookedModel {
     return this.ts.map((t) => t.dataSync() as Float32Array);
   }
 
-  /** Plain copies of every dense layer's weights. */
-  weights(): DenseWeights[] {
-    return this.ws.map((w, i) => ({
-      w: w.dataSync() as Float32Array,
-      b: this.bs[i].dataSync() as Float32Array,
-      fanIn: w.shape[0] as number,
-      fanOut: w.shape[1] as number,
-    }));
-  }
-
   /** A deep copy with its own variables. */
   clone(): TunableMlp {
     return new TunableMlp(this.weights(), this.shapes());
   }
 
-  dispose(): void {
-    for (const v of [...this.ws, ...this.bs, ...this.ts]) v.dispose();
+  override dispose(): void {
+    super.dispose();
+    for (const v of this.ts) v.dispose();
   }
 
-  private siteIndex(site: string): number {
-    requireSite(this, site);
-    return Number(site.slice(1)) - 1;
-  }
-
-  private layer(h: tf.Tensor2D, i: number): tf.Tensor2D {
-    const z = tf.add(tf.matMul(h, this.ws[i]), this.bs[i]) as tf.Tensor2D;
-    return i === this.ws.length - 1 ? z : (tunableActivation(z, this.ts[i]) as tf.Tensor2D);
-  }
-
-  /** Runs layers from `start` on (a is the input to layer `start`), applying hooks at the sites passed. */
-  private run(a: tf.Tensor2D, start: number, hooks: Hooks): tf.Tensor2D {
-    let h = a;
-    for (let i = start; i < this.ws.length; i++) {
-      h = this.layer(h, i);
-      const hook = i < this.ws.length - 1 ? hooks[`h${i + 1}`] : undefined;
-      if (hook !== undefined) h = hook(h) as tf.Tensor2D;
-    }
-    return h;
+  protected activate(z: tf.Tensor2D, i: number): tf.Tensor2D {
+    return tunableActivation(z, this.ts[i]) as tf.Tensor2D;
   }
 }
