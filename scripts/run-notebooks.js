@@ -3,9 +3,14 @@
 // numbers RESULTS.md quotes and writes results/NAME.json. `--resume` skips notebooks whose report is newer
 // than the notebook and the built library (an interrupted run picks up where it stopped); names given as
 // arguments (e.g. `npm run notebooks -- 01-concentration 05`) select notebooks by prefix.
+// `SEED_WORKERS=n` (with FULL=1) runs each notebook as n kernels that share its seed sweep through the seed
+// cache (`at.prefetchSeeds`): each computes every n-th seed, waits for the others', and only the first writes
+// the report and results (one notebook at a time then, unless JOBS says otherwise).
 const fs = require("node:fs");
 const path = require("node:path");
 const { spawn } = require("node:child_process");
+
+const os = require("node:os");
 
 const ROOT = path.resolve(__dirname, "..");
 const NOTEBOOKS = path.join(ROOT, "notebooks");
@@ -30,26 +35,46 @@ function upToDate(name) {
   return fs.statSync(html).mtimeMs > newest;
 }
 
-/** Renders one notebook in a child process (so two kernels run side by side); resolves to its exit code. */
-function render(name) {
+/** One kernel: renders `name` in a child process; shard k > 0 writes its report and results to a scratch folder. */
+function renderShard(name, shard, workers, children) {
   return new Promise((resolve) => {
-    const started = Date.now();
-    const child = spawn(process.execPath, [path.join(__dirname, "render-notebook.js"), path.join(NOTEBOOKS, `${name}.ipynb`)], {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const env = { ...process.env };
+    let outDir = REPORTS;
+    if (workers > 1) {
+      env.ANTITRAIN_SEED_SHARD = `${shard}/${workers}`;
+      if (shard > 0) {
+        outDir = fs.mkdtempSync(path.join(os.tmpdir(), `antitrain-${name}-shard${shard}-`));
+        env.ANTITRAIN_RESULTS_DIR = outDir;
+      }
+    }
+    const code = `require(${JSON.stringify(path.join(__dirname, "render-notebook.js"))}).renderNotebook(${JSON.stringify(
+      path.join(NOTEBOOKS, `${name}.ipynb`),
+    )}, { outDir: ${JSON.stringify(outDir)} })`;
+    const child = spawn(process.execPath, ["-e", code], { cwd: ROOT, env, stdio: ["ignore", "ignore", "pipe"] });
+    children.push(child);
     let err = "";
-    child.stdout.on("data", () => {});
     child.stderr.on("data", (d) => {
       err += d;
     });
-    child.on("close", (code) => {
-      const s = ((Date.now() - started) / 1000).toFixed(0);
-      if (code === 0) console.log(`ok      ${name} (${s} s) -> reports/${name}.html`);
-      else console.error(`FAILED  ${name} (${s} s)\n${err.trim().split("\n").slice(-30).join("\n")}\n`);
-      resolve(code ?? 1);
+    child.on("close", (exit) => {
+      if (shard > 0) fs.rmSync(outDir, { recursive: true, force: true });
+      // A failed shard would leave the others waiting for its seeds: stop them.
+      if (exit !== 0) for (const other of children) if (other !== child) other.kill("SIGTERM");
+      resolve({ code: exit ?? 1, err });
     });
   });
+}
+
+/** Renders one notebook (as `workers` kernels sharing its seeds when workers > 1); resolves to its exit code. */
+async function render(name, workers) {
+  const started = Date.now();
+  const children = [];
+  const results = await Promise.all(Array.from({ length: workers }, (_, k) => renderShard(name, k, workers, children)));
+  const failed = results.find((r) => r.code !== 0);
+  const s = ((Date.now() - started) / 1000).toFixed(0);
+  if (failed === undefined) console.log(`ok      ${name} (${s} s${workers > 1 ? `, ${workers} seed workers` : ""}) -> reports/${name}.html`);
+  else console.error(`FAILED  ${name} (${s} s)\n${failed.err.trim().split("\n").slice(-30).join("\n")}\n`);
+  return failed === undefined ? 0 : failed.code;
 }
 
 async function main(argv) {
@@ -60,16 +85,17 @@ async function main(argv) {
   }
   const resume = argv.includes("--resume");
   const todo = resume ? names.filter((n) => !upToDate(n)) : names;
-  const jobs = Math.max(1, Number(process.env.JOBS ?? 2));
+  const workers = process.env.FULL === "1" ? Math.max(1, Number(process.env.SEED_WORKERS ?? 1)) : 1;
+  const jobs = Math.max(1, Number(process.env.JOBS ?? (workers > 1 ? 1 : 2)));
   const mode = process.env.FULL === "1" ? "full" : "quick";
-  console.log(`executing ${todo.length} notebook(s), ${mode} setting, ${jobs} at a time${resume ? ` (${names.length - todo.length} up to date)` : ""}`);
+  console.log(`executing ${todo.length} notebook(s), ${mode} setting, ${jobs} at a time${workers > 1 ? `, ${workers} seed workers each` : ""}${resume ? ` (${names.length - todo.length} up to date)` : ""}`);
   const queue = [...todo];
   let failed = 0;
   await Promise.all(
     Array.from({ length: Math.min(jobs, queue.length) }, async () => {
       while (queue.length > 0) {
         const name = queue.shift();
-        if ((await render(name)) !== 0) failed++;
+        if ((await render(name, workers)) !== 0) failed++;
       }
     }),
   );
