@@ -1,6 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
 import { type Dataset, size } from "./data/dataset";
-import { drawCoupledReplacements } from "./coupled";
 import { AntitrainError } from "./errors";
 import { type Metric, damageOf, perExample } from "./metrics";
 import { type KernelContext, type Perturbation, loopSums, lowRankSums, stackedSums } from "./damage-kernels";
@@ -247,7 +246,7 @@ export class DamageEngine {
     const first = this.slices[0].split.act;
     const rowsPerExample = first.size / (first.shape[0] * this.units * this.width);
     for (let s = 0; s < this.samples; s++) {
-      const all = (coupled ? drawCoupledReplacements : drawReplacements)(stats, this.method, n * rowsPerExample, rngFor(seed, s));
+      const all = drawReplacements(stats, this.method, n * rowsPerExample, rngFor(seed, s), { coupled });
       let offset = 0;
       for (const slice of this.slices) {
         const act = slice.split.act;

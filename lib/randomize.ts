@@ -18,23 +18,46 @@ export const RANDOMIZE_METHODS: readonly RandomizeMethod[] = ["gaussian", "resam
  * Replacement values for every unit of a site on `rows` examples, `[rows, units × width]` row-major: row r, unit u is
  * what unit u becomes on example r when it is randomized. One matrix serves every perturbation of an evaluation
  * (common random numbers). Draw order is fixed (row-major), so the same generator state gives the same matrix.
+ * With `coupled`, every unit of a row comes from one draw (`resample`: a whole bank row; `gaussian`: one shared
+ * standard normal); `mean` and `zero` are deterministic either way.
  */
-export function drawReplacements(stats: UnitStats, method: RandomizeMethod, rows: number, rng: Rng): Float32Array {
-  const w = stats.units * (stats.width ?? 1); // values per row (a unit may span `width` elements)
+export function drawReplacements(
+  stats: UnitStats,
+  method: RandomizeMethod,
+  rows: number,
+  rng: Rng,
+  options: { coupled?: boolean } = {},
+): Float32Array {
+  const width = stats.width ?? 1; // a unit may span `width` elements (an attention head)
+  const w = stats.units * width; // values per row
   const out = new Float32Array(rows * w);
+  const coupled = options.coupled ?? false;
   switch (method) {
     case "gaussian":
-      for (let i = 0; i < out.length; i++) {
-        const u = i % w;
-        out[i] = stats.mean[u] + stats.std[u] * rng.normal();
+      if (coupled) {
+        // one standard normal shared by the whole row: perfectly correlated draws
+        for (let r = 0; r < rows; r++) {
+          const z = rng.normal();
+          for (let i = 0; i < w; i++) out[r * w + i] = stats.mean[i] + stats.std[i] * z;
+        }
+      } else {
+        for (let i = 0; i < out.length; i++) {
+          const u = i % w;
+          out[i] = stats.mean[u] + stats.std[u] * rng.normal();
+        }
       }
       break;
     case "resample":
-      if ((stats.width ?? 1) === 1) {
+      if (coupled) {
+        // a whole bank row: the randomized units keep their joint distribution
+        for (let r = 0; r < rows; r++) {
+          const k = rng.int(stats.bankRows);
+          out.set(stats.bank.subarray(k * w, (k + 1) * w), r * w);
+        }
+      } else if (width === 1) {
         for (let i = 0; i < out.length; i++) out[i] = stats.bank[rng.int(stats.bankRows) * w + (i % w)];
       } else {
         // A unit spanning several elements (an attention head) takes its whole vector from one bank row.
-        const width = stats.width ?? 1;
         for (let r = 0; r < rows; r++) {
           for (let u = 0; u < stats.units; u++) {
             const src = rng.int(stats.bankRows) * w + u * width;
