@@ -19,7 +19,8 @@ export interface TaylorOptions {
  * First-order Taylor importance of every unit of `site` (Molchanov et al. 2017, with the unit's mean as the
  * reference instead of 0): score = mean over examples of |∂L/∂a_u · (a_u − mean_u)|, the linear estimate of how
  * much the example's cross-entropy changes when unit u is replaced by its mean. For sites with positions
- * (`[batch, T, units]`) the product is summed over positions before the absolute value. One gradient pass through
+ * (`[batch, T, units]`) the product is summed over positions, and over a head's values for units spanning several,
+ * before the absolute value. One gradient pass through
  * `model.split(site, x).resume` per slice. Returns the {@link Importance} shape with `method: "mean"` and
  * `metric: "loss"`; `clean` and `full` (the whole site set to its means) are measured by the damage engine.
  * Leaves the model unchanged.
@@ -29,7 +30,8 @@ export interface TaylorOptions {
  * const keep = at.ranked(imp).slice(0, 16);   // the 16 units with the largest Taylor scores
  */
 export function taylorImportance(model: HookedModel, site: string, data: Dataset, options: TaylorOptions = {}): Importance {
-  const units = requireSite(model, site).units;
+  const info = requireSite(model, site);
+  const units = info.units;
   requireData(model, data);
   const batchSize = options.batchSize ?? 512;
   requirePositiveInt(batchSize, "batchSize");
@@ -45,8 +47,9 @@ export function taylorImportance(model: HookedModel, site: string, data: Dataset
         requireFinite(g, `gradients at site "${site}"`);
         const centred = tf.sub(cut.act, tf.tensor1d(stats.mean));
         const b = cut.act.shape[0];
-        const perExample = tf.reshape(tf.mul(g, centred), [b, -1, units]); // [b, positions, units]
-        return tf.sum(tf.abs(tf.sum(perExample, 1)), 0).dataSync(); // [units]
+        // [b, positions, units, width]: a unit spanning several values (a head) sums them with its positions
+        const perExample = tf.reshape(tf.mul(g, centred), [b, -1, units, info.width ?? 1]);
+        return tf.sum(tf.abs(tf.sum(perExample, [1, 3])), 0).dataSync(); // [units]
       });
       for (let u = 0; u < units; u++) sums[u] += perUnit[u];
     } finally {

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { before, test } from "node:test";
+import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
 import { assertAntitrainError, invariant, signalModel, smallTask } from "./helpers";
 
@@ -67,4 +68,44 @@ test("taylor importance does not depend on the batch size and rejects bad input 
   invariant(model, "bad site", () => assertAntitrainError(() => at.taylorImportance(model, "h9", train), /unknown site "h9"/));
   invariant(model, "bad batch", () => assertAntitrainError(() => at.taylorImportance(model, "h1", train, { batchSize: 0 }), /batchSize/));
   model.dispose();
+});
+
+test("taylor importance of a head site sums each head's values and positions before the absolute value", () => {
+  const P = 7;
+  const model = at.transformer({ vocab: P + 1, seqLen: 3, classes: P, dModel: 8, heads: 2, dMlp: 16, layers: 2, seed: 1 });
+  const task = at.modularAddition({ p: P, seed: 0 });
+  const site = "blocks.0.attn";
+  const info = model.sites().find((s) => s.name === site)!;
+  const width = info.width ?? 1;
+  assert.ok(width > 1, "a head spans several values");
+  const stats = at.collectStats(model, site, task.train);
+  const imp = at.taylorImportance(model, site, task.train, { stats });
+  assert.equal(imp.scores.length, info.units);
+  // Reference: the gradient from tfjs, then plain loops over [example, position, head, value].
+  const cut = model.split(site, task.train.x);
+  const grad = tf.grad((a: tf.Tensor) => tf.sum(at.crossEntropy(cut.resume(a), task.train.y)))(cut.act);
+  const g = grad.dataSync();
+  const a = cut.act.dataSync();
+  const [n] = cut.act.shape;
+  const features = info.units * width;
+  const positions = cut.act.size / (n * features);
+  const expected = new Float64Array(info.units);
+  for (let e = 0; e < n; e++) {
+    for (let u = 0; u < info.units; u++) {
+      let s = 0;
+      for (let t = 0; t < positions; t++) {
+        for (let k = 0; k < width; k++) {
+          const i = (e * positions + t) * features + u * width + k;
+          s += g[i] * (a[i] - stats.mean[u * width + k]);
+        }
+      }
+      expected[u] += Math.abs(s) / n;
+    }
+  }
+  imp.scores.forEach((v, u) => assert.ok(Math.abs(v - expected[u]) < 1e-4 * Math.max(1, expected[u]), `head ${u}: ${v} vs ${expected[u]}`));
+  tf.dispose([grad]);
+  cut.dispose();
+  model.dispose();
+  at.disposeDataset(task.train);
+  at.disposeDataset(task.test);
 });
