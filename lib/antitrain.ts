@@ -3,7 +3,7 @@ import type { CoreSplit } from "./core";
 import type { Dataset } from "./data/dataset";
 import { AntitrainError } from "./errors";
 import { crossEntropy } from "./metrics";
-import { type HookedModel, expandUnitMask, siteFeatures } from "./models/types";
+import { type HookedModel, type SiteInfo, expandUnitMask, siteFeatures } from "./models/types";
 import { type RandomizeMethod, drawReplacements } from "./randomize";
 import { Rng } from "./rng";
 import type { UnitStats } from "./stats";
@@ -60,19 +60,14 @@ export function antitrainStep(
   try {
     const act = cut.act;
     requireFinite(act, `activations of site "${site}" during antitraining`);
-    const rows = act.size / siteFeatures(info);
-    const draws = drawReplacements(stats, options.method ?? split.method, rows, rng);
-    const mask = expandUnitMask(split.core, units, info.width ?? 1);
+    const randomize = unitReplacer(act, info, split.core, stats, options.method ?? split.method, rng);
     const n = batch.x.shape[0];
     const classes = model.classes;
     const labels = target === "random-labels" ? Int32Array.from({ length: n }, () => rng.int(classes)) : null;
     const lossT = optimizer.minimize(
       () =>
         tf.tidy(() => {
-          const m = tf.tensor1d(mask);
-          const d = tf.tensor(draws, act.shape);
-          const randomized = tf.add(act, tf.mul(m, tf.sub(d, act)));
-          const logits = cut.resume(randomized);
+          const logits = cut.resume(randomize());
           if (labels !== null) return tf.mean(crossEntropy(logits, tf.tensor1d(labels, "int32"))) as tf.Scalar;
           // Cross-entropy against the uniform distribution: −(1/C) Σ_c log p_c.
           return tf.neg(tf.mean(tf.logSoftmax(logits))) as tf.Scalar;
@@ -90,4 +85,22 @@ export function antitrainStep(
   } finally {
     cut.dispose();
   }
+}
+
+/**
+ * Replaces `chosen` units of a site's activation `act` by draws from `stats` (made now, from `rng`, outside any
+ * gradient tape); the returned function builds the replaced activation, shaped like `act`, inside the caller's
+ * tidy. Shared by every step that trains with some units randomized.
+ */
+export function unitReplacer(
+  act: tf.Tensor,
+  info: SiteInfo,
+  chosen: readonly number[],
+  stats: UnitStats,
+  method: RandomizeMethod,
+  rng: Rng,
+): () => tf.Tensor {
+  const draws = drawReplacements(stats, method, act.size / siteFeatures(info), rng);
+  const mask = expandUnitMask(chosen, info.units, info.width ?? 1);
+  return () => tf.add(act, tf.mul(tf.tensor1d(mask), tf.sub(tf.tensor(draws, act.shape), act)));
 }

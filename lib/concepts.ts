@@ -15,7 +15,8 @@ import { type Dataset, forEachSlice, size } from "./data/dataset";
 import { DamageEngine, type DamageOptions, type UnitSet } from "./damage";
 import { AntitrainError } from "./errors";
 import type { HookedModel, Hooks, NamedVariable, SiteInfo, SiteSplit } from "./models/types";
-import { type RandomizeMethod, drawReplacements } from "./randomize";
+import { unitReplacer } from "./antitrain";
+import type { RandomizeMethod } from "./randomize";
 import { Rng } from "./rng";
 import type { UnitStats } from "./stats";
 import { requireData, requireFinite, requirePositiveInt, requireSite } from "./validate";
@@ -96,7 +97,8 @@ export function conceptAntitrainStep(
   optimizer: tf.Optimizer,
   options: ConceptStepOptions,
 ): number {
-  const units = requireSite(model, site).units;
+  const info = requireSite(model, site);
+  const units = info.units;
   requireData(model, batch);
   requireConceptFits(c, model.classes);
   requireUnits(chosen, units, site);
@@ -108,14 +110,11 @@ export function conceptAntitrainStep(
   try {
     const act = cut.act;
     requireFinite(act, `activations of site "${site}" during concept antitraining`);
-    const draws = drawReplacements(stats, options.method ?? "mean", act.size / units, rng);
-    const mask = new Float32Array(units);
-    for (const u of chosen) mask[u] = 1;
+    const randomize = unitReplacer(act, info, chosen, stats, options.method ?? "mean", rng);
     const lossT = optimizer.minimize(
       () =>
         tf.tidy(() => {
-          const randomized = tf.add(act, tf.mul(tf.tensor1d(mask), tf.sub(tf.tensor(draws, act.shape), act)));
-          const logp = conceptLogProbs(cut.resume(randomized), groups); // [n, K]
+          const logp = conceptLogProbs(cut.resume(randomize()), groups); // [n, K]
           return tf.neg(tf.mean(logp)) as tf.Scalar;
         }),
       true,
