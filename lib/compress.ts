@@ -17,7 +17,7 @@ export interface CompressOptions {
 /**
  * A new, smaller model without the spectators of `site`: rows before and columns after the site are removed and,
  * with `stats`, each spectator's mean contribution is folded into the next layer's bias. The original model is
- * unchanged. Supported by models that can remove units (MLPs; transformers at attn and mlp sites).
+ * unchanged. Supported by models that can remove units (MLPs; transformers at attn and mlp sites and the last block's resid site).
  *
  * @example
  * const small = at.compress(model, "h1", split, { stats });   // small.sites()[0].units === split.core.length
@@ -26,7 +26,7 @@ export function compress(model: HookedModel, site: string, split: Pick<CoreSplit
   const info = requireSite(model, site);
   const units = info.units;
   if (!isCompressible(model)) {
-    throw new AntitrainError(`compress needs a model that can remove units (at.mlp, or at.transformer at attn and mlp sites); this one is "${model.kind}"`);
+    throw new AntitrainError(`compress needs a model that can remove units (at.mlp, or at.transformer at attn, mlp and last-block resid sites); this one is "${model.kind}"`);
   }
   const keep = [...new Set(split.core)].sort((a, b) => a - b);
   if (keep.length === 0) throw new AntitrainError(`the core of "${site}" is empty: nothing would be left to compress to`);

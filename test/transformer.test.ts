@@ -283,7 +283,7 @@ describe("transformer", () => {
     at.disposeDataset(task.test);
   });
 
-  test("a compressed transformer (heads or MLP neurons removed) equals the masked one", () => {
+  test("a compressed transformer (heads, MLP neurons or the last block's residual dims removed) equals the masked one", () => {
     const model = tiny();
     const task = at.modularAddition({ p: P, seed: 0 });
     for (const [site, core] of [
@@ -291,6 +291,7 @@ describe("transformer", () => {
       ["blocks.1.attn", [0]],
       ["blocks.0.mlp", [0, 3, 5, 9, 15]],
       ["blocks.1.mlp", [2, 4]],
+      ["blocks.1.resid", [0, 2, 5, 7]],
     ] as const) {
       const info = model.sites().find((s) => s.name === site)!;
       const width = info.width ?? 1;
@@ -309,8 +310,46 @@ describe("transformer", () => {
       tf.dispose([masked, compressed]);
       small.dispose();
     }
-    assert.throws(() => model.removeUnits("blocks.0.resid", [0], new Float32Array(8)), at.AntitrainError);
+    assert.throws(() => model.removeUnits("blocks.0.resid", [0], new Float32Array(8)), /later blocks' attention/);
+    assert.throws(() => model.removeUnits("blocks.1.resid", [8], new Float32Array(8)), /0\.\.7/);
+    const normed = tiny({ layerNorm: true });
+    assert.throws(() => normed.removeUnits("blocks.1.resid", [0], new Float32Array(8)), /layerNorm/);
+    normed.dispose();
     model.dispose();
+    at.disposeDataset(task.train);
+    at.disposeDataset(task.test);
+  });
+
+  test("removing final residual dims twice equals masking both sets; the smaller model keeps working", () => {
+    const model = tiny({ layers: 1 });
+    const task = at.modularAddition({ p: P, seed: 0 });
+    const site = "blocks.0.resid";
+    const stats = at.collectStats(model, site, task.train);
+    const first = at.compress(model, site, { core: [1, 2, 3, 5, 6, 7] }, { stats });
+    assert.deepEqual(first.config.finalDims, [1, 2, 3, 5, 6, 7]);
+    // Unit 1 of the smaller site is dimension 2 of the original stream: the second removal maps through.
+    const second = first.removeUnits(site, [0, 2, 3, 5], Float32Array.from([1, 2, 3, 5, 6, 7], (d) => stats.mean[d]));
+    assert.deepEqual(second.config.finalDims, [1, 3, 5, 7]);
+    const keep = Float32Array.from({ length: 8 }, (_, d) => ([1, 3, 5, 7].includes(d) ? 1 : 0));
+    const masked = model.forward(task.test.x, {
+      [site]: (a) => tf.tidy(() => tf.add(tf.mul(a, keep), tf.mul(tf.sub(1, keep), stats.mean))),
+    });
+    const compressed = second.forward(task.test.x);
+    assert.ok(maxDiff(masked, compressed) < 1e-4, `compressed twice equals masked (${maxDiff(masked, compressed)})`);
+    // The surviving dimensions' weights are untouched, so their magnitudes are the original ones.
+    const all = model.unitMagnitudes(site);
+    const kept = second.unitMagnitudes(site);
+    [1, 3, 5, 7].forEach((d, i) => assert.ok(Math.abs(kept[i] - all[d]) < 1e-5, `dim ${d}: ${kept[i]} vs ${all[d]}`));
+    // It still splits, measures, trains and compresses heads like any transformer.
+    assert.equal(second.sites().find((s) => s.name === site)!.units, 4);
+    const imp = at.importance(second, site, task.test, { seed: 0 });
+    assert.equal(imp.scores.length, 4);
+    assert.ok(imp.full > 0, "randomizing the 4 surviving dims hurts");
+    const headless = at.compress(second, "blocks.0.attn", { core: [0] }, { stats: at.collectStats(second, "blocks.0.attn", task.train) });
+    assert.deepEqual(headless.config.finalDims, [1, 3, 5, 7]);
+    assert.ok(Number.isFinite(at.evaluate(headless, task.test).loss));
+    tf.dispose([masked, compressed]);
+    for (const m of [model, first, second, headless]) m.dispose();
     at.disposeDataset(task.train);
     at.disposeDataset(task.test);
   });

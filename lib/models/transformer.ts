@@ -40,6 +40,12 @@ export interface TransformerConfig {
   /** MLP width per block. */
   readonly dMlp: readonly number[];
   readonly layerNorm: boolean;
+  /**
+   * The residual dimensions that survive the last block (indices into 0..dModel−1, increasing): the last MLP writes
+   * and the unembedding reads only these. Absent: all dModel. Set by {@link Transformer.removeUnits} at the last
+   * block's `resid` site.
+   */
+  readonly finalDims?: readonly number[];
 }
 
 /** Plain weights by variable name (row-major data and shape), in forward order. */
@@ -115,15 +121,18 @@ export function transformer(options: TransformerOptions): Transformer {
 /** Every variable's name and shape in forward order. */
 function layout(c: TransformerConfig): { name: string; shape: number[] }[] {
   const d = c.dModel;
-  const out: { name: string; shape: number[] }[] = [
+  const list: { name: string; shape: number[] }[] = [
     { name: "embed/W_E", shape: [c.vocab, d] },
     { name: "embed/W_pos", shape: [c.seqLen, d] },
   ];
   const ln = (prefix: string) => (c.layerNorm ? [{ name: `${prefix}/g`, shape: [d] }, { name: `${prefix}/b`, shape: [d] }] : []);
+  const last = c.heads.length - 1;
+  const f = c.finalDims?.length ?? d; // the width of the stream after the last block
   c.heads.forEach((h, i) => {
     const hd = h * c.dHead;
     const m = c.dMlp[i];
-    out.push(
+    const out = i === last ? f : d;
+    list.push(
       ...ln(`blocks.${i}.ln1`),
       { name: `blocks.${i}.attn/W_Q`, shape: [d, hd] },
       { name: `blocks.${i}.attn/W_K`, shape: [d, hd] },
@@ -133,12 +142,12 @@ function layout(c: TransformerConfig): { name: string; shape: number[] }[] {
       ...ln(`blocks.${i}.ln2`),
       { name: `blocks.${i}.mlp/W_in`, shape: [d, m] },
       { name: `blocks.${i}.mlp/b_in`, shape: [m] },
-      { name: `blocks.${i}.mlp/W_out`, shape: [m, d] },
-      { name: `blocks.${i}.mlp/b_out`, shape: [d] },
+      { name: `blocks.${i}.mlp/W_out`, shape: [m, out] },
+      { name: `blocks.${i}.mlp/b_out`, shape: [out] },
     );
   });
-  out.push(...ln("ln_final"), { name: "unembed/W_U", shape: [d, c.classes] }, { name: "unembed/b_U", shape: [c.classes] });
-  return out;
+  list.push(...ln("ln_final"), { name: "unembed/W_U", shape: [f, c.classes] }, { name: "unembed/b_U", shape: [c.classes] });
+  return list;
 }
 
 type SiteKind = "attn" | "mlp" | "resid";
@@ -158,6 +167,14 @@ export class Transformer implements CompressibleModel {
     const expected = layout(config);
     if (config.heads.length !== config.dMlp.length || config.heads.length === 0) {
       throw new AntitrainError("config.heads and config.dMlp must list one entry per block (at least one block)");
+    }
+    const dims = config.finalDims;
+    if (dims !== undefined) {
+      if (config.layerNorm) throw new AntitrainError("config.finalDims needs layerNorm off: the final LayerNorm mixes every residual dimension");
+      const increasing = dims.every((v, i) => Number.isInteger(v) && v >= 0 && v < config.dModel && (i === 0 || v > dims[i - 1]));
+      if (dims.length === 0 || !increasing) {
+        throw new AntitrainError(`config.finalDims must be increasing, distinct residual dimensions in 0..${config.dModel - 1} (at least one)`);
+      }
     }
     if (weights.length !== expected.length) {
       throw new AntitrainError(`expected ${expected.length} weight tensors for this config, got ${weights.length}`);
@@ -185,7 +202,7 @@ export class Transformer implements CompressibleModel {
     return c.heads.flatMap((h, i) => [
       { name: `blocks.${i}.attn`, units: h, width: c.dHead },
       { name: `blocks.${i}.mlp`, units: c.dMlp[i] },
-      { name: `blocks.${i}.resid`, units: c.dModel },
+      { name: `blocks.${i}.resid`, units: this.residWidth(i) },
     ]);
   }
 
@@ -253,16 +270,23 @@ export class Transformer implements CompressibleModel {
   }
 
   /**
-   * A new transformer without the removed units of an `attn` (heads) or `mlp` (neurons) site: the query, key and
-   * value columns and output-projection rows of removed heads (or the MLP input columns and output rows of
-   * removed neurons) are dropped, and each removed unit's constant `fill` (dHead values per head, one per
-   * neuron) times its outgoing weights is added to the output bias. Residual dimensions cannot be removed.
+   * A new transformer without the removed units of a site, each removed unit's constant `fill` (its mean, for
+   * {@link compress}) folded into a bias, so the result equals the model with those units held at `fill`:
+   * - `attn` (heads): the heads' query, key and value columns and output-projection rows are dropped; `fill`
+   *   (dHead values per head) times those rows is added to the output bias `b_O`;
+   * - `mlp` (neurons): the MLP input columns and output rows are dropped; `fill` times the rows goes into `b_out`;
+   * - `resid` of the **last** block (the stream the unembedding reads): the dimension's unembedding row and the
+   *   last MLP's output column are dropped and `fill` times the row goes into `b_U`; the config's `finalDims`
+   *   records which dimensions survive. Earlier blocks' residual dimensions are read by later attention, whose
+   *   query/key/value have no bias to fold a constant into, so they cannot be removed; neither can any with
+   *   `layerNorm` on (the final LayerNorm mixes every dimension).
+   *
+   * @example
+   * const small = model.removeUnits("blocks.0.resid", [0, 2, 5], stats.mean);   // 3 final residual dims left
    */
   removeUnits(site: string, keep: readonly number[], fill: Float32Array): Transformer {
     const { block, kind } = this.parseSite(site);
-    if (kind === "resid") {
-      throw new AntitrainError(`removeUnits supports attn and mlp sites; "${site}" is a residual-stream site: compress blocks.${block}.attn or blocks.${block}.mlp`);
-    }
+    if (kind === "resid") return this.removeFinalDims(block, keep, fill);
     const width = kind === "attn" ? this.config.dHead : 1;
     const units = kind === "attn" ? this.config.heads[block] : this.config.dMlp[block];
     if (fill.length !== units * width) throw new AntitrainError(`fill must hold ${units * width} values (units × width), got ${fill.length}`);
@@ -299,6 +323,42 @@ export class Transformer implements CompressibleModel {
     return new Transformer(config, [...w.values()]);
   }
 
+  /** {@link removeUnits} at a `resid` site: only after the last block, with layerNorm off. */
+  private removeFinalDims(block: number, keepUnsorted: readonly number[], fill: Float32Array): Transformer {
+    const c = this.config;
+    const last = c.heads.length - 1;
+    if (block !== last) {
+      throw new AntitrainError(
+        `residual dimensions after block ${block} are read by later blocks' attention (no query/key/value bias to fold a constant into), so they cannot be removed; remove blocks.${last}.resid (the stream the unembedding reads), heads or MLP neurons`,
+      );
+    }
+    if (c.layerNorm) throw new AntitrainError("residual dimensions cannot be removed with layerNorm on: the final LayerNorm mixes every dimension");
+    const f = this.residWidth(last);
+    if (fill.length !== f) throw new AntitrainError(`fill must hold ${f} values (one per residual dimension), got ${fill.length}`);
+    const kept = new Set(keepUnsorted);
+    const keep = [...kept].sort((a, b) => a - b);
+    if (keep.length === 0 || keep.some((r) => !(Number.isInteger(r) && r >= 0 && r < f))) {
+      throw new AntitrainError(`keep must list residual dimensions of blocks.${last}.resid in 0..${f - 1} (at least one)`);
+    }
+    const w = new Map(this.weights().map((e) => [e.name, e]));
+    const unembed = w.get("unembed/W_U")!;
+    const bias = Float64Array.from(w.get("unembed/b_U")!.data);
+    for (let r = 0; r < f; r++) {
+      if (kept.has(r) || fill[r] === 0) continue;
+      for (let o = 0; o < c.classes; o++) bias[o] += fill[r] * unembed.data[r * c.classes + o];
+    }
+    const rows = new Float32Array(keep.length * c.classes);
+    keep.forEach((r, i) => rows.set(unembed.data.subarray(r * c.classes, (r + 1) * c.classes), i * c.classes));
+    w.set("unembed/W_U", { name: "unembed/W_U", shape: [keep.length, c.classes], data: rows });
+    w.set("unembed/b_U", { name: "unembed/b_U", shape: [c.classes], data: Float32Array.from(bias) });
+    const p = `blocks.${last}.mlp`;
+    w.set(`${p}/W_out`, selectColumns(w.get(`${p}/W_out`)!, keep));
+    const bOut = w.get(`${p}/b_out`)!;
+    w.set(`${p}/b_out`, { name: bOut.name, shape: [keep.length], data: Float32Array.from(keep, (r) => bOut.data[r]) });
+    const dims = c.finalDims ?? Array.from({ length: c.dModel }, (_, i) => i);
+    return new Transformer({ ...c, finalDims: keep.map((r) => dims[r]) }, [...w.values()]);
+  }
+
   /**
    * Weight-magnitude score of every unit of a site (the classic data-free pruning baseline): the L2 norm of all
    * weights that read from or write to the unit. Heads: their query, key and value columns and output-projection
@@ -312,13 +372,21 @@ export class Transformer implements CompressibleModel {
     const width = kind === "attn" ? c.dHead : 1;
     const units = kind === "attn" ? c.heads[block] : kind === "mlp" ? c.dMlp[block] : c.dModel;
     const sq = new Float64Array(units);
-    /** Adds the squares of column (axis 1) or row (axis 0) entries of weight `name`, grouped into units. */
-    const add = (name: string, axis: 0 | 1) => {
+    const last = c.heads.length - 1;
+    const finalDims = c.finalDims ?? Array.from({ length: c.dModel }, (_, i) => i);
+    /**
+     * Adds the squares of column (axis 1) or row (axis 0) entries of weight `name`, grouped into units; `dims`
+     * maps an index to its residual dimension (weights on the stream after the last block).
+     */
+    const add = (name: string, axis: 0 | 1, dims?: readonly number[]) => {
       const e = w.get(name);
       if (e === undefined) return;
       const [rows, cols] = e.shape;
       for (let r = 0; r < rows; r++) {
-        for (let col = 0; col < cols; col++) sq[Math.floor((axis === 1 ? col : r) / width)] += e.data[r * cols + col] ** 2;
+        for (let col = 0; col < cols; col++) {
+          const index = axis === 1 ? col : r;
+          sq[dims === undefined ? Math.floor(index / width) : dims[index]] += e.data[r * cols + col] ** 2;
+        }
       }
     };
     const p = `blocks.${block}`;
@@ -335,9 +403,10 @@ export class Transformer implements CompressibleModel {
         for (const n of ["W_Q", "W_K", "W_V"]) add(`blocks.${i}.attn/${n}`, 0);
         add(`blocks.${i}.attn/W_O`, 1);
         add(`blocks.${i}.mlp/W_in`, 0);
-        add(`blocks.${i}.mlp/W_out`, 1);
+        add(`blocks.${i}.mlp/W_out`, 1, i === last ? finalDims : undefined);
       });
-      add("unembed/W_U", 0);
+      add("unembed/W_U", 0, finalDims);
+      if (block === last) return Float32Array.from(finalDims, (dim) => Math.sqrt(sq[dim]));
     }
     return Float32Array.from(sq, Math.sqrt);
   }
@@ -355,6 +424,12 @@ export class Transformer implements CompressibleModel {
     const found = this.byName.get(name);
     if (found === undefined) throw new Error(`no variable ${name}`);
     return found;
+  }
+
+  /** Residual dimensions after block i: dModel, or after the last block the surviving `finalDims`. */
+  private residWidth(i: number): number {
+    const c = this.config;
+    return i === c.heads.length - 1 ? (c.finalDims?.length ?? c.dModel) : c.dModel;
   }
 
   private parseSite(site: string): { block: number; kind: SiteKind } {
@@ -437,8 +512,11 @@ export class Transformer implements CompressibleModel {
     return tf.relu(tf.add(dense(x, this.v(`blocks.${i}.mlp/W_in`)), this.v(`blocks.${i}.mlp/b_in`))) as tf.Tensor3D;
   }
 
+  /** The block's output: `mid` plus the MLP's write (after the last block only the surviving `finalDims` of `mid`). */
   private mlpOut(i: number, post: tf.Tensor3D, mid: tf.Tensor3D): tf.Tensor3D {
-    return tf.add(mid, tf.add(dense(post, this.v(`blocks.${i}.mlp/W_out`)), this.v(`blocks.${i}.mlp/b_out`))) as tf.Tensor3D;
+    const dims = this.config.finalDims;
+    const carried = dims !== undefined && i === this.config.heads.length - 1 ? tf.gather(mid, Array.from(dims), 2) : mid;
+    return tf.add(carried, tf.add(dense(post, this.v(`blocks.${i}.mlp/W_out`)), this.v(`blocks.${i}.mlp/b_out`))) as tf.Tensor3D;
   }
 
   private layerNorm<T extends tf.Tensor>(x: T, prefix: string): T {
