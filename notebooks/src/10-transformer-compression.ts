@@ -19,8 +19,10 @@
 //   Taylor importance).
 //
 // For k units kept (top-k of a ranking), the others are replaced by their training mean and test accuracy is
-// measured — exactly the accuracy of the physically compressed model (`at.compress` folds the means into the next
-// bias; the library's tests check compressed = masked). Then the notes' loop on the MLP: antitrain (interleaved,
+// measured, and the same point is measured again on the physically compressed model (`at.compress` removes the
+// units and folds their means into the next bias: heads into the attention output bias, neurons into the MLP
+// output bias, residual dimensions into the unembedding bias); the two must agree, and the run prints the largest
+// difference. Then the notes' loop on the MLP: antitrain (interleaved,
 // core re-measured every cycle), find the 95% core, and compress physically.
 //
 // Section 4 repeats the study on a small character-level language model trained on real text (TypeScript's own
@@ -30,7 +32,7 @@
 # %%
 // Hyperparameters. Quick by default (the test suite runs this); FULL=1 for the numbers quoted in the text.
 const QUICK = process.env.FULL !== "1";
-const SEEDS = QUICK ? [0] : [0, 1, 2];
+const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4];
 const P = QUICK ? 23 : 31;
 const TRAIN_FRACTION = 0.7;
 const MODEL = { dModel: 32, heads: 4, dMlp: QUICK ? 64 : 128, layers: 1, layerNorm: false };
@@ -42,7 +44,7 @@ const ANTI_FRACTION = 0.95;                  // share of the damage defining the
 const SITES = ["blocks.0.attn", "blocks.0.mlp", "blocks.0.resid"];
 
 // Section 4, the character-level language model (next character from the 16 before it).
-const LM_SEEDS = [0];                                  // one seed: the FULL run's time budget (see the reading)
+const LM_SEEDS = QUICK ? [0] : [0, 1, 2];             // three seeds: the FULL run's time budget (see the reading)
 const LM_FILES = ["lib.es5.d.ts", "lib.es2015.core.d.ts", "lib.es2015.collection.d.ts", "lib.es2015.promise.d.ts", "lib.es2015.iterable.d.ts"];
 const LM_MAX_CHARS = QUICK ? 40_000 : 300_000;        // characters of TypeScript's own .d.ts files (node_modules, offline)
 const LM_WINDOW = 16;                                  // characters per example: the transformer's seqLen
@@ -74,7 +76,7 @@ tslab.display.html(at.plotlyScript());
 const task = at.modularAddition({ p: P, trainFraction: TRAIN_FRACTION, seed: 0 });
 const modelOptions = { vocab: task.vocab, seqLen: task.seqLen, classes: P, ...MODEL };
 const RANKINGS = ["randomization", "magnitude", "gradient"] as const;
-type Curve = { site: string; ranking: string; seed: number; kept: number[]; accuracy: number[] };
+type Curve = { site: string; ranking: string; seed: number; kept: number[]; accuracy: number[]; params: (number | null)[] };
 const curves: Curve[] = [];
 const trained: { seed: number; clean: number; train: number }[] = [];
 const antiRows: Record<string, number | string>[] = [];
@@ -82,8 +84,11 @@ const keptGrid = (units: number) => units <= 8 ? Array.from({ length: units + 1 
   : [...new Set([0, 1, 2, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128].filter((k) => k <= units).concat([units]))];
 
 /** One seed of the modular-addition study: train, rank, accuracy vs units kept, antitrain and compress the MLP. */
-function modularSeed(seed: number): { curves: Curve[]; trained: { seed: number; clean: number; train: number }; anti: Record<string, number | string> } {
+function modularSeed(seed: number): {
+  curves: Curve[]; trained: { seed: number; clean: number; train: number }; anti: Record<string, number | string>; maskedVsCompressed: number;
+} {
   const seedCurves: Curve[] = [];
+  let maskedVsCompressed = 0;   // largest |masked − compressed| test accuracy over every compressed point
   const model = at.transformer({ ...modelOptions, seed });
   const opt = at.adamw(LEARNING_RATE, { beta1: 0.9, beta2: 0.98, weightDecay: 1.0 });
   const stream = new at.BatchStream(task.train, at.size(task.train), seed);
@@ -103,7 +108,18 @@ function modularSeed(seed: number): { curves: Curve[]; trained: { seed: number; 
     for (const ranking of RANKINGS) {
       const order = at.ranked({ scores: scores[ranking] });
       const accuracy = Array.from(engine.evaluate(kept.map((k) => order.slice(k))));   // randomize all but the top k
-      seedCurves.push({ site: site, ranking: ranking, seed: seed, kept: kept, accuracy: accuracy });
+      // The same points on the physically compressed model (every site here can be removed: the one block is
+      // the last, so its residual dims are what the unembedding reads). k = 0 stays the masked value.
+      const params = kept.map((k, i) => {
+        if (k === 0) return null;
+        const small = at.compress(model, site, { core: order.slice(0, k) }, { stats: stats });
+        const acc = at.evaluate(small, task.test).accuracy;
+        maskedVsCompressed = Math.max(maskedVsCompressed, Math.abs(acc - accuracy[i]));
+        const n = at.parameterCount(small);
+        small.dispose();
+        return n;
+      });
+      seedCurves.push({ site: site, ranking: ranking, seed: seed, kept: kept, accuracy: accuracy, params: params });
     }
     engine.dispose();
   }
@@ -133,17 +149,18 @@ function modularSeed(seed: number): { curves: Curve[]; trained: { seed: number; 
   opt.dispose();
   model.dispose();
   console.log(`seed ${seed}: trained test accuracy ${clean.toFixed(3)}; MLP core ${before.core.length} → ${after.core.length} after antitraining`);
-  return { curves: seedCurves, trained: trainedRow, anti: antiRow };
+  return { curves: seedCurves, trained: trainedRow, anti: antiRow, maskedVsCompressed: maskedVsCompressed };
 }
 
 // FULL runs cache each seed in .cache/seeds/ (keyed by these settings), so a rerun or an interrupted run resumes.
-const modularSettings = { P: P, TRAIN_FRACTION: TRAIN_FRACTION, MODEL: MODEL, LEARNING_RATE: LEARNING_RATE, TRAIN_STEPS: TRAIN_STEPS, ANTI_CYCLES: ANTI_CYCLES, CYCLE: CYCLE, ANTI_FRACTION: ANTI_FRACTION, SITES: SITES };
+const modularSettings = { P: P, TRAIN_FRACTION: TRAIN_FRACTION, MODEL: MODEL, LEARNING_RATE: LEARNING_RATE, TRAIN_STEPS: TRAIN_STEPS, ANTI_CYCLES: ANTI_CYCLES, CYCLE: CYCLE, ANTI_FRACTION: ANTI_FRACTION, SITES: SITES, PHYSICAL: "every site" };
 at.prefetchSeeds("10-transformer-compression", modularSettings, SEEDS, !QUICK, (seed) => modularSeed(seed));   // SEED_WORKERS=n shares the seeds
 for (const seed of SEEDS) {
   const r = at.cachedSeed("10-transformer-compression", modularSettings, seed, !QUICK, () => modularSeed(seed));
   curves.push(...r.curves);
   trained.push(r.trained);
   antiRows.push(r.anti);
+  console.log(`seed ${seed}: largest |masked − physically compressed| test accuracy ${r.maskedVsCompressed}`);
 }
 
 # %% [markdown]
@@ -161,7 +178,7 @@ for (const site of SITES) {
       const m = meanCurve(site, ranking);
       return { x: m.kept, y: m.accuracy, name: ranking, mode: "lines+markers", line: { color: colors[ranking] } };
     }),
-    at.axes("units kept (the rest replaced by their training mean)", "test accuracy", `${site}: accuracy vs units kept, p = ${P}`),
+    at.axes("units kept (the rest replaced by their training mean = physically removed)", "test accuracy", `${site}: accuracy vs units kept, p = ${P}`),
   ));
 }
 
@@ -202,8 +219,11 @@ at.disposeDataset(task.test);
 // Then, exactly as for modular addition but on all six sites (`blocks.{0,1}.attn`, `.mlp`, `.resid`): stats and
 // the three rankings on training windows; for k units kept, the others replaced by their training mean, and test
 // loss and accuracy measured. At attention and MLP sites the curve is measured on the **physically compressed**
-// model (`at.compress`, the means folded into the output bias); residual dimensions cannot be removed by
-// `at.compress`, so there the mean replacement runs through the damage engine. Finally the notes' loop on the
+// model (`at.compress`, the means folded into the output bias), and so it is at `blocks.1.resid`, the stream the
+// unembedding reads (its dimensions' unembedding rows and last-MLP output columns go, the means folded into the
+// unembedding bias). Residual dimensions after block 0 are read by block 1's attention, which has no bias to fold
+// a constant into, so `at.compress` refuses them and there the mean replacement runs through the damage engine.
+// Finally the notes' loop on the
 // last MLP (`blocks.1.mlp`): continued training with interleaved antitraining of a 50% core, against the same
 // continued training without antitraining (a clone, same fresh optimizer and batch order); then the 95% core
 // (accuracy damage on test windows) and both models compressed to it.
@@ -262,7 +282,7 @@ function lmSeed(seed: number): LmSeed {
       gradient: at.gateImportance(model, site, rankData),
     };
     const kept = keptGrid(scores.magnitude.length);
-    const physical = !site.endsWith(".resid");
+    const physical = !site.endsWith(".resid") || site === `blocks.${LM_MODEL.layers - 1}.resid`;   // see above
     const lossEngine = new at.DamageEngine(model, site, evalData, { stats: stats, method: "mean", metric: "loss", seed: seed });
     const accEngine = new at.DamageEngine(model, site, evalData, { stats: stats, method: "mean", metric: "accuracy", seed: seed });
     for (const ranking of RANKINGS) {
@@ -343,7 +363,7 @@ function lmSeed(seed: number): LmSeed {
 
 const lmSettings = { LM_FILES: LM_FILES, LM_MAX_CHARS: LM_MAX_CHARS, LM_WINDOW: LM_WINDOW, LM_VOCAB: LM_VOCAB, LM_EXAMPLES: LM_EXAMPLES, LM_MODEL: LM_MODEL,
   LM_LR: LM_LR, LM_STEPS: LM_STEPS, LM_RANK_EXAMPLES: LM_RANK_EXAMPLES, LM_EVAL_EXAMPLES: LM_EVAL_EXAMPLES, LM_ANTI_SITE: LM_ANTI_SITE,
-  LM_ANTI_STEPS: LM_ANTI_STEPS, LM_CYCLE: LM_CYCLE, LM_ANTI_FRACTION: LM_ANTI_FRACTION };
+  LM_ANTI_STEPS: LM_ANTI_STEPS, LM_CYCLE: LM_CYCLE, LM_ANTI_FRACTION: LM_ANTI_FRACTION, PHYSICAL: "attn, mlp, last resid" };
 const tensorsBefore = tf.memory().numTensors;
 at.prefetchSeeds("10-transformer-compression-charlm", lmSettings, LM_SEEDS, !QUICK, (seed) => lmSeed(seed));
 const lmRuns = LM_SEEDS.map((seed) => at.cachedSeed("10-transformer-compression-charlm", lmSettings, seed, !QUICK, () => lmSeed(seed)));
@@ -369,7 +389,8 @@ const lmMean = (site: string, ranking: string, key: "loss" | "accuracy") => {
 };
 for (const site of LM_SITES) {
   const clean = at.meanCI(lmRuns.map((r) => r.curves.find((c) => c.site === site)!.loss.at(-1)!)).mean;
-  const how = site.endsWith(".resid") ? "the rest replaced by their training mean" : "physically compressed, the rest's means folded into the bias";
+  const physical = lmRuns[0].curves.find((c) => c.site === site)!.physical;
+  const how = physical ? "physically compressed, the rest's means folded into a bias" : "the rest replaced by their training mean";
   const traces: at.PlotlyObject[] = RANKINGS.map((ranking) => {
     const m = lmMean(site, ranking, "loss");
     return { x: m.kept, y: m.y, name: ranking, mode: "lines+markers", line: { color: colors[ranking] } };
