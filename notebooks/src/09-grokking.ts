@@ -49,11 +49,12 @@ const STEPS = QUICK ? 100 : 1500;          // full-batch steps at most per run
 const EVAL_EVERY = QUICK ? 50 : 50;        // evaluation and held-out importance cadence
 const METHODS = ["baseline", "grokfast", "grokfast-tuned", "antitrain"] as const;   // grokfast-tuned: see TUNE_SEEDS
 const TARGET = 0.95;                       // "grokked": test accuracy at least this
-// Grokfast tuned for this schedule: every (α, λ) of the grid on seeds disjoint from SEEDS; the best setting then
-// runs on SEEDS as a fourth arm, "grokfast-tuned".
+// Grokfast tuned for this schedule: every (α, λ) of the grid on seeds disjoint from SEEDS; the best setting with
+// λ > 0 then runs on SEEDS as a fourth arm, "grokfast-tuned". λ = 0 (the filter off, i.e. the baseline) is in the
+// grid as the tuning seeds' reference.
 const TUNE_SEEDS = QUICK ? [100] : [100, 101];
-const GROKFAST_GRID = QUICK ? [{ alpha: 0.98, lambda: 0.5 }]
-  : [0.9, 0.98].flatMap((alpha) => [0.25, 0.5, 1.0].map((lambda) => ({ alpha: alpha, lambda: lambda })));
+const GROKFAST_GRID = QUICK ? [{ alpha: 0.98, lambda: 0 }, { alpha: 0.98, lambda: 0.5 }]
+  : [{ alpha: 0.98, lambda: 0 }, ...[0.9, 0.98].flatMap((alpha) => [0.25, 0.5, 1.0, 2.0].map((lambda) => ({ alpha: alpha, lambda: lambda })))];
 
 # %%
 import * as at from "../dist/index";
@@ -84,9 +85,10 @@ probe.dispose();
 # %% [markdown]
 // ## 2 · Tune Grokfast on separate seeds
 //
-// Every (α, λ) of `GROKFAST_GRID` trains on the tuning seeds (never used below); the setting with the fewest
-// steps to 95% test accuracy (censored runs count as `STEPS`), then the highest final test accuracy, wins. λ → 0
-// is the baseline, so the grid also tells whether any amount of the filter helps here.
+// Every (α, λ) of `GROKFAST_GRID` trains on the tuning seeds (never used below); the setting with λ > 0 and the
+// fewest steps to 95% test accuracy (censored runs count as `STEPS`), then the highest final test accuracy, wins.
+// λ = 0 is the baseline (the filter adds nothing), so the grid also tells whether any amount of the filter helps
+// on these seeds. Two tuning seeds are few: the choice is a noisy one, and the table shows how noisy.
 
 # %%
 const runOptions = {
@@ -117,7 +119,7 @@ const pilotRows = GROKFAST_GRID.map((g) => {
     "final test acc": Number(at.meanCI(mine.map((r) => r.finalTest)).mean.toFixed(3)),
   };
 });
-const tuned = [...pilotRows].sort((a, b) => a["mean (censored)"] - b["mean (censored)"] || b["final test acc"] - a["final test acc"])[0];
+const tuned = pilotRows.filter((r) => r.lambda > 0).sort((a, b) => a["mean (censored)"] - b["mean (censored)"] || b["final test acc"] - a["final test acc"])[0];
 new dfd.DataFrame(pilotRows).print();
 console.log(`grokfast-tuned: α ${tuned.alpha}, λ ${tuned.lambda}`);
 
