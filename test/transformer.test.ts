@@ -325,7 +325,7 @@ describe("transformer", () => {
     const task = at.modularAddition({ p: P, seed: 0 });
     const site = "blocks.0.resid";
     const stats = at.collectStats(model, site, task.train);
-    const first = at.compress(model, site, { core: [1, 2, 3, 5, 6, 7] }, { stats });
+    const first = at.compress(model, site, { core: [1, 2, 3, 5, 6, 7] }, { stats }) as at.Transformer;
     assert.deepEqual(first.config.finalDims, [1, 2, 3, 5, 6, 7]);
     // Unit 1 of the smaller site is dimension 2 of the original stream: the second removal maps through.
     const second = first.removeUnits(site, [0, 2, 3, 5], Float32Array.from([1, 2, 3, 5, 6, 7], (d) => stats.mean[d]));
@@ -345,7 +345,7 @@ describe("transformer", () => {
     const imp = at.importance(second, site, task.test, { seed: 0 });
     assert.equal(imp.scores.length, 4);
     assert.ok(imp.full > 0, "randomizing the 4 surviving dims hurts");
-    const headless = at.compress(second, "blocks.0.attn", { core: [0] }, { stats: at.collectStats(second, "blocks.0.attn", task.train) });
+    const headless = at.compress(second, "blocks.0.attn", { core: [0] }, { stats: at.collectStats(second, "blocks.0.attn", task.train) }) as at.Transformer;
     assert.deepEqual(headless.config.finalDims, [1, 3, 5, 7]);
     assert.ok(Number.isFinite(at.evaluate(headless, task.test).loss));
     tf.dispose([masked, compressed]);
