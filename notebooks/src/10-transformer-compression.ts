@@ -40,7 +40,7 @@ const LEARNING_RATE = 1e-2;                  // AdamW, weight decay 1.0, betas (
 const TRAIN_STEPS = QUICK ? 150 : 1000;      // full-batch steps before measuring
 const ANTI_CYCLES = QUICK ? 1 : 3;           // antitraining: cycles of CYCLE training steps, 1 antitrain step after each
 const CYCLE = QUICK ? 50 : 100;
-const ANTI_FRACTION = 0.95;                  // share of the damage defining the antitrained core
+const ANTI_FRACTIONS = [0.95, 0.5];          // antitrained cores: the notes' 95%, and 50% (notebook 01: only a small one concentrates)
 const SITES = ["blocks.0.attn", "blocks.0.mlp", "blocks.0.resid"];
 
 // Section 4, the character-level language model (next character from the 16 before it).
@@ -79,13 +79,13 @@ const RANKINGS = ["randomization", "magnitude", "gradient"] as const;
 type Curve = { site: string; ranking: string; seed: number; kept: number[]; accuracy: number[]; params: (number | null)[] };
 const curves: Curve[] = [];
 const trained: { seed: number; clean: number; train: number }[] = [];
-const antiRows: Record<string, number | string>[] = [];
+const antiRows: Record<string, number | string>[] = [];   // one per seed and arm
 const keptGrid = (units: number) => units <= 8 ? Array.from({ length: units + 1 }, (_, k) => k)
   : [...new Set([0, 1, 2, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128].filter((k) => k <= units).concat([units]))];
 
 /** One seed of the modular-addition study: train, rank, accuracy vs units kept, antitrain and compress the MLP. */
 function modularSeed(seed: number): {
-  curves: Curve[]; trained: { seed: number; clean: number; train: number }; anti: Record<string, number | string>; maskedVsCompressed: number;
+  curves: Curve[]; trained: { seed: number; clean: number; train: number }; anti: Record<string, number | string>[]; maskedVsCompressed: number;
 } {
   const seedCurves: Curve[] = [];
   let maskedVsCompressed = 0;   // largest |masked − compressed| test accuracy over every compressed point
@@ -123,43 +123,60 @@ function modularSeed(seed: number): {
     }
     engine.dispose();
   }
-  // The notes' loop on the MLP neurons: antitrain, re-measure, compress physically.
+  // The notes' loop on the MLP neurons, against plain continued training: clones of the trained model, each
+  // trained ANTI_CYCLES · CYCLE more full-batch steps with a fresh AdamW and the same batches, one plain and one
+  // antitraining per fraction of ANTI_FRACTIONS; then each one's 95% core (accuracy damage on training pairs),
+  // each compressed physically to it, and each cut to the smallest antitrained core's size by its own ranking.
   const site = "blocks.0.mlp";
-  const statsBefore = at.collectStats(model, site, task.train, { seed });
-  const before = at.findCore(model, site, task.train, { stats: statsBefore, fraction: ANTI_FRACTION, metric: "accuracy", seed });
-  const anti = new at.Antitrainer(model, [site], { schedule: at.interleaved(1, { cycle: CYCLE }), fraction: ANTI_FRACTION, data: task.train, seed });
-  at.train(model, task.train, { steps: ANTI_CYCLES * CYCLE, optimizer: opt, stream, onStep: (_, batch) => anti.afterStep(batch) });
-  anti.dispose();
-  const afterClean = at.evaluate(model, task.test).accuracy;
-  const stats = at.collectStats(model, site, task.train, { seed });
-  const after = at.findCore(model, site, task.train, { stats, fraction: ANTI_FRACTION, metric: "accuracy", seed });
-  const small = at.compress(model, site, after, { stats });
-  const smallBefore = at.compress(model, site, before, { stats });   // the pre-antitraining core, on the antitrained model
-  const antiRow = {
-    seed: seed,
-    "test acc (trained)": Number(clean.toFixed(3)),
-    "core before": before.core.length,
-    "test acc (antitrained)": Number(afterClean.toFixed(3)),
-    "core after": after.core.length,
-    "compressed test acc": Number(at.evaluate(small, task.test).accuracy.toFixed(3)),
-    "params": `${at.parameterCount(model)} → ${at.parameterCount(small)}`,
+  const coreOf = (net: at.HookedModel) => {
+    const stats = at.collectStats(net, site, task.train, { seed: seed });
+    return { stats: stats, split: at.findCore(net, site, task.train, { stats: stats, fraction: 0.95, metric: "accuracy", seed: seed }) };
   };
-  small.dispose();
-  smallBefore.dispose();
+  const before = coreOf(model).split.core.length;
+  const arms = [null, ...ANTI_FRACTIONS].map((fraction) => {
+    const net = model.clone();
+    const armOpt = at.adamw(LEARNING_RATE, { beta1: 0.9, beta2: 0.98, weightDecay: 1.0 });
+    const armStream = new at.BatchStream(task.train, at.size(task.train), seed + 100);
+    const antitrainer = fraction === null ? undefined
+      : new at.Antitrainer(net, [site], { schedule: at.interleaved(1, { cycle: CYCLE }), fraction: fraction, data: task.train, seed: seed });
+    at.train(net, task.train, { steps: ANTI_CYCLES * CYCLE, optimizer: armOpt, stream: armStream, onStep: (_, batch) => antitrainer?.afterStep(batch) });
+    antitrainer?.dispose();
+    armOpt.dispose();
+    return { name: fraction === null ? "plain (control)" : `antitrained (${fraction * 100}% core)`, net: net, ...coreOf(net) };
+  });
+  const k = Math.min(...arms.slice(1).map((arm) => arm.split.core.length));
+  const anti = arms.map((arm) => {
+    const small = at.compress(arm.net, site, arm.split, { stats: arm.stats });
+    const order = at.ranked(at.importance(arm.net, site, task.train, { stats: arm.stats, metric: "loss", seed: seed }));
+    const cut = at.compress(arm.net, site, { core: order.slice(0, k) }, { stats: arm.stats });
+    const row = {
+      seed: seed,
+      arm: arm.name,
+      "core before": before,
+      "core after": arm.split.core.length,
+      "test acc": Number(at.evaluate(arm.net, task.test).accuracy.toFixed(3)),
+      "own core: test acc": Number(at.evaluate(small, task.test).accuracy.toFixed(3)),
+      params: `${at.parameterCount(arm.net)} → ${at.parameterCount(small)}`,
+      k: k,
+      "top k: test acc": Number(at.evaluate(cut, task.test).accuracy.toFixed(3)),
+    };
+    for (const m of [small, cut, arm.net]) m.dispose();
+    return row;
+  });
   opt.dispose();
   model.dispose();
-  console.log(`seed ${seed}: trained test accuracy ${clean.toFixed(3)}; MLP core ${before.core.length} → ${after.core.length} after antitraining`);
-  return { curves: seedCurves, trained: trainedRow, anti: antiRow, maskedVsCompressed: maskedVsCompressed };
+  console.log(`seed ${seed}: trained test accuracy ${clean.toFixed(3)}; MLP core ${before} → ${anti.map((r) => `${r["core after"]} (${r.arm})`).join(", ")}`);
+  return { curves: seedCurves, trained: trainedRow, anti: anti, maskedVsCompressed: maskedVsCompressed };
 }
 
 // FULL runs cache each seed in .cache/seeds/ (keyed by these settings), so a rerun or an interrupted run resumes.
-const modularSettings = { P: P, TRAIN_FRACTION: TRAIN_FRACTION, MODEL: MODEL, LEARNING_RATE: LEARNING_RATE, TRAIN_STEPS: TRAIN_STEPS, ANTI_CYCLES: ANTI_CYCLES, CYCLE: CYCLE, ANTI_FRACTION: ANTI_FRACTION, SITES: SITES, PHYSICAL: "every site" };
+const modularSettings = { P: P, TRAIN_FRACTION: TRAIN_FRACTION, MODEL: MODEL, LEARNING_RATE: LEARNING_RATE, TRAIN_STEPS: TRAIN_STEPS, ANTI_CYCLES: ANTI_CYCLES, CYCLE: CYCLE, ANTI_FRACTIONS: ANTI_FRACTIONS, SITES: SITES, PHYSICAL: "every site", CONTROL: true };
 at.prefetchSeeds("10-transformer-compression", modularSettings, SEEDS, !QUICK, (seed) => modularSeed(seed));   // SEED_WORKERS=n shares the seeds
 for (const seed of SEEDS) {
   const r = at.cachedSeed("10-transformer-compression", modularSettings, seed, !QUICK, () => modularSeed(seed));
   curves.push(...r.curves);
   trained.push(r.trained);
-  antiRows.push(r.anti);
+  antiRows.push(...r.anti);
   console.log(`seed ${seed}: largest |masked − physically compressed| test accuracy ${r.maskedVsCompressed}`);
 }
 
@@ -217,9 +234,16 @@ tslab.display.html(at.chart(
 
 # %% [markdown]
 // ## 3 · Antitraining and physical compression of the MLP
+//
+// From the trained model of each seed, three clones train `ANTI_CYCLES · CYCLE` more full-batch steps with a fresh
+// AdamW: plain (the control), and with interleaved antitraining (one antitrain step per step, core re-measured
+// every `CYCLE` steps) of the 95% core — the notes' setting — or of a 50% core, which notebook 01 found to be the
+// one that concentrates information. Then each clone's 95% core (accuracy damage on training pairs), the clone
+// compressed physically to its own core, and every clone cut to the same size k (the smallest antitrained core)
+// by its own randomization ranking: the same-size comparison that decides whether antitraining helped compression.
 
 # %%
-new dfd.DataFrame(antiRows).print();
+new dfd.DataFrame(antiRows, at.tableConfig(antiRows)).print();
 at.disposeDataset(task.train);
 at.disposeDataset(task.test);
 
@@ -462,7 +486,7 @@ const lmAnti = lmRuns.flatMap((r) => r.anti.map((row) => ({ seed: r.seed, ...row
 new dfd.DataFrame(lmAnti, at.tableConfig(lmAnti)).print();
 at.writeJsonAtomic(at.resultsPath("10-transformer-compression"), {
   quick: QUICK, backend: at.backendName(), p: P, trainFraction: TRAIN_FRACTION, model: MODEL, trainSteps: TRAIN_STEPS,
-  antiCycles: ANTI_CYCLES, cycle: CYCLE, antiFraction: ANTI_FRACTION, seeds: SEEDS, trained: trained, needed: needed, antitraining: antiRows, curves: curves,
+  antiCycles: ANTI_CYCLES, cycle: CYCLE, antiFractions: ANTI_FRACTIONS, seeds: SEEDS, trained: trained, needed: needed, antitraining: antiRows, curves: curves,
   charLm: {
     settings: lmSettings, seeds: LM_SEEDS, chars: lm.chars, vocab: lm.vocab, trainWindows: at.size(lm.train), testWindows: at.size(lm.test),
     unigram: { loss: unigramLoss, accuracy: unigramAcc }, needed: lmNeeded, antitraining: lmAnti, runs: lmRuns,
