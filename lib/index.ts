@@ -33,6 +33,7 @@ export { antitrainStep, type AntitrainStepOptions, type AntitrainTarget } from "
 export { interleaved, cyclic, cycleLength, type Schedule } from "./schedule";
 export { Antitrainer, type AntitrainerOptions, type MeasureRecord } from "./antitrainer";
 export { compress, parameterCount, type CompressOptions } from "./compress";
+export { checkModel, type CheckModelOptions, type ModelCheck, type ModelCheckItem } from "./check-model";
 export { train, evaluate, type TrainOptions, type Evaluation } from "./train";
 export { meanCI, spearman, type Interval } from "./stat-utils";
 export { plotlyScript, chart, axes, type PlotlyObject } from "./plot";
