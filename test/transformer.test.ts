@@ -310,7 +310,7 @@ describe("transformer", () => {
       tf.dispose([masked, compressed]);
       small.dispose();
     }
-    assert.throws(() => model.removeUnits("blocks.0.resid", [0], new Float32Array(8)), /later blocks' attention/);
+    assert.throws(() => model.removeUnits("blocks.0.resid", [0], new Float32Array(8)), /later blocks write into them/);
     assert.throws(() => model.removeUnits("blocks.1.resid", [8], new Float32Array(8)), /0\.\.7/);
     const normed = tiny({ layerNorm: true });
     assert.throws(() => normed.removeUnits("blocks.1.resid", [0], new Float32Array(8)), /layerNorm/);

@@ -277,8 +277,9 @@ export class Transformer implements CompressibleModel {
    * - `mlp` (neurons): the MLP input columns and output rows are dropped; `fill` times the rows goes into `b_out`;
    * - `resid` of the **last** block (the stream the unembedding reads): the dimension's unembedding row and the
    *   last MLP's output column are dropped and `fill` times the row goes into `b_U`; the config's `finalDims`
-   *   records which dimensions survive. Earlier blocks' residual dimensions are read by later attention, whose
-   *   query/key/value have no bias to fold a constant into, so they cannot be removed; neither can any with
+   *   records which dimensions survive. Earlier blocks' residual dimensions cannot be removed: a later block still
+   *   writes into the dimension after the site, so the masked model depends on it in a way no smaller stream
+   *   reproduces (and later attention has no query/key/value bias to fold a constant into); neither can any with
    *   `layerNorm` on (the final LayerNorm mixes every dimension).
    *
    * @example
@@ -329,7 +330,7 @@ export class Transformer implements CompressibleModel {
     const last = c.heads.length - 1;
     if (block !== last) {
       throw new AntitrainError(
-        `residual dimensions after block ${block} are read by later blocks' attention (no query/key/value bias to fold a constant into), so they cannot be removed; remove blocks.${last}.resid (the stream the unembedding reads), heads or MLP neurons`,
+        `residual dimensions after block ${block} cannot be removed: later blocks write into them and read them back, which no smaller stream reproduces; remove blocks.${last}.resid (the stream the unembedding reads), heads or MLP neurons`,
       );
     }
     if (c.layerNorm) throw new AntitrainError("residual dimensions cannot be removed with layerNorm on: the final LayerNorm mixes every dimension");

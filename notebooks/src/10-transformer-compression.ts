@@ -264,8 +264,9 @@ at.disposeDataset(task.test);
 // loss and accuracy measured. At attention and MLP sites the curve is measured on the **physically compressed**
 // model (`at.compress`, the means folded into the output bias), and so it is at `blocks.1.resid`, the stream the
 // unembedding reads (its dimensions' unembedding rows and last-MLP output columns go, the means folded into the
-// unembedding bias). Residual dimensions after block 0 are read by block 1's attention, which has no bias to fold
-// a constant into, so `at.compress` refuses them and there the mean replacement runs through the damage engine.
+// unembedding bias). Residual dimensions after block 0 cannot be removed — block 1 writes into them and its MLP
+// reads them back, which no narrower stream reproduces — so `at.compress` refuses them and there the mean
+// replacement runs through the damage engine.
 // Finally the notes' loop on the
 // last MLP (`blocks.1.mlp`): continued training with interleaved antitraining of a 50% core, against the same
 // continued training without antitraining (a clone, same fresh optimizer and batch order); then the 95% core
@@ -565,8 +566,8 @@ at.disposeDataset(lm.test);
 //   curve uses test windows and the mean).
 // - **Compression is exact, residual stream included.** At attention and MLP sites and at `blocks.1.resid` (the
 //   stream the unembedding reads) the curves are the physically compressed models; they differ from mean
-//   replacement by at most 2.9e-6 nats. Residual dimensions after block 0 cannot be removed (block 1's attention
-//   has no bias to fold a constant into), so that curve is mean replacement. A last-stream dimension is a poor
+//   replacement by at most 2.9e-6 nats. Residual dimensions after block 0 cannot be removed (block 1 writes into
+//   them and reads them back), so that curve is mean replacement. A last-stream dimension is a poor
 //   unit to remove: it holds 193 weights (its unembedding row and last-MLP output column), so dropping half of
 //   them saves 6,176 of 75,328 parameters and costs 0.32–0.38 nats.
 // - **Antitraining shrank the measured core, and made the model worse on every seed.** 400 more steps on
