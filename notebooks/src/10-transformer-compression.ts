@@ -22,12 +22,11 @@
 // measured, and the same point is measured again on the physically compressed model (`at.compress` removes the
 // units and folds their means into the next bias: heads into the attention output bias, neurons into the MLP
 // output bias, residual dimensions into the unembedding bias); the two must agree, and the run prints the largest
-// difference. Then the notes' loop on the MLP: antitrain (interleaved,
-// core re-measured every cycle), find the 95% core, and compress physically.
+// difference. Then the notes' loop on the MLP — antitrain (interleaved, core re-measured every cycle), find the 95%
+// core, compress physically — against the same continued training without antitraining.
 //
 // Section 4 repeats the study on a small character-level language model trained on real text (TypeScript's own
-// library declarations), with test loss instead of accuracy, and with antitraining compared against the same
-// continued training without it.
+// library declarations), with test loss instead of accuracy.
 
 # %%
 // Hyperparameters. Quick by default (the test suite runs this); FULL=1 for the numbers quoted in the text.
