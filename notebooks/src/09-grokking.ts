@@ -174,7 +174,7 @@ function summaryTable(all: LabelledRun[], methods: readonly Label[], steps: numb
   });
 }
 const rows = summaryTable(runs, METHODS, STEPS);
-new dfd.DataFrame(rows).print();
+new dfd.DataFrame(rows, at.tableConfig(rows)).print();
 
 # %% [markdown]
 // Seed by seed, against the baseline on the same seed (same initialization and data): steps to 95% test accuracy
@@ -275,7 +275,7 @@ const repSettings = { ...runSettings, P: REP_P, TRAIN_FRACTION: REP_FRACTION, ST
 at.prefetchSeeds("09-grokking-p59", repSettings, SEEDS, !QUICK, (seed) => seedRuns(seed, repOptions, REP_METHODS, false));
 const repRuns: LabelledRun[] = SEEDS.flatMap((seed) => at.cachedSeed("09-grokking-p59", repSettings, seed, !QUICK, () => seedRuns(seed, repOptions, REP_METHODS, false)));
 const repRows = summaryTable(repRuns, REP_METHODS, REP_STEPS);
-new dfd.DataFrame(repRows).print();
+new dfd.DataFrame(repRows, at.tableConfig(repRows)).print();
 const repPaired = pairedTable(repRuns, REP_METHODS, REP_STEPS);
 new dfd.DataFrame(repPaired, at.tableConfig(repPaired)).print();
 
