@@ -2,8 +2,9 @@
 //   QUICK=1 npm run bench    a fast smoke run (fewer examples, units and repeats; numbers are rough)
 // Peers: the plain loop in the same backend, PyTorch (bench/torch_ref.py: plain loop and Captum-style batched
 // ablation), the backend's bare matmul rate; plus peak memory vs width, the group-testing estimator at W = 4096,
-// the quickstart notebook's measurement cell with the engine before issue 3 (bench/legacy/) and now, and whether
-// worker threads help (bench/workers-probe.ts).
+// the quickstart notebook's measurement cell with the engine before issue 3 (bench/legacy/) and now, whether
+// worker threads help (bench/workers-probe.ts), and per-unit importance of a transformer's heads, MLP neurons and
+// residual dimensions against the plain loop.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
@@ -329,6 +330,49 @@ function quickstartCase(): { beforeMs: number; afterMs: number; beforeCpu: numbe
   return { beforeMs: before.ms, afterMs: after.ms, beforeCpu: before.cpu, afterCpu: after.cpu, repeats, sameCore };
 }
 
+/** One transformer site: engine (default path) against the plain loop, whole importance call each. */
+interface TransformerSiteResult {
+  site: string;
+  units: number;
+  engineMs: number;
+  engineCpu: number;
+  loopMs: number;
+  loopCpu: number;
+  maxDiff: number;
+}
+
+/**
+ * Case 6: `at.importance` on every site of notebook 10's character-level transformer (2 blocks, d_model 64, 4 heads ×
+ * 16, 128 MLP neurons; untrained: timing does not depend on the weights) on random windows: the engine's default
+ * path (batched: a transformer offers no dense shortcut) against `path: "loop"` (one full forward pass per unit),
+ * both complete, same draws.
+ */
+function transformerCase(): { examples: number; sites: TransformerSiteResult[] } {
+  const examples = QUICK ? 128 : 512;
+  const seqLen = 16;
+  const vocab = 64;
+  log(`\n[transformer] importance of every site, 2-block transformer (d_model 64, 4 heads, 128 MLP neurons), ${examples} windows of ${seqLen} tokens`);
+  const model = at.transformer({ vocab, seqLen, classes: vocab, dModel: 64, heads: 4, dMlp: 128, layers: 2, seed: 0 });
+  const rng = new at.Rng(7);
+  const data = at.dataset(
+    Float32Array.from({ length: examples * seqLen }, () => rng.int(vocab)),
+    Int32Array.from({ length: examples }, () => rng.int(vocab)),
+    { features: seqLen, classes: vocab },
+  );
+  const sites = model.sites().map(({ name, units }) => {
+    const stats = at.collectStats(model, name, data, { seed: 0 });
+    const run = (path: "auto" | "loop") => () => at.importance(model, name, data, { stats, method: "resample", metric: "loss", seed: 0, path }).scores;
+    const engine = timed(run("auto"), QUICK ? 1 : 3);
+    const loop = timed(run("loop"), 1, false);
+    const maxDiff = Math.max(...engine.result.map((v, i) => Math.abs(v - loop.result[i])));
+    log(`  ${name} (${units} units): engine ${sec(engine.ms)} wall, ${sec(engine.cpu)} CPU; loop ${sec(loop.ms)} wall, ${sec(loop.cpu)} CPU; max |Δ| ${maxDiff.toExponential(1)}`);
+    return { site: name, units, engineMs: engine.ms, engineCpu: engine.cpu, loopMs: loop.ms, loopCpu: loop.cpu, maxDiff };
+  });
+  model.dispose();
+  at.disposeDataset(data);
+  return { examples, sites };
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const backend = await at.ready({ quiet: true });
@@ -339,11 +383,12 @@ async function main(): Promise<void> {
   const est = estimatorCase();
   const qs = quickstartCase();
   const workers = workersCase();
+  const transformerSites = transformerCase();
   const load1 = os.loadavg();
   const minutes = (Date.now() - started) / 60000;
   // Written atomically: a temporary file beside it, then a rename.
   const out = path.join(ROOT, "BENCHMARKS.md");
-  writeFileSync(`${out}.tmp-${process.pid}`, report({ backend, load0, load1, minutes, wide, memory, est, qs, workers }));
+  writeFileSync(`${out}.tmp-${process.pid}`, report({ backend, load0, load1, minutes, wide, memory, est, qs, workers, transformer: transformerSites }));
   renameSync(`${out}.tmp-${process.pid}`, out);
   log(`\nwrote BENCHMARKS.md (${fmt(minutes, 1)} min)`);
 }
@@ -358,6 +403,7 @@ interface ReportInput {
   est: Record<string, number | string>;
   qs: ReturnType<typeof quickstartCase>;
   workers: Record<string, number>;
+  transformer: ReturnType<typeof transformerCase>;
 }
 
 function report(r: ReportInput): string {
@@ -499,6 +545,22 @@ load average ${fmt(r.workers.loadBefore, 2)} → ${fmt(r.workers.loadAfter, 2)} 
 Each worker pays start-up (compiling the library, starting its backend) and a copy of the model and data. On a machine
 whose 2 cores are already shared by other jobs, a second thread mostly competes with them; the engine therefore stays
 single-threaded. Even on an idle 2-core machine the gain could be at most 2× on the compute, less the workers' start-up.
+
+## Transformer sites: heads, MLP neurons, residual dimensions
+
+\`at.importance\` (every unit alone plus the whole site, \`resample\`, cross-entropy, one draw) on every site of notebook 10's
+character-level transformer — 2 blocks, d_model 64, 4 heads of width 16, 128 ReLU MLP neurons, untrained — on ${r.transformer.examples}
+random windows of 16 tokens. The engine takes its batched path (a transformer offers no dense shortcut: every perturbation
+still runs the rest of the network, but all of them share the work above the site and run as stacked copies); the peer is
+\`path: "loop"\`, one full forward pass per perturbation. Both complete, same draws; engine median of ${QUICK ? 1 : 3}, loop one run.
+Cells: wall / CPU.
+
+| site | units | engine | plain loop | speed-up | max |engine − loop| |
+| --- | --- | --- | --- | --- | --- |
+${r.transformer.sites.map((t) => `| ${t.site} | ${t.units} | ${both(t.engineMs, t.engineCpu)} | ${both(t.loopMs, t.loopCpu)} | **${x(t.loopMs, t.engineMs)} / ${x(t.loopCpu, t.engineCpu)}** | ${t.maxDiff.toExponential(1)} |`).join("\n")}
+
+The speed-up is the work above the site that the loop repeats per unit, so it is largest in block 1 and smallest where
+the continuation is most of the network (block 0's heads).
 
 Reproduce: \`npm run bench\` (about ${Math.ceil(r.minutes)} min here; \`QUICK=1 npm run bench\` for a smoke run). The log of this run:
 

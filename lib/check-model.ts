@@ -39,7 +39,8 @@ export interface ModelCheck {
  *   once, and sees `[batch, ..., units × width]`;
  * - `split(site, x)` returns the site's clean activation, and `resume` reproduces `forward`: from the clean
  *   activation, from two stacked copies (`[2·batch, ...]`), and from an activation with one unit zeroed (equal to
- *   `forward` with a hook that zeroes it);
+ *   `forward` with a hook that zeroes it); where the model offers `splitDense`, its pre-activation resumes to
+ *   `forward` and a shift by `(act' − act) · weight` equals resuming from `act'`;
  * - `downstreamVariables(site)` holds every variable the continuation after the site depends on (a variable with a
  *   nonzero gradient through `resume` that is missing would never be antitrained);
  * - the model's variables are unchanged and no tensor is left behind.
@@ -170,6 +171,7 @@ function checkSite(model: HookedModel, x: tf.Tensor, clean: tf.Tensor2D, site: s
     }
     checkIntervention(model, x, split.act, split.resume, site, info.units, info.width ?? 1, tol, add);
     checkDownstream(model, split.act, split.resume, site, add);
+    checkDenseSplit(model, x, clean, split.act, split.resume, site, info.units, info.width ?? 1, tol, add);
   } finally {
     split.dispose();
     seen?.dispose();
@@ -196,6 +198,50 @@ function checkIntervention(
   }), site);
   if (result === undefined) return;
   add("resume after an intervention", result <= tol, `unit 0 zeroed: max |resume − forward with a hook| ${result.toExponential(1)}`, site);
+}
+
+/**
+ * Where the model offers `splitDense` at the site: the pre-activation must resume to `forward`, and shifting it by
+ * `(act' − act) · weight` must equal resuming from `act'` (unit 0 zeroed) — the identity the low-rank path relies on.
+ */
+function checkDenseSplit(
+  model: HookedModel,
+  x: tf.Tensor,
+  clean: tf.Tensor2D,
+  act: tf.Tensor,
+  resume: (a: tf.Tensor) => tf.Tensor2D,
+  site: string,
+  units: number,
+  width: number,
+  tol: number,
+  add: Add,
+): void {
+  if (model.splitDense === undefined) return;
+  const dense = guarded(add, "dense split", () => model.splitDense?.(site, x) ?? null, site);
+  if (dense === undefined || dense === null) return;
+  try {
+    const result = guarded(add, "dense split", () =>
+      tf.tidy(() => {
+        const features = act.shape[act.rank - 1];
+        const keep = Float32Array.from(expandUnitMask([0], units, width), (v) => 1 - v);
+        const changed = tf.mul(act, keep);
+        const shift = tf.matMul(tf.reshape(tf.sub(changed, act), [-1, features]), dense.weight);
+        const shifted = tf.add(dense.pre, tf.reshape(shift, dense.pre.shape));
+        return [maxDiff(dense.resumeFromPre(dense.pre, () => act), clean), maxDiff(dense.resumeFromPre(shifted, () => changed), resume(changed))];
+      }),
+      site,
+    );
+    if (result === undefined) return;
+    const [plain, shifted] = result;
+    add(
+      "dense split",
+      plain <= tol && shifted <= tol,
+      `max |resumeFromPre(pre) − forward| ${plain.toExponential(1)}; with unit 0 zeroed through the weight, max |resumeFromPre − resume| ${shifted.toExponential(1)}`,
+      site,
+    );
+  } finally {
+    dense.dispose();
+  }
 }
 
 /** Every variable with a nonzero gradient through the continuation must be downstream of the site. */

@@ -202,20 +202,33 @@ describe("transformer", () => {
     assert.equal(rowsSeen.size, 2, "both bank rows are used");
   });
 
-  test("batched damage equals the loop reference for heads, MLP neurons and residual dims", () => {
+  test("batched and low-rank damage equal the loop reference for heads, MLP neurons and residual dims", () => {
     const model = tiny();
     const task = at.modularAddition({ p: P, seed: 0 });
-    for (const site of ["blocks.0.attn", "blocks.1.attn", "blocks.0.mlp", "blocks.1.resid"]) {
+    // Low-rank where the site feeds a dense layer: heads (W_O), neurons (W_out), the last residual stream (W_U).
+    assert.equal(model.splitDense("blocks.0.resid", task.test.x), null, "block 0's residual dims feed attention, not a dense layer");
+    const normed = tiny({ layerNorm: true });
+    assert.equal(normed.splitDense("blocks.1.resid", task.test.x), null, "with LayerNorm the last stream is normalized first");
+    normed.dispose();
+    for (const site of ["blocks.0.attn", "blocks.1.attn", "blocks.0.mlp", "blocks.1.mlp", "blocks.0.resid", "blocks.1.resid"]) {
       const units = model.sites().find((s) => s.name === site)!.units;
       const perturbations = [...Array.from({ length: units }, (_, u) => [u]), [0, 1]];
+      const paths = site === "blocks.0.resid" ? (["batched", "auto"] as const) : (["batched", "lowRank", "auto"] as const);
       for (const method of at.RANDOMIZE_METHODS) {
         const options = { method, metric: "loss" as const, seed: 5, samples: 2, batchSize: 10, maxElements: 500 };
-        const batched = at.damage(model, site, task.test, perturbations, options);
         const loop = at.damage(model, site, task.test, perturbations, { ...options, path: "loop" });
-        batched.values.forEach((v, i) => assert.ok(Math.abs(v - loop.values[i]) < 1e-4, `${site}/${method} #${i}: ${v} vs ${loop.values[i]}`));
-        if (method !== "zero" || site.endsWith("attn")) assert.ok(Math.max(...batched.damage) !== 0, `${site}/${method}: some damage`);
+        for (const path of paths) {
+          const got = at.damage(model, site, task.test, perturbations, { ...options, path });
+          got.values.forEach((v, i) => assert.ok(Math.abs(v - loop.values[i]) < 1e-4, `${site}/${method}/${path} #${i}: ${v} vs ${loop.values[i]}`));
+        }
+        if (method !== "zero" || site.endsWith("attn")) assert.ok(Math.max(...loop.damage) !== 0, `${site}/${method}: some damage`);
       }
     }
+    // The low-rank path really is taken for single units where offered.
+    const engine = new at.DamageEngine(model, "blocks.0.mlp", task.test, { seed: 0 });
+    engine.damage([[0], [1]]);
+    assert.equal(engine.pathCounts.lowRank, 2);
+    engine.dispose();
     model.dispose();
     at.disposeDataset(task.train);
     at.disposeDataset(task.test);

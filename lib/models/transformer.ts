@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { AntitrainError } from "../errors";
 import { Rng } from "../rng";
 import { requireInput, requirePositiveInt, requireSite } from "../validate";
-import type { CompressibleModel, HookedModel, Hooks, NamedVariable, SiteInfo, SiteSplit } from "./types";
+import type { CompressibleModel, DenseSiteSplit, HookedModel, Hooks, NamedVariable, SiteInfo, SiteSplit } from "./types";
 
 /** Options for {@link transformer}. */
 export interface TransformerOptions {
@@ -223,35 +223,48 @@ export class Transformer implements CompressibleModel {
   split(site: string, x: tf.Tensor): SiteSplit {
     const { block, kind } = this.parseSite(site);
     requireInput(this, x);
+    const [act, carried] = this.cutAt(block, kind, x);
+    return {
+      act,
+      resume: this.resumer(block, kind, carried, x.shape[0]),
+      dispose: () => tf.dispose(carried === null ? [act] : [act, carried]),
+    };
+  }
+
+  /**
+   * The cut at `site` with the dense layer it feeds exposed, for the damage engine's exact low-rank shortcut (see
+   * {@link DenseSiteSplit}): a head's output feeds the output projection `W_O`, an MLP neuron feeds `W_out`, and a
+   * residual dimension after the last block feeds the unembedding `W_U` (without LayerNorm). Null for residual
+   * dimensions of earlier blocks (the next block reads them through attention) and with LayerNorm before the
+   * unembedding.
+   */
+  splitDense(site: string, x: tf.Tensor): DenseSiteSplit | null {
+    const { block, kind } = this.parseSite(site);
+    if (kind === "resid" && (block !== this.config.heads.length - 1 || this.config.layerNorm)) return null;
+    requireInput(this, x);
     const b = x.shape[0];
-    // carried: the residual stream the site's output is added to (attn, mlp); none for resid.
-    const [act, carriedOrNone] = tf.tidy((): tf.Tensor3D[] => {
-      let resid = this.embed(x);
-      for (let i = 0; i < block; i++) resid = this.block(i, resid, {});
-      if (kind === "resid") return [this.block(block, resid, {})];
-      if (kind === "attn") return [this.attnZ(block, resid), this.queryRows(block, resid)];
-      const mid = this.attnOut(block, this.attnZ(block, resid), this.queryRows(block, resid));
-      return [this.mlpPost(block, mid), mid];
-    });
-    const carried = carriedOrNone ?? null;
-    const resume = (a: tf.Tensor, hooks: Hooks = {}) =>
+    const [act, carried] = this.cutAt(block, kind, x);
+    const [wName, bName] =
+      kind === "attn" ? [`blocks.${block}.attn/W_O`, `blocks.${block}.attn/b_O`] : kind === "mlp" ? [`blocks.${block}.mlp/W_out`, `blocks.${block}.mlp/b_out`] : ["unembed/W_U", "unembed/b_U"];
+    const weight = this.v(wName) as tf.Tensor as tf.Tensor2D;
+    const pre = tf.tidy(() => tf.add(dense(act, weight), this.v(bName)) as tf.Tensor3D);
+    const resumeFromPre = (z: tf.Tensor) =>
       tf.tidy(() => {
-        const k = a.shape[0] / b;
-        const tiled = carried === null ? null : k === 1 ? carried : tf.tile(carried, [k, 1, 1]);
-        let resid = a as tf.Tensor3D;
-        if (kind === "attn" && tiled !== null) {
-          const mid = this.attnOut(block, resid, tiled);
-          const post = this.hooked(hooks, `blocks.${block}.mlp`, this.mlpPost(block, mid));
-          resid = this.hooked(hooks, `blocks.${block}.resid`, this.mlpOut(block, post, mid));
-        } else if (kind === "mlp" && tiled !== null) {
-          resid = this.hooked(hooks, `blocks.${block}.resid`, this.mlpOut(block, resid, tiled));
-        }
-        return this.blocksFrom(resid, block + 1, hooks);
+        const rows = z as tf.Tensor3D;
+        if (kind === "resid") return tf.reshape(rows, [rows.shape[0], this.config.classes]) as tf.Tensor2D;
+        const stream = carried as tf.Tensor3D;
+        if (kind === "mlp") return this.blocksFrom(addRepeated(rows, this.finalStream(block, stream)), block + 1, {});
+        const mid = addRepeated(rows, stream);
+        return this.blocksFrom(this.mlpOut(block, this.mlpPost(block, mid), mid), block + 1, {});
       });
     return {
       act,
-      resume,
-      dispose: () => tf.dispose(carried === null ? [act] : [act, carried]),
+      resume: this.resumer(block, kind, carried, b),
+      weight,
+      pre,
+      readsAct: false,
+      resumeFromPre,
+      dispose: () => tf.dispose(carried === null ? [act, pre] : [act, carried, pre]),
     };
   }
 
@@ -427,6 +440,39 @@ export class Transformer implements CompressibleModel {
     return found;
   }
 
+  /**
+   * The forward pass up to a site: its activation, and the residual stream the site's output is added to (attn:
+   * the stream entering the block, at the rows it writes; mlp: the stream after attention; resid: none).
+   */
+  private cutAt(block: number, kind: SiteKind, x: tf.Tensor): [tf.Tensor3D, tf.Tensor3D | null] {
+    const [act, carried] = tf.tidy((): tf.Tensor3D[] => {
+      let resid = this.embed(x);
+      for (let i = 0; i < block; i++) resid = this.block(i, resid, {});
+      if (kind === "resid") return [this.block(block, resid, {})];
+      if (kind === "attn") return [this.attnZ(block, resid), this.queryRows(block, resid)];
+      const mid = this.attnOut(block, this.attnZ(block, resid), this.queryRows(block, resid));
+      return [this.mlpPost(block, mid), mid];
+    });
+    return [act, carried ?? null];
+  }
+
+  /** The continuation after a site from a replacement activation for k stacked copies of the b examples. */
+  private resumer(block: number, kind: SiteKind, carried: tf.Tensor3D | null, b: number): (a: tf.Tensor, hooks?: Hooks) => tf.Tensor2D {
+    return (a, hooks = {}) =>
+      tf.tidy(() => {
+        if (a.shape[0] % b !== 0) throw new AntitrainError(`resume needs k stacked copies of the ${b} examples, got ${a.shape[0]} rows`);
+        let resid = a as tf.Tensor3D;
+        if (kind === "attn" && carried !== null) {
+          const mid = addRepeated(this.attnWrite(block, resid), carried);
+          const post = this.hooked(hooks, `blocks.${block}.mlp`, this.mlpPost(block, mid));
+          resid = this.hooked(hooks, `blocks.${block}.resid`, this.mlpOut(block, post, mid));
+        } else if (kind === "mlp" && carried !== null) {
+          resid = this.hooked(hooks, `blocks.${block}.resid`, addRepeated(this.mlpWrite(block, resid), this.finalStream(block, carried)));
+        }
+        return this.blocksFrom(resid, block + 1, hooks);
+      });
+  }
+
   /** Residual dimensions after block i: dModel, or after the last block the surviving `finalDims`. */
   private residWidth(i: number): number {
     const c = this.config;
@@ -504,9 +550,15 @@ export class Transformer implements CompressibleModel {
     return tf.reshape(tf.transpose(z, [0, 2, 1, 3]), [b, tq, h * dh]) as tf.Tensor3D;
   }
 
-  private attnOut(i: number, z: tf.Tensor3D, resid: tf.Tensor3D): tf.Tensor3D {
-    return tf.add(resid, tf.add(dense(z, this.v(`blocks.${i}.attn/W_O`)), this.v(`blocks.${i}.attn/b_O`))) as tf.Tensor3D;
+  /** What block i's attention adds to the stream: the heads' outputs through the output projection. */
+  private attnWrite(i: number, z: tf.Tensor3D): tf.Tensor3D {
+    return tf.add(dense(z, this.v(`blocks.${i}.attn/W_O`)), this.v(`blocks.${i}.attn/b_O`)) as tf.Tensor3D;
   }
+
+  private attnOut(i: number, z: tf.Tensor3D, resid: tf.Tensor3D): tf.Tensor3D {
+    return tf.add(resid, this.attnWrite(i, z)) as tf.Tensor3D;
+  }
+
 
   private mlpPost(i: number, mid: tf.Tensor3D): tf.Tensor3D {
     const x = this.config.layerNorm ? this.layerNorm(mid, `blocks.${i}.ln2`) : mid;
@@ -515,9 +567,18 @@ export class Transformer implements CompressibleModel {
 
   /** The block's output: `mid` plus the MLP's write (after the last block only the surviving `finalDims` of `mid`). */
   private mlpOut(i: number, post: tf.Tensor3D, mid: tf.Tensor3D): tf.Tensor3D {
+    return tf.add(this.finalStream(i, mid), this.mlpWrite(i, post)) as tf.Tensor3D;
+  }
+
+  /** What block i's MLP adds to the stream. */
+  private mlpWrite(i: number, post: tf.Tensor3D): tf.Tensor3D {
+    return tf.add(dense(post, this.v(`blocks.${i}.mlp/W_out`)), this.v(`blocks.${i}.mlp/b_out`)) as tf.Tensor3D;
+  }
+
+  /** The stream the MLP of block i writes into: `mid`, or after the last block its surviving `finalDims`. */
+  private finalStream(i: number, mid: tf.Tensor3D): tf.Tensor3D {
     const dims = this.config.finalDims;
-    const carried = dims !== undefined && i === this.config.heads.length - 1 ? tf.gather(mid, Array.from(dims), 2) : mid;
-    return tf.add(carried, tf.add(dense(post, this.v(`blocks.${i}.mlp/W_out`)), this.v(`blocks.${i}.mlp/b_out`))) as tf.Tensor3D;
+    return dims !== undefined && i === this.config.heads.length - 1 ? tf.gather(mid, Array.from(dims), 2) : mid;
   }
 
   private layerNorm<T extends tf.Tensor>(x: T, prefix: string): T {
@@ -525,6 +586,17 @@ export class Transformer implements CompressibleModel {
     const normed = tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5)));
     return tf.add(tf.mul(normed, this.v(`${prefix}/g`)), this.v(`${prefix}/b`)) as T;
   }
+}
+
+/**
+ * `stacked` `[k·b, T, d]` plus `carried` `[b, T, d]` repeated k times, as a broadcast (tf.tile copies slowly on the
+ * wasm backend: 40× an add of the same size).
+ */
+function addRepeated(stacked: tf.Tensor3D, carried: tf.Tensor3D): tf.Tensor3D {
+  const [b, t, d] = carried.shape;
+  const k = stacked.shape[0] / b;
+  if (k === 1) return tf.add(stacked, carried) as tf.Tensor3D;
+  return tf.reshape(tf.add(tf.reshape(stacked, [k, b, t, d]), carried), [k * b, t, d]) as tf.Tensor3D;
 }
 
 /** `[b, T, in] @ [in, out]` → `[b, T, out]`. */
