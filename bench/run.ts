@@ -344,8 +344,8 @@ interface TransformerSiteResult {
 /**
  * Case 6: `at.importance` on every site of notebook 10's character-level transformer (2 blocks, d_model 64, 4 heads ×
  * 16, 128 MLP neurons; untrained: timing does not depend on the weights) on random windows: the engine's default
- * path (batched: a transformer offers no dense shortcut) against `path: "loop"` (one full forward pass per unit),
- * both complete, same draws.
+ * path (low-rank where the site feeds a dense layer, else batched) against `path: "loop"` (one full forward pass per
+ * unit), both complete, same draws.
  */
 function transformerCase(): { examples: number; sites: TransformerSiteResult[] } {
   const examples = QUICK ? 128 : 512;
@@ -550,8 +550,10 @@ single-threaded. Even on an idle 2-core machine the gain could be at most 2× on
 
 \`at.importance\` (every unit alone plus the whole site, \`resample\`, cross-entropy, one draw) on every site of notebook 10's
 character-level transformer — 2 blocks, d_model 64, 4 heads of width 16, 128 ReLU MLP neurons, untrained — on ${r.transformer.examples}
-random windows of 16 tokens. The engine takes its batched path (a transformer offers no dense shortcut: every perturbation
-still runs the rest of the network, but all of them share the work above the site and run as stacked copies); the peer is
+random windows of 16 tokens. The engine takes its default path: the exact low-rank shortcut where the site feeds a dense
+layer (a head feeds the output projection, a neuron the MLP's output weights, a dimension of the last residual stream the
+unembedding), the batched path elsewhere (block 0's residual dimensions, whole sites); every perturbation still runs the
+network after that layer, but all of them share the work above the site and run as stacked copies. The peer is
 \`path: "loop"\`, one full forward pass per perturbation. Both complete, same draws; engine median of ${QUICK ? 1 : 3}, loop one run.
 Cells: wall / CPU.
 
@@ -559,8 +561,9 @@ Cells: wall / CPU.
 | --- | --- | --- | --- | --- | --- |
 ${r.transformer.sites.map((t) => `| ${t.site} | ${t.units} | ${both(t.engineMs, t.engineCpu)} | ${both(t.loopMs, t.loopCpu)} | **${x(t.loopMs, t.engineMs)} / ${x(t.loopCpu, t.engineCpu)}** | ${t.maxDiff.toExponential(1)} |`).join("\n")}
 
-The speed-up is the work above the site that the loop repeats per unit, so it is largest in block 1 and smallest where
-the continuation is most of the network (block 0's heads).
+The speed-up is the work the loop repeats per unit above the site (and, with the shortcut, in the dense layer it feeds).
+The last block computes only the last position (the only one the unembedding reads), so continuations from block 1 are
+cheap and its sites gain most; from block 0 every perturbation still runs block 1's keys and values at all 16 positions.
 
 Reproduce: \`npm run bench\` (about ${Math.ceil(r.minutes)} min here; \`QUICK=1 npm run bench\` for a smoke run). The log of this run:
 
