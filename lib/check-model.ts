@@ -169,27 +169,32 @@ function checkSite(model: HookedModel, x: tf.Tensor, clean: tf.Tensor2D, site: s
       add("resume from stacked copies", diff <= tol, Number.isFinite(diff) ? `max difference from forward, copy by copy: ${diff.toExponential(1)}` : `resume of [2·${b}, ...] returned [${stacked.shape.join(", ")}], expected [${2 * b}, ${model.classes}]`, site);
       tf.dispose([stacked, twice]);
     }
-    checkIntervention(model, x, split.act, split.resume, site, info.units, info.width ?? 1, tol, add);
+    const ctx: SiteContext = { model, x, clean, act: split.act, resume: split.resume, site, units: info.units, width: info.width ?? 1, tol, add };
+    checkIntervention(ctx);
     checkDownstream(model, split.act, split.resume, site, add);
-    checkDenseSplit(model, x, clean, split.act, split.resume, site, info.units, info.width ?? 1, tol, add);
+    checkDenseSplit(ctx);
   } finally {
     split.dispose();
     seen?.dispose();
   }
 }
 
+/** What the per-site checks share: the model, its inputs and clean logits, and the site's cut. */
+interface SiteContext {
+  readonly model: HookedModel;
+  readonly x: tf.Tensor;
+  readonly clean: tf.Tensor2D;
+  readonly act: tf.Tensor;
+  readonly resume: (a: tf.Tensor, hooks?: Hooks) => tf.Tensor2D;
+  readonly site: string;
+  readonly units: number;
+  readonly width: number;
+  readonly tol: number;
+  readonly add: Add;
+}
+
 /** Zeroing unit 0 through resume must equal zeroing it with a hook in forward. */
-function checkIntervention(
-  model: HookedModel,
-  x: tf.Tensor,
-  act: tf.Tensor,
-  resume: (a: tf.Tensor, hooks?: Hooks) => tf.Tensor2D,
-  site: string,
-  units: number,
-  width: number,
-  tol: number,
-  add: Add,
-): void {
+function checkIntervention({ model, x, act, resume, site, units, width, tol, add }: SiteContext): void {
   const keep = Float32Array.from(expandUnitMask([0], units, width), (v) => 1 - v);
   const result = guarded(add, "resume after an intervention", () => tf.tidy(() => {
     const viaResume = resume(tf.mul(act, keep));
@@ -204,18 +209,7 @@ function checkIntervention(
  * Where the model offers `splitDense` at the site: the pre-activation must resume to `forward`, and shifting it by
  * `(act' − act) · weight` must equal resuming from `act'` (unit 0 zeroed) — the identity the low-rank path relies on.
  */
-function checkDenseSplit(
-  model: HookedModel,
-  x: tf.Tensor,
-  clean: tf.Tensor2D,
-  act: tf.Tensor,
-  resume: (a: tf.Tensor) => tf.Tensor2D,
-  site: string,
-  units: number,
-  width: number,
-  tol: number,
-  add: Add,
-): void {
+function checkDenseSplit({ model, x, clean, act, resume, site, units, width, tol, add }: SiteContext): void {
   if (model.splitDense === undefined) return;
   const dense = guarded(add, "dense split", () => model.splitDense?.(site, x) ?? null, site);
   if (dense === undefined || dense === null) return;

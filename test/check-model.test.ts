@@ -2,27 +2,12 @@ import { strict as assert } from "node:assert";
 import { before, describe, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
+import { wrapModel } from "./helpers";
 
 before(async () => {
   await at.ready({ quiet: true });
 });
 
-/** Wraps `model`, replacing some of its methods: a model that breaks the contract in one chosen way. */
-function broken(model: at.HookedModel, overrides: Partial<at.HookedModel>): at.HookedModel {
-  return {
-    kind: "broken",
-    inputs: model.inputs,
-    classes: model.classes,
-    sites: () => model.sites(),
-    variables: () => model.variables(),
-    namedVariables: () => model.namedVariables(),
-    forward: (x, hooks) => model.forward(x, hooks),
-    split: (site, x) => model.split(site, x),
-    downstreamVariables: (site) => model.downstreamVariables(site),
-    dispose: () => model.dispose(),
-    ...overrides,
-  };
-}
 
 const failed = (report: at.ModelCheck) => report.items.filter((i) => !i.ok).map((i) => `${i.check}${i.site ? ` @${i.site}` : ""}`);
 
@@ -53,7 +38,7 @@ describe("checkModel", () => {
     const model = at.mlp({ inputs: 6, hidden: [8, 5], classes: 3, seed: 0 });
     const x = tf.randomNormal([4, 6], 0, 1, "float32", 2);
     // resume ignores the activation it is given: interventions through the engine would do nothing.
-    const ignoresAct = broken(model, {
+    const ignoresAct = wrapModel(model, {
       split: (site, input) => {
         const inner = model.split(site, input);
         return { act: inner.act, resume: (a) => tf.tidy(() => inner.resume(tf.zerosLike(a).add(inner.act.slice([0], [1])))), dispose: () => inner.dispose() };
@@ -61,22 +46,22 @@ describe("checkModel", () => {
     });
     assert.ok(failed(at.checkModel(ignoresAct, x)).includes("resume after an intervention @h1"));
     // downstreamVariables forgets the output layer: antitraining would never reach it.
-    const forgets = broken(model, { downstreamVariables: (site) => model.downstreamVariables(site).slice(0, -2) });
+    const forgets = wrapModel(model, { downstreamVariables: (site) => model.downstreamVariables(site).slice(0, -2) });
     const report = at.checkModel(forgets, x);
     assert.deepEqual(failed(report), ["downstream variables @h1", "downstream variables @h2"]);
     assert.match(report.items.find((i) => !i.ok)!.detail, /leaves out/);
     // a site whose declared width is wrong.
-    const wrongUnits = broken(model, { sites: () => model.sites().map((s) => (s.name === "h2" ? { ...s, units: 4 } : s)) });
+    const wrongUnits = wrapModel(model, { sites: () => model.sites().map((s) => (s.name === "h2" ? { ...s, units: 4 } : s)) });
     assert.ok(failed(at.checkModel(wrongUnits, x)).includes("identity hook @h2"));
     // a hook that is applied twice, and a split that leaks a tensor.
-    const twice = broken(model, {
+    const twice = wrapModel(model, {
       forward: (input, hooks = {}) => {
         const h = hooks.h1;
         return model.forward(input, h === undefined ? hooks : { ...hooks, h1: (a) => h(h(a)) });
       },
     });
     assert.ok(failed(at.checkModel(twice, x)).includes("identity hook @h1"));
-    const leaky = broken(model, {
+    const leaky = wrapModel(model, {
       split: (site, input) => {
         const inner = model.split(site, input);
         tf.keep(tf.zeros([1]));
@@ -85,7 +70,7 @@ describe("checkModel", () => {
     });
     assert.deepEqual(failed(at.checkModel(leaky, x)), ["no tensor left behind"]);
     // a split that throws is reported, not propagated; and throwOnFailure lists every failure in one error.
-    const throws = broken(model, {
+    const throws = wrapModel(model, {
       split: () => {
         throw new Error("not implemented");
       },
@@ -100,7 +85,7 @@ describe("checkModel", () => {
     const model = at.mlp({ inputs: 6, hidden: [8], classes: 3, seed: 0 });
     const x = tf.randomNormal([3, 6], 0, 1, "float32", 3);
     let n = 0;
-    const drifting = broken(model, {
+    const drifting = wrapModel(model, {
       forward: (input, hooks) => {
         if (n++ === 1) tf.tidy(() => model.variables()[0].assign(tf.add(model.variables()[0], 1e-3)));
         return model.forward(input, hooks);

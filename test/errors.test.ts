@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
-import { assertAntitrainError, invariant, smallTask } from "./helpers";
+import { assertAntitrainError, invariant, smallTask, wrapModel } from "./helpers";
 
 before(async () => {
   await at.ready({ quiet: true });
@@ -33,7 +33,7 @@ test("bad input gets an AntitrainError naming the fix, and leaks nothing", () =>
     ["stats of another width", () => at.damage(model, "h1", heldOut, [[0]], { stats: { ...stats, units: 5 } }), /collect stats for this site/],
     ["importance of another site", () => at.findCore(model, "h1", heldOut, { stats, importance: { ...imp, site: "h2" } }), /importance passed is for site "h2"/],
     ["compress an empty core", () => at.compress(model, "h1", { core: [] }), /core of "h1" is empty/],
-    ["compress a non-MLP", () => at.compress(plainModel(model), "h1", { core: [0] }), /can remove units/],
+    ["compress a non-MLP", () => at.compress(wrapModel(model), "h1", { core: [0] }), /can remove units/],
     ["bad samples", () => at.importance(model, "h1", heldOut, { stats, samples: 0 }), /samples must be a positive integer/],
     ["bad schedule", () => at.interleaved(1, { cycle: 0 }), /cycle must be a positive whole number/],
     ["bad hidden widths", () => at.mlp({ inputs: 4, hidden: [], classes: 2 }), /at least one hidden width/],
@@ -67,18 +67,3 @@ test("the backend is reported and ANTITRAIN_BACKEND values are validated", async
   assert.equal(at.backendName(), name === "tensorflow" ? "tensorflow" : name);
 });
 
-/** The same model behind the bare HookedModel interface (no unit removal). */
-function plainModel(model: at.Mlp): at.HookedModel {
-  return {
-    kind: "custom",
-    inputs: model.inputs,
-    classes: model.classes,
-    sites: () => model.sites(),
-    variables: () => model.variables(),
-    namedVariables: () => model.namedVariables(),
-    forward: (x, hooks) => model.forward(x, hooks),
-    split: (site, x) => model.split(site, x),
-    downstreamVariables: (site) => model.downstreamVariables(site),
-    dispose: () => model.dispose(),
-  };
-}

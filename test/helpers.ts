@@ -71,3 +71,23 @@ export function assertAntitrainError(fn: () => unknown, pattern: RegExp): void {
     return true;
   });
 }
+
+/**
+ * `model` behind the bare HookedModel interface (no unit removal, no dense split), with some methods replaced:
+ * a custom model, or one that breaks the contract in one chosen way.
+ */
+export function wrapModel(model: at.HookedModel, overrides: Partial<at.HookedModel> = {}): at.HookedModel {
+  return {
+    kind: "custom",
+    inputs: model.inputs,
+    classes: model.classes,
+    sites: () => model.sites(),
+    variables: () => model.variables(),
+    namedVariables: () => model.namedVariables(),
+    forward: (x, hooks) => model.forward(x, hooks),
+    split: (site, x) => model.split(site, x),
+    downstreamVariables: (site) => model.downstreamVariables(site),
+    dispose: () => model.dispose(),
+    ...overrides,
+  };
+}

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { before, test } from "node:test";
 import * as at from "../lib/index";
-import { assertAntitrainError, invariant } from "./helpers";
+import { assertAntitrainError, invariant, wrapModel } from "./helpers";
 
 before(async () => {
   await at.ready({ quiet: true });
@@ -37,18 +37,7 @@ test("magnitude scores of the second of two hidden layers use that layer's weigh
 
 test("magnitude scores refuse a model without MLP weights", () => {
   const mlp = at.mlp({ inputs: 2, hidden: [2], classes: 2 });
-  const notMlp: at.HookedModel = {
-    kind: "other",
-    inputs: 2,
-    classes: 2,
-    sites: () => mlp.sites(),
-    variables: () => mlp.variables(),
-    namedVariables: () => mlp.namedVariables(),
-    forward: (x, h) => mlp.forward(x, h),
-    split: (s, x) => mlp.split(s, x),
-    downstreamVariables: (s) => mlp.downstreamVariables(s),
-    dispose: () => mlp.dispose(),
-  };
+  const notMlp = wrapModel(mlp, { kind: "other" });
   assertAntitrainError(() => at.magnitudeScores(notMlp, "h1"), /needs the weights of an MLP/);
   mlp.dispose();
 });
