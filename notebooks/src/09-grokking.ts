@@ -69,16 +69,24 @@ tslab.display.html(at.plotlyScript());
 // ## 1 · Data and model
 
 # %%
-const task = at.modularAddition({ p: P, trainFraction: TRAIN_FRACTION, seed: 0 });
-// The non-training pairs, split by a seeded permutation into held-out (measurements only) and test (reporting).
-const rest = at.size(task.test);
-const order = new at.Rng(1).permutation(rest);
-const heldOut = at.take(task.test, order.subarray(0, Math.floor(rest / 2)));
-const test = at.take(task.test, order.subarray(Math.floor(rest / 2)));
-const splits = { train: task.train, heldOut, test };
-const modelOptions = { vocab: task.vocab, seqLen: task.seqLen, classes: P, ...MODEL };
+/**
+ * a + b mod p with a seeded share of the pairs training; the other pairs split by a seeded permutation into
+ * held-out (antitraining's measurements only) and test (reporting). `all` holds every tensor, for disposal.
+ */
+function grokData(p: number, fraction: number) {
+  const task = at.modularAddition({ p: p, trainFraction: fraction, seed: 0 });
+  const rest = at.size(task.test);
+  const order = new at.Rng(1).permutation(rest);
+  const heldOut = at.take(task.test, order.subarray(0, Math.floor(rest / 2)));
+  const test = at.take(task.test, order.subarray(Math.floor(rest / 2)));
+  console.log(`p = ${p}: ${at.size(task.train)} training, ${at.size(heldOut)} held-out and ${at.size(test)} test pairs`);
+  return { splits: { train: task.train, heldOut: heldOut, test: test }, vocab: task.vocab, seqLen: task.seqLen, all: [task.train, task.test, heldOut, test] };
+}
+const data = grokData(P, TRAIN_FRACTION);
+const splits = data.splits;
+const modelOptions = { vocab: data.vocab, seqLen: data.seqLen, classes: P, ...MODEL };
 const probe = at.transformer(modelOptions);
-console.log(`p = ${P}: ${at.size(task.train)} training, ${at.size(heldOut)} held-out and ${at.size(test)} test pairs; backend ${at.backendName()}`);
+console.log(`backend ${at.backendName()}`);
 console.log(`transformer: ${at.parameterCount(probe)} parameters; sites ${probe.sites().map((s) => `${s.name} (${s.units}${s.width ? ` × ${s.width}` : ""})`).join(", ")}`);
 probe.dispose();
 
@@ -260,17 +268,8 @@ const REP_P = QUICK ? 23 : 59;
 const REP_FRACTION = 0.4;
 const REP_STEPS = QUICK ? 60 : 3000;
 const REP_METHODS = ["baseline", "grokfast-tuned", "antitrain"] as const;
-const repTask = at.modularAddition({ p: REP_P, trainFraction: REP_FRACTION, seed: 0 });
-const repRest = at.size(repTask.test);
-const repOrder = new at.Rng(1).permutation(repRest);
-const repHeldOut = at.take(repTask.test, repOrder.subarray(0, Math.floor(repRest / 2)));
-const repTest = at.take(repTask.test, repOrder.subarray(Math.floor(repRest / 2)));
-const repOptions = {
-  ...runOptions, steps: REP_STEPS,
-  data: { train: repTask.train, heldOut: repHeldOut, test: repTest },
-  model: { ...modelOptions, vocab: repTask.vocab, classes: REP_P },
-};
-console.log(`p = ${REP_P}: ${at.size(repTask.train)} training, ${at.size(repHeldOut)} held-out and ${at.size(repTest)} test pairs`);
+const repData = grokData(REP_P, REP_FRACTION);
+const repOptions = { ...runOptions, steps: REP_STEPS, data: repData.splits, model: { ...modelOptions, vocab: repData.vocab, classes: REP_P } };
 const repSettings = { ...runSettings, P: REP_P, TRAIN_FRACTION: REP_FRACTION, STEPS: REP_STEPS, METHODS: REP_METHODS };
 at.prefetchSeeds("09-grokking-p59", repSettings, SEEDS, !QUICK, (seed) => seedRuns(seed, repOptions, REP_METHODS, false));
 const repRuns: LabelledRun[] = SEEDS.flatMap((seed) => at.cachedSeed("09-grokking-p59", repSettings, seed, !QUICK, () => seedRuns(seed, repOptions, REP_METHODS, false)));
@@ -295,7 +294,7 @@ at.writeJsonAtomic(at.resultsPath("09-grokking"), {
   grokfastTuning: { seeds: TUNE_SEEDS, grid: GROKFAST_GRID, pilot: pilot, rows: pilotRows, chosen: { alpha: tuned.alpha, lambda: tuned.lambda } },
   replication: { p: REP_P, trainFraction: REP_FRACTION, steps: REP_STEPS, summary: repRows, paired: repPaired, runs: repRuns },
 });
-for (const d of [task.train, task.test, heldOut, test, repTask.train, repTask.test, repHeldOut, repTest]) at.disposeDataset(d);
+for (const d of [...data.all, ...repData.all]) at.disposeDataset(d);
 
 # %% [markdown]
 // ## Reading (FULL run: `SEED_WORKERS=2 FULL=1 npm run notebooks -- 09-grokking`)
