@@ -3,9 +3,9 @@
  * small core and its spectators, antitrain the spectators so information flows only through the core, and
  * remove them. See README.md for a tour and notebooks/ for the research questions.
  */
-export { AntitrainError } from "./errors";
-export { ready, backendName, type BackendName } from "./backend";
-export { Rng, rngFor } from "./rng";
+export { AntitrainError } from "./base/errors";
+export { ready, backendName, type BackendName } from "./base/backend";
+export { Rng, rngFor } from "./base/rng";
 export type { HookedModel, SiteInfo, Hook, Hooks, SiteSplit, NamedVariable, CompressibleModel } from "./models/types";
 export { isCompressible } from "./models/types";
 export { mlp, Mlp, type MlpOptions, type DenseWeights, type Activation } from "./models/mlp";
@@ -23,22 +23,22 @@ export {
 } from "./data/dataset";
 export { digits, type DigitsOptions } from "./data/digits";
 export { teacherStudent, type TeacherStudentOptions, type TeacherStudentTask } from "./data/teacherStudent";
-export { collectStats, StatsTracker, type UnitStats, type StatsOptions } from "./stats";
-export { drawReplacements, RANDOMIZE_METHODS, type RandomizeMethod } from "./randomize";
-export { perExample, crossEntropy, damageOf, METRICS, type Metric } from "./metrics";
-export { damage, DamageEngine, type DamageOptions, type DamageResult, type DamagePath, type UnitSet } from "./damage";
-export { importance, ranked, type Importance } from "./importance";
-export { findCore, splitDamage, type CoreOptions, type CoreSplit, type SplitDamage } from "./core";
-export { antitrainStep, type AntitrainStepOptions, type AntitrainTarget } from "./antitrain";
-export { interleaved, cyclic, cycleLength, type Schedule } from "./schedule";
-export { Antitrainer, type AntitrainerOptions, type MeasureRecord } from "./antitrainer";
-export { compress, parameterCount, type CompressOptions } from "./compress";
-export { checkModel, type CheckModelOptions, type ModelCheck, type ModelCheckItem } from "./check-model";
-export { train, evaluate, type TrainOptions, type Evaluation } from "./train";
-export { meanCI, spearman, type Interval } from "./stat-utils";
-export { plotlyScript, chart, axes, type PlotlyObject } from "./plot";
-export { resultsPath, writeJsonAtomic, readJson } from "./results";
-export { linearCKA } from "./cka";
+export { collectStats, StatsTracker, type UnitStats, type StatsOptions } from "./measure/unit-stats";
+export { drawReplacements, RANDOMIZE_METHODS, type RandomizeMethod } from "./measure/randomize";
+export { perExample, crossEntropy, damageOf, METRICS, type Metric } from "./measure/metrics";
+export { damage, DamageEngine, type DamageOptions, type DamageResult, type DamagePath, type UnitSet } from "./measure/damage";
+export { importance, ranked, type Importance } from "./importance/importance";
+export { findCore, splitDamage, type CoreOptions, type CoreSplit, type SplitDamage } from "./core/find-core";
+export { antitrainStep, type AntitrainStepOptions, type AntitrainTarget } from "./antitrain/step";
+export { interleaved, cyclic, cycleLength, type Schedule } from "./antitrain/schedule";
+export { Antitrainer, type AntitrainerOptions, type MeasureRecord } from "./antitrain/antitrainer";
+export { compress, parameterCount, type CompressOptions } from "./core/compress";
+export { checkModel, type CheckModelOptions, type ModelCheck, type ModelCheckItem } from "./models/check-model";
+export { train, evaluate, type TrainOptions, type Evaluation } from "./training/train";
+export { meanCI, spearman, type Interval } from "./base/statistics";
+export { plotlyScript, chart, axes, type PlotlyObject } from "./notebook/plot";
+export { resultsPath, writeJsonAtomic, readJson } from "./base/io";
+export { linearCKA } from "./analysis/cka";
 export {
   runExperiment,
   reportCore,
@@ -47,11 +47,11 @@ export {
   type CycleRecord,
   type PhaseEnd,
   type CoreReport,
-} from "./experiment";
-export { taylorImportance, type TaylorOptions } from "./taylor";
-export { magnitudeScores } from "./prune";
-export { heldOutImportance, type HeldOutImportance, type HeldOutOptions, type UnitRole } from "./heldout";
-export { dropoutHooks, activationL1 } from "./regularize";
+} from "./experiments/experiment";
+export { taylorImportance, type TaylorOptions } from "./importance/taylor";
+export { magnitudeScores } from "./importance/magnitude";
+export { heldOutImportance, type HeldOutImportance, type HeldOutOptions, type UnitRole } from "./importance/heldout";
+export { dropoutHooks, activationL1 } from "./training/regularize";
 export {
   concept,
   conceptData,
@@ -63,7 +63,7 @@ export {
   type Probe,
   type ProbeOptions,
   type ConceptFlow,
-} from "./concepts";
+} from "./analysis/concepts";
 export {
   redundancy,
   summarizeInteractions,
@@ -74,16 +74,16 @@ export {
   type InteractionSummary,
   type GroupCurve,
   type GroupOptions,
-} from "./redundancy";
-export { tyingHints, type TyingHints, type TyingHint, type TyingOptions } from "./tying";
-export { plantDuplicates } from "./plant";
+} from "./analysis/redundancy";
+export { tyingHints, type TyingHints, type TyingHint, type TyingOptions } from "./analysis/tying";
+export { plantDuplicates } from "./analysis/plant";
 export { siteFeatures, expandUnitMask } from "./models/types";
 export { modularAddition, type ModularOptions, type ModularTask } from "./data/modular";
 export { transformer, Transformer, type TransformerOptions, type TransformerConfig, type TransformerWeights } from "./models/transformer";
-export { cachedSeed, prefetchSeeds, seedShard } from "./seed-cache";
-export { tableConfig } from "./table";
-export { adamw, AdamW, type AdamWOptions } from "./adamw";
-export { grokfast, Grokfast, type GrokfastOptions } from "./grokfast";
+export { cachedSeed, prefetchSeeds, seedShard } from "./notebook/seed-cache";
+export { tableConfig } from "./notebook/table";
+export { adamw, AdamW, type AdamWOptions } from "./training/adamw";
+export { grokfast, Grokfast, type GrokfastOptions } from "./training/grokfast";
 export {
   InfoAdaptiveOptimizer,
   informationScales,
@@ -92,7 +92,7 @@ export {
   type ScaleMode,
   type ScaleOptions,
   type UnitParameter,
-} from "./adaptive-lr";
+} from "./training/adaptive-lr";
 export { withLabelNoise, type NoisyLabels } from "./data/noise";
 export {
   tunableMlp,
@@ -110,19 +110,19 @@ export {
   type Checkpoint,
   type CheckpointArray,
   type SkippedCheckpoint,
-} from "./checkpoint";
-export { saveOptimizer, restoreOptimizer, type OptimizerState } from "./optimizer-state";
-export { parseRunConfig, type RunConfig, type TaskConfig, type ScheduleConfig } from "./config";
-export { runFromConfig, buildTask, type RunOptions, type RunResult } from "./run";
-export type { RunHistory } from "./run-state";
-export { spectatorBlowup, rescaleUnits, type Blowup } from "./spectators";
-export { expandSweep, runJob, storeResult, readResults, type SweepSpec, type SweepJob, type JobResult } from "./sweep";
-export { runSweepLocal, type LocalSweepOptions } from "./sweep-local";
-export { runSweepRedis, serveSweepJobs, redisConnection, type RedisSweepOptions, type SweepWorkerOptions } from "./sweep-redis";
-export { main as cli } from "./cli";
-export { DAMAGE_PATHS } from "./damage";
+} from "./runs/checkpoint";
+export { saveOptimizer, restoreOptimizer, type OptimizerState } from "./runs/optimizer-state";
+export { parseRunConfig, type RunConfig, type TaskConfig, type ScheduleConfig } from "./runs/config";
+export { runFromConfig, buildTask, type RunOptions, type RunResult } from "./runs/run";
+export type { RunHistory } from "./runs/run-state";
+export { spectatorBlowup, rescaleUnits, type Blowup } from "./antitrain/spectators";
+export { expandSweep, runJob, storeResult, readResults, type SweepSpec, type SweepJob, type JobResult } from "./runs/sweep";
+export { runSweepLocal, type LocalSweepOptions } from "./runs/sweep-local";
+export { runSweepRedis, serveSweepJobs, redisConnection, type RedisSweepOptions, type SweepWorkerOptions } from "./runs/sweep-redis";
+export { main as cli } from "./runs/cli";
+export { DAMAGE_PATHS } from "./measure/damage";
 export type { DenseSiteSplit } from "./models/types";
-export { groupImportance, type GroupImportanceOptions, type EstimatedImportance } from "./estimators";
-export { grokRun, type GrokRunOptions, type GrokResult, type GrokPoint, type GrokMethod } from "./grokking";
-export { gateImportance } from "./gate-importance";
+export { groupImportance, type GroupImportanceOptions, type EstimatedImportance } from "./importance/group-testing";
+export { grokRun, type GrokRunOptions, type GrokResult, type GrokPoint, type GrokMethod } from "./experiments/grokking";
+export { gateImportance } from "./importance/gate";
 export { charWindows, textFromFiles, OTHER_CHAR, type CharWindowOptions, type CharTask } from "./data/text";

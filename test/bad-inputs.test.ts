@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
-import { parseRunConfig } from "../lib/config";
+import { parseRunConfig } from "../lib/runs/config";
 
 let model: at.Mlp;
 let good: at.Dataset;

@@ -4,8 +4,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
-import { type Checkpoint, type CheckpointArray, latestCheckpoint, listCheckpoints, readCheckpoint, writeCheckpoint } from "../lib/checkpoint";
-import { AntitrainError } from "../lib/errors";
+import { type Checkpoint, type CheckpointArray, latestCheckpoint, listCheckpoints, readCheckpoint, writeCheckpoint } from "../lib/runs/checkpoint";
+import { AntitrainError } from "../lib/base/errors";
 
 function tmpdir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), "antitrain-ckpt-"));

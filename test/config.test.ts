@@ -4,9 +4,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 import fc from "fast-check";
-import { main } from "../lib/cli";
-import { type RunConfig, parseRunConfig } from "../lib/config";
-import { AntitrainError } from "../lib/errors";
+import { main } from "../lib/runs/cli";
+import { type RunConfig, parseRunConfig } from "../lib/runs/config";
+import { AntitrainError } from "../lib/base/errors";
 
 const seed = fc.integer({ min: 0, max: 2 ** 32 - 1 });
 const int = (min: number, max: number) => fc.integer({ min, max });

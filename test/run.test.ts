@@ -6,11 +6,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
-import { ready } from "../lib/backend";
-import { type CheckpointArray, latestCheckpoint, listCheckpoints, readCheckpoint, writeCheckpoint } from "../lib/checkpoint";
-import { type RunConfig, parseRunConfig } from "../lib/config";
-import { AntitrainError } from "../lib/errors";
-import { runFromConfig } from "../lib/run";
+import { ready } from "../lib/base/backend";
+import { type CheckpointArray, latestCheckpoint, listCheckpoints, readCheckpoint, writeCheckpoint } from "../lib/runs/checkpoint";
+import { type RunConfig, parseRunConfig } from "../lib/runs/config";
+import { AntitrainError } from "../lib/base/errors";
+import { runFromConfig } from "../lib/runs/run";
 
 const ROOT = path.resolve(__dirname, "..");
 const CONFIG = {
@@ -47,7 +47,7 @@ interface Child {
 
 /** `antitrain run ...` in a child process (the CLI through tsx, as a user would run it). */
 function cli(args: string[]): Child {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "lib", "cli.ts"), ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "lib", "runs", "cli.ts"), ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
   let text = "";
   const waiters: { re: RegExp; resolve: () => void }[] = [];
   const onData = (d: Buffer) => {

@@ -4,13 +4,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
-import { ready } from "../lib/backend";
-import { parseRunConfig } from "../lib/config";
-import type { CoreSplit } from "../lib/core";
+import { ready } from "../lib/base/backend";
+import { parseRunConfig } from "../lib/runs/config";
+import type { CoreSplit } from "../lib/core/find-core";
 import { mlp } from "../lib/models/mlp";
-import { runFromConfig } from "../lib/run";
-import { rescaleUnits, spectatorBlowup } from "../lib/spectators";
-import type { UnitStats } from "../lib/stats";
+import { runFromConfig } from "../lib/runs/run";
+import { rescaleUnits, spectatorBlowup } from "../lib/antitrain/spectators";
+import type { UnitStats } from "../lib/measure/unit-stats";
 
 before(async () => {
   await ready({ quiet: true });

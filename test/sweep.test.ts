@@ -5,10 +5,10 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, test } from "node:test";
-import { AntitrainError } from "../lib/errors";
-import { type JobResult, expandSweep, storeResult } from "../lib/sweep";
-import { runSweepLocal } from "../lib/sweep-local";
-import { redisConnection, runSweepRedis } from "../lib/sweep-redis";
+import { AntitrainError } from "../lib/base/errors";
+import { type JobResult, expandSweep, storeResult } from "../lib/runs/sweep";
+import { runSweepLocal } from "../lib/runs/sweep-local";
+import { redisConnection, runSweepRedis } from "../lib/runs/sweep-redis";
 
 const ROOT = path.resolve(__dirname, "..");
 const SPEC = {
@@ -161,7 +161,7 @@ interface Worker {
 function startWorker(redis: string, root: string): Worker {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", path.join(ROOT, "lib", "cli.ts"), "worker", "--redis", redis, "--out", root, "--lock-ms", "2000", "--stalled-ms", "1000"],
+    ["--import", "tsx", path.join(ROOT, "lib", "runs", "cli.ts"), "worker", "--redis", redis, "--out", root, "--lock-ms", "2000", "--stalled-ms", "1000"],
     { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
   );
   cleanups.push(() => child.kill("SIGKILL"));

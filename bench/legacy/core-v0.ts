@@ -1,12 +1,12 @@
 // Frozen copy of lib/core.ts at commit 39aad73 (before issue 3), for the before/after benchmark. Do not edit.
 import type { Dataset } from "../../lib/data/dataset";
 import { type DamageOptions, DamageEngine } from "./damage-v0";
-import { AntitrainError } from "../../lib/errors";
+import { AntitrainError } from "../../lib/base/errors";
 import { type Importance, importance as measureImportance, ranked } from "./importance-v0";
-import type { Metric } from "../../lib/metrics";
+import type { Metric } from "../../lib/measure/metrics";
 import type { HookedModel } from "../../lib/models/types";
-import type { RandomizeMethod } from "../../lib/randomize";
-import { requireFraction, requireSite } from "../../lib/validate";
+import type { RandomizeMethod } from "../../lib/measure/randomize";
+import { requireFraction, requireSite } from "../../lib/base/validate";
 
 /** Options for {@link findCore}. */
 export interface CoreOptions extends Omit<DamageOptions, "path"> {

@@ -1,13 +1,13 @@
 // Frozen copy of lib/damage.ts at commit 39aad73 (before issue 3), for the before/after benchmark. Do not edit.
 import * as tf from "@tensorflow/tfjs";
 import { type Dataset, size } from "../../lib/data/dataset";
-import { AntitrainError } from "../../lib/errors";
-import { type Metric, damageOf, perExample } from "../../lib/metrics";
+import { AntitrainError } from "../../lib/base/errors";
+import { type Metric, damageOf, perExample } from "../../lib/measure/metrics";
 import type { HookedModel, SiteSplit } from "../../lib/models/types";
-import { type RandomizeMethod, drawReplacements } from "../../lib/randomize";
-import { rngFor } from "../../lib/rng";
-import { type UnitStats, collectStats } from "../../lib/stats";
-import { requireData, requireFinite, requirePositiveInt, requireSite } from "../../lib/validate";
+import { type RandomizeMethod, drawReplacements } from "../../lib/measure/randomize";
+import { rngFor } from "../../lib/base/rng";
+import { type UnitStats, collectStats } from "../../lib/measure/unit-stats";
+import { requireData, requireFinite, requirePositiveInt, requireSite } from "../../lib/base/validate";
 
 /** A perturbation: the units of a site randomized together. */
 export type UnitSet = readonly number[];

@@ -1,9 +1,9 @@
 // Frozen copy of lib/importance.ts at commit 39aad73 (before issue 3), for the before/after benchmark. Do not edit.
 import type { Dataset } from "../../lib/data/dataset";
 import { type DamageOptions, DamageEngine } from "./damage-v0";
-import type { Metric } from "../../lib/metrics";
+import type { Metric } from "../../lib/measure/metrics";
 import type { HookedModel } from "../../lib/models/types";
-import type { RandomizeMethod } from "../../lib/randomize";
+import type { RandomizeMethod } from "../../lib/measure/randomize";
 
 /** Every unit's information content at a site. */
 export interface Importance {

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
-import { AntitrainError } from "../errors";
-import { Rng } from "../rng";
+import { AntitrainError } from "../base/errors";
+import { Rng } from "../base/rng";
 
 /** Examples and integer labels. `x`: `[n, features]` float32; `y`: `[n]` int32 in `[0, classes)`. */
 export interface Dataset {

@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
-import { AntitrainError } from "../errors";
-import { Rng } from "../rng";
+import { AntitrainError } from "../base/errors";
+import { Rng } from "../base/rng";
 import { type Split, dataset } from "./dataset";
 
 /** Options for {@link digits}. */

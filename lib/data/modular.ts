@@ -1,6 +1,6 @@
-import { AntitrainError } from "../errors";
-import { Rng } from "../rng";
-import { requirePositiveInt } from "../validate";
+import { AntitrainError } from "../base/errors";
+import { Rng } from "../base/rng";
+import { requirePositiveInt } from "../base/validate";
 import { type Split, dataset } from "./dataset";
 
 /** Options for {@link modularAddition}. */

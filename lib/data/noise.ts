@@ -1,5 +1,5 @@
-import { AntitrainError } from "../errors";
-import { Rng } from "../rng";
+import { AntitrainError } from "../base/errors";
+import { Rng } from "../base/rng";
 import { type Dataset, dataset, size } from "./dataset";
 
 /** A dataset with some labels replaced, and which rows were changed. */

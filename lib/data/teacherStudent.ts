@@ -1,5 +1,5 @@
-import { AntitrainError } from "../errors";
-import { Rng } from "../rng";
+import { AntitrainError } from "../base/errors";
+import { Rng } from "../base/rng";
 import { type Split, dataset } from "./dataset";
 
 /** Options for {@link teacherStudent}. */

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
-import { AntitrainError } from "../errors";
-import { Rng } from "../rng";
-import { requirePositiveInt } from "../validate";
+import { AntitrainError } from "../base/errors";
+import { Rng } from "../base/rng";
+import { requirePositiveInt } from "../base/validate";
 import { type Split, dataset } from "./dataset";
 
 /** The vocabulary entry that stands for every character outside a capped vocabulary (U+FFFD, the replacement character). */

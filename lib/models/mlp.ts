@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
-import { AntitrainError } from "../errors";
-import { Rng } from "../rng";
-import { requirePositiveInt } from "../validate";
+import { AntitrainError } from "../base/errors";
+import { Rng } from "../base/rng";
+import { requirePositiveInt } from "../base/validate";
 import { DenseStack, type DenseWeights } from "./dense-stack";
 import type { CompressibleModel, DenseSiteSplit, NamedVariable } from "./types";
 

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
-import { AntitrainError } from "../errors";
-import { requireInput, requireSite } from "../validate";
+import { AntitrainError } from "../base/errors";
+import { requireInput, requireSite } from "../base/validate";
 import type { HookedModel, Hooks, NamedVariable, SiteInfo, SiteSplit } from "./types";
 
 /**

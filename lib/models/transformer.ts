@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
-import { AntitrainError } from "../errors";
-import { Rng } from "../rng";
-import { requireInput, requirePositiveInt, requireSite } from "../validate";
+import { AntitrainError } from "../base/errors";
+import { Rng } from "../base/rng";
+import { requireInput, requirePositiveInt, requireSite } from "../base/validate";
 import type { CompressibleModel, DenseSiteSplit, HookedModel, Hooks, NamedVariable, SiteInfo, SiteSplit } from "./types";
 
 /** Options for {@link transformer}. */

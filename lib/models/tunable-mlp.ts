@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
-import { AntitrainError } from "../errors";
-import { requirePositiveInt } from "../validate";
+import { AntitrainError } from "../base/errors";
+import { requirePositiveInt } from "../base/validate";
 import { DenseStack, type DenseWeights } from "./dense-stack";
 import { type MlpOptions, heUniformLayers } from "./mlp";
 import type { HookedModel, NamedVariable } from "./types";

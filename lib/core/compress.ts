@@ -1,0 +1,46 @@
+import type { CoreSplit } from "./find-core";
+import { AntitrainError } from "../base/errors";
+import { type HookedModel, isCompressible, siteFeatures } from "../models/types";
+import type { UnitStats } from "../measure/unit-stats";
+import { requireSite } from "../base/validate";
+
+/** Options for {@link compress}. */
+export interface CompressOptions {
+  /**
+   * What a removed unit is replaced by: its mean from these stats (folded into the next layer's bias, so the
+   * compressed model equals the model with spectators fixed at their means), or nothing (`undefined`: removed
+   * units count as 0, pure removal).
+   */
+  stats?: UnitStats;
+}
+
+/**
+ * A new, smaller model without the spectators of `site`: rows before and columns after the site are removed and,
+ * with `stats`, each spectator's mean contribution is folded into the next layer's bias. The original model is
+ * unchanged. Supported by models that can remove units (MLPs; transformers at attn and mlp sites and the last block's resid site).
+ *
+ * @example
+ * const small = at.compress(model, "h1", split, { stats });   // small.sites()[0].units === split.core.length
+ */
+export function compress(model: HookedModel, site: string, split: Pick<CoreSplit, "core">, options: CompressOptions = {}): HookedModel {
+  const info = requireSite(model, site);
+  const units = info.units;
+  if (!isCompressible(model)) {
+    throw new AntitrainError(`compress needs a model that can remove units (at.mlp, or at.transformer at attn, mlp and last-block resid sites); this one is "${model.kind}"`);
+  }
+  const keep = [...new Set(split.core)].sort((a, b) => a - b);
+  if (keep.length === 0) throw new AntitrainError(`the core of "${site}" is empty: nothing would be left to compress to`);
+  for (const u of keep) {
+    if (!(Number.isInteger(u) && u >= 0 && u < units)) throw new AntitrainError(`core unit ${u} is not in site "${site}" (0..${units - 1})`);
+  }
+  if (options.stats !== undefined && options.stats.units !== units) {
+    throw new AntitrainError(`stats have ${options.stats.units} units but site "${site}" has ${units}`);
+  }
+  const fill = options.stats?.mean ?? new Float32Array(siteFeatures(info));
+  return model.removeUnits(site, keep, fill);
+}
+
+/** Trainable parameters of a model. */
+export function parameterCount(model: HookedModel): number {
+  return model.variables().reduce((n, v) => n + v.size, 0);
+}

@@ -1,0 +1,317 @@
+import * as tf from "@tensorflow/tfjs";
+import { type Dataset, size } from "../data/dataset";
+import { AntitrainError } from "../base/errors";
+import { type Metric, damageOf, perExample } from "./metrics";
+import { type KernelContext, type Perturbation, loopSums, lowRankSums, stackedSums } from "./damage-kernels";
+import type { DenseSiteSplit, HookedModel, SiteSplit } from "../models/types";
+import { type RandomizeMethod, drawReplacements } from "./randomize";
+import { rngFor } from "../base/rng";
+import { type UnitStats, collectStats } from "./unit-stats";
+import { requireData, requireFinite, requirePositiveInt, requireSite } from "../base/validate";
+
+/** A perturbation: the units of a site randomized together. */
+export type UnitSet = readonly number[];
+
+/**
+ * How the engine evaluates perturbations:
+ * - `auto` (default): `lowRank` for perturbations of few units where the model exposes the dense layer after the
+ *   site, `batched` for the rest;
+ * - `lowRank`: the exact low-rank shortcut (the dense layer after the site is not recomputed); needs a model
+ *   whose `splitDense` supports the site (the MLP's sites all do);
+ * - `batched`: P stacked copies of the clean activation per downstream pass;
+ * - `loop`: one full forward pass per perturbation (the plain reference, ground truth).
+ */
+export type DamagePath = "auto" | "lowRank" | "batched" | "loop";
+
+export const DAMAGE_PATHS: readonly DamagePath[] = ["auto", "lowRank", "batched", "loop"];
+
+/** Options shared by every damage measurement (importance, core search, analyses). */
+export interface DamageOptions {
+  /** Unit statistics to draw from; default: collected on `data` (seed 0). */
+  stats?: UnitStats;
+  /** Default "resample". */
+  method?: RandomizeMethod;
+  /** Default "loss". */
+  metric?: Metric;
+  /** Seed of the random draws. Default 0. */
+  seed?: number;
+  /** Independent draws averaged. Default 1. */
+  samples?: number;
+  /** Examples per upstream pass. Default 512. */
+  batchSize?: number;
+  /**
+   * Bound on the elements of one stacked downstream tensor (perturbations × examples × features on the batched
+   * path; × the dense layer's outputs on the low-rank path): memory per chunk stays bounded whatever the width.
+   * Default 2^23.
+   */
+  maxElements?: number;
+  /** Default "auto" (see {@link DamagePath}); "loop" is the plain reference. */
+  path?: DamagePath;
+  /**
+   * Draw every unit of an example from one random draw (resample: a whole bank row, keeping the randomized units'
+   * joint distribution; gaussian: one shared standard normal) instead of independently per unit. Default false.
+   * Used by {@link tyingHints} to compare correlated with independent randomization.
+   */
+  coupled?: boolean;
+}
+
+/** The result of {@link damage}. */
+export interface DamageResult {
+  /** The metric with nothing randomized. */
+  readonly clean: number;
+  /** The metric under each perturbation. */
+  readonly values: Float64Array;
+  /** Each perturbation's damage (see {@link damageOf}). */
+  readonly damage: Float64Array;
+}
+
+interface Slice {
+  readonly x: tf.Tensor2D;
+  readonly y: tf.Tensor1D;
+  /** The forward pass cut at the site: clean activation `[b, ..., features]` and its continuation. */
+  readonly split: SiteSplit;
+  /** The same cut with the next dense layer exposed, when the model offers it. */
+  readonly dense: DenseSiteSplit | null;
+  /** Per sample, replacement − act (shaped like `act`): the one stored copy of the draws. */
+  readonly deltas: tf.Tensor[];
+}
+
+/** Default share of a site's features up to which `auto` takes the low-rank path (a larger set: batched). */
+const LOW_RANK_SHARE = 1 / 8;
+
+/**
+ * The one damage engine: every importance method, core search and analysis measures through it. It cuts the
+ * forward pass at the site once per slice of data, keeps the clean activations and the random replacement draws,
+ * and then evaluates any number of perturbations, never repeating the upstream computation:
+ * - where the site feeds a dense layer directly (the model's `splitDense`), a perturbation of a few units S changes
+ *   that layer's pre-activation by the exact low-rank term `(draw − act)[:, S] · W[S, :]`, so the layer's matmul
+ *   is done once per slice, not once per perturbation (rank 1 for a single unit);
+ * - otherwise a chunk of P perturbations is one downstream pass over P stacked copies of the slice, each with its
+ *   own units replaced; chunks are sized by `maxElements`, so memory stays bounded at any width;
+ * - the loop path runs one full forward pass per perturbation and serves as ground truth.
+ * Every perturbation of every call uses the same draws (common random numbers), so the paths agree to float32
+ * rounding. Call `dispose()` when done.
+ *
+ * @example
+ * const engine = new at.DamageEngine(model, "h1", test, { stats, metric: "accuracy", seed: 0 });
+ * const values = engine.evaluate([[0], [1], [0, 1]]);   // accuracy with unit 0, unit 1, both randomized
+ * engine.dispose();
+ */
+export class DamageEngine {
+  readonly units: number;
+  /** Elements per unit on the site's last axis (an attention head spans dHead). */
+  readonly width: number;
+  readonly metric: Metric;
+  readonly method: RandomizeMethod;
+  /** The metric with nothing randomized. */
+  readonly clean: number;
+  /** Perturbations evaluated so far. */
+  evaluations = 0;
+  /** Perturbations evaluated so far on each path (`auto` resolves to `lowRank` or `batched`). */
+  readonly pathCounts: Record<Exclude<DamagePath, "auto">, number> = { lowRank: 0, batched: 0, loop: 0 };
+  /** The largest `tf.memory().numBytes` seen at the end of a downstream chunk (its tensors alive): for benchmarks. */
+  peakBytes = 0;
+  private readonly slices: Slice[] = [];
+  private readonly samples: number;
+  private readonly examples: number;
+  private readonly maxElements: number;
+  private readonly path: DamagePath;
+
+  constructor(
+    private readonly model: HookedModel,
+    readonly site: string,
+    data: Dataset,
+    options: DamageOptions = {},
+  ) {
+    const info = requireSite(model, site);
+    this.units = info.units;
+    this.width = info.width ?? 1;
+    requireData(model, data);
+    this.metric = options.metric ?? "loss";
+    this.method = options.method ?? "resample";
+    this.samples = options.samples ?? 1;
+    this.maxElements = options.maxElements ?? 2 ** 23;
+    this.path = options.path ?? "auto";
+    if (!DAMAGE_PATHS.includes(this.path)) {
+      throw new AntitrainError(`path must be one of ${DAMAGE_PATHS.map((p) => `"${p}"`).join(", ")}, got "${this.path}"`);
+    }
+    requirePositiveInt(this.samples, "samples");
+    requirePositiveInt(this.maxElements, "maxElements");
+    const batchSize = options.batchSize ?? 512;
+    requirePositiveInt(batchSize, "batchSize");
+    const stats = options.stats ?? collectStats(model, site, data);
+    if (stats.units !== this.units) {
+      throw new AntitrainError(`stats have ${stats.units} units but site "${site}" has ${this.units}: collect stats for this site`);
+    }
+    this.examples = size(data);
+    try {
+      this.prepare(data, stats, batchSize, options.seed ?? 0, options.coupled ?? false);
+      if (this.path === "lowRank" && this.slices[0].dense === null) {
+        throw new AntitrainError(
+          `path "lowRank" needs a model whose site "${site}" feeds a dense layer directly (a ${model.kind} model does not offer it here): use path "auto" or "batched"`,
+        );
+      }
+      this.clean = this.cleanMetric();
+    } catch (e) {
+      this.dispose();
+      throw e;
+    }
+  }
+
+  /** True when the low-rank shortcut is available at this site. */
+  get lowRankAvailable(): boolean {
+    return this.slices.length > 0 && this.slices[0].dense !== null;
+  }
+
+  /** The metric under each perturbation (mean over examples and samples). */
+  evaluate(perturbations: readonly UnitSet[]): Float64Array {
+    if (!Array.isArray(perturbations)) {
+      throw new AntitrainError("perturbations must be an array of unit sets, e.g. [[0], [1], [0, 1]]");
+    }
+    if (this.slices.length === 0) throw new AntitrainError("this DamageEngine was disposed: create a new one to measure again");
+    const perts = perturbations.map((p) => this.perturbation(p));
+    const byPath: Record<Exclude<DamagePath, "auto">, number[]> = { lowRank: [], batched: [], loop: [] };
+    perts.forEach((p, i) => byPath[this.pathFor(p)].push(i));
+    const sums = new Float64Array(perts.length);
+    const ctx: KernelContext = {
+      model: this.model,
+      site: this.site,
+      metric: this.metric,
+      maxElements: this.maxElements,
+      onChunk: () => {
+        this.peakBytes = Math.max(this.peakBytes, tf.memory().numBytes);
+      },
+    };
+    const kernels = { lowRank: lowRankSums, batched: stackedSums, loop: loopSums } as const;
+    for (const path of ["lowRank", "batched", "loop"] as const) {
+      const indices = byPath[path];
+      if (indices.length === 0) continue;
+      const group = indices.map((i) => perts[i]);
+      for (const slice of this.slices) {
+        slice.deltas.forEach((delta) => {
+          const part = kernels[path](ctx, { ...slice, delta }, group);
+          indices.forEach((i, j) => {
+            sums[i] += part[j];
+          });
+        });
+      }
+      this.pathCounts[path] += indices.length;
+    }
+    this.evaluations += perts.length;
+    const values = sums.map((s) => s / (this.examples * this.samples));
+    values.forEach((v, i) => {
+      if (!Number.isFinite(v)) {
+        throw new AntitrainError(`the ${this.metric} under perturbation ${i} of site "${this.site}" is ${v}: the model's output overflowed`);
+      }
+    });
+    return values;
+  }
+
+  /** Damage of each perturbation relative to the clean metric. */
+  damage(perturbations: readonly UnitSet[]): Float64Array {
+    return this.evaluate(perturbations).map((v) => damageOf(this.metric, this.clean, v));
+  }
+
+  dispose(): void {
+    for (const s of this.slices.splice(0)) {
+      tf.dispose([s.x, s.y, ...s.deltas]);
+      s.split.dispose();
+    }
+  }
+
+  private prepare(data: Dataset, stats: UnitStats, batchSize: number, seed: number, coupled: boolean): void {
+    const n = this.examples;
+    const wantDense = this.path === "auto" || this.path === "lowRank";
+    for (let start = 0; start < n; start += batchSize) {
+      const m = Math.min(batchSize, n - start);
+      const x = data.x.slice([start, 0], [m, -1]);
+      const y = data.y.slice([start], [m]);
+      let split: SiteSplit;
+      let dense: DenseSiteSplit | null = null;
+      try {
+        dense = wantDense && this.model.splitDense !== undefined ? this.model.splitDense(this.site, x) : null;
+        split = dense ?? this.model.split(this.site, x);
+      } catch (e) {
+        tf.dispose([x, y]);
+        throw e;
+      }
+      const act = split.act;
+      this.slices.push({ x, y, split, dense, deltas: [] });
+      requireFinite(act, `activations of site "${this.site}"`);
+      if (act.shape[act.rank - 1] !== this.units * this.width) {
+        throw new AntitrainError(`site "${this.site}" produced ${act.shape[act.rank - 1]} values, expected ${this.units * this.width}`);
+      }
+    }
+    // Draws are made per sample over all rows at once, so they do not depend on batchSize.
+    const first = this.slices[0].split.act;
+    const rowsPerExample = first.size / (first.shape[0] * this.units * this.width);
+    for (let s = 0; s < this.samples; s++) {
+      const all = drawReplacements(stats, this.method, n * rowsPerExample, rngFor(seed, s), { coupled });
+      let offset = 0;
+      for (const slice of this.slices) {
+        const act = slice.split.act;
+        const len = act.size;
+        slice.deltas.push(tf.tidy(() => tf.sub(tf.tensor(all.subarray(offset, offset + len), act.shape), act)));
+        offset += len;
+      }
+    }
+  }
+
+  private cleanMetric(): number {
+    let sum = 0;
+    for (const slice of this.slices) {
+      sum += tf.tidy(() => {
+        const logits = this.model.forward(slice.x);
+        requireFinite(logits, "the model's clean output");
+        return perExample(this.metric, logits, slice.y).sum().dataSync()[0];
+      });
+    }
+    return sum / this.examples;
+  }
+
+  /** Validates a unit set and lists the distinct columns of the site's last axis it covers (units × width). */
+  private perturbation(units: UnitSet): Perturbation {
+    if (!Array.isArray(units)) throw new AntitrainError(`a perturbation must be an array of unit indices, got ${String(units)}`);
+    for (const u of units) {
+      if (!(Number.isInteger(u) && u >= 0 && u < this.units)) {
+        throw new AntitrainError(`unit ${u} is not in site "${this.site}" (units 0..${this.units - 1})`);
+      }
+    }
+    const distinct = Array.from(new Set(units)).sort((a, b) => a - b);
+    const columns = new Int32Array(distinct.length * this.width);
+    distinct.forEach((u, i) => {
+      for (let j = 0; j < this.width; j++) columns[i * this.width + j] = u * this.width + j;
+    });
+    return { columns };
+  }
+
+  private pathFor(p: Perturbation): Exclude<DamagePath, "auto"> {
+    if (this.path !== "auto") return this.path;
+    if (!this.lowRankAvailable) return "batched";
+    const features = this.units * this.width;
+    return p.columns.length <= Math.max(this.width, Math.floor(features * LOW_RANK_SHARE)) ? "lowRank" : "batched";
+  }
+}
+
+/**
+ * The metric and damage under each perturbation of `site` (the units in each set randomized together), on `data`.
+ * Leaves the model unchanged and frees every tensor it made.
+ *
+ * @example
+ * const { clean, damage } = at.damage(model, "h1", test, [[3], [3, 7]], { metric: "accuracy", seed: 1 });
+ */
+export function damage(
+  model: HookedModel,
+  site: string,
+  data: Dataset,
+  perturbations: readonly UnitSet[],
+  options: DamageOptions = {},
+): DamageResult {
+  const engine = new DamageEngine(model, site, data, options);
+  try {
+    const values = engine.evaluate(perturbations);
+    return { clean: engine.clean, values, damage: values.map((v) => damageOf(engine.metric, engine.clean, v)) };
+  } finally {
+    engine.dispose();
+  }
+}

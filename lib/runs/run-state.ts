@@ -1,0 +1,135 @@
+/**
+ * Everything a run needs to continue exactly, packed into a {@link Checkpoint} and back: model variables, the
+ * training and antitraining optimizers, the batch stream's position, the antitrainer's step counters, stats and
+ * core splits, and the run's history.
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { Antitrainer } from "../antitrain/antitrainer";
+import type { Checkpoint, CheckpointArray, Json } from "./checkpoint";
+import type { RunConfig } from "./config";
+import type { CoreSplit } from "../core/find-core";
+import type { BatchStream, BatchStreamState } from "../data/dataset";
+import { AntitrainError } from "../base/errors";
+import type { HookedModel } from "../models/types";
+import { optimizerFromCheckpoint, optimizerToCheckpoint, restoreOptimizer, saveOptimizer } from "./optimizer-state";
+import type { UnitStats } from "../measure/unit-stats";
+
+/** What a run records, identical between an uninterrupted run and a resumed one. */
+export interface RunHistory {
+  /** Training loss of each step (index = step - 1). */
+  losses: number[];
+  /** Each core measurement: step (antitraining steps), site, the antitrained core and the reported core's size. */
+  measures: { step: number; site: string; core: number[]; fractionReached: number; reportCore: number }[];
+  /** Test evaluations. */
+  evals: { step: number; accuracy: number; loss: number }[];
+  /** Spectator blow-ups met (once per site and measurement cycle unless rescaled, when every one is recorded). */
+  blowups: { step: number; cycle: number; site: string; units: number[]; ratios: number[]; renormalized: boolean }[];
+}
+
+/** The live objects of a run. */
+export interface RunParts {
+  readonly config: RunConfig;
+  readonly model: HookedModel;
+  readonly optimizer: tf.Optimizer;
+  readonly stream: BatchStream;
+  readonly antitrainer: Antitrainer;
+  readonly history: RunHistory;
+}
+
+/** Packs the run after `step` completed steps. */
+export async function captureRun(step: number, parts: RunParts): Promise<Checkpoint> {
+  const arrays = new Map<string, CheckpointArray>();
+  for (const { name, variable } of parts.model.namedVariables()) {
+    arrays.set(`model/${name}`, { shape: [...variable.shape], data: Float32Array.from(await variable.data()) });
+  }
+  const optimizer = optimizerToCheckpoint("optimizer", await saveOptimizer(parts.optimizer), arrays);
+  const anti = parts.antitrainer;
+  const sites: Json[] = [];
+  for (const site of anti.sites) {
+    const stats = anti.stats_.get(site);
+    const split = anti.splits_.get(site);
+    sites.push({
+      site,
+      optimizer: optimizerToCheckpoint(`anti/${site}`, await saveOptimizer(anti.optimizerFor(site)), arrays),
+      stats: stats === undefined ? null : splitTyped(`stats/${site}`, stats as unknown as Record<string, unknown>, arrays),
+      split: split === undefined ? null : splitTyped(`split/${site}`, split as unknown as Record<string, unknown>, arrays),
+    });
+  }
+  const state: Json = {
+    step,
+    config: parts.config as unknown as Json,
+    stream: parts.stream.state() as unknown as Json,
+    optimizer,
+    antitrainer: { step: anti.step, antiSteps: anti.antiSteps, sites },
+    history: parts.history as unknown as Json,
+  };
+  return { step, arrays, state };
+}
+
+/** Restores a checkpoint into freshly built run parts (same config); returns the step to continue from. */
+export async function restoreRun(checkpoint: Checkpoint, parts: RunParts): Promise<number> {
+  const state = record(checkpoint.state, "state");
+  const arrays = checkpoint.arrays;
+  for (const { name, variable } of parts.model.namedVariables()) {
+    const a = arrays.get(`model/${name}`);
+    if (a === undefined || a.shape.join(",") !== variable.shape.join(",")) {
+      throw new AntitrainError(`checkpoint: model variable "${name}" is missing or has shape [${a?.shape.join(", ")}], the model needs [${variable.shape.join(", ")}]`);
+    }
+    tf.tidy(() => variable.assign(tf.tensor(a.data, [...a.shape], variable.dtype)));
+  }
+  await restoreOptimizer(parts.optimizer, optimizerFromCheckpoint("optimizer", state.optimizer, arrays));
+  parts.stream.setState(state.stream as unknown as BatchStreamState);
+  const anti = record(state.antitrainer, "antitrainer");
+  const sites = anti.sites;
+  if (!Array.isArray(sites) || sites.length !== parts.antitrainer.sites.length) throw new AntitrainError("checkpoint: antitrainer sites do not match the config");
+  for (const raw of sites) {
+    const s = record(raw, "antitrainer site");
+    const site = String(s.site);
+    await restoreOptimizer(parts.antitrainer.optimizerFor(site), optimizerFromCheckpoint(`anti/${site}`, s.optimizer, arrays));
+    if (s.stats !== null) parts.antitrainer.stats_.set(site, joinTyped(`stats/${site}`, s.stats, arrays) as unknown as UnitStats);
+    if (s.split !== null) parts.antitrainer.splits_.set(site, joinTyped(`split/${site}`, s.split, arrays) as unknown as CoreSplit);
+  }
+  parts.antitrainer.step = int(anti.step, "antitrainer.step");
+  parts.antitrainer.antiSteps = int(anti.antiSteps, "antitrainer.antiSteps");
+  Object.assign(parts.history, state.history);
+  return int(state.step, "step");
+}
+
+/** Moves an object's Float32Array fields into `arrays` (named `prefix/key`) and returns the rest as JSON. */
+function splitTyped(prefix: string, obj: Record<string, unknown>, arrays: Map<string, CheckpointArray>): Json {
+  const json: Record<string, Json> = {};
+  const typed: string[] = [];
+  for (const [key, value] of Object.entries(obj)) {
+    if (value instanceof Float32Array) {
+      arrays.set(`${prefix}/${key}`, { shape: [value.length], data: value });
+      typed.push(key);
+    } else if (value !== undefined) {
+      json[key] = value as Json;
+    }
+  }
+  return { json, typed };
+}
+
+function joinTyped(prefix: string, raw: Json, arrays: ReadonlyMap<string, CheckpointArray>): Record<string, unknown> {
+  const r = record(raw, prefix);
+  const out: Record<string, unknown> = { ...record(r.json, prefix) };
+  if (!Array.isArray(r.typed)) throw new AntitrainError(`checkpoint: "${prefix}" is malformed`);
+  for (const key of r.typed) {
+    const a = arrays.get(`${prefix}/${String(key)}`);
+    if (a === undefined) throw new AntitrainError(`checkpoint: array "${prefix}/${String(key)}" is missing`);
+    out[String(key)] = a.data;
+  }
+  return out;
+}
+
+function record(value: Json | undefined, what: string): Record<string, Json> {
+  if (value === null || value === undefined || typeof value !== "object" || Array.isArray(value)) {
+    throw new AntitrainError(`checkpoint: "${what}" is missing or malformed`);
+  }
+  return value;
+}
+
+function int(value: Json | undefined, what: string): number {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) throw new AntitrainError(`checkpoint: "${what}" must be a whole number`);
+  return value;
+}
