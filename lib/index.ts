@@ -36,8 +36,9 @@ export { compress, parameterCount, type CompressOptions } from "./core/compress"
 export { checkModel, type CheckModelOptions, type ModelCheck, type ModelCheckItem } from "./models/check-model";
 export { train, evaluate, type TrainOptions, type Evaluation } from "./training/train";
 export { meanCI, spearman, type Interval } from "./base/statistics";
-export { plotlyScript, chart, axes, type PlotlyObject } from "./notebook/plot";
-export { resultsPath, writeJsonAtomic, readJson } from "./base/io";
+export { plotlyScript, chart, axes, CHART_TYPES, type PlotlyObject } from "./notebook/plot";
+export { provenance, quickNote, RUN_TIME_MARK, type ProvenanceOptions } from "./notebook/provenance";
+export { resultsPath, writeResults, isFullRun, writeJsonAtomic, readJson } from "./base/io";
 export { linearCKA } from "./analysis/cka";
 export {
   runExperiment,
@@ -81,7 +82,7 @@ export { siteFeatures, expandUnitMask } from "./models/types";
 export { modularAddition, type ModularOptions, type ModularTask } from "./data/modular";
 export { transformer, Transformer, type TransformerOptions, type TransformerConfig, type TransformerWeights } from "./models/transformer";
 export { cachedSeed, prefetchSeeds, seedShard } from "./notebook/seed-cache";
-export { tableConfig } from "./notebook/table";
+export { tableConfig, htmlTable } from "./notebook/table";
 export { adamw, AdamW, type AdamWOptions } from "./training/adamw";
 export { grokfast, Grokfast, type GrokfastOptions } from "./training/grokfast";
 export {

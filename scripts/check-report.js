@@ -79,14 +79,13 @@ const CHARTS_IN_PAGE = `JSON.stringify([...document.querySelectorAll(".js-plotly
 const describe = (arg) => (arg.value !== undefined ? String(arg.value) : (arg.description ?? arg.type));
 
 /**
- * Loads `htmlPath` in headless Chromium and waits until the number of rendered Plotly charts stops
- * changing. Returns { plots, charts: [{ title, xTitle, yTitle }], errors }: errors lists uncaught
- * exceptions, console errors, failed loads and every request to something other than a local file
- * or inline data. With `screenshot`, writes a full-page PNG there (atomically).
+ * Starts headless Chromium with one blank page and calls `use({ page, pause, errors, loaded })`: `page(method,
+ * params)` sends a DevTools command to the page, `pause(ms)` waits (and throws once `timeoutMs` is up or Chromium
+ * is gone), `errors` collects uncaught exceptions, console errors, failed loads and every request to something other
+ * than a local file or inline data, `loaded()` says whether the last navigation fired its load event. Closes the
+ * browser and removes its profile afterwards, also when `use` throws. Resolves with what `use` returns.
  */
-async function checkReport(htmlPath, { screenshot = undefined, timeoutMs = 60000 } = {}) {
-  const file = path.resolve(htmlPath);
-  if (!fs.existsSync(file)) throw new Error(`no report at ${htmlPath}`);
+async function withChromiumPage(use, { timeoutMs = 60000, what = "the page" } = {}) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), "antitrain-chromium-"));
   const browser = spawn(
     findChromium(),
@@ -133,7 +132,7 @@ async function checkReport(htmlPath, { screenshot = undefined, timeoutMs = 60000
     if (method === "Page.loadEventFired") loaded = true;
     else if (method === "Runtime.exceptionThrown") {
       const d = params.exceptionDetails;
-      errors.push(`uncaught: ${d.exception?.description ?? d.text} (${d.url ?? file}:${d.lineNumber + 1})`);
+      errors.push(`uncaught: ${d.exception?.description ?? d.text} (${d.url ?? what}:${d.lineNumber + 1})`);
     } else if (method === "Runtime.consoleAPICalled" && (params.type === "error" || params.type === "assert")) {
       errors.push(`console.${params.type}: ${params.args.map(describe).join(" ")}`);
     } else if (method === "Log.entryAdded" && params.entry.level === "error") {
@@ -142,15 +141,15 @@ async function checkReport(htmlPath, { screenshot = undefined, timeoutMs = 60000
       errors.push(`network request: ${params.request.url}`);
     }
   });
-  exited.then(() => cdp.failAll(new Error(`Chromium exited before the check finished:\n${stderr}`)));
+  exited.then(() => cdp.failAll(new Error(`Chromium exited before it finished with ${what}:\n${stderr}`)));
   const deadline = Date.now() + timeoutMs;
-  const tooLong = () => new Error(`checking ${htmlPath} took longer than ${timeoutMs} ms`);
+  const tooLong = () => new Error(`${what} took longer than ${timeoutMs} ms in Chromium`);
   const timer = setTimeout(() => cdp.failAll(tooLong()), timeoutMs);
   // Waits between polls of the page; throws once the time is up or Chromium is gone.
   const pause = async (ms) => {
     await sleep(ms);
     if (Date.now() > deadline) throw tooLong();
-    if (!running) throw new Error(`Chromium exited before the check finished:\n${stderr}`);
+    if (!running) throw new Error(`Chromium exited before it finished with ${what}:\n${stderr}`);
   };
 
   try {
@@ -159,37 +158,12 @@ async function checkReport(htmlPath, { screenshot = undefined, timeoutMs = 60000
     const page = (method, params) => cdp.send(method, params, sessionId);
     await Promise.all(["Page.enable", "Runtime.enable", "Log.enable", "Network.enable"].map((m) => page(m)));
     await page("Emulation.setDeviceMetricsOverride", { width: WIDTH, height: 900, deviceScaleFactor: 1, mobile: false });
-    await page("Page.navigate", { url: pathToFileURL(file).href });
-    while (!loaded) await pause(100);
-
-    // Plotly draws on the page's timers after load: wait until the chart count holds for a second.
-    let charts = [];
-    for (let stable = 0; stable < 4; ) {
-      await pause(250);
-      const { result } = await page("Runtime.evaluate", { expression: CHARTS_IN_PAGE, returnByValue: true });
-      const now = JSON.parse(result.value);
-      stable = now.length === charts.length ? stable + 1 : 0;
-      charts = now;
-    }
-
-    if (screenshot) {
-      const { result } = await page("Runtime.evaluate", {
-        expression: "document.documentElement.scrollHeight",
-        returnByValue: true,
-      });
-      const height = Math.min(Math.max(1, Math.ceil(result.value)), MAX_SCREENSHOT_HEIGHT);
-      const { data } = await page("Page.captureScreenshot", {
-        format: "png",
-        captureBeyondViewport: true,
-        clip: { x: 0, y: 0, width: WIDTH, height, scale: 1 },
-      });
-      const out = path.resolve(screenshot);
-      fs.mkdirSync(path.dirname(out), { recursive: true });
-      const tmp = `${out}.tmp-${process.pid}`;
-      fs.writeFileSync(tmp, Buffer.from(data, "base64"));
-      fs.renameSync(tmp, out);
-    }
-    return { plots: charts.length, charts, errors };
+    const navigate = async (url) => {
+      loaded = false;
+      await page("Page.navigate", { url });
+      while (!loaded) await pause(100);
+    };
+    return await use({ page, pause, errors, navigate });
   } finally {
     clearTimeout(timer);
     cdp.send("Browser.close").catch(() => {});
@@ -206,6 +180,86 @@ async function checkReport(htmlPath, { screenshot = undefined, timeoutMs = 60000
       await exited;
     }
     fs.rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+/** Writes `data` to `file` atomically (a temporary file beside it, then a rename). */
+function writeAtomic(file, data) {
+  const out = path.resolve(file);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const tmp = `${out}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, data);
+  fs.renameSync(tmp, out);
+}
+
+/**
+ * Loads `htmlPath` in headless Chromium and waits until the number of rendered Plotly charts stops
+ * changing. Returns { plots, charts: [{ title, xTitle, yTitle }], errors }: errors lists uncaught
+ * exceptions, console errors, failed loads and every request to something other than a local file
+ * or inline data. With `screenshot`, writes a full-page PNG there (atomically).
+ */
+async function checkReport(htmlPath, { screenshot = undefined, timeoutMs = 60000 } = {}) {
+  const file = path.resolve(htmlPath);
+  if (!fs.existsSync(file)) throw new Error(`no report at ${htmlPath}`);
+  return withChromiumPage(
+    async ({ page, pause, errors, navigate }) => {
+      await navigate(pathToFileURL(file).href);
+      // Plotly draws on the page's timers after load: wait until the chart count holds for a second.
+      let charts = [];
+      for (let stable = 0; stable < 4; ) {
+        await pause(250);
+        const { result } = await page("Runtime.evaluate", { expression: CHARTS_IN_PAGE, returnByValue: true });
+        const now = JSON.parse(result.value);
+        stable = now.length === charts.length ? stable + 1 : 0;
+        charts = now;
+      }
+      if (screenshot) {
+        const { result } = await page("Runtime.evaluate", { expression: "document.documentElement.scrollHeight", returnByValue: true });
+        const height = Math.min(Math.max(1, Math.ceil(result.value)), MAX_SCREENSHOT_HEIGHT);
+        const { data } = await page("Page.captureScreenshot", {
+          format: "png",
+          captureBeyondViewport: true,
+          clip: { x: 0, y: 0, width: WIDTH, height, scale: 1 },
+        });
+        writeAtomic(screenshot, Buffer.from(data, "base64"));
+      }
+      return { plots: charts.length, charts, errors };
+    },
+    { timeoutMs, what: htmlPath },
+  );
+}
+
+/**
+ * Renders Plotly figures ({ data, layout } each) to PNG with the notebooks' own Plotly bundle in headless
+ * Chromium, offline. Returns one base64 PNG (no data: prefix) per figure, `width` pixels wide and as tall as the
+ * figure's layout.height (default 380). Throws if a figure does not render or the page logs an error.
+ */
+async function figureImages(figures, { bundle = require.resolve("plotly.js-cartesian-dist-min"), width = 900, timeoutMs = 120000 } = {}) {
+  if (figures.length === 0) return [];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "antitrain-figures-"));
+  try {
+    const html = path.join(dir, "figures.html");
+    fs.writeFileSync(html, `<!doctype html><html><body><script src="${pathToFileURL(bundle).href}"></script></body></html>`);
+    return await withChromiumPage(
+      async ({ page, errors, navigate }) => {
+        await navigate(pathToFileURL(html).href);
+        const images = [];
+        for (const figure of figures) {
+          const height = Number(figure.layout?.height) || 380;
+          const expression = `Plotly.toImage(${JSON.stringify(figure)}, { format: "png", width: ${width}, height: ${height} })`;
+          const { result, exceptionDetails } = await page("Runtime.evaluate", { expression, awaitPromise: true, returnByValue: true });
+          if (exceptionDetails) throw new Error(`a chart did not render: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`);
+          const url = String(result.value);
+          if (!url.startsWith("data:image/png;base64,")) throw new Error(`a chart did not render to PNG (got ${url.slice(0, 40)}...)`);
+          images.push(url.slice("data:image/png;base64,".length));
+        }
+        if (errors.length > 0) throw new Error(`rendering charts to PNG: ${errors.join("; ")}`);
+        return images;
+      },
+      { timeoutMs, what: "the chart images" },
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -229,7 +283,7 @@ async function main(argv) {
   return failed > 0 ? 1 : 0;
 }
 
-module.exports = { checkReport, findChromium };
+module.exports = { checkReport, figureImages, findChromium, withChromiumPage };
 
 if (require.main === module) {
   main(process.argv.slice(2)).then(

@@ -1,6 +1,7 @@
 // `npm run demo`: executes the quickstart notebook headlessly (its quick setting), writes
-// reports/00-quickstart.html (self-contained, charts render offline) and results/00-quickstart.json,
-// then prints the notebook's summary table here.
+// reports/quick/00-quickstart.html (self-contained, charts render offline) and results/quick/00-quickstart.json
+// (both ignored by git: the committed full-run report and results stay as they are), then prints the notebook's
+// summary table here. FULL=1 runs the full setting into reports/ and results/.
 const fs = require("node:fs");
 const path = require("node:path");
 const { renderNotebook } = require("./render-notebook.js");
@@ -15,11 +16,12 @@ function table(rows) {
   return [line(cols), `|${width.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join("\n");
 }
 
-function main() {
+async function main() {
   const started = Date.now();
   console.log("antitrain demo: executing notebooks/00-quickstart.ipynb (quick setting; FULL=1 for the longer one)...");
-  const { html } = renderNotebook(path.join(ROOT, "notebooks", "00-quickstart.ipynb"), { outDir: path.join(ROOT, "reports") });
-  const resultsDir = process.env.ANTITRAIN_RESULTS_DIR ?? path.join(ROOT, "results");
+  const { html } = await renderNotebook(path.join(ROOT, "notebooks", "00-quickstart.ipynb"));
+  const full = process.env.FULL === "1";
+  const resultsDir = process.env.ANTITRAIN_RESULTS_DIR ?? path.join(ROOT, "results", full ? "" : "quick");
   const resultsFile = path.join(resultsDir, "00-quickstart.json");
   const r = JSON.parse(fs.readFileSync(resultsFile, "utf8"));
   console.log(`\nbackend ${r.backend}, seed ${r.seed}, hidden width ${r.width}, ${r.settings.cycles} antitraining cycles\n`);
@@ -33,9 +35,7 @@ function main() {
   console.log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
-try {
-  main();
-} catch (err) {
+main().catch((err) => {
   console.error(`antitrain demo failed: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
-}
+});

@@ -51,7 +51,7 @@ def failure_report(nb, index):
 
 def main(path, timeout, failed_copy):
     nb = nbformat.read(path, as_version=4)
-    ep = ExecutePreprocessor(kernel_name="tslab", timeout=int(timeout), startup_timeout=180)
+    ep = ExecutePreprocessor(kernel_name="tslab", timeout=int(timeout), startup_timeout=180, record_timing=False)  # no execution timestamps in committed reports
     current = {}
     ep.on_cell_execute = lambda cell, cell_index: current.update(index=cell_index)
     try:

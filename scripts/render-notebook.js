@@ -3,8 +3,13 @@
 //   node scripts/render-notebook.js notebooks/00-quickstart.ipynb [more.ipynb ...]
 //   const { renderNotebook } = require("./render-notebook.js");
 //
-// Writes reports/NAME.ipynb (the executed notebook) and reports/NAME.html, each atomically. The kernel
-// runs in the notebook's own folder (nbconvert's default), so a notebook imports "../dist/index".
+// Writes OUT/NAME.ipynb (the executed notebook) and OUT/NAME.html, each atomically: OUT is reports/ for a full
+// run (FULL=1: the committed reports) and reports/quick/ (ignored by git) otherwise, so a default run never
+// overwrites a committed report. The kernel runs in the notebook's own folder (nbconvert's default), so a notebook
+// imports "../dist/index". After execution the notebook is finished for sharing: the provenance line gets the
+// measured run time, every chart (at.chart) gets a static PNG rendered offline in headless Chromium (as the
+// output's image/png and inside its HTML, so GitHub and an untrusted Jupyter show it), and no output names this
+// machine's folders.
 // execute-notebook.py runs the cells (nbconvert's ExecutePreprocessor) and, when one fails, reports its
 // source and error readably and leaves the partly executed notebook in reports/NAME.failed.ipynb.
 // The report loads nothing from the network: an nbconvert template drops require.js, MathJax and the
@@ -17,7 +22,10 @@ const { spawnSync } = require("node:child_process");
 const ROOT = path.resolve(__dirname, "..");
 const EXECUTE = path.join(__dirname, "execute-notebook.py");
 const TEMPLATE = path.join(__dirname, "offline-report.html.j2");
-const MAX_OUTPUT = 1024 * 1024 * 1024; // notebooks inline the 4.6 MB Plotly bundle; leave room
+const MAX_OUTPUT = 1024 * 1024 * 1024; // notebooks inline the 1.4 MB Plotly bundle and chart images; leave room
+const { figureImages } = require("./check-report.js");
+// The provenance line's placeholder for the run time (RUN_TIME_MARK in lib/notebook/provenance.ts).
+const RUN_TIME_MARK = "run time: stated in the rendered report";
 
 /** The python that has Jupyter: the one scripts/setup.sh chose, else Debian's, else python3 on PATH. */
 function jupyterPython() {
@@ -98,28 +106,86 @@ function stripRemoteResources(html) {
   });
 }
 
+/** Where reports go by default: reports/ for a full run (FULL=1), else reports/quick/ (ignored by git). */
+function defaultReportsDir(env = process.env) {
+  return path.join(ROOT, "reports", env.FULL === "1" ? "" : "quick");
+}
+
+/** An output's text fields (stream text, text/plain, text/html) as [holder, key] pairs. */
+function textFields(output) {
+  const fields = [];
+  if (output.output_type === "stream") fields.push([output, "text"]);
+  for (const mime of ["text/plain", "text/html", "text/markdown"]) if (output.data?.[mime] !== undefined) fields.push([output.data, mime]);
+  return fields;
+}
+
+const asText = (v) => (Array.isArray(v) ? v.join("") : String(v));
+const FIGURE = /<script type="application\/json" class="antitrain-figure" data-chart="([^"]+)">([\s\S]*?)<\/script>/g;
+
+/** "12.3 s" or "4 min 05 s". */
+function formatDuration(seconds) {
+  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  const m = Math.floor(seconds / 60);
+  return `${m} min ${String(Math.round(seconds - 60 * m)).padStart(2, "0")} s`;
+}
+
 /**
- * Executes `ipynbPath` with the tslab kernel and writes OUTDIR/NAME.ipynb and OUTDIR/NAME.html.
- * `env` is added to this process's environment for the kernel (e.g. { FULL: "1" }); `timeoutS` bounds
- * each cell. Throws with the failing cell and its error if any cell fails. Returns both paths.
+ * Finishes an executed notebook (parsed JSON) for sharing, in place: states the run time in the provenance line,
+ * adds a static PNG to every chart, replaces this checkout's absolute path by "." in every output, and drops
+ * execution timestamps. Resolves to the number of chart images added.
  */
-function renderNotebook(ipynbPath, { outDir = "reports", env = {}, timeoutS = 1800 } = {}) {
+async function finishNotebook(nb, { seconds, root = ROOT }) {
+  const charts = [];
+  for (const cell of nb.cells) {
+    if (cell.metadata) delete cell.metadata.execution;
+    for (const output of cell.outputs ?? []) {
+      for (const [holder, key] of textFields(output)) {
+        let text = asText(holder[key]).split(`${root}${path.sep}`).join("").split(root).join(".");
+        text = text.replace(RUN_TIME_MARK, `run time: ${formatDuration(seconds)}`);
+        holder[key] = text;
+      }
+      const html = output.data?.["text/html"];
+      if (html !== undefined) for (const m of html.matchAll(FIGURE)) charts.push({ output, id: m[1], figure: JSON.parse(m[2]) });
+    }
+  }
+  const images = await figureImages(charts.map((c) => c.figure));
+  charts.forEach(({ output, id }, i) => {
+    const img = `<img class="antitrain-fallback" alt="chart (static image; the interactive chart needs JavaScript)" src="data:image/png;base64,${images[i]}">`;
+    const open = new RegExp(`(<div id="${id}" class="antitrain-chart"[^>]*>)`);
+    output.data["text/html"] = output.data["text/html"].replace(open, `$1${img}`);
+    // One image/png per output: where an output holds several charts, their images stay inside its HTML.
+    if (charts.filter((c) => c.output === output).length === 1) output.data["image/png"] = images[i];
+  });
+  return charts.length;
+}
+
+/**
+ * Executes `ipynbPath` with the tslab kernel, finishes it (see finishNotebook) and writes OUTDIR/NAME.ipynb and
+ * OUTDIR/NAME.html. `outDir` defaults to reports/ for a full run and reports/quick/ otherwise; `env` is added to
+ * this process's environment for the kernel (e.g. { FULL: "1" }); `timeoutS` bounds each cell. Throws with the
+ * failing cell and its error if any cell fails. Resolves to both paths, the run time and the number of charts.
+ */
+async function renderNotebook(ipynbPath, { outDir = undefined, env = {}, timeoutS = 1800 } = {}) {
   const input = path.resolve(ipynbPath);
   if (!fs.existsSync(input)) throw new Error(`no notebook at ${ipynbPath}`);
   const name = path.basename(input, ".ipynb");
-  const out = path.resolve(ROOT, outDir);
-  fs.mkdirSync(out, { recursive: true });
-  const python = jupyterPython();
   // setup.sh registers the kernel by its absolute path; node_modules/.bin on PATH (as npm scripts
   // have it) also serves a kernel registered elsewhere as plain "tslab".
   const fullEnv = { ...process.env, ...env };
   fullEnv.PATH = [path.join(ROOT, "node_modules", ".bin"), fullEnv.PATH].join(path.delimiter);
+  const out = path.resolve(ROOT, outDir ?? defaultReportsDir(fullEnv));
+  fs.mkdirSync(out, { recursive: true });
+  const python = jupyterPython();
 
   const executed = path.join(out, `${name}.ipynb`);
   const failedCopy = path.join(out, `${name}.failed.ipynb`);
   fs.rmSync(failedCopy, { force: true });
-  const notebook = runPython(python, [EXECUTE, input, String(timeoutS), failedCopy], fullEnv, `executing ${ipynbPath}`);
-  writeAtomic(executed, notebook);
+  const started = Date.now();
+  const raw = runPython(python, [EXECUTE, input, String(timeoutS), failedCopy], fullEnv, `executing ${ipynbPath}`);
+  const seconds = (Date.now() - started) / 1000;
+  const nb = JSON.parse(raw);
+  const charts = await finishNotebook(nb, { seconds });
+  writeAtomic(executed, `${JSON.stringify(nb, null, 1)}\n`);
 
   const html = path.join(out, `${name}.html`);
   const page = runPython(
@@ -128,23 +194,23 @@ function renderNotebook(ipynbPath, { outDir = "reports", env = {}, timeoutS = 18
     fullEnv,
     `converting ${executed} to HTML`,
   );
-  writeAtomic(html, stripRemoteResources(page));
-  return { html, executed };
+  // The report draws its charts interactively: the static fallbacks would only double its size.
+  const lean = page.replace(/<img class="antitrain-fallback"[^>]*>/g, "");
+  writeAtomic(html, stripRemoteResources(lean));
+  return { html, executed, seconds, charts };
 }
 
-function main(argv) {
+async function main(argv) {
   const notebooks = argv.filter((a) => !a.startsWith("-"));
   if (notebooks.length === 0 || argv.includes("--help")) {
-    console.error("usage: node scripts/render-notebook.js NOTEBOOK.ipynb [...]   (writes reports/NAME.html)");
+    console.error("usage: node scripts/render-notebook.js NOTEBOOK.ipynb [...]   (writes reports/quick/NAME.html; with FULL=1 reports/NAME.html)");
     return 2;
   }
   let failed = 0;
   for (const nb of notebooks) {
-    const start = Date.now();
     try {
-      const { html } = renderNotebook(nb);
-      const seconds = ((Date.now() - start) / 1000).toFixed(1);
-      console.log(`rendered ${nb} -> ${path.relative(process.cwd(), html)} (${seconds} s)`);
+      const { html, seconds } = await renderNotebook(nb);
+      console.log(`rendered ${nb} -> ${path.relative(process.cwd(), html)} (${seconds.toFixed(1)} s)`);
     } catch (err) {
       failed += 1;
       console.error(`${err.message}\n`);
@@ -154,6 +220,16 @@ function main(argv) {
   return failed > 0 ? 1 : 0;
 }
 
-module.exports = { renderNotebook, jupyterPython, remoteResources, stripRemoteResources };
+module.exports = { renderNotebook, finishNotebook, defaultReportsDir, jupyterPython, remoteResources, stripRemoteResources, RUN_TIME_MARK };
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      console.error(err.message);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,6 +1,6 @@
-// `npm run notebooks`: executes every notebook in notebooks/ headlessly into reports/NAME.html, two at a
-// time (one kernel per core; JOBS=N changes it). `FULL=1 npm run notebooks` runs the full settings whose
-// numbers RESULTS.md quotes and writes results/NAME.json. `--resume` skips notebooks whose report is newer
+// `npm run notebooks`: executes every notebook in notebooks/ headlessly into reports/quick/NAME.html (ignored by
+// git), two at a time (one kernel per core; JOBS=N changes it). `FULL=1 npm run notebooks` runs the full settings
+// whose numbers RESULTS.md quotes and writes the committed reports/NAME.{ipynb,html} and results/NAME.json. `--resume` skips notebooks whose report is newer
 // than the notebook and the built library (an interrupted run picks up where it stopped); names given as
 // arguments (e.g. `npm run notebooks -- 01-concentration 05`) select notebooks by prefix.
 // `SEED_WORKERS=n` (with FULL=1) runs each notebook as n kernels that share its seed sweep through the seed
@@ -14,7 +14,9 @@ const os = require("node:os");
 
 const ROOT = path.resolve(__dirname, "..");
 const NOTEBOOKS = path.join(ROOT, "notebooks");
-const REPORTS = path.join(ROOT, "reports");
+const { defaultReportsDir } = require("./render-notebook.js");
+// reports/ for a full run (the committed reports), reports/quick/ otherwise.
+const REPORTS = defaultReportsDir();
 
 function selected(argv) {
   const prefixes = argv.filter((a) => !a.startsWith("-"));
@@ -49,7 +51,7 @@ function renderShard(name, shard, workers, children) {
     }
     const code = `require(${JSON.stringify(path.join(__dirname, "render-notebook.js"))}).renderNotebook(${JSON.stringify(
       path.join(NOTEBOOKS, `${name}.ipynb`),
-    )}, { outDir: ${JSON.stringify(outDir)} })`;
+    )}, { outDir: ${JSON.stringify(outDir)} }).catch((err) => { console.error(err.message); process.exit(1); })`;
     const child = spawn(process.execPath, ["-e", code], { cwd: ROOT, env, stdio: ["ignore", "ignore", "pipe"] });
     children.push(child);
     let err = "";
@@ -72,7 +74,7 @@ async function render(name, workers) {
   const results = await Promise.all(Array.from({ length: workers }, (_, k) => renderShard(name, k, workers, children)));
   const failed = results.find((r) => r.code !== 0);
   const s = ((Date.now() - started) / 1000).toFixed(0);
-  if (failed === undefined) console.log(`ok      ${name} (${s} s${workers > 1 ? `, ${workers} seed workers` : ""}) -> reports/${name}.html`);
+  if (failed === undefined) console.log(`ok      ${name} (${s} s${workers > 1 ? `, ${workers} seed workers` : ""}) -> ${path.relative(ROOT, path.join(REPORTS, `${name}.html`))}`);
   else console.error(`FAILED  ${name} (${s} s)\n${failed.err.trim().split("\n").slice(-30).join("\n")}\n`);
   return failed === undefined ? 0 : failed.code;
 }

@@ -1,13 +1,14 @@
 import { strict as assert } from "node:assert";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 
 /**
- * Every notebook in notebooks/ executes headlessly from a fresh kernel in its quick setting and writes its
- * results file; two kernels run at a time (one per core). Quick runs write results to a scratch folder so the
- * committed full-run results stay as they are.
+ * Every notebook in notebooks/ executes headlessly from a fresh kernel in its quick (default) setting and writes its
+ * results file; two kernels run at a time (one per core). A default run writes only to results/quick/ and
+ * reports/quick/ (ignored by git): the committed full-run results and reports stay as they are, which the last
+ * test checks with git.
  */
 const root = path.resolve(__dirname, "..");
 const notebooks = fs
@@ -15,7 +16,15 @@ const notebooks = fs
   .filter((f) => f.endsWith(".ipynb"))
   .map((f) => f.replace(/\.ipynb$/, ""))
   .sort();
-const scratch = path.join(root, "reports", "results-quick");
+const quickResults = path.join(root, "results", "quick");
+const quickReports = path.join(root, "reports", "quick");
+
+/** git status of the folders a notebook run could write to, or undefined outside a git checkout. */
+function committedState(): string | undefined {
+  const run = spawnSync("git", ["status", "--porcelain", "--", "results", "reports", "notebooks", "data"], { cwd: root, encoding: "utf8" });
+  return run.status === 0 ? run.stdout : undefined;
+}
+const before = committedState();
 
 const { checkReport } = require(path.join(root, "scripts", "check-report.js")) as {
   checkReport: (html: string, o?: { screenshot?: string }) => Promise<{ plots: number; charts: { title: string }[]; errors: string[] }>;
@@ -26,7 +35,7 @@ function render(name: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(root, "scripts", "render-notebook.js"), path.join(root, "notebooks", `${name}.ipynb`)], {
       cwd: root,
-      env: { ...process.env, FULL: "", ANTITRAIN_RESULTS_DIR: scratch },
+      env: { ...process.env, FULL: "", ANTITRAIN_RESULTS_DIR: "" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
@@ -43,24 +52,46 @@ function render(name: string): Promise<{ code: number; output: string }> {
 describe("notebooks", { concurrency: 2 }, () => {
   for (const name of notebooks) {
     test(`${name} executes headlessly and writes its results file`, { timeout: 900_000 }, async () => {
-      const results = path.join(scratch, `${name}.json`);
+      const results = path.join(quickResults, `${name}.json`);
       const before = fs.existsSync(results) ? fs.statSync(results).mtimeMs : 0;
       const { code, output } = await render(name);
       assert.equal(code, 0, `${name} failed:\n${output.split("\n").slice(-40).join("\n")}`);
-      assert.ok(fs.existsSync(path.join(root, "reports", `${name}.html`)), "the report was written");
+      assert.ok(fs.existsSync(path.join(quickReports, `${name}.html`)), "the report was written to reports/quick/");
       assert.ok(fs.existsSync(results) && fs.statSync(results).mtimeMs > before, `${results} was rewritten by the run`);
       JSON.parse(fs.readFileSync(results, "utf8"));
     });
   }
 });
 
-test("the quickstart report shows its Plotly charts in headless Chromium, offline", { timeout: 120_000 }, async () => {
-  const html = path.join(root, "reports", "00-quickstart.html");
+test("the quickstart report shows its Plotly charts in headless Chromium, offline, under 2 MB", { timeout: 120_000 }, async () => {
+  const html = path.join(quickReports, "00-quickstart.html");
   assert.ok(fs.existsSync(html), "the quickstart notebook test ran first and wrote the report");
-  const screenshot = path.join(root, "reports", "00-quickstart.png");
+  const screenshot = path.join(quickReports, "00-quickstart.png");
   const { plots, charts, errors } = await checkReport(html, { screenshot });
   assert.deepEqual(errors, []);
   assert.equal(plots, 8, `rendered charts: ${charts.map((c) => c.title).join(", ")}`);
   assert.ok(charts.some((c) => c.title === "Core size per cycle"));
   assert.ok(fs.statSync(screenshot).size > 10_000, "a non-empty screenshot");
+  assert.ok(fs.statSync(html).size < 2_000_000, `the report is ${fs.statSync(html).size} bytes`);
+  assert.ok(!fs.readFileSync(html, "utf8").includes(root), "no machine path in the report");
+});
+
+test("every chart of the executed quickstart carries a static PNG beside its interactive HTML; no timestamps", () => {
+  const nb = JSON.parse(fs.readFileSync(path.join(quickReports, "00-quickstart.ipynb"), "utf8"));
+  const outputs = nb.cells.flatMap((c: { outputs?: { data?: Record<string, string> }[] }) => c.outputs ?? []);
+  const chartOutputs = outputs.filter((o: { data?: Record<string, string> }) => o.data?.["text/html"]?.includes('class="antitrain-chart"'));
+  assert.equal(chartOutputs.length, 8);
+  for (const o of chartOutputs) {
+    const png = Buffer.from(o.data["image/png"], "base64");
+    assert.equal(png.subarray(1, 4).toString("latin1"), "PNG", "an image/png output");
+    assert.ok(png.length > 5_000, "a real chart image");
+    assert.ok(o.data["text/html"].includes('<img class="antitrain-fallback"'), "the image inside the HTML, for viewers without JavaScript");
+  }
+  for (const c of nb.cells) assert.equal(c.metadata?.execution, undefined, "no execution timestamps");
+  assert.ok(!JSON.stringify(nb).includes(root), "no machine path in the executed notebook");
+});
+
+test("running every notebook in its default setting left the committed results, reports and notebooks as they were", () => {
+  if (before === undefined) return; // not a git checkout
+  assert.equal(committedState(), before);
 });

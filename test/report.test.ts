@@ -17,7 +17,7 @@ interface Chart {
   yTitle: string;
 }
 const { renderNotebook, jupyterPython, remoteResources } = require("../scripts/render-notebook.js") as {
-  renderNotebook: (ipynb: string, options?: RenderOptions) => { html: string; executed: string };
+  renderNotebook: (ipynb: string, options?: RenderOptions) => Promise<{ html: string; executed: string; charts: number }>;
   jupyterPython: () => string;
   remoteResources: (html: string) => string[];
 };
@@ -51,7 +51,8 @@ after(() => {
 });
 
 test("a tslab notebook renders to an offline HTML report whose Plotly chart draws in Chromium", { skip, timeout: 300_000 }, async () => {
-  const { html, executed } = renderNotebook(FIXTURE, { outDir });
+  const { html, executed, charts } = await renderNotebook(FIXTURE, { outDir });
+  assert.equal(charts, 1, "the chart got its static image");
   assert.equal(html, path.join(outDir, "plotly-smoke.html"));
 
   const notebook = JSON.parse(fs.readFileSync(executed, "utf8")) as {
@@ -84,7 +85,7 @@ test("a tslab notebook renders to an offline HTML report whose Plotly chart draw
   assert.equal(png.subarray(1, 4).toString("latin1"), "PNG");
 });
 
-test("a failing cell fails the render with its source and error text", { skip, timeout: 300_000 }, () => {
+test("a failing cell fails the render with its source and error text", { skip, timeout: 300_000 }, async () => {
   const notebook = JSON.parse(fs.readFileSync(FIXTURE, "utf8")) as { cells: unknown[] };
   notebook.cells = [
     { cell_type: "code", id: "ok", metadata: {}, execution_count: null, outputs: [], source: "const fine = 1;" },
@@ -99,7 +100,7 @@ test("a failing cell fails the render with its source and error text", { skip, t
   ];
   const input = path.join(outDir, "failing.ipynb");
   fs.writeFileSync(input, JSON.stringify(notebook));
-  assert.throws(
+  await assert.rejects(
     () => renderNotebook(input, { outDir }),
     (err: Error) =>
       /cell 2 of 2 failed/.test(err.message) &&

@@ -30,16 +30,29 @@ async function choose(quiet: boolean): Promise<BackendName> {
   for (const name of order) {
     const why = await tryBackend(name);
     if (why === null) {
-      if (!quiet) {
-        const note = reasons.length > 0 ? ` (${reasons.join("; ")})` : forced ? " (forced by ANTITRAIN_BACKEND)" : "";
-        console.log(`antitrain: tfjs backend "${name}"${note}`);
-      }
+      if (!quiet) console.log(backendLine(name, reasons, Boolean(forced)));
       return name;
     }
     reasons.push(`${name} unavailable: ${why}`);
   }
   chosen = null;
   throw new Error(`antitrain: no tfjs backend could start: ${reasons.join("; ")}`);
+}
+
+const DESCRIPTION: Record<BackendName, string> = {
+  tensorflow: "native TensorFlow through @tensorflow/tfjs-node",
+  wasm: "WebAssembly",
+  cpu: "plain JavaScript, the slow reference",
+};
+
+/** One informative line about the backend that runs, and why a faster one does not (never phrased as an error). */
+function backendLine(name: BackendName, skipped: readonly string[], forced: boolean): string {
+  let note = "";
+  if (forced) note = "; chosen by ANTITRAIN_BACKEND";
+  else if (skipped.length > 0 && skipped.every((r) => r.includes("Cannot find module"))) {
+    note = "; the optional native tfjs-node is not installed";
+  } else if (skipped.length > 0) note = `; faster backends did not start: ${skipped.join("; ")}`;
+  return `antitrain: computing on the ${name} backend (${DESCRIPTION[name]}${note})`;
 }
 
 function parseBackend(value: string): BackendName {

@@ -1,0 +1,75 @@
+import { execFileSync } from "node:child_process";
+import * as tf from "@tensorflow/tfjs";
+import { AntitrainError } from "../base/errors";
+import { PACKAGE_ROOT } from "../base/io";
+
+/** What {@link provenance} states about a notebook run. */
+export interface ProvenanceOptions {
+  /** The notebook's name, e.g. "04-compression". */
+  readonly notebook: string;
+  /** Whether this is the quick setting (the default; `FULL=1` selects the full one). */
+  readonly quick: boolean;
+  /** The seeds the run uses. */
+  readonly seeds?: readonly number[];
+}
+
+/**
+ * The text the report renderer (scripts/render-notebook.js) replaces with the measured run time of the whole
+ * notebook; a notebook run interactively keeps it as it is.
+ */
+export const RUN_TIME_MARK = "run time: stated in the rendered report";
+
+/**
+ * Two lines for a notebook's first output: the setting (and, for a quick run, that its numbers are a smoke test and
+ * where the study's numbers are), then the seeds, date, commit, backend and run time. Reads the commit with git
+ * when the package is a git checkout ("+ uncommitted changes" when the tracked files differ from it).
+ *
+ * @example
+ * console.log(at.provenance({ notebook: "04-compression", quick: QUICK, seeds: SEEDS }));
+ * // 04-compression · quick setting: a smoke test of the notebook; its numbers are not the study's (...)
+ * // seeds 0 · 2026-11-30 · commit 1da7860 · backend wasm · run time: stated in the rendered report
+ */
+export function provenance(options: ProvenanceOptions): string {
+  const { notebook, quick, seeds } = options;
+  if (typeof notebook !== "string" || !/^[\w.-]+$/.test(notebook)) {
+    throw new AntitrainError(`provenance: notebook must be the notebook's file name without .ipynb, e.g. "04-compression", got ${JSON.stringify(notebook)}`);
+  }
+  if (typeof quick !== "boolean") throw new AntitrainError(`provenance: quick must be true or false (e.g. QUICK), got ${JSON.stringify(quick)}`);
+  if (seeds !== undefined && !(Array.isArray(seeds) && seeds.every((s) => Number.isInteger(s)))) {
+    throw new AntitrainError(`provenance: seeds must be an array of integers, e.g. [0, 1, 2], got ${JSON.stringify(seeds)}`);
+  }
+  const setting = quick
+    ? `quick setting: a smoke test of the notebook; its numbers are not the study's (those come from FULL=1: results/${notebook}.json, reports/${notebook}.html)`
+    : "full setting: the study's numbers";
+  const facts = [
+    seeds === undefined ? undefined : `seed${seeds.length === 1 ? "" : "s"} ${seeds.join(", ")}`,
+    new Date().toISOString().slice(0, 10),
+    `commit ${commit()}`,
+    `backend ${tf.getBackend() ?? "not chosen yet (call at.ready() first)"}`,
+    RUN_TIME_MARK,
+  ].filter((f) => f !== undefined);
+  return `${notebook} · ${setting}\n${facts.join(" · ")}`;
+}
+
+/**
+ * A suffix for a headline number of a quick run: empty in the full setting, else a reminder that quick numbers are
+ * not the study's and where the full ones are.
+ *
+ * @example
+ * console.log(`95% core: ${core} units${at.quickNote(QUICK, "04-compression")}`);
+ */
+export function quickNote(quick: boolean, notebook: string): string {
+  return quick ? ` [quick setting, not the study's number: see results/${notebook}.json]` : "";
+}
+
+/** The checked-out commit, short, or "unknown" outside a git checkout. */
+function commit(): string {
+  try {
+    const run = (args: string[]) => execFileSync("git", args, { cwd: PACKAGE_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const head = run(["rev-parse", "--short", "HEAD"]);
+    const dirty = run(["status", "--porcelain", "--untracked-files=no"]) !== "";
+    return dirty ? `${head} + uncommitted changes` : head;
+  } catch {
+    return "unknown (not a git checkout)";
+  }
+}
