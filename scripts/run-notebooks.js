@@ -102,6 +102,10 @@ async function main(argv) {
     }),
   );
   if (failed > 0) console.error(`${failed} of ${todo.length} notebooks failed`);
+  if (process.env.FULL === "1") {
+    const { file, names: listed } = require("./report-index.js").writeIndex(REPORTS);
+    console.log(`wrote ${path.relative(ROOT, file)} (${listed.length} reports)`);
+  }
   return failed > 0 ? 1 : 0;
 }
 

@@ -49,3 +49,40 @@ test("chart embeds its figure as JSON for the renderer's PNG and refuses trace t
   assert.throws(() => at.chart([{ type: "scatter3d", x: [1], y: [1], z: [1] }]), /not in the notebooks' Plotly bundle; use one of scatter/);
   assert.ok(at.plotlyScript().length < 1_600_000, "the partial (cartesian) Plotly bundle, not the 4.6 MB full one");
 });
+
+test("report index: one row per rendered report with its title, headline and provenance facts", () => {
+  const fs = require("node:fs") as typeof import("node:fs");
+  const os = require("node:os") as typeof import("node:os");
+  const { writeIndex } = require(path.join(__dirname, "..", "scripts", "report-index.js")) as {
+    writeIndex: (reports: string, results: string) => { file: string; names: string[] };
+  };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "antitrain-index-"));
+  try {
+    const reports = path.join(dir, "reports");
+    const results = path.join(dir, "results");
+    fs.mkdirSync(reports);
+    fs.mkdirSync(results);
+    const notebook = (title: string, question: string, provenance: string) => ({
+      cells: [
+        { cell_type: "markdown", metadata: {}, source: `# ${title}\n\n**Question.** ${question} More text.\n\n**Method.** x` },
+        { cell_type: "code", metadata: {}, source: "", outputs: [{ output_type: "stream", name: "stdout", text: provenance }] },
+      ],
+    });
+    fs.writeFileSync(path.join(reports, "01-a.ipynb"), JSON.stringify(notebook("01 · A <study>", "Does `x` help?", "01-a · full setting: the study's numbers\nseeds 0, 1 · 2026-11-30 · commit abc1234 · backend wasm · run time: 4 min 05 s\n")));
+    fs.writeFileSync(path.join(reports, "01-a.html"), "<html></html>");
+    fs.writeFileSync(path.join(reports, "02-b.ipynb"), JSON.stringify(notebook("02 · B", "Is y true?", "")));
+    fs.writeFileSync(path.join(reports, "02-b.html"), "<html></html>");
+    fs.writeFileSync(path.join(results, "02-b.json"), JSON.stringify({ headline: "No: y is false on 10 of 10 seeds." }));
+    fs.writeFileSync(path.join(reports, "03-unrendered.ipynb"), JSON.stringify(notebook("03", "q", "")));
+    const { file, names } = writeIndex(reports, results);
+    assert.deepEqual(names, ["01-a", "02-b"], "only notebooks with both files are listed");
+    const html = fs.readFileSync(file, "utf8");
+    assert.ok(html.includes('<a href="01-a.html">01 · A &lt;study&gt;</a>'), "title, escaped, linking the report");
+    assert.ok(html.includes("Does x help?"), "the question's first sentence when results carry no headline");
+    assert.ok(html.includes("full setting · seeds 0, 1 · 2026-11-30 · commit abc1234 · backend wasm · run time: 4 min 05 s"));
+    assert.ok(html.includes("No: y is false on 10 of 10 seeds."), "the results' headline");
+    assert.ok(!/<script|https?:/.test(html), "no script, nothing from the network");
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
