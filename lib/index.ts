@@ -52,6 +52,7 @@ export { taylorImportance, type TaylorOptions } from "./importance/taylor";
 export { magnitudeScores } from "./importance/magnitude";
 export { heldOutImportance, type HeldOutImportance, type HeldOutOptions, type UnitRole } from "./importance/heldout";
 export { dropoutHooks, activationL1 } from "./training/regularize";
+export { groupLasso } from "./training/group-lasso";
 export {
   concept,
   conceptData,
