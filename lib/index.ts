@@ -53,6 +53,7 @@ export { magnitudeScores } from "./importance/magnitude";
 export { heldOutImportance, type HeldOutImportance, type HeldOutOptions, type UnitRole } from "./importance/heldout";
 export { dropoutHooks, activationL1 } from "./training/regularize";
 export { groupLasso } from "./training/group-lasso";
+export { slimmingGates, type SlimmingGates, type SlimmingOptions } from "./training/network-slimming";
 export {
   concept,
   conceptData,
