@@ -54,6 +54,7 @@ export { heldOutImportance, type HeldOutImportance, type HeldOutOptions, type Un
 export { dropoutHooks, activationL1 } from "./training/regularize";
 export { groupLasso } from "./training/group-lasso";
 export { slimmingGates, type SlimmingGates, type SlimmingOptions } from "./training/network-slimming";
+export { targetedDropoutHooks, type TargetedDropoutOptions } from "./training/targeted-dropout";
 export {
   concept,
   conceptData,
