@@ -55,6 +55,7 @@ export { dropoutHooks, activationL1 } from "./training/regularize";
 export { groupLasso } from "./training/group-lasso";
 export { slimmingGates, type SlimmingGates, type SlimmingOptions } from "./training/network-slimming";
 export { targetedDropoutHooks, type TargetedDropoutOptions } from "./training/targeted-dropout";
+export { nestedDropoutHooks, type NestedDropoutOptions } from "./training/nested-dropout";
 export {
   concept,
   conceptData,
