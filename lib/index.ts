@@ -53,6 +53,10 @@ export { taylorImportance, type TaylorOptions } from "./importance/taylor";
 export { magnitudeScores } from "./importance/magnitude";
 export { heldOutImportance, type HeldOutImportance, type HeldOutOptions, type UnitRole } from "./importance/heldout";
 export { dropoutHooks, activationL1 } from "./training/regularize";
+export { groupLasso } from "./training/group-lasso";
+export { slimmingGates, type SlimmingGates, type SlimmingOptions } from "./training/network-slimming";
+export { targetedDropoutHooks, type TargetedDropoutOptions } from "./training/targeted-dropout";
+export { nestedDropoutHooks, type NestedDropoutOptions } from "./training/nested-dropout";
 export {
   concept,
   conceptData,

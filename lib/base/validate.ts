@@ -15,6 +15,17 @@ export function requireSite(model: HookedModel, site: string): SiteInfo {
   return found;
 }
 
+/** The infos of a non-empty list of distinct sites of `model` (`what` names the caller in the message). */
+export function requireSites(model: HookedModel, sites: readonly string[], what: string): SiteInfo[] {
+  if (!Array.isArray(sites) || sites.length === 0) {
+    const names = model.sites().map((s) => `"${s.name}"`).join(", ");
+    throw new AntitrainError(`${what} needs a non-empty list of sites, e.g. ["${model.sites()[0]?.name ?? "h1"}"]; this model has ${names}`);
+  }
+  const repeated = sites.find((s, i) => sites.indexOf(s) !== i);
+  if (repeated !== undefined) throw new AntitrainError(`${what}: site "${repeated}" is listed twice: list each site once`);
+  return sites.map((s) => requireSite(model, s));
+}
+
 /** Checks a fraction is in (0, 1]. */
 export function requireFraction(fraction: number, name = "fraction"): void {
   if (!(Number.isFinite(fraction) && fraction > 0 && fraction <= 1)) {
@@ -77,4 +88,44 @@ export function requireInput(model: HookedModel, x: tf.Tensor): void {
       `input has shape [${x.shape.join(", ")}] but the model takes [batch, ${model.inputs}]: pass inputs of width ${model.inputs}`,
     );
   }
+}
+
+/**
+ * Refuses an options object holding a key that is not in `known`, so a misspelt option fails loudly instead of being
+ * ignored. `undefined` (no options) passes; `what` names the options in the message (e.g. "slimmingGates options").
+ */
+export function requireKnownKeys(options: object | undefined, known: readonly string[], what: string): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new AntitrainError(`${what} must be an object such as { ${known[0] ?? ""}: ... }, got ${options === null ? "null" : typeof options}`);
+  }
+  const unknown = Object.keys(options).filter((k) => !known.includes(k));
+  if (unknown.length > 0) {
+    const names = unknown.map((k) => `"${k}"`).join(", ");
+    throw new AntitrainError(`unknown ${what} key${unknown.length > 1 ? "s" : ""} ${names}: the known keys are ${known.map((k) => `"${k}"`).join(", ")}`);
+  }
+}
+
+/** Checks a number option is finite and within [min, max] (either end open when asked); `hint` says what to use. */
+export function requireInRange(
+  value: number,
+  name: string,
+  range: { readonly min: number; readonly max: number; readonly minOpen?: boolean; readonly maxOpen?: boolean },
+  hint: string,
+): void {
+  const aboveMin = range.minOpen ? value > range.min : value >= range.min;
+  const belowMax = range.maxOpen ? value < range.max : value <= range.max;
+  if (typeof value === "number" && Number.isFinite(value) && aboveMin && belowMax) return;
+  const interval = `${range.minOpen ? "(" : "["}${range.min}, ${range.max}${range.maxOpen ? ")" : "]"}`;
+  throw new AntitrainError(`${name} must be a finite number in ${interval}, got ${String(value)}: ${hint}`);
+}
+
+/** Checks a seed is a safe integer (every random draw in antitrain comes from one). */
+export function requireSeed(seed: number, name = "seed"): void {
+  if (!Number.isSafeInteger(seed)) throw new AntitrainError(`${name} must be an integer, got ${String(seed)}: pass e.g. { seed: 0 }`);
+}
+
+/** Checks a training step index is a non-negative integer. */
+export function requireStep(step: number): void {
+  if (!(Number.isSafeInteger(step) && step >= 0)) throw new AntitrainError(`step must be an integer >= 0, got ${String(step)}: at.train passes 0, 1, 2, ...`);
 }

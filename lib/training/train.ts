@@ -2,7 +2,8 @@ import * as tf from "@tensorflow/tfjs";
 import { BatchStream, type Dataset, disposeDataset, forEachSlice, size } from "../data/dataset";
 import { crossEntropy } from "../measure/metrics";
 import type { HookedModel, Hooks } from "../models/types";
-import { requireData, requireFinite, requirePositiveInt } from "../base/validate";
+import { AntitrainError } from "../base/errors";
+import { requireData, requireFinite, requireKnownKeys, requirePositiveInt } from "../base/validate";
 
 /** Accuracy and mean cross-entropy of a model on a dataset. */
 export interface Evaluation {
@@ -46,7 +47,7 @@ export interface TrainOptions {
   seed?: number;
   /** Reuse a batch stream (continues its order) instead of making one from `seed`. */
   stream?: BatchStream;
-  /** L2 penalty coefficient on weight matrices (rank ≥ 2 variables). Default 0. */
+  /** L2 penalty coefficient on the model's weight matrices (its rank ≥ 2 variables; not on `variables`). Default 0. */
   l2?: number;
   /** Hooks applied during training forward passes (e.g. dropout). Called with the step number. */
   hooks?: (step: number) => Hooks;
@@ -54,7 +55,15 @@ export interface TrainOptions {
   penalty?: (x: tf.Tensor2D) => tf.Scalar;
   /** Called after every optimizer step with the batch (e.g. `antitrainer.afterStep`). Mutating the model here is allowed. */
   onStep?: (step: number, batch: Dataset, loss: number) => void;
+  /**
+   * Extra trainable variables, updated by the same optimizer alongside `model.variables()` (e.g. the per-unit scales
+   * of {@link slimmingGates}, which the `hooks` and `penalty` use). Each must be a live `tf.Variable` that is not
+   * one of the model's. Default none.
+   */
+  variables?: readonly tf.Variable[];
 }
+
+const TRAIN_KEYS = ["steps", "batchSize", "learningRate", "optimizer", "seed", "stream", "l2", "hooks", "penalty", "onStep", "variables"];
 
 /**
  * Trains `model` (mutates its variables) with minibatch cross-entropy for `steps` steps; returns the loss per step.
@@ -65,11 +74,14 @@ export interface TrainOptions {
  */
 export function train(model: HookedModel, data: Dataset, options: TrainOptions): number[] {
   requireData(model, data);
+  requireKnownKeys(options, TRAIN_KEYS, "train options");
   requirePositiveInt(options.steps, "steps");
+  const extra = extraVariables(model, options.variables);
   const stream = options.stream ?? new BatchStream(data, options.batchSize ?? 64, options.seed ?? 0);
   const optimizer = options.optimizer ?? tf.train.adam(options.learningRate ?? 1e-3);
   const ownOptimizer = options.optimizer === undefined;
-  const vars = model.variables();
+  const modelVars = model.variables();
+  const vars = [...modelVars, ...extra];
   const losses: number[] = [];
   try {
     for (let step = 0; step < options.steps; step++) {
@@ -82,7 +94,7 @@ export function train(model: HookedModel, data: Dataset, options: TrainOptions):
               let loss = tf.mean(crossEntropy(model.forward(batch.x, hooks), batch.y)) as tf.Scalar;
               if (options.l2) {
                 const l2 = options.l2;
-                for (const v of vars) if (v.rank >= 2) loss = tf.add(loss, tf.mul(l2, tf.sum(tf.square(v))));
+                for (const v of modelVars) if (v.rank >= 2) loss = tf.add(loss, tf.mul(l2, tf.sum(tf.square(v))));
               }
               if (options.penalty) loss = tf.add(loss, options.penalty(batch.x));
               return loss;
@@ -108,4 +120,20 @@ export function train(model: HookedModel, data: Dataset, options: TrainOptions):
     if (ownOptimizer) optimizer.dispose();
   }
   return losses;
+}
+
+/** The `variables` option checked: live tf.Variables, none of them the model's, none twice. */
+function extraVariables(model: HookedModel, variables: readonly tf.Variable[] | undefined): tf.Variable[] {
+  if (variables === undefined) return [];
+  if (!Array.isArray(variables)) throw new AntitrainError("variables must be an array of tf.Variable (e.g. gates.variables), or left out");
+  const own = new Set(model.variables());
+  const seen = new Set<tf.Variable>();
+  variables.forEach((v, i) => {
+    if (!(v instanceof tf.Variable)) throw new AntitrainError(`variables[${i}] is not a tf.Variable: make it with tf.variable(...)`);
+    if (v.isDisposed) throw new AntitrainError(`variables[${i}] was disposed: pass live variables (were the gates disposed before training?)`);
+    if (own.has(v)) throw new AntitrainError(`variables[${i}] is one of the model's own variables, which train already updates: leave it out`);
+    if (seen.has(v)) throw new AntitrainError(`variables[${i}] is listed twice: pass each extra variable once`);
+    seen.add(v);
+  });
+  return [...variables];
 }
