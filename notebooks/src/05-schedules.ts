@@ -161,7 +161,7 @@ new dfd.DataFrame(rtable).print();
 // Unit membership over cycles for seed 0: 2 = in the antitrained (50%) core, 1 = in the 95% core only, 0 = spectator.
 for (const name of ["cyclic", "interleaved", "plain"]) {
   const r = runs.find((x) => x.schedule === name && x.seed === SEEDS[0])!;
-  const membership = Array.from({ length: HIDDEN }, (_, u) => r.antitrainedCores.map((core, c) =>
+  const membership: number[][] = Array.from({ length: HIDDEN }, (_, u) => r.antitrainedCores.map((core, c) =>
     core.includes(u) ? 2 : r.reportCores[c].includes(u) ? 1 : 0));
   // Order units by their membership history (most core first), so bands are readable.
   const order = Array.from({ length: HIDDEN }, (_, u) => u).sort((a, b) =>

@@ -223,7 +223,7 @@ function heatmaps(names: string[], title: string): string {
     const z = order.map((i) => order.map((j) => m.lossMatrix[i * HIDDEN + j]));
     const axis = p === 0 ? "" : String(p + 1);
     return { type: "heatmap", z, x: order.map(String), y: order.map(String), xaxis: `x${axis}`, yaxis: `y${axis}`, coloraxis: "coloraxis", name,
-      hovertemplate: "units %{y} & %{x}: %{z:.4f}<extra>" + name + "</extra>" };
+      hovertemplate: `units %{y} & %{x}: %{z:.4f}<extra>${name}</extra>` };
   });
   const layout: Record<string, unknown> = {
     title: { text: title }, height: 380, coloraxis: { colorscale: "RdBu", cmid: 0, colorbar: { title: { text: "interaction" } } },
