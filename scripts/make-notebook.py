@@ -1,7 +1,12 @@
-"""Builds a tslab notebook (.ipynb, no outputs) from a plain-text source where cells are separated by
-lines `# %% [markdown]` and `# %%` (the "percent" format many editors understand).
+"""Builds a tslab notebook (.ipynb, no outputs) from a plain-text source where each cell starts with a line
+`// %% [markdown]` or `// %%` (the "percent" format many editors understand, written as TypeScript comments so the
+source type-checks). Markdown lines are written as `// ` comments; blank lines around a cell are dropped. The cell
+ids are `NAME-i`, NAME being the output file's name without `.ipynb`.
 
     python3 scripts/make-notebook.py notebooks/src/00-quickstart.ts notebooks/00-quickstart.ipynb
+
+Every notebook in notebooks/ is generated this way (test/notebook-sources.test.ts checks that none drifts from its
+source); scripts/notebook-to-source.py goes the other way.
 """
 import json
 import sys
@@ -18,13 +23,18 @@ def cells_from(text):
             body = "\n".join(l[3:] if l.startswith("// ") else ("" if l == "//" else l) for l in body.split("\n"))
         cells.append((kind, body))
 
-    for line in text.split("\n"):
-        if line.startswith("# %% [markdown]"):
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.startswith("// %% [markdown]"):
             flush()
             kind, lines = "markdown", []
-        elif line.startswith("# %%"):
+        elif line.startswith("// %%"):
             flush()
             kind, lines = "code", []
+        elif kind is None and line.strip():
+            raise ValueError(
+                f"line {number} comes before the first cell: start the file with a `// %%` or `// %% [markdown]` line"
+                " (the old `# %%` separator is not read: it is not valid TypeScript)"
+            )
         else:
             lines.append(line)
     flush()
@@ -55,7 +65,10 @@ if __name__ == "__main__":
     src, dst = sys.argv[1], sys.argv[2]
     name = dst.rsplit("/", 1)[-1].replace(".ipynb", "")
     with open(src, encoding="utf8") as f:
-        nb = notebook(cells_from(f.read()), name)
+        try:
+            nb = notebook(cells_from(f.read()), name)
+        except ValueError as e:
+            sys.exit(f"{src}: {e}")
     with open(dst + ".tmp", "w", encoding="utf8") as f:
         json.dump(nb, f, indent=1, ensure_ascii=False)
         f.write("\n")

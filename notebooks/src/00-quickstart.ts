@@ -1,4 +1,4 @@
-# %% [markdown]
+// %% [markdown]
 // # 00 · Quickstart: measure, antitrain, compress
 //
 // This notebook walks through the whole antitraining loop of the notes (`SEED.md`) on the embedded handwritten
@@ -19,7 +19,7 @@
 // hyperparameters in the next cell and re-run everything below it. `FULL=1` in the environment selects the
 // longer setting whose numbers the text at the end quotes.
 
-# %%
+// %%
 const QUICK = process.env.FULL !== "1";
 const SEED = 0;
 const HIDDEN = 128;                            // width of the hidden layer (site "h1")
@@ -32,7 +32,7 @@ const REPORT_FRACTION = 0.95;                  // the core that is reported (the
 const METHOD = "resample";                     // how a unit is randomized: its value on another example
 const CORE_METRIC = "accuracy";                // the core is found on accuracy (bounded), units ranked by loss
 
-# %%
+// %%
 import * as at from "../dist/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
@@ -41,13 +41,13 @@ const dfd = require("danfojs");
 const backend = await at.ready();
 tslab.display.html(at.plotlyScript());
 
-# %% [markdown]
+// %% [markdown]
 // ## 1 · Train a plain MLP
 //
 // The digits come from `data/` (UCI, CC BY 4.0): 1347 training and 450 test images, standardized per pixel with
 // the training split's statistics.
 
-# %%
+// %%
 const { train, test } = at.digits();
 const model = at.mlp({ inputs: 64, hidden: [HIDDEN], classes: 10, seed: SEED });
 const optimizer = tf.train.adam(LEARNING_RATE);
@@ -61,7 +61,7 @@ tslab.display.html(at.chart(
   at.axes("training step", "cross-entropy (nats)", "Plain training"),
 ));
 
-# %% [markdown]
+// %% [markdown]
 // ## 2 · Measure information content and find the core
 //
 // `collectStats` records each unit's mean, std and a bank of values; `importance` randomizes each unit alone
@@ -73,7 +73,7 @@ tslab.display.html(at.chart(
 // Why accuracy for the core: randomizing a whole layer makes the model *confidently wrong*, with a loss far above
 // chance, so on loss the last few percent of damage need nearly every unit (the loss core is shown too).
 
-# %%
+// %%
 let t0 = Date.now();
 const stats0 = at.collectStats(model, "h1", train, { seed: SEED });
 const imp0 = at.importance(model, "h1", train, { stats: stats0, method: METHOD, metric: "loss", seed: SEED });
@@ -93,7 +93,7 @@ tslab.display.html(at.chart(
   at.axes("top-ranked units randomized together", "share of whole-layer accuracy damage", "Binary search for the core (points the search evaluated)"),
 ));
 
-# %% [markdown]
+// %% [markdown]
 // ## 3 · Antitrain for several cycles
 //
 // The `Antitrainer` plugs into any training loop through `afterStep(batch)`. Here each training step is followed
@@ -105,7 +105,7 @@ tslab.display.html(at.chart(
 // and there is nothing to detach; detaching the spectators of a smaller core pushes information into fewer units,
 // and the *reported* 95% core (measured independently every cycle) shows whether that worked.
 
-# %%
+// %%
 interface CycleRecord { cycle: number; coreSize: number; antiCoreSize: number; testAccuracy: number; testLoss: number; coreDamage: number; spectatorDamage: number }
 const history: CycleRecord[] = [];
 const anti = new at.Antitrainer(model, ["h1"], {
@@ -136,7 +136,7 @@ at.train(model, train, { steps: CYCLES * STEPS_PER_CYCLE, optimizer: optimizer, 
 console.log(`${CYCLES} cycles (${anti.antiSteps} antitrain steps) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 new dfd.DataFrame(history.map((h) => ({ ...h, testAccuracy: +h.testAccuracy.toFixed(3), testLoss: +h.testLoss.toFixed(3), coreDamage: +h.coreDamage.toFixed(3), spectatorDamage: +h.spectatorDamage.toFixed(3) }))).print();
 
-# %%
+// %%
 const cycles = history.map((h) => h.cycle);
 tslab.display.html(at.chart(
   [{ x: cycles, y: history.map((h) => h.coreSize), type: "scatter", mode: "lines+markers", name: "95% core (reported)" },
@@ -153,7 +153,7 @@ tslab.display.html(at.chart(
   at.axes("cycle", "share of whole-layer accuracy damage (test)", "Where the information is: core vs spectators (95% core)"),
 ));
 
-# %%
+// %%
 const statsAfter = at.collectStats(model, "h1", train, { seed: SEED });
 const impAfter = at.importance(model, "h1", train, { stats: statsAfter, method: METHOD, metric: "loss", seed: SEED });
 const finalSplit = at.findCore(model, "h1", train, { stats: statsAfter, importance: impAfter, fraction: REPORT_FRACTION, metric: CORE_METRIC, seed: SEED });
@@ -163,7 +163,7 @@ tslab.display.html(at.chart(
   at.axes("unit rank", "loss damage when randomized alone (nats)", "Ranked information content before and after"),
 ));
 
-# %% [markdown]
+// %% [markdown]
 // ## 4 · Compress: remove the spectators
 //
 // `compress` returns a new, smaller model without the spectators of the final 95% core; each removed unit's mean
@@ -171,7 +171,7 @@ tslab.display.html(at.chart(
 // the big one computes with the spectators frozen at their means. No fine-tuning follows. As a baseline, the
 // *plainly trained* model is cut to the same number of units, keeping its own top-ranked units the same way.
 
-# %%
+// %%
 const afterAnti = at.evaluate(model, test);
 const small = at.compress(model, "h1", finalSplit, { stats: statsAfter });
 const compressed = at.evaluate(small, test);
@@ -191,7 +191,7 @@ tslab.display.html(at.chart(
 ));
 new dfd.DataFrame(summary).print();
 
-# %%
+// %%
 at.writeJsonAtomic(at.resultsPath("00-quickstart"), {
   notebook: "00-quickstart",
   quick: QUICK,
@@ -214,7 +214,7 @@ optimizer.dispose();
 at.disposeDataset(train);
 at.disposeDataset(test);
 
-# %% [markdown]
+// %% [markdown]
 // ## Reading the results
 //
 // What to look for, and what one full run showed (`FULL=1 node scripts/render-notebook.js notebooks/00-quickstart.ipynb`,

@@ -1,4 +1,4 @@
-# %% [markdown]
+// %% [markdown]
 // # 09 · Grokking: can antitraining erase memorization and make a transformer generalize sooner?
 //
 // **Question.** The notes' idea 1: a unit whose randomization hurts the *training* examples but not *unseen* ones
@@ -36,7 +36,7 @@
 // learning rate to 1e-2, which brings grokking into a few hundred to a few thousand steps (a pilot at p = 31 with
 // lr 1e-3 memorized in 250 steps and had not generalized after 3000). The sizes of both settings are in the next cell.
 
-# %%
+// %%
 // Hyperparameters. Quick by default (the test suite runs this); FULL=1 for the numbers quoted in the text.
 const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4];
@@ -56,7 +56,7 @@ const TUNE_SEEDS = QUICK ? [100] : [100, 101];
 const GROKFAST_GRID = QUICK ? [{ alpha: 0.98, lambda: 0 }, { alpha: 0.98, lambda: 0.5 }]
   : [{ alpha: 0.98, lambda: 0 }, ...[0.9, 0.98].flatMap((alpha) => [0.25, 0.5, 1.0, 2.0].map((lambda) => ({ alpha: alpha, lambda: lambda })))];
 
-# %%
+// %%
 import * as at from "../dist/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
@@ -65,10 +65,10 @@ await at.ready();
 
 tslab.display.html(at.plotlyScript());
 
-# %% [markdown]
+// %% [markdown]
 // ## 1 · Data and model
 
-# %%
+// %%
 /**
  * a + b mod p with a seeded share of the pairs training; the other pairs split by a seeded permutation into
  * held-out (antitraining's measurements only) and test (reporting). `all` holds every tensor, for disposal.
@@ -90,7 +90,7 @@ console.log(`backend ${at.backendName()}`);
 console.log(`transformer: ${at.parameterCount(probe)} parameters; sites ${probe.sites().map((s) => `${s.name} (${s.units}${s.width ? ` × ${s.width}` : ""})`).join(", ")}`);
 probe.dispose();
 
-# %% [markdown]
+// %% [markdown]
 // ## 2 · Tune Grokfast on separate seeds
 //
 // Every (α, λ) of `GROKFAST_GRID` trains on the tuning seeds (never used below); the setting with λ > 0 and the
@@ -98,7 +98,7 @@ probe.dispose();
 // λ = 0 is the baseline (the filter adds nothing), so the grid also tells whether any amount of the filter helps
 // on these seeds. Two tuning seeds are few: the choice is a noisy one, and the table shows how noisy.
 
-# %%
+// %%
 const runOptions = {
   data: splits, model: modelOptions, steps: STEPS, evalEvery: EVAL_EVERY, target: TARGET,
   learningRate: LEARNING_RATE, weightDecay: WEIGHT_DECAY, beta1: 0.9, beta2: 0.98,
@@ -131,10 +131,10 @@ const tuned = pilotRows.filter((r) => r.lambda > 0).sort((a, b) => a["mean (cens
 new dfd.DataFrame(pilotRows).print();
 console.log(`grokfast-tuned: α ${tuned.alpha}, λ ${tuned.lambda}`);
 
-# %% [markdown]
+// %% [markdown]
 // ## 3 · Train every method on every seed
 
-# %%
+// %%
 type Label = (typeof METHODS)[number];
 type LabelledRun = at.GrokResult & { label: Label };
 /**
@@ -156,13 +156,13 @@ const runSettings = { ...baseSettings, METHODS: METHODS, tuned: { alpha: tuned.a
 at.prefetchSeeds("09-grokking", runSettings, SEEDS, !QUICK, (seed) => seedRuns(seed));
 const runs: LabelledRun[] = SEEDS.flatMap((seed) => at.cachedSeed("09-grokking", runSettings, seed, !QUICK, () => seedRuns(seed)));
 
-# %% [markdown]
+// %% [markdown]
 // ## 4 · Steps to 95% test accuracy
 //
 // A run that never reaches 95% within `STEPS` is *censored*: the table counts it and, for the mean, uses `STEPS`
 // as a lower bound of its true value (so a mean over censored runs understates the time to grok).
 
-# %%
+// %%
 /** One row per method: runs, how many grokked, mean steps to 95% test (censored at `steps`) with its interval. */
 function summaryTable(all: LabelledRun[], methods: readonly Label[], steps: number) {
   return methods.map((method) => {
@@ -184,13 +184,13 @@ function summaryTable(all: LabelledRun[], methods: readonly Label[], steps: numb
 const rows = summaryTable(runs, METHODS, STEPS);
 new dfd.DataFrame(rows, at.tableConfig(rows)).print();
 
-# %% [markdown]
+// %% [markdown]
 // Seed by seed, against the baseline on the same seed (same initialization and data): steps to 95% test accuracy
 // (censored runs count as `STEPS` in the difference, which understates any gap to a run that never grokked), the
 // paired difference with its 95% interval, and on how many seeds each method reached 95% earlier, at the same
 // evaluation, or later (a run that never reached it counts as later than one that did).
 
-# %%
+// %%
 /** Every method but the baseline against the baseline, seed by seed (see above). */
 function pairedTable(all: LabelledRun[], methods: readonly Label[], steps: number) {
   const bySeed = (method: Label) => SEEDS.map((seed) => all.find((r) => r.label === method && r.seed === seed)!.stepsToTarget);
@@ -221,7 +221,7 @@ function pairedTable(all: LabelledRun[], methods: readonly Label[], steps: numbe
 const paired = pairedTable(runs, METHODS, STEPS);
 new dfd.DataFrame(paired, at.tableConfig(paired)).print();
 
-# %%
+// %%
 const colors: Record<Label, string> = { baseline: "#636efa", grokfast: "#00cc96", "grokfast-tuned": "#ab63fa", antitrain: "#ef553b" };
 const first = runs.filter((r) => r.seed === SEEDS[0]);
 tslab.display.html(at.chart(
@@ -232,14 +232,14 @@ tslab.display.html(at.chart(
   at.axes("full-batch step", "accuracy", `Train (dotted) and test accuracy, seed ${SEEDS[0]}, p = ${P}`),
 ));
 
-# %% [markdown]
+// %% [markdown]
 // ## 5 · Held-out importance over training
 //
 // Every `EVAL_EVERY` steps the MLP neurons are classified by comparing their share of the loss damage on training
 // pairs with their share on held-out pairs. The chart shows how many neurons are memorizing and generalizing, and
 // the memorizing neurons' summed share of the training damage, for the first seed of each method.
 
-# %%
+// %%
 tslab.display.html(at.chart(
   first.flatMap((r) => [
     { x: r.curve.map((c) => c.step), y: r.curve.map((c) => c.roles?.memorizing ?? null), name: `${r.label}: memorizing`, line: { color: colors[r.label] } },
@@ -252,7 +252,7 @@ tslab.display.html(at.chart(
   at.axes("full-batch step", "share of training damage", "Training-damage share carried by memorizing neurons"),
 ));
 
-# %% [markdown]
+// %% [markdown]
 // ## 6 · Replication at p = 59
 //
 // p = 31 is below the p = 59 of the BIMT paper, which the issue named as a reasonable floor. At p = 59 with half
@@ -265,7 +265,7 @@ tslab.display.html(at.chart(
 // the same model and optimizer, and three arms on seeds 0–4: the baseline, antitraining, and Grokfast at the
 // (α, λ) tuned at p = 31 — not retuned, so it also tests whether that tuning transfers.
 
-# %%
+// %%
 const REP_P = QUICK ? 23 : 59;
 const REP_FRACTION = 0.4;
 const REP_STEPS = QUICK ? 60 : 3000;
@@ -280,7 +280,7 @@ new dfd.DataFrame(repRows, at.tableConfig(repRows)).print();
 const repPaired = pairedTable(repRuns, REP_METHODS, REP_STEPS);
 new dfd.DataFrame(repPaired, at.tableConfig(repPaired)).print();
 
-# %%
+// %%
 tslab.display.html(at.chart(
   repRuns.map((r) => ({
     x: r.curve.map((c) => c.step), y: r.curve.map((c) => c.testAccuracy), name: `${r.label}, seed ${r.seed}`,
@@ -289,7 +289,7 @@ tslab.display.html(at.chart(
   at.axes("full-batch step", "test accuracy", `Test accuracy, p = ${REP_P}, ${REP_FRACTION * 100}% training pairs, every seed`),
 ));
 
-# %%
+// %%
 at.writeJsonAtomic(at.resultsPath("09-grokking"), {
   quick: QUICK, backend: at.backendName(), p: P, trainFraction: TRAIN_FRACTION, model: MODEL, learningRate: LEARNING_RATE,
   weightDecay: WEIGHT_DECAY, steps: STEPS, evalEvery: EVAL_EVERY, target: TARGET, seeds: SEEDS, summary: rows, paired: paired, runs: runs,
@@ -298,7 +298,7 @@ at.writeJsonAtomic(at.resultsPath("09-grokking"), {
 });
 for (const d of [...data.all, ...repData.all]) at.disposeDataset(d);
 
-# %% [markdown]
+// %% [markdown]
 // ## Reading (FULL run: `SEED_WORKERS=2 FULL=1 npm run notebooks -- 09-grokking`)
 //
 // Run time on the 2-core machine, two kernels sharing the seeds: 655 s for sections 1–5 and 694 s for the p = 59

@@ -1,4 +1,4 @@
-# %% [markdown]
+// %% [markdown]
 // # 10 · Transformer compression: heads, MLP neurons and residual dimensions as units
 //
 // **Question.** The notes (idea 6) ask whether attention heads, MLP neurons and embedding dimensions can be treated
@@ -28,7 +28,7 @@
 // Section 4 repeats the study on a small character-level language model trained on real text (TypeScript's own
 // library declarations), with test loss instead of accuracy.
 
-# %%
+// %%
 // Hyperparameters. Quick by default (the test suite runs this); FULL=1 for the numbers quoted in the text.
 const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4];
@@ -59,7 +59,7 @@ const LM_ANTI_STEPS = QUICK ? 40 : 400;               // continued training, int
 const LM_CYCLE = QUICK ? 20 : 100;                     // core re-measured every LM_CYCLE steps
 const LM_ANTI_FRACTION = 0.5;                          // the antitrained core (notebook 01: 0.95 changes nothing)
 
-# %%
+// %%
 import * as at from "../dist/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
@@ -68,10 +68,10 @@ await at.ready();
 
 tslab.display.html(at.plotlyScript());
 
-# %% [markdown]
+// %% [markdown]
 // ## 1 · Train, rank, and measure accuracy against units kept
 
-# %%
+// %%
 const task = at.modularAddition({ p: P, trainFraction: TRAIN_FRACTION, seed: 0 });
 const modelOptions = { vocab: task.vocab, seqLen: task.seqLen, classes: P, ...MODEL };
 const RANKINGS = ["randomization", "magnitude", "gradient"] as const;
@@ -179,10 +179,10 @@ for (const seed of SEEDS) {
   console.log(`seed ${seed}: largest |masked − physically compressed| test accuracy ${r.maskedVsCompressed}`);
 }
 
-# %% [markdown]
+// %% [markdown]
 // ## 2 · Accuracy against units kept, per site and ranking (mean over seeds)
 
-# %%
+// %%
 const colors = { randomization: "#ef553b", magnitude: "#636efa", gradient: "#00cc96" };
 const meanCurve = (site: string, ranking: string) => {
   const cs = curves.filter((c) => c.site === site && c.ranking === ranking);
@@ -198,7 +198,7 @@ for (const site of SITES) {
   ));
 }
 
-# %%
+// %%
 // Units needed to keep 95% of the clean test accuracy (smallest k on the grid), mean over seeds.
 const needed = SITES.flatMap((site) => RANKINGS.map((ranking) => {
   const ks = curves.filter((c) => c.site === site && c.ranking === ranking).map((c) => {
@@ -212,12 +212,12 @@ const needed = SITES.flatMap((site) => RANKINGS.map((ranking) => {
 new dfd.DataFrame(trained).print();
 new dfd.DataFrame(needed).print();
 
-# %% [markdown]
+// %% [markdown]
 // Which kind of unit buys the most parameters? The same curves against the parameter count of the physically
 // compressed model (randomization ranking, mean over seeds): a head carries 4·d_model·d_head weights, a neuron
 // 2·d_model + 1, a residual dimension (after the last block) only its unembedding row and last-MLP output column.
 
-# %%
+// %%
 const siteColors: Record<string, string> = { "blocks.0.attn": "#ab63fa", "blocks.0.mlp": "#ef553b", "blocks.0.resid": "#00cc96" };
 tslab.display.html(at.chart(
   SITES.map((site) => {
@@ -231,7 +231,7 @@ tslab.display.html(at.chart(
   at.axes("parameters of the compressed model", "test accuracy", `Accuracy vs parameters, one site compressed at a time, p = ${P}`),
 ));
 
-# %% [markdown]
+// %% [markdown]
 // ## 3 · Antitraining and physical compression of the MLP
 //
 // From the trained model of each seed, three clones train `ANTI_CYCLES · CYCLE` more full-batch steps with a fresh
@@ -241,12 +241,12 @@ tslab.display.html(at.chart(
 // compressed physically to its own core, and every clone cut to the same size k (the smallest antitrained core)
 // by its own randomization ranking: the same-size comparison that decides whether antitraining helped compression.
 
-# %%
+// %%
 new dfd.DataFrame(antiRows, at.tableConfig(antiRows)).print();
 at.disposeDataset(task.train);
 at.disposeDataset(task.test);
 
-# %% [markdown]
+// %% [markdown]
 // ## 4 · A character-level language model
 //
 // Modular addition is a toy with one right answer per input. The issue also asks for a model of real text, so
@@ -271,7 +271,7 @@ at.disposeDataset(task.test);
 // continued training without antitraining (a clone, same fresh optimizer and batch order); then the 95% core
 // (accuracy damage on test windows) and both models compressed to it.
 
-# %%
+// %%
 const lmText = at.textFromFiles(LM_FILES.map((f) => require.resolve(`typescript/lib/${f}`)), { maxChars: LM_MAX_CHARS });
 const lm = at.charWindows(lmText, { window: LM_WINDOW, vocab: LM_VOCAB, maxExamples: LM_EXAMPLES, testFraction: 0.1, seed: 0 });
 const V = lm.vocab.length;
@@ -288,7 +288,7 @@ console.log(`${lm.chars} characters, vocabulary ${V}: ${JSON.stringify(lm.vocab.
 console.log(`${at.size(lm.train)} training windows (of ${lm.available.train}) and ${at.size(lm.test)} test windows (of ${lm.available.test})`);
 console.log(`unigram baseline on test: loss ${unigramLoss.toFixed(3)} nats, accuracy ${unigramAcc.toFixed(3)}`);
 
-# %%
+// %%
 type LmCurve = { site: string; ranking: string; kept: number[]; loss: number[]; accuracy: number[]; params: (number | null)[]; physical: boolean };
 type LmSeed = {
   seed: number; trainSeconds: number; clean: { loss: number; accuracy: number }; trainCurve: { step: number; loss: number; accuracy: number }[];
@@ -416,10 +416,10 @@ for (const r of lmRuns) {
     `largest |masked − compressed| test loss ${r.maskedVsCompressed.toExponential(1)}`);
 }
 
-# %% [markdown]
+// %% [markdown]
 // ### Training curve, and test loss against units kept per site and ranking
 
-# %%
+// %%
 const trainTraces: at.PlotlyObject[] = lmRuns.map((r) => ({ x: r.trainCurve.map((c) => c.step), y: r.trainCurve.map((c) => c.loss), name: `seed ${r.seed}`, mode: "lines+markers" }));
 trainTraces.push({ x: [0, LM_STEPS], y: [unigramLoss, unigramLoss], name: "unigram baseline", mode: "lines", line: { dash: "dot", color: "#999" } });
 tslab.display.html(at.chart(
@@ -445,7 +445,7 @@ for (const site of LM_SITES) {
   ));
 }
 
-# %%
+// %%
 // Test loss against the parameter count of the physically compressed model, per compressible site
 // (randomization ranking, mean over seeds).
 tslab.display.html(at.chart(
@@ -460,7 +460,7 @@ tslab.display.html(at.chart(
   at.axes("parameters of the compressed model", "test loss (nats)", "char-LM: test loss vs parameters, one site compressed at a time"),
 ));
 
-# %%
+// %%
 // Units needed (smallest k on the grid) to keep the test loss within 0.1 nats of the full model's, and to keep
 // 95% of its test accuracy; per seed.
 const lmNeeded = LM_SITES.flatMap((site) => RANKINGS.map((ranking) => {
@@ -478,10 +478,10 @@ const lmNeeded = LM_SITES.flatMap((site) => RANKINGS.map((ranking) => {
 }));
 new dfd.DataFrame(lmNeeded, at.tableConfig(lmNeeded)).print();
 
-# %% [markdown]
+// %% [markdown]
 // ### Antitraining the last MLP, against plain continued training
 
-# %%
+// %%
 const lmAnti = lmRuns.flatMap((r) => r.anti.map((row) => ({ seed: r.seed, ...row })));
 new dfd.DataFrame(lmAnti, at.tableConfig(lmAnti)).print();
 at.writeJsonAtomic(at.resultsPath("10-transformer-compression"), {
@@ -495,7 +495,7 @@ at.writeJsonAtomic(at.resultsPath("10-transformer-compression"), {
 at.disposeDataset(lm.train);
 at.disposeDataset(lm.test);
 
-# %% [markdown]
+// %% [markdown]
 // ## Reading (FULL run: `FULL=1`)
 //
 // Command: `SEED_WORKERS=2 FULL=1 npm run notebooks -- 10-transformer` on the 2-core machine, two kernels sharing

@@ -1,4 +1,4 @@
-# %% [markdown]
+// %% [markdown]
 // # 12 · Concepts: can one concept be made to flow through a few chosen units?
 //
 // **Question.** The notes' first motivating question: *can we force information to flow through a specific
@@ -26,7 +26,7 @@
 // steps without concept antitraining. We also fit a probe on the hidden layer itself: antitraining changes only
 // the layer after the site, so the site's activations should still hold parity in the other units.
 
-# %%
+// %%
 // Hyperparameters. Quick by default (the test suite runs this); FULL=1 for the numbers quoted in the text.
 const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4];
@@ -38,7 +38,7 @@ const ANTI_LR = 0.02;                    // Adam learning rate of the concept an
 const STATS_EVERY = 100;                 // refresh the chosen units' means every this many steps
 const PARITY = [0, 1, 0, 1, 0, 1, 0, 1, 0, 1]; // concept value of each digit class: 0 = even, 1 = odd
 
-# %%
+// %%
 import * as at from "../dist/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
@@ -46,7 +46,7 @@ const dfd = require("danfojs");
 await at.ready();
 tslab.display.html(at.plotlyScript());
 
-# %% [markdown]
+// %% [markdown]
 // ## The runs
 //
 // For each seed: a fresh 64 → 32 → 10 MLP, pretrained plainly, then trained for `STEPS` more steps with (antitrained)
@@ -54,7 +54,7 @@ tslab.display.html(at.plotlyScript());
 // output-probe and hidden-probe concept flows, and the main-task accuracy damage of randomizing the chosen units
 // and the others (`at.splitDamage`).
 
-# %%
+// %%
 const { train, test } = at.digits();
 const parity = at.concept("parity", PARITY);
 const others = Array.from({ length: HIDDEN }, (_, u) => u).filter((u) => !CHOSEN.includes(u));
@@ -90,14 +90,14 @@ for (const seed of SEEDS) {
 }
 console.log(`${rows.length} runs in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
-# %% [markdown]
+// %% [markdown]
 // ## Results
 //
 // Mean over seeds with a 95% confidence interval (Student t). "probe" columns are the output probe's parity
 // accuracy on the test set (chance ≈ 0.50: the test set's share of its commoner parity); "hidden probe" reads the
 // hidden layer itself; "main damage" is main-task accuracy lost when that group of units is randomized.
 
-# %%
+// %%
 const fmt = (v: number[]) => { const ci = at.meanCI(v); return `${ci.mean.toFixed(3)} ±${(ci.high - ci.mean).toFixed(3)}`; };
 const columns: (keyof Row)[] = ["mainAccuracy", "probeClean", "probeChosen", "probeOthers", "hidProbeChosen",
   "hidProbeOthers", "mainDamageChosen", "mainDamageOthers"];
@@ -113,7 +113,7 @@ const table = columns.map((c) => ({ measurement: c,
 new dfd.DataFrame(table).print();
 console.log(`chance (test set): ${rows[0].chance.toFixed(3)}`);
 
-# %%
+// %%
 const groups = [["probeClean", "clean"], ["probeChosen", "chosen units randomized"], ["probeOthers", "other units randomized"]] as const;
 const bars: at.PlotlyObject[] = ["control", "antitrained"].map((condition) => ({
   type: "bar", name: condition,
@@ -129,20 +129,20 @@ tslab.display.html(at.chart(bars,
   { barmode: "group", ...at.axes("what is randomized at h1", "output probe's parity accuracy (test)",
     "Does parity reach the output only through the 4 chosen units?"), yaxis: { title: { text: "output probe's parity accuracy (test)" }, range: [0.4, 1] } }));
 
-# %%
+// %%
 const smooth = (v: number[], k = 25) => v.map((_, i) => { const s = v.slice(Math.max(0, i - k + 1), i + 1); return s.reduce((a, b) => a + b, 0) / s.length; });
 tslab.display.html(at.chart([
   ...antiLoss.map((l, i) => ({ type: "scatter", mode: "lines", name: `seed ${SEEDS[i]}`, y: smooth(l) })),
   { type: "scatter", mode: "lines", name: "ln 2 (parity gone)", x: [0, STEPS - 1], y: [Math.log(2), Math.log(2)], line: { dash: "dash", color: "gray" } },
 ], at.axes("concept antitrain step", "loss vs uniform parity (25-step mean)", "Concept antitraining loss")));
 
-# %%
+// %%
 at.writeJsonAtomic(at.resultsPath("12-concepts"), {
   quick: QUICK, seeds: SEEDS, hidden: HIDDEN, chosen: CHOSEN, pretrain: PRETRAIN, steps: STEPS, antiLearningRate: ANTI_LR,
   chance: rows[0].chance, summary: summary, rows: rows,
 });
 
-# %% [markdown]
+// %% [markdown]
 // ## Reading
 //
 // Full run (`FULL=1`, 5 seeds, 300 + 2000 steps; mean [95% CI]; chance 0.502):

@@ -1,4 +1,4 @@
-# %% [markdown]
+// %% [markdown]
 // # 13 · Information-adaptive learning rates
 //
 // **Question.** The notes' future idea 2: instead of (or on top of) Adam's per-parameter scaling from past
@@ -18,7 +18,7 @@
 // computed changes the effective per-unit learning rate. We run both, in both directions, against plain Adam with the
 // same learning rate, batch size and number of steps: 5 configurations.
 
-# %%
+// %%
 // Hyperparameters. Quick by default (the test suite runs this); FULL=1 for the numbers quoted in the text.
 const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4];
@@ -29,7 +29,7 @@ const REFRESH = 50;                   // re-measure information content every th
 const EVAL_EVERY = QUICK ? 50 : 100;  // test-set checkpoints for the learning curves
 const MEASURE_EXAMPLES = 512;         // training examples the importance is measured on
 
-# %%
+// %%
 import * as at from "../dist/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
@@ -37,7 +37,7 @@ const dfd = require("danfojs");
 await at.ready();
 tslab.display.html(at.plotlyScript());
 
-# %%
+// %%
 const { train, test } = at.digits();
 const slice = at.head(train, MEASURE_EXAMPLES);
 type Config = { name: string; mode?: at.ScaleMode; direction?: at.ScaleDirection };
@@ -79,14 +79,14 @@ for (const seed of SEEDS) {
 }
 console.log(`${rows.length} runs in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
-# %% [markdown]
+// %% [markdown]
 // ## Results at the same budget
 //
 // Mean over seeds ± the half-width of the 95% confidence interval (Student t). Seconds include the measurements.
 // The second table pairs each configuration with plain Adam on the same seed; scales: the smallest and largest
 // per-unit scale at the end of training, over all seeds.
 
-# %%
+// %%
 const fmt = (v: number[], d = 4) => { const ci = at.meanCI(v); return `${ci.mean.toFixed(d)} ±${(ci.high - ci.mean).toFixed(d)}`; };
 const summary: Record<string, Record<string, at.Interval>> = {};
 const table = CONFIGS.map((c) => {
@@ -109,7 +109,7 @@ const paired = CONFIGS.slice(1).map((c) => {
 });
 new dfd.DataFrame(paired).print();
 
-# %%
+// %%
 tslab.display.html(at.chart(CONFIGS.map((c) => {
   const cs = curves.filter((k) => k.config === c.name);
   return { type: "scatter", mode: "lines+markers", name: c.name, x: cs[0].step,
@@ -117,13 +117,13 @@ tslab.display.html(at.chart(CONFIGS.map((c) => {
 }), { ...at.axes("training step", "test cross-entropy (mean over seeds)", "Learning curves at the same budget"),
   yaxis: { title: { text: "test cross-entropy (mean over seeds)" }, type: "log" } }));
 
-# %%
+// %%
 at.writeJsonAtomic(at.resultsPath("13-adaptive-learning-rate"), {
   quick: QUICK, seeds: SEEDS, hidden: HIDDEN, learningRate: LEARNING_RATE, steps: STEPS, refresh: REFRESH,
   summary: summary, rows: rows, curves: curves,
 });
 
-# %% [markdown]
+// %% [markdown]
 // ## Reading
 //
 // Full run (`FULL=1`, 5 seeds, 1000 steps, Adam 1e-3, refresh every 50 steps; mean [95% CI]; Δ is paired against

@@ -1,4 +1,4 @@
-# %% [markdown]
+// %% [markdown]
 // # 14 · Activation shapes: which nonlinearity does a network choose?
 //
 // **Question.** The notes' meta-learning idea asks whether a network could pick its own nonlinearity. We give every
@@ -19,7 +19,7 @@
 // pairs and scored 0 on the test pairs after 1500 steps, and generalized (0.88) after 4000; 3000 sits between, so
 // the budget tests which model gets to the generalizing solution sooner. We record test accuracy and loss, and the learned t.
 
-# %%
+// %%
 // Hyperparameters. Quick by default (the test suite runs this); FULL=1 for the numbers quoted in the text.
 const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4];
@@ -32,7 +32,7 @@ const TASKS = {
 };
 const TRACK_EVERY = QUICK ? 50 : 100;            // record t every this many steps
 
-# %%
+// %%
 import * as at from "../dist/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
@@ -40,7 +40,7 @@ const dfd = require("danfojs");
 await at.ready();
 tslab.display.html(at.plotlyScript());
 
-# %%
+// %%
 // Modular addition as an MLP input: the token ids [a, b] of at.modularAddition become one-hot(a) ‖ one-hot(b).
 function oneHotPairs(d: at.Dataset): at.Dataset {
   return tf.tidy(() => {
@@ -57,10 +57,10 @@ const data: Record<string, at.Split> = {
 };
 console.log(`modular: ${modular.train.x.shape[0]} train pairs, ${modular.test.x.shape[0]} test pairs, inputs ${data.modular.train.x.shape[1]}`);
 
-# %% [markdown]
+// %% [markdown]
 // ## The runs
 
-# %%
+// %%
 type Row = { task: string; model: string; seed: number; trainAccuracy: number; testAccuracy: number; testLoss: number;
              tMean: number; tMin: number; tMax: number };
 const rows: Row[] = [];
@@ -97,14 +97,14 @@ for (const [task, cfg] of Object.entries(TASKS)) {
 }
 console.log(`${rows.length} runs in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
-# %% [markdown]
+// %% [markdown]
 // ## Results at the same budget
 //
 // Mean over seeds ± the half-width of the 95% confidence interval (Student t). t: the learned shape parameter
 // (mean over units for the per-unit model; 1 = ReLU, 0 = sigmoid, > 1 = ReLU with a negative dip), with the smallest
 // and largest value over all seeds (and units) in brackets.
 
-# %%
+// %%
 const fmt = (v: number[], d = 3) => { const ci = at.meanCI(v); return `${ci.mean.toFixed(d)} ±${(ci.high - ci.mean).toFixed(d)}`; };
 const summary: Record<string, Record<string, Record<string, at.Interval>>> = {};
 const table: Record<string, string>[] = [];
@@ -133,16 +133,16 @@ for (const task of Object.keys(TASKS)) {
 }
 new dfd.DataFrame(paired).print();
 
-# %%
+// %%
 tslab.display.html(at.chart(tracks.map((k) => ({ type: "scatter", mode: "lines", name: `${k.task} · seed ${k.seed}`, x: k.step, y: k.t,
   line: { color: k.task === "digits" ? "#1f77b4" : "#d62728" } })),
   at.axes("training step", "shape parameter t (per layer)", "Learned shape per layer (1 = ReLU, 0 = sigmoid, > 1: dip below 0)")));
 
-# %%
+// %%
 tslab.display.html(at.chart(Object.entries(unitShapes).map(([task, t]) => ({ type: "histogram", name: task, x: t, opacity: 0.6, nbinsx: 40 })),
   { barmode: "overlay", ...at.axes("learned shape parameter t of a unit", "units (all seeds)", "Per-unit shapes at the end of training") }));
 
-# %%
+// %%
 // What the learned shapes look like: f_t on z ∈ [−4, 4] at the mean learned per-layer t of each task, with ReLU and sigmoid.
 const zGrid = Array.from({ length: 81 }, (_, i) => -4 + i * 0.1);
 const curve = (t: number) => tf.tidy(() => [...at.tunableActivation(tf.tensor1d(zGrid), tf.tensor1d([t])).dataSync()]);
@@ -151,12 +151,12 @@ const shown = [["ReLU (t = 1)", 1], ["sigmoid (t = 0)", 0],
 tslab.display.html(at.chart(shown.map(([name, t]) => ({ type: "scatter", mode: "lines", name, x: zGrid, y: curve(t) })),
   at.axes("pre-activation z", "f_t(z)", "The learned activations")));
 
-# %%
+// %%
 at.writeJsonAtomic(at.resultsPath("14-activation-shapes"), {
   quick: QUICK, seeds: SEEDS, p: P, trainFraction: TRAIN_FRACTION, tasks: TASKS, summary: summary, rows: rows, tracks: tracks, unitShapes: unitShapes,
 });
 
-# %% [markdown]
+// %% [markdown]
 // ## Reading
 //
 // Full run (`FULL=1`, 5 seeds; digits 1000 steps, modular addition 3000 steps; mean [95% CI]; Δ is paired against

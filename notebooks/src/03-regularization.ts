@@ -1,0 +1,216 @@
+// %% [markdown]
+// # 03 · Can antitraining replace tuned regularization?
+//
+// **Question (the notes' motivation 2).** Conventional regularizers have a coefficient that must be tuned to the
+// network, the data and the learning rate. The notes hope antitraining regularizes by *what the network does*: it
+// erases the information outside a core that holds a fixed share of the damage, so its one knob (that share, the
+// *fraction*) should need little tuning and should not care much about the learning rate.
+//
+// **Setting.** Small-data digits: 300 training examples (the full set has 1347), a 64→128→10 ReLU MLP, Adam, batch 64.
+// A separate validation set of 300 more examples picks each method's hyperparameters; the 450-example test set is
+// only reported. Every method gets the same number of training steps at each of three learning rates spanning 10×.
+
+// %%
+// Hyperparameters. QUICK (the default) runs in seconds for the test suite; FULL=1 gives the numbers quoted below.
+const QUICK = process.env.FULL !== "1";
+const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4];
+const TRAIN_EXAMPLES = 300;   // training set (small data: overfitting is the problem to regularize)
+const VAL_EXAMPLES = 300;     // validation set that picks each method's hyperparameters
+const HIDDEN = 128;
+const BATCH = 64;
+const STEPS = QUICK ? 60 : 300;          // training steps, the same for every method
+const WARMUP = QUICK ? 20 : 75;         // antitraining: plain steps before the antitrainer starts
+const CYCLE = QUICK ? 20 : 50;           // antitraining: re-measure the core every CYCLE steps
+// QUICK keeps a subset of every grid so the test suite stays fast; FULL runs the whole grid.
+const LEARNING_RATES = QUICK ? [1e-3, 3e-3] : [3e-4, 1e-3, 3e-3];   // spans 10x
+const DROPOUT_RATES = QUICK ? [0.35] : [0.2, 0.35, 0.5];
+const L2_VALUES = QUICK ? [1e-3] : [1e-4, 1e-3, 1e-2];        // loss += l2 · Σ w² over weight matrices
+const L1_VALUES = QUICK ? [1e-3] : [1e-4, 1e-3, 1e-2];        // loss += l1 · mean over batch of Σ |h1|
+const FRACTIONS = QUICK ? [0.5, 0.95] : [0.5, 0.9, 0.95, 0.99];    // antitrained core's share of the accuracy damage
+
+// %%
+import * as at from "../dist/index";
+import * as tf from "@tensorflow/tfjs";
+import * as tslab from "tslab";
+const dfd = require("danfojs");
+/** Prints rows as a danfojs table, every column at full width. */
+const show = (rows: Record<string, unknown>[]) => new dfd.DataFrame(rows, at.tableConfig(rows)).print();
+await at.ready();
+// One split call, so train, validation and test share the same pixel standardization.
+const pool = at.digits({ trainLimit: TRAIN_EXAMPLES + VAL_EXAMPLES });
+const train = at.take(pool.train, Array.from({ length: TRAIN_EXAMPLES }, (_, i) => i));
+const val = at.take(pool.train, Array.from({ length: VAL_EXAMPLES }, (_, i) => TRAIN_EXAMPLES + i));
+const test = pool.test;
+console.log(`train ${at.size(train)}, validation ${at.size(val)}, test ${at.size(test)}`);
+
+// %% [markdown]
+// ## Method
+//
+// Fourteen configurations, each trained at three learning rates with the same step budget:
+//
+// | method | its own hyperparameter | how |
+// | --- | --- | --- |
+// | plain | none | Adam on cross-entropy |
+// | dropout | rate 0.2 / 0.35 / 0.5 on `h1` | `at.dropoutHooks` as `at.train`'s `hooks` (inverted dropout, seeded per step) |
+// | L2 | 1e-4 / 1e-3 / 1e-2 | `at.train`'s `l2` option: `l2 · Σ w²` over weight matrices |
+// | L1 on activations | 1e-4 / 1e-3 / 1e-2 | `at.activationL1` as `penalty`: `l1 · mean Σ |h1|` |
+// | antitraining | fraction 0.5 / 0.9 / 0.95 / 0.99 | `WARMUP` plain steps, then an `at.Antitrainer` (interleaved: one antitrain step per training step, core re-measured every `CYCLE` steps on the training data, resample randomization, core searched on accuracy, antitraining Adam at the training learning rate) |
+//
+// The grids were fixed before any run: a decade apart for the penalties, the usual range for dropout, and the
+// fractions the issue names. Antitraining costs extra compute (one antitrain step per training step plus the
+// measurements); the *training* step budget is the same for all. **Selection:** for each method, the configuration
+// (hyperparameter × learning rate) with the best mean validation accuracy over seeds; its test accuracy is the
+// method's result. **Sensitivity:** the spread (max − min of mean test accuracy) across the method's own
+// hyperparameter at its chosen learning rate, and across learning rates at its chosen hyperparameter.
+
+// %%
+type Method = "plain" | "dropout" | "L2" | "L1 activations" | "antitraining";
+interface Config { method: Method; hyper: number; label: string }
+const CONFIGS: Config[] = [
+  { method: "plain", hyper: 0, label: "plain" },
+  ...DROPOUT_RATES.map((r) => ({ method: "dropout" as Method, hyper: r, label: `dropout ${r}` })),
+  ...L2_VALUES.map((v) => ({ method: "L2" as Method, hyper: v, label: `L2 ${v}` })),
+  ...L1_VALUES.map((v) => ({ method: "L1 activations" as Method, hyper: v, label: `L1 act ${v}` })),
+  ...FRACTIONS.map((f) => ({ method: "antitraining" as Method, hyper: f, label: `antitrain ${f}` })),
+];
+interface Row { seed: number; method: Method; hyper: number; label: string; lr: number; trainAcc: number; valAcc: number; testAcc: number; core95: number }
+
+/** Trains one configuration from a fresh seeded model and measures it. */
+function runOne(config: Config, lr: number, seed: number): Row {
+  const model = at.mlp({ inputs: 64, hidden: [HIDDEN], classes: 10, seed });
+  const optimizer = tf.train.adam(lr);
+  const stream = new at.BatchStream(train, BATCH, seed);
+  let anti: at.Antitrainer | undefined;
+  try {
+    if (config.method === "antitraining") {
+      at.train(model, train, { steps: WARMUP, optimizer, stream });
+      const a = new at.Antitrainer(model, ["h1"], { schedule: at.interleaved(1, { cycle: CYCLE }), fraction: config.hyper, data: train, learningRate: lr, seed });
+      anti = a;
+      at.train(model, train, { steps: STEPS - WARMUP, optimizer, stream, onStep: (_s, batch) => { a.afterStep(batch); } });
+    } else {
+      at.train(model, train, {
+        steps: STEPS, optimizer, stream,
+        hooks: config.method === "dropout" ? at.dropoutHooks(model, ["h1"], config.hyper, seed) : undefined,
+        l2: config.method === "L2" ? config.hyper : 0,
+        penalty: config.method === "L1 activations" ? at.activationL1(model, ["h1"], config.hyper) : undefined,
+      });
+    }
+    const core = at.reportCore(model, "h1", val, train, { seed });
+    return {
+      seed, method: config.method, hyper: config.hyper, label: config.label, lr,
+      trainAcc: at.evaluate(model, train).accuracy, valAcc: at.evaluate(model, val).accuracy,
+      testAcc: at.evaluate(model, test).accuracy, core95: core.core.length,
+    };
+  } finally {
+    anti?.dispose();
+    optimizer.dispose();
+    model.dispose();
+  }
+}
+
+// %%
+const rows: Row[] = [];
+const t0 = Date.now();
+// Full runs cache each seed's rows in .cache/seeds/ (keyed by every setting), so an interrupted run resumes.
+const SETTINGS = { train_examples: TRAIN_EXAMPLES, val_examples: VAL_EXAMPLES, hidden: HIDDEN, batch: BATCH, steps: STEPS, warmup: WARMUP, cycle: CYCLE, learning_rates: LEARNING_RATES, configs: CONFIGS };
+// With SEED_WORKERS=n (FULL=1 npm run notebooks), n kernels share the seeds; alone, this just fills the cache.
+at.prefetchSeeds("03-regularization", SETTINGS, SEEDS, !QUICK, (seed) =>
+  CONFIGS.flatMap((config) => LEARNING_RATES.map((lr) => runOne(config, lr, seed))));
+for (const seed of SEEDS) {
+  rows.push(...at.cachedSeed("03-regularization", SETTINGS, seed, !QUICK, () =>
+    CONFIGS.flatMap((config) => LEARNING_RATES.map((lr) => runOne(config, lr, seed)))));
+  console.log(`seed ${seed} done (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+}
+
+// %%
+// Mean over seeds for every (configuration, learning rate), then each method's validation-selected configuration.
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const cell = (label: string, lr: number) => rows.filter((r) => r.label === label && r.lr === lr);
+const grid = CONFIGS.flatMap((c) => LEARNING_RATES.map((lr) => {
+  const rs = cell(c.label, lr);
+  return { ...c, lr, val: mean(rs.map((r) => r.valAcc)), test: at.meanCI(rs.map((r) => r.testAcc)), train: mean(rs.map((r) => r.trainAcc)), core95: mean(rs.map((r) => r.core95)) };
+}));
+const METHODS: Method[] = ["plain", "dropout", "L2", "L1 activations", "antitraining"];
+const summary = METHODS.map((method) => {
+  const mine = grid.filter((g) => g.method === method);
+  const best = mine.reduce((a, b) => (b.val > a.val ? b : a));
+  const acrossHyper = mine.filter((g) => g.lr === best.lr).map((g) => g.test.mean);
+  const acrossLr = mine.filter((g) => g.label === best.label).map((g) => g.test.mean);
+  const worst = Math.min(...mine.map((g) => g.test.mean));
+  return {
+    method, chosen: best.label, lr: best.lr, testAcc: best.test.mean, ciLow: best.test.low, ciHigh: best.test.high,
+    trainAcc: best.train, core95: best.core95,
+    spreadHyper: Math.max(...acrossHyper) - Math.min(...acrossHyper),
+    spreadLr: Math.max(...acrossLr) - Math.min(...acrossLr),
+    worstConfig: worst,
+  };
+});
+const fmt = (x: number) => Number(x.toFixed(4));
+show(summary.map((s) => ({
+  method: s.method, chosen: s.chosen, lr: s.lr, "test acc": fmt(s.testAcc), "95% CI": `${fmt(s.ciLow)}–${fmt(s.ciHigh)}`,
+  "train acc": fmt(s.trainAcc), "spread (own hyper)": fmt(s.spreadHyper), "spread (lr)": fmt(s.spreadLr), "worst config": fmt(s.worstConfig),
+})));
+
+// %%
+tslab.display.html(at.plotlyScript());
+// Every configuration at every learning rate: mean test accuracy over seeds.
+const lrTraces = LEARNING_RATES.map((lr) => {
+  const g = grid.filter((x) => x.lr === lr);
+  return {
+    type: "bar", name: `lr ${lr}`, x: g.map((x) => x.label), y: g.map((x) => x.test.mean),
+    error_y: { type: "data", symmetric: false, array: g.map((x) => x.test.high - x.test.mean), arrayminus: g.map((x) => x.test.mean - x.test.low) },
+  };
+});
+tslab.display.html(at.chart(lrTraces, { ...at.axes("configuration", "test accuracy (mean over seeds, 95% CI)", "Small-data digits: every configuration at three learning rates"), barmode: "group", yaxis: { title: { text: "test accuracy" }, range: [0.8, 1] }, height: 460 }));
+
+// %%
+// Learning-rate sensitivity of each method at its validation-chosen hyperparameter.
+const lrLines = summary.map((s) => {
+  const g = grid.filter((x) => x.label === s.chosen);
+  return { type: "scatter", mode: "lines+markers", name: s.chosen, x: g.map((x) => x.lr), y: g.map((x) => x.test.mean) };
+});
+tslab.display.html(at.chart(lrLines, { ...at.axes("learning rate", "test accuracy (mean over seeds)", "Each method at its chosen hyperparameter, across learning rates"), xaxis: { type: "log", title: { text: "learning rate (log)" } } }));
+
+// %%
+// Antitraining's side effect: the 95% core (on validation data, accuracy metric) per configuration, at the chosen learning rates.
+const coreBars = LEARNING_RATES.map((lr) => {
+  const g = grid.filter((x) => x.lr === lr);
+  return { type: "bar", name: `lr ${lr}`, x: g.map((x) => x.label), y: g.map((x) => x.core95) };
+});
+tslab.display.html(at.chart(coreBars, { ...at.axes("configuration", "95% core size (units of 128)", "Core size after training"), barmode: "group" }));
+at.writeJsonAtomic(at.resultsPath("03-regularization"), {
+  quick: QUICK, seeds: SEEDS, steps: STEPS, warmup: WARMUP, cycle: CYCLE, learningRates: LEARNING_RATES,
+  trainExamples: TRAIN_EXAMPLES, valExamples: VAL_EXAMPLES, hidden: HIDDEN, rows: rows, grid: grid, summary: summary,
+  seconds: (Date.now() - t0) / 1000,
+});
+for (const d of [pool.train, train, val, test]) at.disposeDataset(d);
+
+// %% [markdown]
+// ## Result (full run: `FULL=1 node scripts/render-notebook.js notebooks/03-regularization.ipynb`)
+//
+// 5 seeds, 300 training steps per run, 210 runs (742 s on the shared 2-core machine). Test accuracy of each
+// method's validation-selected configuration, mean and 95% CI over seeds:
+//
+// | method | chosen (by validation) | test accuracy | spread across its own hyperparameter | spread across learning rates |
+// | --- | --- | --- | --- | --- |
+// | plain | lr 3e-3 | 0.931 (0.924–0.938) | — | 0.071 |
+// | dropout | 0.2, lr 3e-3 | 0.934 (0.926–0.941) | 0.006 | 0.079 |
+// | L2 | 1e-3, lr 3e-3 | 0.937 (0.932–0.942) | 0.004 | 0.076 |
+// | L1 on activations | 1e-3, lr 3e-3 | 0.932 (0.920–0.945) | 0.003 | 0.072 |
+// | antitraining | fraction 0.95, lr 3e-3 | 0.932 (0.926–0.938) | 0.004 | 0.074 |
+//
+// ## Reading
+//
+// **The hypothesis failed here, and so did the question's premise.** On 300 digits no regularizer, antitraining
+// included, beats plain training by more than its confidence interval: all five methods land at 0.93–0.94 test
+// accuracy with overlapping intervals, and every method fits the training set perfectly. What matters is the
+// learning rate: every method loses 7–8 points between lr 3e-3 and lr 3e-4 (at this step budget the small learning
+// rate has not finished fitting: training accuracy 0.95–0.975), while the spread across each method's own
+// hyperparameter at the chosen learning rate is under one point. Antitraining's spread across learning rates
+// (0.074) is no smaller than plain training's (0.071), so the hope that it "does not depend on the learning rate"
+// is not borne out either. Antitraining does what it is built to do, though not what was hoped for: with
+// fraction 0.5 the 95% core shrank from ~122 to 66 units at lr 3e-3 (the core chart) at a cost of ~0.3 points of
+// test accuracy, i.e. it compresses rather than regularizes; at fractions 0.9–0.99 the antitrained core is almost
+// the whole layer and antitraining changes almost nothing. Caveats: one small task and one architecture; the best
+// learning rate sits at the edge of the grid for every method, so a larger one might help all of them; the
+// 300-step budget is the same for all methods but antitraining also spends one antitrain step per training step.
