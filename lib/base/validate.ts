@@ -78,3 +78,16 @@ export function requireInput(model: HookedModel, x: tf.Tensor): void {
     );
   }
 }
+
+/** Returns `value` when it is one of `values`; else an AntitrainError naming the option and listing the valid values. */
+export function requireOneOf<T extends string>(value: unknown, values: readonly T[], name: string): T {
+  if (typeof value === "string" && (values as readonly string[]).includes(value)) return value as T;
+  throw new AntitrainError(`${name} must be one of ${values.map((v) => `"${v}"`).join(", ")}, got ${JSON.stringify(value) ?? String(value)}`);
+}
+
+/** Throws an AntitrainError for any key of `options` not in `known` (a misspelled option would otherwise be ignored). */
+export function requireKnownKeys(options: object, known: readonly string[], what: string): void {
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) throw new AntitrainError(`unknown option "${key}" of ${what}: the options are ${known.join(", ")}`);
+  }
+}
