@@ -105,7 +105,11 @@ describe("antitrainStep's control arms", () => {
       split: (site, x) => {
         const cut = model.split(site, x);
         clean = cut.act.dataSync().slice() as Float32Array;
-        return { act: cut.act, resume: (act, hooks) => (fed.push(act.dataSync().slice() as Float32Array), cut.resume(act, hooks)), dispose: () => cut.dispose() };
+        const resume = (act: tf.Tensor, hooks?: at.Hooks) => {
+          fed.push(act.dataSync().slice() as Float32Array);
+          return cut.resume(act, hooks);
+        };
+        return { act: cut.act, resume, dispose: () => cut.dispose() };
       },
     });
     const units = 10;
@@ -260,7 +264,7 @@ describe("the Antitrainer's control arms", () => {
     });
     const good = parts({ target: "true-labels" });
     const checkpoint = await captureRun(0, good);
-    assert.equal((checkpoint.state as { config: at.RunConfig }).config.target, "true-labels");
+    assert.equal((checkpoint.state as unknown as { config: at.RunConfig }).config.target, "true-labels");
     for (const [controls, re] of [
       [{ randomize: "spectators", target: "true-labels" }, /randomize "spectators".*runs have no randomize key/],
       [{ target: "uniform" }, /target "uniform" but the run config says .*target "true-labels"/],
