@@ -29,7 +29,14 @@ export { perExample, crossEntropy, damageOf, METRICS, type Metric } from "./meas
 export { damage, DamageEngine, type DamageOptions, type DamageResult, type DamagePath, type UnitSet } from "./measure/damage";
 export { importance, ranked, type Importance } from "./importance/importance";
 export { findCore, splitDamage, type CoreOptions, type CoreSplit, type SplitDamage } from "./core/find-core";
-export { antitrainStep, type AntitrainStepOptions, type AntitrainTarget } from "./antitrain/step";
+export {
+  antitrainStep,
+  ANTITRAIN_TARGETS,
+  RANDOMIZED_UNITS,
+  type AntitrainStepOptions,
+  type AntitrainTarget,
+  type RandomizedUnits,
+} from "./antitrain/step";
 export { interleaved, cyclic, cycleLength, type Schedule } from "./antitrain/schedule";
 export { Antitrainer, type AntitrainerOptions, type MeasureRecord } from "./antitrain/antitrainer";
 export { compress, parameterCount, type CompressOptions } from "./core/compress";
@@ -130,4 +137,10 @@ export type { DenseSiteSplit } from "./models/types";
 export { groupImportance, type GroupImportanceOptions, type EstimatedImportance } from "./importance/group-testing";
 export { grokRun, type GrokRunOptions, type GrokResult, type GrokPoint, type GrokMethod } from "./experiments/grokking";
 export { gateImportance } from "./importance/gate";
+export {
+  iterativeMagnitudePruning,
+  type MagnitudePruningOptions,
+  type PruningRound,
+  type PruningResult,
+} from "./experiments/magnitude-pruning";
 export { charWindows, textFromFiles, OTHER_CHAR, type CharWindowOptions, type CharTask } from "./data/text";

@@ -48,7 +48,7 @@ const validConfig: fc.Arbitrary<RunConfig> = fc
       method: fc.constantFrom("gaussian" as const, "resample" as const, "mean" as const, "zero" as const),
       metric,
       rankMetric: metric,
-      target: fc.constantFrom("uniform" as const, "random-labels" as const),
+      target: fc.constantFrom("uniform" as const, "random-labels" as const, "true-labels" as const),
       optimizer: fc.record({ kind: fc.constant("adam" as const), learningRate: rate }),
       antitrain: fc.record({ learningRate: rate, batchSize: int(1, 65536), measureSize: int(1, 1_000_000), samples: int(1, 1000) }),
       batchSize: fc.constant(batchSize),

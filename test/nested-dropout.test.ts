@@ -105,7 +105,7 @@ test("training with nested dropout leaks nothing; bad options are refused", () =
   const refused = (fn: () => unknown, pattern: RegExp) => invariant(model, String(pattern), () => assertAntitrainError(fn, pattern));
   refused(() => at.nestedDropoutHooks(model, ["h1"], { p: 0, seed: 0 }), /p must be a finite number in \(0, 1\], got 0/);
   refused(() => at.nestedDropoutHooks(model, ["h1"], { p: 1.5, seed: 0 }), /p must be a finite number in \(0, 1\], got 1\.5/);
-  refused(() => at.nestedDropoutHooks(model, ["h1"], { p: 0.1, seed: 0, rate: 0.5 } as at.NestedDropoutOptions), /unknown nestedDropoutHooks options key "rate": the known keys are "p", "seed"/);
+  refused(() => at.nestedDropoutHooks(model, ["h1"], { p: 0.1, seed: 0, rate: 0.5 } as at.NestedDropoutOptions), /unknown option "rate" of nestedDropoutHooks: the options are p, seed/);
   refused(() => at.nestedDropoutHooks(model, ["h1"], { p: 0.1 } as at.NestedDropoutOptions), /seed must be an integer, got undefined/);
   refused(() => at.nestedDropoutHooks(model, [], { p: 0.1, seed: 0 }), /non-empty list of sites/);
   refused(() => at.nestedDropoutHooks(model, ["h1"], { p: 0.1, seed: 0 })(1.5), /step must be an integer >= 0/);

@@ -74,7 +74,7 @@ test("slimming gates: no leaks, dispose frees the variables, bad options refused
   assertAntitrainError(() => gates.scores("h1"), /disposed: make new ones/);
   const before = snapshot(model);
   const refused = (fn: () => unknown, pattern: RegExp) => invariant(model, String(pattern), () => assertAntitrainError(fn, pattern));
-  refused(() => at.slimmingGates(model, ["h1"], { lambda: 1e-4, lamda: 1 } as at.SlimmingOptions), /unknown slimmingGates options key "lamda": the known keys are "lambda"/);
+  refused(() => at.slimmingGates(model, ["h1"], { lambda: 1e-4, lamda: 1 } as at.SlimmingOptions), /unknown option "lamda" of slimmingGates: the options are lambda/);
   refused(() => at.slimmingGates(model, ["h1"], { lambda: Number.POSITIVE_INFINITY }), /lambda must be a finite number in \[0, Infinity\]/);
   refused(() => at.slimmingGates(model, ["h1"], undefined as unknown as at.SlimmingOptions), /needs options \{ lambda \}/);
   refused(() => at.slimmingGates(model, ["h1", "h9"], { lambda: 1 }), /unknown site "h9"/);

@@ -99,7 +99,7 @@ test("targetedDropoutHooks refuses bad options, steps and models, leaking nothin
   const model = at.mlp({ inputs: 3, hidden: [4], classes: 2 });
   const refused = (fn: () => unknown, pattern: RegExp) => invariant(model, String(pattern), () => assertAntitrainError(fn, pattern));
   const ok = { targetFraction: 0.5, rate: 0.5, seed: 0 };
-  refused(() => at.targetedDropoutHooks(model, ["h1"], { ...ok, fraction: 0.5 } as at.TargetedDropoutOptions), /unknown targetedDropoutHooks options key "fraction": the known keys are "targetFraction", "rate", "seed"/);
+  refused(() => at.targetedDropoutHooks(model, ["h1"], { ...ok, fraction: 0.5 } as at.TargetedDropoutOptions), /unknown option "fraction" of targetedDropoutHooks: the options are targetFraction, rate, seed/);
   refused(() => at.targetedDropoutHooks(model, ["h1"], { ...ok, targetFraction: 1.5 }), /targetFraction must be a finite number in \[0, 1\], got 1\.5/);
   refused(() => at.targetedDropoutHooks(model, ["h1"], { ...ok, rate: Number.NaN }), /rate must be a finite number in \[0, 1\], got NaN/);
   refused(() => at.targetedDropoutHooks(model, ["h1"], { ...ok, seed: 0.5 }), /seed must be an integer, got 0\.5/);

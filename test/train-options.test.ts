@@ -28,7 +28,7 @@ test("train refuses unknown option keys and bad extra variables, leaking nothing
   const { model, train } = smallTask(4);
   const refused = (fn: () => unknown, pattern: RegExp) => invariant(model, String(pattern), () => assertAntitrainError(fn, pattern));
   const options = { steps: 2, learningRate: 1e-2, varaibles: [] } as unknown as at.TrainOptions;
-  refused(() => at.train(model, train, options), /unknown train options key "varaibles": the known keys are "steps", .*"variables"/);
+  refused(() => at.train(model, train, options), /unknown option "varaibles" of train: the options are steps, .*variables/);
   refused(() => at.train(model, train, { steps: 2, variables: [model.variables()[0]] }), /variables\[0\] is one of the model's own variables/);
   const extra = tf.variable(tf.zeros([3]));
   refused(() => at.train(model, train, { steps: 2, variables: [extra, extra] }), /variables\[1\] is listed twice/);

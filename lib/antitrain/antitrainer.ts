@@ -1,16 +1,16 @@
 import * as tf from "@tensorflow/tfjs";
-import { type AntitrainTarget, antitrainStep } from "./step";
+import { ANTITRAIN_TARGETS, type AntitrainTarget, RANDOMIZED_UNITS, type RandomizedUnits, antitrainStep } from "./step";
 import { type CoreSplit, findCore } from "../core/find-core";
 import { BatchStream, type Dataset, disposeDataset } from "../data/dataset";
 import { AntitrainError } from "../base/errors";
 import { type Importance, importance } from "../importance/importance";
 import type { Metric } from "../measure/metrics";
 import type { HookedModel } from "../models/types";
-import type { RandomizeMethod } from "../measure/randomize";
+import { RANDOMIZE_METHODS, type RandomizeMethod } from "../measure/randomize";
 import { rngFor } from "../base/rng";
 import type { Schedule } from "./schedule";
 import { type UnitStats, collectStats } from "../measure/unit-stats";
-import { requireFraction, requireSite } from "../base/validate";
+import { requireFraction, requireKnownKeys, requireOneOf, requireSite } from "../base/validate";
 
 /** Options for {@link Antitrainer}. */
 export interface AntitrainerOptions {
@@ -27,8 +27,10 @@ export interface AntitrainerOptions {
   rankMetric?: Metric;
   /** Default "resample". */
   method?: RandomizeMethod;
-  /** Default "uniform". */
+  /** What antitrain steps train towards (see {@link AntitrainTarget}; "true-labels" is a control). Default "uniform". */
   target?: AntitrainTarget;
+  /** Which units antitrain steps randomize (see {@link RandomizedUnits}; "spectators" is a control). Default "core". */
+  randomize?: RandomizedUnits;
   /** Learning rate of the antitraining optimizer (Adam, its own state per site). Default 1e-3. */
   learningRate?: number;
   /** Batch size of cyclic antitraining phases. Default 64. */
@@ -41,6 +43,25 @@ export interface AntitrainerOptions {
   /** Called after every measurement. */
   onMeasure?: (record: MeasureRecord) => void;
 }
+
+/** Every option of {@link AntitrainerOptions} (unknown keys are refused). */
+const ANTITRAINER_OPTION_KEYS = Object.keys({
+  schedule: 0,
+  data: 0,
+  fraction: 0,
+  reportFraction: 0,
+  metric: 0,
+  rankMetric: 0,
+  method: 0,
+  target: 0,
+  randomize: 0,
+  learningRate: 0,
+  batchSize: 0,
+  measureSize: 0,
+  samples: 0,
+  seed: 0,
+  onMeasure: 0,
+} satisfies Record<keyof AntitrainerOptions, 0>);
 
 /** One measurement of one site. */
 export interface MeasureRecord {
@@ -59,12 +80,15 @@ export interface MeasureRecord {
  * It measures every site's core (stats, importance, core search) at the start and every cycle, and runs the
  * antitrain steps the schedule asks for, each site with its own Adam optimizer over its downstream variables.
  * Mutates the model (downstream variables only). Learned state ends in `_`: `splits_`, `stats_`, `history_`.
+ * The control arms of {@link antitrainStep} (`randomize`, `target`) run the same schedule with one ingredient changed.
  *
  * @example
  * const anti = new at.Antitrainer(model, ["h1"], { schedule: at.interleaved(1, { cycle: 100 }), fraction: 0.5, data: train });
  * at.train(model, train, { steps: 1000, onStep: (_, batch) => anti.afterStep(batch) });
  * anti.splits_.get("h1")!.core.length;
  * anti.dispose();
+ * // control arm: the same loop, spectators randomized, true labels
+ * new at.Antitrainer(model, ["h1"], { schedule: at.interleaved(1), randomize: "spectators", target: "true-labels" });
  */
 export class Antitrainer {
   /** The current antitrained split per site. */
@@ -88,6 +112,8 @@ export class Antitrainer {
   ) {
     if (sites.length === 0) throw new AntitrainError("Antitrainer needs at least one site, e.g. [\"h1\"]");
     for (const s of sites) requireSite(model, s);
+    if (options === null || typeof options !== "object") throw new AntitrainError("Antitrainer needs options { schedule }, e.g. { schedule: at.interleaved(1) }");
+    requireKnownKeys(options, ANTITRAINER_OPTION_KEYS, "Antitrainer");
     this.options = {
       fraction: 0.95,
       reportFraction: 0.95,
@@ -95,6 +121,7 @@ export class Antitrainer {
       rankMetric: "loss",
       method: "resample",
       target: "uniform",
+      randomize: "core",
       learningRate: 1e-3,
       batchSize: 64,
       measureSize: 1024,
@@ -104,6 +131,9 @@ export class Antitrainer {
     };
     requireFraction(this.options.fraction);
     requireFraction(this.options.reportFraction, "reportFraction");
+    requireOneOf(this.options.target, ANTITRAIN_TARGETS, "target");
+    requireOneOf(this.options.randomize, RANDOMIZED_UNITS, "randomize");
+    requireOneOf(this.options.method, RANDOMIZE_METHODS, "method");
     for (const s of sites) this.optimizers.set(s, tf.train.adam(this.options.learningRate));
   }
 
@@ -167,6 +197,11 @@ export class Antitrainer {
     return records;
   }
 
+  /** The control arm this antitrainer runs: which units its steps randomize and what they train towards. */
+  get controls(): { readonly randomize: RandomizedUnits; readonly target: AntitrainTarget } {
+    return { randomize: this.options.randomize, target: this.options.target };
+  }
+
   /** The antitraining optimizer of `site` (for checkpoints: its state is saved and restored with the run). */
   optimizerFor(site: string): tf.Optimizer {
     const optimizer = this.optimizers.get(site);
@@ -189,7 +224,8 @@ export class Antitrainer {
       const optimizer = this.optimizers.get(site);
       if (split === undefined || stats === undefined || optimizer === undefined) throw new Error("antitrainer not measured");
       const seed = rngFor(this.options.seed, this.step, k, i, 7).nextUint32();
-      antitrainStep(this.model, site, batch, split, stats, optimizer, { target: this.options.target, method: this.options.method, seed });
+      const { target, randomize, method } = this.options;
+      antitrainStep(this.model, site, batch, split, stats, optimizer, { target, randomize, method, seed });
       this.antiSteps++;
     });
     return 1;

@@ -4,26 +4,46 @@ import type { Dataset } from "../data/dataset";
 import { AntitrainError } from "../base/errors";
 import { crossEntropy } from "../measure/metrics";
 import { type HookedModel, type SiteInfo, expandUnitMask, siteFeatures } from "../models/types";
-import { type RandomizeMethod, drawReplacements } from "../measure/randomize";
+import { RANDOMIZE_METHODS, type RandomizeMethod, drawReplacements } from "../measure/randomize";
 import { Rng } from "../base/rng";
 import type { UnitStats } from "../measure/unit-stats";
-import { requireData, requireFinite, requireSite } from "../base/validate";
+import { requireData, requireFinite, requireKnownKeys, requireOneOf, requireSite } from "../base/validate";
 
 /**
- * The random target of an antitrain step: `uniform` (the soft uniform distribution over classes: cross-entropy
- * against it is minimized by maximally random predictions) or `random-labels` (hard labels drawn uniformly).
+ * What an antitrain step trains towards:
+ * - `uniform`: the soft uniform distribution over classes (cross-entropy against it is minimized by maximally
+ *   random predictions; the default);
+ * - `random-labels`: hard labels drawn uniformly;
+ * - `true-labels`: the batch's real labels — a control, not antitraining: it asks whether the random target matters
+ *   (with `randomize: "spectators"` it is dropout of the non-core units, fine-tuning only downstream variables).
  */
-export type AntitrainTarget = "uniform" | "random-labels";
+export type AntitrainTarget = "uniform" | "random-labels" | "true-labels";
+
+/** Every {@link AntitrainTarget}, in documentation order. */
+export const ANTITRAIN_TARGETS: readonly AntitrainTarget[] = ["uniform", "random-labels", "true-labels"];
+
+/**
+ * Which units of the site an antitrain step randomizes: `core` (antitraining proper; the default) or `spectators`
+ * (every unit not in the core: a control that changes only which side of the split is noised).
+ */
+export type RandomizedUnits = "core" | "spectators";
+
+/** Every {@link RandomizedUnits} value. */
+export const RANDOMIZED_UNITS: readonly RandomizedUnits[] = ["core", "spectators"];
 
 /** Options for {@link antitrainStep}. */
 export interface AntitrainStepOptions {
   /** Default "uniform". */
   target?: AntitrainTarget;
-  /** How the core is randomized. Default: the split's method. */
+  /** Which units are randomized. Default "core". */
+  randomize?: RandomizedUnits;
+  /** How the randomized units are drawn. Default: the split's method. */
   method?: RandomizeMethod;
   /** Seed of this step's draws. */
   seed: number;
 }
+
+const STEP_OPTION_KEYS = ["target", "randomize", "method", "seed"] as const satisfies readonly (keyof AntitrainStepOptions)[];
 
 /**
  * Mutates the model: one antitrain step at `site`. The core units are randomized (draws from `stats`), a normal
@@ -33,9 +53,15 @@ export interface AntitrainStepOptions {
  * site's activation is computed outside the gradient tape. Information that still reaches the output through the
  * spectators makes the prediction non-random, which costs loss; the step detaches it. Returns the step's loss.
  *
+ * Control arms change one ingredient of that loop: `randomize: "spectators"` noises the other side of the split,
+ * `target: "true-labels"` trains towards the real labels. The defaults (`"core"`, `"uniform"`) are antitraining,
+ * draw for draw: a default step equals the step with the defaults spelled out, for the same seed.
+ *
  * @example
  * const anti = tf.train.adam(1e-3);
  * const loss = at.antitrainStep(model, "h1", batch, split, stats, anti, { target: "uniform", seed: step });
+ * // control: true-label dropout of the non-core units, same loop otherwise
+ * at.antitrainStep(model, "h1", batch, split, stats, anti, { randomize: "spectators", target: "true-labels", seed: step });
  */
 export function antitrainStep(
   model: HookedModel,
@@ -50,28 +76,26 @@ export function antitrainStep(
   const units = info.units;
   requireData(model, batch);
   if (stats.units !== units) throw new AntitrainError(`stats have ${stats.units} units but site "${site}" has ${units}`);
-  const target = options.target ?? "uniform";
-  if (target !== "uniform" && target !== "random-labels") {
-    throw new AntitrainError(`target must be "uniform" or "random-labels", got "${target}"`);
-  }
+  if (options === null || typeof options !== "object") throw new AntitrainError("antitrainStep needs options { seed }, e.g. { target: \"uniform\", seed: 0 }");
+  requireKnownKeys(options, STEP_OPTION_KEYS, "antitrainStep");
+  if (!Number.isFinite(options.seed)) throw new AntitrainError(`antitrainStep needs a finite seed, got ${options.seed}: pass e.g. { seed: step }`);
+  const target = requireOneOf(options.target ?? "uniform", ANTITRAIN_TARGETS, "target");
+  const randomized = requireOneOf(options.randomize ?? "core", RANDOMIZED_UNITS, "randomize");
+  const method = requireOneOf(options.method ?? split.method, RANDOMIZE_METHODS, "method");
+  const chosen = randomizedUnits(split.core, units, randomized, site);
   const rng = new Rng(options.seed);
   const downstream = model.downstreamVariables(site);
   const cut = model.split(site, batch.x);
   try {
     const act = cut.act;
     requireFinite(act, `activations of site "${site}" during antitraining`);
-    const randomize = unitReplacer(act, info, split.core, stats, options.method ?? split.method, rng);
+    const randomize = unitReplacer(act, info, chosen, stats, method, rng);
     const n = batch.x.shape[0];
     const classes = model.classes;
+    // Drawn after the replacements, as before the control arms existed, so default steps keep their draws.
     const labels = target === "random-labels" ? Int32Array.from({ length: n }, () => rng.int(classes)) : null;
     const lossT = optimizer.minimize(
-      () =>
-        tf.tidy(() => {
-          const logits = cut.resume(randomize());
-          if (labels !== null) return tf.mean(crossEntropy(logits, tf.tensor1d(labels, "int32"))) as tf.Scalar;
-          // Cross-entropy against the uniform distribution: −(1/C) Σ_c log p_c.
-          return tf.neg(tf.mean(tf.logSoftmax(logits))) as tf.Scalar;
-        }),
+      () => tf.tidy(() => targetLoss(target, cut.resume(randomize()), labels, batch.y)),
       true,
       downstream,
     );
@@ -84,6 +108,35 @@ export function antitrainStep(
     return loss;
   } finally {
     cut.dispose();
+  }
+}
+
+/** The units a step randomizes: the core, or every other unit of the site (ascending); the core is checked. */
+function randomizedUnits(core: readonly number[], units: number, randomized: RandomizedUnits, site: string): number[] {
+  const inCore = new Uint8Array(units);
+  for (const u of core) {
+    if (!(Number.isInteger(u) && u >= 0 && u < units)) throw new AntitrainError(`core unit ${u} is not in site "${site}" (0..${units - 1}): pass a split of this site`);
+    inCore[u] = 1;
+  }
+  switch (randomized) {
+    case "core":
+      return [...core];
+    case "spectators":
+      return Array.from({ length: units }, (_, u) => u).filter((u) => inCore[u] === 0);
+  }
+}
+
+/** Mean cross-entropy of `logits` `[batch, classes]` against the step's target. */
+function targetLoss(target: AntitrainTarget, logits: tf.Tensor2D, randomLabels: Int32Array | null, y: tf.Tensor1D): tf.Scalar {
+  switch (target) {
+    case "uniform":
+      // Cross-entropy against the uniform distribution: −(1/C) Σ_c log p_c.
+      return tf.neg(tf.mean(tf.logSoftmax(logits))) as tf.Scalar;
+    case "random-labels":
+      if (randomLabels === null) throw new Error("random labels were not drawn");
+      return tf.mean(crossEntropy(logits, tf.tensor1d(randomLabels, "int32"))) as tf.Scalar;
+    case "true-labels":
+      return tf.mean(crossEntropy(logits, y)) as tf.Scalar;
   }
 }
 

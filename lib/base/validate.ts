@@ -92,17 +92,15 @@ export function requireInput(model: HookedModel, x: tf.Tensor): void {
 
 /**
  * Refuses an options object holding a key that is not in `known`, so a misspelt option fails loudly instead of being
- * ignored. `undefined` (no options) passes; `what` names the options in the message (e.g. "slimmingGates options").
+ * ignored. `undefined` (no options) passes; `what` names the function in the message (e.g. "slimmingGates").
  */
 export function requireKnownKeys(options: object | undefined, known: readonly string[], what: string): void {
   if (options === undefined) return;
   if (options === null || typeof options !== "object" || Array.isArray(options)) {
     throw new AntitrainError(`${what} must be an object such as { ${known[0] ?? ""}: ... }, got ${options === null ? "null" : typeof options}`);
   }
-  const unknown = Object.keys(options).filter((k) => !known.includes(k));
-  if (unknown.length > 0) {
-    const names = unknown.map((k) => `"${k}"`).join(", ");
-    throw new AntitrainError(`unknown ${what} key${unknown.length > 1 ? "s" : ""} ${names}: the known keys are ${known.map((k) => `"${k}"`).join(", ")}`);
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) throw new AntitrainError(`unknown option "${key}" of ${what}: the options are ${known.join(", ")}`);
   }
 }
 
@@ -128,4 +126,10 @@ export function requireSeed(seed: number, name = "seed"): void {
 /** Checks a training step index is a non-negative integer. */
 export function requireStep(step: number): void {
   if (!(Number.isSafeInteger(step) && step >= 0)) throw new AntitrainError(`step must be an integer >= 0, got ${String(step)}: at.train passes 0, 1, 2, ...`);
+}
+
+/** Returns `value` when it is one of `values`; else an AntitrainError naming the option and listing the valid values. */
+export function requireOneOf<T extends string>(value: unknown, values: readonly T[], name: string): T {
+  if (typeof value === "string" && (values as readonly string[]).includes(value)) return value as T;
+  throw new AntitrainError(`${name} must be one of ${values.map((v) => `"${v}"`).join(", ")}, got ${JSON.stringify(value) ?? String(value)}`);
 }

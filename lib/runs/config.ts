@@ -4,6 +4,7 @@
  * unchanged. Every error names the key path, the value met and what is allowed, on one line.
  */
 import { AntitrainError } from "../base/errors";
+import { ANTITRAIN_TARGETS, type AntitrainTarget } from "../antitrain/step";
 
 /** The task a run trains on. */
 export type TaskConfig =
@@ -25,7 +26,8 @@ export interface RunConfig {
   method: "gaussian" | "resample" | "mean" | "zero";
   metric: "accuracy" | "loss" | "boundedLoss";
   rankMetric: "accuracy" | "loss" | "boundedLoss";
-  target: "uniform" | "random-labels";
+  /** What antitrain steps train towards; "true-labels" is a control arm (see {@link AntitrainTarget}). */
+  target: AntitrainTarget;
   optimizer: { kind: "adam"; learningRate: number };
   antitrain: { learningRate: number; batchSize: number; measureSize: number; samples: number };
   batchSize: number;
@@ -98,7 +100,7 @@ const SCHEMA: Spec = {
     method: { t: "enum", values: ["gaussian", "resample", "mean", "zero"], def: "resample" },
     metric: { t: "enum", values: METRICS, def: "accuracy" },
     rankMetric: { t: "enum", values: METRICS, def: "loss" },
-    target: { t: "enum", values: ["uniform", "random-labels"], def: "uniform" },
+    target: { t: "enum", values: ANTITRAIN_TARGETS, def: "uniform" },
     optimizer: { t: "tagged", def: "adam", variants: { adam: { learningRate: rate(1e-3) } } },
     antitrain: {
       t: "object",

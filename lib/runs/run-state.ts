@@ -44,6 +44,7 @@ export async function captureRun(step: number, parts: RunParts): Promise<Checkpo
   }
   const optimizer = optimizerToCheckpoint("optimizer", await saveOptimizer(parts.optimizer), arrays);
   const anti = parts.antitrainer;
+  requireControlsInConfig(anti, parts.config);
   const sites: Json[] = [];
   for (const site of anti.sites) {
     const stats = anti.stats_.get(site);
@@ -93,6 +94,19 @@ export async function restoreRun(checkpoint: Checkpoint, parts: RunParts): Promi
   parts.antitrainer.antiSteps = int(anti.antiSteps, "antitrainer.antiSteps");
   Object.assign(parts.history, state.history);
   return int(state.step, "step");
+}
+
+/**
+ * A checkpoint rebuilds the antitrainer from the run config, which holds `target` but no `randomize` (runs always
+ * randomize the core): refuse to checkpoint an antitrainer the config would not rebuild.
+ */
+function requireControlsInConfig(anti: Antitrainer, config: RunConfig): void {
+  const { randomize, target } = anti.controls;
+  if (randomize !== "core" || target !== config.target) {
+    throw new AntitrainError(
+      `checkpoint: the antitrainer runs randomize "${randomize}", target "${target}" but the run config says randomize "core" (runs have no randomize key), target "${config.target}": build the antitrainer from the config`,
+    );
+  }
 }
 
 /** Moves an object's Float32Array fields into `arrays` (named `prefix/key`) and returns the rest as JSON. */

@@ -31,7 +31,7 @@ const NESTED_KEYS = ["p", "seed"];
 export function nestedDropoutHooks(model: HookedModel, sites: readonly string[], options: NestedDropoutOptions): (step: number) => Hooks {
   const infos = requireSites(model, sites, "nestedDropoutHooks");
   if (options === undefined) throw new AntitrainError("nestedDropoutHooks needs options { p, seed }, e.g. { p: 0.1, seed: 0 }");
-  requireKnownKeys(options, NESTED_KEYS, "nestedDropoutHooks options");
+  requireKnownKeys(options, NESTED_KEYS, "nestedDropoutHooks");
   const { p, seed } = options;
   requireInRange(p, "nested dropout p", { min: 0, max: 1, minOpen: true }, "e.g. 0.1 (smaller keeps longer prefixes)");
   requireSeed(seed);

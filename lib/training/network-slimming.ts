@@ -50,7 +50,7 @@ const SLIMMING_KEYS = ["lambda"];
 export function slimmingGates(model: HookedModel, sites: readonly string[], options: SlimmingOptions): SlimmingGates {
   const weights = siteWeights(model, sites, "slimmingGates");
   if (options === undefined) throw new AntitrainError("slimmingGates needs options { lambda }, e.g. { lambda: 1e-4 }");
-  requireKnownKeys(options, SLIMMING_KEYS, "slimmingGates options");
+  requireKnownKeys(options, SLIMMING_KEYS, "slimmingGates");
   const lambda = options.lambda;
   requireInRange(lambda, "slimmingGates lambda", { min: 0, max: Number.POSITIVE_INFINITY }, "e.g. 1e-4; tune it on validation data");
   const names = weights.map((w) => w.site);

@@ -34,7 +34,7 @@ const TARGETED_KEYS = ["targetFraction", "rate", "seed"];
 export function targetedDropoutHooks(model: HookedModel, sites: readonly string[], options: TargetedDropoutOptions): (step: number) => Hooks {
   const weights = siteWeights(model, sites, "targetedDropoutHooks");
   if (options === undefined) throw new AntitrainError("targetedDropoutHooks needs options { targetFraction, rate, seed }, e.g. { targetFraction: 0.5, rate: 0.5, seed: 0 }");
-  requireKnownKeys(options, TARGETED_KEYS, "targetedDropoutHooks options");
+  requireKnownKeys(options, TARGETED_KEYS, "targetedDropoutHooks");
   const { targetFraction, rate, seed } = options;
   requireInRange(targetFraction, "targetFraction", { min: 0, max: 1 }, "the share of lowest-magnitude units to target, e.g. 0.5");
   requireInRange(rate, "rate", { min: 0, max: 1 }, "the drop probability of a targeted unit, e.g. 0.5");

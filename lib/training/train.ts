@@ -74,7 +74,7 @@ const TRAIN_KEYS = ["steps", "batchSize", "learningRate", "optimizer", "seed", "
  */
 export function train(model: HookedModel, data: Dataset, options: TrainOptions): number[] {
   requireData(model, data);
-  requireKnownKeys(options, TRAIN_KEYS, "train options");
+  requireKnownKeys(options, TRAIN_KEYS, "train");
   requirePositiveInt(options.steps, "steps");
   const extra = extraVariables(model, options.variables);
   const stream = options.stream ?? new BatchStream(data, options.batchSize ?? 64, options.seed ?? 0);
