@@ -23,6 +23,7 @@ export {
 } from "./data/dataset";
 export { digits, type DigitsOptions } from "./data/digits";
 export { readIdx, type IdxArray, type IdxData } from "./data/idx";
+export { validationSplit, type ValidationSplitOptions, type TrainValidation } from "./data/validation";
 export { teacherStudent, type TeacherStudentOptions, type TeacherStudentTask } from "./data/teacherStudent";
 export { collectStats, StatsTracker, type UnitStats, type StatsOptions } from "./measure/unit-stats";
 export { drawReplacements, RANDOMIZE_METHODS, type RandomizeMethod } from "./measure/randomize";
