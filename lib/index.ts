@@ -23,6 +23,15 @@ export {
 } from "./data/dataset";
 export { digits, type DigitsOptions } from "./data/digits";
 export { readIdx, type IdxArray, type IdxData } from "./data/idx";
+export {
+  fashionMnist,
+  FASHION_MNIST_CLASSES,
+  FASHION_MNIST_DEBIAN_DIR,
+  FASHION_MNIST_DIR_ENV,
+  FASHION_STANDARDIZE,
+  type FashionMnistOptions,
+  type FashionStandardize,
+} from "./data/fashion-mnist";
 export { validationSplit, type ValidationSplitOptions, type TrainValidation } from "./data/validation";
 export { teacherStudent, type TeacherStudentOptions, type TeacherStudentTask } from "./data/teacherStudent";
 export { collectStats, StatsTracker, type UnitStats, type StatsOptions } from "./measure/unit-stats";
