@@ -22,6 +22,17 @@ export {
   type Split,
 } from "./data/dataset";
 export { digits, type DigitsOptions } from "./data/digits";
+export { readIdx, type IdxArray, type IdxData } from "./data/idx";
+export {
+  fashionMnist,
+  FASHION_MNIST_CLASSES,
+  FASHION_MNIST_DEBIAN_DIR,
+  FASHION_MNIST_DIR_ENV,
+  FASHION_STANDARDIZE,
+  type FashionMnistOptions,
+  type FashionStandardize,
+} from "./data/fashion-mnist";
+export { validationSplit, type ValidationSplitOptions, type TrainValidation } from "./data/validation";
 export { teacherStudent, type TeacherStudentOptions, type TeacherStudentTask } from "./data/teacherStudent";
 export { collectStats, StatsTracker, type UnitStats, type StatsOptions } from "./measure/unit-stats";
 export { drawReplacements, RANDOMIZE_METHODS, type RandomizeMethod } from "./measure/randomize";

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what antitrain needs and is missing; quiet and fast (well under 2 s) when all is there.
 #
-#   scripts/setup.sh            node modules, Jupyter, the tslab kernel, redis-server (sweep test)
+#   scripts/setup.sh            node modules, Jupyter, the tslab kernel, redis-server (sweep test),
+#                               Fashion-MNIST (Debian's dataset-fashion-mnist: at.fashionMnist())
 #   scripts/setup.sh --browser  also Chromium (the report test renders a notebook in it)
 #   scripts/setup.sh --bench    also PyTorch for Debian's python (the benchmarks' float64 reference)
 #
@@ -126,6 +127,18 @@ if ! command -v redis-server >/dev/null 2>&1; then
   can_apt || die "redis-server is missing: install Redis 6.2 or newer (Debian/Ubuntu: apt-get install redis-server)."
   say "installing Redis (apt-get install redis-server)"
   apt_install redis-server
+fi
+
+# --- Fashion-MNIST (at.fashionMnist(); 70,000 28x28 images, MIT licence) ----------------------
+# Debian's package puts the four IDX files in /usr/share/datasets/fashion-mnist. Elsewhere, put them in a folder
+# and point ANTITRAIN_FASHION_MNIST_DIR at it (at.fashionMnist() says the same when they are missing).
+if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] && [ -z "${ANTITRAIN_FASHION_MNIST_DIR:-}" ]; then
+  if can_apt; then
+    say "installing Fashion-MNIST (apt-get install dataset-fashion-mnist)"
+    apt_install dataset-fashion-mnist
+  else
+    say "Fashion-MNIST is missing (only at.fashionMnist() needs it): on Debian/Ubuntu as root apt-get install dataset-fashion-mnist, or set ANTITRAIN_FASHION_MNIST_DIR to a folder with its four IDX files"
+  fi
 fi
 
 # --- Chromium (the report test) --------------------------------------------------------------

@@ -2,17 +2,25 @@ import * as tf from "@tensorflow/tfjs";
 import { AntitrainError } from "../base/errors";
 import { Rng } from "../base/rng";
 
-/** Examples and integer labels. `x`: `[n, features]` float32; `y`: `[n]` int32 in `[0, classes)`. */
-export interface Dataset {
-  readonly x: tf.Tensor2D;
+/**
+ * Examples and integer labels. `x`: float32 examples along the first axis, `[n, features]` by default (images from
+ * `fashionMnist({ flatten: false })` are `Dataset<tf.Tensor4D>`, `[n, height, width, 1]`); `y`: `[n]` int32 in
+ * `[0, classes)`.
+ */
+export interface Dataset<X extends tf.Tensor = tf.Tensor2D> {
+  readonly x: X;
   readonly y: tf.Tensor1D;
   readonly classes: number;
 }
 
-/** A train/test pair made by the loaders in `lib/data/`. */
-export interface Split {
-  readonly train: Dataset;
-  readonly test: Dataset;
+/**
+ * A train/test pair made by the loaders in `lib/data/`; `validation` is held out of the training split when a loader
+ * is asked for it (`{ validation: fraction }`): choose hyperparameters on it, never on `test`.
+ */
+export interface Split<X extends tf.Tensor = tf.Tensor2D> {
+  readonly train: Dataset<X>;
+  readonly test: Dataset<X>;
+  readonly validation?: Dataset<X>;
 }
 
 /**
@@ -38,28 +46,30 @@ export function dataset(
 }
 
 /** Frees a dataset's tensors. */
-export function disposeDataset(d: Dataset): void {
+export function disposeDataset(d: Dataset<tf.Tensor>): void {
   d.x.dispose();
   d.y.dispose();
 }
 
 /** Number of examples. */
-export function size(d: Dataset): number {
+export function size(d: Dataset<tf.Tensor>): number {
   return d.x.shape[0];
 }
 
 /** Examples at the given row indices, as a new dataset (caller disposes). */
-export function take(d: Dataset, rows: Int32Array | readonly number[]): Dataset {
+export function take<X extends tf.Tensor = tf.Tensor2D>(d: Dataset<X>, rows: Int32Array | readonly number[]): Dataset<X> {
   return tf.tidy(() => {
     const idx = tf.tensor1d(Int32Array.from(rows), "int32");
-    return { x: tf.gather(d.x, idx) as tf.Tensor2D, y: tf.gather(d.y, idx) as tf.Tensor1D, classes: d.classes };
+    return { x: tf.gather(d.x, idx) as X, y: tf.gather(d.y, idx) as tf.Tensor1D, classes: d.classes };
   });
 }
 
 /** The first `n` examples (caller disposes). */
-export function head(d: Dataset, n: number): Dataset {
+export function head<X extends tf.Tensor = tf.Tensor2D>(d: Dataset<X>, n: number): Dataset<X> {
   const m = Math.min(n, size(d));
-  return tf.tidy(() => ({ x: d.x.slice([0, 0], [m, -1]), y: d.y.slice([0], [m]), classes: d.classes }));
+  const begin = d.x.shape.map(() => 0);
+  const extent = d.x.shape.map((_, axis) => (axis === 0 ? m : -1));
+  return tf.tidy(() => ({ x: d.x.slice(begin, extent) as X, y: d.y.slice([0], [m]), classes: d.classes }));
 }
 
 /**

@@ -2,8 +2,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { AntitrainError } from "../base/errors";
-import { Rng } from "../base/rng";
-import { type Split, dataset } from "./dataset";
+import { requireKnownKeys } from "../base/options";
+import { Rng, rngFor } from "../base/rng";
+import { type Dataset, type Split, dataset, disposeDataset } from "./dataset";
+import { drawRows, heldOutCount } from "./validation";
 
 /** Options for {@link digits}. */
 export interface DigitsOptions {
@@ -15,7 +17,15 @@ export interface DigitsOptions {
   splitSeed?: number;
   /** Path of the CSV (gzip). Default: the copy shipped in `data/`. */
   file?: string;
+  /**
+   * Hold out this share of the training split, in (0, 1), as `validation` (class-stratified, seeded by `splitSeed`),
+   * before `trainLimit` applies to the rest; the standardization statistics then come from the returned training rows
+   * only. Default: none (the split is exactly as without this option).
+   */
+  validation?: number;
 }
+
+const DIGITS_KEYS = ["test", "trainLimit", "splitSeed", "file", "validation"] as const;
 
 /**
  * The UCI handwritten digits (1797 8×8 images, 64 features, 10 classes; CC BY 4.0, see data/README.md), shipped in
@@ -23,8 +33,10 @@ export interface DigitsOptions {
  *
  * @example
  * const { train, test } = at.digits();        // 1347 train, 450 test
+ * const tuning = at.digits({ validation: 0.2 }); // 1078 train, 269 validation, the same 450 test
  */
 export function digits(options: DigitsOptions = {}): Split {
+  requireKnownKeys(options, DIGITS_KEYS, "digits");
   const file = options.file ?? defaultDigitsFile();
   if (!fs.existsSync(file)) throw new AntitrainError(`digits data not found at ${file}: pass { file } or reinstall antitrain`);
   const text = zlib.gunzipSync(fs.readFileSync(file)).toString("utf8");
@@ -43,6 +55,14 @@ export function digits(options: DigitsOptions = {}): Split {
   const order = new Rng(options.splitSeed ?? 0).permutation(n);
   const testRows = order.subarray(0, testCount);
   let trainRows = order.subarray(testCount);
+  let validationRows: Int32Array | undefined;
+  if (options.validation !== undefined) {
+    // Positions within the shuffled training rows, stratified by their labels; both parts keep the shuffled order.
+    const held = heldOutCount(trainRows.length, options.validation, "validation");
+    const draw = drawRows(Int32Array.from(trainRows, (r) => y[r]), 10, held, rngFor(options.splitSeed ?? 0, 1));
+    validationRows = Int32Array.from(draw.chosen, (i) => trainRows[i]);
+    trainRows = Int32Array.from(draw.rest, (i) => trainRows[i]);
+  }
   if (options.trainLimit !== undefined) trainRows = trainRows.subarray(0, options.trainLimit);
   const { mean, std } = columnStats(x, features, trainRows);
   const pick = (idx: Int32Array) => {
@@ -54,7 +74,15 @@ export function digits(options: DigitsOptions = {}): Split {
     });
     return dataset(out, lab, { features, classes: 10 });
   };
-  return { train: pick(trainRows), test: pick(testRows) };
+  if (validationRows === undefined) return { train: pick(trainRows), test: pick(testRows) };
+  const made: Dataset[] = [];
+  try {
+    for (const rows of [trainRows, testRows, validationRows]) made.push(pick(rows));
+  } catch (e) {
+    for (const d of made) disposeDataset(d);
+    throw e;
+  }
+  return { train: made[0], test: made[1], validation: made[2] };
 }
 
 function defaultDigitsFile(): string {
