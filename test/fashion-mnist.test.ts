@@ -196,8 +196,8 @@ describe("fashionMnist on small IDX files posing as the package folder", () => {
   test("bad options and files that do not belong together are refused, leaving no tensor behind", () => {
     const before = tf.memory().numTensors;
     const bad = (options: unknown) => () => at.fashionMnist({ dir, ...(options as at.FashionMnistOptions) });
-    assertAntitrainError(bad({ flaten: false }), /unknown option "flaten" for fashionMnist: known options are .*"flatten"/);
-    assertAntitrainError(bad({ subsample: { trian: 5 } }), /unknown option "trian" for fashionMnist's subsample/);
+    assertAntitrainError(bad({ flaten: false }), /unknown option "flaten" of fashionMnist: the options are .*flatten/);
+    assertAntitrainError(bad({ subsample: { trian: 5 } }), /unknown option "trian" of fashionMnist's subsample/);
     assertAntitrainError(bad({ standardize: "pixels" }), /standardize must be one of "global", "pixel", got "pixels"/);
     assertAntitrainError(bad({ flatten: "no" }), /flatten must be true or false/);
     assertAntitrainError(bad({ subsample: { train: 0 } }), /subsample\.train must be an integer in \[1, 75\]/);

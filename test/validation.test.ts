@@ -106,7 +106,7 @@ describe("validationSplit", () => {
     for (const fraction of [0, 1, 1.5, -0.1, Number.NaN]) assertAntitrainError(() => at.validationSplit(data, { fraction }), /share in \(0, 1\)/);
     assertAntitrainError(() => at.validationSplit(data, { fraction: 0.001 }), /holds out 0: both parts need at least one example/);
     for (const size of [0, 60, 2.5]) assertAntitrainError(() => at.validationSplit(data, { size }), /size must be an integer in \[1, 59\]/);
-    assertAntitrainError(() => at.validationSplit(data, { fraction: 0.2, sed: 1 } as at.ValidationSplitOptions), /unknown option "sed".*"seed"/);
+    assertAntitrainError(() => at.validationSplit(data, { fraction: 0.2, sed: 1 } as at.ValidationSplitOptions), /unknown option "sed".*seed/);
     assertAntitrainError(() => at.validationSplit(data, { fraction: 0.2, stratified: "yes" as unknown as boolean }), /stratified must be true or false/);
     assertAntitrainError(() => at.validationSplit(data, { fraction: 0.2, seed: Number.POSITIVE_INFINITY }), /seed must be a finite number/);
     const wrongClasses = { ...data, classes: 3 };
@@ -197,7 +197,7 @@ describe("digits({ validation })", () => {
       assert.equal(all.size, 100, "no row appears twice");
       assert.deepEqual(classCounts(Array.from(validation.y.dataSync()), 10), new Array<number>(10).fill(2), "2 of each class");
       assertAntitrainError(() => at.digits({ file, validation: 1 }), /validation must be a share in \(0, 1\)/);
-      assertAntitrainError(() => at.digits({ file, validaton: 0.2 } as at.DigitsOptions), /unknown option "validaton" for digits/);
+      assertAntitrainError(() => at.digits({ file, validaton: 0.2 } as at.DigitsOptions), /unknown option "validaton" of digits/);
       disposeAll(split.train, split.test, validation);
     });
   });

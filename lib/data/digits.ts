@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { AntitrainError } from "../base/errors";
-import { requireKnownKeys } from "../base/options";
+import { requireKnownKeys } from "../base/validate";
 import { Rng, rngFor } from "../base/rng";
 import { type Dataset, type Split, dataset, disposeDataset } from "./dataset";
 import { drawRows, heldOutCount } from "./validation";

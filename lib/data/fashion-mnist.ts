@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { AntitrainError } from "../base/errors";
-import { requireKnownKeys, requireOneOf } from "../base/options";
+import { requireKnownKeys, requireOneOf } from "../base/validate";
 import { type Rng, rngFor } from "../base/rng";
 import { type Dataset, type Split, disposeDataset } from "./dataset";
 import { type IdxArray, readIdx } from "./idx";

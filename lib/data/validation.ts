@@ -1,6 +1,6 @@
 import type * as tf from "@tensorflow/tfjs";
 import { AntitrainError } from "../base/errors";
-import { requireKnownKeys } from "../base/options";
+import { requireKnownKeys } from "../base/validate";
 import { Rng } from "../base/rng";
 import { type Dataset, disposeDataset, size, take } from "./dataset";
 
