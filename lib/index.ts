@@ -56,6 +56,7 @@ export { train, evaluate, type TrainOptions, type Evaluation } from "./training/
 export { meanCI, spearman, type Interval } from "./base/statistics";
 export { plotlyScript, chart, axes, CHART_TYPES, type PlotlyObject } from "./notebook/plot";
 export { provenance, quickNote, RUN_TIME_MARK, type ProvenanceOptions } from "./notebook/provenance";
+export { keep, type Disposable } from "./notebook/keep";
 export { resultsPath, writeResults, isFullRun, writeJsonAtomic, readJson } from "./base/io";
 export { linearCKA } from "./analysis/cka";
 export {

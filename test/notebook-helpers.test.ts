@@ -86,3 +86,21 @@ test("report index: one row per rendered report with its title, headline and pro
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("keep frees what the previous run of a cell held under the same name, and nothing the new value still uses", async () => {
+  await at.ready({ quiet: true });
+  const tf = await import("@tensorflow/tfjs");
+  const start = tf.memory().numTensors;
+  const shared = tf.ones([2]);
+  const first = at.keep("keep-test", { model: at.mlp({ inputs: 3, hidden: [4], classes: 2, seed: 0 }), t: tf.zeros([5]), shared });
+  const afterFirst = tf.memory().numTensors;
+  assert.ok(afterFirst > start + 2);
+  const second = at.keep("keep-test", { model: at.mlp({ inputs: 3, hidden: [4], classes: 2, seed: 1 }), t: tf.zeros([5]), shared });
+  assert.equal(tf.memory().numTensors, afterFirst, "the first run's model and tensor were freed: a re-run leaks nothing");
+  assert.ok(first.t.isDisposed && !shared.isDisposed && !second.t.isDisposed, "what the new value uses stays alive");
+  assert.equal(at.keep("keep-test", second), second, "keeping the same value again frees nothing");
+  assert.equal(tf.memory().numTensors, afterFirst);
+  at.keep("keep-test", null);
+  assert.equal(tf.memory().numTensors, start, "everything freed once the name holds nothing");
+  assert.throws(() => at.keep("", 1), /name must be a non-empty string/);
+});

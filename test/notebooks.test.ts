@@ -58,7 +58,10 @@ describe("notebooks", { concurrency: 2 }, () => {
       assert.equal(code, 0, `${name} failed:\n${output.split("\n").slice(-40).join("\n")}`);
       assert.ok(fs.existsSync(path.join(quickReports, `${name}.html`)), "the report was written to reports/quick/");
       assert.ok(fs.existsSync(results) && fs.statSync(results).mtimeMs > before, `${results} was rewritten by the run`);
-      JSON.parse(fs.readFileSync(results, "utf8"));
+      const written = JSON.parse(fs.readFileSync(results, "utf8"));
+      // test/quick-checks/NAME.ts asserts the quick run's key numbers lie where any correct run puts them.
+      const checks = path.join(__dirname, "quick-checks", `${name}.ts`);
+      if (fs.existsSync(checks)) (require(checks) as { check: (r: unknown) => void }).check(written);
     });
   }
 });

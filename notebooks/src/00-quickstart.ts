@@ -16,8 +16,10 @@
 // 5. **Compress**: physically remove the spectators, folding their mean contribution into the next bias.
 //
 // Every step is one call into the `antitrain` library (`lib/`, imported from its build in `dist/`). Change the
-// hyperparameters in the next cell and re-run everything below it. `FULL=1` in the environment selects the
-// longer setting whose numbers the text at the end quotes.
+// hyperparameters in the next cell and re-run everything below it; any cell can be re-run on its own too (each
+// rebuilds what it makes with `at.keep`, which frees the previous run's tensors, and antitraining works on its own
+// copy of the plain model). `FULL=1` in the environment selects the longer setting whose numbers the text at the
+// end quotes; the default quick setting is a smoke test and says so next to its numbers.
 
 // %%
 const QUICK = process.env.FULL !== "1";
@@ -39,7 +41,9 @@ import * as tslab from "tslab";
 const dfd = require("danfojs");
 
 const backend = await at.ready();
+console.log(at.provenance({ notebook: "00-quickstart", quick: QUICK, seeds: [SEED] }));
 tslab.display.html(at.plotlyScript());
+const NOTE = at.quickNote(QUICK, "00-quickstart");
 
 // %% [markdown]
 // ## 1 · Train a plain MLP
@@ -48,14 +52,11 @@ tslab.display.html(at.plotlyScript());
 // the training split's statistics.
 
 // %%
-const { train, test } = at.digits();
-const model = at.mlp({ inputs: 64, hidden: [HIDDEN], classes: 10, seed: SEED });
-const optimizer = tf.train.adam(LEARNING_RATE);
-const stream = new at.BatchStream(train, 64, SEED);
-const pretrainLosses = at.train(model, train, { steps: PRETRAIN_STEPS, optimizer: optimizer, stream: stream });
-const plain = at.evaluate(model, test);
-const plainModel = model.clone();   // kept for comparison at the end
-console.log(`plain training: test accuracy ${plain.accuracy.toFixed(3)}, test loss ${plain.loss.toFixed(3)}`);
+const { train, test } = at.keep("digits", at.digits());
+const plainModel = at.keep("plain model", at.mlp({ inputs: 64, hidden: [HIDDEN], classes: 10, seed: SEED }));
+const pretrainLosses = at.train(plainModel, train, { steps: PRETRAIN_STEPS, learningRate: LEARNING_RATE, seed: SEED });
+const plain = at.evaluate(plainModel, test);
+console.log(`plain training: test accuracy ${plain.accuracy.toFixed(3)}, test loss ${plain.loss.toFixed(3)}${NOTE}`);
 tslab.display.html(at.chart(
   [{ y: pretrainLosses, type: "scatter", mode: "lines", name: "training loss" }],
   at.axes("training step", "cross-entropy (nats)", "Plain training"),
@@ -75,12 +76,12 @@ tslab.display.html(at.chart(
 
 // %%
 let t0 = Date.now();
-const stats0 = at.collectStats(model, "h1", train, { seed: SEED });
-const imp0 = at.importance(model, "h1", train, { stats: stats0, method: METHOD, metric: "loss", seed: SEED });
-const core0 = at.findCore(model, "h1", train, { stats: stats0, importance: imp0, fraction: REPORT_FRACTION, metric: CORE_METRIC, seed: SEED });
-const lossCore0 = at.findCore(model, "h1", train, { stats: stats0, importance: imp0, fraction: REPORT_FRACTION, metric: "loss", seed: SEED });
+const stats0 = at.collectStats(plainModel, "h1", train, { seed: SEED });
+const imp0 = at.importance(plainModel, "h1", train, { stats: stats0, method: METHOD, metric: "loss", seed: SEED });
+const core0 = at.findCore(plainModel, "h1", train, { stats: stats0, importance: imp0, fraction: REPORT_FRACTION, metric: CORE_METRIC, seed: SEED });
+const lossCore0 = at.findCore(plainModel, "h1", train, { stats: stats0, importance: imp0, fraction: REPORT_FRACTION, metric: "loss", seed: SEED });
 const measureMs = Date.now() - t0;
-console.log(`measured ${HIDDEN} units in ${measureMs} ms: 95% core on accuracy = ${core0.core.length} units, on loss = ${lossCore0.core.length} units`);
+console.log(`measured ${HIDDEN} units in ${measureMs} ms: 95% core on accuracy = ${core0.core.length} units, on loss = ${lossCore0.core.length} units${NOTE}`);
 console.log(`core search used ${core0.evaluations} prefix evaluations; whole-layer accuracy damage ${core0.fullDamage.toFixed(3)}`);
 const sortedScores = (imp: at.Importance) => Array.from(imp.scores).sort((a, b) => b - a);
 tslab.display.html(at.chart(
@@ -96,8 +97,9 @@ tslab.display.html(at.chart(
 // %% [markdown]
 // ## 3 · Antitrain for several cycles
 //
-// The `Antitrainer` plugs into any training loop through `afterStep(batch)`. Here each training step is followed
-// by one antitrain step on the *antitrained* core (the top units holding `ANTI_FRACTION` of the damage), and every
+// The `Antitrainer` plugs into any training loop through `afterStep(batch)`. It works on a copy of the plain model
+// (so the plain model stays for comparison, and re-running this cell starts again from it), with its own training
+// optimizer. Here each training step is followed by one antitrain step on the *antitrained* core (the top units holding `ANTI_FRACTION` of the damage), and every
 // `STEPS_PER_CYCLE` steps the cores are re-measured. Antitraining uses its own Adam optimizer over the layers after
 // the site only, so nothing upstream of the hidden layer is touched by it.
 //
@@ -108,7 +110,9 @@ tslab.display.html(at.chart(
 // %%
 interface CycleRecord { cycle: number; coreSize: number; antiCoreSize: number; testAccuracy: number; testLoss: number; coreDamage: number; spectatorDamage: number }
 const history: CycleRecord[] = [];
-const anti = new at.Antitrainer(model, ["h1"], {
+const model = at.keep("antitrained model", plainModel.clone());
+const optimizer = at.keep("optimizer", tf.train.adam(LEARNING_RATE));
+const anti = at.keep("antitrainer", new at.Antitrainer(model, ["h1"], {
   schedule: at.interleaved(1, { cycle: STEPS_PER_CYCLE }),
   fraction: ANTI_FRACTION,
   reportFraction: REPORT_FRACTION,
@@ -130,11 +134,11 @@ const anti = new at.Antitrainer(model, ["h1"], {
       spectatorDamage: shares.spectatorShare,
     });
   },
-});
+}));
 t0 = Date.now();
-at.train(model, train, { steps: CYCLES * STEPS_PER_CYCLE, optimizer: optimizer, stream: stream, onStep: (_step, batch) => anti.afterStep(batch) });
+at.train(model, train, { steps: CYCLES * STEPS_PER_CYCLE, optimizer: optimizer, seed: SEED + 1, onStep: (_step, batch) => anti.afterStep(batch) });
 console.log(`${CYCLES} cycles (${anti.antiSteps} antitrain steps) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-new dfd.DataFrame(history.map((h) => ({ ...h, testAccuracy: +h.testAccuracy.toFixed(3), testLoss: +h.testLoss.toFixed(3), coreDamage: +h.coreDamage.toFixed(3), spectatorDamage: +h.spectatorDamage.toFixed(3) }))).print();
+tslab.display.html(at.htmlTable(history.map((h) => ({ ...h, testAccuracy: +h.testAccuracy.toFixed(3), testLoss: +h.testLoss.toFixed(3), coreDamage: +h.coreDamage.toFixed(3), spectatorDamage: +h.spectatorDamage.toFixed(3) }))));
 
 // %%
 const cycles = history.map((h) => h.cycle);
@@ -173,11 +177,11 @@ tslab.display.html(at.chart(
 
 // %%
 const afterAnti = at.evaluate(model, test);
-const small = at.compress(model, "h1", finalSplit, { stats: statsAfter });
+const small = at.keep("compressed model", at.compress(model, "h1", finalSplit, { stats: statsAfter }));
 const compressed = at.evaluate(small, test);
 const plainStats = at.collectStats(plainModel, "h1", train, { seed: SEED });
 const plainRank = at.ranked(at.importance(plainModel, "h1", train, { stats: plainStats, method: METHOD, metric: "loss", seed: SEED }));
-const plainCut = at.compress(plainModel, "h1", { core: plainRank.slice(0, finalSplit.core.length) }, { stats: plainStats });
+const plainCut = at.keep("plain model, cut", at.compress(plainModel, "h1", { core: plainRank.slice(0, finalSplit.core.length) }, { stats: plainStats }));
 const plainCutEval = at.evaluate(plainCut, test);
 const summary = [
   { model: "plain", units: HIDDEN, parameters: at.parameterCount(plainModel), testAccuracy: +plain.accuracy.toFixed(4) },
@@ -189,10 +193,10 @@ tslab.display.html(at.chart(
   [{ x: summary.map((s) => s.model), y: summary.map((s) => s.testAccuracy), type: "bar", name: "test accuracy", text: summary.map((s) => `${s.units} units`), textposition: "outside" }],
   { ...at.axes("model", "test accuracy", "Compressed size and accuracy"), yaxis: { title: { text: "test accuracy" }, range: [0, 1.08] } },
 ));
-new dfd.DataFrame(summary).print();
+tslab.display.html(at.htmlTable(summary, { caption: QUICK ? "quick setting: a smoke test, not the study's numbers" : undefined }));
 
 // %%
-at.writeJsonAtomic(at.resultsPath("00-quickstart"), {
+console.log(at.writeResults("00-quickstart", {
   notebook: "00-quickstart",
   quick: QUICK,
   width: HIDDEN,
@@ -207,12 +211,7 @@ at.writeJsonAtomic(at.resultsPath("00-quickstart"), {
   compressed: { units: small.sites()[0].units, parameters: at.parameterCount(small), testAccuracy: compressed.accuracy },
   plainCutToSameSize: { units: plainCut.sites()[0].units, testAccuracy: plainCutEval.accuracy },
   summary: summary,
-});
-for (const m of [small, plainCut, plainModel, model]) m.dispose();
-anti.dispose();
-optimizer.dispose();
-at.disposeDataset(train);
-at.disposeDataset(test);
+}));
 
 // %% [markdown]
 // ## Reading the results
