@@ -38,7 +38,6 @@ const CORE_METRIC = "accuracy";                // the core is found on accuracy 
 import * as at from "../dist/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
-const dfd = require("danfojs");
 
 const backend = await at.ready();
 console.log(at.provenance({ notebook: "00-quickstart", quick: QUICK, seeds: [SEED] }));
