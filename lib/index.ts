@@ -37,6 +37,7 @@ export { teacherStudent, type TeacherStudentOptions, type TeacherStudentTask } f
 export { collectStats, StatsTracker, type UnitStats, type StatsOptions } from "./measure/unit-stats";
 export { drawReplacements, RANDOMIZE_METHODS, type RandomizeMethod } from "./measure/randomize";
 export { perExample, crossEntropy, damageOf, METRICS, type Metric } from "./measure/metrics";
+export { calibration, type Calibration, type CalibrationBin } from "./measure/calibration";
 export { damage, DamageEngine, type DamageOptions, type DamageResult, type DamagePath, type UnitSet } from "./measure/damage";
 export { importance, ranked, type Importance } from "./importance/importance";
 export { findCore, splitDamage, type CoreOptions, type CoreSplit, type SplitDamage } from "./core/find-core";
@@ -156,3 +157,14 @@ export {
   type PruningResult,
 } from "./experiments/magnitude-pruning";
 export { charWindows, textFromFiles, OTHER_CHAR, type CharWindowOptions, type CharTask } from "./data/text";
+export {
+  trainWithMethod,
+  unitOrder,
+  TRAINING_METHODS,
+  UNIT_ORDERS,
+  type TrainingMethod,
+  type MethodSettings,
+  type TrainWithMethodOptions,
+  type MethodRun,
+  type UnitOrder,
+} from "./experiments/compression-arms";

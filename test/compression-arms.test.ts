@@ -1,0 +1,106 @@
+import { strict as assert } from "node:assert";
+import { before, test } from "node:test";
+import * as tf from "@tensorflow/tfjs";
+import * as at from "../lib/index";
+import { assertUnchanged, snapshot } from "./helpers";
+
+let task: at.TeacherStudentTask;
+let base: at.Mlp;
+before(async () => {
+  await at.ready({ quiet: true });
+  task = at.teacherStudent({ inputs: 6, teacherHidden: 3, classes: 3, train: 256, test: 128, seed: 0 });
+  base = at.mlp({ inputs: 6, hidden: [12], classes: 3, seed: 0 });
+  at.train(base, task.train, { steps: 40, seed: 0 });
+});
+
+const SETTINGS: Record<at.TrainingMethod, at.MethodSettings> = {
+  plain: {},
+  antitrain: { fraction: 0.5 },
+  "spectators-true-labels": { fraction: 0.5 },
+  "core-true-labels": { fraction: 0.5 },
+  "group-lasso": { lambda: 1e-2 },
+  slimming: { lambda: 1e-2 },
+  "activation-l1": { lambda: 1e-2 },
+  "targeted-dropout": { targetFraction: 0.5, rate: 0.5 },
+  "nested-dropout": { p: 0.2 },
+};
+
+test("every training method spends its update budget, returns a plain MLP of the same shape, and leaks nothing", () => {
+  for (const method of at.TRAINING_METHODS) {
+    const m = base.clone();
+    const tensors = tf.memory().numTensors;
+    const run = at.trainWithMethod(m, "h1", task.train, method, { updates: 40, settings: SETTINGS[method], seed: 1, cycle: 5 });
+    assert.equal(tf.memory().numTensors, tensors, `${method} leaked`);
+    assert.deepEqual(m.variables().map((v) => v.shape), base.variables().map((v) => v.shape), `${method}: same shapes`);
+    if (method === "antitrain" || method === "spectators-true-labels" || method === "core-true-labels") {
+      assert.ok(run.updates > 20 && run.updates <= 40, `${method}: 20 training steps plus its antitrain steps, got ${run.updates}`);
+    } else {
+      assert.equal(run.updates, 40, method);
+    }
+    assert.equal(run.gateScores !== undefined, method === "slimming", `${method}: gate scores only for slimming`);
+    assert.notDeepEqual(snapshot(m), snapshot(base), `${method} trained the model`);
+    m.dispose();
+  }
+});
+
+test("the three antitraining arms differ in one ingredient each: the same seed gives three different models", () => {
+  const models = (["antitrain", "spectators-true-labels", "core-true-labels"] as const).map((method) => {
+    const m = base.clone();
+    at.trainWithMethod(m, "h1", task.train, method, { updates: 30, settings: { fraction: 0.5 }, seed: 2, cycle: 5 });
+    return m;
+  });
+  const w = models.map((m) => snapshot(m));
+  assert.notDeepEqual(w[0], w[1]);
+  assert.notDeepEqual(w[0], w[2]);
+  assert.notDeepEqual(w[1], w[2]);
+  const again = base.clone();
+  at.trainWithMethod(again, "h1", task.train, "antitrain", { updates: 30, settings: { fraction: 0.5 }, seed: 2, cycle: 5 });
+  assert.deepEqual(snapshot(again), w[0], "seeded: the same call gives the same model");
+  for (const m of [...models, again]) m.dispose();
+});
+
+test("unit orders are permutations, leave the model unchanged, and follow their criterion", () => {
+  const before = snapshot(base);
+  const tensors = tf.memory().numTensors;
+  const imp = at.unitOrder(base, "h1", task.train, "importance", { seed: 0 });
+  const mag = at.unitOrder(base, "h1", task.train, "magnitude", { seed: 0 });
+  const idx = at.unitOrder(base, "h1", task.train, "index", { seed: 0 });
+  const gates = at.unitOrder(base, "h1", task.train, "gates", { seed: 0, gateScores: Float32Array.from({ length: 12 }, (_, u) => (u * 7) % 12) });
+  assert.equal(tf.memory().numTensors, tensors);
+  assertUnchanged(base, before, "unitOrder");
+  for (const order of [imp, mag, idx, gates]) assert.deepEqual([...order].sort((a, b) => a - b), Array.from({ length: 12 }, (_, u) => u));
+  assert.deepEqual(idx, Array.from({ length: 12 }, (_, u) => u));
+  assert.equal(gates[0], 5, "the largest gate (5·7 mod 12 = 11) first");
+  const scores = at.magnitudeScores(base, "h1");
+  for (let i = 1; i < 12; i++) assert.ok(scores[mag[i - 1]] >= scores[mag[i]], "magnitude order descends");
+});
+
+test("bad methods, orders and settings are refused with the fix", () => {
+  const m = base.clone();
+  assert.throws(() => at.trainWithMethod(m, "h1", task.train, "grouplasso" as at.TrainingMethod, { updates: 4, seed: 0 }), /method must be one of .*"group-lasso"/);
+  assert.throws(() => at.trainWithMethod(m, "h1", task.train, "group-lasso", { updates: 4, seed: 0 }), /needs settings\.lambda, e\.g\. \{ lambda: 1e-3 \}/);
+  assert.throws(() => at.trainWithMethod(m, "h1", task.train, "plain", { updates: 4, seed: 0, settings: { lamda: 1 } as at.MethodSettings }), /unknown option "lamda"/);
+  assert.throws(() => at.trainWithMethod(m, "h1", task.train, "plain", { updates: 0, seed: 0 }), /updates/);
+  assert.throws(() => at.unitOrder(m, "h1", task.train, "gates", { seed: 0 }), /needs gateScores with 12 values/);
+  assert.throws(() => at.unitOrder(m, "h1", task.train, "random" as at.UnitOrder, { seed: 0 }), /order must be one of/);
+  m.dispose();
+});
+
+test("calibration: a model with zero weights is uniformly unsure, so its ECE is |accuracy − 1/C| exactly", () => {
+  const m = at.mlp({ inputs: 2, hidden: [3], classes: 4, seed: 0 });
+  for (const v of m.variables()) v.assign(tf.zerosLike(v));
+  const x = tf.randomNormal([10, 2], 0, 1, "float32", 0) as tf.Tensor2D;
+  const y = tf.tensor1d([0, 0, 0, 1, 2, 3, 1, 2, 3, 1], "int32");
+  const data: at.Dataset = { x, y, classes: 4 };
+  const tensors = tf.memory().numTensors;
+  const { ece, bins } = at.calibration(m, data);
+  assert.equal(tf.memory().numTensors, tensors);
+  // every example: confidence 0.25 and prediction class 0 (argmax of equal logits), right on 3 of 10
+  assert.ok(Math.abs(ece - Math.abs(0.3 - 0.25)) < 1e-6, `ece ${ece}`);
+  assert.equal(bins.length, 15);
+  assert.equal(bins.reduce((s, b) => s + b.count, 0), 10);
+  assert.throws(() => at.calibration(m, data, { bins: 0 }), /bins/);
+  assert.throws(() => at.calibration(m, data, { bin: 3 } as { bins?: number }), /unknown option "bin"/);
+  at.disposeDataset(data);
+  m.dispose();
+});
