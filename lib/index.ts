@@ -168,3 +168,22 @@ export {
   type MethodRun,
   type UnitOrder,
 } from "./experiments/compression-arms";
+export {
+  STUDY_ARMS,
+  STUDY_ARM_NAMES,
+  IMP_ARM,
+  SCRATCH_ARM,
+  tuneCompressionSeed,
+  chooseSettings,
+  runCompressionSeed,
+  summarizeCompression,
+  fewestUnits,
+  splitSizes,
+  type StudyArm,
+  type CompressionSetup,
+  type StudyPoint,
+  type StudyCurve,
+  type StudySeed,
+  type TuneRow,
+  type ArmSummary,
+} from "./experiments/compression-study";

@@ -104,3 +104,35 @@ test("calibration: a model with zero weights is uniformly unsure, so its ECE is 
   at.disposeDataset(data);
   m.dispose();
 });
+
+test("the compression study end to end on a tiny task: tuning, choice, one seed, summary; nothing leaks", () => {
+  const setup: at.CompressionSetup = {
+    train: task.train, validation: task.test, test: task.test, inputs: 6, hidden: [12], classes: 3, site: "h1",
+    pretrain: 20, updates: 20, cycle: 5, finetune: 5, keep: [2, 4, 8], scratchKeep: [4], tolerance: 0.05,
+  };
+  const grids = { antitrain: [{ fraction: 0.5 }], "group-lasso": [{ lambda: 1e-3 }, { lambda: 1e-2 }], slimming: [{ lambda: 1e-3 }], "activation-l1": [{ lambda: 1e-3 }], "targeted-dropout": [{ targetFraction: 0.5, rate: 0.5 }], "nested-dropout": [{ p: 0.2 }] };
+  const tensors = tf.memory().numTensors;
+  const rows = at.tuneCompressionSeed(setup, grids, 100);
+  assert.equal(rows.length, 7, "one row per setting");
+  for (const r of rows) assert.ok(r.units >= 2 && r.units <= 12 && r.denseVal > 0.3);
+  const { chosen, table } = at.chooseSettings(grids, rows);
+  assert.equal(table.filter((t) => t.chosen).length, 6, "one choice per grid");
+  const gl = table.filter((t) => t.method === "group-lasso");
+  assert.ok(gl[0].chosen && (gl[0].units < gl[1].units || (gl[0].units === gl[1].units && gl[0].smallAcc >= gl[1].smallAcc)), "the fewest units win, then accuracy");
+  const seed = at.runCompressionSeed(setup, chosen, 0);
+  assert.equal(tf.memory().numTensors, tensors, "no tensor left behind");
+  assert.deepEqual(seed.curves.map((c) => c.arm), at.STUDY_ARM_NAMES);
+  for (const c of seed.curves) {
+    assert.deepEqual(c.points.map((p) => p.k), c.arm === at.SCRATCH_ARM ? [4] : [2, 4, 8], c.arm);
+    if (c.arm !== at.SCRATCH_ARM) assert.ok(c.updates <= 20 && c.updates >= 15, `${c.arm}: ${c.updates} updates`);
+    for (const p of c.points) assert.ok(p.valAfter >= 0 && p.valAfter <= 1 && p.ece >= 0 && p.ece <= 1 && p.params > 0);
+  }
+  const { summary, headline } = at.summarizeCompression(setup, [seed], 4);
+  assert.equal(summary.length, 12);
+  assert.equal(summary.find((s) => s.arm === "antitrain")?.diff.mean, 0);
+  assert.ok(at.STUDY_ARM_NAMES.some((a) => headline.startsWith(a)), headline);
+  assert.throws(() => at.runCompressionSeed({ ...setup, keep: [2, 12] }, chosen, 0), /widths in keep and scratchKeep must be integers in \[1, 11\]/);
+  assert.throws(() => at.runCompressionSeed(setup, {}, 0), /chosen has no settings for "antitrain"/);
+  assert.throws(() => at.runCompressionSeed({ ...setup, sit: "h1" } as at.CompressionSetup, chosen, 0), /unknown option "sit"/);
+  assert.equal(tf.memory().numTensors, tensors);
+});

@@ -71,81 +71,19 @@ const grid = (method: string) => (QUICK ? GRIDS[method].slice(0, 1) : GRIDS[meth
 // %% [markdown]
 // ## The arms
 //
-// An arm is a training method (`at.trainWithMethod`, every update counted) and a unit order (`at.unitOrder`).
-// `pruneCurve` cuts a trained model to each width in `KEEP` and fine-tunes it; iterative magnitude pruning and the
-// small networks from scratch make their own models. All numbers are computed per seed inside `runSeed`, which
-// full runs cache (`at.cachedSeed`), so an interrupted run resumes and `SEED_WORKERS=2` shares the seeds.
+// An arm is a training method (`at.trainWithMethod`, every update counted) and a unit order (`at.unitOrder`);
+// `at.STUDY_ARMS` lists them, and `at.runCompressionSeed` runs every arm of one seed: the dense model, each arm cut
+// to every width in `KEEP` and fine-tuned, iterative magnitude pruning and the small networks from scratch. Full
+// runs cache each seed (`at.cachedSeed`), so an interrupted run resumes and `SEED_WORKERS=2` shares the seeds.
 
 // %%
-interface Arm { name: string; method: at.TrainingMethod; order: at.UnitOrder; tuneAs?: string }
-const ARMS: Arm[] = [
-  { name: "antitrain", method: "antitrain", order: "importance", tuneAs: "antitrain" },
-  { name: "control: spectators, true labels", method: "spectators-true-labels", order: "importance", tuneAs: "antitrain" },
-  { name: "control: core, true labels", method: "core-true-labels", order: "importance", tuneAs: "antitrain" },
-  { name: "plain, importance", method: "plain", order: "importance" },
-  { name: "plain, magnitude", method: "plain", order: "magnitude" },
-  { name: "group lasso", method: "group-lasso", order: "magnitude", tuneAs: "group-lasso" },
-  { name: "network slimming", method: "slimming", order: "gates", tuneAs: "slimming" },
-  { name: "activation L1", method: "activation-l1", order: "importance", tuneAs: "activation-l1" },
-  { name: "targeted dropout", method: "targeted-dropout", order: "magnitude", tuneAs: "targeted-dropout" },
-  { name: "nested dropout", method: "nested-dropout", order: "index", tuneAs: "nested-dropout" },
-];
-const IMP = "iterative magnitude pruning";
-const SCRATCH = "small from scratch";
-const ALL_ARMS = [...ARMS.map((a) => a.name), IMP, SCRATCH];
-
-interface Point { k: number; valBefore: number; valAfter: number; testAfter: number; testLoss: number; ece: number; params: number }
-interface Curve { arm: string; settings: at.MethodSettings; updates: number; points: Point[] }
-
 const { train, validation, test } = at.keep("digits", at.digits({ validation: 0.2 }));
-const val = validation!;
-
-/** Evaluates a pruned (or small) model before and after the common fine-tuning; frees it. */
-function finish(small: at.Mlp, k: number, seed: number): Point {
-  try {
-    const valBefore = at.evaluate(small, val).accuracy;
-    at.train(small, train, { steps: FINETUNE, learningRate: 1e-3, seed: seed + 1000 + k });
-    const t = at.evaluate(small, test);
-    return { k, valBefore, valAfter: at.evaluate(small, val).accuracy, testAfter: t.accuracy, testLoss: t.loss, ece: at.calibration(small, test).ece, params: at.parameterCount(small) };
-  } finally {
-    small.dispose();
-  }
-}
-
-/** Prunes `model` to each width in KEEP by `order`, fine-tunes each copy and measures it. Leaves `model` unchanged. */
-function pruneCurve(model: at.Mlp, order: number[], seed: number): Point[] {
-  const stats = at.collectStats(model, "h1", train, { seed });
-  return KEEP.map((k) => finish(at.compress(model, "h1", { core: order.slice(0, k) }, { stats }) as at.Mlp, k, seed));
-}
-
-/** The pretrained network every arm of a seed continues. */
-function pretrained(seed: number): at.Mlp {
-  const base = at.mlp({ inputs: 64, hidden: [HIDDEN], classes: 10, seed });
-  at.train(base, train, { steps: PRETRAIN, learningRate: 1e-3, seed });
-  return base;
-}
-
-/** One arm on one seed: trains a copy of `base` with the arm's method and settings, then prunes it by its order. */
-function runArm(base: at.Mlp, arm: Arm, settings: at.MethodSettings, seed: number, trained: Map<string, { model: at.Mlp; run: at.MethodRun }>): Curve {
-  const key = `${arm.method} ${JSON.stringify(settings)}`;
-  let entry = trained.get(key);
-  if (entry === undefined) {
-    const model = base.clone();
-    entry = { model, run: at.trainWithMethod(model, "h1", train, arm.method, { updates: UPDATES, settings, seed: seed + 1, cycle: CYCLE }) };
-    trained.set(key, entry);
-  }
-  const order = at.unitOrder(entry.model, "h1", train, arm.order, { seed, gateScores: entry.run.gateScores });
-  return { arm: arm.name, settings, updates: entry.run.updates, points: pruneCurve(entry.model, order, seed) };
-}
-
-/** The headline of a curve: the fewest units within TOLERANCE of the dense validation accuracy (HIDDEN if none). */
-function fewestUnits(points: Point[], denseVal: number): number {
-  const ok = points.filter((p) => p.valAfter >= denseVal - TOLERANCE).map((p) => p.k);
-  return ok.length > 0 ? Math.min(...ok) : HIDDEN;
-}
-
-/** Mean validation accuracy of the curve's small widths (k ≤ 32): the tie-break of the tuning. */
-const smallWidthAccuracy = (points: Point[]) => at.meanCI(points.filter((p) => p.k <= 32).map((p) => p.valAfter)).mean;
+const setup: at.CompressionSetup = {
+  train: train, validation: validation!, test: test, inputs: 64, hidden: [HIDDEN], classes: 10, site: "h1",
+  pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE, finetune: FINETUNE, keep: KEEP, scratchKeep: SCRATCH_KEEP, tolerance: TOLERANCE,
+};
+const ALL_ARMS = at.STUDY_ARM_NAMES;
+tslab.display.html(at.htmlTable(at.STUDY_ARMS.map((a) => ({ arm: a.name, "training method": a.method, "unit order": a.order, "tuned as": a.tuneAs ?? "" }))));
 
 // %% [markdown]
 // ## Tuning on separate seeds (validation split)
@@ -155,87 +93,26 @@ const smallWidthAccuracy = (points: Point[]) => at.meanCI(points.filter((p) => p
 // is used for the study's seeds. The test split is not touched here.
 
 // %%
-interface TuneRow { method: string; settings: at.MethodSettings; seed: number; units: number; smallAcc: number; denseVal: number }
-function tuneSeed(seed: number): TuneRow[] {
-  const base = pretrained(seed);
-  const trained = new Map<string, { model: at.Mlp; run: at.MethodRun }>();
-  try {
-    const dense = base.clone();
-    at.trainWithMethod(dense, "h1", train, "plain", { updates: UPDATES, seed: seed + 1 });
-    const denseVal = at.evaluate(dense, val).accuracy;
-    dense.dispose();
-    const rows: TuneRow[] = [];
-    for (const method of Object.keys(GRIDS)) {
-      const arm = ARMS.find((a) => a.tuneAs === method)!;
-      for (const settings of grid(method)) {
-        const c = runArm(base, arm, settings, seed, trained);
-        rows.push({ method, settings, seed, units: fewestUnits(c.points, denseVal), smallAcc: smallWidthAccuracy(c.points), denseVal });
-      }
-    }
-    return rows;
-  } finally {
-    base.dispose();
-    for (const e of trained.values()) e.model.dispose();
-  }
-}
+const grids: Record<string, at.MethodSettings[]> = Object.fromEntries(Object.keys(GRIDS).map((m) => [m, grid(m)]));
 const TUNE_SETTINGS = { hidden: HIDDEN, pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE, finetune: FINETUNE, keep: KEEP, grids: QUICK ? "quick" : GRIDS, split: "digits validation 0.2" };
 let t0 = Date.now();
-at.prefetchSeeds("04-compression-tuning", TUNE_SETTINGS, TUNE_SEEDS, !QUICK, (seed) => tuneSeed(seed));
-const tuning: TuneRow[] = TUNE_SEEDS.flatMap((seed) => at.cachedSeed("04-compression-tuning", TUNE_SETTINGS, seed, !QUICK, () => tuneSeed(seed)));
-const chosen: Record<string, at.MethodSettings> = {};
-const tuningTable: Record<string, unknown>[] = [];
-for (const method of Object.keys(GRIDS)) {
-  const scored = grid(method).map((settings) => {
-    const rows = tuning.filter((r) => r.method === method && JSON.stringify(r.settings) === JSON.stringify(settings));
-    return { settings, units: at.meanCI(rows.map((r) => r.units)).mean, smallAcc: at.meanCI(rows.map((r) => r.smallAcc)).mean };
-  });
-  scored.sort((a, b) => a.units - b.units || b.smallAcc - a.smallAcc);
-  chosen[method] = scored[0].settings;
-  for (const s of scored) tuningTable.push({ method, settings: JSON.stringify(s.settings), "units within 1 pt (val)": s.units, "val acc, k ≤ 32": +s.smallAcc.toFixed(3), chosen: s === scored[0] ? "✓" : "" });
-}
+at.prefetchSeeds("04-compression-tuning", TUNE_SETTINGS, TUNE_SEEDS, !QUICK, (seed) => at.tuneCompressionSeed(setup, grids, seed));
+const tuning = TUNE_SEEDS.flatMap((seed) => at.cachedSeed("04-compression-tuning", TUNE_SETTINGS, seed, !QUICK, () => at.tuneCompressionSeed(setup, grids, seed)));
+const { chosen, table: tuningTable } = at.chooseSettings(grids, tuning);
 console.log(`tuning: ${tuning.length} runs on seeds ${TUNE_SEEDS.join(", ")} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-tslab.display.html(at.htmlTable(tuningTable, { caption: `Tuning grid on seeds ${TUNE_SEEDS.join(", ")}, validation split${QUICK ? " (quick setting: one setting per method, nothing is tuned)" : ""}` }));
+tslab.display.html(at.htmlTable(tuningTable.map((r) => ({
+  method: r.method, settings: JSON.stringify(r.settings), "units within 1 pt (val)": r.units, "val acc, k ≤ 32": +r.smallAcc.toFixed(3), chosen: r.chosen ? "✓" : "",
+})), { caption: `Tuning grid on seeds ${TUNE_SEEDS.join(", ")}, validation split${QUICK ? " (quick setting: one setting per method, nothing is tuned)" : ""}` }));
 
 // %% [markdown]
 // ## The study's seeds
 
 // %%
-interface SeedResult { seed: number; denseVal: number; denseTest: number; denseTestLoss: number; denseEce: number; curves: Curve[] }
-function runSeed(seed: number): SeedResult {
-  const base = pretrained(seed);
-  const trained = new Map<string, { model: at.Mlp; run: at.MethodRun }>();
-  try {
-    const dense = base.clone();
-    at.trainWithMethod(dense, "h1", train, "plain", { updates: UPDATES, seed: seed + 1 });
-    const d = at.evaluate(dense, test);
-    const result: SeedResult = { seed, denseVal: at.evaluate(dense, val).accuracy, denseTest: d.accuracy, denseTestLoss: d.loss, denseEce: at.calibration(dense, test).ece, curves: [] };
-    dense.dispose();
-    for (const arm of ARMS) result.curves.push(runArm(base, arm, arm.tuneAs ? chosen[arm.tuneAs] : {}, seed, trained));
-    // Iterative magnitude pruning: the same update budget spread over one round per width, widest first.
-    const widths = [...KEEP].sort((a, b) => b - a);
-    const stepsPerRound = Math.max(1, Math.floor(UPDATES / widths.length));
-    const imp = at.iterativeMagnitudePruning(base, "h1", train, { keep: widths, stepsPerRound, seed: seed + 1 });
-    result.curves.push({ arm: IMP, settings: { }, updates: imp.totalSteps, points: imp.rounds.map((r) => finish(r.model as at.Mlp, r.units, seed)).sort((a, b) => a.k - b.k) });
-    // Small networks from scratch, trained for as many steps as the pruned ones saw in all.
-    result.curves.push({
-      arm: SCRATCH, settings: {}, updates: PRETRAIN + UPDATES,
-      points: SCRATCH_KEEP.map((k) => {
-        const small = at.mlp({ inputs: 64, hidden: [k], classes: 10, seed });
-        at.train(small, train, { steps: PRETRAIN + UPDATES, learningRate: 1e-3, seed });
-        return finish(small, k, seed);
-      }),
-    });
-    return result;
-  } finally {
-    base.dispose();
-    for (const e of trained.values()) e.model.dispose();
-  }
-}
 const SETTINGS = { ...TUNE_SETTINGS, chosen: chosen, scratch: SCRATCH_KEEP, arms: ALL_ARMS };   // (tslab needs "chosen: chosen", not the shorthand)
 t0 = Date.now();
-at.prefetchSeeds("04-compression", SETTINGS, SEEDS, !QUICK, (seed) => runSeed(seed));
-const results: SeedResult[] = SEEDS.map((seed) => {
-  const r = at.cachedSeed("04-compression", SETTINGS, seed, !QUICK, () => runSeed(seed));
+at.prefetchSeeds("04-compression", SETTINGS, SEEDS, !QUICK, (seed) => at.runCompressionSeed(setup, chosen, seed));
+const results: at.StudySeed[] = SEEDS.map((seed) => {
+  const r = at.cachedSeed("04-compression", SETTINGS, seed, !QUICK, () => at.runCompressionSeed(setup, chosen, seed));
   console.log(`seed ${seed}: dense validation ${r.denseVal.toFixed(3)}, test ${r.denseTest.toFixed(3)} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   return r;
 });
@@ -251,25 +128,7 @@ const results: SeedResult[] = SEEDS.map((seed) => {
 // %%
 const f3 = (x: number) => +x.toFixed(3);
 const ci = (i: at.Interval, d = 1) => `${i.mean.toFixed(d)} [${i.low.toFixed(d)}, ${i.high.toFixed(d)}]`;
-const curveOf = (r: SeedResult, arm: string) => r.curves.find((c) => c.arm === arm)!;
-const unitsOf = (r: SeedResult, arm: string) => fewestUnits(curveOf(r, arm).points, r.denseVal);
-const pointAt = (r: SeedResult, arm: string, k: number) => curveOf(r, arm).points.find((p) => p.k === k);
-/** The test numbers at the seed's chosen size; an arm that needs the whole layer is the dense model there. */
-const chosenPoint = (r: SeedResult, arm: string): Point =>
-  pointAt(r, arm, unitsOf(r, arm)) ?? { k: HIDDEN, valBefore: r.denseVal, valAfter: r.denseVal, testAfter: r.denseTest, testLoss: r.denseTestLoss, ece: r.denseEce, params: 0 };
-const summary = ALL_ARMS.map((arm) => {
-  const units = results.map((r) => unitsOf(r, arm));
-  const diffs = results.map((r) => unitsOf(r, arm) - unitsOf(r, "antitrain"));
-  const pts = results.map((r) => chosenPoint(r, arm));
-  const refBefore = results.map((r) => pointAt(r, arm, REF_K)?.valBefore).filter((v): v is number => v !== undefined);
-  const refAfter = results.map((r) => pointAt(r, arm, REF_K)?.testAfter).filter((v): v is number => v !== undefined);
-  return {
-    arm, units: at.meanCI(units), perSeed: units, diff: at.meanCI(diffs), fewer: diffs.filter((d) => d < 0).length, more: diffs.filter((d) => d > 0).length,
-    testAcc: at.meanCI(pts.map((p) => p.testAfter)), testLoss: at.meanCI(pts.map((p) => p.testLoss)), ece: at.meanCI(pts.map((p) => p.ece)),
-    refBefore: at.meanCI(refBefore), refAfter: at.meanCI(refAfter), updates: at.meanCI(results.map((r) => curveOf(r, arm).updates)).mean,
-    settings: JSON.stringify(curveOf(results[0], arm).settings),
-  };
-});
+const { summary, headline } = at.summarizeCompression(setup, results, REF_K);
 const denseTest = at.meanCI(results.map((r) => r.denseTest));
 console.log(`dense (plain, unpruned, 128 units): test accuracy ${ci(denseTest, 3)}, loss ${ci(at.meanCI(results.map((r) => r.denseTestLoss)), 3)}, ECE ${ci(at.meanCI(results.map((r) => r.denseEce)), 3)}${NOTE}`);
 tslab.display.html(at.htmlTable(summary.map((s) => ({
@@ -277,6 +136,7 @@ tslab.display.html(at.htmlTable(summary.map((s) => ({
   settings: s.settings === "{}" ? "" : s.settings,
   updates: Math.round(s.updates),
   "units within 1 pt (val)": ci(s.units),
+  "per seed": s.perSeed.join(" "),
   "vs antitrain (paired)": s.arm === "antitrain" ? "" : ci(s.diff),
   "fewer / more units than antitrain": s.arm === "antitrain" ? "" : `${s.fewer} / ${s.more}`,
   "test acc at that size": ci(s.testAcc, 3),
@@ -285,14 +145,11 @@ tslab.display.html(at.htmlTable(summary.map((s) => ({
   [`val acc at k=${REF_K}, no fine-tuning`]: Number.isNaN(s.refBefore.mean) ? "" : f3(s.refBefore.mean),
   [`test acc at k=${REF_K}, fine-tuned`]: Number.isNaN(s.refAfter.mean) ? "" : f3(s.refAfter.mean),
 })), { caption: `${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}; mean [95% CI]; an arm with no width within 1 point counts as 128 units (the dense layer); iterative magnitude pruning's "no fine-tuning" is after its own rounds${QUICK ? "; quick setting: a smoke test, not the study's numbers" : ""}` }));
-const best = [...summary].sort((a, b) => a.units.mean - b.units.mean)[0];
-const anti = summary.find((s) => s.arm === "antitrain")!;
-const headline = best.arm === "antitrain"
-  ? `antitrain needs the fewest units within 1 point of dense (${anti.units.mean.toFixed(1)} of 128)`
-  : `${best.arm} needs the fewest units within 1 point of dense: ${best.units.mean.toFixed(1)} of 128, vs antitrain ${anti.units.mean.toFixed(1)} (paired ${ci(best.diff)})`;
 console.log(`headline: ${headline}${NOTE}`);
 
 // %%
+const curveOf = (r: at.StudySeed, arm: string) => r.curves.find((c) => c.arm === arm)!;
+const pointAt = (r: at.StudySeed, arm: string, k: number) => curveOf(r, arm).points.find((p) => p.k === k);
 const COLORS = ["#d62728", "#ff9896", "#e377c2", "#1f77b4", "#aec7e8", "#2ca02c", "#98df8a", "#9467bd", "#8c564b", "#bcbd22", "#17becf", "#7f7f7f"];
 const denseVal = at.meanCI(results.map((r) => r.denseVal)).mean;
 const curveTraces = ALL_ARMS.map((arm, i) => {
@@ -301,7 +158,7 @@ const curveTraces = ALL_ARMS.map((arm, i) => {
 });
 curveTraces.push({ type: "scatter", mode: "lines", name: "dense − 1 point", x: [KEEP[0], HIDDEN], y: [denseVal - TOLERANCE, denseVal - TOLERANCE], line: { color: "black", width: 1 } } as never);
 tslab.display.html(at.chart(curveTraces, { ...at.axes("units kept in h1 (log scale, of 128)", "validation accuracy after fine-tuning", "Accuracy vs units kept, every arm (mean over seeds)"), xaxis: { type: "log", title: { text: "units kept in h1 (log scale, of 128)" } }, yaxis: { title: { text: "validation accuracy after fine-tuning" }, range: [0.5, 1] }, height: 520 }));
-const beforeTraces = ARMS.map((arm, i) => ({ type: "scatter", mode: "lines+markers", name: arm.name, x: KEEP, y: KEEP.map((k) => at.meanCI(results.map((r) => pointAt(r, arm.name, k)!.valBefore)).mean), line: { color: COLORS[i], width: arm.name === "antitrain" ? 3 : 1.5 } }));
+const beforeTraces = at.STUDY_ARMS.map((arm, i) => ({ type: "scatter", mode: "lines+markers", name: arm.name, x: KEEP, y: KEEP.map((k) => at.meanCI(results.map((r) => pointAt(r, arm.name, k)!.valBefore)).mean), line: { color: COLORS[i], width: arm.name === "antitrain" ? 3 : 1.5 } }));
 tslab.display.html(at.chart(beforeTraces, { ...at.axes("units kept in h1 (log scale, of 128)", "validation accuracy, no fine-tuning", "Removal alone: accuracy right after pruning (mean over seeds)"), xaxis: { type: "log", title: { text: "units kept in h1 (log scale, of 128)" } }, height: 480 }));
 const others = summary.filter((s) => s.arm !== "antitrain");
 tslab.display.html(at.chart([{
@@ -314,7 +171,7 @@ tslab.display.html(at.chart([{
 console.log(at.writeResults("04-compression", {
   quick: QUICK, seeds: SEEDS, tuneSeeds: TUNE_SEEDS, hidden: HIDDEN, pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE, finetune: FINETUNE,
   keep: KEEP, scratchKeep: SCRATCH_KEEP, tolerance: TOLERANCE, refK: REF_K, grids: GRIDS, chosen: chosen, tuning: tuning,
-  split: { train: at.size(train), validation: at.size(val), test: at.size(test) },
+  split: at.splitSizes(setup),
   headline: headline, summary: summary, results: results, seconds: (Date.now() - t0) / 1000,
 }));
 

@@ -1,0 +1,351 @@
+/**
+ * The compression study of notebooks 04 (digits) and 15 (Fashion-MNIST): every arm continues the same pretrained
+ * MLP for the same number of optimizer updates, is pruned at one site to each width of a grid by its own unit order,
+ * fine-tuned for the same number of steps, and measured on validation (for choices) and test (for the final table).
+ * Hyperparameters are tuned on separate seeds by the headline criterion: the fewest units whose fine-tuned
+ * validation accuracy is within `tolerance` of the dense model's.
+ */
+import { AntitrainError } from "../base/errors";
+import { type Interval, meanCI } from "../base/statistics";
+import { requireKnownKeys, requirePositiveInt } from "../base/validate";
+import { compress, parameterCount } from "../core/compress";
+import { type Dataset, size } from "../data/dataset";
+import { calibration } from "../measure/calibration";
+import { collectStats } from "../measure/unit-stats";
+import { type Mlp, mlp } from "../models/mlp";
+import { evaluate, train } from "../training/train";
+import { type MethodRun, type MethodSettings, type TrainingMethod, type UnitOrder, trainWithMethod, unitOrder } from "./compression-arms";
+import { iterativeMagnitudePruning } from "./magnitude-pruning";
+
+/** One arm: a training method and the unit order it prunes by; `tuneAs` names the grid its settings come from. */
+export interface StudyArm {
+  readonly name: string;
+  readonly method: TrainingMethod;
+  readonly order: UnitOrder;
+  readonly tuneAs?: string;
+}
+
+/** The arms of the study besides iterative magnitude pruning and small networks from scratch. */
+export const STUDY_ARMS: readonly StudyArm[] = [
+  { name: "antitrain", method: "antitrain", order: "importance", tuneAs: "antitrain" },
+  { name: "control: spectators, true labels", method: "spectators-true-labels", order: "importance", tuneAs: "antitrain" },
+  { name: "control: core, true labels", method: "core-true-labels", order: "importance", tuneAs: "antitrain" },
+  { name: "plain, importance", method: "plain", order: "importance" },
+  { name: "plain, magnitude", method: "plain", order: "magnitude" },
+  { name: "group lasso", method: "group-lasso", order: "magnitude", tuneAs: "group-lasso" },
+  { name: "network slimming", method: "slimming", order: "gates", tuneAs: "slimming" },
+  { name: "activation L1", method: "activation-l1", order: "importance", tuneAs: "activation-l1" },
+  { name: "targeted dropout", method: "targeted-dropout", order: "magnitude", tuneAs: "targeted-dropout" },
+  { name: "nested dropout", method: "nested-dropout", order: "index", tuneAs: "nested-dropout" },
+];
+export const IMP_ARM = "iterative magnitude pruning";
+export const SCRATCH_ARM = "small from scratch";
+/** Every arm's name, in table order. */
+export const STUDY_ARM_NAMES: readonly string[] = [...STUDY_ARMS.map((a) => a.name), IMP_ARM, SCRATCH_ARM];
+
+/** What a study runs on and how long. */
+export interface CompressionSetup {
+  readonly train: Dataset;
+  readonly validation: Dataset;
+  readonly test: Dataset;
+  /** The MLP every seed starts from (at.mlp's inputs, hidden widths, classes). */
+  readonly inputs: number;
+  readonly hidden: readonly number[];
+  readonly classes: number;
+  /** The pruned site, e.g. "h1". */
+  readonly site: string;
+  readonly pretrain: number;
+  /** Optimizer updates every arm spends after pretraining (antitraining: half training, half antitrain steps). */
+  readonly updates: number;
+  readonly cycle: number;
+  readonly finetune: number;
+  /** Widths the pruned site is cut to (below its full width). */
+  readonly keep: readonly number[];
+  /** Widths of the small networks trained from scratch. */
+  readonly scratchKeep: readonly number[];
+  /** "Within `tolerance` of the dense model's validation accuracy". */
+  readonly tolerance: number;
+}
+
+/** One pruned (or small) model's numbers. */
+export interface StudyPoint {
+  readonly k: number;
+  readonly valBefore: number;
+  readonly valAfter: number;
+  readonly testAfter: number;
+  readonly testLoss: number;
+  readonly ece: number;
+  readonly params: number;
+}
+
+/** One arm on one seed. */
+export interface StudyCurve {
+  readonly arm: string;
+  readonly settings: MethodSettings;
+  readonly updates: number;
+  readonly points: StudyPoint[];
+}
+
+/** One seed of the study. */
+export interface StudySeed {
+  readonly seed: number;
+  readonly denseVal: number;
+  readonly denseTest: number;
+  readonly denseTestLoss: number;
+  readonly denseEce: number;
+  readonly curves: StudyCurve[];
+}
+
+/** One tuning run: a method's setting on a tuning seed, scored by the headline criterion. */
+export interface TuneRow {
+  readonly method: string;
+  readonly settings: MethodSettings;
+  readonly seed: number;
+  readonly units: number;
+  readonly smallAcc: number;
+  readonly denseVal: number;
+}
+
+const SETUP_KEYS = ["train", "validation", "test", "inputs", "hidden", "classes", "site", "pretrain", "updates", "cycle", "finetune", "keep", "scratchKeep", "tolerance"];
+
+function siteWidth(setup: CompressionSetup): number {
+  const i = Number(/^h(\d+)$/.exec(setup.site)?.[1]) - 1;
+  const width = setup.hidden[i];
+  if (!Number.isInteger(width)) throw new AntitrainError(`site "${setup.site}" is not a hidden layer of an MLP with hidden ${JSON.stringify(setup.hidden)}: use "h1".."h${setup.hidden.length}"`);
+  return width;
+}
+
+/** Checks a setup once at the door. */
+export function checkSetup(setup: CompressionSetup): void {
+  requireKnownKeys(setup, SETUP_KEYS, "the compression study's setup");
+  for (const k of ["pretrain", "updates", "cycle", "finetune"] as const) requirePositiveInt(setup[k], k);
+  const width = siteWidth(setup);
+  for (const k of [...setup.keep, ...setup.scratchKeep]) {
+    if (!(Number.isInteger(k) && k >= 1 && k < width)) throw new AntitrainError(`widths in keep and scratchKeep must be integers in [1, ${width - 1}], got ${k}`);
+  }
+  if (setup.keep.length === 0) throw new AntitrainError("keep needs at least one width, e.g. [4, 8, 16, 32]");
+  if (!(setup.tolerance >= 0 && setup.tolerance < 1)) throw new AntitrainError(`tolerance must be in [0, 1), e.g. 0.01, got ${setup.tolerance}`);
+}
+
+/** Evaluates a pruned or small model before and after the common fine-tuning; frees it. */
+function finish(setup: CompressionSetup, small: Mlp, k: number, seed: number): StudyPoint {
+  try {
+    const valBefore = evaluate(small, setup.validation).accuracy;
+    train(small, setup.train, { steps: setup.finetune, learningRate: 1e-3, seed: seed + 1000 + k });
+    const t = evaluate(small, setup.test);
+    return {
+      k, valBefore, valAfter: evaluate(small, setup.validation).accuracy, testAfter: t.accuracy, testLoss: t.loss,
+      ece: calibration(small, setup.test).ece, params: parameterCount(small),
+    };
+  } finally {
+    small.dispose();
+  }
+}
+
+/** Prunes `model` to each width by `order`, fine-tunes each copy and measures it. Leaves `model` unchanged. */
+function pruneCurve(setup: CompressionSetup, model: Mlp, order: number[], seed: number): StudyPoint[] {
+  const stats = collectStats(model, setup.site, setup.train, { seed });
+  return setup.keep.map((k) => finish(setup, compress(model, setup.site, { core: order.slice(0, k) }, { stats }) as Mlp, k, seed));
+}
+
+/** The pretrained network every arm of a seed continues. */
+function pretrained(setup: CompressionSetup, seed: number): Mlp {
+  const base = mlp({ inputs: setup.inputs, hidden: [...setup.hidden], classes: setup.classes, seed });
+  train(base, setup.train, { steps: setup.pretrain, learningRate: 1e-3, seed });
+  return base;
+}
+
+type Trained = Map<string, { model: Mlp; run: MethodRun }>;
+
+/** One arm: trains a copy of `base` (once per method and settings within a seed) and prunes it by the arm's order. */
+function runArm(setup: CompressionSetup, base: Mlp, arm: StudyArm, settings: MethodSettings, seed: number, trained: Trained): StudyCurve {
+  const key = `${arm.method} ${JSON.stringify(settings)}`;
+  let entry = trained.get(key);
+  if (entry === undefined) {
+    const model = base.clone();
+    entry = { model, run: trainWithMethod(model, setup.site, setup.train, arm.method, { updates: setup.updates, settings, seed: seed + 1, cycle: setup.cycle }) };
+    trained.set(key, entry);
+  }
+  const order = unitOrder(entry.model, setup.site, setup.train, arm.order, { seed, gateScores: entry.run.gateScores });
+  return { arm: arm.name, settings, updates: entry.run.updates, points: pruneCurve(setup, entry.model, order, seed) };
+}
+
+/** The headline of a curve: the fewest units within `tolerance` of the dense validation accuracy (`width` if none). */
+export function fewestUnits(points: readonly StudyPoint[], denseVal: number, tolerance: number, width: number): number {
+  const ok = points.filter((p) => p.valAfter >= denseVal - tolerance).map((p) => p.k);
+  return ok.length > 0 ? Math.min(...ok) : width;
+}
+
+/** Mean validation accuracy at k ≤ 32: the tie-break of the tuning. */
+function smallWidthAccuracy(points: readonly StudyPoint[]): number {
+  return meanCI(points.filter((p) => p.k <= 32).map((p) => p.valAfter)).mean;
+}
+
+/** The dense model of a seed: plain training for the same updates, unpruned. Its validation accuracy and test numbers. */
+function denseOf(setup: CompressionSetup, base: Mlp, seed: number): Omit<StudySeed, "seed" | "curves"> {
+  const dense = base.clone();
+  try {
+    trainWithMethod(dense, setup.site, setup.train, "plain", { updates: setup.updates, seed: seed + 1 });
+    const d = evaluate(dense, setup.test);
+    return { denseVal: evaluate(dense, setup.validation).accuracy, denseTest: d.accuracy, denseTestLoss: d.loss, denseEce: calibration(dense, setup.test).ece };
+  } finally {
+    dense.dispose();
+  }
+}
+
+/**
+ * Tuning on one seed: every setting of every grid (keyed by an arm's `tuneAs`), scored by the fewest units within
+ * `tolerance` of the dense validation accuracy. Touches no test data.
+ *
+ * @example
+ * const rows = at.tuneCompressionSeed(setup, { "group-lasso": [{ lambda: 1e-4 }, { lambda: 1e-3 }] }, 100);
+ */
+export function tuneCompressionSeed(setup: CompressionSetup, grids: Readonly<Record<string, readonly MethodSettings[]>>, seed: number): TuneRow[] {
+  checkSetup(setup);
+  const width = siteWidth(setup);
+  const base = pretrained(setup, seed);
+  const trained: Trained = new Map();
+  try {
+    const { denseVal } = denseOf(setup, base, seed);
+    const rows: TuneRow[] = [];
+    for (const method of Object.keys(grids)) {
+      const arm = STUDY_ARMS.find((a) => a.tuneAs === method);
+      if (arm === undefined) throw new AntitrainError(`no arm is tuned as "${method}": grids are keyed by ${[...new Set(STUDY_ARMS.map((a) => a.tuneAs).filter(Boolean))].join(", ")}`);
+      for (const settings of grids[method]) {
+        const c = runArm(setup, base, arm, settings, seed, trained);
+        rows.push({ method, settings, seed, units: fewestUnits(c.points, denseVal, setup.tolerance, width), smallAcc: smallWidthAccuracy(c.points), denseVal });
+      }
+    }
+    return rows;
+  } finally {
+    base.dispose();
+    for (const e of trained.values()) e.model.dispose();
+  }
+}
+
+/**
+ * Each grid's chosen setting: the fewest units (mean over the tuning seeds), ties broken by validation accuracy at
+ * k ≤ 32; with one table row per setting for the report.
+ */
+export function chooseSettings(
+  grids: Readonly<Record<string, readonly MethodSettings[]>>,
+  rows: readonly TuneRow[],
+): { chosen: Record<string, MethodSettings>; table: { method: string; settings: MethodSettings; units: number; smallAcc: number; chosen: boolean }[] } {
+  const chosen: Record<string, MethodSettings> = {};
+  const table: { method: string; settings: MethodSettings; units: number; smallAcc: number; chosen: boolean }[] = [];
+  for (const method of Object.keys(grids)) {
+    const scored = grids[method].map((settings) => {
+      const mine = rows.filter((r) => r.method === method && JSON.stringify(r.settings) === JSON.stringify(settings));
+      if (mine.length === 0) throw new AntitrainError(`no tuning run for ${method} ${JSON.stringify(settings)}: run tuneCompressionSeed with the same grids`);
+      return { settings, units: meanCI(mine.map((r) => r.units)).mean, smallAcc: meanCI(mine.map((r) => r.smallAcc)).mean };
+    });
+    scored.sort((a, b) => a.units - b.units || b.smallAcc - a.smallAcc);
+    chosen[method] = scored[0].settings;
+    for (const s of scored) table.push({ method, ...s, chosen: s === scored[0] });
+  }
+  return { chosen, table };
+}
+
+/**
+ * One seed of the study: the dense model, every arm of {@link STUDY_ARMS} at its chosen settings (an arm with
+ * `tuneAs` must find them in `chosen`), iterative magnitude pruning with the same update budget spread over one
+ * round per width, and small networks from scratch trained for pretraining + budget steps; all fine-tuned alike.
+ *
+ * @example
+ * const seed0 = at.runCompressionSeed(setup, chosen, 0);
+ */
+export function runCompressionSeed(setup: CompressionSetup, chosen: Readonly<Record<string, MethodSettings>>, seed: number): StudySeed {
+  checkSetup(setup);
+  for (const arm of STUDY_ARMS) {
+    if (arm.tuneAs !== undefined && chosen[arm.tuneAs] === undefined) throw new AntitrainError(`chosen has no settings for "${arm.tuneAs}" (arm "${arm.name}"): pass chooseSettings(...).chosen`);
+  }
+  const base = pretrained(setup, seed);
+  const trained: Trained = new Map();
+  try {
+    const result: StudySeed = { seed, ...denseOf(setup, base, seed), curves: [] };
+    for (const arm of STUDY_ARMS) result.curves.push(runArm(setup, base, arm, arm.tuneAs ? chosen[arm.tuneAs] : {}, seed, trained));
+    const widths = [...setup.keep].sort((a, b) => b - a);
+    const stepsPerRound = Math.max(1, Math.floor(setup.updates / widths.length));
+    const imp = iterativeMagnitudePruning(base, setup.site, setup.train, { keep: widths, stepsPerRound, seed: seed + 1 });
+    result.curves.push({ arm: IMP_ARM, settings: {}, updates: imp.totalSteps, points: imp.rounds.map((r) => finish(setup, r.model as Mlp, r.units, seed)).sort((a, b) => a.k - b.k) });
+    const layer = Number(setup.site.slice(1)) - 1;
+    result.curves.push({
+      arm: SCRATCH_ARM, settings: {}, updates: setup.pretrain + setup.updates,
+      points: setup.scratchKeep.map((k) => {
+        const small = mlp({ inputs: setup.inputs, hidden: setup.hidden.map((h, i) => (i === layer ? k : h)), classes: setup.classes, seed });
+        train(small, setup.train, { steps: setup.pretrain + setup.updates, learningRate: 1e-3, seed });
+        return finish(setup, small, k, seed);
+      }),
+    });
+    return result;
+  } finally {
+    base.dispose();
+    for (const e of trained.values()) e.model.dispose();
+  }
+}
+
+/** One arm's summary over seeds (see {@link summarizeCompression}). */
+export interface ArmSummary {
+  readonly arm: string;
+  readonly settings: string;
+  /** Mean optimizer updates after pretraining (from scratch: all its training steps). */
+  readonly updates: number;
+  /** Fewest units within tolerance of dense validation accuracy, per seed and as mean with 95% CI. */
+  readonly perSeed: number[];
+  readonly units: Interval;
+  /** Paired per seed: this arm's units minus antitraining's (> 0: the arm needs more). */
+  readonly diff: Interval;
+  readonly fewer: number;
+  readonly more: number;
+  /** Test numbers at each seed's chosen size (the dense model's where the arm needs the whole layer). */
+  readonly testAcc: Interval;
+  readonly testLoss: Interval;
+  readonly ece: Interval;
+  /** At width `refK`: validation accuracy before fine-tuning, test accuracy after (NaN when the arm has no such width). */
+  readonly refBefore: Interval;
+  readonly refAfter: Interval;
+}
+
+/**
+ * Per arm over seeds: units needed, the paired difference to antitraining, test accuracy, loss and ECE at the chosen
+ * size, and the fixed-width comparison at `refK`. Returns the rows in {@link STUDY_ARM_NAMES} order and one-line
+ * headline naming the arm with the fewest units.
+ */
+export function summarizeCompression(setup: CompressionSetup, results: readonly StudySeed[], refK: number): { summary: ArmSummary[]; headline: string } {
+  if (results.length === 0) throw new AntitrainError("summarizeCompression needs at least one seed's results");
+  const width = siteWidth(setup);
+  const curveOf = (r: StudySeed, arm: string) => {
+    const c = r.curves.find((x) => x.arm === arm);
+    if (c === undefined) throw new AntitrainError(`seed ${r.seed} has no curve for "${arm}"`);
+    return c;
+  };
+  const unitsOf = (r: StudySeed, arm: string) => fewestUnits(curveOf(r, arm).points, r.denseVal, setup.tolerance, width);
+  const pointAt = (r: StudySeed, arm: string, k: number) => curveOf(r, arm).points.find((p) => p.k === k);
+  const chosenPoint = (r: StudySeed, arm: string): StudyPoint =>
+    pointAt(r, arm, unitsOf(r, arm)) ?? { k: width, valBefore: r.denseVal, valAfter: r.denseVal, testAfter: r.denseTest, testLoss: r.denseTestLoss, ece: r.denseEce, params: 0 };
+  const numbers = (xs: (number | undefined)[]) => xs.filter((v): v is number => v !== undefined);
+  const summary = STUDY_ARM_NAMES.map((arm): ArmSummary => {
+    const perSeed = results.map((r) => unitsOf(r, arm));
+    const diffs = results.map((r) => unitsOf(r, arm) - unitsOf(r, "antitrain"));
+    const pts = results.map((r) => chosenPoint(r, arm));
+    return {
+      arm, settings: JSON.stringify(curveOf(results[0], arm).settings), updates: meanCI(results.map((r) => curveOf(r, arm).updates)).mean,
+      perSeed, units: meanCI(perSeed), diff: meanCI(diffs), fewer: diffs.filter((d) => d < 0).length, more: diffs.filter((d) => d > 0).length,
+      testAcc: meanCI(pts.map((p) => p.testAfter)), testLoss: meanCI(pts.map((p) => p.testLoss)), ece: meanCI(pts.map((p) => p.ece)),
+      refBefore: meanCI(numbers(results.map((r) => pointAt(r, arm, refK)?.valBefore))), refAfter: meanCI(numbers(results.map((r) => pointAt(r, arm, refK)?.testAfter))),
+    };
+  });
+  const best = [...summary].sort((a, b) => a.units.mean - b.units.mean)[0];
+  const anti = summary.find((s) => s.arm === "antitrain") as ArmSummary;
+  const ci = (i: Interval) => `${i.mean.toFixed(1)} [${i.low.toFixed(1)}, ${i.high.toFixed(1)}]`;
+  const headline =
+    best.arm === "antitrain" || best.units.mean === anti.units.mean
+      ? `antitrain needs ${best.arm === "antitrain" ? "the fewest" : "as few"} units within ${100 * setup.tolerance} point of dense (${anti.units.mean.toFixed(1)} of ${width})`
+      : `${best.arm} needs the fewest units within ${100 * setup.tolerance} point of dense: ${best.units.mean.toFixed(1)} of ${width}, vs antitrain ${anti.units.mean.toFixed(1)} (paired ${ci(best.diff)})`;
+  return { summary, headline };
+}
+
+/** Sizes of a setup's splits, for the results file. */
+export function splitSizes(setup: CompressionSetup): { train: number; validation: number; test: number } {
+  return { train: size(setup.train), validation: size(setup.validation), test: size(setup.test) };
+}
