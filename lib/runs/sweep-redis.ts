@@ -5,7 +5,12 @@
  * mid-job stops renewing its lock, BullMQ's stalled-job check (run by the surviving workers) puts the job back in
  * the queue, and another worker runs it. A job completes at most once: a worker that lost its lock cannot complete.
  */
-import { Job, Queue, Worker } from "bullmq";
+import type { Job, Queue, Worker } from "bullmq";
+
+/** BullMQ, loaded on first use, so importing antitrain (or its runs) does not load BullMQ's 200 modules. */
+function bullmq(): typeof import("bullmq") {
+  return require("bullmq") as typeof import("bullmq");
+}
 import { parseRunConfig } from "./config";
 import { AntitrainError } from "../base/errors";
 import { type JobResult, type SweepJob, jobId, readResults, runJob, storeResult, writeSweepSummary } from "./sweep";
@@ -52,7 +57,7 @@ export interface RedisSweepOptions {
  */
 export async function runSweepRedis(jobs: readonly SweepJob[], root: string, options: RedisSweepOptions): Promise<JobResult[]> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const queue = new Queue(options.queue ?? SWEEP_QUEUE, { connection: redisConnection(options.redis) });
+  const queue = new (bullmq().Queue)(options.queue ?? SWEEP_QUEUE, { connection: redisConnection(options.redis) });
   queue.on("error", () => {}); // connection errors surface through reachable() and failed commands
   try {
     await reachable(queue, options.redis, options.connectTimeoutMs);
@@ -68,7 +73,7 @@ export async function runSweepRedis(jobs: readonly SweepJob[], root: string, opt
     while (pending.length > 0) {
       const still: string[] = [];
       for (const id of pending) {
-        const job = await Job.fromId(queue, id);
+        const job = await bullmq().Job.fromId(queue, id);
         if (job === undefined) throw new AntitrainError(`sweep job ${id} vanished from Redis (was the queue obliterated?): run the sweep again`);
         const state = await job.getState();
         if (state === "completed") {
@@ -142,7 +147,7 @@ export interface SweepWorkerOptions {
  */
 export function serveSweepJobs(options: SweepWorkerOptions): Worker {
   const log = options.log ?? ((line: string) => console.log(line));
-  const worker = new Worker(
+  const worker = new (bullmq().Worker)(
     options.queue ?? SWEEP_QUEUE,
     async (job: Job) => {
       const data = job.data as { id?: unknown; params?: unknown; config?: unknown };
