@@ -50,11 +50,11 @@ const REF_K = 16;                                // the width of the fixed-size 
 /** Each tunable method's grid (the first entry is the quick setting). */
 const GRIDS: Record<string, Record<string, number>[]> = {
   antitrain: [{ fraction: 0.5 }, { fraction: 0.3 }, { fraction: 0.7 }],
-  "group-lasso": [{ lambda: 1e-3 }, { lambda: 1e-4 }, { lambda: 3e-4 }, { lambda: 3e-3 }, { lambda: 1e-2 }],
-  slimming: [{ lambda: 1e-3 }, { lambda: 1e-4 }, { lambda: 1e-2 }, { lambda: 3e-2 }],
-  "activation-l1": [{ lambda: 1e-3 }, { lambda: 1e-4 }, { lambda: 1e-2 }],
-  "targeted-dropout": [{ targetFraction: 0.5, rate: 0.5 }, { targetFraction: 0.75, rate: 0.5 }, { targetFraction: 0.5, rate: 0.9 }, { targetFraction: 0.75, rate: 0.9 }],
-  "nested-dropout": [{ p: 0.03 }, { p: 0.01 }, { p: 0.1 }],
+  "group-lasso": [{ lambda: 1e-3 }, { lambda: 1e-4 }, { lambda: 3e-4 }, { lambda: 3e-3 }, { lambda: 1e-2 }, { lambda: 3e-2 }, { lambda: 1e-1 }],
+  slimming: [{ lambda: 1e-3 }, { lambda: 1e-4 }, { lambda: 1e-2 }, { lambda: 3e-2 }, { lambda: 1e-1 }, { lambda: 3e-1 }],
+  "activation-l1": [{ lambda: 1e-3 }, { lambda: 1e-4 }, { lambda: 1e-2 }, { lambda: 3e-2 }, { lambda: 1e-1 }],
+  "targeted-dropout": [{ targetFraction: 0.5, rate: 0.5 }, { targetFraction: 0.75, rate: 0.5 }, { targetFraction: 0.5, rate: 0.9 }, { targetFraction: 0.75, rate: 0.9 }, { targetFraction: 0.9, rate: 0.5 }, { targetFraction: 0.9, rate: 0.9 }],
+  "nested-dropout": [{ p: 0.03 }, { p: 0.01 }, { p: 0.05 }, { p: 0.1 }],
 };
 
 // %%
