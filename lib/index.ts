@@ -187,3 +187,4 @@ export {
   type TuneRow,
   type ArmSummary,
 } from "./experiments/compression-study";
+export { compressionTableRows, tuningTableRows, compressionCharts } from "./notebook/compression-report";

@@ -100,9 +100,7 @@ at.prefetchSeeds("04-compression-tuning", TUNE_SETTINGS, TUNE_SEEDS, !QUICK, (se
 const tuning = TUNE_SEEDS.flatMap((seed) => at.cachedSeed("04-compression-tuning", TUNE_SETTINGS, seed, !QUICK, () => at.tuneCompressionSeed(setup, grids, seed)));
 const { chosen, table: tuningTable } = at.chooseSettings(grids, tuning);
 console.log(`tuning: ${tuning.length} runs on seeds ${TUNE_SEEDS.join(", ")} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-tslab.display.html(at.htmlTable(tuningTable.map((r) => ({
-  method: r.method, settings: JSON.stringify(r.settings), "units within 1 pt (val)": r.units, "val acc, k ≤ 32": +r.smallAcc.toFixed(3), chosen: r.chosen ? "✓" : "",
-})), { caption: `Tuning grid on seeds ${TUNE_SEEDS.join(", ")}, validation split${QUICK ? " (quick setting: one setting per method, nothing is tuned)" : ""}` }));
+tslab.display.html(at.htmlTable(at.tuningTableRows(tuningTable), { caption: `Tuning grid on seeds ${TUNE_SEEDS.join(", ")}, validation split${QUICK ? " (quick setting: one setting per method, nothing is tuned)" : ""}` }));
 
 // %% [markdown]
 // ## The study's seeds
@@ -126,46 +124,15 @@ const results: at.StudySeed[] = SEEDS.map((seed) => {
 // Then the fixed-size comparison at k = `REF_K`, before and after fine-tuning.
 
 // %%
-const f3 = (x: number) => +x.toFixed(3);
 const ci = (i: at.Interval, d = 1) => `${i.mean.toFixed(d)} [${i.low.toFixed(d)}, ${i.high.toFixed(d)}]`;
 const { summary, headline } = at.summarizeCompression(setup, results, REF_K);
 const denseTest = at.meanCI(results.map((r) => r.denseTest));
 console.log(`dense (plain, unpruned, 128 units): test accuracy ${ci(denseTest, 3)}, loss ${ci(at.meanCI(results.map((r) => r.denseTestLoss)), 3)}, ECE ${ci(at.meanCI(results.map((r) => r.denseEce)), 3)}${NOTE}`);
-tslab.display.html(at.htmlTable(summary.map((s) => ({
-  arm: s.arm,
-  settings: s.settings === "{}" ? "" : s.settings,
-  updates: Math.round(s.updates),
-  "units within 1 pt (val)": ci(s.units),
-  "per seed": s.perSeed.join(" "),
-  "vs antitrain (paired)": s.arm === "antitrain" ? "" : ci(s.diff),
-  "fewer / more units than antitrain": s.arm === "antitrain" ? "" : `${s.fewer} / ${s.more}`,
-  "test acc at that size": ci(s.testAcc, 3),
-  "test loss": ci(s.testLoss, 3),
-  ECE: ci(s.ece, 3),
-  [`val acc at k=${REF_K}, no fine-tuning`]: Number.isNaN(s.refBefore.mean) ? "" : f3(s.refBefore.mean),
-  [`test acc at k=${REF_K}, fine-tuned`]: Number.isNaN(s.refAfter.mean) ? "" : f3(s.refAfter.mean),
-})), { caption: `${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}; mean [95% CI]; an arm with no width within 1 point counts as 128 units (the dense layer); iterative magnitude pruning's "no fine-tuning" is after its own rounds${QUICK ? "; quick setting: a smoke test, not the study's numbers" : ""}` }));
+tslab.display.html(at.htmlTable(at.compressionTableRows(summary, REF_K), { caption: `${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}; mean [95% CI]; tolerance 1 point; an arm with no width within it counts as 128 units (the dense layer); iterative magnitude pruning's "no fine-tuning" is after its own rounds${QUICK ? "; quick setting: a smoke test, not the study's numbers" : ""}` }));
 console.log(`headline: ${headline}${NOTE}`);
 
 // %%
-const curveOf = (r: at.StudySeed, arm: string) => r.curves.find((c) => c.arm === arm)!;
-const pointAt = (r: at.StudySeed, arm: string, k: number) => curveOf(r, arm).points.find((p) => p.k === k);
-const COLORS = ["#d62728", "#ff9896", "#e377c2", "#1f77b4", "#aec7e8", "#2ca02c", "#98df8a", "#9467bd", "#8c564b", "#bcbd22", "#17becf", "#7f7f7f"];
-const denseVal = at.meanCI(results.map((r) => r.denseVal)).mean;
-const curveTraces = ALL_ARMS.map((arm, i) => {
-  const ks = curveOf(results[0], arm).points.map((p) => p.k);
-  return { type: "scatter", mode: "lines+markers", name: arm, x: ks, y: ks.map((k) => at.meanCI(results.map((r) => pointAt(r, arm, k)!.valAfter)).mean), line: { color: COLORS[i], width: arm === "antitrain" ? 3 : 1.5 } };
-});
-curveTraces.push({ type: "scatter", mode: "lines", name: "dense − 1 point", x: [KEEP[0], HIDDEN], y: [denseVal - TOLERANCE, denseVal - TOLERANCE], line: { color: "black", width: 1 } } as never);
-tslab.display.html(at.chart(curveTraces, { ...at.axes("units kept in h1 (log scale, of 128)", "validation accuracy after fine-tuning", "Accuracy vs units kept, every arm (mean over seeds)"), xaxis: { type: "log", title: { text: "units kept in h1 (log scale, of 128)" } }, yaxis: { title: { text: "validation accuracy after fine-tuning" }, range: [0.5, 1] }, height: 520 }));
-const beforeTraces = at.STUDY_ARMS.map((arm, i) => ({ type: "scatter", mode: "lines+markers", name: arm.name, x: KEEP, y: KEEP.map((k) => at.meanCI(results.map((r) => pointAt(r, arm.name, k)!.valBefore)).mean), line: { color: COLORS[i], width: arm.name === "antitrain" ? 3 : 1.5 } }));
-tslab.display.html(at.chart(beforeTraces, { ...at.axes("units kept in h1 (log scale, of 128)", "validation accuracy, no fine-tuning", "Removal alone: accuracy right after pruning (mean over seeds)"), xaxis: { type: "log", title: { text: "units kept in h1 (log scale, of 128)" } }, height: 480 }));
-const others = summary.filter((s) => s.arm !== "antitrain");
-tslab.display.html(at.chart([{
-  type: "bar", orientation: "h", y: others.map((s) => s.arm), x: others.map((s) => s.diff.mean),
-  error_x: { type: "data", symmetric: false, array: others.map((s) => s.diff.high - s.diff.mean), arrayminus: others.map((s) => s.diff.mean - s.diff.low) },
-  marker: { color: others.map((s) => (s.diff.low > 0 ? "#2ca02c" : s.diff.high < 0 ? "#d62728" : "#7f7f7f")) },
-}], { ...at.axes("units needed minus antitraining's (paired per seed, 95% CI)", "arm", "Paired difference to antitraining: > 0 means the arm needs more units"), margin: { l: 230, t: 50, r: 20, b: 60 }, height: 460 }));
+for (const html of at.compressionCharts(setup, results, summary)) tslab.display.html(html);
 
 // %%
 console.log(at.writeResults("04-compression", {

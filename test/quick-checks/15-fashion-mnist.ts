@@ -1,0 +1,25 @@
+import { strict as assert } from "node:assert";
+
+/**
+ * Key numbers of 15-fashion-mnist's quick run that any correct run must show: the subsample's sizes, every arm with
+ * a curve over the widths and the same update budget, a dense model far above chance (0.1) even after the short
+ * quick training, and a headline naming a real arm.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: results JSON as the notebook wrote it
+export function check(r: any): void {
+  assert.equal(r.quick, true);
+  assert.deepEqual(r.split, { train: 600, validation: 150, test: 300 });
+  const arms = r.summary.map((s: { arm: string }) => s.arm);
+  assert.equal(arms.length, 12);
+  for (const seed of r.results) {
+    assert.ok(seed.denseTest > 0.55 && seed.denseVal > 0.55, `dense accuracy ${seed.denseTest}, ${seed.denseVal}`);
+    for (const c of seed.curves) {
+      if (c.arm === "small from scratch") continue;
+      assert.equal(c.updates, r.updates, `${c.arm} spent ${c.updates} updates, not ${r.updates}`);
+      assert.deepEqual(c.points.map((p: { k: number }) => p.k), r.keep, `${c.arm} measured every width`);
+      for (const p of c.points) assert.ok(p.valAfter > 0.2 && p.ece >= 0 && p.ece <= 1, `${c.arm} k=${p.k}: ${p.valAfter}`);
+    }
+  }
+  for (const s of r.summary) assert.ok(s.units.mean >= 1 && s.units.mean <= r.hidden, `${s.arm} units ${s.units.mean}`);
+  assert.ok(arms.some((a: string) => r.headline.startsWith(a)), r.headline);
+}
