@@ -31,8 +31,10 @@ const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4];
 const FRACTIONS = QUICK ? [0.5, 0.95] : [0.5, 0.9, 0.95, 0.99]; // antitrained-core fractions
 const REPORT_FRACTION = 0.95;                                   // the reported core
 const HIDDEN = 128;
-const PRETRAIN = QUICK ? 150 : 600;  // plain steps before the schedule
-const STEPS = QUICK ? 300 : 1600;    // steps under the schedule (plain baseline: the same steps, no antitraining)
+// Quick: long enough that the 0.95 arm stays near plain, as in the full run (at 150 + 300 steps one seed's 0.95
+// core still sat 10-15 units below plain's, a transient the full run does not show).
+const PRETRAIN = QUICK ? 300 : 600;  // plain steps before the schedule
+const STEPS = QUICK ? 600 : 1600;    // steps under the schedule (plain baseline: the same steps, no antitraining)
 const CYCLE = 100;                   // re-measure the core every CYCLE training steps
 const TEACHER_K = 8;
 
@@ -40,26 +42,29 @@ const TEACHER_K = 8;
 import * as at from "../dist/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
-const dfd = require("danfojs");
 await at.ready();
+console.log(at.provenance({ notebook: "01-concentration", quick: QUICK, seeds: SEEDS }));
 const backend = at.backendName();
 tslab.display.html(at.plotlyScript());
-console.log(`backend: ${backend}`);
+const NOTE = at.quickNote(QUICK, "01-concentration");
+// The tables' caption in the quick setting (1 seed, 2 fractions, fewer steps): not the study's numbers.
+const QUICK_CAPTION = QUICK ? `quick setting (${SEEDS.length} seed, ${PRETRAIN} + ${STEPS} steps): a smoke test, not the study's numbers` : undefined;
 
 // %% [markdown]
 // ## The runs
 //
 // `at.runExperiment` trains a fresh MLP (pretraining, then the schedule) and records every re-measurement;
 // `at.reportCore` measures the final 95% core on the test set. Full runs cache each seed
-// (`at.cachedSeed`), so an interrupted run resumes. For the plain baseline we also ask *why* the
-// 95% core cannot shrink: for each candidate fraction f, how much damage do the spectators of the f-core carry
-// in the plainly trained network? That is the signal an antitrain step has to work with.
+// (`at.cachedSeed`), so an interrupted run resumes; re-running this cell recomputes everything from fresh models
+// (the datasets are held with `at.keep`, so a re-run frees the previous ones). For the plain baseline we also ask
+// *why* the 95% core cannot shrink: for each candidate fraction f, how much damage do the spectators of the f-core
+// carry in the plainly trained network? That is the signal an antitrain step has to work with.
 
 // %%
-const tasks = {
+const tasks = at.keep("tasks", {
   digits: at.digits(),
   "teacher-student": at.teacherStudent({ teacherHidden: TEACHER_K, seed: 0 }),
-};
+});
 type Row = { task: string; config: string; seed: number; coreSize: number; coreDamage: number; spectatorDamage: number;
              fullDamage: number; testAccuracy: number; testLoss: number; seconds: number };
 type Curve = { task: string; config: string; seed: number; step: number[]; core: number[]; accuracy: number[] };
@@ -134,8 +139,13 @@ for (const task of Object.keys(tasks)) {
 }
 // One table per task (the whole-layer damage is in the results file and the last chart).
 for (const task of Object.keys(tasks)) {
-  console.log(task);
-  new dfd.DataFrame(table.filter((r) => r.task === task).map(({ task: _, ...rest }) => rest)).print();
+  tslab.display.html(at.htmlTable(table.filter((r) => r.task === task).map(({ task: _, ...rest }) => rest),
+    { caption: QUICK_CAPTION === undefined ? task : `${task} · ${QUICK_CAPTION}` }));
+}
+// The headline: the reported 95% core of each arm (mean over seeds).
+for (const task of Object.keys(tasks)) {
+  const cores = configs.map((c) => `${c} ${aggregate[task][c].coreSize.mean.toFixed(1)}`).join(", ");
+  console.log(`${task}: final 95% core (units of ${HIDDEN}, test set): ${cores}${NOTE}`);
 }
 
 // %%
@@ -178,7 +188,7 @@ for (const task of Object.keys(tasks)) {
     whyTable.push({ task, f, spectators: fmt(agg.spectators, 1), "spectator share": fmt(agg.spectatorShare) });
   }
 }
-new dfd.DataFrame(whyTable).print();
+tslab.display.html(at.htmlTable(whyTable, { caption: QUICK_CAPTION }));
 const whyTraces = Object.keys(tasks).map((task, i) => ({ x: [0.5, 0.8, 0.9, 0.95, 0.99],
   y: [0.5, 0.8, 0.9, 0.95, 0.99].map((f) => whyAgg[task][String(f)].spectatorShare.mean),
   type: "scatter", mode: "lines+markers", name: task, line: { color: palette[i + 1] } }));
@@ -186,13 +196,11 @@ tslab.display.html(at.chart(whyTraces, at.axes("core fraction f", "spectators' d
   "plain training: what the spectators of the f-core carry")));
 
 // %%
-at.writeJsonAtomic(at.resultsPath("01-concentration"), {
+console.log(at.writeResults("01-concentration", {
   quick: QUICK, backend: backend, seeds: SEEDS, fractions: FRACTIONS, reportFraction: REPORT_FRACTION,
   hidden: HIDDEN, pretrain: PRETRAIN, steps: STEPS, cycle: CYCLE, teacherK: TEACHER_K,
   runs: rows, curves: curves, why: why, aggregate: aggregate, whyAggregate: whyAgg,
-});
-for (const d of Object.values(tasks)) { at.disposeDataset(d.train); at.disposeDataset(d.test); }
-console.log("wrote", at.resultsPath("01-concentration"));
+}));
 
 // %% [markdown]
 // ## Reading

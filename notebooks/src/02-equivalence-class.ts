@@ -24,7 +24,7 @@ const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4];
 const KS = QUICK ? [4, 16] : [4, 8, 16];                          // teacher widths
 const WIDTHS = QUICK ? [16, 64] : [16, 32, 64, 128, 256, 512];    // student widths
-const DIGIT_WIDTHS = QUICK ? [32] : [32, 64, 128, 256];
+const DIGIT_WIDTHS = QUICK ? [32, 64] : [32, 64, 128, 256];  // quick: two widths, so its chart has a line
 const CLASSES = 3;
 const PRETRAIN = QUICK ? 100 : 300;
 const STEPS = QUICK ? 225 : 900;
@@ -32,18 +32,23 @@ const CYCLE = 75;
 const FRACTION = 0.5;           // the antitrained core
 const REPORT_FRACTION = 0.95;   // the reported core
 const MEASURE = 512;            // training examples the antitrainer measures on
-const CKA_K = QUICK ? 4 : 8;
+const CKA_K = QUICK ? 4 : 8;    // quick: k = 4 (the quick sweep has no k = 8 teacher)
 const CKA_WIDTH = 64;
 
 // %%
 import * as at from "../dist/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
-const dfd = require("danfojs");
 await at.ready();
+console.log(at.provenance({ notebook: "02-equivalence-class", quick: QUICK, seeds: SEEDS }));
 const backend = at.backendName();
 tslab.display.html(at.plotlyScript());
-console.log(`backend: ${backend}`);
+const NOTE = at.quickNote(QUICK, "02-equivalence-class");
+// What the quick setting's tables and charts say about themselves: a coarse grid, too short to show where cores settle.
+const QUICK_LABEL = QUICK
+  ? `quick setting (1 seed, 2 widths per task, ${PRETRAIN} + ${STEPS} steps): too short and too coarse to show where the cores settle; a smoke test, not the study's numbers`
+  : undefined;
+const quickTitle = (title: string) => (QUICK ? `${title} (quick setting: a smoke test)` : title);
 
 // %% [markdown]
 // ## Core size vs student width
@@ -145,10 +150,17 @@ for (const [task, k, widths] of groups) for (const width of widths) {
   }
   table.push(row);
 }
-// One table per task (danfojs prints at most 10 rows of a frame).
+// One table per task.
 for (const [task, k] of groups) {
   const name = task === "digits" ? "digits" : `k=${k}`;
-  new dfd.DataFrame(table.filter((r) => r.task === name)).print();
+  tslab.display.html(at.htmlTable(table.filter((r) => r.task === name), { caption: QUICK_LABEL }));
+}
+// The headline: how each arm's core changes from the narrowest to the widest student (mean over seeds).
+for (const [task, k, widths] of groups) {
+  const core = (w: number, arm: string) => aggregate[`${task}/${k}/${w}/${arm}`].coreSize.mean.toFixed(1);
+  const [lo, hi] = [widths[0], widths[widths.length - 1]];
+  console.log(`${task === "digits" ? "digits" : `teacher k=${k}`}: 95% core from W = ${lo} to ${hi}: plain ${core(lo, "plain")} → ${core(hi, "plain")}, ` +
+    `antitrained ${core(lo, "antitrain")} → ${core(hi, "antitrain")} units${NOTE}`);
 }
 
 // %%
@@ -163,23 +175,24 @@ for (const [task, k, widths] of groups) {
     line: { color: kColors[k], dash: "dash", width: 1 } });
 }
 tslab.display.html(at.chart(traces, { ...at.axes("student width W", "95% core size (units)",
-  "Teacher-student: final core size vs student width"), xaxis: { title: { text: "student width W" }, type: "log" },
+  quickTitle("Teacher-student: final core size vs student width")), xaxis: { title: { text: "student width W" }, type: "log" },
   yaxis: { title: { text: "95% core size (units)" }, type: "log" }, height: 480 }));
 const accTraces: Record<string, unknown>[] = [];
 for (const [task, k, widths] of groups) for (const arm of arms) accTraces.push({ x: widths,
   y: widths.map((w) => aggregate[`${task}/${k}/${w}/${arm}`].testAccuracy.mean), type: "scatter", mode: "lines+markers",
   name: `${task === "digits" ? "digits" : `k=${k}`}, ${arm}`, line: { color: kColors[k], dash: arm === "plain" ? "dot" : "solid" } });
-tslab.display.html(at.chart(accTraces, { ...at.axes("student width W", "test accuracy", "Test accuracy vs width"),
+tslab.display.html(at.chart(accTraces, { ...at.axes("student width W", "test accuracy", quickTitle("Test accuracy vs width")),
   xaxis: { title: { text: "student width W" }, type: "log" } }));
 const dTraces = arms.map((arm) => ({ x: DIGIT_WIDTHS, y: DIGIT_WIDTHS.map((w) => aggregate[`digits/10/${w}/${arm}`].coreSize.mean),
   type: "scatter", mode: "lines+markers", name: `digits, ${arm}`, line: { color: kColors[10], dash: arm === "plain" ? "dot" : "solid" } }));
-tslab.display.html(at.chart(dTraces, { ...at.axes("hidden width W", "95% core size (units)", "Digits: final core size vs width"),
+tslab.display.html(at.chart(dTraces, { ...at.axes("hidden width W", "95% core size (units)", quickTitle("Digits: final core size vs width")),
   xaxis: { title: { text: "hidden width W" }, type: "log" } }));
 
 // %% [markdown]
 // ## Do two seeds find the same core?
 //
-// Linear CKA between the two students' core activations (each student's own 95% core; the cores may differ in
+// Students of width `CKA_WIDTH` = 64 on the teacher with k = `CKA_K` hidden units (8 in the full setting, 4 in the
+// quick one). Linear CKA between the two students' core activations (each student's own 95% core; the cores may differ in
 // size), and between their whole layers. CKA is invariant to rotations and isotropic scaling of either
 // representation, so it compares what the units encode, not which units encode it.
 
@@ -192,16 +205,16 @@ for (const arm of arms) {
                coreSize: at.meanCI(cs.flatMap((c) => c.coreSizes)) };
   ckaTable.push({ arm, "core size": fmt(cka[arm].coreSize, 1), "CKA cores": fmt(cka[arm].core), "CKA layers": fmt(cka[arm].layer) });
 }
-new dfd.DataFrame(ckaTable).print();
+tslab.display.html(at.htmlTable(ckaTable, { caption: `k = ${CKA_K}, W = ${CKA_WIDTH}, seeds s and s + 1000${QUICK_LABEL === undefined ? "" : ` · ${QUICK_LABEL}`}` }));
+console.log(`linear CKA of two seeds' cores: plain ${cka.plain.core.mean.toFixed(3)}, antitrained ${cka.antitrain.core.mean.toFixed(3)}${NOTE}`);
 console.log(`tensors alive: ${tf.memory().numTensors}`);
 
 // %%
-at.writeJsonAtomic(at.resultsPath("02-equivalence-class"), {
+console.log(at.writeResults("02-equivalence-class", {
   quick: QUICK, backend: backend, seeds: SEEDS, teacherWidths: KS, studentWidths: WIDTHS, digitWidths: DIGIT_WIDTHS,
   classes: CLASSES, pretrain: PRETRAIN, steps: STEPS, cycle: CYCLE, fraction: FRACTION, reportFraction: REPORT_FRACTION,
   measure: MEASURE, ckaK: CKA_K, ckaWidth: CKA_WIDTH, runs: rows, aggregate: aggregate, ckaSeeds: ckaSeeds, cka: cka,
-});
-console.log("wrote", at.resultsPath("02-equivalence-class"));
+}));
 
 // %% [markdown]
 // ## Reading

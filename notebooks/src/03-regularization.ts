@@ -32,21 +32,30 @@ const FRACTIONS = QUICK ? [0.5, 0.95] : [0.5, 0.9, 0.95, 0.99];    // antitraine
 import * as at from "../dist/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
-const dfd = require("danfojs");
-/** Prints rows as a danfojs table, every column at full width. */
-const show = (rows: Record<string, unknown>[]) => new dfd.DataFrame(rows, at.tableConfig(rows)).print();
 await at.ready();
-// One split call, so train, validation and test share the same pixel standardization.
-const pool = at.digits({ trainLimit: TRAIN_EXAMPLES + VAL_EXAMPLES });
-const train = at.take(pool.train, Array.from({ length: TRAIN_EXAMPLES }, (_, i) => i));
-const val = at.take(pool.train, Array.from({ length: VAL_EXAMPLES }, (_, i) => TRAIN_EXAMPLES + i));
+console.log(at.provenance({ notebook: "03-regularization", quick: QUICK, seeds: SEEDS }));
+tslab.display.html(at.plotlyScript());
+const NOTE = at.quickNote(QUICK, "03-regularization");
+// The quick setting trains 60 steps at two learning rates on a subset of every grid: its tables and charts say so.
+const QUICK_LABEL = QUICK
+  ? `quick setting (1 seed, ${STEPS} steps, ${1 + DROPOUT_RATES.length + L2_VALUES.length + L1_VALUES.length + FRACTIONS.length} ` +
+    `configurations at ${LEARNING_RATES.length} learning rates): a smoke test, not the study's numbers`
+  : undefined;
+const quickTitle = (title: string) => (QUICK ? `${title} (quick setting: a smoke test)` : title);
+// One split call, so train, validation and test share the same pixel standardization. Held with `at.keep`, so
+// re-running this cell frees the previous datasets.
+const pool = at.keep("digits pool", at.digits({ trainLimit: TRAIN_EXAMPLES + VAL_EXAMPLES }));
+const train = at.keep("train", at.take(pool.train, Array.from({ length: TRAIN_EXAMPLES }, (_, i) => i)));
+const val = at.keep("validation", at.take(pool.train, Array.from({ length: VAL_EXAMPLES }, (_, i) => TRAIN_EXAMPLES + i)));
 const test = pool.test;
 console.log(`train ${at.size(train)}, validation ${at.size(val)}, test ${at.size(test)}`);
 
 // %% [markdown]
 // ## Method
 //
-// Fourteen configurations, each trained at three learning rates with the same step budget:
+// Fourteen configurations, each trained at three learning rates with the same step budget (the quick setting runs
+// one value of each grid, two fractions and two learning rates for 60 steps: a smoke test of the code, not of the
+// question):
 //
 // | method | its own hyperparameter | how |
 // | --- | --- | --- |
@@ -146,13 +155,16 @@ const summary = METHODS.map((method) => {
   };
 });
 const fmt = (x: number) => Number(x.toFixed(4));
-show(summary.map((s) => ({
+tslab.display.html(at.htmlTable(summary.map((s) => ({
   method: s.method, chosen: s.chosen, lr: s.lr, "test acc": fmt(s.testAcc), "95% CI": `${fmt(s.ciLow)}–${fmt(s.ciHigh)}`,
   "train acc": fmt(s.trainAcc), "spread (own hyper)": fmt(s.spreadHyper), "spread (lr)": fmt(s.spreadLr), "worst config": fmt(s.worstConfig),
-})));
+})), { caption: QUICK_LABEL }));
+// The headline: each method's validation-selected test accuracy against plain training's.
+const plainAcc = summary[0].testAcc;
+console.log(`validation-selected test accuracy: ${summary.map((s) => `${s.method} ${s.testAcc.toFixed(3)}`).join(", ")}; ` +
+  `best minus plain ${(Math.max(...summary.map((s) => s.testAcc)) - plainAcc).toFixed(3)}${NOTE}`);
 
 // %%
-tslab.display.html(at.plotlyScript());
 // Every configuration at every learning rate: mean test accuracy over seeds.
 const lrTraces = LEARNING_RATES.map((lr) => {
   const g = grid.filter((x) => x.lr === lr);
@@ -161,7 +173,7 @@ const lrTraces = LEARNING_RATES.map((lr) => {
     error_y: { type: "data", symmetric: false, array: g.map((x) => x.test.high - x.test.mean), arrayminus: g.map((x) => x.test.mean - x.test.low) },
   };
 });
-tslab.display.html(at.chart(lrTraces, { ...at.axes("configuration", "test accuracy (mean over seeds, 95% CI)", "Small-data digits: every configuration at three learning rates"), barmode: "group", yaxis: { title: { text: "test accuracy" }, range: [0.8, 1] }, height: 460 }));
+tslab.display.html(at.chart(lrTraces, { ...at.axes("configuration", "test accuracy (mean over seeds, 95% CI)", quickTitle(`Small-data digits: every configuration at ${LEARNING_RATES.length} learning rates`)), barmode: "group", yaxis: { title: { text: "test accuracy" }, range: [0.8, 1] }, height: 460 }));
 
 // %%
 // Learning-rate sensitivity of each method at its validation-chosen hyperparameter.
@@ -169,21 +181,22 @@ const lrLines = summary.map((s) => {
   const g = grid.filter((x) => x.label === s.chosen);
   return { type: "scatter", mode: "lines+markers", name: s.chosen, x: g.map((x) => x.lr), y: g.map((x) => x.test.mean) };
 });
-tslab.display.html(at.chart(lrLines, { ...at.axes("learning rate", "test accuracy (mean over seeds)", "Each method at its chosen hyperparameter, across learning rates"), xaxis: { type: "log", title: { text: "learning rate (log)" } } }));
+tslab.display.html(at.chart(lrLines, { ...at.axes("learning rate", "test accuracy (mean over seeds)", quickTitle("Each method at its chosen hyperparameter, across learning rates")), xaxis: { type: "log", title: { text: "learning rate (log)" } } }));
 
 // %%
-// Antitraining's side effect: the 95% core (on validation data, accuracy metric) per configuration, at the chosen learning rates.
+// Antitraining's side effect: the 95% core (on validation data, accuracy metric) per configuration, at every learning rate.
 const coreBars = LEARNING_RATES.map((lr) => {
   const g = grid.filter((x) => x.lr === lr);
   return { type: "bar", name: `lr ${lr}`, x: g.map((x) => x.label), y: g.map((x) => x.core95) };
 });
-tslab.display.html(at.chart(coreBars, { ...at.axes("configuration", "95% core size (units of 128)", "Core size after training"), barmode: "group" }));
-at.writeJsonAtomic(at.resultsPath("03-regularization"), {
+tslab.display.html(at.chart(coreBars, { ...at.axes("configuration", "95% core size (units of 128)", quickTitle("Core size after training")), barmode: "group" }));
+
+// %%
+console.log(at.writeResults("03-regularization", {
   quick: QUICK, seeds: SEEDS, steps: STEPS, warmup: WARMUP, cycle: CYCLE, learningRates: LEARNING_RATES,
   trainExamples: TRAIN_EXAMPLES, valExamples: VAL_EXAMPLES, hidden: HIDDEN, rows: rows, grid: grid, summary: summary,
   seconds: (Date.now() - t0) / 1000,
-});
-for (const d of [pool.train, train, val, test]) at.disposeDataset(d);
+}));
 
 // %% [markdown]
 // ## Result (full run: `FULL=1 node scripts/render-notebook.js notebooks/03-regularization.ipynb`)

@@ -37,14 +37,21 @@ const STEPS = PHASE * CYCLES;
 import * as at from "../dist/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
-const dfd = require("danfojs");
 await at.ready();
+console.log(at.provenance({ notebook: "05-schedules", quick: QUICK, seeds: SEEDS }));
 const backend = at.backendName();
 tslab.display.html(at.plotlyScript());
-console.log(`backend: ${backend}`);
+const NOTE = at.quickNote(QUICK, "05-schedules");
+// The quick setting runs 3 cycles of 100 steps, too few for the schedules' final cores to separate (the full run's
+// 8 cycles of 200 do): its tables and charts say so.
+const QUICK_LABEL = QUICK
+  ? `quick setting (1 seed, ${CYCLES} cycles of ${PHASE} steps): too short for the schedules to separate reliably; a smoke test, not the study's numbers`
+  : undefined;
+const quickTitle = (title: string) => (QUICK ? `${title} (quick setting: a smoke test)` : title);
 
 // %%
-const data = at.digits();
+// Held with `at.keep`, so re-running this cell frees the previous copy.
+const data = at.keep("digits", at.digits());
 // Plain training is an antitrainer that never antitrains (0 antitrain steps): it measures the same 50% and 95% cores.
 const schedules: Record<string, at.Schedule> = {
   plain: at.interleaved(0, { cycle: PHASE }),
@@ -103,7 +110,8 @@ for (const name of Object.keys(schedules)) {
   table.push({ schedule: name, "95% core": fmt(agg.coreSize, 1), "spectator dmg": fmt(agg.spectatorDamage),
     "acc (final)": fmt(agg.testAccuracy), "final loss": fmt(agg.testLoss), "acc train-end": fmt(agg.lastTrainPhaseEndAccuracy) });
 }
-new dfd.DataFrame(table).print();
+tslab.display.html(at.htmlTable(table, { caption: QUICK_LABEL }));
+console.log(`final 95% core (units of ${HIDDEN}): ${table.map((t) => `${t.schedule} ${t["95% core"]}`).join(", ")}${NOTE}`);
 
 // %%
 const palette: Record<string, string> = { plain: "#444", interleaved: "#1f77b4", cyclic: "#d62728" };
@@ -113,14 +121,14 @@ const coreTraces = Object.keys(schedules).map((name) => ({ x: sched(name)[0].ste
   y: mean(sched(name).map((r) => r.reportCores.map((c) => c.length))), type: "scatter", mode: "lines+markers",
   name, line: { color: palette[name] } }));
 tslab.display.html(at.chart(coreTraces, at.axes("training step", `95% core size (of ${HIDDEN} units), training data`,
-  "The reported core at each re-measurement (end of a training phase)")));
+  quickTitle("The reported core at each re-measurement (end of a training phase)"))));
 const accTraces = [
   ...Object.keys(schedules).map((name) => ({ x: sched(name)[0].steps, y: mean(sched(name).map((r) => r.trainPhaseEndAccuracy)),
     type: "scatter", mode: "lines+markers", name: `${name}: end of training phase`, line: { color: palette[name] } })),
   { x: sched("cyclic")[0].antiSteps, y: mean(sched("cyclic").map((r) => r.antiPhaseEndAccuracy)), type: "scatter",
     mode: "lines+markers", name: "cyclic: end of antitraining phase", line: { color: palette.cyclic, dash: "dot" } },
 ];
-tslab.display.html(at.chart(accTraces, at.axes("training step", "test accuracy", "Test accuracy at both phase ends")));
+tslab.display.html(at.chart(accTraces, at.axes("training step", "test accuracy", quickTitle("Test accuracy at both phase ends"))));
 
 // %% [markdown]
 // ## Reattachment: spectators that become core later
@@ -155,7 +163,8 @@ for (const name of Object.keys(schedules)) {
   reattach[name] = { perRun, rate: at.meanCI(perRun), count: at.meanCI(perRunCount) };
   rtable.push({ schedule: name, "reattached/cycle": fmt(reattach[name].count, 2), "rate": fmt(reattach[name].rate) });
 }
-new dfd.DataFrame(rtable).print();
+tslab.display.html(at.htmlTable(rtable, { caption: QUICK_LABEL }));
+console.log(`reattached units per cycle: ${rtable.map((t) => `${t.schedule} ${t["reattached/cycle"]}`).join(", ")}${NOTE}`);
 
 // %%
 // Unit membership over cycles for seed 0: 2 = in the antitrained (50%) core, 1 = in the 95% core only, 0 = spectator.
@@ -170,17 +179,15 @@ for (const name of ["cyclic", "interleaved", "plain"]) {
   tslab.display.html(at.chart([{ type: "heatmap", z: order.map((u) => membership[u]), x: r.steps.map(String),
     y: order.map((u) => `u${u}`), colorscale: [[0, "#f0f0f0"], [0.5, "#9ecae1"], [1, "#08519c"]], zmin: 0, zmax: 2,
     colorbar: { tickvals: [0, 1, 2], ticktext: ["spectator", "95% core", "50% core"] } }],
-    { ...at.axes("re-measurement at training step", "unit (sorted by history)", `${name}: unit membership over cycles (seed ${SEEDS[0]})`),
+    { ...at.axes("re-measurement at training step", "unit (sorted by history)", quickTitle(`${name}: unit membership over cycles (seed ${SEEDS[0]})`)),
       height: 520, yaxis: { title: { text: "unit (sorted by history)" }, showticklabels: false } }));
 }
 
 // %%
-at.writeJsonAtomic(at.resultsPath("05-schedules"), {
+console.log(at.writeResults("05-schedules", {
   quick: QUICK, backend: backend, seeds: SEEDS, hidden: HIDDEN, pretrain: PRETRAIN, phase: PHASE, cycles: CYCLES,
   fraction: FRACTION, reportFraction: REPORT_FRACTION, runs: runs, aggregate: aggregate, reattachment: reattach,
-});
-at.disposeDataset(data.train); at.disposeDataset(data.test);
-console.log("wrote", at.resultsPath("05-schedules"));
+}));
 
 // %% [markdown]
 // ## Reading

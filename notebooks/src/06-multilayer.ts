@@ -16,7 +16,8 @@
 // (from that site's stats) into the next layer's bias; then measure `h2` *on the already compressed model* and
 // remove its spectators; then `h3`. Parameter count (`at.parameterCount`) and test accuracy are compared with the
 // dense model, without fine-tuning and after a short fine-tune of the compressed model (the same for every
-// arm). The baseline for compression is **plain, pruned**: the plainly trained network (the plain arm's model)
+// arm). The quick setting is a smoke test on a smaller network (three layers of 64 units, 100 + 200 steps, 50
+// fine-tuning steps, one seed); its tables and charts say so. The baseline for compression is **plain, pruned**: the plainly trained network (the plain arm's model)
 // pruned, one site at a time, to exactly the widths the lr 3e-4 arm kept, keeping each layer's most important units
 // (randomization importance on cross-entropy), with the same mean-folding and the same fine-tuning.
 //
@@ -47,14 +48,19 @@ const ANTI_LR_LOW = 3e-4;      // the third arm: a lower antitraining rate (see 
 import * as at from "../dist/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
-const dfd = require("danfojs");
 await at.ready();
+console.log(at.provenance({ notebook: "06-multilayer", quick: QUICK, seeds: SEEDS }));
 const backend = at.backendName();
 tslab.display.html(at.plotlyScript());
-console.log(`backend: ${backend}`);
+const NOTE = at.quickNote(QUICK, "06-multilayer");
+const QUICK_LABEL = QUICK
+  ? `quick setting (1 seed, hidden ${HIDDEN.join("/")}, ${PRETRAIN} + ${STEPS} steps, ${FINETUNE} fine-tuning steps): a smoke test, not the study's numbers`
+  : undefined;
+const quickTitle = (title: string) => (QUICK ? `${title} (quick setting: a smoke test)` : title);
 
 // %%
-const data = at.digits();
+// Held with `at.keep`, so re-running this cell frees the previous copy.
+const data = at.keep("digits", at.digits());
 const SITES = HIDDEN.map((_, i) => `h${i + 1}`);
 type Row = { arm: string; seed: number; denseAccuracy: number; denseParams: number; cores: number[];
   compressedWidths: number[]; compressedParams: number; compressedAccuracy: number; finetunedAccuracy: number;
@@ -172,13 +178,18 @@ for (const arm of TABLE_ARMS) {
     "params kept": fmt(agg.paramShare), "dense acc": fmt(agg.denseAccuracy),
     "compressed acc": fmt(agg.compressedAccuracy), "fine-tuned acc": fmt(agg.finetunedAccuracy) });
 }
-new dfd.DataFrame(table).print();
+tslab.display.html(at.htmlTable(table, { caption: QUICK_LABEL }));
+for (const arm of TABLE_ARMS) {
+  const a = aggregate[arm] as { paramShare: at.Interval; compressedAccuracy: at.Interval; finetunedAccuracy: at.Interval };
+  console.log(`${arm}: ${(100 * a.paramShare.mean).toFixed(0)}% of the parameters kept, test accuracy ${a.compressedAccuracy.mean.toFixed(3)} ` +
+    `compressed, ${a.finetunedAccuracy.mean.toFixed(3)} after fine-tuning${NOTE}`);
+}
 const perSite: Record<string, string>[] = [];
 for (const arm of ARMS) SITES.forEach((site, i) => {
   const a = aggregate[arm] as { cores: at.Interval[]; kept: at.Interval[] };
   perSite.push({ arm, site, "dense 95% core": fmt(a.cores[i], 1), "kept": fmt(a.kept[i], 1) });
 });
-new dfd.DataFrame(perSite).print();
+tslab.display.html(at.htmlTable(perSite, { caption: QUICK_LABEL }));
 
 // %%
 const colors: Record<string, string> = { h1: "#1f77b4", h2: "#2ca02c", h3: "#d62728" };
@@ -191,7 +202,7 @@ for (const arm of ARMS) for (const site of SITES) {
     line: { color: colors[site], dash: dashes[arm] } });
 }
 tslab.display.html(at.chart(traces, at.axes("training step", `95% core size (units of ${HIDDEN[0]}), training data`,
-  "Per-layer core size during training")));
+  quickTitle("Per-layer core size during training"))));
 const bars = TABLE_ARMS.map((arm) => {
   const rs = rows.filter((r) => r.arm === arm);
   return { type: "bar", name: arm, x: ["dense", "compressed", "compressed + fine-tune"],
@@ -200,16 +211,14 @@ const bars = TABLE_ARMS.map((arm) => {
     text: [rs[0].denseParams, Math.round(at.meanCI(rs.map((r) => r.compressedParams)).mean),
            Math.round(at.meanCI(rs.map((r) => r.compressedParams)).mean)].map((p) => `${p} params`), textposition: "outside" };
 });
-tslab.display.html(at.chart(bars, { ...at.axes("model", "test accuracy", "Accuracy and parameter count, dense vs compressed"),
+tslab.display.html(at.chart(bars, { ...at.axes("model", "test accuracy", quickTitle("Accuracy and parameter count, dense vs compressed")),
   yaxis: { title: { text: "test accuracy" }, range: [0, 1.1] }, barmode: "group" }));
 
 // %%
-at.writeJsonAtomic(at.resultsPath("06-multilayer"), {
+console.log(at.writeResults("06-multilayer", {
   quick: QUICK, backend: backend, seeds: SEEDS, hidden: HIDDEN, pretrain: PRETRAIN, steps: STEPS, cycle: CYCLE,
   fraction: FRACTION, reportFraction: REPORT_FRACTION, finetune: FINETUNE, antiLearningRates: [ANTI_LR, ANTI_LR_LOW], runs: rows, curves: curves, aggregate: aggregate,
-});
-at.disposeDataset(data.train); at.disposeDataset(data.test);
-console.log("wrote", at.resultsPath("06-multilayer"));
+}));
 
 // %% [markdown]
 // ## Reading

@@ -13,6 +13,8 @@
 // *Part 2:* from the same pretrained network, continue training with an antitrainer using each method
 // (core fraction 0.5 on accuracy damage, one antitrain step per training step, core re-measured every 100 steps),
 // against plain continued training with the same number of training steps.
+// The quick setting (1 seed, 100 + 60 steps, 1 draw per measurement) is a smoke test: its Part 1 is noisier and its
+// Part 2 stops before the first re-measurement, so its tables and charts say so.
 
 // %%
 const QUICK = process.env.FULL !== "1";
@@ -28,11 +30,21 @@ const SAMPLES = QUICK ? 1 : 3;                  // random draws averaged per imp
 import * as at from "../dist/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
-const dfd = require("danfojs");
-/** Prints rows as a danfojs table, every column at full width. */
-const show = (rows: Record<string, unknown>[]) => new dfd.DataFrame(rows, at.tableConfig(rows)).print();
 await at.ready();
-const { train, test } = at.digits();
+console.log(at.provenance({ notebook: "07-randomization", quick: QUICK, seeds: SEEDS }));
+tslab.display.html(at.plotlyScript());
+const NOTE = at.quickNote(QUICK, "07-randomization");
+const QUICK_LABEL = QUICK
+  ? `quick setting (1 seed, ${PRETRAIN} + ${MORE} steps, ${SAMPLES} draw per measurement): a smoke test, not the study's numbers`
+  : undefined;
+const quickTitle = (title: string) => (QUICK ? `${title} (quick setting: a smoke test)` : title);
+// Part 2 in the quick setting antitrains for fewer steps than one re-measurement cycle: too short to compare methods.
+const PART2_LABEL = QUICK
+  ? `quick setting (1 seed, ${MORE} further steps, fewer than one ${CYCLE}-step cycle): antitraining has barely started, too short to compare the methods; a smoke test, not the study's numbers`
+  : undefined;
+const part2Title = (title: string) => (QUICK ? `${title} (quick setting: too short to compare)` : title);
+// Held with `at.keep`, so re-running this cell frees the previous copy.
+const { train, test } = at.keep("digits", at.digits());
 const METHODS: at.RandomizeMethod[] = ["gaussian", "resample", "mean", "zero"];
 
 // %%
@@ -115,15 +127,14 @@ const agreementRows = pairs.map((p, i) => {
   const ci = at.meanCI(results.map((r) => r.agreements[i].rho));
   return { pair: p, "Spearman ρ (mean)": Number(ci.mean.toFixed(3)), "95% CI": `${ci.low.toFixed(3)}–${ci.high.toFixed(3)}` };
 });
-show(agreementRows);
+tslab.display.html(at.htmlTable(agreementRows, { caption: QUICK_LABEL }));
 const coreRows = METHODS.map((m) => {
   const ci = at.meanCI(results.map((r) => r.coreByMethod[m]));
   return { method: m, "95% core of the plain model (mean)": Number(ci.mean.toFixed(1)), "95% CI": `${ci.low.toFixed(1)}–${ci.high.toFixed(1)}` };
 });
-show(coreRows);
+tslab.display.html(at.htmlTable(coreRows, { caption: QUICK_LABEL }));
 
 // %%
-tslab.display.html(at.plotlyScript());
 // Mean Spearman matrix over seeds (diagonal: 1 for deterministic methods, the other-draws agreement for random ones).
 const rho = (a: string, b: string) => {
   if (a === b) {
@@ -136,7 +147,7 @@ const rho = (a: string, b: string) => {
 const z = METHODS.map((a) => METHODS.map((b) => rho(a, b)));
 tslab.display.html(at.chart(
   [{ type: "heatmap", x: METHODS, y: METHODS, z: z, zmin: 0, zmax: 1, colorscale: "Viridis", text: z.map((row) => row.map((v) => v.toFixed(2))), texttemplate: "%{text}" }],
-  { ...at.axes("randomization method", "randomization method", "Spearman agreement of unit importances (mean over seeds)"), height: 420 },
+  { ...at.axes("randomization method", "randomization method", quickTitle("Spearman agreement of unit importances (mean over seeds)")), height: 420 },
 ));
 
 // %% [markdown]
@@ -153,26 +164,27 @@ const branchSummary = VARIANTS.map((v) => {
   return { v, acc, own, res, spec, loss: at.meanCI(bs.map((b) => b.testLoss)) };
 });
 const g = (i: at.Interval, d = 3) => `${i.mean.toFixed(d)} (${i.low.toFixed(d)}–${i.high.toFixed(d)})`;
-show(branchSummary.map((s) => ({
+tslab.display.html(at.htmlTable(branchSummary.map((s) => ({
   training: s.v === "plain" ? "plain (no antitraining)" : `antitrain with ${s.v}`, "test acc": g(s.acc), "test loss": g(s.loss),
   "95% core, own method": g(s.own, 1), "95% core, resample yardstick": g(s.res, 1), "spectator share (resample)": g(s.spec),
-})));
+})), { caption: PART2_LABEL }));
+console.log(`95% core after training (resample yardstick): ${branchSummary.map((s) => `${s.v} ${s.res.mean.toFixed(1)}`).join(", ")}${NOTE}`);
 
 // %%
 const err = (xs: at.Interval[]) => ({ type: "data", symmetric: false, array: xs.map((i) => i.high - i.mean), arrayminus: xs.map((i) => i.mean - i.low) });
 tslab.display.html(at.chart([
   { type: "bar", name: "95% core, own method", x: VARIANTS, y: branchSummary.map((s) => s.own.mean), error_y: err(branchSummary.map((s) => s.own)) },
   { type: "bar", name: "95% core, resample yardstick", x: VARIANTS, y: branchSummary.map((s) => s.res.mean), error_y: err(branchSummary.map((s) => s.res)) },
-], { ...at.axes("training (antitrainer's randomization method)", "95% core size (units of 128)", "Core size after antitraining with each method"), barmode: "group" }));
+], { ...at.axes("training (antitrainer's randomization method)", "95% core size (units of 128)", part2Title("Core size after antitraining with each method")), barmode: "group" }));
 tslab.display.html(at.chart([
   { type: "bar", name: "test accuracy", x: VARIANTS, y: branchSummary.map((s) => s.acc.mean), error_y: err(branchSummary.map((s) => s.acc)) },
-], { ...at.axes("training (antitrainer's randomization method)", "test accuracy", "Test accuracy after antitraining with each method"), yaxis: { title: { text: "test accuracy" }, range: [0.9, 1] } }));
-at.writeJsonAtomic(at.resultsPath("07-randomization"), {
+], { ...at.axes("training (antitrainer's randomization method)", "test accuracy", part2Title("Test accuracy after antitraining with each method")), yaxis: { title: { text: "test accuracy" }, range: [0.9, 1] } }));
+
+// %%
+console.log(at.writeResults("07-randomization", {
   quick: QUICK, settings: SETTINGS, seeds: SEEDS, results: results, agreement: agreementRows, cores: coreRows,
   branches: branchSummary, seconds: (Date.now() - t0) / 1000,
-});
-at.disposeDataset(train);
-at.disposeDataset(test);
+}));
 
 // %% [markdown]
 // ## Result (full run: `FULL=1 node scripts/render-notebook.js notebooks/07-randomization.ipynb`)
