@@ -10,7 +10,9 @@
 // **Setting.** A task where memorization happens: small-data digits, 300 training examples of which 20% carry a
 // wrong label (drawn uniformly from the other classes: fitting them *is* memorization), 150 clean held-out
 // examples from the same pool for measuring, and the 450-example test set for reporting. A 64→128→10 ReLU MLP,
-// Adam at 1e-3, batch 64, trained long enough to fit the noisy labels.
+// Adam at 1e-3, batch 64, trained long enough to fit the noisy labels. The full setting (`FULL=1`) runs 5 seeds of
+// 800 steps; the default quick setting runs one seed of 500 steps (still long enough to memorize), so its tables
+// show no intervals and are a smoke test, not the study's numbers.
 //
 // **The classification** (`at.heldOutImportance`): each unit's resample-randomization cross-entropy damage on the
 // training data and on the held-out data, turned into its *share* of the site's summed single-unit damage on that
@@ -25,8 +27,8 @@ const TRAIN_EXAMPLES = 300;
 const HELD_OUT = 150;          // clean examples used only to measure importance / cores
 const NOISE = 0.2;             // share of training labels replaced by a wrong one
 const HIDDEN = 128;
-const STEPS = QUICK ? 150 : 800;      // training steps of every variant
-const WARMUP = QUICK ? 50 : 200;      // antitraining variants: plain steps before the antitrainer starts
+const STEPS = QUICK ? 500 : 800;      // training steps of every variant (quick: still long enough to memorize)
+const WARMUP = QUICK ? 150 : 200;     // antitraining variants: plain steps before the antitrainer starts
 const CYCLE = QUICK ? 25 : 50;        // core re-measured every CYCLE steps
 const FRACTION = 0.5;                 // antitrained core's share of the accuracy damage
 const ABLATE = 16;                    // units ablated in the causal check
@@ -36,13 +38,17 @@ const SAMPLES = QUICK ? 1 : 3;        // random draws averaged per importance me
 import * as at from "../dist/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
-const dfd = require("danfojs");
-/** Prints rows as a danfojs table, every column at full width. */
-const show = (rows: Record<string, unknown>[]) => new dfd.DataFrame(rows, at.tableConfig(rows)).print();
 await at.ready();
-const pool = at.digits({ trainLimit: TRAIN_EXAMPLES + HELD_OUT });
-const cleanTrain = at.take(pool.train, Array.from({ length: TRAIN_EXAMPLES }, (_, i) => i));
-const heldOut = at.take(pool.train, Array.from({ length: HELD_OUT }, (_, i) => TRAIN_EXAMPLES + i));
+console.log(at.provenance({ notebook: "08-generalizing-vs-memorizing", quick: QUICK, seeds: SEEDS }));
+tslab.display.html(at.plotlyScript());
+const NOTE = at.quickNote(QUICK, "08-generalizing-vs-memorizing");
+/** Quick runs label their tables: one seed and a short training, so no interval and not the study's numbers. */
+const CAPTION = QUICK ? `quick setting (${SEEDS.length} seed, ${STEPS} steps): a smoke test, not the study's numbers` : undefined;
+/** Shows rows as an HTML table. */
+const show = (rows: Record<string, unknown>[]) => tslab.display.html(at.htmlTable(rows, { caption: CAPTION }));
+const pool = at.keep("digits pool", at.digits({ trainLimit: TRAIN_EXAMPLES + HELD_OUT }));
+const cleanTrain = at.keep("clean training set", at.take(pool.train, Array.from({ length: TRAIN_EXAMPLES }, (_, i) => i)));
+const heldOut = at.keep("held-out set", at.take(pool.train, Array.from({ length: HELD_OUT }, (_, i) => TRAIN_EXAMPLES + i)));
 const test = pool.test;
 
 // %%
@@ -137,14 +143,16 @@ for (const seed of SEEDS) {
   results.push(at.cachedSeed("08-generalizing-vs-memorizing", SETTINGS, seed, !QUICK, () => runSeed(seed)));
   console.log(`seed ${seed} done (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 }
+const sweepSeconds = (Date.now() - t0) / 1000;
 
 // %% [markdown]
 // ## Part 1: are there memorizing and generalizing units?
 
 // %%
-const ci = (xs: number[], d = 3) => { const i = at.meanCI(xs); return `${i.mean.toFixed(d)} (${i.low.toFixed(d)}–${i.high.toFixed(d)})`; };
+// Mean and 95% CI over seeds; a single seed (the quick setting) has no interval and says so.
+const ci = (xs: number[], d = 3) => { const i = at.meanCI(xs); return i.n < 2 ? `${i.mean.toFixed(d)} (one seed: no CI)` : `${i.mean.toFixed(d)} (${i.low.toFixed(d)}–${i.high.toFixed(d)})`; };
 show(["generalizing", "memorizing", "mixed", "inert"].map((r) => ({ role: r, "units (mean, 95% CI)": ci(results.map((s) => s.roles[r]), 1) })));
-console.log(`Spearman agreement of training and held-out importance: ${ci(results.map((s) => s.rhoTrainHeld))}`);
+console.log(`Spearman agreement of training and held-out importance: ${ci(results.map((s) => s.rhoTrainHeld))}${NOTE}`);
 show(results[0].ablations.map((a, i) => ({
   "units set to their mean": a.kind === "none" ? "none" : `${ABLATE} ${a.kind}`,
   "acc on noisy training labels": ci(results.map((s) => s.ablations[i].trainNoisyAcc)),
@@ -153,7 +161,6 @@ show(results[0].ablations.map((a, i) => ({
 })));
 
 // %%
-tslab.display.html(at.plotlyScript());
 const r0 = results[0];
 const ROLE_COLORS: Record<string, string> = { generalizing: "#2ca02c", memorizing: "#d62728", mixed: "#7f7f7f", inert: "#c7c7c7" };
 const scatter = Object.keys(ROLE_COLORS).map((role) => {
@@ -189,8 +196,8 @@ const bars = (key: "testAcc" | "gap" | "noisyFit", name: string) => {
 };
 tslab.display.html(at.chart([bars("testAcc", "test accuracy"), bars("gap", "train − test gap"), bars("noisyFit", "wrong training labels reproduced")],
   { ...at.axes("variant", "share (mean over seeds, 95% CI)", "Small noisy digits: generalization by variant"), barmode: "group" }));
-at.writeJsonAtomic(at.resultsPath("08-generalizing-vs-memorizing"), { quick: QUICK, settings: SETTINGS, seeds: SEEDS, results: results, outcomes: outcomeRows, paired: paired, seconds: (Date.now() - t0) / 1000 });
-for (const d of [pool.train, cleanTrain, heldOut, test]) at.disposeDataset(d);
+console.log(`held-out core − training core, test accuracy: ${paired[paired.length - 1]["test acc difference (mean, 95% CI)"]}${NOTE}`);
+console.log(at.writeResults("08-generalizing-vs-memorizing", { quick: QUICK, settings: SETTINGS, seeds: SEEDS, results: results, outcomes: outcomeRows, paired: paired, seconds: sweepSeconds }));
 
 // %% [markdown]
 // ## Result (full run: `FULL=1 node scripts/render-notebook.js notebooks/08-generalizing-vs-memorizing.ipynb`)

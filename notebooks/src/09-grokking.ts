@@ -60,10 +60,15 @@ const GROKFAST_GRID = QUICK ? [{ alpha: 0.98, lambda: 0 }, { alpha: 0.98, lambda
 import * as at from "../dist/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
-const dfd = require("danfojs");
 await at.ready();
-
+console.log(at.provenance({ notebook: "09-grokking", quick: QUICK, seeds: SEEDS }));
 tslab.display.html(at.plotlyScript());
+const NOTE = at.quickNote(QUICK, "09-grokking");
+/** Quick runs label their tables: one seed, a few steps, so intervals and step counts are not the study's. */
+const CAPTION = QUICK ? `quick setting (p = ${P}, ${SEEDS.length} seed, ${STEPS} steps): a smoke test, not the study's numbers` : undefined;
+/** Shows rows as an HTML table; the measured seconds per run carry their unit. */
+const show = (rows: Record<string, unknown>[], caption = CAPTION) =>
+  tslab.display.html(at.htmlTable(rows.map((r) => ("seconds/run" in r ? { ...r, "seconds/run": `${r["seconds/run"]} s` } : r)), { caption: caption }));
 
 // %% [markdown]
 // ## 1 · Data and model
@@ -82,11 +87,10 @@ function grokData(p: number, fraction: number) {
   console.log(`p = ${p}: ${at.size(task.train)} training, ${at.size(heldOut)} held-out and ${at.size(test)} test pairs`);
   return { splits: { train: task.train, heldOut: heldOut, test: test }, vocab: task.vocab, seqLen: task.seqLen, all: [task.train, task.test, heldOut, test] };
 }
-const data = grokData(P, TRAIN_FRACTION);
+const data = at.keep("p data", grokData(P, TRAIN_FRACTION));
 const splits = data.splits;
 const modelOptions = { vocab: data.vocab, seqLen: data.seqLen, classes: P, ...MODEL };
 const probe = at.transformer(modelOptions);
-console.log(`backend ${at.backendName()}`);
 console.log(`transformer: ${at.parameterCount(probe)} parameters; sites ${probe.sites().map((s) => `${s.name} (${s.units}${s.width ? ` × ${s.width}` : ""})`).join(", ")}`);
 probe.dispose();
 
@@ -128,8 +132,8 @@ const pilotRows = GROKFAST_GRID.map((g) => {
   };
 });
 const tuned = pilotRows.filter((r) => r.lambda > 0).sort((a, b) => a["mean (censored)"] - b["mean (censored)"] || b["final test acc"] - a["final test acc"])[0];
-new dfd.DataFrame(pilotRows).print();
-console.log(`grokfast-tuned: α ${tuned.alpha}, λ ${tuned.lambda}`);
+show(pilotRows);
+console.log(`grokfast-tuned: α ${tuned.alpha}, λ ${tuned.lambda}${NOTE}`);
 
 // %% [markdown]
 // ## 3 · Train every method on every seed
@@ -173,7 +177,7 @@ function summaryTable(all: LabelledRun[], methods: readonly Label[], steps: numb
       runs: mine.length,
       grokked: mine.filter((r) => r.stepsToTarget !== null).length,
       "steps to 95% test (mean)": Math.round(ci.mean),
-      "95% CI": `[${Math.round(ci.low)}, ${Math.round(ci.high)}]`,
+      "95% CI": ci.n < 2 ? "one run: no CI" : `[${Math.round(ci.low)}, ${Math.round(ci.high)}]`,
       "steps to 95% train": Math.round(at.meanCI(mine.map((r) => r.stepsToTrain ?? steps)).mean),
       "final test acc": Number(at.meanCI(mine.map((r) => r.curve[r.curve.length - 1].testAccuracy)).mean.toFixed(3)),
       "antitrain steps": Math.round(at.meanCI(mine.map((r) => r.antiSteps)).mean),
@@ -182,7 +186,7 @@ function summaryTable(all: LabelledRun[], methods: readonly Label[], steps: numb
   });
 }
 const rows = summaryTable(runs, METHODS, STEPS);
-new dfd.DataFrame(rows, at.tableConfig(rows)).print();
+show(rows);
 
 // %% [markdown]
 // Seed by seed, against the baseline on the same seed (same initialization and data): steps to 95% test accuracy
@@ -206,7 +210,7 @@ function pairedTable(all: LabelledRun[], methods: readonly Label[], steps: numbe
       "steps, seeds in order": mine.map((v) => v ?? `>${steps}`).join(", "),
       "baseline, same seeds": base.map((v) => v ?? `>${steps}`).join(", "),
       "minus baseline (mean)": Math.round(diff.mean),
-      "95% CI": `[${Math.round(diff.low)}, ${Math.round(diff.high)}]`,
+      "95% CI": diff.n < 2 ? "one seed: no CI" : `[${Math.round(diff.low)}, ${Math.round(diff.high)}]`,
       "earlier / same / later": `${count((a, b) => a < b)} / ${count((a, b) => a === b)} / ${count((a, b) => a > b)}`,
       // Baseline steps / method steps on the seeds where both grokked: geometric mean and range.
       "speed-up where both grokked": (() => {
@@ -219,7 +223,7 @@ function pairedTable(all: LabelledRun[], methods: readonly Label[], steps: numbe
   });
 }
 const paired = pairedTable(runs, METHODS, STEPS);
-new dfd.DataFrame(paired, at.tableConfig(paired)).print();
+show(paired);
 
 // %%
 const colors: Record<Label, string> = { baseline: "#636efa", grokfast: "#00cc96", "grokfast-tuned": "#ab63fa", antitrain: "#ef553b" };
@@ -270,15 +274,17 @@ const REP_P = QUICK ? 23 : 59;
 const REP_FRACTION = 0.4;
 const REP_STEPS = QUICK ? 60 : 3000;
 const REP_METHODS = ["baseline", "grokfast-tuned", "antitrain"] as const;
-const repData = grokData(REP_P, REP_FRACTION);
+if (QUICK) console.log(`quick setting: this section runs at p = ${REP_P} for ${REP_STEPS} steps, not at p = 59 — it only checks that the code runs; the replication's numbers come from FULL=1`);
+const repData = at.keep("replication data", grokData(REP_P, REP_FRACTION));
 const repOptions = { ...runOptions, steps: REP_STEPS, data: repData.splits, model: { ...modelOptions, vocab: repData.vocab, classes: REP_P } };
 const repSettings = { ...runSettings, P: REP_P, TRAIN_FRACTION: REP_FRACTION, STEPS: REP_STEPS, METHODS: REP_METHODS };
 at.prefetchSeeds("09-grokking-p59", repSettings, SEEDS, !QUICK, (seed) => seedRuns(seed, repOptions, REP_METHODS, false));
 const repRuns: LabelledRun[] = SEEDS.flatMap((seed) => at.cachedSeed("09-grokking-p59", repSettings, seed, !QUICK, () => seedRuns(seed, repOptions, REP_METHODS, false)));
 const repRows = summaryTable(repRuns, REP_METHODS, REP_STEPS);
-new dfd.DataFrame(repRows, at.tableConfig(repRows)).print();
+const repCaption = QUICK ? `quick setting (p = ${REP_P}, not 59; ${SEEDS.length} seed, ${REP_STEPS} steps): a smoke test, not the replication's numbers` : undefined;
+show(repRows, repCaption);
 const repPaired = pairedTable(repRuns, REP_METHODS, REP_STEPS);
-new dfd.DataFrame(repPaired, at.tableConfig(repPaired)).print();
+show(repPaired, repCaption);
 
 // %%
 tslab.display.html(at.chart(
@@ -290,13 +296,12 @@ tslab.display.html(at.chart(
 ));
 
 // %%
-at.writeJsonAtomic(at.resultsPath("09-grokking"), {
+console.log(at.writeResults("09-grokking", {
   quick: QUICK, backend: at.backendName(), p: P, trainFraction: TRAIN_FRACTION, model: MODEL, learningRate: LEARNING_RATE,
   weightDecay: WEIGHT_DECAY, steps: STEPS, evalEvery: EVAL_EVERY, target: TARGET, seeds: SEEDS, summary: rows, paired: paired, runs: runs,
   grokfastTuning: { seeds: TUNE_SEEDS, grid: GROKFAST_GRID, pilot: pilot, rows: pilotRows, chosen: { alpha: tuned.alpha, lambda: tuned.lambda } },
   replication: { p: REP_P, trainFraction: REP_FRACTION, steps: REP_STEPS, summary: repRows, paired: repPaired, runs: repRuns },
-});
-for (const d of [...data.all, ...repData.all]) at.disposeDataset(d);
+}));
 
 // %% [markdown]
 // ## Reading (FULL run: `SEED_WORKERS=2 FULL=1 npm run notebooks -- 09-grokking`)

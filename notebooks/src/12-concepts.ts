@@ -42,9 +42,10 @@ const PARITY = [0, 1, 0, 1, 0, 1, 0, 1, 0, 1]; // concept value of each digit cl
 import * as at from "../dist/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
-const dfd = require("danfojs");
 await at.ready();
+console.log(at.provenance({ notebook: "12-concepts", quick: QUICK, seeds: SEEDS }));
 tslab.display.html(at.plotlyScript());
+const NOTE = at.quickNote(QUICK, "12-concepts");
 
 // %% [markdown]
 // ## The runs
@@ -55,7 +56,7 @@ tslab.display.html(at.plotlyScript());
 // and the others (`at.splitDamage`).
 
 // %%
-const { train, test } = at.digits();
+const { train, test } = at.keep("digits", at.digits());
 const parity = at.concept("parity", PARITY);
 const others = Array.from({ length: HIDDEN }, (_, u) => u).filter((u) => !CHOSEN.includes(u));
 type Row = { condition: string; seed: number; mainAccuracy: number; probeClean: number; probeChosen: number;
@@ -98,7 +99,7 @@ console.log(`${rows.length} runs in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
 // hidden layer itself; "main damage" is main-task accuracy lost when that group of units is randomized.
 
 // %%
-const fmt = (v: number[]) => { const ci = at.meanCI(v); return `${ci.mean.toFixed(3)} ±${(ci.high - ci.mean).toFixed(3)}`; };
+const fmt = (v: number[]) => { const ci = at.meanCI(v); return ci.n < 2 ? `${ci.mean.toFixed(3)} (one seed: no CI)` : `${ci.mean.toFixed(3)} ±${(ci.high - ci.mean).toFixed(3)}`; };
 const columns: (keyof Row)[] = ["mainAccuracy", "probeClean", "probeChosen", "probeOthers", "hidProbeChosen",
   "hidProbeOthers", "mainDamageChosen", "mainDamageOthers"];
 const summary: Record<string, Record<string, ReturnType<typeof at.meanCI>>> = {};
@@ -110,8 +111,14 @@ for (const condition of conditions) {
 // One row per measurement, one column per condition: "mean ±half-width of the 95% CI".
 const table = columns.map((c) => ({ measurement: c,
   ...Object.fromEntries(conditions.map((k) => [k, fmt(rows.filter((r) => r.condition === k).map((r) => r[c] as number))])) }));
-new dfd.DataFrame(table).print();
+tslab.display.html(at.htmlTable(table, {
+  caption: QUICK ? `quick setting (${SEEDS.length} seed, ${PRETRAIN} + ${STEPS} steps): a smoke test, not the study's numbers` : undefined,
+}));
 console.log(`chance (test set): ${rows[0].chance.toFixed(3)}`);
+const anti = summary.antitrained;
+console.log(`antitrained: output probe ${anti.probeChosen.mean.toFixed(3)} with the chosen units randomized, ` +
+  `${anti.probeOthers.mean.toFixed(3)} with the others randomized (control: ${summary.control.probeChosen.mean.toFixed(3)}, ` +
+  `${summary.control.probeOthers.mean.toFixed(3)})${NOTE}`);
 
 // %%
 const groups = [["probeClean", "clean"], ["probeChosen", "chosen units randomized"], ["probeOthers", "other units randomized"]] as const;
@@ -137,10 +144,10 @@ tslab.display.html(at.chart([
 ], at.axes("concept antitrain step", "loss vs uniform parity (25-step mean)", "Concept antitraining loss")));
 
 // %%
-at.writeJsonAtomic(at.resultsPath("12-concepts"), {
+console.log(at.writeResults("12-concepts", {
   quick: QUICK, seeds: SEEDS, hidden: HIDDEN, chosen: CHOSEN, pretrain: PRETRAIN, steps: STEPS, antiLearningRate: ANTI_LR,
   chance: rows[0].chance, summary: summary, rows: rows,
-});
+}));
 
 // %% [markdown]
 // ## Reading
