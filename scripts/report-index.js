@@ -4,8 +4,9 @@
 //
 //   node scripts/report-index.js [REPORTS_DIR]        (run by `FULL=1 npm run notebooks` after rendering)
 //
-// The headline is the `headline` string of results/NAME.json when the notebook writes one, else the first
-// sentence of the notebook's "Question" paragraph (or of its first paragraph).
+// The headline is the notebook's row of RESULTS.md's headline table ("| NN name | headline | verdict |"), else the
+// `headline` string of results/NAME.json, else the first sentence of the notebook's "Question" paragraph (or of
+// its first paragraph).
 
 const fs = require("node:fs");
 const path = require("node:path");
@@ -25,8 +26,19 @@ function firstSentence(paragraph) {
   return sentence.length > 240 ? `${sentence.slice(0, 237)}...` : sentence;
 }
 
+/** RESULTS.md's headline table: notebook number → "headline — verdict". */
+function resultsHeadlines(file) {
+  const rows = new Map();
+  if (!fs.existsSync(file)) return rows;
+  for (const line of fs.readFileSync(file, "utf8").split("\n")) {
+    const m = line.match(/^\|\s*(\d\d)\b[^|]*\|([^|]+)\|([^|]+)\|\s*$/);
+    if (m) rows.set(m[1], `${plain(m[2])} — ${plain(m[3])}`);
+  }
+  return rows;
+}
+
 /** Title, headline and provenance facts of one executed notebook. */
-function describe(name, reportsDir, resultsDir) {
+function describe(name, reportsDir, resultsDir, headlines = new Map()) {
   const nb = JSON.parse(fs.readFileSync(path.join(reportsDir, `${name}.ipynb`), "utf8"));
   const markdown = nb.cells.filter((c) => c.cell_type === "markdown").map((c) => text(c.source));
   const first = markdown[0] ?? "";
@@ -34,8 +46,8 @@ function describe(name, reportsDir, resultsDir) {
   const paragraphs = first.split(/\n\s*\n/).filter((p) => !/^\s*#/.test(p));
   const question = paragraphs.find((p) => /^\s*\*\*Question/.test(p)) ?? paragraphs[0] ?? "";
   const results = path.join(resultsDir, `${name}.json`);
-  let headline;
-  if (fs.existsSync(results)) {
+  let headline = headlines.get(name.slice(0, 2));
+  if (headline === undefined && fs.existsSync(results)) {
     const r = JSON.parse(fs.readFileSync(results, "utf8"));
     if (typeof r.headline === "string") headline = r.headline;
   }
@@ -53,13 +65,14 @@ function describe(name, reportsDir, resultsDir) {
 }
 
 /** Writes REPORTS_DIR/index.html atomically; returns its path and the notebooks it lists. */
-function writeIndex(reportsDir = path.join(ROOT, "reports"), resultsDir = path.join(ROOT, "results")) {
+function writeIndex(reportsDir = path.join(ROOT, "reports"), resultsDir = path.join(ROOT, "results"), resultsMd = path.join(ROOT, "RESULTS.md")) {
+  const headlines = resultsHeadlines(resultsMd);
   const names = fs
     .readdirSync(reportsDir)
     .filter((f) => f.endsWith(".ipynb") && !f.endsWith(".failed.ipynb") && fs.existsSync(path.join(reportsDir, f.replace(/\.ipynb$/, ".html"))))
     .map((f) => f.replace(/\.ipynb$/, ""))
     .sort();
-  const rows = names.map((n) => describe(n, reportsDir, resultsDir));
+  const rows = names.map((n) => describe(n, reportsDir, resultsDir, headlines));
   const body = rows
     .map(
       (r) =>

@@ -10,7 +10,7 @@ test("provenance states setting, seeds, date, commit, backend and the run-time p
   const quick = at.provenance({ notebook: "04-compression", quick: true, seeds: [0] });
   const [first, second] = quick.split("\n");
   assert.match(first, /^04-compression · quick setting: a smoke test of the notebook; its numbers are not the study's \(those come from FULL=1: results\/04-compression\.json, reports\/04-compression\.html\)$/);
-  assert.match(second, /^seed 0 · \d{4}-\d\d-\d\d · commit [0-9a-f]{7,}( \+ uncommitted changes)? · backend \w+ · /);
+  assert.match(second, /^seed 0 · \d{4}-\d\d-\d\d · commit [0-9a-f]{7,}( \+ uncommitted code changes)? · backend \w+ · /);
   assert.ok(second.endsWith(at.RUN_TIME_MARK));
   assert.equal(at.RUN_TIME_MARK, rendererMark, "scripts/render-notebook.js replaces exactly this text");
   const full = at.provenance({ notebook: "01-x", quick: false, seeds: [0, 1, 2] });
@@ -54,7 +54,7 @@ test("report index: one row per rendered report with its title, headline and pro
   const fs = require("node:fs") as typeof import("node:fs");
   const os = require("node:os") as typeof import("node:os");
   const { writeIndex } = require(path.join(__dirname, "..", "scripts", "report-index.js")) as {
-    writeIndex: (reports: string, results: string) => { file: string; names: string[] };
+    writeIndex: (reports: string, results: string, resultsMd: string) => { file: string; names: string[] };
   };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "antitrain-index-"));
   try {
@@ -74,11 +74,12 @@ test("report index: one row per rendered report with its title, headline and pro
     fs.writeFileSync(path.join(reports, "02-b.html"), "<html></html>");
     fs.writeFileSync(path.join(results, "02-b.json"), JSON.stringify({ headline: "No: y is false on 10 of 10 seeds." }));
     fs.writeFileSync(path.join(reports, "03-unrendered.ipynb"), JSON.stringify(notebook("03", "q", "")));
-    const { file, names } = writeIndex(reports, results);
+    fs.writeFileSync(path.join(dir, "RESULTS.md"), "| notebook | headline | verdict |\n| --- | --- | --- |\n| 01 a study | core 120 → 40 units | **works** |\n");
+    const { file, names } = writeIndex(reports, results, path.join(dir, "RESULTS.md"));
     assert.deepEqual(names, ["01-a", "02-b"], "only notebooks with both files are listed");
     const html = fs.readFileSync(file, "utf8");
     assert.ok(html.includes('<a href="01-a.html">01 · A &lt;study&gt;</a>'), "title, escaped, linking the report");
-    assert.ok(html.includes("Does x help?"), "the question's first sentence when results carry no headline");
+    assert.ok(html.includes("core 120 → 40 units — works"), "RESULTS.md's headline row first");
     assert.ok(html.includes("full setting · seeds 0, 1 · 2026-11-30 · commit abc1234 · backend wasm · run time: 4 min 05 s"));
     assert.ok(html.includes("No: y is false on 10 of 10 seeds."), "the results' headline");
     assert.ok(!/<script|https?:/.test(html), "no script, nothing from the network");

@@ -22,7 +22,8 @@ export const RUN_TIME_MARK = "run time: stated in the rendered report";
 /**
  * Two lines for a notebook's first output: the setting (and, for a quick run, that its numbers are a smoke test and
  * where the study's numbers are), then the seeds, date, commit, backend and run time. Reads the commit with git
- * when the package is a git checkout ("+ uncommitted changes" when the tracked files differ from it).
+ * when the package is a git checkout ("+ uncommitted code changes" when a tracked file other than reports, results and
+ * Markdown differs from it).
  *
  * @example
  * console.log(at.provenance({ notebook: "04-compression", quick: QUICK, seeds: SEEDS }));
@@ -67,8 +68,9 @@ function commit(): string {
   try {
     const run = (args: string[]) => execFileSync("git", args, { cwd: PACKAGE_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
     const head = run(["rev-parse", "--short", "HEAD"]);
-    const dirty = run(["status", "--porcelain", "--untracked-files=no"]) !== "";
-    return dirty ? `${head} + uncommitted changes` : head;
+    // Outputs and prose (reports, results, Markdown) do not change what a notebook computes.
+    const dirty = run(["status", "--porcelain", "--untracked-files=no", "--", ".", ":!reports", ":!results", ":!*.md"]) !== "";
+    return dirty ? `${head} + uncommitted code changes` : head;
   } catch {
     return "unknown (not a git checkout)";
   }
