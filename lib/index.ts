@@ -8,7 +8,7 @@ export { ready, backendName, type BackendName } from "./base/backend";
 export { Rng, rngFor } from "./base/rng";
 export type { HookedModel, SiteInfo, Hook, Hooks, SiteSplit, NamedVariable, CompressibleModel } from "./models/types";
 export { isCompressible } from "./models/types";
-export { mlp, Mlp, type MlpOptions, type DenseWeights, type Activation } from "./models/mlp";
+export { mlp, Mlp, ACTIVATIONS, type MlpOptions, type DenseWeights, type Activation } from "./models/mlp";
 export { fromSequential } from "./models/sequential";
 export {
   dataset,
