@@ -19,7 +19,7 @@ import { unitReplacer } from "../antitrain/step";
 import { type RandomizeMethod, requireMethod } from "../measure/randomize";
 import { Rng } from "../base/rng";
 import { type UnitStats, requireStatsFor } from "../measure/unit-stats";
-import { releaseTapeOnThrow } from "../base/tape";
+import { minimizeChecked } from "../base/tape";
 import { requireData, requireFinite, requireKnownKeys, requirePositiveInt, requireSeed, requireSite } from "../base/validate";
 
 /** A concept: a labelling of the model's classes. `of[c]` is the concept value of class c, in `[0, values)`. */
@@ -118,21 +118,20 @@ export function conceptAntitrainStep(
     const act = cut.act;
     requireFinite(act, `activations of site "${site}" during concept antitraining`);
     const randomize = unitReplacer(act, info, chosen, stats, method, rng);
-    const lossT = optimizer.minimize(
-      releaseTapeOnThrow(() =>
+    // A non-finite loss is refused before its update is applied: the downstream variables keep their values.
+    return minimizeChecked(
+      optimizer,
+      () =>
         tf.tidy(() => {
           const logp = conceptLogProbs(cut.resume(randomize()), groups); // [n, K]
           return tf.neg(tf.mean(logp)) as tf.Scalar;
         }),
-      ),
-      true,
       downstream,
+      (lossT) => {
+        const loss = lossT.dataSync()[0];
+        if (!Number.isFinite(loss)) throw new AntitrainError(`concept antitraining loss at "${site}" is ${loss}: lower the learning rate`);
+      },
     );
-    if (lossT === null) throw new Error("optimizer returned no loss");
-    const loss = lossT.dataSync()[0];
-    lossT.dispose();
-    if (!Number.isFinite(loss)) throw new AntitrainError(`concept antitraining loss at "${site}" is ${loss}: lower the learning rate`);
-    return loss;
   } finally {
     cut.dispose();
   }

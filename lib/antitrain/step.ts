@@ -7,7 +7,7 @@ import { type HookedModel, type SiteInfo, expandUnitMask, siteFeatures } from ".
 import { RANDOMIZE_METHODS, type RandomizeMethod, drawReplacements } from "../measure/randomize";
 import { Rng } from "../base/rng";
 import { type UnitStats, requireStatsFor } from "../measure/unit-stats";
-import { releaseTapeOnThrow } from "../base/tape";
+import { minimizeChecked } from "../base/tape";
 import { requireData, requireFinite, requireKnownKeys, requireOneOf, requireSite } from "../base/validate";
 
 /**
@@ -107,18 +107,17 @@ export function antitrainStep(
     const classes = model.classes;
     // Drawn after the replacements, as before the control arms existed, so default steps keep their draws.
     const labels = target === "random-labels" ? Int32Array.from({ length: n }, () => rng.int(classes)) : null;
-    const lossT = optimizer.minimize(
-      releaseTapeOnThrow(() => tf.tidy(() => targetLoss(target, cut.resume(randomize()), labels, batch.y))),
-      true,
+    // A non-finite loss is refused before its update is applied: the downstream variables keep their values.
+    const loss = minimizeChecked(
+      optimizer,
+      () => tf.tidy(() => targetLoss(target, cut.resume(randomize()), labels, batch.y)),
       downstream,
+      (lossT) => {
+        const value = lossT.dataSync()[0];
+        if (!Number.isFinite(value)) throw new AntitrainError(`antitraining loss at site "${site}" is ${value}: lower the antitraining learning rate`);
+      },
     );
     optimizerSites.set(optimizer, { site, variables: new Set(downstream) });
-    if (lossT === null) throw new Error("optimizer returned no loss");
-    const loss = lossT.dataSync()[0];
-    lossT.dispose();
-    if (!Number.isFinite(loss)) {
-      throw new AntitrainError(`antitraining loss at site "${site}" is ${loss}: lower the antitraining learning rate`);
-    }
     return loss;
   } finally {
     cut.dispose();

@@ -23,3 +23,21 @@ export function releaseTapeOnThrow<T>(f: () => T): () => T {
     }
   };
 }
+
+/**
+ * One optimizer step, as `optimizer.minimize(f, true, variables)` takes it (computeGradients, then applyGradients
+ * with the gradients listed in `variables`' order), except that `check` sees the loss before the update and may
+ * throw: a non-finite loss then leaves every variable as it was instead of writing NaN into the model. A throw
+ * inside `f` frees the gradient tape. Returns the loss.
+ */
+export function minimizeChecked(optimizer: tf.Optimizer, f: () => tf.Scalar, variables: tf.Variable[], check: (loss: tf.Scalar) => void): number {
+  const { value, grads } = optimizer.computeGradients(releaseTapeOnThrow(f), variables);
+  try {
+    check(value);
+    optimizer.applyGradients(variables.map((v) => ({ name: v.name, tensor: grads[v.name] })));
+    return value.dataSync()[0];
+  } finally {
+    tf.dispose(grads);
+    value.dispose();
+  }
+}

@@ -151,7 +151,10 @@ export function requireInRange(
 
 /** Checks a seed is a safe integer (every random draw in antitrain comes from one). */
 export function requireSeed(seed: number, name = "seed"): void {
-  if (!Number.isSafeInteger(seed)) throw new AntitrainError(`${name} must be an integer, got ${String(seed)}: pass e.g. { seed: 0 }`);
+  if (!Number.isSafeInteger(seed)) {
+    const shown = typeof seed === "string" ? `the string ${JSON.stringify(seed)}` : String(seed);
+    throw new AntitrainError(`${name} must be an integer, got ${shown}: pass e.g. { seed: 0 } (the same integer gives the same draws)`);
+  }
 }
 
 /** Checks a training step index is a non-negative integer. */

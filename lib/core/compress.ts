@@ -37,12 +37,12 @@ export function compress(
     throw new AntitrainError(`compress needs a model that can remove units (at.mlp, or at.transformer at attn, mlp and last-block resid sites); this one is "${model.kind}"`);
   }
   requireSplitFor(split, site);
+  if (options.stats !== undefined) requireStatsFor(options.stats, info);
   const keep = [...new Set(split.core)].sort((a, b) => a - b);
   if (keep.length === 0) throw new AntitrainError(`the core of "${site}" is empty: nothing would be left to compress to`);
   for (const u of keep) {
     if (!(Number.isInteger(u) && u >= 0 && u < units)) throw new AntitrainError(`core unit ${u} is not in site "${site}" (0..${units - 1})`);
   }
-  if (options.stats !== undefined) requireStatsFor(options.stats, info);
   const fill = options.stats?.mean ?? new Float32Array(siteFeatures(info));
   return model.removeUnits(site, keep, fill);
 }

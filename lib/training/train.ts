@@ -3,7 +3,7 @@ import { BatchStream, type Dataset, disposeDataset, forEachSlice, size } from ".
 import { crossEntropy } from "../measure/metrics";
 import type { HookedModel, Hooks } from "../models/types";
 import { AntitrainError } from "../base/errors";
-import { releaseTapeOnThrow } from "../base/tape";
+import { minimizeChecked } from "../base/tape";
 import { requireData, requireFinite, requireKnownKeys, requirePositiveInt, requireSeed } from "../base/validate";
 
 /** Accuracy and mean cross-entropy of a model on a dataset. */
@@ -115,8 +115,10 @@ export function train(model: HookedModel, data: Dataset, options: TrainOptions):
       const batch = stream.next();
       try {
         const hooks = options.hooks?.(step) ?? {};
-        const lossT = optimizer.minimize(
-          releaseTapeOnThrow(() =>
+        // A non-finite loss is refused before its update is applied, so the model keeps its last finite weights.
+        const loss = minimizeChecked(
+          optimizer,
+          () =>
             tf.tidy(() => {
               let loss = tf.mean(crossEntropy(model.forward(batch.x, hooks), batch.y)) as tf.Scalar;
               if (options.l2) {
@@ -126,18 +128,9 @@ export function train(model: HookedModel, data: Dataset, options: TrainOptions):
               if (options.penalty) loss = tf.add(loss, options.penalty(batch.x));
               return loss;
             }),
-          ),
-          true,
           vars,
+          (lossT) => requireFinite(lossT, `the training loss at step ${step}`),
         );
-        if (lossT === null) throw new Error("optimizer returned no loss");
-        let loss: number;
-        try {
-          requireFinite(lossT, `the training loss at step ${step}`);
-          loss = lossT.dataSync()[0];
-        } finally {
-          lossT.dispose(); // also when the loss is not finite (a leak found by test/bad-inputs.test.ts)
-        }
         losses.push(loss);
         options.onStep?.(step, batch, loss);
       } finally {
