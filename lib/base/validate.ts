@@ -50,7 +50,8 @@ export function requireFraction(fraction: number, name = "fraction"): void {
 /** Checks a positive integer option. */
 export function requirePositiveInt(value: number, name: string): void {
   if (!(Number.isInteger(value) && value > 0)) {
-    throw new AntitrainError(`${name} must be a positive integer, got ${value}`);
+    const shown = typeof value === "number" ? String(value) : (JSON.stringify(value) ?? String(value));
+    throw new AntitrainError(`${name} must be a positive integer, got ${shown}: pass a whole number of at least 1`);
   }
 }
 
