@@ -8,7 +8,7 @@ export { ready, backendName, type BackendName } from "./base/backend";
 export { Rng, rngFor } from "./base/rng";
 export type { HookedModel, SiteInfo, Hook, Hooks, SiteSplit, NamedVariable, CompressibleModel } from "./models/types";
 export { isCompressible } from "./models/types";
-export { mlp, Mlp, type MlpOptions, type DenseWeights, type Activation } from "./models/mlp";
+export { mlp, Mlp, ACTIVATIONS, type MlpOptions, type DenseWeights, type Activation } from "./models/mlp";
 export { fromSequential } from "./models/sequential";
 export {
   dataset,
@@ -145,9 +145,9 @@ export { expandSweep, runJob, storeResult, readResults, type SweepSpec, type Swe
 export { runSweepLocal, type LocalSweepOptions } from "./runs/sweep-local";
 export { runSweepRedis, serveSweepJobs, redisConnection, type RedisSweepOptions, type SweepWorkerOptions } from "./runs/sweep-redis";
 export { main as cli } from "./runs/cli";
-export { DAMAGE_PATHS } from "./measure/damage";
+export { DAMAGE_PATHS, DAMAGE_OPTION_KEYS } from "./measure/damage";
 export type { DenseSiteSplit } from "./models/types";
-export { groupImportance, type GroupImportanceOptions, type EstimatedImportance } from "./importance/group-testing";
+export { groupImportance, GROUP_SOLVES, type GroupSolve, type GroupImportanceOptions, type EstimatedImportance } from "./importance/group-testing";
 export { grokRun, type GrokRunOptions, type GrokResult, type GrokPoint, type GrokMethod } from "./experiments/grokking";
 export { gateImportance } from "./importance/gate";
 export {

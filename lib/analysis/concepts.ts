@@ -12,14 +12,15 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { type Dataset, forEachSlice, size } from "../data/dataset";
-import { DamageEngine, type DamageOptions, type UnitSet } from "../measure/damage";
+import { DAMAGE_OPTION_KEYS, DamageEngine, type DamageOptions, type UnitSet, requireDamageOptions } from "../measure/damage";
 import { AntitrainError } from "../base/errors";
 import type { HookedModel, Hooks, NamedVariable, SiteInfo, SiteSplit } from "../models/types";
 import { unitReplacer } from "../antitrain/step";
-import type { RandomizeMethod } from "../measure/randomize";
+import { type RandomizeMethod, requireMethod } from "../measure/randomize";
 import { Rng } from "../base/rng";
-import type { UnitStats } from "../measure/unit-stats";
-import { requireData, requireFinite, requirePositiveInt, requireSite } from "../base/validate";
+import { type UnitStats, requireStatsFor } from "../measure/unit-stats";
+import { minimizeChecked } from "../base/tape";
+import { requireData, requireFinite, requireKnownKeys, requirePositiveInt, requireSeed, requireSite } from "../base/validate";
 
 /** A concept: a labelling of the model's classes. `of[c]` is the concept value of class c, in `[0, values)`. */
 export interface Concept {
@@ -76,6 +77,8 @@ export interface ConceptStepOptions {
   seed: number;
 }
 
+const CONCEPT_STEP_OPTION_KEYS = ["method", "seed"] as const satisfies readonly (keyof ConceptStepOptions)[];
+
 /**
  * Mutates the model: one concept antitrain step at `site`. The `chosen` units are replaced (by their mean from
  * `stats` by default; see {@link ConceptStepOptions.method}), a normal batch is forwarded, and the downstream
@@ -102,7 +105,11 @@ export function conceptAntitrainStep(
   requireData(model, batch);
   requireConceptFits(c, model.classes);
   requireUnits(chosen, units, site);
-  if (stats.units !== units) throw new AntitrainError(`stats have ${stats.units} units but site "${site}" has ${units}: collect stats for "${site}"`);
+  requireStatsFor(stats, info);
+  if (options === null || typeof options !== "object") throw new AntitrainError("conceptAntitrainStep needs options { seed }, e.g. { seed: step }");
+  requireKnownKeys(options, CONCEPT_STEP_OPTION_KEYS, "conceptAntitrainStep");
+  requireSeed(options.seed);
+  const method = requireMethod(options.method ?? "mean");
   const rng = new Rng(options.seed);
   const groups = conceptGroups(c);
   const downstream = model.downstreamVariables(site);
@@ -110,21 +117,21 @@ export function conceptAntitrainStep(
   try {
     const act = cut.act;
     requireFinite(act, `activations of site "${site}" during concept antitraining`);
-    const randomize = unitReplacer(act, info, chosen, stats, options.method ?? "mean", rng);
-    const lossT = optimizer.minimize(
+    const randomize = unitReplacer(act, info, chosen, stats, method, rng);
+    // A non-finite loss is refused before its update is applied: the downstream variables keep their values.
+    return minimizeChecked(
+      optimizer,
       () =>
         tf.tidy(() => {
           const logp = conceptLogProbs(cut.resume(randomize()), groups); // [n, K]
           return tf.neg(tf.mean(logp)) as tf.Scalar;
         }),
-      true,
       downstream,
+      (lossT) => {
+        const loss = lossT.dataSync()[0];
+        if (!Number.isFinite(loss)) throw new AntitrainError(`concept antitraining loss at "${site}" is ${loss}: lower the learning rate`);
+      },
     );
-    if (lossT === null) throw new Error("optimizer returned no loss");
-    const loss = lossT.dataSync()[0];
-    lossT.dispose();
-    if (!Number.isFinite(loss)) throw new AntitrainError(`concept antitraining loss at "${site}" is ${loss}: lower the learning rate`);
-    return loss;
   } finally {
     cut.dispose();
   }
@@ -143,6 +150,9 @@ export interface Probe {
   readonly std: Float32Array;
   readonly features: number;
 }
+
+/** Every key of {@link conceptFlow}'s options (its metric is the probe's accuracy). */
+const CONCEPT_FLOW_OPTION_KEYS: readonly string[] = DAMAGE_OPTION_KEYS.filter((k) => k !== "metric");
 
 /** Options for {@link fitProbe}. */
 export interface ProbeOptions {
@@ -245,6 +255,7 @@ export function conceptFlow(
 ): ConceptFlow {
   const units = requireSite(model, site).units;
   requireData(model, data);
+  requireDamageOptions(options, "conceptFlow", CONCEPT_FLOW_OPTION_KEYS);
   requireUnits(chosen, units, site);
   const probed = probeModel(model, probe, site);
   const cdata = conceptData(data, probe.concept);

@@ -1,4 +1,4 @@
-import { type DamageOptions, DamageEngine, type UnitSet } from "../measure/damage";
+import { DAMAGE_OPTION_KEYS, type DamageOptions, DamageEngine, type UnitSet, pickDamageOptions, requireDamageOptions } from "../measure/damage";
 import type { Dataset } from "../data/dataset";
 import { AntitrainError } from "../base/errors";
 import type { Metric } from "../measure/metrics";
@@ -14,6 +14,9 @@ export interface RedundancyOptions extends Omit<DamageOptions, "coupled"> {
   /** Measure only this many pairs, drawn at random (an estimate for wide layers); default every pair (exact). */
   sample?: number;
 }
+
+/** Every key of {@link RedundancyOptions} (unknown keys are refused). */
+const REDUNDANCY_OPTION_KEYS: readonly string[] = [...DAMAGE_OPTION_KEYS.filter((k) => k !== "coupled"), "units", "sample"];
 
 /** One measured pair of {@link Redundancy}. */
 export interface PairInteraction {
@@ -83,6 +86,7 @@ const MAX_EXACT_PAIRS = 50_000;
  */
 export function redundancy(model: HookedModel, site: string, data: Dataset, options: RedundancyOptions = {}): Redundancy {
   const width = requireSite(model, site).units;
+  requireDamageOptions(options, "redundancy", REDUNDANCY_OPTION_KEYS);
   const units = requireUnits(options.units ?? range(width), width, site, 2);
   const k = units.length;
   const total = (k * (k - 1)) / 2;
@@ -92,7 +96,7 @@ export function redundancy(model: HookedModel, site: string, data: Dataset, opti
     throw new AntitrainError(`${total} pairs is too many to measure exactly: pass { sample: 2000 } to estimate, or { units } (e.g. the core)`);
   }
   const pairs = exact ? allPairs(k) : samplePairs(k, options.sample as number, rngFor(options.seed ?? 0, PAIR_STREAM));
-  const engine = new DamageEngine(model, site, data, options);
+  const engine = new DamageEngine(model, site, data, pickDamageOptions(options));
   try {
     const sets: UnitSet[] = [...units.map((u) => [u]), ...pairs.map(([i, j]) => [units[i], units[j]]), units];
     const d = engine.damage(sets);
@@ -152,6 +156,9 @@ export interface GroupOptions extends Omit<DamageOptions, "coupled"> {
   subsets?: number;
 }
 
+/** Every key of {@link GroupOptions} (unknown keys are refused). */
+const GROUP_OPTION_KEYS: readonly string[] = [...DAMAGE_OPTION_KEYS.filter((k) => k !== "coupled"), "sizes", "subsets"];
+
 /** Damage of random sub-groups of each size against the whole group (see {@link groupDamage}). */
 export interface GroupCurve {
   readonly site: string;
@@ -189,6 +196,7 @@ export function groupDamage(
   options: GroupOptions = {},
 ): GroupCurve {
   const width = requireSite(model, site).units;
+  requireDamageOptions(options, "groupDamage", GROUP_OPTION_KEYS);
   const units = requireUnits(group, width, site, 1);
   const n = units.length;
   const sizes = options.sizes ? [...options.sizes] : range(n - 1).map((s) => s + 1);
@@ -199,7 +207,7 @@ export function groupDamage(
   requirePositiveInt(perSize, "subsets");
   const rng = rngFor(options.seed ?? 0, GROUP_STREAM);
   const subsets = sizes.map((s) => chooseSubsets(units, s, perSize, rng));
-  const engine = new DamageEngine(model, site, data, options);
+  const engine = new DamageEngine(model, site, data, pickDamageOptions(options));
   try {
     const d = engine.damage([...subsets.flat(), units]);
     const full = d[d.length - 1];

@@ -1,4 +1,4 @@
-import { type DamageOptions, DamageEngine, type UnitSet } from "../measure/damage";
+import { DAMAGE_OPTION_KEYS, type DamageOptions, DamageEngine, type UnitSet, pickDamageOptions, requireDamageOptions } from "../measure/damage";
 import type { Dataset } from "../data/dataset";
 import { AntitrainError } from "../base/errors";
 import type { Metric } from "../measure/metrics";
@@ -6,7 +6,7 @@ import type { HookedModel } from "../models/types";
 import type { RandomizeMethod } from "../measure/randomize";
 import { allPairs, requireUnits, samplePairs } from "./redundancy";
 import { rngFor } from "../base/rng";
-import { collectStats } from "../measure/unit-stats";
+import { collectStats, requireStatsFor } from "../measure/unit-stats";
 import { requirePositiveInt, requireSite } from "../base/validate";
 
 /** Options for {@link tyingHints}. */
@@ -16,6 +16,9 @@ export interface TyingOptions extends Omit<DamageOptions, "coupled" | "method"> 
   /** Measure only this many random pairs (for wide layers); default every pair. */
   sample?: number;
 }
+
+/** Every key of {@link TyingOptions} (unknown keys are refused); `method` is listed so a JavaScript caller is told why it is fixed. */
+const TYING_OPTION_KEYS: readonly string[] = [...DAMAGE_OPTION_KEYS.filter((k) => k !== "coupled"), "units", "sample"];
 
 /** One ranked pair of {@link TyingHints}. */
 export interface TyingHint {
@@ -68,7 +71,9 @@ const MAX_PAIRS = 50_000;
  * hints.ranked[0];   // { a, b, correlated, independent, hint }: the strongest tying candidate
  */
 export function tyingHints(model: HookedModel, site: string, data: Dataset, options: TyingOptions = {}): TyingHints {
-  const width = requireSite(model, site).units;
+  const info = requireSite(model, site);
+  const width = info.units;
+  requireDamageOptions(options, "tyingHints", TYING_OPTION_KEYS);
   // Only resampling keeps the pair's joint distribution under a shared draw (a shared Gaussian normal would make
   // every pair perfectly correlated, related or not), so it is the one method; a JavaScript caller is told.
   const method: RandomizeMethod = (options as DamageOptions).method ?? "resample";
@@ -85,8 +90,9 @@ export function tyingHints(model: HookedModel, site: string, data: Dataset, opti
   }
   const pairs = exact ? allPairs(k) : samplePairs(k, options.sample as number, rngFor(options.seed ?? 0, PAIR_STREAM));
   const sets: UnitSet[] = [...units.map((u) => [u]), ...pairs.map(([i, j]) => [units[i], units[j]])];
+  if (options.stats !== undefined) requireStatsFor(options.stats, info);
   const stats = options.stats ?? collectStats(model, site, data);
-  const common = { ...options, stats, method };
+  const common = { ...pickDamageOptions(options), stats, method };
   const measure = (coupled: boolean): { clean: number; metric: Metric; damage: Float64Array } => {
     const engine = new DamageEngine(model, site, data, { ...common, coupled });
     try {

@@ -4,13 +4,13 @@ import { type CoreSplit, findCore } from "../core/find-core";
 import { BatchStream, type Dataset, disposeDataset } from "../data/dataset";
 import { AntitrainError } from "../base/errors";
 import { type Importance, importance } from "../importance/importance";
-import type { Metric } from "../measure/metrics";
+import { type Metric, requireMetric } from "../measure/metrics";
 import type { HookedModel } from "../models/types";
-import { RANDOMIZE_METHODS, type RandomizeMethod } from "../measure/randomize";
+import { type RandomizeMethod, requireMethod } from "../measure/randomize";
 import { rngFor } from "../base/rng";
-import type { Schedule } from "./schedule";
+import { type Schedule, requireSchedule } from "./schedule";
 import { type UnitStats, collectStats } from "../measure/unit-stats";
-import { requireFraction, requireKnownKeys, requireOneOf, requireSite } from "../base/validate";
+import { requireData, requireFraction, requireInRange, requireKnownKeys, requireOneOf, requirePositiveInt, requireSeed, requireSites } from "../base/validate";
 
 /** Options for {@link Antitrainer}. */
 export interface AntitrainerOptions {
@@ -110,10 +110,11 @@ export class Antitrainer {
     readonly sites: readonly string[],
     options: AntitrainerOptions,
   ) {
-    if (sites.length === 0) throw new AntitrainError("Antitrainer needs at least one site, e.g. [\"h1\"]");
-    for (const s of sites) requireSite(model, s);
+    if (Array.isArray(sites) && sites.length === 0) throw new AntitrainError("Antitrainer needs at least one site, e.g. [\"h1\"]");
+    requireSites(model, sites, "Antitrainer");
     if (options === null || typeof options !== "object") throw new AntitrainError("Antitrainer needs options { schedule }, e.g. { schedule: at.interleaved(1) }");
     requireKnownKeys(options, ANTITRAINER_OPTION_KEYS, "Antitrainer");
+    requireSchedule(options.schedule);
     this.options = {
       fraction: 0.95,
       reportFraction: 0.95,
@@ -133,7 +134,18 @@ export class Antitrainer {
     requireFraction(this.options.reportFraction, "reportFraction");
     requireOneOf(this.options.target, ANTITRAIN_TARGETS, "target");
     requireOneOf(this.options.randomize, RANDOMIZED_UNITS, "randomize");
-    requireOneOf(this.options.method, RANDOMIZE_METHODS, "method");
+    requireMethod(this.options.method);
+    requireMetric(this.options.metric);
+    requireMetric(this.options.rankMetric, "rankMetric");
+    requireSeed(this.options.seed);
+    requireInRange(this.options.learningRate, "learningRate", { min: 0, max: Number.MAX_VALUE, minOpen: true }, "use e.g. 1e-3");
+    requirePositiveInt(this.options.batchSize, "batchSize");
+    requirePositiveInt(this.options.measureSize, "measureSize");
+    requirePositiveInt(this.options.samples, "samples");
+    if (this.options.data !== undefined) requireData(model, this.options.data);
+    if (this.options.onMeasure !== undefined && typeof this.options.onMeasure !== "function") {
+      throw new AntitrainError(`onMeasure must be a function (record) => void, got ${typeof this.options.onMeasure}`);
+    }
     for (const s of sites) this.optimizers.set(s, tf.train.adam(this.options.learningRate));
   }
 

@@ -36,6 +36,29 @@ export function cyclic(train: number, anti: number): Schedule {
   return { kind: "cyclic", train, anti };
 }
 
+/**
+ * Checks `schedule` is a {@link Schedule} (as {@link interleaved} and {@link cyclic} make): a missing or hand-made
+ * bad schedule would otherwise fail only at the first training step.
+ */
+export function requireSchedule(schedule: Schedule | undefined): void {
+  const hint = "pass { schedule: at.interleaved(1) } or { schedule: at.cyclic(200, 100) }";
+  if (schedule === null || typeof schedule !== "object") {
+    throw new AntitrainError(`schedule is ${schedule === null ? "null" : schedule === undefined ? "missing" : typeof schedule}: ${hint}`);
+  }
+  switch (schedule.kind) {
+    case "interleaved":
+      interleaved(schedule.antiSteps, { cycle: schedule.cycle ?? Number.NaN });
+      return;
+    case "cyclic":
+      cyclic(schedule.train, schedule.anti);
+      return;
+    default: {
+      const kind: never = schedule;
+      throw new AntitrainError(`schedule.kind must be "interleaved" or "cyclic", got ${JSON.stringify((kind as { kind?: unknown }).kind)}: ${hint}`);
+    }
+  }
+}
+
 /** Training steps in one cycle of the schedule (between re-measurements). */
 export function cycleLength(schedule: Schedule): number {
   return schedule.kind === "interleaved" ? schedule.cycle : schedule.train;

@@ -1,12 +1,13 @@
 import * as tf from "@tensorflow/tfjs";
-import type { CoreSplit } from "../core/find-core";
+import { type CoreSplit, requireSplitFor } from "../core/find-core";
 import type { Dataset } from "../data/dataset";
 import { AntitrainError } from "../base/errors";
 import { crossEntropy } from "../measure/metrics";
 import { type HookedModel, type SiteInfo, expandUnitMask, siteFeatures } from "../models/types";
 import { RANDOMIZE_METHODS, type RandomizeMethod, drawReplacements } from "../measure/randomize";
 import { Rng } from "../base/rng";
-import type { UnitStats } from "../measure/unit-stats";
+import { type UnitStats, requireStatsFor } from "../measure/unit-stats";
+import { minimizeChecked } from "../base/tape";
 import { requireData, requireFinite, requireKnownKeys, requireOneOf, requireSite } from "../base/validate";
 
 /**
@@ -46,10 +47,17 @@ export interface AntitrainStepOptions {
 const STEP_OPTION_KEYS = ["target", "randomize", "method", "seed"] as const satisfies readonly (keyof AntitrainStepOptions)[];
 
 /**
+ * The site and downstream variables each optimizer has antitrained. Adam keeps moments per variable, so one
+ * optimizer stepping two sites' overlapping downstream variables would mix their state; such reuse is refused.
+ */
+const optimizerSites = new WeakMap<tf.Optimizer, { readonly site: string; readonly variables: ReadonlySet<tf.Variable> }>();
+
+/**
  * Mutates the model: one antitrain step at `site`. The core units are randomized (draws from `stats`), a normal
  * batch is forwarded, the target is random (see {@link AntitrainTarget}), and only the variables downstream of
  * the site are updated, by `optimizer` — give antitraining its own optimizer, so the training optimizer's
- * momentum and decay never act during an antitrain step. Nothing upstream of the site receives a gradient: the
+ * momentum and decay never act during an antitrain step, and one per site: an optimizer that antitrained one
+ * site is refused for another site whose downstream variables overlap (their Adam state would mix). Nothing upstream of the site receives a gradient: the
  * site's activation is computed outside the gradient tape. Information that still reaches the output through the
  * spectators makes the prediction non-random, which costs loss; the step detaches it. Returns the step's loss.
  *
@@ -67,7 +75,7 @@ export function antitrainStep(
   model: HookedModel,
   site: string,
   batch: Dataset,
-  split: Pick<CoreSplit, "core" | "method">,
+  split: Pick<CoreSplit, "core" | "method"> & Partial<Pick<CoreSplit, "site">>,
   stats: UnitStats,
   optimizer: tf.Optimizer,
   options: AntitrainStepOptions,
@@ -75,16 +83,21 @@ export function antitrainStep(
   const info = requireSite(model, site);
   const units = info.units;
   requireData(model, batch);
-  if (stats.units !== units) throw new AntitrainError(`stats have ${stats.units} units but site "${site}" has ${units}`);
+  requireStatsFor(stats, info);
+  requireSplitFor(split, site);
   if (options === null || typeof options !== "object") throw new AntitrainError("antitrainStep needs options { seed }, e.g. { target: \"uniform\", seed: 0 }");
   requireKnownKeys(options, STEP_OPTION_KEYS, "antitrainStep");
-  if (!Number.isFinite(options.seed)) throw new AntitrainError(`antitrainStep needs a finite seed, got ${options.seed}: pass e.g. { seed: step }`);
+  if (!Number.isSafeInteger(options.seed)) {
+    throw new AntitrainError(`antitrainStep needs a finite seed, an integer, got ${String(options.seed)}: pass e.g. { seed: step }`);
+  }
   const target = requireOneOf(options.target ?? "uniform", ANTITRAIN_TARGETS, "target");
   const randomized = requireOneOf(options.randomize ?? "core", RANDOMIZED_UNITS, "randomize");
   const method = requireOneOf(options.method ?? split.method, RANDOMIZE_METHODS, "method");
   const chosen = randomizedUnits(split.core, units, randomized, site);
-  const rng = new Rng(options.seed);
+  if (!(optimizer instanceof tf.Optimizer)) throw new AntitrainError("optimizer must be a tf.Optimizer of its own for antitraining, e.g. tf.train.adam(1e-3)");
   const downstream = model.downstreamVariables(site);
+  requireOptimizerFor(optimizer, site, downstream);
+  const rng = new Rng(options.seed);
   const cut = model.split(site, batch.x);
   try {
     const act = cut.act;
@@ -94,21 +107,30 @@ export function antitrainStep(
     const classes = model.classes;
     // Drawn after the replacements, as before the control arms existed, so default steps keep their draws.
     const labels = target === "random-labels" ? Int32Array.from({ length: n }, () => rng.int(classes)) : null;
-    const lossT = optimizer.minimize(
+    // A non-finite loss is refused before its update is applied: the downstream variables keep their values.
+    const loss = minimizeChecked(
+      optimizer,
       () => tf.tidy(() => targetLoss(target, cut.resume(randomize()), labels, batch.y)),
-      true,
       downstream,
+      (lossT) => {
+        const value = lossT.dataSync()[0];
+        if (!Number.isFinite(value)) throw new AntitrainError(`antitraining loss at site "${site}" is ${value}: lower the antitraining learning rate`);
+      },
     );
-    if (lossT === null) throw new Error("optimizer returned no loss");
-    const loss = lossT.dataSync()[0];
-    lossT.dispose();
-    if (!Number.isFinite(loss)) {
-      throw new AntitrainError(`antitraining loss at site "${site}" is ${loss}: lower the antitraining learning rate`);
-    }
+    optimizerSites.set(optimizer, { site, variables: new Set(downstream) });
     return loss;
   } finally {
     cut.dispose();
   }
+}
+
+/** Refuses an optimizer that antitrained another site whose downstream variables overlap these. */
+function requireOptimizerFor(optimizer: tf.Optimizer, site: string, downstream: readonly tf.Variable[]): void {
+  const used = optimizerSites.get(optimizer);
+  if (used === undefined || used.site === site || !downstream.some((v) => used.variables.has(v))) return;
+  throw new AntitrainError(
+    `this optimizer already antitrained site "${used.site}": stepping "${site}" with it would mix the two sites' optimizer state (Adam moments) on their shared downstream variables. Give each site its own optimizer, e.g. tf.train.adam(1e-3) per site (at.Antitrainer does)`,
+  );
 }
 
 /** The units a step randomizes: the core, or every other unit of the site (ascending); the core is checked. */

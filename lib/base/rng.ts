@@ -1,3 +1,5 @@
+import { requireSeed } from "./validate";
+
 /**
  * A small seeded random generator (xoshiro128**), so every random draw in antitrain comes from an explicit
  * seed and is identical on every backend. Never uses Math.random.
@@ -13,7 +15,9 @@ export class Rng {
   private s3: number;
   private spare: number | null = null;
 
+  /** `seed` must be a safe integer: NaN, a string or 7.9 would otherwise collapse onto another seed. */
   constructor(seed: number) {
+    requireSeed(seed);
     let h = hashSeed(seed);
     const next = (): number => {
       h = (h + 0x9e3779b9) | 0;
@@ -79,6 +83,7 @@ export class Rng {
 
   /** An independent generator derived from this seed and a stream label; does not advance this one. */
   fork(label: number): Rng {
+    requireSeed(label, "fork label");
     return new Rng(mix(this.s0 ^ mix(label, 0x632be5ab), this.s2));
   }
 
@@ -96,8 +101,10 @@ export class Rng {
   }
 }
 
-/** A generator for (seed, stream...) — the same arguments always give the same stream. */
+/** A generator for (seed, stream...) — the same arguments always give the same stream. Every argument must be a safe integer. */
 export function rngFor(seed: number, ...stream: number[]): Rng {
+  requireSeed(seed);
+  stream.forEach((s, i) => requireSeed(s, `stream[${i}] of rngFor`));
   let h = hashSeed(seed);
   for (const s of stream) h = mix(h, hashSeed(s));
   return new Rng(h);
@@ -113,8 +120,8 @@ function mix(a: number, b: number): number {
   return (h ^ (h >>> 13)) | 0;
 }
 
+/** Hashes a safe integer (checked by the callers). */
 function hashSeed(seed: number): number {
-  if (!Number.isFinite(seed)) return 0x12345678;
   const lo = seed >>> 0;
   const hi = Math.floor(seed / 4294967296) >>> 0;
   return mix(lo, mix(hi, 0x2545f491));

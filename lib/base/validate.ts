@@ -4,8 +4,22 @@ import type { Dataset } from "../data/dataset";
 import { AntitrainError } from "./errors";
 import type { HookedModel, SiteInfo } from "../models/types";
 
-/** The site's info, or an AntitrainError listing the real sites. */
+/**
+ * Refuses a model whose variables were freed (`model.dispose()`): tfjs would fail later with "Cannot read properties
+ * of undefined" or a bare "Tensor is disposed.".
+ */
+export function requireLiveModel(model: HookedModel): void {
+  if (model === null || typeof model !== "object" || typeof model.variables !== "function") {
+    throw new AntitrainError(`expected a model (at.mlp, at.transformer, at.fromLayersModel, ...), got ${model === null ? "null" : typeof model}`);
+  }
+  if (model.variables().some((v) => v.isDisposed)) {
+    throw new AntitrainError(`this ${model.kind} model was disposed (its variables are freed): use a live model, and dispose it only after its last use`);
+  }
+}
+
+/** The site's info, or an AntitrainError listing the real sites. Also refuses a disposed model. */
 export function requireSite(model: HookedModel, site: string): SiteInfo {
+  requireLiveModel(model);
   const sites = model.sites();
   const found = sites.find((s) => s.name === site);
   if (found === undefined) {
@@ -36,14 +50,29 @@ export function requireFraction(fraction: number, name = "fraction"): void {
 /** Checks a positive integer option. */
 export function requirePositiveInt(value: number, name: string): void {
   if (!(Number.isInteger(value) && value > 0)) {
-    throw new AntitrainError(`${name} must be a positive integer, got ${value}`);
+    const shown = typeof value === "number" ? String(value) : (JSON.stringify(value) ?? String(value));
+    throw new AntitrainError(`${name} must be a positive integer, got ${shown}: pass a whole number of at least 1`);
   }
 }
 
-/** Checks data fits the model: non-empty, the right input width, int labels within [0, classes). */
+/**
+ * Checks data fits the model: live tensors, non-empty, the right input width, int32 labels within [0, classes).
+ * Also refuses a disposed model.
+ */
 export function requireData(model: HookedModel, data: Dataset): void {
+  requireLiveModel(model);
   if (data === null || typeof data !== "object" || data.x === undefined || data.y === undefined) {
     throw new AntitrainError("data must be { x: Tensor2D, y: Tensor1D int32 labels, classes }");
+  }
+  if (data.x.isDisposed || data.y.isDisposed) {
+    throw new AntitrainError(
+      `data.${data.x.isDisposed ? "x" : "y"} was disposed (at.disposeDataset or tf.dispose freed it): load the data again, and dispose it only after its last use`,
+    );
+  }
+  if (data.y.dtype !== "int32") {
+    throw new AntitrainError(
+      `data.y holds ${data.y.dtype} labels: labels must be int32, e.g. tf.tensor1d(labels, "int32") or tf.cast(y, "int32") (at.dataset makes them so)`,
+    );
   }
   const n = data.x.shape[0];
   if (n === 0) throw new AntitrainError("data is empty (0 examples): pass at least one example");
@@ -81,8 +110,11 @@ export function requireFinite(t: tf.Tensor, where: string): void {
   }
 }
 
-/** Checks an input batch is `[batch, model.inputs]`. */
+/** Checks an input batch is a live `[batch, model.inputs]` tensor for a live model. */
 export function requireInput(model: HookedModel, x: tf.Tensor): void {
+  requireLiveModel(model);
+  if (x === null || typeof x !== "object" || !Array.isArray(x.shape)) throw new AntitrainError(`input must be a tf.Tensor [batch, ${model.inputs}], got ${x === null ? "null" : typeof x}`);
+  if (x.isDisposed) throw new AntitrainError("the input tensor was disposed: pass a live tensor, and dispose it only after its last use");
   if (x.rank !== 2 || x.shape[1] !== model.inputs) {
     throw new AntitrainError(
       `input has shape [${x.shape.join(", ")}] but the model takes [batch, ${model.inputs}]: pass inputs of width ${model.inputs}`,
@@ -120,7 +152,10 @@ export function requireInRange(
 
 /** Checks a seed is a safe integer (every random draw in antitrain comes from one). */
 export function requireSeed(seed: number, name = "seed"): void {
-  if (!Number.isSafeInteger(seed)) throw new AntitrainError(`${name} must be an integer, got ${String(seed)}: pass e.g. { seed: 0 }`);
+  if (!Number.isSafeInteger(seed)) {
+    const shown = typeof seed === "string" ? `the string ${JSON.stringify(seed)}` : String(seed);
+    throw new AntitrainError(`${name} must be an integer, got ${shown}: pass e.g. { seed: 0 } (the same integer gives the same draws)`);
+  }
 }
 
 /** Checks a training step index is a non-negative integer. */

@@ -1,8 +1,8 @@
-import type { CoreSplit } from "./find-core";
+import { type CoreSplit, requireSplitFor } from "./find-core";
 import { AntitrainError } from "../base/errors";
 import { type HookedModel, isCompressible, siteFeatures } from "../models/types";
-import type { UnitStats } from "../measure/unit-stats";
-import { requireSite } from "../base/validate";
+import { type UnitStats, requireStatsFor } from "../measure/unit-stats";
+import { requireKnownKeys, requireSite } from "../base/validate";
 
 /** Options for {@link compress}. */
 export interface CompressOptions {
@@ -14,6 +14,8 @@ export interface CompressOptions {
   stats?: UnitStats;
 }
 
+const COMPRESS_OPTION_KEYS = ["stats"] as const satisfies readonly (keyof CompressOptions)[];
+
 /**
  * A new, smaller model without the spectators of `site`: rows before and columns after the site are removed and,
  * with `stats`, each spectator's mean contribution is folded into the next layer's bias. The original model is
@@ -22,19 +24,24 @@ export interface CompressOptions {
  * @example
  * const small = at.compress(model, "h1", split, { stats });   // small.sites()[0].units === split.core.length
  */
-export function compress(model: HookedModel, site: string, split: Pick<CoreSplit, "core">, options: CompressOptions = {}): HookedModel {
+export function compress(
+  model: HookedModel,
+  site: string,
+  split: Pick<CoreSplit, "core"> & Partial<Pick<CoreSplit, "site">>,
+  options: CompressOptions = {},
+): HookedModel {
   const info = requireSite(model, site);
   const units = info.units;
+  requireKnownKeys(options, COMPRESS_OPTION_KEYS, "compress");
   if (!isCompressible(model)) {
     throw new AntitrainError(`compress needs a model that can remove units (at.mlp, or at.transformer at attn, mlp and last-block resid sites); this one is "${model.kind}"`);
   }
+  requireSplitFor(split, site);
+  if (options.stats !== undefined) requireStatsFor(options.stats, info);
   const keep = [...new Set(split.core)].sort((a, b) => a - b);
   if (keep.length === 0) throw new AntitrainError(`the core of "${site}" is empty: nothing would be left to compress to`);
   for (const u of keep) {
     if (!(Number.isInteger(u) && u >= 0 && u < units)) throw new AntitrainError(`core unit ${u} is not in site "${site}" (0..${units - 1})`);
-  }
-  if (options.stats !== undefined && options.stats.units !== units) {
-    throw new AntitrainError(`stats have ${options.stats.units} units but site "${site}" has ${units}`);
   }
   const fill = options.stats?.mean ?? new Float32Array(siteFeatures(info));
   return model.removeUnits(site, keep, fill);

@@ -1,11 +1,12 @@
 import type { Dataset } from "../data/dataset";
-import { type DamageOptions, DamageEngine } from "../measure/damage";
+import { DAMAGE_OPTION_KEYS, type DamageOptions, DamageEngine, pickDamageOptions, requireDamageOptions } from "../measure/damage";
 import { AntitrainError } from "../base/errors";
 import { type Importance, importance as measureImportance, ranked } from "../importance/importance";
 import type { Metric } from "../measure/metrics";
 import type { HookedModel } from "../models/types";
 import type { RandomizeMethod } from "../measure/randomize";
 import { requireFraction, requireSite } from "../base/validate";
+import { requireStatsFor } from "../measure/unit-stats";
 
 /** Options for {@link findCore}. */
 export interface CoreOptions extends Omit<DamageOptions, "path"> {
@@ -14,6 +15,9 @@ export interface CoreOptions extends Omit<DamageOptions, "path"> {
   /** Share of the whole-site damage the core must reach, in (0, 1]. Default 0.95. */
   fraction?: number;
 }
+
+/** Every key of {@link CoreOptions} (unknown keys are refused). */
+const CORE_OPTION_KEYS: readonly string[] = [...DAMAGE_OPTION_KEYS.filter((k) => k !== "path"), "importance", "fraction"];
 
 /** A site split into its core and its spectators. */
 export interface CoreSplit {
@@ -53,16 +57,24 @@ export interface CoreSplit {
  * split.core.length;   // core size
  */
 export function findCore(model: HookedModel, site: string, data: Dataset, options: CoreOptions = {}): CoreSplit {
-  const units = requireSite(model, site).units;
+  const info = requireSite(model, site);
+  const units = info.units;
+  requireDamageOptions(options, "findCore", CORE_OPTION_KEYS);
   const fraction = options.fraction ?? 0.95;
   requireFraction(fraction);
-  const imp = options.importance ?? measureImportance(model, site, data, { ...options, metric: "loss" });
-  if (imp.site !== site || imp.scores.length !== units) {
-    throw new AntitrainError(`the importance passed is for site "${imp.site}" with ${imp.scores.length} units, not "${site}" with ${units}`);
+  if (options.stats !== undefined) requireStatsFor(options.stats, info);
+  const given = options.importance;
+  if (given !== undefined && (given === null || typeof given !== "object" || typeof given.scores?.length !== "number")) {
+    throw new AntitrainError(`importance must be an Importance from at.importance(model, "${site}", data), got ${given === null ? "null" : typeof given}`);
   }
+  if (given !== undefined && (given.site !== site || given.scores.length !== units)) {
+    throw new AntitrainError(`the importance passed is for site "${given.site}" with ${given.scores.length} units, not "${site}" with ${units}`);
+  }
+  const damageOptions = pickDamageOptions(options);
+  const imp = given ?? measureImportance(model, site, data, { ...damageOptions, metric: "loss" });
   const order = ranked(imp);
   const metric = options.metric ?? "accuracy";
-  const engine = new DamageEngine(model, site, data, { ...options, metric, method: options.method ?? imp.method });
+  const engine = new DamageEngine(model, site, data, { ...damageOptions, metric, method: options.method ?? imp.method });
   try {
     const prefix = (k: number) => order.slice(0, k);
     const curve: { k: number; damage: number }[] = [];
@@ -128,9 +140,12 @@ export function splitDamage(
   model: HookedModel,
   site: string,
   data: Dataset,
-  split: Pick<CoreSplit, "core" | "spectators">,
+  split: Pick<CoreSplit, "core" | "spectators"> & Partial<Pick<CoreSplit, "site">>,
   options: DamageOptions = {},
 ): SplitDamage {
+  requireSite(model, site);
+  requireDamageOptions(options, "splitDamage");
+  requireSplitFor(split, site);
   const engine = new DamageEngine(model, site, data, { metric: "accuracy", ...options });
   try {
     const all = [...split.core, ...split.spectators];
@@ -144,5 +159,18 @@ export function splitDamage(
     };
   } finally {
     engine.dispose();
+  }
+}
+
+/**
+ * Checks a split passed for `site` is a split of `site`: a {@link CoreSplit} carries its site, and a split found at
+ * another site names other units. A hand-made `{ core }` without a site passes.
+ */
+export function requireSplitFor(split: { readonly core: readonly number[]; readonly site?: string }, site: string): void {
+  if (split === null || typeof split !== "object" || !Array.isArray(split.core)) {
+    throw new AntitrainError(`split must be a core split such as at.findCore(model, "${site}", data) or { core: [0, 3] }, got ${split === null ? "null" : typeof split}`);
+  }
+  if (split.site !== undefined && split.site !== site) {
+    throw new AntitrainError(`the split was found at site "${split.site}", not "${site}": pass a split of "${site}" (at.findCore(model, "${site}", data))`);
   }
 }

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { AntitrainError } from "../base/errors";
 import { Rng } from "../base/rng";
+import { requirePositiveInt } from "../base/validate";
 
 /**
  * Examples and integer labels. `x`: float32 examples along the first axis, `[n, features]` by default (images from
@@ -93,6 +94,7 @@ export class BatchStream {
   ) {
     const n = size(data);
     if (n === 0) throw new AntitrainError("cannot batch an empty dataset");
+    requirePositiveInt(batchSize, "batchSize"); // NaN would make empty batches
     this.batchSize = Math.min(batchSize, n);
     this.rng = new Rng(seed);
     this.order = this.rng.permutation(n);
@@ -139,6 +141,7 @@ export interface BatchStreamState {
 
 /** Calls `fn` on consecutive slices of at most `batchSize` examples (no copy of labels to JS). */
 export function forEachSlice(d: Dataset, batchSize: number, fn: (x: tf.Tensor2D, y: tf.Tensor1D, start: number) => void): void {
+  requirePositiveInt(batchSize, "batchSize"); // 0 or NaN would loop forever
   const n = size(d);
   for (let start = 0; start < n; start += batchSize) {
     const m = Math.min(batchSize, n - start);

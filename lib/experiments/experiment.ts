@@ -8,7 +8,7 @@ import { type Mlp, mlp } from "../models/mlp";
 import type { HookedModel } from "../models/types";
 import { type UnitStats, collectStats } from "../measure/unit-stats";
 import { evaluate, train } from "../training/train";
-import { requirePositiveInt } from "../base/validate";
+import { requireKnownKeys, requirePositiveInt } from "../base/validate";
 
 /** The core a notebook reports for one site, measured on held-out data. */
 export interface CoreReport {
@@ -41,6 +41,7 @@ export function reportCore(
   statsData: Dataset,
   options: { fraction?: number; seed?: number } = {},
 ): CoreReport {
+  requireKnownKeys(options, ["fraction", "seed"], "reportCore");
   const seed = options.seed ?? 0;
   const stats = collectStats(model, site, statsData, { seed });
   const imp = importance(model, site, data, { stats, metric: "loss", seed });

@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { type Dataset, forEachSlice, size } from "../data/dataset";
 import { crossEntropy } from "../measure/metrics";
 import type { HookedModel } from "../models/types";
+import { AntitrainError } from "../base/errors";
 import { requireData, requireFinite, requirePositiveInt, requireSite } from "../base/validate";
 
 /**
@@ -19,6 +20,9 @@ import { requireData, requireFinite, requirePositiveInt, requireSite } from "../
 export function gateImportance(model: HookedModel, site: string, data: Dataset, batchSize = 512): Float32Array {
   const info = requireSite(model, site);
   requireData(model, data);
+  if (typeof batchSize === "object") {
+    throw new AntitrainError("gateImportance takes no options object: its fourth argument is the batch size, a number, e.g. gateImportance(model, site, data, 256)");
+  }
   requirePositiveInt(batchSize, "batchSize");
   const units = info.units;
   const width = info.width ?? 1;

@@ -1,5 +1,5 @@
 import type { Dataset } from "../data/dataset";
-import { type DamageOptions, DamageEngine } from "../measure/damage";
+import { DAMAGE_OPTION_KEYS, type DamageOptions, DamageEngine, pickDamageOptions, requireDamageOptions } from "../measure/damage";
 import { AntitrainError } from "../base/errors";
 import type { Importance } from "./importance";
 import type { HookedModel } from "../models/types";
@@ -18,12 +18,21 @@ export interface GroupImportanceOptions extends DamageOptions {
    * minimum-norm ridge least squares; `marginal` scores each unit by the mean damage of the groups holding it
    * minus the mean damage of the others (the notes' "update by 1/(units randomized)" idea).
    */
-  solve?: "ridge" | "marginal";
+  solve?: GroupSolve;
   /** Ridge strength relative to the group size. Default 1e-3. */
   ridge?: number;
   /** Exact importance to compare with: the result then carries the Spearman rank correlation. */
   exact?: Pick<Importance, "scores">;
 }
+
+/** How {@link groupImportance} solves per-unit scores from group damages (see {@link GroupImportanceOptions.solve}). */
+export type GroupSolve = "ridge" | "marginal";
+
+/** Every {@link GroupSolve}. */
+export const GROUP_SOLVES: readonly GroupSolve[] = ["ridge", "marginal"];
+
+/** Every key of {@link GroupImportanceOptions} (unknown keys are refused). */
+const GROUP_IMPORTANCE_OPTION_KEYS: readonly string[] = [...DAMAGE_OPTION_KEYS, "groupShare", "groups", "solve", "ridge", "exact"];
 
 /** An estimated {@link Importance}, with what it cost and, on request, how well it ranks. */
 export interface EstimatedImportance extends Importance {
@@ -49,6 +58,7 @@ export interface EstimatedImportance extends Importance {
  */
 export function groupImportance(model: HookedModel, site: string, data: Dataset, options: GroupImportanceOptions = {}): EstimatedImportance {
   const units = requireSite(model, site).units;
+  requireDamageOptions(options, "groupImportance", GROUP_IMPORTANCE_OPTION_KEYS);
   const share = options.groupShare ?? 0.03;
   if (!(Number.isFinite(share) && share > 0 && share <= 0.5)) {
     throw new AntitrainError(`groupShare must be in (0, 0.5], got ${share}: use e.g. 0.03 for groups of 3% of the units`);
@@ -58,13 +68,13 @@ export function groupImportance(model: HookedModel, site: string, data: Dataset,
   const ridge = options.ridge ?? 1e-3;
   if (!(Number.isFinite(ridge) && ridge >= 0)) throw new AntitrainError(`ridge must be a non-negative number, got ${ridge}`);
   const solve = options.solve ?? "ridge";
-  if (solve !== "ridge" && solve !== "marginal") throw new AntitrainError(`solve must be "ridge" or "marginal", got "${solve}"`);
+  if (!GROUP_SOLVES.includes(solve)) throw new AntitrainError(`solve must be "ridge" or "marginal", got ${JSON.stringify(solve)}`);
   if (options.exact !== undefined && options.exact.scores.length !== units) {
     throw new AntitrainError(`exact has ${options.exact.scores.length} scores but site "${site}" has ${units} units`);
   }
   const k = Math.max(1, Math.round(share * units));
   const sets = randomGroups(units, k, groups, options.seed ?? 0);
-  const engine = new DamageEngine(model, site, data, options);
+  const engine = new DamageEngine(model, site, data, pickDamageOptions(options));
   try {
     const all = Array.from({ length: units }, (_, u) => u);
     const d = engine.damage([...sets, all]);

@@ -1,9 +1,10 @@
 import type { Dataset } from "../data/dataset";
-import type { DamageOptions } from "../measure/damage";
+import { DAMAGE_OPTION_KEYS, type DamageOptions, pickDamageOptions, requireDamageOptions } from "../measure/damage";
 import { AntitrainError } from "../base/errors";
 import { type Importance, importance } from "./importance";
 import type { HookedModel } from "../models/types";
-import { collectStats } from "../measure/unit-stats";
+import { collectStats, requireStatsFor } from "../measure/unit-stats";
+import { requireData, requireSite } from "../base/validate";
 
 /** What a unit's damage says about it (see {@link heldOutImportance} for the rule). */
 export type UnitRole = "generalizing" | "memorizing" | "mixed" | "inert";
@@ -15,6 +16,9 @@ export interface HeldOutOptions extends Omit<DamageOptions, "path"> {
   /** A unit whose share is below `floor / units` on both data sets is inert. Default 0.1. */
   floor?: number;
 }
+
+/** Every key of {@link HeldOutOptions} (unknown keys are refused). */
+const HELD_OUT_OPTION_KEYS: readonly string[] = [...DAMAGE_OPTION_KEYS.filter((k) => k !== "path"), "ratio", "floor"];
 
 /** The result of {@link heldOutImportance}. */
 export interface HeldOutImportance {
@@ -55,12 +59,17 @@ export function heldOutImportance(
   heldOut: Dataset,
   options: HeldOutOptions = {},
 ): HeldOutImportance {
+  const info = requireSite(model, site);
+  requireData(model, train);
+  requireData(model, heldOut);
+  requireDamageOptions(options, "heldOutImportance", HELD_OUT_OPTION_KEYS);
+  if (options.stats !== undefined) requireStatsFor(options.stats, info);
   const ratio = options.ratio ?? 2;
   const floor = options.floor ?? 0.1;
   if (!(Number.isFinite(ratio) && ratio >= 1)) throw new AntitrainError(`ratio must be a number >= 1, got ${ratio}: e.g. 2`);
   if (!(Number.isFinite(floor) && floor >= 0)) throw new AntitrainError(`floor must be a number >= 0, got ${floor}: e.g. 0.1`);
   const stats = options.stats ?? collectStats(model, site, train);
-  const common = { ...options, stats };
+  const common = { ...pickDamageOptions(options), stats };
   const onTrain = importance(model, site, train, common);
   const onHeldOut = importance(model, site, heldOut, common);
   const trainShare = shares(onTrain.scores);

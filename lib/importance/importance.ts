@@ -1,5 +1,5 @@
 import type { Dataset } from "../data/dataset";
-import { type DamageOptions, DamageEngine } from "../measure/damage";
+import { type DamageOptions, DamageEngine, requireDamageOptions } from "../measure/damage";
 import type { Metric } from "../measure/metrics";
 import type { HookedModel } from "../models/types";
 import type { RandomizeMethod } from "../measure/randomize";
@@ -28,6 +28,7 @@ export interface Importance {
  * const top = at.ranked(imp)[0];   // the most informative unit
  */
 export function importance(model: HookedModel, site: string, data: Dataset, options: DamageOptions = {}): Importance {
+  requireDamageOptions(options, "importance");
   const engine = new DamageEngine(model, site, data, options);
   try {
     const singles = Array.from({ length: engine.units }, (_, u) => [u]);

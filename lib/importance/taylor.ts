@@ -4,8 +4,8 @@ import { DamageEngine } from "../measure/damage";
 import type { Importance } from "./importance";
 import { crossEntropy } from "../measure/metrics";
 import type { HookedModel } from "../models/types";
-import { type UnitStats, collectStats } from "../measure/unit-stats";
-import { requireData, requireFinite, requirePositiveInt, requireSite } from "../base/validate";
+import { type UnitStats, collectStats, requireStatsFor } from "../measure/unit-stats";
+import { requireData, requireFinite, requireKnownKeys, requirePositiveInt, requireSite } from "../base/validate";
 
 /** Options for {@link taylorImportance}. */
 export interface TaylorOptions {
@@ -14,6 +14,8 @@ export interface TaylorOptions {
   /** Examples per forward/backward pass. Default 512. */
   batchSize?: number;
 }
+
+const TAYLOR_OPTION_KEYS = ["stats", "batchSize"] as const satisfies readonly (keyof TaylorOptions)[];
 
 /**
  * First-order Taylor importance of every unit of `site` (Molchanov et al. 2017, with the unit's mean as the
@@ -33,8 +35,10 @@ export function taylorImportance(model: HookedModel, site: string, data: Dataset
   const info = requireSite(model, site);
   const units = info.units;
   requireData(model, data);
+  requireKnownKeys(options, TAYLOR_OPTION_KEYS, "taylorImportance");
   const batchSize = options.batchSize ?? 512;
   requirePositiveInt(batchSize, "batchSize");
+  if (options.stats !== undefined) requireStatsFor(options.stats, info);
   const stats = options.stats ?? collectStats(model, site, data);
   const sums = new Float64Array(units);
   forEachSlice(data, batchSize, (x, y) => {

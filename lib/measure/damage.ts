@@ -1,13 +1,13 @@
 import * as tf from "@tensorflow/tfjs";
 import { type Dataset, size } from "../data/dataset";
 import { AntitrainError } from "../base/errors";
-import { type Metric, damageOf, perExample } from "./metrics";
+import { type Metric, damageOf, perExample, requireMetric } from "./metrics";
 import { type KernelContext, type Perturbation, loopSums, lowRankSums, stackedSums } from "./damage-kernels";
 import type { DenseSiteSplit, HookedModel, SiteSplit } from "../models/types";
-import { type RandomizeMethod, drawReplacements } from "./randomize";
+import { type RandomizeMethod, drawReplacements, requireMethod } from "./randomize";
 import { rngFor } from "../base/rng";
-import { type UnitStats, collectStats } from "./unit-stats";
-import { requireData, requireFinite, requirePositiveInt, requireSite } from "../base/validate";
+import { type UnitStats, collectStats, requireStatsFor } from "./unit-stats";
+import { requireData, requireFinite, requireKnownKeys, requireOneOf, requirePositiveInt, requireSeed, requireSite } from "../base/validate";
 
 /** A perturbation: the units of a site randomized together. */
 export type UnitSet = readonly number[];
@@ -53,6 +53,47 @@ export interface DamageOptions {
    * Used by {@link tyingHints} to compare correlated with independent randomization.
    */
   coupled?: boolean;
+}
+
+/** Every key of {@link DamageOptions} (unknown keys are refused). */
+export const DAMAGE_OPTION_KEYS = Object.keys({
+  stats: 0,
+  method: 0,
+  metric: 0,
+  seed: 0,
+  samples: 0,
+  batchSize: 0,
+  maxElements: 0,
+  path: 0,
+  coupled: 0,
+} satisfies Record<keyof DamageOptions, 0>) as readonly (keyof DamageOptions)[];
+
+/**
+ * Validates the damage options of a public call before any work: unknown keys (`known`: the caller's own list, by
+ * default {@link DAMAGE_OPTION_KEYS}; `what` names the caller), a misspelled method, metric or path, a seed that is
+ * not an integer, non-positive counts.
+ */
+export function requireDamageOptions(options: DamageOptions, what: string, known: readonly string[] = DAMAGE_OPTION_KEYS): void {
+  requireKnownKeys(options, known, what);
+  if (options === undefined) return;
+  if (options.method !== undefined) requireMethod(options.method);
+  if (options.metric !== undefined) requireMetric(options.metric);
+  if (options.path !== undefined) requireOneOf(options.path, DAMAGE_PATHS, "path");
+  if (options.seed !== undefined) requireSeed(options.seed);
+  for (const key of ["samples", "batchSize", "maxElements"] as const) {
+    const v = options[key];
+    if (v !== undefined) requirePositiveInt(v, key);
+  }
+  if (options.coupled !== undefined && typeof options.coupled !== "boolean") {
+    throw new AntitrainError(`coupled must be true or false, got ${JSON.stringify(options.coupled)}`);
+  }
+}
+
+/** The {@link DamageOptions} part of a caller's options (its own keys left out), for the engine. */
+export function pickDamageOptions(options: DamageOptions): DamageOptions {
+  const picked: Record<string, unknown> = {};
+  for (const key of DAMAGE_OPTION_KEYS) if (key in options) picked[key] = options[key];
+  return picked as DamageOptions;
 }
 
 /** The result of {@link damage}. */
@@ -127,22 +168,15 @@ export class DamageEngine {
     this.units = info.units;
     this.width = info.width ?? 1;
     requireData(model, data);
+    requireDamageOptions(options, "DamageEngine");
     this.metric = options.metric ?? "loss";
     this.method = options.method ?? "resample";
     this.samples = options.samples ?? 1;
     this.maxElements = options.maxElements ?? 2 ** 23;
     this.path = options.path ?? "auto";
-    if (!DAMAGE_PATHS.includes(this.path)) {
-      throw new AntitrainError(`path must be one of ${DAMAGE_PATHS.map((p) => `"${p}"`).join(", ")}, got "${this.path}"`);
-    }
-    requirePositiveInt(this.samples, "samples");
-    requirePositiveInt(this.maxElements, "maxElements");
     const batchSize = options.batchSize ?? 512;
-    requirePositiveInt(batchSize, "batchSize");
+    if (options.stats !== undefined) requireStatsFor(options.stats, info);
     const stats = options.stats ?? collectStats(model, site, data);
-    if (stats.units !== this.units) {
-      throw new AntitrainError(`stats have ${stats.units} units but site "${site}" has ${this.units}: collect stats for this site`);
-    }
     this.examples = size(data);
     try {
       this.prepare(data, stats, batchSize, options.seed ?? 0, options.coupled ?? false);
@@ -307,6 +341,7 @@ export function damage(
   perturbations: readonly UnitSet[],
   options: DamageOptions = {},
 ): DamageResult {
+  requireDamageOptions(options, "damage");
   const engine = new DamageEngine(model, site, data, options);
   try {
     const values = engine.evaluate(perturbations);

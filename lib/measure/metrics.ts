@@ -1,4 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
+import { AntitrainError } from "../base/errors";
+import { requireOneOf } from "../base/validate";
 
 /**
  * What damage is measured in:
@@ -8,15 +10,28 @@ import * as tf from "@tensorflow/tfjs";
  */
 export type Metric = "accuracy" | "loss" | "boundedLoss";
 
+/** Every {@link Metric}: the one list the library and the run config's schema check against. */
 export const METRICS: readonly Metric[] = ["accuracy", "loss", "boundedLoss"];
+
+/** `metric` when it is a {@link Metric}; else an AntitrainError listing the metrics (a misspelling never runs as another). */
+export function requireMetric(metric: unknown, name = "metric"): Metric {
+  return requireOneOf(metric, METRICS, name);
+}
 
 /** Per-example metric values `[n]` for logits `[n, classes]` and int labels `[n]`. */
 export function perExample(metric: Metric, logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
+  requireMetric(metric);
   return tf.tidy(() => {
-    if (metric === "accuracy") return tf.cast(tf.equal(tf.argMax(logits, 1), labels), "float32") as tf.Tensor1D;
-    const classes = logits.shape[1];
-    const ce = crossEntropy(logits, labels);
-    return metric === "loss" ? ce : (tf.minimum(ce, Math.log(classes)) as tf.Tensor1D);
+    switch (metric) {
+      case "accuracy":
+        return tf.cast(tf.equal(tf.argMax(logits, 1), labels), "float32") as tf.Tensor1D;
+      case "loss":
+        return crossEntropy(logits, labels);
+      case "boundedLoss":
+        return tf.minimum(crossEntropy(logits, labels), Math.log(logits.shape[1])) as tf.Tensor1D;
+      default:
+        return unknownMetric(metric);
+    }
   });
 }
 
@@ -31,5 +46,19 @@ export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tenso
 
 /** Damage from a clean and a randomized metric value: positive means randomizing hurt. */
 export function damageOf(metric: Metric, clean: number, randomized: number): number {
-  return metric === "accuracy" ? clean - randomized : randomized - clean;
+  const m = requireMetric(metric);
+  switch (m) {
+    case "accuracy":
+      return clean - randomized;
+    case "loss":
+    case "boundedLoss":
+      return randomized - clean;
+    default:
+      return unknownMetric(m);
+  }
+}
+
+/** The exhaustiveness check of the switches over {@link Metric}. */
+function unknownMetric(metric: never): never {
+  throw new AntitrainError(`unknown metric ${JSON.stringify(metric)}`);
 }

@@ -1,4 +1,6 @@
+import { AntitrainError } from "../base/errors";
 import type { Rng } from "../base/rng";
+import { requireOneOf } from "../base/validate";
 import type { UnitStats } from "./unit-stats";
 
 /**
@@ -12,7 +14,13 @@ import type { UnitStats } from "./unit-stats";
  */
 export type RandomizeMethod = "gaussian" | "resample" | "mean" | "zero";
 
+/** Every {@link RandomizeMethod}: the one list the library and the run config's schema check against. */
 export const RANDOMIZE_METHODS: readonly RandomizeMethod[] = ["gaussian", "resample", "mean", "zero"];
+
+/** `method` when it is a {@link RandomizeMethod}; else an AntitrainError listing the methods (a misspelling is never zero-ablation). */
+export function requireMethod(method: unknown, name = "method"): RandomizeMethod {
+  return requireOneOf(method, RANDOMIZE_METHODS, name);
+}
 
 /**
  * Replacement values for every unit of a site on `rows` examples, `[rows, units × width]` row-major: row r, unit u is
@@ -28,6 +36,7 @@ export function drawReplacements(
   rng: Rng,
   options: { coupled?: boolean } = {},
 ): Float32Array {
+  requireMethod(method);
   const width = stats.width ?? 1; // a unit may span `width` elements (an attention head)
   const w = stats.units * width; // values per row
   const out = new Float32Array(rows * w);
@@ -71,6 +80,10 @@ export function drawReplacements(
       break;
     case "zero":
       break;
+    default: {
+      const unknown: never = method;
+      throw new AntitrainError(`unknown randomization method ${JSON.stringify(unknown)}`);
+    }
   }
   return out;
 }

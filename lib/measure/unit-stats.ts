@@ -3,7 +3,8 @@ import { type Dataset, forEachSlice, size } from "../data/dataset";
 import { AntitrainError } from "../base/errors";
 import { type HookedModel, siteFeatures } from "../models/types";
 import { Rng } from "../base/rng";
-import { requireData, requireFinite, requireSite } from "../base/validate";
+import type { SiteInfo } from "../models/types";
+import { requireData, requireFinite, requireKnownKeys, requirePositiveInt, requireSeed, requireSite } from "../base/validate";
 
 /**
  * Per-unit activation statistics of one site: mean and std (Welford, over every value seen — for sequence sites,
@@ -33,6 +34,30 @@ export interface StatsOptions {
   batchSize?: number;
 }
 
+const STATS_OPTION_KEYS = ["bankSize", "seed", "batchSize"] as const satisfies readonly (keyof StatsOptions)[];
+const TRACKER_OPTION_KEYS = ["bankSize", "width"] as const;
+
+/**
+ * Checks `stats` describe `info`'s site: collected there (its `site`), with its units and width. Stats of another
+ * site would randomize units with another site's distribution and report it as this one's.
+ */
+export function requireStatsFor(stats: UnitStats, info: SiteInfo, what = "stats"): void {
+  if (stats === null || typeof stats !== "object" || typeof stats.units !== "number") {
+    throw new AntitrainError(`${what} must be UnitStats from at.collectStats(model, "${info.name}", data), got ${stats === null ? "null" : typeof stats}`);
+  }
+  if (stats.site !== info.name) {
+    throw new AntitrainError(
+      `${what} were collected at site "${stats.site}", not "${info.name}": collect them with at.collectStats(model, "${info.name}", data)`,
+    );
+  }
+  if (stats.units !== info.units) {
+    throw new AntitrainError(`${what} have ${stats.units} units but site "${info.name}" has ${info.units}: collect stats for this site`);
+  }
+  if ((stats.width ?? 1) !== (info.width ?? 1)) {
+    throw new AntitrainError(`${what} have units of width ${stats.width ?? 1} but site "${info.name}" has width ${info.width ?? 1}: collect stats for this site`);
+  }
+}
+
 /**
  * Streaming per-unit statistics (Welford mean/variance in float64) and a bounded bank of recent rows (a ring
  * buffer), usable during training: feed it activations, read a {@link UnitStats} snapshot whenever needed.
@@ -59,8 +84,12 @@ export class StatsTracker {
     readonly units: number,
     options: Pick<StatsOptions, "bankSize"> & { width?: number } = {},
   ) {
+    requireKnownKeys(options, TRACKER_OPTION_KEYS, "StatsTracker");
+    requirePositiveInt(units, "units");
     this.bankSize = options.bankSize ?? 512;
     this.width = options.width ?? 1;
+    requirePositiveInt(this.bankSize, "bankSize");
+    requirePositiveInt(this.width, "width");
     this.cols = units * this.width;
     this.m = new Float64Array(this.cols);
     this.m2 = new Float64Array(this.cols);
@@ -125,6 +154,10 @@ export class StatsTracker {
 export function collectStats(model: HookedModel, site: string, data: Dataset, options: StatsOptions = {}): UnitStats {
   const info = requireSite(model, site);
   requireData(model, data);
+  requireKnownKeys(options, STATS_OPTION_KEYS, "collectStats");
+  requirePositiveInt(options.bankSize ?? 512, "bankSize");
+  requirePositiveInt(options.batchSize ?? 512, "batchSize");
+  requireSeed(options.seed ?? 0);
   const bankSize = Math.min(options.bankSize ?? 512, size(data));
   const cols = siteFeatures(info);
   const tracker = new StatsTracker(site, info.units, { bankSize, width: info.width });

@@ -5,6 +5,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { AntitrainError } from "../base/errors";
 import { type HookedModel, type Hooks, expandUnitMask, siteFeatures } from "./types";
+import { requireInRange, requireKnownKeys } from "../base/validate";
 
 /** Options for {@link checkModel}. */
 export interface CheckModelOptions {
@@ -13,6 +14,8 @@ export interface CheckModelOptions {
   /** Throw an AntitrainError listing every failed check instead of returning the report. Default false. */
   throwOnFailure?: boolean;
 }
+
+const CHECK_MODEL_OPTION_KEYS = ["tolerance", "throwOnFailure"] as const satisfies readonly (keyof CheckModelOptions)[];
 
 /** One check of {@link checkModel}. */
 export interface ModelCheckItem {
@@ -52,7 +55,15 @@ export interface ModelCheck {
  * report.ok;   // false: report.items.filter((i) => !i.ok) says what to fix
  */
 export function checkModel(model: HookedModel, x: tf.Tensor, options: CheckModelOptions = {}): ModelCheck {
+  requireKnownKeys(options, CHECK_MODEL_OPTION_KEYS, "checkModel");
   const tol = options.tolerance ?? 1e-4;
+  requireInRange(tol, "tolerance", { min: 0, max: Number.MAX_VALUE }, "use e.g. 1e-4");
+  if (model === null || typeof model !== "object" || typeof model.forward !== "function") {
+    throw new AntitrainError(`checkModel needs a HookedModel (forward, split, sites, ...), got ${model === null ? "null" : typeof model}`);
+  }
+  if (x === null || typeof x !== "object" || !Array.isArray(x.shape) || x.isDisposed) {
+    throw new AntitrainError("checkModel needs a live input batch x, a tf.Tensor such as at.head(test, 8).x");
+  }
   const items: ModelCheckItem[] = [];
   const add = (check: string, ok: boolean, detail: string, site?: string) => items.push({ check, ok, detail, ...(site === undefined ? {} : { site }) });
   const tensorsBefore = tf.memory().numTensors;

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { AntitrainError } from "../base/errors";
 import { Rng } from "../base/rng";
-import { requirePositiveInt } from "../base/validate";
+import { requireOneOf, requirePositiveInt } from "../base/validate";
 import { DenseStack, type DenseWeights } from "./dense-stack";
 import type { CompressibleModel, DenseSiteSplit, NamedVariable } from "./types";
 
@@ -9,6 +9,9 @@ export type { DenseWeights } from "./dense-stack";
 
 /** Hidden-layer nonlinearities an MLP can use. */
 export type Activation = "relu" | "tanh" | "sigmoid" | "gelu";
+
+/** Every {@link Activation}: the one list the library and the run config's schema check against. */
+export const ACTIVATIONS: readonly Activation[] = ["relu", "tanh", "sigmoid", "gelu"];
 
 /** Options for {@link mlp}. */
 export interface MlpOptions {
@@ -61,6 +64,7 @@ export class Mlp extends DenseStack implements CompressibleModel {
     layers: readonly DenseWeights[],
     readonly activation: Activation = "relu",
   ) {
+    requireOneOf(activation, ACTIVATIONS, "activation");
     super(layers);
   }
 
@@ -153,5 +157,9 @@ function applyActivation(z: tf.Tensor2D, activation: Activation): tf.Tensor2D {
         const inner = tf.mul(Math.sqrt(2 / Math.PI), tf.add(z, tf.mul(0.044715, tf.pow(z, 3))));
         return tf.mul(tf.mul(0.5, z), tf.add(1, tf.tanh(inner))) as tf.Tensor2D;
       });
+    default: {
+      const unknown: never = activation;
+      throw new AntitrainError(`unknown activation ${JSON.stringify(unknown)}`);
+    }
   }
 }

@@ -5,6 +5,9 @@
  */
 import { AntitrainError } from "../base/errors";
 import { ANTITRAIN_TARGETS, type AntitrainTarget } from "../antitrain/step";
+import { METRICS, type Metric } from "../measure/metrics";
+import { ACTIVATIONS, type Activation } from "../models/mlp";
+import { RANDOMIZE_METHODS, type RandomizeMethod } from "../measure/randomize";
 
 /** The task a run trains on. */
 export type TaskConfig =
@@ -17,15 +20,15 @@ export type ScheduleConfig = { kind: "interleaved"; antiSteps: number; cycle: nu
 /** A complete run configuration (what {@link parseRunConfig} returns). */
 export interface RunConfig {
   task: TaskConfig;
-  model: { hidden: number[]; activation: "relu" | "tanh" | "sigmoid" | "gelu" };
+  model: { hidden: number[]; activation: Activation };
   /** Sites antitrained, e.g. ["h1"]. */
   sites: string[];
   schedule: ScheduleConfig;
   fraction: number;
   reportFraction: number;
-  method: "gaussian" | "resample" | "mean" | "zero";
-  metric: "accuracy" | "loss" | "boundedLoss";
-  rankMetric: "accuracy" | "loss" | "boundedLoss";
+  method: RandomizeMethod;
+  metric: Metric;
+  rankMetric: Metric;
   /** What antitrain steps train towards; "true-labels" is a control arm (see {@link AntitrainTarget}). */
   target: AntitrainTarget;
   optimizer: { kind: "adam"; learningRate: number };
@@ -58,7 +61,6 @@ const MAX_STEPS = 10_000_000;
 const int = (min: number, max: number, def?: number): Spec => ({ t: "int", min, max, def });
 const fraction = (def: number): Spec => ({ t: "num", min: 0, max: 1, minOpen: true, def });
 const rate = (def: number): Spec => ({ t: "num", min: 0, max: 10, minOpen: true, def });
-const METRICS = ["accuracy", "loss", "boundedLoss"] as const;
 
 const SCHEMA: Spec = {
   t: "object",
@@ -83,7 +85,7 @@ const SCHEMA: Spec = {
       optional: true,
       fields: {
         hidden: { t: "array", of: int(1, 65536), minLength: 1, maxLength: 16, def: [64] },
-        activation: { t: "enum", values: ["relu", "tanh", "sigmoid", "gelu"], def: "relu" },
+        activation: { t: "enum", values: ACTIVATIONS, def: "relu" },
       },
     },
     sites: { t: "array", of: { t: "enum", values: [] }, minLength: 1, maxLength: 16, def: ["h1"] },
@@ -97,7 +99,7 @@ const SCHEMA: Spec = {
     },
     fraction: fraction(0.95),
     reportFraction: fraction(0.95),
-    method: { t: "enum", values: ["gaussian", "resample", "mean", "zero"], def: "resample" },
+    method: { t: "enum", values: RANDOMIZE_METHODS, def: "resample" },
     metric: { t: "enum", values: METRICS, def: "accuracy" },
     rankMetric: { t: "enum", values: METRICS, def: "loss" },
     target: { t: "enum", values: ANTITRAIN_TARGETS, def: "uniform" },

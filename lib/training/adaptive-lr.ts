@@ -6,12 +6,12 @@ import * as tf from "@tensorflow/tfjs";
 import type { Dataset } from "../data/dataset";
 import { AntitrainError } from "../base/errors";
 import { type Importance, importance } from "../importance/importance";
-import type { Metric } from "../measure/metrics";
+import { type Metric, requireMetric } from "../measure/metrics";
 import type { HookedModel } from "../models/types";
-import type { RandomizeMethod } from "../measure/randomize";
+import { type RandomizeMethod, requireMethod } from "../measure/randomize";
 import { rngFor } from "../base/rng";
 import { collectStats } from "../measure/unit-stats";
-import { requireData, requirePositiveInt, requireSite } from "../base/validate";
+import { requireData, requireKnownKeys, requirePositiveInt, requireSeed, requireSite } from "../base/validate";
 
 /** Which units learn faster: `up` = high-information units, `down` = low-information units. */
 export type ScaleDirection = "up" | "down";
@@ -94,6 +94,21 @@ export interface InfoAdaptiveOptions {
   wiring?: Readonly<Record<string, readonly UnitParameter[]>>;
 }
 
+/** Every key of {@link InfoAdaptiveOptions} (unknown keys are refused). */
+const INFO_ADAPTIVE_OPTION_KEYS = Object.keys({
+  sites: 0,
+  data: 0,
+  direction: 0,
+  mode: 0,
+  refreshEvery: 0,
+  strength: 0,
+  floor: 0,
+  metric: 0,
+  method: 0,
+  seed: 0,
+  wiring: 0,
+} satisfies Record<keyof InfoAdaptiveOptions, 0>);
+
 /**
  * A `tf.Optimizer` that wraps another (e.g. Adam) and scales each unit's learning rate — the column of the weight
  * matrix into the unit, its bias, and the row out of it — by its measured information content
@@ -135,7 +150,9 @@ export class InfoAdaptiveOptimizer extends tf.Optimizer {
     private readonly options: InfoAdaptiveOptions,
   ) {
     super();
-    if (options.sites.length === 0) throw new AntitrainError('sites must list at least one site, e.g. ["h1"]');
+    if (options === null || typeof options !== "object") throw new AntitrainError('InfoAdaptiveOptimizer needs options { sites, data }, e.g. { sites: ["h1"], data: slice }');
+    requireKnownKeys(options, INFO_ADAPTIVE_OPTION_KEYS, "InfoAdaptiveOptimizer");
+    if (!Array.isArray(options.sites) || options.sites.length === 0) throw new AntitrainError('sites must list at least one site, e.g. ["h1"]');
     for (const s of options.sites) requireSite(model, s);
     requireData(model, options.data);
     this.o = {
@@ -149,6 +166,9 @@ export class InfoAdaptiveOptimizer extends tf.Optimizer {
       seed: 0,
       ...stripUndefined(options),
     };
+    requireMetric(this.o.metric);
+    requireMethod(this.o.method);
+    requireSeed(this.o.seed);
     if (this.o.mode !== "gradient" && this.o.mode !== "update") throw new AntitrainError(`mode must be "gradient" or "update", got "${this.o.mode}"`);
     if (!(this.o.refreshEvery === Number.POSITIVE_INFINITY)) requirePositiveInt(this.o.refreshEvery, "refreshEvery");
     informationScales({ scores: new Float32Array(1) }, this.o); // validates direction, strength, floor

@@ -3,7 +3,8 @@ import { BatchStream, type Dataset, disposeDataset, forEachSlice, size } from ".
 import { crossEntropy } from "../measure/metrics";
 import type { HookedModel, Hooks } from "../models/types";
 import { AntitrainError } from "../base/errors";
-import { requireData, requireFinite, requireKnownKeys, requirePositiveInt } from "../base/validate";
+import { minimizeChecked } from "../base/tape";
+import { requireData, requireFinite, requireKnownKeys, requirePositiveInt, requireSeed } from "../base/validate";
 
 /** Accuracy and mean cross-entropy of a model on a dataset. */
 export interface Evaluation {
@@ -19,6 +20,8 @@ export interface Evaluation {
  */
 export function evaluate(model: HookedModel, data: Dataset, hooks: Hooks = {}, batchSize = 1024): Evaluation {
   requireData(model, data);
+  requireHooks(model, hooks);
+  requirePositiveInt(batchSize, "batchSize");
   let correct = 0;
   let loss = 0;
   forEachSlice(data, batchSize, (x, y) => {
@@ -32,6 +35,25 @@ export function evaluate(model: HookedModel, data: Dataset, hooks: Hooks = {}, b
   });
   const n = size(data);
   return { accuracy: correct / n, loss: loss / n };
+}
+
+/**
+ * Checks evaluate's `hooks`: an object of functions keyed by site names. An options object passed in its place
+ * (`{ batchSize: 256 }`) would otherwise be read as hooks.
+ */
+function requireHooks(model: HookedModel, hooks: Hooks): void {
+  if (hooks === null || typeof hooks !== "object" || Array.isArray(hooks)) {
+    throw new AntitrainError(`evaluate's third argument is hooks by site name (e.g. {} or { h1: (a) => a }), got ${hooks === null ? "null" : typeof hooks}`);
+  }
+  for (const [key, hook] of Object.entries(hooks)) {
+    if (!model.sites().some((s) => s.name === key)) {
+      const sites = model.sites().map((s) => `"${s.name}"`).join(", ");
+      throw new AntitrainError(
+        `evaluate's third argument is hooks by site name, and "${key}" is not a site (sites ${sites}): evaluate(model, data, hooks, batchSize) takes the batch size as a number, e.g. evaluate(model, data, {}, 256)`,
+      );
+    }
+    if (typeof hook !== "function") throw new AntitrainError(`the hook of site "${key}" must be a function (act) => act, got ${typeof hook}`);
+  }
 }
 
 /** Options for {@link train}. */
@@ -74,8 +96,13 @@ const TRAIN_KEYS = ["steps", "batchSize", "learningRate", "optimizer", "seed", "
  */
 export function train(model: HookedModel, data: Dataset, options: TrainOptions): number[] {
   requireData(model, data);
+  if (options === null || typeof options !== "object") throw new AntitrainError("train needs options { steps }, e.g. { steps: 500, seed: 0 }");
   requireKnownKeys(options, TRAIN_KEYS, "train");
   requirePositiveInt(options.steps, "steps");
+  if (options.stream === undefined) {
+    requirePositiveInt(options.batchSize ?? 64, "batchSize");
+    requireSeed(options.seed ?? 0);
+  }
   const extra = extraVariables(model, options.variables);
   const stream = options.stream ?? new BatchStream(data, options.batchSize ?? 64, options.seed ?? 0);
   const optimizer = options.optimizer ?? tf.train.adam(options.learningRate ?? 1e-3);
@@ -88,7 +115,9 @@ export function train(model: HookedModel, data: Dataset, options: TrainOptions):
       const batch = stream.next();
       try {
         const hooks = options.hooks?.(step) ?? {};
-        const lossT = optimizer.minimize(
+        // A non-finite loss is refused before its update is applied, so the model keeps its last finite weights.
+        const loss = minimizeChecked(
+          optimizer,
           () =>
             tf.tidy(() => {
               let loss = tf.mean(crossEntropy(model.forward(batch.x, hooks), batch.y)) as tf.Scalar;
@@ -99,17 +128,9 @@ export function train(model: HookedModel, data: Dataset, options: TrainOptions):
               if (options.penalty) loss = tf.add(loss, options.penalty(batch.x));
               return loss;
             }),
-          true,
           vars,
+          (lossT) => requireFinite(lossT, `the training loss at step ${step}`),
         );
-        if (lossT === null) throw new Error("optimizer returned no loss");
-        let loss: number;
-        try {
-          requireFinite(lossT, `the training loss at step ${step}`);
-          loss = lossT.dataSync()[0];
-        } finally {
-          lossT.dispose(); // also when the loss is not finite (a leak found by test/bad-inputs.test.ts)
-        }
         losses.push(loss);
         options.onStep?.(step, batch, loss);
       } finally {
