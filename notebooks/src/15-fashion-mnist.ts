@@ -7,12 +7,12 @@
 //
 // **Setting.** Fashion-MNIST (Zalando, MIT licence; 70,000 28×28 grey images of 10 kinds of clothing), read from
 // Debian's `dataset-fashion-mnist` package by `at.fashionMnist` (installed by the set-up script). The tfjs wasm
-// backend on 2 cores trains a 784→256→10 MLP at roughly 20 ms per Adam step, so the study is **subsampled** to
-// keep a full run near 30 minutes: a seeded, class-stratified 5,000 training images (4,000 for training, 1,000 for
+// backend on 2 shared cores trained a 784→256→10 MLP at 63 ms per Adam step, so the study is **subsampled** to keep
+// a full run near 30 minutes (an estimate): a seeded, class-stratified 5,000 training images (4,000 for training, 1,000 for
 // validation) and 2,000 test images, pixels standardized with the training part's mean and std. The arms, the
 // tuning on separate seeds' validation accuracy, the pruning and the fine-tuning are notebook 04's
 // (`at.runCompressionSeed`); only the sizes differ. The deeper 784→512→256→10 network of the evidence issue is not
-// run here: at about 70 ms per step it does not fit the budget with all arms and 10 seeds.
+// run here: at 220 ms per step (same conditions) it does not fit the budget with all arms and 10 seeds.
 
 // %%
 const QUICK = process.env.FULL !== "1";
