@@ -1,6 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { AntitrainError } from "../base/errors";
-import { requireData, requirePositiveInt } from "../base/validate";
+import { requireData, requireKnownKeys, requirePositiveInt } from "../base/validate";
 import { type Dataset, forEachSlice, size } from "../data/dataset";
 import type { HookedModel } from "../models/types";
 
@@ -37,7 +36,7 @@ export function calibration(model: HookedModel, data: Dataset, options: { bins?:
   requireData(model, data);
   const nBins = options.bins ?? 15;
   requirePositiveInt(nBins, "bins");
-  for (const k of Object.keys(options)) if (k !== "bins") throw new AntitrainError(`unknown option "${k}" of calibration: the options are bins`);
+  requireKnownKeys(options, ["bins"], "calibration");
   const count = new Float64Array(nBins);
   const conf = new Float64Array(nBins);
   const hits = new Float64Array(nBins);
