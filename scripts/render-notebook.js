@@ -24,6 +24,7 @@ const EXECUTE = path.join(__dirname, "execute-notebook.py");
 const TEMPLATE = path.join(__dirname, "offline-report.html.j2");
 const MAX_OUTPUT = 1024 * 1024 * 1024; // notebooks inline the 1.4 MB Plotly bundle and chart images; leave room
 const { figureImages } = require("./check-report.js");
+const { palettePng } = require("./palette-png.js");
 // The provenance line's placeholder for the run time (RUN_TIME_MARK in lib/notebook/provenance.ts).
 const RUN_TIME_MARK = "run time: stated in the rendered report";
 
@@ -131,7 +132,7 @@ function formatDuration(seconds) {
 
 /**
  * Finishes an executed notebook (parsed JSON) for sharing, in place: states the run time in the provenance line,
- * adds a static PNG to every chart, replaces this checkout's absolute path by "." in every output, and drops
+ * adds a static PNG (256-colour palette) to every chart, replaces this checkout's absolute path by "." in every output, and drops
  * execution timestamps. Resolves to the number of chart images added.
  */
 async function finishNotebook(nb, { seconds, root = ROOT }) {
@@ -148,7 +149,8 @@ async function finishNotebook(nb, { seconds, root = ROOT }) {
       if (html !== undefined) for (const m of html.matchAll(FIGURE)) charts.push({ output, id: m[1], figure: JSON.parse(m[2]) });
     }
   }
-  const images = await figureImages(charts.map((c) => c.figure));
+  // 256-colour palettes: a third of the bytes, and the executed notebook stays under 2 MB.
+  const images = (await figureImages(charts.map((c) => c.figure))).map(palettePng);
   charts.forEach(({ output, id }, i) => {
     const img = `<img class="antitrain-fallback" alt="chart (static image; the interactive chart needs JavaScript)" src="data:image/png;base64,${images[i]}">`;
     const open = new RegExp(`(<div id="${id}" class="antitrain-chart"[^>]*>)`);
