@@ -4,7 +4,8 @@
  * remove them. See README.md for a tour and notebooks/ for the research questions.
  */
 export { AntitrainError } from "./base/errors";
-export { ready, backendName, type BackendName } from "./base/backend";
+export { ready, backendName, numericsTag, type BackendName } from "./base/backend";
+export { installWasmMatMul, wasmMatMulMode } from "./base/wasm-matmul";
 export { Rng, rngFor } from "./base/rng";
 export type { HookedModel, SiteInfo, Hook, Hooks, SiteSplit, NamedVariable, CompressibleModel } from "./models/types";
 export { isCompressible } from "./models/types";

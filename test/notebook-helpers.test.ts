@@ -10,7 +10,7 @@ test("provenance states setting, seeds, date, commit, backend and the run-time p
   const quick = at.provenance({ notebook: "04-compression", quick: true, seeds: [0] });
   const [first, second] = quick.split("\n");
   assert.match(first, /^04-compression · quick setting: a smoke test of the notebook; its numbers are not the study's \(those come from FULL=1: results\/04-compression\.json, reports\/04-compression\.html\)$/);
-  assert.match(second, /^seed 0 · \d{4}-\d\d-\d\d · commit [0-9a-f]{7,}( \+ uncommitted code changes)? · backend \w+ · /);
+  assert.match(second, /^seed 0 · \d{4}-\d\d-\d\d · commit [0-9a-f]{7,}( \+ uncommitted code changes)? · backend \w+(, matmul [a-z-]+)? · /);
   assert.ok(second.endsWith(at.RUN_TIME_MARK));
   assert.equal(at.RUN_TIME_MARK, rendererMark, "scripts/render-notebook.js replaces exactly this text");
   const full = at.provenance({ notebook: "01-x", quick: false, seeds: [0, 1, 2] });

@@ -29,6 +29,29 @@ test("cachedSeed computes once per (settings, seed), recomputes when settings ch
   }
 });
 
+test("cachedSeed recomputes a record made with other numerics (backend, wasm matmul kernels); untagged records count as wasm/tfjs", async () => {
+  await at.ready({ quiet: true });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "seed-cache-numerics-"));
+  process.env.ANTITRAIN_SEED_CACHE = dir;
+  const file = path.join(dir, "nb", "seed-0.json");
+  try {
+    let calls = 0;
+    const compute = () => ++calls;
+    assert.equal(at.cachedSeed("nb", { s: 1 }, 0, true, compute), 1);
+    assert.equal(JSON.parse(fs.readFileSync(file, "utf8")).numerics, at.numericsTag());
+    const other = { ...JSON.parse(fs.readFileSync(file, "utf8")), numerics: "cpu" };
+    fs.writeFileSync(file, JSON.stringify({ ...other, value: 99 }));
+    assert.equal(at.cachedSeed("nb", { s: 1 }, 0, true, compute), 2, "a record from other numerics is recomputed");
+    const { numerics: _, ...untagged } = JSON.parse(fs.readFileSync(file, "utf8"));
+    fs.writeFileSync(file, JSON.stringify({ ...untagged, value: 77 }));
+    const expected = at.numericsTag() === "wasm/tfjs" ? 77 : 3;
+    assert.equal(at.cachedSeed("nb", { s: 1 }, 0, true, compute), expected, "an untagged record is wasm/tfjs's");
+  } finally {
+    delete process.env.ANTITRAIN_SEED_CACHE;
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("prefetchSeeds computes every missing seed alone, and nothing when disabled", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "seed-prefetch-"));
   process.env.ANTITRAIN_SEED_CACHE = dir;

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { installWasmMatMul, wasmMatMulMode } from "./wasm-matmul";
 
 export type BackendName = "tensorflow" | "wasm" | "cpu";
 
@@ -7,7 +8,8 @@ let chosen: Promise<BackendName> | null = null;
 /**
  * Picks and initializes the fastest backend that loads — `@tensorflow/tfjs-node` ("tensorflow"), else
  * `@tensorflow/tfjs-backend-wasm`, else "cpu" — prints which one runs, and returns its name.
- * `ANTITRAIN_BACKEND=tensorflow|wasm|cpu` forces one. Safe to call many times.
+ * `ANTITRAIN_BACKEND=tensorflow|wasm|cpu` forces one. Safe to call many times. On wasm it installs faster matmul
+ * kernels for transposed operands (see `installWasmMatMul`; `ANTITRAIN_WASM_MATMUL=tfjs` keeps tfjs's own).
  *
  * @example
  * const backend = await at.ready();   // "wasm" on a machine without tfjs-node's native library
@@ -17,12 +19,22 @@ export function ready(options: { quiet?: boolean } = {}): Promise<BackendName> {
   return chosen;
 }
 
+/**
+ * What the numbers depend on besides code and seeds: the backend, and on wasm which matmul kernels run
+ * ("wasm/explicit-transpose" or "wasm/tfjs"). The seed cache keys on it; provenance lines print it.
+ */
+export function numericsTag(): string {
+  const name = tf.getBackend();
+  return name === "wasm" ? `wasm/${wasmMatMulMode()}` : String(name);
+}
+
 /** The backend tfjs is running now. */
 export function backendName(): string {
   return tf.getBackend();
 }
 
 async function choose(quiet: boolean): Promise<BackendName> {
+  wasmMatMulMode(); // a misspelled ANTITRAIN_WASM_MATMUL fails here, not as "wasm unavailable"
   const forced = process.env.ANTITRAIN_BACKEND?.trim();
   const order: BackendName[] =
     forced === undefined || forced === "" ? ["tensorflow", "wasm", "cpu"] : [parseBackend(forced)];
@@ -68,6 +80,7 @@ async function tryBackend(name: BackendName): Promise<string | null> {
     const ok = await tf.setBackend(name);
     if (!ok) return "setBackend returned false";
     await tf.ready();
+    if (name === "wasm") installWasmMatMul();
     return null;
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);

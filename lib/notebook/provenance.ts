@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import * as tf from "@tensorflow/tfjs";
+import { numericsTag } from "../base/backend";
 import { AntitrainError } from "../base/errors";
 import { PACKAGE_ROOT } from "../base/io";
 
@@ -28,7 +29,7 @@ export const RUN_TIME_MARK = "run time: stated in the rendered report";
  * @example
  * console.log(at.provenance({ notebook: "04-compression", quick: QUICK, seeds: SEEDS }));
  * // 04-compression · quick setting: a smoke test of the notebook; its numbers are not the study's (...)
- * // seeds 0 · 2026-11-30 · commit 1da7860 · backend wasm · run time: stated in the rendered report
+ * // seeds 0 · 2026-11-30 · commit 1da7860 · backend wasm, matmul explicit-transpose · run time: stated in the rendered report
  */
 export function provenance(options: ProvenanceOptions): string {
   const { notebook, quick, seeds } = options;
@@ -46,7 +47,7 @@ export function provenance(options: ProvenanceOptions): string {
     seeds === undefined ? undefined : `seed${seeds.length === 1 ? "" : "s"} ${seeds.join(", ")}`,
     new Date().toISOString().slice(0, 10),
     `commit ${commit()}`,
-    `backend ${tf.getBackend() ?? "not chosen yet (call at.ready() first)"}`,
+    `backend ${tf.getBackend() ? numericsTag().replace("/", ", matmul ") : "not chosen yet (call at.ready() first)"}`,
     RUN_TIME_MARK,
   ].filter((f) => f !== undefined);
   return `${notebook} · ${setting}\n${facts.join(" · ")}`;

@@ -1,11 +1,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { AntitrainError } from "../base/errors";
+import { numericsTag } from "../base/backend";
 import { readJson, writeJsonAtomic } from "../base/io";
 
 /**
  * One seed's results, computed once: when `enabled`, the value is read from
- * `.cache/seeds/NAME/seed-SEED.json` if that file was written with the same `settings` (compared as JSON), else
+ * `.cache/seeds/NAME/seed-SEED.json` if that file was written with the same `settings` (compared as JSON) and the
+ * same numerics (`numericsTag()`: backend and wasm matmul kernels), else
  * computed, written atomically and returned — so an interrupted full notebook run resumes at the first missing
  * seed, and a changed setting recomputes. `ANTITRAIN_SEED_CACHE` overrides the folder. With `enabled` false
  * (quick runs) it always computes and writes nothing. The value must be plain JSON (typed arrays come back as arrays).
@@ -20,7 +22,7 @@ export function cachedSeed<T>(name: string, settings: unknown, seed: number, ena
   if (hit !== undefined) return hit.value;
   const key = JSON.stringify(settings);
   const value = compute();
-  writeJsonAtomic(file, { settings: key, value, writtenAt: new Date().toISOString() });
+  writeJsonAtomic(file, { settings: key, numerics: numericsTag(), value, writtenAt: new Date().toISOString() });
   return value;
 }
 
@@ -29,9 +31,13 @@ function seedFile(name: string, seed: number): string {
   return path.join(dir, name, `seed-${seed}.json`);
 }
 
+/** Records written before the numerics tag existed were all computed on wasm with tfjs's own matmul kernels. */
+const UNTAGGED = "wasm/tfjs";
+
 function cachedValue<T>(file: string, settings: unknown): { value: T } | undefined {
-  const hit = fs.existsSync(file) ? readJson<{ settings: string; value: T }>(file) : undefined;
-  return hit !== undefined && hit.settings === JSON.stringify(settings) ? { value: hit.value } : undefined;
+  const hit = fs.existsSync(file) ? readJson<{ settings: string; numerics?: string; value: T }>(file) : undefined;
+  if (hit === undefined || hit.settings !== JSON.stringify(settings)) return undefined;
+  return (hit.numerics ?? UNTAGGED) === numericsTag() ? { value: hit.value } : undefined;
 }
 
 /** This process's share of a seed sweep: `ANTITRAIN_SEED_SHARD="k/n"` (set by `npm run notebooks` with SEED_WORKERS=n). */
