@@ -180,6 +180,8 @@ export {
   summarizeCompression,
   fewestUnits,
   splitSizes,
+  checkArms,
+  type RunSeedOptions,
   type StudyArm,
   type CompressionSetup,
   type StudyPoint,

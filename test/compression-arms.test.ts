@@ -23,7 +23,11 @@ const SETTINGS: Record<at.TrainingMethod, at.MethodSettings> = {
   "activation-l1": { lambda: 1e-2 },
   "targeted-dropout": { targetFraction: 0.5, rate: 0.5 },
   "nested-dropout": { p: 0.2 },
+  "antitrain-rising": { fraction: 0.5, finalFraction: 0.95 },
+  "antitrain+group-lasso": { fraction: 0.5, lambda: 1e-2 },
+  "antitrain+activation-l1": { fraction: 0.5, lambda: 1e-2 },
 };
+const ANTITRAINING = ["antitrain", "spectators-true-labels", "core-true-labels", "antitrain-rising", "antitrain+group-lasso", "antitrain+activation-l1"];
 
 test("every training method spends its update budget, returns a plain MLP of the same shape, and leaks nothing", () => {
   for (const method of at.TRAINING_METHODS) {
@@ -32,7 +36,7 @@ test("every training method spends its update budget, returns a plain MLP of the
     const run = at.trainWithMethod(m, "h1", task.train, method, { updates: 40, settings: SETTINGS[method], seed: 1, cycle: 5 });
     assert.equal(tf.memory().numTensors, tensors, `${method} leaked`);
     assert.deepEqual(m.variables().map((v) => v.shape), base.variables().map((v) => v.shape), `${method}: same shapes`);
-    if (method === "antitrain" || method === "spectators-true-labels" || method === "core-true-labels") {
+    if (ANTITRAINING.includes(method)) {
       assert.ok(run.updates > 20 && run.updates <= 40, `${method}: 20 training steps plus its antitrain steps, got ${run.updates}`);
     } else {
       assert.equal(run.updates, 40, method);
@@ -57,6 +61,47 @@ test("the three antitraining arms differ in one ingredient each: the same seed g
   at.trainWithMethod(again, "h1", task.train, "antitrain", { updates: 30, settings: { fraction: 0.5 }, seed: 2, cycle: 5 });
   assert.deepEqual(snapshot(again), w[0], "seeded: the same call gives the same model");
   for (const m of [...models, again]) m.dispose();
+});
+
+test("the antitraining variants: the fraction rises to finalFraction, the penalty and the cycle change the model, each alone", () => {
+  const run = (method: at.TrainingMethod, settings: at.MethodSettings) => {
+    const m = base.clone();
+    at.trainWithMethod(m, "h1", task.train, method, { updates: 30, settings, seed: 2, cycle: 5 });
+    const w = snapshot(m);
+    m.dispose();
+    return w;
+  };
+  const plainAnti = run("antitrain", { fraction: 0.5 });
+  assert.deepEqual(run("antitrain-rising", { fraction: 0.5, finalFraction: 0.5 }), plainAnti, "a flat rise is plain antitraining");
+  assert.notDeepEqual(run("antitrain-rising", { fraction: 0.5, finalFraction: 1 }), plainAnti);
+  assert.notDeepEqual(run("antitrain+group-lasso", { fraction: 0.5, lambda: 1e-2 }), plainAnti);
+  assert.notDeepEqual(run("antitrain+activation-l1", { fraction: 0.5, lambda: 1e-2 }), plainAnti);
+  assert.deepEqual(run("antitrain", { fraction: 0.5, cycle: 5 }), plainAnti, "settings.cycle equal to the option changes nothing");
+  assert.notDeepEqual(run("antitrain", { fraction: 0.5, cycle: 3 }), plainAnti, "settings.cycle overrides the option");
+  assert.throws(() => run("antitrain-rising", { fraction: 0.5 }), /needs settings\.finalFraction/);
+  assert.throws(() => run("antitrain-rising", { fraction: 0.5, finalFraction: 1.5 }), /finalFraction must be in \(0, 1\]/);
+  assert.throws(() => run("antitrain+group-lasso", { fraction: 0.5 }), /needs settings\.lambda/);
+  assert.throws(() => run("antitrain", { fraction: 0.5, cycle: 0 }), /settings\.cycle/);
+});
+
+test("Antitrainer.setFraction changes the antitrained core from the next measurement and refuses bad values", () => {
+  const m = base.clone();
+  const anti = new at.Antitrainer(m, ["h1"], { schedule: at.interleaved(1, { cycle: 5 }), fraction: 0.5, data: task.train, seed: 0 });
+  try {
+    assert.equal(anti.fraction, 0.5);
+    anti.measure();
+    const small = anti.splits_.get("h1")?.core.length ?? 0;
+    anti.setFraction(1);
+    assert.equal(anti.fraction, 1);
+    anti.measure();
+    const all = anti.splits_.get("h1")?.core.length ?? 0;
+    assert.ok(all >= small, `core at 100% (${all}) at least the core at 50% (${small})`);
+    assert.throws(() => anti.setFraction(0), /fraction must be in \(0, 1\]/);
+    assert.throws(() => anti.setFraction(Number.NaN), /fraction must be in/);
+  } finally {
+    anti.dispose();
+    m.dispose();
+  }
 });
 
 test("unit orders are permutations, leave the model unchanged, and follow their criterion", () => {
@@ -135,4 +180,31 @@ test("the compression study end to end on a tiny task: tuning, choice, one seed,
   assert.throws(() => at.runCompressionSeed(setup, {}, 0), /chosen has no settings for "antitrain"/);
   assert.throws(() => at.runCompressionSeed({ ...setup, sit: "h1" } as at.CompressionSetup, chosen, 0), /unknown option "sit"/);
   assert.equal(tf.memory().numTensors, tensors);
+});
+
+test("a study over custom arms (the antitraining variants) runs only those arms, tunes their grids and pairs them with antitrain", () => {
+  const setup: at.CompressionSetup = {
+    train: task.train, validation: task.test, test: task.test, inputs: 6, hidden: [12], classes: 3, site: "h1",
+    pretrain: 10, updates: 12, cycle: 3, finetune: 4, keep: [2, 4, 8], scratchKeep: [4], tolerance: 0.05,
+  };
+  const arms: at.StudyArm[] = [
+    { name: "antitrain", method: "antitrain", order: "importance", tuneAs: "antitrain" },
+    { name: "antitrain, rising fraction", method: "antitrain-rising", order: "importance", tuneAs: "antitrain-rising" },
+    { name: "antitrain + group lasso", method: "antitrain+group-lasso", order: "importance", tuneAs: "antitrain+group-lasso" },
+  ];
+  const grids = { antitrain: [{ fraction: 0.5 }], "antitrain-rising": [{ fraction: 0.5, finalFraction: 0.95 }], "antitrain+group-lasso": [{ fraction: 0.5, lambda: 1e-3 }, { fraction: 0.5, lambda: 1e-2 }] };
+  const tensors = tf.memory().numTensors;
+  const rows = at.tuneCompressionSeed(setup, grids, 100, arms);
+  assert.equal(rows.length, 4);
+  const { chosen } = at.chooseSettings(grids, rows);
+  const seed = at.runCompressionSeed(setup, chosen, 0, { arms: arms, pruningBaselines: false });
+  assert.deepEqual(seed.curves.map((c) => c.arm), arms.map((a) => a.name));
+  const { summary } = at.summarizeCompression(setup, [seed], 4);
+  assert.deepEqual(summary.map((s) => s.arm), arms.map((a) => a.name));
+  assert.equal(at.compressionCharts(setup, [seed], summary).length, 3);
+  assert.equal(tf.memory().numTensors, tensors);
+  assert.throws(() => at.tuneCompressionSeed(setup, { antitrain: [{ fraction: 0.5 }] }, 100, arms.slice(1)), /one arm must be named "antitrain"/);
+  assert.throws(() => at.runCompressionSeed(setup, chosen, 0, { arms: [arms[0], arms[0]] }), /arm names must be distinct/);
+  assert.throws(() => at.runCompressionSeed(setup, chosen, 0, { arms: [{ ...arms[0], method: "antitrian" as at.TrainingMethod }] }), /arm\.method must be one of/);
+  assert.throws(() => at.runCompressionSeed(setup, chosen, 0, { arm: arms } as at.RunSeedOptions), /unknown option "arm"/);
 });

@@ -209,6 +209,24 @@ export class Antitrainer {
     return records;
   }
 
+  /** Share of the damage defining the antitrained core (the option `fraction`). */
+  get fraction(): number {
+    return this.options.fraction;
+  }
+
+  /**
+   * Changes the antitrained core's share of the damage from the next measurement on (e.g. a fraction rising
+   * towards 1 over a run, as the notes suggest). Refuses values outside (0, 1].
+   *
+   * @example
+   * const anti = new at.Antitrainer(model, ["h1"], { schedule: at.interleaved(1), fraction: 0.5, data: train });
+   * at.train(model, train, { steps: 800, onStep: (s, b) => { anti.setFraction(0.5 + 0.45 * s / 800); anti.afterStep(b); } });
+   */
+  setFraction(fraction: number): void {
+    requireFraction(fraction);
+    this.options.fraction = fraction;
+  }
+
   /** The control arm this antitrainer runs: which units its steps randomize and what they train towards. */
   get controls(): { readonly randomize: RandomizedUnits; readonly target: AntitrainTarget } {
     return { randomize: this.options.randomize, target: this.options.target };

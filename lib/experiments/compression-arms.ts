@@ -4,7 +4,7 @@
  * unit order each arm prunes by. One function trains, one ranks, so the notebook reads as a table of arms.
  */
 import { AntitrainError } from "../base/errors";
-import { requireKnownKeys, requireOneOf, requirePositiveInt, requireSite } from "../base/validate";
+import { requireFraction, requireKnownKeys, requireOneOf, requirePositiveInt, requireSite } from "../base/validate";
 import type { Dataset } from "../data/dataset";
 import { Antitrainer } from "../antitrain/antitrainer";
 import { interleaved } from "../antitrain/schedule";
@@ -30,14 +30,22 @@ export const TRAINING_METHODS = [
   "activation-l1",
   "targeted-dropout",
   "nested-dropout",
+  "antitrain-rising",
+  "antitrain+group-lasso",
+  "antitrain+activation-l1",
 ] as const;
 export type TrainingMethod = (typeof TRAINING_METHODS)[number];
 
-/** The method's knob: `lambda` (group-lasso, slimming, activation-l1), `fraction` (antitrain and its controls: the
- * antitrained core's share of the damage), `targetFraction` and `rate` (targeted-dropout), `p` (nested-dropout). */
+/** The method's knob: `lambda` (group-lasso, slimming, activation-l1, and the penalty of antitrain+group-lasso and
+ * antitrain+activation-l1), `fraction` (antitrain, its controls and variants: the antitrained core's share of the
+ * damage; antitrain-rising: its starting share), `finalFraction` (antitrain-rising: the share reached, linearly, at
+ * the last training step), `cycle` (every antitraining method: training steps between core measurements, overriding
+ * the option `cycle`), `targetFraction` and `rate` (targeted-dropout), `p` (nested-dropout). */
 export interface MethodSettings {
   readonly lambda?: number;
   readonly fraction?: number;
+  readonly finalFraction?: number;
+  readonly cycle?: number;
   readonly targetFraction?: number;
   readonly rate?: number;
   readonly p?: number;
@@ -65,7 +73,7 @@ export interface MethodRun {
   readonly gateScores?: Float32Array;
 }
 
-const SETTINGS_KEYS = ["lambda", "fraction", "targetFraction", "rate", "p"];
+const SETTINGS_KEYS = ["lambda", "fraction", "finalFraction", "cycle", "targetFraction", "rate", "p"];
 const OPTION_KEYS = ["updates", "settings", "seed", "learningRate", "cycle", "slimmingL2"];
 
 /** The setting `name` of `method`, required. */
@@ -103,24 +111,34 @@ export function trainWithMethod(model: Mlp, site: string, data: Dataset, method:
       return { updates: steps };
     case "antitrain":
     case "spectators-true-labels":
-    case "core-true-labels": {
+    case "core-true-labels":
+    case "antitrain-rising":
+    case "antitrain+group-lasso":
+    case "antitrain+activation-l1": {
       const half = Math.floor(steps / 2);
       if (half < 1) throw new AntitrainError(`updates must be at least 2 for "${method}" (half training, half antitraining), got ${steps}`);
-      const controls = {
-        antitrain: { randomize: "core", target: "uniform" },
-        "spectators-true-labels": { randomize: "spectators", target: "true-labels" },
-        "core-true-labels": { randomize: "core", target: "true-labels" },
-      } as const;
-      const anti = new Antitrainer(model, [site], {
-        schedule: interleaved(1, { cycle: options.cycle ?? 100 }),
-        fraction: need(settings, "fraction", method, "0.5"),
-        data,
-        seed,
-        learningRate,
-        ...controls[method],
-      });
+      const controls =
+        method === "spectators-true-labels"
+          ? ({ randomize: "spectators", target: "true-labels" } as const)
+          : method === "core-true-labels"
+            ? ({ randomize: "core", target: "true-labels" } as const)
+            : ({ randomize: "core", target: "uniform" } as const);
+      const fraction = need(settings, "fraction", method, "0.5");
+      const cycle = settings.cycle ?? options.cycle ?? 100;
+      requirePositiveInt(cycle, "settings.cycle");
+      const rising = method === "antitrain-rising" ? need(settings, "finalFraction", method, "0.95") : undefined;
+      if (rising !== undefined) requireFraction(rising, "settings.finalFraction");
+      const lambda = method === "antitrain+group-lasso" || method === "antitrain+activation-l1" ? need(settings, "lambda", method, "1e-3") : undefined;
+      const penalty =
+        lambda === undefined ? undefined : method === "antitrain+group-lasso" ? groupLasso(model, [site], lambda) : activationL1(model, [site], lambda);
+      const anti = new Antitrainer(model, [site], { schedule: interleaved(1, { cycle }), fraction, data, seed, learningRate, ...controls });
       try {
-        train(model, data, { steps: half, learningRate, seed, onStep: (_s, batch) => anti.afterStep(batch) });
+        const onStep = (s: number, batch: Dataset) => {
+          // antitrain-rising: the share grows linearly from `fraction` to `finalFraction` over the training steps.
+          if (rising !== undefined) anti.setFraction(fraction + ((rising - fraction) * (s + 1)) / half);
+          anti.afterStep(batch);
+        };
+        train(model, data, { steps: half, learningRate, seed, onStep, ...(penalty ? { penalty } : {}) });
         return { updates: half + anti.antiSteps };
       } finally {
         anti.dispose();

@@ -7,14 +7,14 @@
  */
 import { AntitrainError } from "../base/errors";
 import { type Interval, meanCI } from "../base/statistics";
-import { requireKnownKeys, requirePositiveInt } from "../base/validate";
+import { requireKnownKeys, requireOneOf, requirePositiveInt } from "../base/validate";
 import { compress, parameterCount } from "../core/compress";
 import { type Dataset, size } from "../data/dataset";
 import { calibration } from "../measure/calibration";
 import { collectStats } from "../measure/unit-stats";
 import { type Mlp, mlp } from "../models/mlp";
 import { evaluate, train } from "../training/train";
-import { type MethodRun, type MethodSettings, type TrainingMethod, type UnitOrder, trainWithMethod, unitOrder } from "./compression-arms";
+import { type MethodRun, type MethodSettings, TRAINING_METHODS, type TrainingMethod, UNIT_ORDERS, type UnitOrder, trainWithMethod, unitOrder } from "./compression-arms";
 import { iterativeMagnitudePruning } from "./magnitude-pruning";
 
 /** One arm: a training method and the unit order it prunes by; `tuneAs` names the grid its settings come from. */
@@ -200,8 +200,14 @@ function denseOf(setup: CompressionSetup, base: Mlp, seed: number): Omit<StudySe
  * @example
  * const rows = at.tuneCompressionSeed(setup, { "group-lasso": [{ lambda: 1e-4 }, { lambda: 1e-3 }] }, 100);
  */
-export function tuneCompressionSeed(setup: CompressionSetup, grids: Readonly<Record<string, readonly MethodSettings[]>>, seed: number): TuneRow[] {
+export function tuneCompressionSeed(
+  setup: CompressionSetup,
+  grids: Readonly<Record<string, readonly MethodSettings[]>>,
+  seed: number,
+  arms: readonly StudyArm[] = STUDY_ARMS,
+): TuneRow[] {
   checkSetup(setup);
+  checkArms(arms);
   const width = siteWidth(setup);
   const base = pretrained(setup, seed);
   const trained: Trained = new Map();
@@ -209,8 +215,8 @@ export function tuneCompressionSeed(setup: CompressionSetup, grids: Readonly<Rec
     const { denseVal } = denseOf(setup, base, seed);
     const rows: TuneRow[] = [];
     for (const method of Object.keys(grids)) {
-      const arm = STUDY_ARMS.find((a) => a.tuneAs === method);
-      if (arm === undefined) throw new AntitrainError(`no arm is tuned as "${method}": grids are keyed by ${[...new Set(STUDY_ARMS.map((a) => a.tuneAs).filter(Boolean))].join(", ")}`);
+      const arm = arms.find((a) => a.tuneAs === method);
+      if (arm === undefined) throw new AntitrainError(`no arm is tuned as "${method}": grids are keyed by ${[...new Set(arms.map((a) => a.tuneAs).filter(Boolean))].join(", ")}`);
       for (const settings of grids[method]) {
         const c = runArm(setup, base, arm, settings, seed, trained);
         rows.push({ method, settings, seed, units: fewestUnits(c.points, denseVal, setup.tolerance, width), smallAcc: smallWidthAccuracy(c.points), denseVal });
@@ -254,16 +260,25 @@ export function chooseSettings(
  * @example
  * const seed0 = at.runCompressionSeed(setup, chosen, 0);
  */
-export function runCompressionSeed(setup: CompressionSetup, chosen: Readonly<Record<string, MethodSettings>>, seed: number): StudySeed {
+export function runCompressionSeed(
+  setup: CompressionSetup,
+  chosen: Readonly<Record<string, MethodSettings>>,
+  seed: number,
+  options: RunSeedOptions = {},
+): StudySeed {
   checkSetup(setup);
-  for (const arm of STUDY_ARMS) {
+  requireKnownKeys(options, ["arms", "pruningBaselines"], "runCompressionSeed's options");
+  const arms = options.arms ?? STUDY_ARMS;
+  checkArms(arms);
+  for (const arm of arms) {
     if (arm.tuneAs !== undefined && chosen[arm.tuneAs] === undefined) throw new AntitrainError(`chosen has no settings for "${arm.tuneAs}" (arm "${arm.name}"): pass chooseSettings(...).chosen`);
   }
   const base = pretrained(setup, seed);
   const trained: Trained = new Map();
   try {
     const result: StudySeed = { seed, ...denseOf(setup, base, seed), curves: [] };
-    for (const arm of STUDY_ARMS) result.curves.push(runArm(setup, base, arm, arm.tuneAs ? chosen[arm.tuneAs] : {}, seed, trained));
+    for (const arm of arms) result.curves.push(runArm(setup, base, arm, arm.tuneAs ? chosen[arm.tuneAs] : {}, seed, trained));
+    if (options.pruningBaselines === false) return result;
     const widths = [...setup.keep].sort((a, b) => b - a);
     const stepsPerRound = Math.max(1, Math.floor(setup.updates / widths.length));
     const imp = iterativeMagnitudePruning(base, setup.site, setup.train, { keep: widths, stepsPerRound, seed: seed + 1 });
@@ -282,6 +297,30 @@ export function runCompressionSeed(setup: CompressionSetup, chosen: Readonly<Rec
     base.dispose();
     for (const e of trained.values()) e.model.dispose();
   }
+}
+
+/** Options of {@link runCompressionSeed}. */
+export interface RunSeedOptions {
+  /** The arms to run (default {@link STUDY_ARMS}); one must be named "antitrain" (the paired reference). */
+  readonly arms?: readonly StudyArm[];
+  /** Also run iterative magnitude pruning and small networks from scratch. Default true. */
+  readonly pruningBaselines?: boolean;
+}
+
+/** Refuses an arm list the study cannot run: unknown methods or orders, repeated names, no "antitrain" arm. */
+export function checkArms(arms: readonly StudyArm[]): void {
+  if (!Array.isArray(arms) || arms.length === 0) throw new AntitrainError("arms must be a non-empty array of { name, method, order, tuneAs? }, e.g. at.STUDY_ARMS");
+  const names = new Set<string>();
+  for (const arm of arms) {
+    requireKnownKeys(arm, ["name", "method", "order", "tuneAs"], "an arm");
+    requireOneOf(arm.method, TRAINING_METHODS, "arm.method");
+    requireOneOf(arm.order, UNIT_ORDERS, "arm.order");
+    if (typeof arm.name !== "string" || arm.name === "" || names.has(arm.name) || arm.name === IMP_ARM || arm.name === SCRATCH_ARM) {
+      throw new AntitrainError(`arm names must be distinct non-empty strings other than "${IMP_ARM}" and "${SCRATCH_ARM}", got "${String(arm.name)}"`);
+    }
+    names.add(arm.name);
+  }
+  if (!names.has("antitrain")) throw new AntitrainError(`one arm must be named "antitrain" (the paired reference); arms are ${[...names].join(", ")}`);
 }
 
 /** One arm's summary over seeds (see {@link summarizeCompression}). */
@@ -308,7 +347,7 @@ export interface ArmSummary {
 
 /**
  * Per arm over seeds: units needed, the paired difference to antitraining, test accuracy, loss and ECE at the chosen
- * size, and the fixed-width comparison at `refK`. Returns the rows in {@link STUDY_ARM_NAMES} order and one-line
+ * size, and the fixed-width comparison at `refK`. Returns the rows in the order of the first seed's curves and a one-line
  * headline naming the arm with the fewest units.
  */
 export function summarizeCompression(setup: CompressionSetup, results: readonly StudySeed[], refK: number): { summary: ArmSummary[]; headline: string } {
@@ -324,7 +363,9 @@ export function summarizeCompression(setup: CompressionSetup, results: readonly 
   const chosenPoint = (r: StudySeed, arm: string): StudyPoint =>
     pointAt(r, arm, unitsOf(r, arm)) ?? { k: width, valBefore: r.denseVal, valAfter: r.denseVal, testAfter: r.denseTest, testLoss: r.denseTestLoss, ece: r.denseEce, params: 0 };
   const numbers = (xs: (number | undefined)[]) => xs.filter((v): v is number => v !== undefined);
-  const summary = STUDY_ARM_NAMES.map((arm): ArmSummary => {
+  const armNames = results[0].curves.map((c) => c.arm);
+  if (!armNames.includes("antitrain")) throw new AntitrainError(`the results have no "antitrain" curve (the paired reference); arms are ${armNames.join(", ")}`);
+  const summary = armNames.map((arm): ArmSummary => {
     const perSeed = results.map((r) => unitsOf(r, arm));
     const diffs = results.map((r) => unitsOf(r, arm) - unitsOf(r, "antitrain"));
     const pts = results.map((r) => chosenPoint(r, arm));

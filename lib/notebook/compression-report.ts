@@ -1,7 +1,7 @@
 /** Tables and charts of the compression study (notebooks 04 and 15), shared so both notebooks show the same views. */
 import type { Interval } from "../base/statistics";
 import { meanCI } from "../base/statistics";
-import { type ArmSummary, type CompressionSetup, STUDY_ARMS, STUDY_ARM_NAMES, type StudySeed } from "../experiments/compression-study";
+import { type ArmSummary, type CompressionSetup, IMP_ARM, SCRATCH_ARM, type StudySeed } from "../experiments/compression-study";
 import type { MethodSettings } from "../experiments/compression-arms";
 import { axes, chart, type PlotlyObject } from "./plot";
 
@@ -50,13 +50,17 @@ export function compressionCharts(setup: CompressionSetup, results: readonly Stu
   const width = setup.hidden[Number(setup.site.slice(1)) - 1];
   const xTitle = `units kept in ${setup.site} (log scale, of ${width})`;
   const denseVal = meanCI(results.map((r) => r.denseVal)).mean;
-  const after: PlotlyObject[] = STUDY_ARM_NAMES.map((arm, i) => {
+  const color = (i: number) => COLORS[i % COLORS.length];
+  const armNames = results[0].curves.map((c) => c.arm);
+  const after: PlotlyObject[] = armNames.map((arm, i) => {
     const ks = curveOf(results[0], arm)?.points.map((p) => p.k) ?? [];
-    return { type: "scatter", mode: "lines+markers", name: arm, x: ks, y: ks.map((k) => meanAt(arm, k, "valAfter")), line: { color: COLORS[i], width: arm === "antitrain" ? 3 : 1.5 } };
+    return { type: "scatter", mode: "lines+markers", name: arm, x: ks, y: ks.map((k) => meanAt(arm, k, "valAfter")), line: { color: color(i), width: arm === "antitrain" ? 3 : 1.5 } };
   });
   after.push({ type: "scatter", mode: "lines", name: `dense − ${100 * setup.tolerance} point`, x: [Math.min(...setup.keep, ...setup.scratchKeep), width], y: [denseVal - setup.tolerance, denseVal - setup.tolerance], line: { color: "black", width: 1 } });
-  const before: PlotlyObject[] = STUDY_ARMS.map((arm, i) => ({
-    type: "scatter", mode: "lines+markers", name: arm.name, x: [...setup.keep], y: setup.keep.map((k) => meanAt(arm.name, k, "valBefore")), line: { color: COLORS[i], width: arm.name === "antitrain" ? 3 : 1.5 },
+  // Removal alone: the arms pruned from a full-width model (not iterative pruning or networks trained small).
+  const pruned = armNames.filter((arm) => arm !== IMP_ARM && arm !== SCRATCH_ARM);
+  const before: PlotlyObject[] = pruned.map((arm) => ({
+    type: "scatter", mode: "lines+markers", name: arm, x: [...setup.keep], y: setup.keep.map((k) => meanAt(arm, k, "valBefore")), line: { color: color(armNames.indexOf(arm)), width: arm === "antitrain" ? 3 : 1.5 },
   }));
   const others = summary.filter((s) => s.arm !== "antitrain");
   const log = { type: "log", title: { text: xTitle } };
