@@ -171,10 +171,17 @@ test("the compression study end to end on a tiny task: tuning, choice, one seed,
     assert.deepEqual(c.points.map((p) => p.k), c.arm === at.SCRATCH_ARM ? [4] : [2, 4, 8], c.arm);
     if (c.arm !== at.SCRATCH_ARM) assert.ok(c.updates <= 20 && c.updates >= 15, `${c.arm}: ${c.updates} updates`);
     for (const p of c.points) assert.ok(p.valAfter >= 0 && p.valAfter <= 1 && p.ece >= 0 && p.ece <= 1 && p.params > 0);
+    if (c.arm === at.SCRATCH_ARM || c.arm === at.IMP_ARM) assert.equal(c.core95, undefined, `${c.arm}: no unpruned layer to measure`);
+    else assert.ok(Number.isInteger(c.core95) && (c.core95 as number) >= 1 && (c.core95 as number) <= 12 && Number.isFinite(c.fullDamage), `${c.arm}: 95% core ${c.core95}`);
   }
+  const plainCurves = seed.curves.filter((c) => c.arm.startsWith("plain"));
+  assert.equal(plainCurves[0].core95, plainCurves[1].core95, "one trained model, one core, whatever the pruning order");
   const { summary, headline } = at.summarizeCompression(setup, [seed], 4);
   assert.equal(summary.length, 12);
   assert.equal(summary.find((s) => s.arm === "antitrain")?.diff.mean, 0);
+  assert.equal(summary.find((s) => s.arm === "antitrain")?.coreDiff.mean, 0);
+  assert.ok(Number.isNaN(summary.find((s) => s.arm === at.SCRATCH_ARM)?.core95.mean ?? 0));
+  assert.ok("95% core, unpruned (val)" in at.compressionTableRows(summary, 4)[0]);
   assert.ok(at.STUDY_ARM_NAMES.some((a) => headline.startsWith(a)), headline);
   assert.throws(() => at.runCompressionSeed({ ...setup, keep: [2, 12] }, chosen, 0), /widths in keep and scratchKeep must be integers in \[1, 11\]/);
   assert.throws(() => at.runCompressionSeed(setup, {}, 0), /chosen has no settings for "antitrain"/);

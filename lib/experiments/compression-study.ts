@@ -9,6 +9,7 @@ import { AntitrainError } from "../base/errors";
 import { type Interval, meanCI } from "../base/statistics";
 import { requireKnownKeys, requireOneOf, requirePositiveInt } from "../base/validate";
 import { compress, parameterCount } from "../core/compress";
+import { type CoreSplit, findCore } from "../core/find-core";
 import { type Dataset, size } from "../data/dataset";
 import { calibration } from "../measure/calibration";
 import { collectStats } from "../measure/unit-stats";
@@ -84,6 +85,13 @@ export interface StudyCurve {
   readonly settings: MethodSettings;
   readonly updates: number;
   readonly points: StudyPoint[];
+  /**
+   * Concentration of the trained, unpruned layer (the arms pruned from a full-width model; not iterative pruning or
+   * small networks): its 95% core on the validation split (accuracy damage, `resample`), as in notebook 01.
+   */
+  readonly core95?: number;
+  /** Accuracy lost on the validation split when the whole layer is randomized (the 95% core's reference). */
+  readonly fullDamage?: number;
 }
 
 /** One seed of the study. */
@@ -155,7 +163,13 @@ function pretrained(setup: CompressionSetup, seed: number): Mlp {
   return base;
 }
 
-type Trained = Map<string, { model: Mlp; run: MethodRun }>;
+type Trained = Map<string, { model: Mlp; run: MethodRun; core?: CoreSplit }>;
+
+/** The 95% core of `model`'s pruned site on the validation split (accuracy damage, resampled units). */
+function validationCore(setup: CompressionSetup, model: Mlp, seed: number): CoreSplit {
+  const stats = collectStats(model, setup.site, setup.validation, { seed });
+  return findCore(model, setup.site, setup.validation, { stats, fraction: 0.95, metric: "accuracy", method: "resample", seed });
+}
 
 /** One arm: trains a copy of `base` (once per method and settings within a seed) and prunes it by the arm's order. */
 function runArm(setup: CompressionSetup, base: Mlp, arm: StudyArm, settings: MethodSettings, seed: number, trained: Trained): StudyCurve {
@@ -167,7 +181,8 @@ function runArm(setup: CompressionSetup, base: Mlp, arm: StudyArm, settings: Met
     trained.set(key, entry);
   }
   const order = unitOrder(entry.model, setup.site, setup.train, arm.order, { seed, gateScores: entry.run.gateScores });
-  return { arm: arm.name, settings, updates: entry.run.updates, points: pruneCurve(setup, entry.model, order, seed) };
+  entry.core ??= validationCore(setup, entry.model, seed);
+  return { arm: arm.name, settings, updates: entry.run.updates, points: pruneCurve(setup, entry.model, order, seed), core95: entry.core.core.length, fullDamage: entry.core.fullDamage };
 }
 
 /** The headline of a curve: the fewest units within `tolerance` of the dense validation accuracy (`width` if none). */
@@ -343,6 +358,9 @@ export interface ArmSummary {
   /** At width `refK`: validation accuracy before fine-tuning, test accuracy after (NaN when the arm has no such width). */
   readonly refBefore: Interval;
   readonly refAfter: Interval;
+  /** The unpruned layer's 95% core on the validation split, and its paired difference to antitraining's (NaN where not measured). */
+  readonly core95: Interval;
+  readonly coreDiff: Interval;
 }
 
 /**
@@ -374,6 +392,12 @@ export function summarizeCompression(setup: CompressionSetup, results: readonly 
       perSeed, units: meanCI(perSeed), diff: meanCI(diffs), fewer: diffs.filter((d) => d < 0).length, more: diffs.filter((d) => d > 0).length,
       testAcc: meanCI(pts.map((p) => p.testAfter)), testLoss: meanCI(pts.map((p) => p.testLoss)), ece: meanCI(pts.map((p) => p.ece)),
       refBefore: meanCI(numbers(results.map((r) => pointAt(r, arm, refK)?.valBefore))), refAfter: meanCI(numbers(results.map((r) => pointAt(r, arm, refK)?.testAfter))),
+      core95: meanCI(numbers(results.map((r) => curveOf(r, arm).core95))),
+      coreDiff: meanCI(numbers(results.map((r) => {
+        const mine = curveOf(r, arm).core95;
+        const anti = curveOf(r, "antitrain").core95;
+        return mine === undefined || anti === undefined ? undefined : mine - anti;
+      }))),
     };
   });
   const best = [...summary].sort((a, b) => a.units.mean - b.units.mean)[0];

@@ -31,6 +31,9 @@ export function compressionTableRows(summary: readonly ArmSummary[], refK: numbe
     ECE: ci(s.ece, 3),
     [`val acc at k=${refK}, no fine-tuning`]: f3(s.refBefore.mean),
     [`test acc at k=${refK}, fine-tuned`]: f3(s.refAfter.mean),
+    ...(Number.isNaN(s.core95.mean) && summary.every((x) => Number.isNaN(x.core95.mean))
+      ? {}
+      : { "95% core, unpruned (val)": Number.isNaN(s.core95.mean) ? "" : ci(s.core95), "core vs antitrain (paired)": s.arm === "antitrain" || Number.isNaN(s.coreDiff.mean) ? "" : ci(s.coreDiff) }),
   }));
 }
 

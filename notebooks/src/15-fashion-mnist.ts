@@ -6,13 +6,16 @@
 // hold on a real image data set with a wider layer?
 //
 // **Setting.** Fashion-MNIST (Zalando, MIT licence; 70,000 28×28 grey images of 10 kinds of clothing), read from
-// Debian's `dataset-fashion-mnist` package by `at.fashionMnist` (installed by the set-up script). The tfjs wasm
-// backend on 2 shared cores trained a 784→256→10 MLP at 63 ms per Adam step, so the study is **subsampled** to keep
-// a full run near 30 minutes (an estimate): a seeded, class-stratified 5,000 training images (4,000 for training, 1,000 for
-// validation) and 2,000 test images, pixels standardized with the training part's mean and std. The arms, the
-// tuning on separate seeds' validation accuracy, the pruning and the fine-tuning are notebook 04's
-// (`at.runCompressionSeed`); only the sizes differ. The deeper 784→512→256→10 network of the evidence issue is not
-// run here: at 220 ms per step (same conditions) it does not fit the budget with all arms and 10 seeds.
+// Debian's `dataset-fashion-mnist` package by `at.fashionMnist` (installed by the set-up script). A 784→256→10 MLP
+// trains at about 11 ms of CPU per Adam step on the tfjs wasm backend (BENCHMARKS.md), so the study is
+// **subsampled** to keep a full run near 30 minutes on 2 cores: a seeded, class-stratified 5,000 training images
+// (4,000 for training, 1,000 for validation) and 2,000 test images, pixels standardized with the training part's
+// mean and std. The arms, the tuning on separate seeds' validation accuracy, the pruning and the fine-tuning are
+// notebook 04's (`at.runCompressionSeed`); only the sizes differ. Beside compression, the table gives each arm's
+// **concentration** before pruning, notebook 01's question: the 95% core of its trained 256-unit layer on the
+// validation split (accuracy damage, units resampled), with the paired difference to antitraining. The deeper
+// 784→512→256→10 network of the evidence issue is not run here: at about 25 ms of CPU per step it does not fit the
+// 30-minute budget with all arms and 10 seeds.
 
 // %%
 const QUICK = process.env.FULL !== "1";
@@ -89,7 +92,8 @@ const results: at.StudySeed[] = SEEDS.map((seed) => {
 // ## Results
 //
 // As in notebook 04: per arm, the fewest units within 1 point of the dense validation accuracy, the paired
-// difference to antitraining, and the test numbers at that size.
+// difference to antitraining, and the test numbers at that size; then each arm's 95% core before pruning
+// (validation split) and its paired difference to antitraining's.
 
 // %%
 const ci = (i: at.Interval, d = 1) => `${i.mean.toFixed(d)} [${i.low.toFixed(d)}, ${i.high.toFixed(d)}]`;
@@ -98,12 +102,21 @@ console.log(`dense (plain, unpruned, ${HIDDEN} units): test accuracy ${ci(at.mea
 tslab.display.html(at.htmlTable(at.compressionTableRows(summary, REF_K), { caption: `${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}; mean [95% CI]; tolerance 1 point; an arm with no width within it counts as ${HIDDEN} units${QUICK ? "; quick setting: a smoke test, not the study's numbers" : ""}` }));
 console.log(`headline: ${headline}${NOTE}`);
 for (const html of at.compressionCharts(setup, results, summary)) tslab.display.html(html);
+const cores = summary.filter((x) => !Number.isNaN(x.core95.mean));
+tslab.display.html(at.chart(
+  [{ type: "bar", x: cores.map((x) => x.arm), y: cores.map((x) => x.core95.mean),
+     error_y: { type: "data", symmetric: false, array: cores.map((x) => x.core95.high - x.core95.mean), arrayminus: cores.map((x) => x.core95.mean - x.core95.low) } }],
+  { ...at.axes("arm", `95% core of the unpruned layer (units of ${HIDDEN}, validation)`, `Concentration before pruning (mean of ${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}, 95% CI)`), margin: { l: 70, t: 50, r: 20, b: 170 }, height: 480 },
+));
+const antiCore = summary.find((x) => x.arm === "antitrain");
+const plainCore = summary.find((x) => x.arm === "plain, importance");
+console.log(`95% core before pruning (validation): antitrain ${antiCore ? ci(antiCore.core95) : "?"}, plain ${plainCore ? ci(plainCore.core95) : "?"} units of ${HIDDEN}${NOTE}`);
 
 // %%
 console.log(at.writeResults("15-fashion-mnist", {
   quick: QUICK, seeds: SEEDS, tuneSeeds: TUNE_SEEDS, subsample: SUBSAMPLE, hidden: HIDDEN, pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE,
   finetune: FINETUNE, keep: KEEP, scratchKeep: SCRATCH_KEEP, tolerance: TOLERANCE, refK: REF_K, grids: grids, chosen: chosen, tuning: tuning,
-  split: at.splitSizes(setup), headline: headline, summary: summary, results: results,
+  split: at.splitSizes(setup), headline: headline, summary: summary, results: results, seconds: (Date.now() - t0) / 1000,
 }));
 
 // %% [markdown]

@@ -3,7 +3,8 @@ import { strict as assert } from "node:assert";
 /**
  * Key numbers of 15-fashion-mnist's quick run that any correct run must show: the subsample's sizes, every arm with
  * a curve over the widths and the same update budget, a dense model far above chance (0.1) even after the short
- * quick training, and a headline naming a real arm.
+ * quick training, every pruned arm's 95% core measured on its unpruned layer (1 to 256 units), and a headline
+ * naming a real arm.
  */
 // biome-ignore lint/suspicious/noExplicitAny: results JSON as the notebook wrote it
 export function check(r: any): void {
@@ -18,6 +19,7 @@ export function check(r: any): void {
       assert.equal(c.updates, r.updates, `${c.arm} spent ${c.updates} updates, not ${r.updates}`);
       assert.deepEqual(c.points.map((p: { k: number }) => p.k), r.keep, `${c.arm} measured every width`);
       for (const p of c.points) assert.ok(p.valAfter > 0.2 && p.ece >= 0 && p.ece <= 1, `${c.arm} k=${p.k}: ${p.valAfter}`);
+      if (c.arm !== "iterative magnitude pruning") assert.ok(c.core95 >= 1 && c.core95 <= r.hidden && c.fullDamage > 0.2, `${c.arm}: 95% core ${c.core95}, full damage ${c.fullDamage}`);
     }
   }
   for (const s of r.summary) assert.ok(s.units.mean >= 1 && s.units.mean <= r.hidden, `${s.arm} units ${s.units.mean}`);
