@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { checkCompressionSeeds } from "./shared/compression";
 
 /**
  * Key numbers of 15-fashion-mnist's quick run that any correct run must show: the subsample's sizes, every arm with
@@ -12,16 +13,12 @@ export function check(r: any): void {
   assert.deepEqual(r.split, { train: 600, validation: 150, test: 300 });
   const arms = r.summary.map((s: { arm: string }) => s.arm);
   assert.equal(arms.length, 12);
+  checkCompressionSeeds(r, { minDense: 0.55, rising: false });
   for (const seed of r.results) {
-    assert.ok(seed.denseTest > 0.55 && seed.denseVal > 0.55, `dense accuracy ${seed.denseTest}, ${seed.denseVal}`);
     for (const c of seed.curves) {
       if (c.arm === "small from scratch") continue;
-      assert.equal(c.updates, r.updates, `${c.arm} spent ${c.updates} updates, not ${r.updates}`);
-      assert.deepEqual(c.points.map((p: { k: number }) => p.k), r.keep, `${c.arm} measured every width`);
-      for (const p of c.points) assert.ok(p.valAfter > 0.2 && p.ece >= 0 && p.ece <= 1, `${c.arm} k=${p.k}: ${p.valAfter}`);
+      for (const p of c.points) assert.ok(p.valAfter > 0.2, `${c.arm} k=${p.k}: ${p.valAfter}`);
       if (c.arm !== "iterative magnitude pruning") assert.ok(c.core95 >= 1 && c.core95 <= r.hidden && c.fullDamage > 0.2, `${c.arm}: 95% core ${c.core95}, full damage ${c.fullDamage}`);
     }
   }
-  for (const s of r.summary) assert.ok(s.units.mean >= 1 && s.units.mean <= r.hidden, `${s.arm} units ${s.units.mean}`);
-  assert.ok(arms.some((a: string) => r.headline.startsWith(a)), r.headline);
 }

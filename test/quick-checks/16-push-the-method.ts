@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { checkCompressionSeeds } from "./shared/compression";
 
 /**
  * Key numbers of 16-push-the-method's quick run: every variant and reference present with a curve over the widths,
@@ -16,18 +17,6 @@ export function check(r: any): void {
   assert.equal(arms.length, 9);
   assert.ok(r.chosen["antitrain-rising"].finalFraction > r.chosen["antitrain-rising"].fraction);
   assert.ok(r.chosen["antitrain+group-lasso"].lambda > 0 && r.chosen["antitrain+activation-l1"].lambda > 0);
-  for (const seed of r.results) {
-    assert.ok(seed.denseTest > 0.9 && seed.denseVal > 0.9, `dense accuracy ${seed.denseTest}, ${seed.denseVal}`);
-    for (const c of seed.curves) {
-      if (c.arm === "small from scratch") continue;
-      assert.equal(c.updates, r.updates, `${c.arm} spent ${c.updates} updates, not ${r.updates}`);
-      assert.deepEqual(c.points.map((p: { k: number }) => p.k), r.keep, `${c.arm} measured every width`);
-      const first = c.points[0];
-      const last = c.points[c.points.length - 1];
-      assert.ok(last.valAfter > first.valAfter, `${c.arm}: wider is better (${first.valAfter} at ${first.k}, ${last.valAfter} at ${last.k})`);
-    }
-  }
-  for (const s of r.summary) assert.ok(s.units.mean >= 1 && s.units.mean <= r.hidden, `${s.arm} units ${s.units.mean}`);
-  assert.ok(arms.some((a: string) => r.headline.startsWith(a)), r.headline);
+  checkCompressionSeeds(r, { minDense: 0.9, rising: true });
   assert.ok(arms.includes(r.bestVariant) && arms.includes(r.bestReference));
 }
