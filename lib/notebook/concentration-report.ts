@@ -1,0 +1,94 @@
+/** Tables and charts of the concentration study (notebook 01). */
+import type { Interval } from "../base/statistics";
+import { CONCENTRATION_REFERENCE, type ConcentrationSummary, type ConcentrationTuneChoice } from "../experiments/concentration-study";
+import { axes, chart, type PlotlyObject } from "./plot";
+
+/** `mean [low, high]`, or the mean alone for one seed. */
+const ci = (i: Interval, d = 1) => (i.n > 1 ? `${i.mean.toFixed(d)} [${i.low.toFixed(d)}, ${i.high.toFixed(d)}]` : i.mean.toFixed(d));
+const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd"];
+
+/**
+ * The summary table's rows (for `at.htmlTable`): per arm its settings and updates, the validation core with the paired
+ * difference to antitraining 0.5, the spectators' damage and share, validation accuracy and whether it holds, and the
+ * test accuracy (also paired), loss and ECE.
+ *
+ * @example
+ * const { summary } = at.summarizeConcentration(results, 0.01);
+ * tslab.display.html(at.htmlTable(at.concentrationTableRows(summary)));
+ */
+export function concentrationTableRows(summary: readonly ConcentrationSummary[]): Record<string, string | number>[] {
+  return summary.map((s) => {
+    const ref = s.arm === CONCENTRATION_REFERENCE;
+    return {
+      arm: s.arm,
+      settings: s.settings === "{}" ? "" : s.settings,
+      updates: Math.round(s.updates),
+      "core (val)": ci(s.core),
+      "per seed": s.perSeed.join(" "),
+      [`core vs ${CONCENTRATION_REFERENCE} (paired)`]: ref ? "" : ci(s.coreDiff),
+      "smaller / larger": ref ? "" : `${s.smaller} / ${s.larger}`,
+      "spect. damage (val)": ci(s.spectatorDamage, 3),
+      "spect. share": ci(s.spectatorShare, 2),
+      "val acc": ci(s.valAccuracy, 3),
+      "holds acc.": s.holds ? "yes" : "no",
+      "test acc": ci(s.testAccuracy, 3),
+      [`test acc vs ${CONCENTRATION_REFERENCE} (paired)`]: ref ? "" : ci(s.testAccuracyDiff, 3),
+      "test loss": ci(s.testLoss, 3),
+      ECE: ci(s.ece, 3),
+    };
+  });
+}
+
+/**
+ * The tuning table's rows: one per setting, its mean validation core and accuracy beside plain's, whether it holds
+ * accuracy, and which was chosen.
+ *
+ * @example
+ * tslab.display.html(at.htmlTable(at.concentrationTuningRows(at.chooseConcentrationSettings(grids, rows, 0.01).table)));
+ */
+export function concentrationTuningRows(table: readonly ConcentrationTuneChoice[]): Record<string, string | number>[] {
+  return table.map((r) => ({
+    method: r.method,
+    settings: JSON.stringify(r.settings),
+    "core (val)": +r.core.toFixed(1),
+    "val acc": +r.valAccuracy.toFixed(3),
+    "plain val acc": +r.plainValAccuracy.toFixed(3),
+    "holds acc.": r.holds ? "yes" : "no",
+    chosen: r.chosen ? "✓" : "",
+  }));
+}
+
+/**
+ * Two charts (HTML for `tslab.display.html`) of the summaries of one or more tasks: the validation core per arm (mean
+ * with its 95% interval, one bar colour per task), and validation accuracy against core size, one marker per arm.
+ *
+ * @example
+ * for (const html of at.concentrationCharts({ digits: summary }, 128)) tslab.display.html(html);
+ */
+export function concentrationCharts(byTask: Readonly<Record<string, readonly ConcentrationSummary[]>>, width: number, fraction = 0.95): string[] {
+  const tasks = Object.keys(byTask);
+  const pct = `${+(100 * fraction).toFixed(2)}%`;
+  const bars: PlotlyObject[] = tasks.map((task, i) => {
+    const s = byTask[task];
+    return {
+      type: "bar", orientation: "h", name: task, y: s.map((x) => x.arm), x: s.map((x) => x.core.mean),
+      error_x: { type: "data", symmetric: false, array: s.map((x) => x.core.high - x.core.mean), arrayminus: s.map((x) => x.core.mean - x.core.low) },
+      marker: { color: COLORS[i % COLORS.length] },
+    };
+  });
+  const scatter: PlotlyObject[] = tasks.map((task, i) => {
+    const s = byTask[task];
+    return {
+      type: "scatter", mode: "markers+text", name: task, x: s.map((x) => x.core.mean), y: s.map((x) => x.valAccuracy.mean),
+      text: s.map((x) => x.arm), textposition: "top center", textfont: { size: 9 }, marker: { color: COLORS[i % COLORS.length], size: 8 },
+    };
+  });
+  return [
+    chart(bars, {
+      ...axes(`${pct} core on the validation split (units of ${width}; mean, 95% CI over seeds)`, "arm", `The ${pct} core per arm`),
+      barmode: "group", yaxis: { autorange: "reversed", title: { text: "arm" } }, xaxis: { range: [0, width], title: { text: `${pct} core, validation split (units of ${width})` } },
+      margin: { l: 230, t: 50, r: 20, b: 60 }, height: 560,
+    }),
+    chart(scatter, { ...axes(`${pct} core, validation split (units of ${width})`, "validation accuracy", "Does accuracy hold? Validation accuracy against core size (means over seeds)"), height: 520 }),
+  ];
+}
