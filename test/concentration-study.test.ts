@@ -177,6 +177,7 @@ test("summarizeConcentration: paired differences to antitrain 0.5 per seed, accu
   const charts = at.concentrationCharts({ digits: summary }, 128);
   assert.equal(charts.length, 2);
   for (const c of charts) assert.ok(c.includes('class="antitrain-chart"'));
+  assertAntitrainError(() => at.concentrationCharts({ digits: summary }, 128, { tolerence: 0.01 } as { tolerance?: number }), /unknown option "tolerence" of concentrationCharts/);
 });
 
 test("bad input is refused with the fix, leaving the model unchanged and no tensor behind", () => {

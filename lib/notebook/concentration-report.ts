@@ -1,5 +1,6 @@
 /** Tables and charts of the concentration study (notebook 01). */
 import type { Interval } from "../base/statistics";
+import { requireKnownKeys } from "../base/validate";
 import { CONCENTRATION_REFERENCE, type ConcentrationSummary, type ConcentrationTuneChoice } from "../experiments/concentration-study";
 import { axes, chart, type PlotlyObject } from "./plot";
 
@@ -59,36 +60,51 @@ export function concentrationTuningRows(table: readonly ConcentrationTuneChoice[
 }
 
 /**
- * Two charts (HTML for `tslab.display.html`) of the summaries of one or more tasks: the validation core per arm (mean
- * with its 95% interval, one bar colour per task), and validation accuracy against core size, one marker per arm.
+ * Two charts (HTML for `tslab.display.html`) of the summaries of one or more tasks, one colour per task, arms on the
+ * vertical axis: the validation core per arm (mean with its 95% interval), and each arm's validation accuracy minus
+ * plain training's (mean with the arm's 95% interval, shifted), with a dashed line at −`tolerance`.
  *
  * @example
- * for (const html of at.concentrationCharts({ digits: summary }, 128)) tslab.display.html(html);
+ * const charts = at.concentrationCharts({ digits: summary }, 128, { fraction: 0.95, tolerance: 0.01 });
+ * for (const html of charts) tslab.display.html(html);
  */
-export function concentrationCharts(byTask: Readonly<Record<string, readonly ConcentrationSummary[]>>, width: number, fraction = 0.95): string[] {
+export function concentrationCharts(
+  byTask: Readonly<Record<string, readonly ConcentrationSummary[]>>,
+  width: number,
+  options: { fraction?: number; tolerance?: number } = {},
+): string[] {
+  requireKnownKeys(options, ["fraction", "tolerance"], "concentrationCharts");
   const tasks = Object.keys(byTask);
-  const pct = `${+(100 * fraction).toFixed(2)}%`;
+  const tolerance = options.tolerance ?? 0.01;
+  const pct = `${+(100 * (options.fraction ?? 0.95)).toFixed(2)}%`;
+  const interval = (xs: readonly Interval[]) => ({ type: "data", symmetric: false, array: xs.map((x) => x.high - x.mean), arrayminus: xs.map((x) => x.mean - x.low) });
   const bars: PlotlyObject[] = tasks.map((task, i) => {
     const s = byTask[task];
-    return {
-      type: "bar", orientation: "h", name: task, y: s.map((x) => x.arm), x: s.map((x) => x.core.mean),
-      error_x: { type: "data", symmetric: false, array: s.map((x) => x.core.high - x.core.mean), arrayminus: s.map((x) => x.core.mean - x.core.low) },
-      marker: { color: COLORS[i % COLORS.length] },
-    };
+    return { type: "bar", orientation: "h", name: task, y: s.map((x) => x.arm), x: s.map((x) => x.core.mean), error_x: interval(s.map((x) => x.core)), marker: { color: COLORS[i % COLORS.length] } };
   });
-  const scatter: PlotlyObject[] = tasks.map((task, i) => {
+  const accuracy: PlotlyObject[] = tasks.map((task, i) => {
     const s = byTask[task];
+    const plain = s.find((x) => x.arm === "plain")?.valAccuracy.mean ?? Number.NaN;
     return {
-      type: "scatter", mode: "markers+text", name: task, x: s.map((x) => x.core.mean), y: s.map((x) => x.valAccuracy.mean),
-      text: s.map((x) => x.arm), textposition: "top center", textfont: { size: 9 }, marker: { color: COLORS[i % COLORS.length], size: 8 },
+      type: "scatter", mode: "markers", name: task, y: s.map((x) => x.arm), x: s.map((x) => x.valAccuracy.mean - plain), error_x: interval(s.map((x) => x.valAccuracy)),
+      marker: { color: COLORS[i % COLORS.length], size: 9 },
     };
   });
+  const arms = tasks.length > 0 ? byTask[tasks[0]].map((x) => x.arm) : [];
+  accuracy.push({
+    type: "scatter", mode: "lines", name: `−${+(100 * tolerance).toFixed(2)} point`, x: [-tolerance, -tolerance], y: [arms[0], arms[arms.length - 1]],
+    line: { color: "black", width: 1, dash: "dash" },
+  });
+  const armAxis = { autorange: "reversed", title: { text: "arm" } };
   return [
     chart(bars, {
-      ...axes(`${pct} core on the validation split (units of ${width}; mean, 95% CI over seeds)`, "arm", `The ${pct} core per arm`),
-      barmode: "group", yaxis: { autorange: "reversed", title: { text: "arm" } }, xaxis: { range: [0, width], title: { text: `${pct} core, validation split (units of ${width})` } },
+      ...axes(`${pct} core, validation split (units of ${width})`, "arm", `The ${pct} core per arm (mean, 95% CI over seeds)`),
+      barmode: "group", yaxis: armAxis, xaxis: { range: [0, width], title: { text: `${pct} core, validation split (units of ${width})` } },
       margin: { l: 230, t: 50, r: 20, b: 60 }, height: 560,
     }),
-    chart(scatter, { ...axes(`${pct} core, validation split (units of ${width})`, "validation accuracy", "Does accuracy hold? Validation accuracy against core size (means over seeds)"), height: 520 }),
+    chart(accuracy, {
+      ...axes("validation accuracy minus plain training's", "arm", "Does accuracy hold? Validation accuracy minus plain's (mean, 95% CI over seeds)"),
+      yaxis: armAxis, margin: { l: 230, t: 50, r: 20, b: 60 }, height: 560,
+    }),
   ];
 }
