@@ -110,7 +110,22 @@ test("tuning runs every grid setting beside plain on validation data only, and t
     assert.ok(r.core >= 0 && r.core <= 12 && r.valAccuracy > 0 && r.plainValAccuracy > 0.3);
   }
   assert.equal(new Set(rows.map((r) => r.plainValAccuracy)).size, 1, "one plain reference per seed");
-  assert.deepEqual(at.tuneConcentrationSeed({ ...setup, test: otherTest }, grids, 100), rows, "tuning never reads the test split");
+  assert.deepEqual(at.tuneConcentrationSeed({ ...setup, test: otherTest }, grids, 100), rows, "tuning never uses the test split");
+  // A spy on the test split: its tensors are read only by the checks at the door, however many settings are tuned.
+  const spied = () => {
+    let reads = 0;
+    const d = setup.test;
+    const test = { get x() { reads++; return d.x; }, get y() { reads++; return d.y; }, classes: d.classes } as at.Dataset;
+    return { test, reads: () => reads };
+  };
+  const one = spied();
+  at.tuneConcentrationSeed({ ...setup, test: one.test }, { "nested-dropout": [{ p: 0.2 }] }, 100);
+  const three = spied();
+  at.tuneConcentrationSeed({ ...setup, test: three.test }, { "nested-dropout": [{ p: 0.2 }, { p: 0.1 }, { p: 0.3 }] }, 100);
+  assert.equal(three.reads(), one.reads(), "no test read per tuned setting");
+  const study = spied();
+  at.concentrationArm(base, { ...setup, test: study.test }, "plain", { seed: 0 });
+  assert.ok(study.reads() > one.reads(), "the study's arms do read the test split (for accuracy, loss and ECE)");
   const { chosen, table } = at.chooseConcentrationSettings(grids, rows, 0.05);
   assert.deepEqual(Object.keys(chosen), ["group-lasso", "nested-dropout"]);
   assert.equal(table.length, 3);

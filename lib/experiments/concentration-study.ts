@@ -210,11 +210,20 @@ function armOf(name: string): ConcentrationArm {
   return CONCENTRATION_ARMS.find((a) => a.name === name) as ConcentrationArm;
 }
 
-/** Measures a trained layer (core on validation, final numbers on test) and, when asked, the f-core spectators. Leaves the model unchanged. */
-function measure(model: Mlp, setup: ConcentrationSetup, seed: number, probeFractions: readonly number[]): { measure: ConcentrationMeasure; probes: SpectatorProbe[] } {
+/** What {@link measure} measures besides the validation core: the plain arm's probes, and the test numbers (not while tuning). */
+interface MeasureWhat {
+  readonly probes: readonly number[];
+  readonly test: boolean;
+}
+
+/**
+ * Measures a trained layer (core on validation; with `what.test`, the final numbers on test, else NaN so that tuning
+ * never evaluates on the test split) and the f-core spectators at `what.probes`. Leaves the model unchanged.
+ */
+function measure(model: Mlp, setup: ConcentrationSetup, seed: number, what: MeasureWhat): { measure: ConcentrationMeasure; probes: SpectatorProbe[] } {
   const rep = reportCore(model, setup.site, setup.validation, setup.train, { fraction: setup.fraction, seed });
   const val = evaluate(model, setup.validation);
-  const test = evaluate(model, setup.test);
+  const test = what.test ? evaluate(model, setup.test) : { accuracy: Number.NaN, loss: Number.NaN };
   const result: ConcentrationMeasure = {
     core: rep.core.length,
     spectators: rep.spectators.length,
@@ -226,14 +235,14 @@ function measure(model: Mlp, setup: ConcentrationSetup, seed: number, probeFract
     valLoss: val.loss,
     testAccuracy: test.accuracy,
     testLoss: test.loss,
-    ece: calibration(model, setup.test).ece,
+    ece: what.test ? calibration(model, setup.test).ece : Number.NaN,
   };
   const probes: SpectatorProbe[] = [];
-  if (probeFractions.length > 0) {
+  if (what.probes.length > 0) {
     // The same stats, ranking and draws as the reported core, so the probes and the 95% core are comparable.
     const common = { stats: rep.stats, seed };
     const imp = importance(model, setup.site, setup.validation, { ...common, metric: "loss" });
-    for (const fraction of probeFractions) {
+    for (const fraction of what.probes) {
       const split = findCore(model, setup.site, setup.validation, { ...common, importance: imp, fraction, metric: "accuracy" });
       const d = splitDamage(model, setup.site, setup.validation, split, { ...common, metric: "accuracy" });
       probes.push({ fraction, spectators: split.spectators.length, spectatorDamage: d.spectators, fullDamage: d.full });
@@ -243,14 +252,14 @@ function measure(model: Mlp, setup: ConcentrationSetup, seed: number, probeFract
 }
 
 /** Trains a clone of `base` with `arm` and measures it; frees the clone. */
-function runArm(setup: ConcentrationSetup, base: Mlp, arm: ConcentrationArm, settings: MethodSettings, seed: number, probeFractions: readonly number[] = []): { run: ConcentrationRun; probes: SpectatorProbe[] } {
+function runArm(setup: ConcentrationSetup, base: Mlp, arm: ConcentrationArm, settings: MethodSettings, seed: number, what: MeasureWhat): { run: ConcentrationRun; probes: SpectatorProbe[] } {
   const model = base.clone();
   try {
     const { updates } = trainWithMethod(model, setup.site, setup.train, arm.method, { updates: setup.updates, settings, seed: seed + 1, cycle: setup.cycle });
     if (updates !== setup.updates) {
       throw new AntitrainError(`arm "${arm.name}" made ${updates} updates instead of ${setup.updates}: the arms would not share one budget`);
     }
-    const m = measure(model, setup, seed, probeFractions);
+    const m = measure(model, setup, seed, what);
     return { run: { arm: arm.name, method: arm.method, settings, updates, ...m.measure }, probes: m.probes };
   } finally {
     model.dispose();
@@ -288,7 +297,7 @@ export function concentrationArm(base: Mlp, setup: ConcentrationSetup, arm: stri
   requireKnownKeys(options, ["seed", "settings"], "concentrationArm");
   requireSeed(options.seed);
   for (const d of [setup.train, setup.validation, setup.test]) requireData(base, d);
-  return runArm(setup, base, a, settingsFor(a, options.settings), options.seed).run;
+  return runArm(setup, base, a, settingsFor(a, options.settings), options.seed, { probes: [], test: true }).run;
 }
 
 /** The grid's arm, or an AntitrainError naming the grids. */
@@ -321,15 +330,15 @@ export function tuneConcentrationSeed(setup: ConcentrationSetup, grids: Readonly
   checkSetup(setup);
   requireGrids(grids);
   requireSeed(seed);
-  // The test split is not an input of tuning: the measurements below read only its validation numbers.
   const base = pretrained(setup, seed);
+  const what = { probes: [], test: false }; // tuning never evaluates on the test split
   try {
-    const plain = runArm(setup, base, armOf("plain"), {}, seed).run;
+    const plain = runArm(setup, base, armOf("plain"), {}, seed, what).run;
     const rows: ConcentrationTuneRow[] = [];
     for (const method of Object.keys(grids)) {
       const arm = tunedArm(method);
       for (const settings of grids[method]) {
-        const r = runArm(setup, base, arm, settings, seed).run;
+        const r = runArm(setup, base, arm, settings, seed, what).run;
         rows.push({ method, settings, seed, core: r.core, valAccuracy: r.valAccuracy, plainCore: plain.core, plainValAccuracy: plain.valAccuracy });
       }
     }
@@ -399,7 +408,8 @@ export function runConcentrationSeed(setup: ConcentrationSetup, chosen: Readonly
     let probes: SpectatorProbe[] = [];
     for (const arm of CONCENTRATION_ARMS) {
       const isPlain = arm.name === "plain";
-      const r = runArm(setup, base, arm, arm.tuneAs !== undefined ? chosen[arm.tuneAs] : (arm.settings ?? {}), seed, isPlain ? (setup.probeFractions ?? DEFAULT_PROBES) : []);
+      const settings = arm.tuneAs !== undefined ? chosen[arm.tuneAs] : (arm.settings ?? {});
+      const r = runArm(setup, base, arm, settings, seed, { probes: isPlain ? (setup.probeFractions ?? DEFAULT_PROBES) : [], test: true });
       runs.push(r.run);
       if (isPlain) probes = r.probes;
     }
