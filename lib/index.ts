@@ -191,3 +191,24 @@ export {
   type ArmSummary,
 } from "./experiments/compression-study";
 export { compressionTableRows, tuningTableRows, compressionCharts } from "./notebook/compression-report";
+export {
+  CONCENTRATION_ARMS,
+  CONCENTRATION_ARM_NAMES,
+  CONCENTRATION_GRIDS,
+  CONCENTRATION_REFERENCE,
+  concentrationArm,
+  tuneConcentrationSeed,
+  chooseConcentrationSettings,
+  runConcentrationSeed,
+  summarizeConcentration,
+  type ConcentrationArm,
+  type ConcentrationSetup,
+  type ConcentrationMeasure,
+  type ConcentrationRun,
+  type SpectatorProbe,
+  type ConcentrationSeed,
+  type ConcentrationTuneRow,
+  type ConcentrationTuneChoice,
+  type ConcentrationSummary,
+} from "./experiments/concentration-study";
+export { concentrationTableRows, concentrationTuningRows, concentrationCharts } from "./notebook/concentration-report";
