@@ -35,7 +35,7 @@ before(async () => {
 
 /** The numbers of a run that come from the validation split (the core and its damages, validation accuracy). */
 const validationPart = (r: at.ConcentrationRun) => [r.core, r.spectators, r.coreDamage, r.spectatorDamage, r.fullDamage, r.valAccuracy, r.valLoss];
-const testPart = (r: at.ConcentrationRun) => [r.testAccuracy, r.testLoss, r.ece];
+const testPart = (r: at.ConcentrationRun) => [r.testAccuracy, r.testLoss, r.ece, r.testCore];
 
 test("one seed runs every arm at the same update budget, as plain JSON, reproducibly, and leaks nothing", () => {
   const tensors = tf.memory().numTensors;
@@ -49,6 +49,7 @@ test("one seed runs every arm at the same update budget, as plain JSON, reproduc
     assert.ok(x.core >= 0 && x.core <= 12, `${x.arm}: core ${x.core}`);
     for (const v of [x.valAccuracy, x.testAccuracy, x.ece]) assert.ok(v >= 0 && v <= 1, `${x.arm}: ${v}`);
     assert.ok(x.testLoss > 0 && x.valLoss > 0);
+    assert.ok(Number.isInteger(x.testCore) && x.testCore >= 0 && x.testCore <= 12, `${x.arm}: test core ${x.testCore}`);
     assert.ok(x.fullDamage > 0 ? Math.abs(x.spectatorShare - x.spectatorDamage / x.fullDamage) < 1e-12 : x.spectatorShare === 0);
     const arm = at.CONCENTRATION_ARMS.find((a) => a.name === x.arm) as at.ConcentrationArm;
     assert.equal(x.method, arm.method);
@@ -66,7 +67,7 @@ test("one seed runs every arm at the same update budget, as plain JSON, reproduc
   assert.notDeepEqual(other.runs.map(testPart), r.runs.map(testPart), "another seed, other models");
 });
 
-test("the core is measured on the validation split; the test split gives only accuracy, loss and ECE", () => {
+test("the core is measured on the validation split; the test split gives only the final numbers (accuracy, loss, ECE, the test-split core)", () => {
   const r = at.runConcentrationSeed(setup, CHOSEN, 3);
   const swappedTest = at.runConcentrationSeed({ ...setup, test: otherTest }, CHOSEN, 3);
   assert.deepEqual(swappedTest.runs.map(validationPart), r.runs.map(validationPart), "other test data: the same cores and damages");
@@ -160,7 +161,7 @@ test("summarizeConcentration: paired differences to antitrain 0.5 per seed, accu
       const core = cores[a.name] ?? 100;
       const valAccuracy = acc[a.name] ?? 0.95;
       return { arm: a.name, method: a.method, settings: a.settings ?? {}, updates: 20, core, spectators: 128 - core, coreDamage: 0.8, spectatorDamage: 0.01, fullDamage: 0.8,
-               spectatorShare: 0.0125, valAccuracy, valLoss: 0.2, testAccuracy: valAccuracy, testLoss: 0.2, ece: 0.02 };
+               spectatorShare: 0.0125, valAccuracy, valLoss: 0.2, testAccuracy: valAccuracy, testLoss: 0.2, ece: 0.02, testCore: core + 1 };
     }),
   });
   const results = [
@@ -189,6 +190,8 @@ test("summarizeConcentration: paired differences to antitrain 0.5 per seed, accu
   assert.equal(rows.length, 12);
   assert.equal(rows[7]["core (val)"], "42.0 [2.6, 81.4]");
   assert.equal(rows[1]["core vs antitrain 0.5 (paired)"], "");
+  assert.equal(rows[7]["core (test)"], "43.0 [3.6, 82.4]", "the test-split core, reported beside the validation one");
+  assert.equal(one("group lasso").testCoreDiff.mean, one("group lasso").coreDiff.mean);
   const charts = at.concentrationCharts({ digits: summary }, 128);
   assert.equal(charts.length, 2);
   for (const c of charts) assert.ok(c.includes('class="antitrain-chart"'));

@@ -10,7 +10,7 @@ const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd"];
 
 /**
  * The summary table's rows (for `at.htmlTable`): per arm its settings and updates, the validation core with the paired
- * difference to antitraining 0.5, the spectators' damage and share, validation accuracy and whether it holds, and the
+ * difference to antitraining 0.5, the same core on the test split (also paired), the spectators' damage and share, validation accuracy and whether it holds, and the
  * test accuracy (also paired), loss and ECE.
  *
  * @example
@@ -28,6 +28,8 @@ export function concentrationTableRows(summary: readonly ConcentrationSummary[])
       "per seed": s.perSeed.join(" "),
       [`core vs ${CONCENTRATION_REFERENCE} (paired)`]: ref ? "" : ci(s.coreDiff),
       "smaller / larger": ref ? "" : `${s.smaller} / ${s.larger}`,
+      "core (test)": ci(s.testCore),
+      [`core (test) vs ${CONCENTRATION_REFERENCE}`]: ref ? "" : ci(s.testCoreDiff),
       "spect. damage (val)": ci(s.spectatorDamage, 3),
       "spect. share": ci(s.spectatorShare, 2),
       "val acc": ci(s.valAccuracy, 3),
