@@ -1,6 +1,6 @@
-// Re-encodes chart PNGs as 256-colour palette PNGs, about a third of their size, so a report's static chart
+// Re-encodes chart PNGs as 64-colour palette PNGs, about a quarter of their size, so a report's static chart
 // images keep an executed notebook under its 2 MB budget. Charts are flat colours with anti-aliased edges, so a
-// 256-colour palette is visually lossless for them (test/palette-png.test.ts bounds the pixel error).
+// 64-colour palette is visually lossless for them (test/palette-png.test.ts bounds the pixel error).
 //
 //   const { palettePng, compactNotebookImages } = require("./palette-png.js");
 //   const small = palettePng(base64Png);                 // base64 in, base64 out; a palette PNG is returned as is
@@ -11,7 +11,7 @@
 const fs = require("node:fs");
 const UPNG = require("upng-js");
 
-const PALETTE_COLOURS = 256;
+const PALETTE_COLOURS = 64;
 const PNG_SIGNATURE = "89504e470d0a1a0a";
 
 /** The PNG's colour type from its IHDR chunk (3 = palette); throws on anything that is not a PNG. */
@@ -21,7 +21,7 @@ function colourType(bytes) {
 }
 
 /**
- * A base64 PNG re-encoded with at most 256 colours (base64, no data: prefix). Idempotent: a palette PNG, or one the
+ * A base64 PNG re-encoded with at most 64 colours (base64, no data: prefix). Idempotent: a palette PNG, or one the
  * palette would not make smaller, comes back unchanged.
  */
 function palettePng(base64) {

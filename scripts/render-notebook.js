@@ -1,6 +1,7 @@
 // Executes a notebook headlessly with the tslab kernel and renders it to a self-contained HTML report.
 //
 //   node scripts/render-notebook.js notebooks/00-quickstart.ipynb [more.ipynb ...]
+//   node scripts/render-notebook.js --refresh-images reports/*.ipynb   (redraw committed reports' chart images)
 //   const { renderNotebook } = require("./render-notebook.js");
 //
 // Writes OUT/NAME.ipynb (the executed notebook) and OUT/NAME.html, each atomically: OUT is reports/ for a full
@@ -122,6 +123,9 @@ function textFields(output) {
 
 const asText = (v) => (Array.isArray(v) ? v.join("") : String(v));
 const FIGURE = /<script type="application\/json" class="antitrain-figure" data-chart="([^"]+)">([\s\S]*?)<\/script>/g;
+const FALLBACK_IMG = /<img class="antitrain-fallback"[^>]*>/g;
+/** Width in pixels of a chart's static image (its height is the figure's own). */
+const IMAGE_WIDTH = 800;
 
 /** "12.3 s" or "4 min 05 s". */
 function formatDuration(seconds) {
@@ -132,7 +136,7 @@ function formatDuration(seconds) {
 
 /**
  * Finishes an executed notebook (parsed JSON) for sharing, in place: states the run time in the provenance line,
- * adds a static PNG (256-colour palette) to every chart, replaces this checkout's absolute path by "." in every output, and drops
+ * adds a static PNG (64-colour palette) to every chart, replaces this checkout's absolute path by "." in every output, and drops
  * execution timestamps. Resolves to the number of chart images added.
  */
 async function finishNotebook(nb, { seconds, root = ROOT }) {
@@ -142,15 +146,23 @@ async function finishNotebook(nb, { seconds, root = ROOT }) {
     for (const output of cell.outputs ?? []) {
       for (const [holder, key] of textFields(output)) {
         let text = asText(holder[key]).split(`${root}${path.sep}`).join("").split(root).join(".");
-        text = text.replace(RUN_TIME_MARK, `run time: ${formatDuration(seconds)}`);
+        if (seconds !== undefined) text = text.replace(RUN_TIME_MARK, `run time: ${formatDuration(seconds)}`);
         holder[key] = text;
       }
-      const html = output.data?.["text/html"];
-      if (html !== undefined) for (const m of html.matchAll(FIGURE)) charts.push({ output, id: m[1], figure: JSON.parse(m[2]) });
+      let html = output.data?.["text/html"];
+      if (html !== undefined) {
+        // Idempotent: images from an earlier finish are replaced, not doubled.
+        html = asText(html).replace(FALLBACK_IMG, "");
+        output.data["text/html"] = html;
+        for (const m of html.matchAll(FIGURE)) {
+          charts.push({ output, id: m[1], figure: JSON.parse(m[2]) });
+          delete output.data["image/png"];
+        }
+      }
     }
   }
-  // 256-colour palettes: a third of the bytes, and the executed notebook stays under 2 MB.
-  const images = (await figureImages(charts.map((c) => c.figure))).map(palettePng);
+  // 64-colour palettes: a quarter of the bytes, and the executed notebook stays under 2 MB.
+  const images = (await figureImages(charts.map((c) => c.figure), { width: IMAGE_WIDTH })).map(palettePng);
   charts.forEach(({ output, id }, i) => {
     const img = `<img class="antitrain-fallback" alt="chart (static image; the interactive chart needs JavaScript)" src="data:image/png;base64,${images[i]}">`;
     const open = new RegExp(`(<div id="${id}" class="antitrain-chart"[^>]*>)`);
@@ -197,15 +209,37 @@ async function renderNotebook(ipynbPath, { outDir = undefined, env = {}, timeout
     `converting ${executed} to HTML`,
   );
   // The report draws its charts interactively: the static fallbacks would only double its size.
-  const lean = page.replace(/<img class="antitrain-fallback"[^>]*>/g, "");
+  const lean = page.replace(FALLBACK_IMG, "");
   writeAtomic(html, stripRemoteResources(lean));
   return { html, executed, seconds, charts };
 }
 
+/**
+ * Redraws the static chart images of already executed notebooks (e.g. the committed reports/*.ipynb) in place, with
+ * this script's current image settings; nothing is re-executed and the HTML reports (which carry no static images)
+ * are unchanged. Resolves to the number of images drawn.
+ */
+async function refreshImages(files) {
+  let total = 0;
+  for (const file of files) {
+    const nb = JSON.parse(fs.readFileSync(file, "utf8"));
+    const before = fs.statSync(file).size;
+    const charts = await finishNotebook(nb, { seconds: undefined });
+    writeAtomic(file, `${JSON.stringify(nb, null, 1)}\n`);
+    console.log(`${file}: ${charts} chart image(s) redrawn, ${(before / 1e6).toFixed(2)} MB -> ${(fs.statSync(file).size / 1e6).toFixed(2)} MB`);
+    total += charts;
+  }
+  return total;
+}
+
 async function main(argv) {
   const notebooks = argv.filter((a) => !a.startsWith("-"));
+  if (argv.includes("--refresh-images")) {
+    await refreshImages(notebooks);
+    return 0;
+  }
   if (notebooks.length === 0 || argv.includes("--help")) {
-    console.error("usage: node scripts/render-notebook.js NOTEBOOK.ipynb [...]   (writes reports/quick/NAME.html; with FULL=1 reports/NAME.html)");
+    console.error("usage: node scripts/render-notebook.js NOTEBOOK.ipynb [...]   (writes reports/quick/NAME.html; with FULL=1 reports/NAME.html)\n       node scripts/render-notebook.js --refresh-images reports/NAME.ipynb [...]   (redraws executed notebooks' chart images in place)");
     return 2;
   }
   let failed = 0;
@@ -222,7 +256,7 @@ async function main(argv) {
   return failed > 0 ? 1 : 0;
 }
 
-module.exports = { renderNotebook, finishNotebook, defaultReportsDir, jupyterPython, remoteResources, stripRemoteResources, RUN_TIME_MARK };
+module.exports = { renderNotebook, finishNotebook, refreshImages, defaultReportsDir, jupyterPython, remoteResources, stripRemoteResources, RUN_TIME_MARK };
 
 if (require.main === module) {
   main(process.argv.slice(2)).then(

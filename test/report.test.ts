@@ -16,8 +16,9 @@ interface Chart {
   xTitle: string;
   yTitle: string;
 }
-const { renderNotebook, jupyterPython, remoteResources } = require("../scripts/render-notebook.js") as {
+const { renderNotebook, refreshImages, jupyterPython, remoteResources } = require("../scripts/render-notebook.js") as {
   renderNotebook: (ipynb: string, options?: RenderOptions) => Promise<{ html: string; executed: string; charts: number }>;
+  refreshImages: (files: string[]) => Promise<number>;
   jupyterPython: () => string;
   remoteResources: (html: string) => string[];
 };
@@ -83,6 +84,19 @@ test("a tslab notebook renders to an offline HTML report whose Plotly chart draw
   const png = fs.readFileSync(screenshot);
   assert.ok(png.length > 10_000, `screenshot is only ${png.length} bytes`);
   assert.equal(png.subarray(1, 4).toString("latin1"), "PNG");
+
+  // The executed notebook's chart carries a palette PNG twice (image/png and inside its HTML); redrawing the images
+  // of a finished notebook (--refresh-images) replaces them instead of adding more.
+  const images = (text: string) => (text.match(/<img class="antitrain-fallback"/g) ?? []).length;
+  const chartOutput = (nb: { cells: { outputs?: { data?: Record<string, string> }[] }[] }) =>
+    nb.cells.flatMap((c) => c.outputs ?? []).find((o) => o.data?.["text/html"]?.includes("antitrain-chart"))?.data as Record<string, string>;
+  const before = chartOutput(JSON.parse(fs.readFileSync(executed, "utf8")));
+  assert.equal(images(before["text/html"]), 1);
+  assert.equal(Buffer.from(before["image/png"], "base64")[25], 3, "a palette PNG");
+  assert.equal(await refreshImages([executed]), 1);
+  const after = chartOutput(JSON.parse(fs.readFileSync(executed, "utf8")));
+  assert.equal(images(after["text/html"]), 1, "still one image in the HTML");
+  assert.ok(after["image/png"].length > 1000);
 });
 
 test("a failing cell fails the render with its source and error text", { skip, timeout: 300_000 }, async () => {
