@@ -7,7 +7,7 @@ export { AntitrainError } from "./base/errors";
 export { ready, backendName, numericsTag, type BackendName } from "./base/backend";
 export { installWasmMatMul, wasmMatMulMode } from "./base/wasm-matmul";
 export { Rng, rngFor } from "./base/rng";
-export type { HookedModel, SiteInfo, Hook, Hooks, SiteSplit, NamedVariable, CompressibleModel } from "./models/types";
+export type { HookedModel, SiteInfo, Hook, Hooks, SiteSplit, NamedVariable, CompressibleModel, UnitParameter, UnitParameters } from "./models/types";
 export { isCompressible } from "./models/types";
 export { mlp, Mlp, ACTIVATIONS, type MlpOptions, type DenseWeights, type Activation } from "./models/mlp";
 export { fromSequential } from "./models/sequential";
@@ -117,7 +117,6 @@ export {
   type ScaleDirection,
   type ScaleMode,
   type ScaleOptions,
-  type UnitParameter,
 } from "./training/adaptive-lr";
 export { withLabelNoise, type NoisyLabels } from "./data/noise";
 export {

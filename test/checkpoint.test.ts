@@ -1,14 +1,17 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { test } from "node:test";
+import { after, test } from "node:test";
 import { type Checkpoint, type CheckpointArray, latestCheckpoint, listCheckpoints, readCheckpoint, writeCheckpoint } from "../lib/runs/checkpoint";
 import { AntitrainError } from "../lib/base/errors";
+import { tempDirs } from "./temp";
+
+const temp = tempDirs();
+after(() => temp.remove());
 
 function tmpdir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), "antitrain-ckpt-"));
+  return temp.make("antitrain-ckpt-");
 }
 
 function sample(step: number): Checkpoint {

@@ -208,8 +208,9 @@ test("the CLI prints one line (no stack trace) for an invalid config and exits w
     errors.length = 0;
     assert.equal(await main(["fly"]), 2);
     assert.match(errors[0], /^antitrain: unknown command "fly"/);
+    assert.equal(fs.existsSync(path.join(dir, "out")), false, "an invalid config must not create the run folder");
   } finally {
     console.error = original;
+    fs.rmSync(dir, { recursive: true, force: true });
   }
-  assert.equal(fs.existsSync(path.join(dir, "out")), false, "an invalid config must not create the run folder");
 });

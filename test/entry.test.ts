@@ -1,7 +1,10 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { test } from "node:test";
+import { after, before, describe, test } from "node:test";
+import * as ts from "typescript";
 
 const root = path.resolve(__dirname, "..");
 
@@ -15,4 +18,130 @@ console.log(JSON.stringify({ bullmq: loaded.filter((k) => k.includes("/bullmq/")
   assert.equal(counts.bullmq, 0, "no BullMQ module");
   assert.equal(counts.ioredis, 0, "no ioredis module");
   assert.ok(counts.total > 10, "the library itself was loaded");
+});
+
+/** What each subpath entry exports (values; types are checked by tsc). */
+const RUNS = [
+  "buildTask",
+  "cli",
+  "expandSweep",
+  "latestCheckpoint",
+  "listCheckpoints",
+  "parseRunConfig",
+  "readCheckpoint",
+  "readResults",
+  "redisConnection",
+  "restoreOptimizer",
+  "runFromConfig",
+  "runJob",
+  "runSweepLocal",
+  "runSweepRedis",
+  "saveOptimizer",
+  "serveSweepJobs",
+  "storeResult",
+  "writeCheckpoint",
+];
+const NOTEBOOK = [
+  "CHART_TYPES",
+  "RUN_TIME_MARK",
+  "axes",
+  "cachedSeed",
+  "chart",
+  "compressionCharts",
+  "compressionTableRows",
+  "htmlTable",
+  "keep",
+  "plotlyScript",
+  "prefetchSeeds",
+  "provenance",
+  "quickNote",
+  "seedShard",
+  "tableConfig",
+  "tuningTableRows",
+];
+
+// The built package as a user installs it: a folder whose node_modules/antitrain links to this repository, so Node
+// resolves "antitrain", "antitrain/runs" and "antitrain/notebook" through package.json's "exports" into dist/.
+describe("the package's entry points (built dist/, resolved through package.json's exports)", () => {
+  let user = "";
+  before(() => {
+    assert.ok(
+      fs.existsSync(path.join(root, "dist", "runs", "index.js")) && fs.existsSync(path.join(root, "dist", "notebook", "index.d.ts")),
+      "dist/ lacks the subpath entries: run `npm run build` first (npm test does)",
+    );
+    user = fs.mkdtempSync(path.join(os.tmpdir(), "antitrain-entry-"));
+    fs.mkdirSync(path.join(user, "node_modules"));
+    fs.symlinkSync(root, path.join(user, "node_modules", "antitrain"), "dir");
+  });
+  after(() => fs.rmSync(user, { recursive: true, force: true }));
+
+  /** Runs a CommonJS snippet with plain Node (no tsx) in the user's folder; returns the JSON it printed last. */
+  function inUserFolder(code: string): Record<string, unknown> {
+    const run = spawnSync(process.execPath, ["-e", code], { cwd: user, encoding: "utf8" });
+    assert.equal(run.status, 0, run.stderr);
+    return JSON.parse(run.stdout.trim().split("\n").pop() as string);
+  }
+
+  test("each entry resolves by the package's own name to its file in dist/, and dist/ is not reachable otherwise", () => {
+    const got = inUserFolder(`const out = {};
+for (const s of ["antitrain", "antitrain/runs", "antitrain/notebook", "antitrain/package.json"]) out[s] = require.resolve(s);
+try { require.resolve("antitrain/dist/runs/cli"); out.deep = "resolved"; } catch (e) { out.deep = e.code; }
+console.log(JSON.stringify(out));`);
+    assert.equal(got.antitrain, path.join(root, "dist", "index.js"));
+    assert.equal(got["antitrain/runs"], path.join(root, "dist", "runs", "index.js"));
+    assert.equal(got["antitrain/notebook"], path.join(root, "dist", "notebook", "index.js"));
+    assert.equal(got["antitrain/package.json"], path.join(root, "package.json"));
+    assert.equal(got.deep, "ERR_PACKAGE_PATH_NOT_EXPORTED", "only the declared entries are exported");
+  });
+
+  test("antitrain/notebook exports the notebook helpers and loads no BullMQ, Redis client or run module", () => {
+    const got = inUserFolder(`const nb = require("antitrain/notebook");
+const loaded = Object.keys(require.cache);
+console.log(JSON.stringify({ keys: Object.keys(nb).sort(), bullmq: loaded.filter((k) => k.includes("/bullmq/")).length,
+  ioredis: loaded.filter((k) => k.includes("/ioredis/")).length, runs: loaded.filter((k) => k.includes("/dist/runs/")).length,
+  chart: nb.chart([{ x: [1], y: [2] }], nb.axes("x", "y")).includes("antitrain-chart") }));`);
+    assert.deepEqual(got.keys, NOTEBOOK);
+    assert.equal(got.bullmq, 0, "no BullMQ module");
+    assert.equal(got.ioredis, 0, "no ioredis module");
+    assert.equal(got.runs, 0, "no module of lib/runs");
+    assert.equal(got.chart, true, "a chart renders");
+  });
+
+  test("antitrain/runs exports the run tools and loads BullMQ only when a Redis sweep starts", () => {
+    const got = inUserFolder(`const runs = require("antitrain/runs");
+const loaded = Object.keys(require.cache);
+console.log(JSON.stringify({ keys: Object.keys(runs).sort(), bullmq: loaded.filter((k) => k.includes("/bullmq/")).length,
+  redis: runs.redisConnection("redis://example:7000/2") }));`);
+    assert.deepEqual(got.keys, RUNS);
+    assert.equal(got.bullmq, 0, "no BullMQ module at import");
+    assert.deepEqual(got.redis, { host: "example", port: 7000, db: 2, maxRetriesPerRequest: null });
+  });
+
+  test("the main entry still exports every name of both subpaths, as the same values", () => {
+    const got = inUserFolder(`const main = require("antitrain"), runs = require("antitrain/runs"), nb = require("antitrain/notebook");
+const differ = [...Object.keys(runs).filter((k) => main[k] !== runs[k]), ...Object.keys(nb).filter((k) => main[k] !== nb[k])];
+console.log(JSON.stringify({ differ, mlp: typeof main.mlp, findCore: typeof main.findCore }));`);
+    assert.deepEqual(got.differ, [], "names the main entry lacks or holds as another value");
+    assert.equal(got.mlp, "function");
+    assert.equal(got.findCore, "function");
+  });
+
+  test("TypeScript resolves each entry's types under node10 (typesVersions), node16 and bundler resolution (exports)", () => {
+    const from = path.join(user, "index.ts");
+    const settings: [string, ts.CompilerOptions][] = [
+      ["node10", { moduleResolution: ts.ModuleResolutionKind.Node10, module: ts.ModuleKind.CommonJS }],
+      ["node16", { moduleResolution: ts.ModuleResolutionKind.Node16, module: ts.ModuleKind.Node16 }],
+      ["bundler", { moduleResolution: ts.ModuleResolutionKind.Bundler, module: ts.ModuleKind.ES2022 }],
+    ];
+    for (const [name, options] of settings) {
+      for (const [specifier, file] of [
+        ["antitrain", "index.d.ts"],
+        ["antitrain/runs", "runs/index.d.ts"],
+        ["antitrain/notebook", "notebook/index.d.ts"],
+      ]) {
+        const resolved = ts.resolveModuleName(specifier, from, options, ts.sys).resolvedModule;
+        assert.equal(resolved?.resolvedFileName, path.join(root, "dist", file), `${specifier} under ${name} resolution`);
+      }
+    }
+  });
 });

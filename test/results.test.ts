@@ -7,12 +7,15 @@ import * as at from "../lib/index";
 
 test("writeJsonAtomic writes typed arrays as arrays and leaves no temporary file", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "antitrain-results-"));
-  const file = path.join(dir, "sub", "r.json");
-  at.writeJsonAtomic(file, { a: new Float32Array([1, 2]), b: "x" });
-  assert.deepEqual(at.readJson(file), { a: [1, 2], b: "x" });
-  assert.deepEqual(fs.readdirSync(path.dirname(file)), ["r.json"]);
-  assert.equal(at.readJson(path.join(dir, "missing.json")), undefined);
-  fs.rmSync(dir, { recursive: true });
+  try {
+    const file = path.join(dir, "sub", "r.json");
+    at.writeJsonAtomic(file, { a: new Float32Array([1, 2]), b: "x" });
+    assert.deepEqual(at.readJson(file), { a: [1, 2], b: "x" });
+    assert.deepEqual(fs.readdirSync(path.dirname(file)), ["r.json"]);
+    assert.equal(at.readJson(path.join(dir, "missing.json")), undefined);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 /** Runs `fn` with environment variables set (undefined deletes one), restoring them afterwards. */

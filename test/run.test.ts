@@ -2,15 +2,15 @@ import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomInt } from "node:crypto";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { test } from "node:test";
+import { after, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { ready } from "../lib/base/backend";
 import { type CheckpointArray, latestCheckpoint, listCheckpoints, readCheckpoint, writeCheckpoint } from "../lib/runs/checkpoint";
 import { type RunConfig, parseRunConfig } from "../lib/runs/config";
 import { AntitrainError } from "../lib/base/errors";
 import { runFromConfig } from "../lib/runs/run";
+import { tempDirs } from "./temp";
 
 const ROOT = path.resolve(__dirname, "..");
 const CONFIG = {
@@ -27,8 +27,22 @@ const CONFIG = {
   evalEvery: 20,
 };
 
+const temp = tempDirs();
+/** CLI runs still going (a failed test may leave one): stopped before their folders are removed. */
+const running = new Set<ChildProcess>();
+after(async () => {
+  await Promise.all(
+    [...running].map((child) => {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGKILL");
+      return exited;
+    }),
+  );
+  temp.remove();
+});
+
 function scratch(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), "antitrain-run-"));
+  return temp.make("antitrain-run-");
 }
 
 function writeConfig(dir: string, extra: Record<string, unknown> = {}): string {
@@ -48,6 +62,8 @@ interface Child {
 /** `antitrain run ...` in a child process (the CLI through tsx, as a user would run it). */
 function cli(args: string[]): Child {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "lib", "runs", "cli.ts"), ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  running.add(child);
+  child.once("exit", () => running.delete(child));
   let text = "";
   const waiters: { re: RegExp; resolve: () => void }[] = [];
   const onData = (d: Buffer) => {

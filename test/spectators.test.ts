@@ -68,26 +68,30 @@ test("rescaling a ReLU unit keeps the model's function and brings the unit back 
 
 test("a run records spectator blow-ups once per measurement cycle, naming step, site and spectator units", async () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "antitrain-blowup-"));
-  const config = parseRunConfig({
-    task: { kind: "teacher-student", inputs: 8, teacherHidden: 4, classes: 4, train: 256, test: 128 },
-    model: { hidden: [16] },
-    schedule: { kind: "interleaved", antiSteps: 1, cycle: 20 },
-    fraction: 0.5,
-    batchSize: 32,
-    pretrainSteps: 10,
-    steps: 60,
-    checkpointEvery: 100,
-    blowup: { factor: 1.05, renormalize: false },
-  });
-  const { history } = await runFromConfig(config, { out, handleSignals: false, log: () => {} });
-  assert.ok(history.blowups.length > 0, "a 5% growth limit is crossed on a fresh batch");
-  const cycles = history.blowups.map((b) => b.cycle);
-  assert.equal(new Set(cycles).size, cycles.length, "at most one report per cycle");
-  for (const b of history.blowups) {
-    assert.equal(b.site, "h1");
-    assert.ok(b.step > 10 && b.step <= 70);
-    const measure = history.measures.filter((m) => m.site === "h1")[b.cycle - 1];
-    for (const u of b.units) assert.ok(!measure.core.includes(u), `unit ${u} is a spectator`);
-    assert.ok(b.ratios.every((r) => r > 1.05));
+  try {
+    const config = parseRunConfig({
+      task: { kind: "teacher-student", inputs: 8, teacherHidden: 4, classes: 4, train: 256, test: 128 },
+      model: { hidden: [16] },
+      schedule: { kind: "interleaved", antiSteps: 1, cycle: 20 },
+      fraction: 0.5,
+      batchSize: 32,
+      pretrainSteps: 10,
+      steps: 60,
+      checkpointEvery: 100,
+      blowup: { factor: 1.05, renormalize: false },
+    });
+    const { history } = await runFromConfig(config, { out, handleSignals: false, log: () => {} });
+    assert.ok(history.blowups.length > 0, "a 5% growth limit is crossed on a fresh batch");
+    const cycles = history.blowups.map((b) => b.cycle);
+    assert.equal(new Set(cycles).size, cycles.length, "at most one report per cycle");
+    for (const b of history.blowups) {
+      assert.equal(b.site, "h1");
+      assert.ok(b.step > 10 && b.step <= 70);
+      const measure = history.measures.filter((m) => m.site === "h1")[b.cycle - 1];
+      for (const u of b.units) assert.ok(!measure.core.includes(u), `unit ${u} is a spectator`);
+      assert.ok(b.ratios.every((r) => r > 1.05));
+    }
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
   }
 });

@@ -2,13 +2,13 @@ import assert from "node:assert/strict";
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
-import * as os from "node:os";
 import * as path from "node:path";
 import { after, test } from "node:test";
 import { AntitrainError } from "../lib/base/errors";
 import { type JobResult, expandSweep, storeResult } from "../lib/runs/sweep";
 import { runSweepLocal } from "../lib/runs/sweep-local";
 import { redisConnection, runSweepRedis } from "../lib/runs/sweep-redis";
+import { tempDirs } from "./temp";
 
 const ROOT = path.resolve(__dirname, "..");
 const SPEC = {
@@ -23,13 +23,23 @@ const SPEC = {
   },
   grid: { seed: [0, 1], "model.hidden": [[16], [12]], method: ["resample", "gaussian"] },
 };
-const cleanups: (() => void)[] = [];
-after(() => {
-  for (const c of cleanups.reverse()) c();
+const temp = tempDirs();
+const cleanups: (() => Promise<void>)[] = [];
+after(async () => {
+  for (const c of cleanups.reverse()) await c();
+  temp.remove(); // once no worker or redis-server can still write into the folders
 });
 
 function scratch(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), "antitrain-sweep-"));
+  return temp.make("antitrain-sweep-");
+}
+
+/** Sends `signal` to a child process and resolves once it has exited (at once if it already has). */
+function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill(signal);
+  return exited;
 }
 
 /** Drops the fields a worker fills in differently (none today: results are deterministic). */
@@ -134,7 +144,7 @@ async function startRedis(): Promise<string> {
   const port = await freePort();
   const dir = scratch();
   const server = spawn(redisServerPath(), ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-  cleanups.push(() => server.kill("SIGTERM"));
+  cleanups.push(() => stop(server, "SIGTERM"));
   for (let i = 0; i < 100; i++) {
     const ok = await new Promise<boolean>((resolve) => {
       const sock = net.connect(port, "127.0.0.1", () => {
@@ -164,7 +174,7 @@ function startWorker(redis: string, root: string): Worker {
     ["--import", "tsx", path.join(ROOT, "lib", "runs", "cli.ts"), "worker", "--redis", redis, "--out", root, "--lock-ms", "2000", "--stalled-ms", "1000"],
     { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
   );
-  cleanups.push(() => child.kill("SIGKILL"));
+  cleanups.push(() => stop(child, "SIGKILL"));
   const w: Worker = {
     child,
     text: "",

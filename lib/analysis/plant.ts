@@ -18,7 +18,7 @@ export function plantDuplicates(model: Mlp, site: string, units: readonly number
   if (!(model instanceof Mlp)) throw new AntitrainError("plantDuplicates works on an MLP made by at.mlp or new at.Mlp");
   const width = requireSite(model, site).units;
   const copies = requireUnits(units, width, site, 1);
-  const index = Number(site.slice(1)) - 1;
+  const index = model.sites().findIndex((s) => s.name === site); // an MLP's site i is dense layer i's output
   const layers = model.weights();
   const before = layers[index];
   const after = layers[index + 1];

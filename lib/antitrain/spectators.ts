@@ -45,18 +45,16 @@ export function spectatorBlowup(act: tf.Tensor, split: CoreSplit, stats: UnitSta
 /**
  * Mutates the model: divides the incoming weights and bias of each unit of `site` by `scale[i]` and multiplies its
  * outgoing weights by the same, which leaves a ReLU MLP's function unchanged while bringing the unit back to scale.
- * Needs variables named `dense{i}/w`, `dense{i}/b` (an {@link mlp}).
+ * Needs a ReLU {@link mlp} (its `unitParameters(site)` say which weights are the unit's).
  */
 export function rescaleUnits(model: HookedModel, site: string, units: readonly number[], scale: readonly number[]): void {
-  const index = /^h(\d+)$/.exec(site);
-  const vars = new Map(model.namedVariables().map((v) => [v.name, v.variable]));
-  const inW = vars.get(`dense${index?.[1]}/w`);
-  const inB = vars.get(`dense${index?.[1]}/b`);
-  const outW = vars.get(`dense${Number(index?.[1]) + 1}/w`);
   const activation = (model as { activation?: string }).activation;
-  if (index === null || model.kind !== "mlp" || activation !== "relu" || inW === undefined || inB === undefined || outW === undefined) {
+  const known = model.sites().some((s) => s.name === site);
+  if (!known || model.kind !== "mlp" || activation !== "relu" || model.unitParameters === undefined) {
     throw new AntitrainError(`renormalizing spectators needs a ReLU MLP site "h<i>", got "${site}" on a ${model.kind} model: set blowup.renormalize to false`);
   }
+  const { into, bias, out } = model.unitParameters(site);
+  const [inW, inB, outW] = [into.variable, bias.variable, out.variable]; // [fanIn, width], [width], [width, fanOut]
   tf.tidy(() => {
     const width = inB.shape[0];
     const s = new Float32Array(width).fill(1);

@@ -1,14 +1,38 @@
 import type * as tf from "@tensorflow/tfjs";
 import { tidy } from "@tensorflow/tfjs";
-import type { Dataset } from "../data/dataset";
 import { AntitrainError } from "./errors";
-import type { HookedModel, SiteInfo } from "../models/types";
+
+// lib/base comes first in the folder order and imports no later folder, so the checks below take a model and a data
+// set by the few members they read: every HookedModel (lib/models/types.ts) is a CheckedModel, every Dataset
+// (lib/data/dataset.ts) a CheckedData, and requireSite returns the model's own SiteInfo.
+
+/** A site as the checks read it: its name and unit count (a `SiteInfo`). */
+interface CheckedSite {
+  readonly name: string;
+  readonly units: number;
+}
+
+/** A model as the checks read it (a `HookedModel` fits). */
+interface CheckedModel<S extends CheckedSite = CheckedSite> {
+  readonly kind: string;
+  readonly inputs: number;
+  readonly classes: number;
+  sites(): readonly S[];
+  variables(): readonly tf.Variable[];
+}
+
+/** A data set as the checks read it (a `Dataset` fits). */
+interface CheckedData {
+  readonly x: tf.Tensor;
+  readonly y: tf.Tensor;
+  readonly classes: number;
+}
 
 /**
  * Refuses a model whose variables were freed (`model.dispose()`): tfjs would fail later with "Cannot read properties
  * of undefined" or a bare "Tensor is disposed.".
  */
-export function requireLiveModel(model: HookedModel): void {
+export function requireLiveModel(model: CheckedModel): void {
   if (model === null || typeof model !== "object" || typeof model.variables !== "function") {
     throw new AntitrainError(`expected a model (at.mlp, at.transformer, at.fromLayersModel, ...), got ${model === null ? "null" : typeof model}`);
   }
@@ -18,7 +42,7 @@ export function requireLiveModel(model: HookedModel): void {
 }
 
 /** The site's info, or an AntitrainError listing the real sites. Also refuses a disposed model. */
-export function requireSite(model: HookedModel, site: string): SiteInfo {
+export function requireSite<S extends CheckedSite>(model: CheckedModel<S>, site: string): S {
   requireLiveModel(model);
   const sites = model.sites();
   const found = sites.find((s) => s.name === site);
@@ -30,7 +54,7 @@ export function requireSite(model: HookedModel, site: string): SiteInfo {
 }
 
 /** The infos of a non-empty list of distinct sites of `model` (`what` names the caller in the message). */
-export function requireSites(model: HookedModel, sites: readonly string[], what: string): SiteInfo[] {
+export function requireSites<S extends CheckedSite>(model: CheckedModel<S>, sites: readonly string[], what: string): S[] {
   if (!Array.isArray(sites) || sites.length === 0) {
     const names = model.sites().map((s) => `"${s.name}"`).join(", ");
     throw new AntitrainError(`${what} needs a non-empty list of sites, e.g. ["${model.sites()[0]?.name ?? "h1"}"]; this model has ${names}`);
@@ -59,7 +83,7 @@ export function requirePositiveInt(value: number, name: string): void {
  * Checks data fits the model: live tensors, non-empty, the right input width, int32 labels within [0, classes).
  * Also refuses a disposed model.
  */
-export function requireData(model: HookedModel, data: Dataset): void {
+export function requireData(model: CheckedModel, data: CheckedData): void {
   requireLiveModel(model);
   if (data === null || typeof data !== "object" || data.x === undefined || data.y === undefined) {
     throw new AntitrainError("data must be { x: Tensor2D, y: Tensor1D int32 labels, classes }");
@@ -111,7 +135,7 @@ export function requireFinite(t: tf.Tensor, where: string): void {
 }
 
 /** Checks an input batch is a live `[batch, model.inputs]` tensor for a live model. */
-export function requireInput(model: HookedModel, x: tf.Tensor): void {
+export function requireInput(model: CheckedModel, x: tf.Tensor): void {
   requireLiveModel(model);
   if (x === null || typeof x !== "object" || !Array.isArray(x.shape)) throw new AntitrainError(`input must be a tf.Tensor [batch, ${model.inputs}], got ${x === null ? "null" : typeof x}`);
   if (x.isDisposed) throw new AntitrainError("the input tensor was disposed: pass a live tensor, and dispose it only after its last use");

@@ -18,15 +18,16 @@ export function magnitudeScores(model: HookedModel, site: string): Float32Array 
   if (!(model instanceof Mlp)) {
     throw new AntitrainError(`magnitudeScores needs the weights of an MLP (from at.mlp or new at.Mlp); this model is "${model.kind}"`);
   }
-  const index = Number(site.slice(1)) - 1;
-  const layers = model.weights();
-  const before = layers[index];
-  const after = layers[index + 1];
+  const { into, out } = model.unitParameters(site);
+  const w = into.variable.dataSync(); // [fanIn, units], row-major
+  const v = out.variable.dataSync(); // [units, fanOut], row-major
+  const fanIn = into.variable.shape[0] as number;
+  const fanOut = out.variable.shape[1] as number;
   const scores = new Float32Array(units);
   for (let u = 0; u < units; u++) {
     let s = 0;
-    for (let i = 0; i < before.fanIn; i++) s += before.w[i * before.fanOut + u] ** 2;
-    for (let o = 0; o < after.fanOut; o++) s += after.w[u * after.fanOut + o] ** 2;
+    for (let i = 0; i < fanIn; i++) s += w[i * units + u] ** 2;
+    for (let o = 0; o < fanOut; o++) s += v[u * fanOut + o] ** 2;
     scores[u] = Math.sqrt(s);
   }
   return scores;

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { AntitrainError } from "../base/errors";
 import { requireInput, requireSite } from "../base/validate";
-import type { HookedModel, Hooks, NamedVariable, SiteInfo, SiteSplit } from "./types";
+import type { HookedModel, Hooks, NamedVariable, SiteInfo, SiteSplit, UnitParameter, UnitParameters } from "./types";
 
 /** Plain weights of one dense layer: `w` is `[fanIn, fanOut]` row-major. */
 export interface DenseWeights {
@@ -78,6 +78,29 @@ export abstract class DenseStack implements HookedModel {
     };
   }
 
+  /**
+   * The parameters of `site`'s units: hidden layer i's weight `[fanIn, units]` (axis 1) and bias `[units]` (axis 0),
+   * and the next layer's weight `[units, fanOut]` (axis 0), plus any per-unit variables the model adds. Every site of
+   * an MLP has them; an unknown site is an AntitrainError listing the real ones.
+   *
+   * @example
+   * const model = at.mlp({ inputs: 4, hidden: [8, 6], classes: 3 });
+   * const { into, bias, out } = model.unitParameters("h2");
+   * into.variable.shape;   // [8, 6], units along into.axis = 1
+   * out.variable.shape;    // [6, 3], units along out.axis = 0
+   */
+  unitParameters(site: string): UnitParameters {
+    const i = this.siteIndex(site);
+    return {
+      site,
+      units: this.ws[i].shape[1] as number,
+      into: { variable: this.ws[i], axis: 1 },
+      bias: { variable: this.bs[i], axis: 0 },
+      out: { variable: this.ws[i + 1], axis: 0 },
+      others: this.perUnitVariables(i),
+    };
+  }
+
   /** Plain copies of every dense layer's weights. */
   weights(): DenseWeights[] {
     return this.ws.map((w, i) => ({
@@ -90,6 +113,11 @@ export abstract class DenseStack implements HookedModel {
 
   dispose(): void {
     for (const v of [...this.ws, ...this.bs]) v.dispose();
+  }
+
+  /** Variables beyond the dense ones with one entry per unit of hidden layer `i` (axis 0). None by default. */
+  protected perUnitVariables(_i: number): UnitParameter[] {
+    return [];
   }
 
   /** Hidden layer `i`'s output from its pre-activation `z`. */

@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { AntitrainError } from "../base/errors";
 import { Rng } from "../base/rng";
 import { requireInput, requirePositiveInt, requireSite } from "../base/validate";
-import type { CompressibleModel, DenseSiteSplit, HookedModel, Hooks, NamedVariable, SiteInfo, SiteSplit } from "./types";
+import type { CompressibleModel, DenseSiteSplit, HookedModel, Hooks, NamedVariable, SiteInfo, SiteSplit, UnitParameters } from "./types";
 
 /** Options for {@link transformer}. */
 export interface TransformerOptions {
@@ -265,6 +265,35 @@ export class Transformer implements CompressibleModel {
       readsAct: false,
       resumeFromPre,
       dispose: () => tf.dispose(carried === null ? [act, pre] : [act, carried, pre]),
+    };
+  }
+
+  /**
+   * The parameters of an MLP site's neurons (see {@link UnitParameters}): `W_in` `[dModel, dMlp]` (axis 1), `b_in`
+   * `[dMlp]` (axis 0) and `W_out` `[dMlp, dModel]` (axis 0; after the last block `[dMlp, finalDims]`). Heads and
+   * residual dimensions have none of this form (a head reads W_Q, W_K and W_V and has no bias; every block reads and
+   * writes a residual dimension): their sites, like unknown ones, are an AntitrainError listing the MLP sites.
+   *
+   * @example
+   * const model = at.transformer({ vocab: 8, seqLen: 3, classes: 5, dModel: 8, heads: 2, dMlp: 16 });
+   * const { into, out } = model.unitParameters("blocks.0.mlp");
+   * into.variable.shape;   // [8, 16]: neurons along into.axis = 1
+   */
+  unitParameters(site: string): UnitParameters {
+    const { block, kind } = this.parseSite(site);
+    if (kind !== "mlp") {
+      const mlpSites = this.config.heads.map((_, i) => `"blocks.${i}.mlp"`).join(", ");
+      const why = kind === "attn" ? "a head reads W_Q, W_K and W_V and has no bias" : "every block reads and writes a residual dimension";
+      throw new AntitrainError(`site "${site}" has no incoming matrix, bias and outgoing matrix of its own (${why}): this transformer's sites with unit parameters are ${mlpSites}`);
+    }
+    const p = `blocks.${block}.mlp`;
+    return {
+      site,
+      units: this.config.dMlp[block],
+      into: { variable: this.v(`${p}/W_in`), axis: 1 },
+      bias: { variable: this.v(`${p}/b_in`), axis: 0 },
+      out: { variable: this.v(`${p}/W_out`), axis: 0 },
+      others: [],
     };
   }
 

@@ -3,7 +3,7 @@ import { AntitrainError } from "../base/errors";
 import { requirePositiveInt } from "../base/validate";
 import { DenseStack, type DenseWeights } from "./dense-stack";
 import { type MlpOptions, heUniformLayers } from "./mlp";
-import type { HookedModel, NamedVariable } from "./types";
+import type { HookedModel, NamedVariable, UnitParameter } from "./types";
 
 /**
  * The tunable activation f_t(z) = t·relu(z) + (1 − t)·sigmoid(z), a straight line in the shape parameter t between
@@ -105,6 +105,11 @@ export class TunableMlp extends DenseStack implements HookedModel {
   override dispose(): void {
     super.dispose();
     for (const v of this.ts) v.dispose();
+  }
+
+  /** The shape parameter `act{i}/t` when it holds one value per unit (shapePer "unit", or a 1-unit layer). */
+  protected override perUnitVariables(i: number): UnitParameter[] {
+    return this.ts[i].shape[0] === this.ws[i].shape[1] ? [{ variable: this.ts[i], axis: 0 }] : [];
   }
 
   protected activate(z: tf.Tensor2D, i: number): tf.Tensor2D {

@@ -64,6 +64,32 @@ export interface DenseSiteSplit extends SiteSplit {
   resumeFromPre(pre: tf.Tensor, act: () => tf.Tensor): tf.Tensor2D;
 }
 
+/** One variable tied to a site's units along one axis (the unit's column in, its bias, its row out, ...). */
+export interface UnitParameter {
+  readonly variable: tf.Variable;
+  /** The axis of `variable` that indexes the site's units: unit u owns index u along it. */
+  readonly axis: number;
+}
+
+/**
+ * The parameters that belong to the units of a site that sits between two dense layers (see
+ * {@link HookedModel.unitParameters}). With `units` the site's width:
+ * - `into`: the weight matrix that makes the site, `[fanIn, units]`, axis 1 (unit u's incoming weights = column u);
+ * - `bias`: that layer's bias, `[units]`, axis 0;
+ * - `out`: the weight matrix that reads the site, `[units, fanOut]`, axis 0 (unit u's outgoing weights = row u);
+ * - `others`: any further variable with one entry per unit (e.g. a per-unit activation shape `[units]`), in forward
+ *   order.
+ * The variables are the model's own (not copies): scaling unit u's slice of each changes only unit u.
+ */
+export interface UnitParameters {
+  readonly site: string;
+  readonly units: number;
+  readonly into: UnitParameter;
+  readonly bias: UnitParameter;
+  readonly out: UnitParameter;
+  readonly others: readonly UnitParameter[];
+}
+
 /** A variable with a stable name inside its model (for checkpoints and reports). */
 export interface NamedVariable {
   readonly name: string;
@@ -96,6 +122,13 @@ export interface HookedModel {
    * does not. Lets the damage engine take the exact low-rank shortcut.
    */
   splitDense?(site: string, x: tf.Tensor): DenseSiteSplit | null;
+  /**
+   * Optional: the parameters that belong to `site`'s units (see {@link UnitParameters}): the incoming weight matrix
+   * and bias and the outgoing weight matrix, each with the axis that indexes the units. Throws an AntitrainError
+   * listing the sites that have them for an unknown site or one that does not sit between two dense layers. Lets
+   * regularizers, optimizers and pruning find a unit's weights without parsing variable names.
+   */
+  unitParameters?(site: string): UnitParameters;
   /** The variables used after `site` in the forward pass: the only ones an antitrain step may change. */
   downstreamVariables(site: string): tf.Variable[];
   /** Frees the model's variables. */

@@ -7,10 +7,10 @@
  *   antitrain sweep SWEEP.json [--out DIR] [--workers N] [--redis URL]
  *   antitrain worker --redis URL [--out DIR] [--queue NAME]
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseRunConfig } from "./config";
 import { AntitrainError } from "../base/errors";
+import { UsageError, parseArgs, readConfigFile } from "./cli-args";
 import { runFromConfig } from "./run";
 
 const USAGE = `usage:
@@ -61,51 +61,6 @@ async function runCommand(args: string[]): Promise<number> {
     resumeHint: `antitrain run ${file} --out ${out} --resume`,
   });
   return result.status === "done" ? 0 : 130;
-}
-
-/** Reads a JSON file as data (never evaluated), with a one-line error naming the file. */
-export function readConfigFile(file: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (e) {
-    throw new AntitrainError(`cannot read config file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new AntitrainError(`config file ${file} is not valid JSON: ${(e as Error).message}`);
-  }
-}
-
-/** A usage mistake on the command line. */
-export class UsageError extends Error {}
-
-/** Splits `--flag value` / `--switch` from positional arguments; unknown flags are usage errors. */
-export function parseArgs(
-  args: string[],
-  known: Record<string, "value" | "switch">,
-): { positional: string[]; flags: Record<string, string | boolean> } {
-  const positional: string[] = [];
-  const flags: Record<string, string | boolean> = {};
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (!a.startsWith("--")) {
-      positional.push(a);
-      continue;
-    }
-    const [name, inline] = a.slice(2).split("=", 2);
-    const kind = Object.hasOwn(known, name) ? known[name] : undefined;
-    if (kind === undefined) throw new UsageError(`unknown option --${name}: known options are ${Object.keys(known).map((k) => `--${k}`).join(", ")}`);
-    if (kind === "switch") {
-      flags[name] = true;
-    } else {
-      const value = inline ?? args[++i];
-      if (value === undefined || value.startsWith("--")) throw new UsageError(`--${name} needs a value`);
-      flags[name] = value;
-    }
-  }
-  return { positional, flags };
 }
 
 if (require.main === module) {

@@ -1,6 +1,6 @@
 /** `antitrain sweep` and `antitrain worker` (see cli.ts). */
 import * as path from "node:path";
-import { UsageError, parseArgs, readConfigFile } from "./cli";
+import { UsageError, parseArgs, readConfigFile } from "./cli-args";
 import { expandSweep } from "./sweep";
 import { runSweepLocal } from "./sweep-local";
 import { reachable, runSweepRedis, serveSweepJobs } from "./sweep-redis";

@@ -7,7 +7,7 @@ import type { Dataset } from "../data/dataset";
 import { AntitrainError } from "../base/errors";
 import { type Importance, importance } from "../importance/importance";
 import { type Metric, requireMetric } from "../measure/metrics";
-import type { HookedModel } from "../models/types";
+import type { HookedModel, UnitParameter, UnitParameters } from "../models/types";
 import { type RandomizeMethod, requireMethod } from "../measure/randomize";
 import { rngFor } from "../base/rng";
 import { collectStats } from "../measure/unit-stats";
@@ -24,13 +24,6 @@ export type ScaleDirection = "up" | "down";
  * the two are the same. `update` is the one that changes Adam's effective per-unit learning rate.
  */
 export type ScaleMode = "gradient" | "update";
-
-/** One variable tied to a site's units along one axis (the unit's column in, its bias, its row out, ...). */
-export interface UnitParameter {
-  readonly variable: tf.Variable;
-  /** The axis of `variable` that indexes the site's units. */
-  readonly axis: number;
-}
 
 /** Options for {@link informationScales}. */
 export interface ScaleOptions {
@@ -88,8 +81,9 @@ export interface InfoAdaptiveOptions {
   /** Seed of the measurements. Default 0. */
   seed?: number;
   /**
-   * The variables tied to each site's units. Default for MLPs (variables named `dense{i}/w`, `dense{i}/b`): the
-   * column into the unit, its bias and the row out of it (plus `act{i}/…` per-unit activation parameters).
+   * The variables tied to each site's units. Default: the model's `unitParameters(site)` (MLPs, tunable MLPs, a
+   * transformer's MLP sites): the column into the unit, its bias and the row out of it (plus per-unit activation
+   * parameters such as a tunable MLP's `act{i}/t`).
    */
   wiring?: Readonly<Record<string, readonly UnitParameter[]>>;
 }
@@ -277,26 +271,23 @@ export class InfoAdaptiveOptimizer extends tf.Optimizer {
   }
 }
 
-/** The unit parameters of an MLP-like site `h{i}`: `dense{i}/w` columns, `dense{i}/b`, `dense{i+1}/w` rows, per-unit `act{i}/*`. */
+/** The model's unit parameters of `site` (see {@link HookedModel.unitParameters}): column in, bias, row out, per-unit others. */
 function defaultWiring(model: HookedModel, site: string): UnitParameter[] {
-  const units = requireSite(model, site).units;
-  const m = /^h(\d+)$/.exec(site);
-  const named = new Map(model.namedVariables().map((v) => [v.name, v.variable]));
-  const into = m ? named.get(`dense${m[1]}/w`) : undefined;
-  const bias = m ? named.get(`dense${m[1]}/b`) : undefined;
-  const out = m ? named.get(`dense${Number(m[1]) + 1}/w`) : undefined;
-  if (!m || into === undefined || bias === undefined || out === undefined) {
-    throw new AntitrainError(`cannot tell which variables feed the units of "${site}" in this ${model.kind} model: pass { wiring: { "${site}": [{ variable, axis }, ...] } }`);
+  requireSite(model, site);
+  let p: UnitParameters | undefined;
+  let why = "";
+  try {
+    p = model.unitParameters?.(site);
+  } catch (e) {
+    if (!(e instanceof AntitrainError)) throw e;
+    why = ` (${e.message})`;
   }
-  const wiring: UnitParameter[] = [
-    { variable: into, axis: 1 },
-    { variable: bias, axis: 0 },
-    { variable: out, axis: 0 },
-  ];
-  for (const v of model.namedVariables()) {
-    if (v.name.startsWith(`act${m[1]}/`) && v.variable.rank === 1 && v.variable.shape[0] === units) wiring.push({ variable: v.variable, axis: 0 });
+  if (p === undefined) {
+    throw new AntitrainError(
+      `cannot tell which variables feed the units of "${site}" in this ${model.kind} model${why}: pass { wiring: { "${site}": [{ variable, axis }, ...] } }`,
+    );
   }
-  return wiring;
+  return [p.into, p.bias, p.out, ...p.others];
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

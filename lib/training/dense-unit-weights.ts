@@ -1,11 +1,12 @@
 import * as tf from "@tensorflow/tfjs";
 import { AntitrainError } from "../base/errors";
 import { requireSite, requireSites } from "../base/validate";
-import type { HookedModel } from "../models/types";
+import type { HookedModel, UnitParameters } from "../models/types";
 
 /**
- * The variables that hold the units of an MLP-like site `h{i}`: the layer that makes it (`into`, `[fanIn, units]`,
- * unit j = column j; `bias`, `[units]`) and the layer it feeds (`out`, `[units, fanOut]`, unit j = row j).
+ * The variables that hold the units of a site between two dense layers (the model's {@link HookedModel.unitParameters}):
+ * the layer that makes it (`into`, `[fanIn, units]`, unit j = column j; `bias`, `[units]`) and the layer it feeds
+ * (`out`, `[units, fanOut]`, unit j = row j).
  */
 export interface DenseUnitWeights {
   readonly site: string;
@@ -15,21 +16,32 @@ export interface DenseUnitWeights {
   readonly out: tf.Variable;
 }
 
-/** The dense variables around `site` (`dense{i}/w`, `dense{i}/b`, `dense{i+1}/w`), or an AntitrainError naming the models that have them. */
+/**
+ * The dense variables around `site`, from the model's `unitParameters(site)`, or an AntitrainError naming the models
+ * that have them.
+ */
 export function denseUnitWeights(model: HookedModel, site: string, what: string): DenseUnitWeights {
   const units = requireSite(model, site).units;
-  const m = /^h(\d+)$/.exec(site);
-  const named = new Map(model.namedVariables().map((v) => [v.name, v.variable]));
-  const into = m ? named.get(`dense${m[1]}/w`) : undefined;
-  const bias = m ? named.get(`dense${m[1]}/b`) : undefined;
-  const out = m ? named.get(`dense${Number(m[1]) + 1}/w`) : undefined;
-  const fits = into?.rank === 2 && into.shape[1] === units && bias?.rank === 1 && bias.shape[0] === units && out?.rank === 2 && out.shape[0] === units;
-  if (!fits || into === undefined || bias === undefined || out === undefined) {
+  const refuse = (why: string): never => {
     throw new AntitrainError(
-      `${what} needs a site "h<i>" between dense layers (variables dense<i>/w, dense<i>/b, dense<i+1>/w, as in at.mlp or at.tunableMlp); site "${site}" of this ${model.kind} model has none`,
+      `${what} needs a site "h<i>" between dense layers (its incoming weights, bias and outgoing weights, as in at.mlp, at.tunableMlp or a transformer's "blocks.<i>.mlp"); site "${site}" of this ${model.kind} model has none${why}`,
     );
+  };
+  let p: UnitParameters | undefined;
+  try {
+    p = model.unitParameters?.(site);
+  } catch (e) {
+    if (e instanceof AntitrainError) refuse(`: ${e.message}`);
+    throw e;
   }
-  return { site, units, into, bias, out };
+  if (p === undefined) return refuse("");
+  const { into, bias, out } = p;
+  const fits =
+    into.axis === 1 && into.variable.rank === 2 && into.variable.shape[1] === units &&
+    bias.axis === 0 && bias.variable.rank === 1 && bias.variable.shape[0] === units &&
+    out.axis === 0 && out.variable.rank === 2 && out.variable.shape[0] === units;
+  if (!fits) refuse(": its unit parameters are not [fanIn, units], [units] and [units, fanOut] matrices");
+  return { site, units, into: into.variable, bias: bias.variable, out: out.variable };
 }
 
 /** Per unit: the L2 norm of its incoming and outgoing weights together, biases excluded (what {@link magnitudeScores} computes). */

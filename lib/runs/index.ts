@@ -1,0 +1,28 @@
+/**
+ * `antitrain/runs`: long runs around the research API. The command line (`cli`), JSON run configs, resumable runs,
+ * atomic checkpoints with checksums (model and optimizer state), the run history they record, and sweeps of runs on
+ * local worker processes or as BullMQ jobs on Redis (BullMQ loads only when a Redis sweep or worker starts).
+ * The main entry (`antitrain`) re-exports all of it too; see docs/runs.md.
+ *
+ * @example
+ * import { cli, parseRunConfig, runFromConfig } from "antitrain/runs";
+ * const code = await cli(["run", "configs/digits-small.json", "--out", "runs/try"]);
+ * const result = await runFromConfig(parseRunConfig({ steps: 500 }), { out: "runs/try2" });
+ */
+export { main as cli } from "./cli";
+export { parseRunConfig, type RunConfig, type TaskConfig, type ScheduleConfig } from "./config";
+export { runFromConfig, buildTask, type RunOptions, type RunResult } from "./run";
+export type { RunHistory } from "./run-state";
+export {
+  writeCheckpoint,
+  readCheckpoint,
+  latestCheckpoint,
+  listCheckpoints,
+  type Checkpoint,
+  type CheckpointArray,
+  type SkippedCheckpoint,
+} from "./checkpoint";
+export { saveOptimizer, restoreOptimizer, type OptimizerState } from "./optimizer-state";
+export { expandSweep, runJob, storeResult, readResults, type SweepSpec, type SweepJob, type JobResult } from "./sweep";
+export { runSweepLocal, type LocalSweepOptions } from "./sweep-local";
+export { runSweepRedis, serveSweepJobs, redisConnection, type RedisSweepOptions, type SweepWorkerOptions } from "./sweep-redis";
