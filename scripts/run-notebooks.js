@@ -5,7 +5,8 @@
 // arguments (e.g. `npm run notebooks -- 01-concentration 05`) select notebooks by prefix.
 // `SEED_WORKERS=n` (with FULL=1) runs each notebook as n kernels that share its seed sweep through the seed
 // cache (`at.prefetchSeeds`): each computes every n-th seed, waits for the others', and only the first writes
-// the report and results (one notebook at a time then, unless JOBS says otherwise).
+// the report and results (one notebook at a time then, unless JOBS says otherwise). `CELL_TIMEOUT_S` (default 1800)
+// bounds each cell.
 const fs = require("node:fs");
 const path = require("node:path");
 const { spawn } = require("node:child_process");
@@ -37,6 +38,15 @@ function upToDate(name) {
   return fs.statSync(html).mtimeMs > newest;
 }
 
+/** Seconds one cell may run: CELL_TIMEOUT_S, default 1800 (a full run's seed loop on a loaded machine can need more). */
+function cellTimeout() {
+  const v = process.env.CELL_TIMEOUT_S;
+  if (v === undefined || v === "") return 1800;
+  const n = Number(v);
+  if (!(Number.isInteger(n) && n > 0)) throw new Error(`CELL_TIMEOUT_S="${v}" must be a whole number of seconds, e.g. 5400`);
+  return n;
+}
+
 /** One kernel: renders `name` in a child process; shard k > 0 writes its report and results to a scratch folder. */
 function renderShard(name, shard, workers, children) {
   return new Promise((resolve) => {
@@ -51,7 +61,7 @@ function renderShard(name, shard, workers, children) {
     }
     const code = `require(${JSON.stringify(path.join(__dirname, "render-notebook.js"))}).renderNotebook(${JSON.stringify(
       path.join(NOTEBOOKS, `${name}.ipynb`),
-    )}, { outDir: ${JSON.stringify(outDir)} }).catch((err) => { console.error(err.message); process.exit(1); })`;
+    )}, { outDir: ${JSON.stringify(outDir)}, timeoutS: ${cellTimeout()} }).catch((err) => { console.error(err.message); process.exit(1); })`;
     const child = spawn(process.execPath, ["-e", code], { cwd: ROOT, env, stdio: ["ignore", "ignore", "pipe"] });
     children.push(child);
     let err = "";
