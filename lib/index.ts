@@ -51,7 +51,7 @@ export {
   type RandomizedUnits,
 } from "./antitrain/step";
 export { interleaved, cyclic, cycleLength, type Schedule } from "./antitrain/schedule";
-export { Antitrainer, type AntitrainerOptions, type MeasureRecord } from "./antitrain/antitrainer";
+export { Antitrainer, type AntitrainerOptions, type AntitrainerState, type PlainTensor, type MeasureRecord } from "./antitrain/antitrainer";
 export { compress, parameterCount, type CompressOptions } from "./core/compress";
 export { checkModel, type CheckModelOptions, type ModelCheck, type ModelCheckItem } from "./models/check-model";
 export { train, evaluate, type TrainOptions, type Evaluation } from "./training/train";
