@@ -40,7 +40,7 @@ export { drawReplacements, RANDOMIZE_METHODS, type RandomizeMethod } from "./mea
 export { perExample, crossEntropy, damageOf, METRICS, type Metric } from "./measure/metrics";
 export { calibration, type Calibration, type CalibrationBin } from "./measure/calibration";
 export { damage, DamageEngine, type DamageOptions, type DamageResult, type DamagePath, type UnitSet } from "./measure/damage";
-export { importance, ranked, type Importance } from "./importance/importance";
+export { importance, ranked, ESTIMATORS, type Importance, type Estimator, type UnitScores } from "./importance/importance";
 export { findCore, splitDamage, type CoreOptions, type CoreSplit, type SplitDamage } from "./core/find-core";
 export {
   antitrainStep,
@@ -51,7 +51,7 @@ export {
   type RandomizedUnits,
 } from "./antitrain/step";
 export { interleaved, cyclic, cycleLength, type Schedule } from "./antitrain/schedule";
-export { Antitrainer, type AntitrainerOptions, type MeasureRecord } from "./antitrain/antitrainer";
+export { Antitrainer, type AntitrainerOptions, type AntitrainerState, type PlainTensor, type MeasureRecord } from "./antitrain/antitrainer";
 export { compress, parameterCount, type CompressOptions } from "./core/compress";
 export { checkModel, type CheckModelOptions, type ModelCheck, type ModelCheckItem } from "./models/check-model";
 export { train, evaluate, type TrainOptions, type Evaluation } from "./training/train";
@@ -71,7 +71,7 @@ export {
   type CoreReport,
 } from "./experiments/experiment";
 export { taylorImportance, type TaylorOptions } from "./importance/taylor";
-export { magnitudeScores } from "./importance/magnitude";
+export { magnitudeScores, magnitudeImportance } from "./importance/magnitude";
 export { heldOutImportance, type HeldOutImportance, type HeldOutOptions, type UnitRole } from "./importance/heldout";
 export { dropoutHooks, activationL1 } from "./training/regularize";
 export { groupLasso } from "./training/group-lasso";
@@ -149,7 +149,7 @@ export { DAMAGE_PATHS, DAMAGE_OPTION_KEYS } from "./measure/damage";
 export type { DenseSiteSplit } from "./models/types";
 export { groupImportance, GROUP_SOLVES, type GroupSolve, type GroupImportanceOptions, type EstimatedImportance } from "./importance/group-testing";
 export { grokRun, type GrokRunOptions, type GrokResult, type GrokPoint, type GrokMethod } from "./experiments/grokking";
-export { gateImportance } from "./importance/gate";
+export { gateImportance, gateUnitImportance, type GateOptions } from "./importance/gate";
 export {
   iterativeMagnitudePruning,
   type MagnitudePruningOptions,

@@ -9,7 +9,7 @@ import type { HookedModel } from "../models/types";
 import { type RandomizeMethod, requireMethod } from "../measure/randomize";
 import { rngFor } from "../base/rng";
 import { type Schedule, requireSchedule } from "./schedule";
-import { type UnitStats, collectStats } from "../measure/unit-stats";
+import { type UnitStats, collectStats, requireStatsFor } from "../measure/unit-stats";
 import { requireData, requireFraction, requireInRange, requireKnownKeys, requireOneOf, requirePositiveInt, requireSeed, requireSites } from "../base/validate";
 
 /** Options for {@link Antitrainer}. */
@@ -75,32 +75,60 @@ export interface MeasureRecord {
   readonly report: CoreSplit;
 }
 
+/** A tensor as plain data (for {@link AntitrainerState}). */
+export interface PlainTensor {
+  readonly shape: readonly number[];
+  readonly dtype: tf.DataType;
+  readonly data: Float32Array | Int32Array | Uint8Array;
+}
+
+/**
+ * What an {@link Antitrainer} has learned and counted, as plain data: with each site's antitraining optimizer
+ * state (see {@link Antitrainer.optimizerFor}) and the model's variables, enough to continue exactly.
+ * {@link Antitrainer.state} makes one; {@link Antitrainer.restore} takes one.
+ */
+export interface AntitrainerState {
+  /** The antitrained sites, in order: {@link Antitrainer.restore} refuses a state of other sites. */
+  readonly sites: readonly string[];
+  /** Training steps seen. */
+  readonly step: number;
+  /** Antitrain steps run. */
+  readonly antiSteps: number;
+  /** Share of the damage defining the antitrained core (changed by {@link Antitrainer.setFraction}). */
+  readonly fraction: number;
+  /** The current antitrained split per site (absent before the first measurement). */
+  readonly splits: ReadonlyMap<string, CoreSplit>;
+  /** The stats of the last measurement per site. */
+  readonly stats: ReadonlyMap<string, UnitStats>;
+  /** Every measurement so far. */
+  readonly history: readonly MeasureRecord[];
+  /** The recent batches remembered for measuring when the antitrainer has no `data` (empty when it has). */
+  readonly recent: readonly { readonly x: PlainTensor; readonly y: PlainTensor; readonly classes: number }[];
+}
+
 /**
  * Runs an antitraining schedule alongside any training loop: call `afterStep(batch)` after each optimizer step.
  * It measures every site's core (stats, importance, core search) at the start and every cycle, and runs the
  * antitrain steps the schedule asks for, each site with its own Adam optimizer over its downstream variables.
- * Mutates the model (downstream variables only). Learned state ends in `_`: `splits_`, `stats_`, `history_`.
+ * Mutates the model (downstream variables only). What it learned is read through `splits`, `stats` and `history`
+ * (read-only views; `splits_`, `stats_`, `history_` are deprecated aliases); `state()` and `restore(state)` save
+ * and restore it for checkpoints.
  * The control arms of {@link antitrainStep} (`randomize`, `target`) run the same schedule with one ingredient changed.
  *
  * @example
  * const anti = new at.Antitrainer(model, ["h1"], { schedule: at.interleaved(1, { cycle: 100 }), fraction: 0.5, data: train });
  * at.train(model, train, { steps: 1000, onStep: (_, batch) => anti.afterStep(batch) });
- * anti.splits_.get("h1")!.core.length;
+ * anti.splits.get("h1")!.core.length;
  * anti.dispose();
  * // control arm: the same loop, spectators randomized, true labels
  * new at.Antitrainer(model, ["h1"], { schedule: at.interleaved(1), randomize: "spectators", target: "true-labels" });
  */
 export class Antitrainer {
-  /** The current antitrained split per site. */
-  readonly splits_ = new Map<string, CoreSplit>();
-  /** The stats of the last measurement per site. */
-  readonly stats_ = new Map<string, UnitStats>();
-  /** Every measurement so far. */
-  readonly history_: MeasureRecord[] = [];
-  /** Training steps seen. */
-  step = 0;
-  /** Antitrain steps run. */
-  antiSteps = 0;
+  private readonly currentSplits = new Map<string, CoreSplit>();
+  private readonly currentStats = new Map<string, UnitStats>();
+  private readonly records: MeasureRecord[] = [];
+  private stepCount = 0;
+  private antiStepCount = 0;
   private readonly optimizers = new Map<string, tf.Optimizer>();
   private readonly options: Required<Omit<AntitrainerOptions, "data" | "onMeasure">> & Pick<AntitrainerOptions, "data" | "onMeasure">;
   private recent: Dataset[] = [];
@@ -154,10 +182,10 @@ export class Antitrainer {
    * schedule's antitrain steps. Returns how many antitrain steps ran and whether it measured.
    */
   afterStep(batch: Dataset): { antiSteps: number; measured: boolean } {
-    this.step++;
+    this.stepCount++;
     if (this.options.data === undefined) this.remember(batch);
     let measured = false;
-    if (this.splits_.size === 0) {
+    if (this.currentSplits.size === 0) {
       this.measure();
       measured = true;
     }
@@ -199,14 +227,149 @@ export class Antitrainer {
         o.reportFraction === o.fraction
           ? split
           : findCore(this.model, site, data, { ...common, importance: imp, fraction: o.reportFraction, metric: o.metric });
-      this.splits_.set(site, split);
-      this.stats_.set(site, stats);
+      this.currentSplits.set(site, split);
+      this.currentStats.set(site, stats);
       const record: MeasureRecord = { step: this.step, site, importance: imp, split, report };
-      this.history_.push(record);
+      this.records.push(record);
       o.onMeasure?.(record);
       return record;
     });
     return records;
+  }
+
+  /** Training steps seen (calls of {@link afterStep}). */
+  get step(): number {
+    return this.stepCount;
+  }
+
+  /** Antitrain steps run (one per site per antitraining step). */
+  get antiSteps(): number {
+    return this.antiStepCount;
+  }
+
+  /** The current antitrained split per site (a read-only view; empty before the first measurement). */
+  get splits(): ReadonlyMap<string, CoreSplit> {
+    return this.currentSplits;
+  }
+
+  /** The stats of the last measurement per site (a read-only view). */
+  get stats(): ReadonlyMap<string, UnitStats> {
+    return this.currentStats;
+  }
+
+  /** Every measurement so far, oldest first (a read-only view). */
+  get history(): readonly MeasureRecord[] {
+    return this.records;
+  }
+
+  /** @deprecated Read {@link splits}; set state with {@link restore}. The same map, mutable. */
+  get splits_(): Map<string, CoreSplit> {
+    return this.currentSplits;
+  }
+
+  /** @deprecated Read {@link stats}; set state with {@link restore}. The same map, mutable. */
+  get stats_(): Map<string, UnitStats> {
+    return this.currentStats;
+  }
+
+  /** @deprecated Read {@link history}. The same array, mutable. */
+  get history_(): MeasureRecord[] {
+    return this.records;
+  }
+
+  /**
+   * A snapshot of what this antitrainer has learned and counted (see {@link AntitrainerState}): plain data that
+   * later steps do not change. With the model's variables and each site's optimizer state
+   * (`optimizerFor(site)`, e.g. through `saveOptimizer`), {@link restore} on a fresh antitrainer continues exactly.
+   *
+   * @example
+   * const saved = anti.state();
+   * const again = new at.Antitrainer(model, ["h1"], sameOptions);
+   * again.restore(saved);   // and copy the optimizer: at.restoreOptimizer(again.optimizerFor("h1"), await at.saveOptimizer(anti.optimizerFor("h1")))
+   */
+  state(): AntitrainerState {
+    return {
+      sites: [...this.sites],
+      step: this.stepCount,
+      antiSteps: this.antiStepCount,
+      fraction: this.options.fraction,
+      splits: new Map(this.currentSplits),
+      stats: new Map(this.currentStats),
+      history: [...this.records],
+      recent: this.recent.map((b) => ({ x: plain(b.x), y: plain(b.y), classes: b.classes })),
+    };
+  }
+
+  /**
+   * Mutates the antitrainer: replaces its counters, fraction, splits, stats, history and remembered batches with
+   * `state` (from {@link state}, possibly of another antitrainer over the same sites). Checks the whole state
+   * first and changes nothing when it refuses one: other sites, splits or stats that do not fit the model's
+   * sites, counters that are not whole numbers. The optimizers are not part of the state (see {@link state}).
+   *
+   * @example
+   * const resumed = new at.Antitrainer(model, ["h1"], { schedule: at.interleaved(1), data: train });
+   * resumed.restore(saved);
+   * resumed.step;   // the saved step count
+   */
+  restore(state: AntitrainerState): void {
+    this.requireState(state);
+    const recent: Dataset[] = state.recent.map((b) => ({
+      x: fromPlain(b.x) as Dataset["x"],
+      y: fromPlain(b.y) as tf.Tensor1D,
+      classes: b.classes,
+    }));
+    for (const b of this.recent) disposeDataset(b);
+    this.recent = recent;
+    this.stepCount = state.step;
+    this.antiStepCount = state.antiSteps;
+    this.options.fraction = state.fraction;
+    this.currentSplits.clear();
+    for (const [site, split] of state.splits) this.currentSplits.set(site, split);
+    this.currentStats.clear();
+    for (const [site, stats] of state.stats) this.currentStats.set(site, stats);
+    this.records.length = 0;
+    this.records.push(...state.history);
+  }
+
+  /** Refuses a state {@link restore} cannot take, naming what is wrong. */
+  private requireState(state: AntitrainerState): void {
+    const fix = "pass antitrainer.state() of an Antitrainer over the same model and sites";
+    if (state === null || typeof state !== "object") throw new AntitrainError(`restore needs an AntitrainerState, got ${state === null ? "null" : typeof state}: ${fix}`);
+    if (!Array.isArray(state.sites) || state.sites.join("\u0000") !== this.sites.join("\u0000")) {
+      const theirs = Array.isArray(state.sites) ? state.sites.map((s) => `"${s}"`).join(", ") : String(state.sites);
+      throw new AntitrainError(`restore: the state is of sites [${theirs}] but this antitrainer antitrains [${this.sites.map((s) => `"${s}"`).join(", ")}]: ${fix}`);
+    }
+    for (const key of ["step", "antiSteps"] as const) {
+      if (!Number.isSafeInteger(state[key]) || state[key] < 0) throw new AntitrainError(`restore: state.${key} must be a whole number >= 0, got ${state[key]}`);
+    }
+    requireFraction(state.fraction, "state.fraction");
+    if (!(state.splits instanceof Map) || !(state.stats instanceof Map)) throw new AntitrainError(`restore: state.splits and state.stats must be Maps from site to split and stats: ${fix}`);
+    if (!Array.isArray(state.history) || !Array.isArray(state.recent)) throw new AntitrainError(`restore: state.history and state.recent must be arrays: ${fix}`);
+    for (const b of state.recent) {
+      for (const t of [b?.x, b?.y]) {
+        const n = Array.isArray(t?.shape) ? (t.shape as readonly number[]).reduce((a: number, d: number) => a * d, 1) : Number.NaN;
+        if (t === null || typeof t !== "object" || !ArrayBuffer.isView(t.data) || t.data.length !== n || !Number.isInteger(b.classes)) {
+          throw new AntitrainError(`restore: state.recent holds a batch that is not { x, y, classes } with data matching its shape: ${fix}`);
+        }
+      }
+    }
+    const infos = new Map(this.model.sites().map((info) => [info.name, info]));
+    for (const [site, split] of state.splits) {
+      const units = infos.get(site)?.units ?? 0;
+      if (!this.sites.includes(site)) throw new AntitrainError(`restore: state.splits holds site "${site}", which this antitrainer does not antitrain: ${fix}`);
+      if (split === null || typeof split !== "object" || (split.site !== undefined && split.site !== site)) {
+        throw new AntitrainError(`restore: the split stored for site "${site}" is ${split === null || typeof split !== "object" ? "not a split" : `a split of "${split.site}"`}: ${fix}`);
+      }
+      const all = [...(Array.isArray(split.core) ? split.core : [Number.NaN]), ...(Array.isArray(split.spectators) ? split.spectators : [Number.NaN])];
+      if (all.length !== units || new Set(all).size !== units || !all.every((u) => Number.isInteger(u) && u >= 0 && u < units)) {
+        throw new AntitrainError(`restore: the split stored for site "${site}" does not divide its ${units} units into core and spectators: ${fix}`);
+      }
+    }
+    for (const [site, stats] of state.stats) {
+      const info = infos.get(site);
+      if (info === undefined || !this.sites.includes(site)) throw new AntitrainError(`restore: state.stats holds site "${site}", which this antitrainer does not antitrain: ${fix}`);
+      requireStatsFor(stats, info, `the stats stored for site "${site}"`);
+    }
   }
 
   /** Share of the damage defining the antitrained core (the option `fraction`). */
@@ -249,14 +412,14 @@ export class Antitrainer {
 
   private antitrainAll(batch: Dataset, k: number): number {
     this.sites.forEach((site, i) => {
-      const split = this.splits_.get(site);
-      const stats = this.stats_.get(site);
+      const split = this.currentSplits.get(site);
+      const stats = this.currentStats.get(site);
       const optimizer = this.optimizers.get(site);
       if (split === undefined || stats === undefined || optimizer === undefined) throw new Error("antitrainer not measured");
       const seed = rngFor(this.options.seed, this.step, k, i, 7).nextUint32();
       const { target, randomize, method } = this.options;
       antitrainStep(this.model, site, batch, split, stats, optimizer, { target, randomize, method, seed });
-      this.antiSteps++;
+      this.antiStepCount++;
     });
     return 1;
   }
@@ -284,4 +447,14 @@ export class Antitrainer {
     this.recent = [merged];
     return merged;
   }
+}
+
+/** A tensor's shape, dtype and a copy of its values. */
+function plain(t: tf.Tensor): PlainTensor {
+  return { shape: [...t.shape], dtype: t.dtype, data: t.dataSync().slice() as Float32Array | Int32Array | Uint8Array };
+}
+
+/** A new tensor from {@link plain}'s output. */
+function fromPlain(p: PlainTensor): tf.Tensor {
+  return tf.tensor(p.data, [...p.shape], p.dtype);
 }

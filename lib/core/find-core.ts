@@ -1,17 +1,21 @@
 import type { Dataset } from "../data/dataset";
 import { DAMAGE_OPTION_KEYS, type DamageOptions, DamageEngine, pickDamageOptions, requireDamageOptions } from "../measure/damage";
 import { AntitrainError } from "../base/errors";
-import { type Importance, importance as measureImportance, ranked } from "../importance/importance";
+import { type UnitScores, importance as measureImportance, ranked, requireScores } from "../importance/importance";
 import type { Metric } from "../measure/metrics";
 import type { HookedModel } from "../models/types";
-import type { RandomizeMethod } from "../measure/randomize";
+import { type RandomizeMethod, requireMethod } from "../measure/randomize";
 import { requireFraction, requireSite } from "../base/validate";
 import { requireStatsFor } from "../measure/unit-stats";
 
 /** Options for {@link findCore}. */
 export interface CoreOptions extends Omit<DamageOptions, "path"> {
-  /** The ranking; default: {@link importance} on the same data with `metric: "loss"`. */
-  importance?: Importance;
+  /**
+   * The ranking: any estimator's {@link Importance} (randomization, group testing, Taylor, gate, magnitude) or
+   * `{ site, scores }`. Only its order is used (the search measures damage itself); its `method`, when present, is
+   * the default randomization. Default: {@link importance} on the same data with `metric: "loss"`.
+   */
+  importance?: UnitScores;
   /** Share of the whole-site damage the core must reach, in (0, 1]. Default 0.95. */
   fraction?: number;
 }
@@ -50,7 +54,8 @@ export interface CoreSplit {
  * the prefix curve is monotone that k is the smallest such prefix; when it is not (noise, interactions), k is a
  * crossing point that reaches the target, and a smaller prefix might too. When randomizing the whole site does no
  * damage (damage ≤ 0), the site carries nothing measurable: the core is empty and `fractionReached` is 1.
- * Leaves the model unchanged.
+ * The ranking can come from any estimator (`importance`: see {@link CoreOptions.importance}); a ranking of
+ * another site or of another width is refused. Leaves the model unchanged.
  *
  * @example
  * const split = at.findCore(model, "h1", test, { stats, importance: imp, fraction: 0.95, metric: "accuracy" });
@@ -64,17 +69,12 @@ export function findCore(model: HookedModel, site: string, data: Dataset, option
   requireFraction(fraction);
   if (options.stats !== undefined) requireStatsFor(options.stats, info);
   const given = options.importance;
-  if (given !== undefined && (given === null || typeof given !== "object" || typeof given.scores?.length !== "number")) {
-    throw new AntitrainError(`importance must be an Importance from at.importance(model, "${site}", data), got ${given === null ? "null" : typeof given}`);
-  }
-  if (given !== undefined && (given.site !== site || given.scores.length !== units)) {
-    throw new AntitrainError(`the importance passed is for site "${given.site}" with ${given.scores.length} units, not "${site}" with ${units}`);
-  }
+  if (given !== undefined) requireRankingFor(given, site, units);
   const damageOptions = pickDamageOptions(options);
   const imp = given ?? measureImportance(model, site, data, { ...damageOptions, metric: "loss" });
   const order = ranked(imp);
   const metric = options.metric ?? "accuracy";
-  const engine = new DamageEngine(model, site, data, { ...damageOptions, metric, method: options.method ?? imp.method });
+  const engine = new DamageEngine(model, site, data, { ...damageOptions, metric, method: options.method ?? imp.method ?? "resample" });
   try {
     const prefix = (k: number) => order.slice(0, k);
     const curve: { k: number; damage: number }[] = [];
@@ -117,6 +117,20 @@ export function findCore(model: HookedModel, site: string, data: Dataset, option
   } finally {
     engine.dispose();
   }
+}
+
+/** Checks a ranking passed to {@link findCore} has scores (no NaN) for exactly the units of `site`. */
+function requireRankingFor(given: UnitScores, site: string, units: number): void {
+  const fix = `pass one made at that site, e.g. at.importance(model, "${site}", data), at.taylorImportance(model, "${site}", data) or { site: "${site}", scores }`;
+  if (given === null || typeof given !== "object" || given.scores === null || typeof given.scores !== "object" || typeof given.scores.length !== "number") {
+    throw new AntitrainError(`importance must be an Importance or { site, scores }, got ${given === null ? "null" : typeof given === "object" ? "an object without scores" : typeof given}: ${fix}`);
+  }
+  if (typeof given.site !== "string") throw new AntitrainError(`the importance passed names no site: ${fix}`);
+  if (given.site !== site || given.scores.length !== units) {
+    throw new AntitrainError(`the importance passed is for site "${given.site}" with ${given.scores.length} units, not "${site}" with ${units}: ${fix}`);
+  }
+  requireScores(given, "findCore");
+  if (given.method !== undefined) requireMethod(given.method);
 }
 
 /** Damage of randomizing the core, the spectators, and the whole site, as shares of the whole-site damage. */

@@ -3,7 +3,10 @@ import { type Dataset, forEachSlice, size } from "../data/dataset";
 import { crossEntropy } from "../measure/metrics";
 import type { HookedModel } from "../models/types";
 import { AntitrainError } from "../base/errors";
-import { requireData, requireFinite, requirePositiveInt, requireSite } from "../base/validate";
+import { requireData, requireFinite, requireKnownKeys, requirePositiveInt, requireSite } from "../base/validate";
+import { DamageEngine } from "../measure/damage";
+import { type UnitStats, requireStatsFor } from "../measure/unit-stats";
+import type { Importance } from "./importance";
 
 /**
  * Gradient-based unit importance of Michel et al. (2019, "Are Sixteen Heads Really Better than One?"): put a gate
@@ -44,4 +47,42 @@ export function gateImportance(model: HookedModel, site: string, data: Dataset, 
   });
   const n = size(data);
   return Float32Array.from(sums, (s) => s / n);
+}
+
+/** Options for {@link gateUnitImportance}. */
+export interface GateOptions {
+  /** Examples per forward/backward pass. Default 512. */
+  batchSize?: number;
+  /** Unit statistics for the damage engine that measures `clean` and `full`; default: collected on `data`. */
+  stats?: UnitStats;
+}
+
+const GATE_OPTION_KEYS = ["batchSize", "stats"] as const satisfies readonly (keyof GateOptions)[];
+
+/**
+ * {@link gateImportance} in the {@link Importance} shape, so the gate-gradient ranking feeds {@link findCore} like
+ * any other estimator: the same scores, `estimator: "gate"`, `method: "zero"` (the gate linearizes zeroing the
+ * unit), `metric: "loss"`; `clean` (the clean loss) and `full` (the loss damage of zeroing the whole site) are
+ * measured by the damage engine. Leaves the model unchanged.
+ *
+ * @example
+ * const imp = at.gateUnitImportance(model, "blocks.0.attn", train);   // one score per head
+ * const split = at.findCore(model, "blocks.0.attn", test, { importance: imp, fraction: 0.9 });
+ * split.core;   // the heads whose zeroing does 90% of the whole site's damage
+ */
+export function gateUnitImportance(model: HookedModel, site: string, data: Dataset, options: GateOptions = {}): Importance {
+  const info = requireSite(model, site);
+  requireData(model, data);
+  requireKnownKeys(options, GATE_OPTION_KEYS, "gateUnitImportance");
+  const batchSize = options.batchSize ?? 512;
+  requirePositiveInt(batchSize, "batchSize");
+  if (options.stats !== undefined) requireStatsFor(options.stats, info);
+  const scores = gateImportance(model, site, data, batchSize);
+  const engine = new DamageEngine(model, site, data, { stats: options.stats, method: "zero", metric: "loss", batchSize });
+  try {
+    const full = engine.damage([Array.from({ length: info.units }, (_, u) => u)])[0];
+    return { site, estimator: "gate", method: "zero", metric: "loss", scores, clean: engine.clean, full };
+  } finally {
+    engine.dispose();
+  }
 }

@@ -82,6 +82,7 @@ export function groupImportance(model: HookedModel, site: string, data: Dataset,
     const scores = solve === "ridge" ? ridgeScores(sets, damages, units, ridge * k) : marginalScores(sets, damages, units);
     const result = {
       site,
+      estimator: "group-testing" as const,
       method: engine.method,
       metric: engine.metric,
       scores,

@@ -1,6 +1,7 @@
 import { AntitrainError } from "../base/errors";
 import { Mlp } from "../models/mlp";
 import type { HookedModel } from "../models/types";
+import type { Importance } from "./importance";
 import { requireSite } from "../base/validate";
 
 /**
@@ -31,4 +32,20 @@ export function magnitudeScores(model: HookedModel, site: string): Float32Array 
     scores[u] = Math.sqrt(s);
   }
   return scores;
+}
+
+/**
+ * {@link magnitudeScores} in the {@link Importance} shape, so a weight-magnitude ranking feeds {@link findCore}
+ * like any other estimator: `estimator: "magnitude"`, `method: "zero"` (pruning removes the unit, so the core
+ * search zeroes units by default), `metric: "loss"` (nominal: no data is used), `clean` and `full` NaN.
+ * Needs an MLP site; leaves the model unchanged.
+ *
+ * @example
+ * const imp = at.magnitudeImportance(model, "h1");
+ * const split = at.findCore(model, "h1", test, { stats, importance: imp, method: "resample" });
+ * split.core;   // the largest-weight units that carry 95% of the damage
+ */
+export function magnitudeImportance(model: HookedModel, site: string): Importance {
+  const scores = magnitudeScores(model, site);
+  return { site, estimator: "magnitude", method: "zero", metric: "loss", scores, clean: Number.NaN, full: Number.NaN };
 }

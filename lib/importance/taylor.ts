@@ -22,9 +22,9 @@ const TAYLOR_OPTION_KEYS = ["stats", "batchSize"] as const satisfies readonly (k
  * reference instead of 0): score = mean over examples of |∂L/∂a_u · (a_u − mean_u)|, the linear estimate of how
  * much the example's cross-entropy changes when unit u is replaced by its mean. For sites with positions
  * (`[batch, T, units]`) the product is summed over positions, and over a head's values for units spanning several,
- * before the absolute value. One gradient pass through
- * `model.split(site, x).resume` per slice. Returns the {@link Importance} shape with `method: "mean"` and
- * `metric: "loss"`; `clean` and `full` (the whole site set to its means) are measured by the damage engine.
+ * before the absolute value. One gradient pass through `model.split(site, x).resume` per slice. Returns the
+ * {@link Importance} shape with `estimator: "taylor"`, `method: "mean"` and `metric: "loss"`; `clean` and `full`
+ * (the whole site set to its means) are measured by the damage engine.
  * Leaves the model unchanged.
  *
  * @example
@@ -64,7 +64,7 @@ export function taylorImportance(model: HookedModel, site: string, data: Dataset
   const engine = new DamageEngine(model, site, data, { stats, method: "mean", metric: "loss", batchSize });
   try {
     const full = engine.damage([Array.from({ length: units }, (_, u) => u)])[0];
-    return { site, method: "mean", metric: "loss", scores: Float32Array.from(sums, (s) => s / n), clean: engine.clean, full };
+    return { site, estimator: "taylor", method: "mean", metric: "loss", scores: Float32Array.from(sums, (s) => s / n), clean: engine.clean, full };
   } finally {
     engine.dispose();
   }

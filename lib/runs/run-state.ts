@@ -45,10 +45,11 @@ export async function captureRun(step: number, parts: RunParts): Promise<Checkpo
   const optimizer = optimizerToCheckpoint("optimizer", await saveOptimizer(parts.optimizer), arrays);
   const anti = parts.antitrainer;
   requireControlsInConfig(anti, parts.config);
+  const learned = anti.state();
   const sites: Json[] = [];
-  for (const site of anti.sites) {
-    const stats = anti.stats_.get(site);
-    const split = anti.splits_.get(site);
+  for (const site of learned.sites) {
+    const stats = learned.stats.get(site);
+    const split = learned.splits.get(site);
     sites.push({
       site,
       optimizer: optimizerToCheckpoint(`anti/${site}`, await saveOptimizer(anti.optimizerFor(site)), arrays),
@@ -61,7 +62,7 @@ export async function captureRun(step: number, parts: RunParts): Promise<Checkpo
     config: parts.config as unknown as Json,
     stream: parts.stream.state() as unknown as Json,
     optimizer,
-    antitrainer: { step: anti.step, antiSteps: anti.antiSteps, sites },
+    antitrainer: { step: learned.step, antiSteps: learned.antiSteps, sites },
     history: parts.history as unknown as Json,
   };
   return { step, arrays, state };
@@ -83,15 +84,18 @@ export async function restoreRun(checkpoint: Checkpoint, parts: RunParts): Promi
   const anti = record(state.antitrainer, "antitrainer");
   const sites = anti.sites;
   if (!Array.isArray(sites) || sites.length !== parts.antitrainer.sites.length) throw new AntitrainError("checkpoint: antitrainer sites do not match the config");
+  const splits = new Map<string, CoreSplit>();
+  const stats = new Map<string, UnitStats>();
   for (const raw of sites) {
     const s = record(raw, "antitrainer site");
     const site = String(s.site);
     await restoreOptimizer(parts.antitrainer.optimizerFor(site), optimizerFromCheckpoint(`anti/${site}`, s.optimizer, arrays));
-    if (s.stats !== null) parts.antitrainer.stats_.set(site, joinTyped(`stats/${site}`, s.stats, arrays) as unknown as UnitStats);
-    if (s.split !== null) parts.antitrainer.splits_.set(site, joinTyped(`split/${site}`, s.split, arrays) as unknown as CoreSplit);
+    if (s.stats !== null) stats.set(site, joinTyped(`stats/${site}`, s.stats, arrays) as unknown as UnitStats);
+    if (s.split !== null) splits.set(site, joinTyped(`split/${site}`, s.split, arrays) as unknown as CoreSplit);
   }
-  parts.antitrainer.step = int(anti.step, "antitrainer.step");
-  parts.antitrainer.antiSteps = int(anti.antiSteps, "antitrainer.antiSteps");
+  const step = int(anti.step, "antitrainer.step");
+  const antiSteps = int(anti.antiSteps, "antitrainer.antiSteps");
+  parts.antitrainer.restore({ ...parts.antitrainer.state(), step, antiSteps, splits, stats });
   Object.assign(parts.history, state.history);
   return int(state.step, "step");
 }

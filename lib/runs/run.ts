@@ -230,8 +230,8 @@ function checkSites(step: number, parts: RunParts, batch: Dataset, config: RunCo
       } catch (e) {
         throw new AntitrainError(`run stopped at step ${step}: ${(e as Error).message}`);
       }
-      const split = antitrainer.splits_.get(name);
-      const stats = antitrainer.stats_.get(name);
+      const split = antitrainer.splits.get(name);
+      const stats = antitrainer.stats.get(name);
       if (split === undefined || stats === undefined || step <= config.pretrainSteps) continue;
       for (const [key, arr] of [["mean", stats.mean], ["std", stats.std]] as const) {
         if (!arr.every(Number.isFinite)) throw new AntitrainError(`run stopped at step ${step}: the ${key} of site "${name}" holds NaN or infinity`);
