@@ -129,9 +129,10 @@ const IMAGE_WIDTH = 800;
 
 /** "12.3 s" or "4 min 05 s". */
 function formatDuration(seconds) {
-  if (seconds < 60) return `${seconds.toFixed(1)} s`;
-  const m = Math.floor(seconds / 60);
-  return `${m} min ${String(Math.round(seconds - 60 * m)).padStart(2, "0")} s`;
+  if (seconds < 59.95) return `${seconds.toFixed(1)} s`;
+  const whole = Math.round(seconds); // round first: 2219.6 s is "37 min 00 s", not "36 min 60 s"
+  const m = Math.floor(whole / 60);
+  return `${m} min ${String(whole - 60 * m).padStart(2, "0")} s`;
 }
 
 /**
@@ -256,7 +257,7 @@ async function main(argv) {
   return failed > 0 ? 1 : 0;
 }
 
-module.exports = { renderNotebook, finishNotebook, refreshImages, defaultReportsDir, jupyterPython, remoteResources, stripRemoteResources, RUN_TIME_MARK };
+module.exports = { renderNotebook, finishNotebook, refreshImages, formatDuration, defaultReportsDir, jupyterPython, remoteResources, stripRemoteResources, RUN_TIME_MARK };
 
 if (require.main === module) {
   main(process.argv.slice(2)).then(

@@ -105,3 +105,11 @@ test("keep frees what the previous run of a cell held under the same name, and n
   assert.equal(tf.memory().numTensors, start, "everything freed once the name holds nothing");
   assert.throws(() => at.keep("", 1), /name must be a non-empty string/);
 });
+
+test("the renderer's run-time line rounds before splitting minutes and seconds", () => {
+  const { formatDuration } = require(path.join(__dirname, "..", "scripts", "render-notebook.js")) as { formatDuration: (s: number) => string };
+  assert.equal(formatDuration(12.34), "12.3 s");
+  assert.equal(formatDuration(59.96), "1 min 00 s");
+  assert.equal(formatDuration(2219.6), "37 min 00 s");
+  assert.equal(formatDuration(245), "4 min 05 s");
+});
