@@ -67,6 +67,39 @@ test("one seed runs every arm at the same update budget, as plain JSON, reproduc
   assert.notDeepEqual(other.runs.map(testPart), r.runs.map(testPart), "another seed, other models");
 });
 
+test("a subset of arms runs in table order with the same numbers as in the whole study, needs settings only for its own tuned arms, and summarizes alone", () => {
+  const all = at.runConcentrationSeed(setup, CHOSEN, 5);
+  const arms = ["group lasso", "plain", "control: core, true labels", "antitrain 0.5"];
+  const tensors = tf.memory().numTensors;
+  const some = at.runConcentrationSeed(setup, { "group-lasso": CHOSEN["group-lasso"] }, 5, { arms });
+  assert.equal(tf.memory().numTensors, tensors, "no tensor left behind");
+  assert.deepEqual(some.runs.map((x) => x.arm), ["plain", "antitrain 0.5", "control: core, true labels", "group lasso"], "table order, not the order given");
+  assert.deepEqual(some.runs, all.runs.filter((x) => arms.includes(x.arm)), "each arm continues the same pretrained network: the same numbers as in the whole study");
+  assert.deepEqual(some.probes, all.probes, "the plain arm's probes as before");
+  const other = at.runConcentrationSeed(setup, CHOSEN, 6, { arms });
+  const { summary, headline } = at.summarizeConcentration([some, other], 0.05);
+  assert.deepEqual(summary.map((s) => s.arm), ["plain", "antitrain 0.5", "control: core, true labels", "group lasso"]);
+  const gl = summary[3];
+  assert.deepEqual(gl.perSeed, [some.runs[3].core, other.runs[3].core]);
+  assert.equal(gl.coreDiff.mean, (some.runs[3].core - some.runs[1].core + other.runs[3].core - other.runs[1].core) / 2);
+  assert.match(headline, /^validation 95% core \(of 12 units\): plain /);
+  assert.equal(at.concentrationTableRows(summary).length, 4);
+  assertAntitrainError(() => at.summarizeConcentration([some, all], 0.05), /seed 5 ran other arms than seed 5 \(plain, antitrain 0\.5, control: core, true labels, group lasso\): run every seed with the same arms/);
+  const refused: [unknown, RegExp][] = [
+    [["plain", "group lasso"], /arms must include "antitrain 0\.5": the summary compares every arm/],
+    [["antitrain 0.5"], /arms must include "plain"/],
+    [["plain", "antitrain 0.5", "antitrain 0.8"], /every arm must be one of "plain", .*got "antitrain 0\.8"/],
+    [["plain", "antitrain 0.5", "plain"], /arms lists an arm twice/],
+    [[], /arms must be a list of arm names/],
+  ];
+  for (const [list, pattern] of refused) {
+    const e = invariant(base, String(list), () => at.runConcentrationSeed(setup, CHOSEN, 0, { arms: list as string[] }));
+    assert.ok(e instanceof at.AntitrainError && pattern.test(e.message), `${String(list)}: ${String(e)}`);
+  }
+  assertAntitrainError(() => at.runConcentrationSeed(setup, {}, 0, { arms: ["plain", "antitrain 0.5", "network slimming"] }), /chosen has no settings for "slimming" \(arm "network slimming"\)/);
+  assertAntitrainError(() => at.runConcentrationSeed(setup, CHOSEN, 0, { arm: ["plain"] } as { arms?: string[] }), /unknown option "arm" of runConcentrationSeed/);
+});
+
 test("the core is measured on the validation split; the test split gives only the final numbers (accuracy, loss, ECE, the test-split core)", () => {
   const r = at.runConcentrationSeed(setup, CHOSEN, 3);
   const swappedTest = at.runConcentrationSeed({ ...setup, test: otherTest }, CHOSEN, 3);

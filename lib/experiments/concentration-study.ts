@@ -389,21 +389,45 @@ export function chooseConcentrationSettings(
   return { chosen, table };
 }
 
+/** The arms of `names` in table order (all when undefined); they must include plain and the reference, each once. */
+function armSubset(names: readonly string[] | undefined): ConcentrationArm[] {
+  if (names === undefined) return [...CONCENTRATION_ARMS];
+  if (!Array.isArray(names) || names.length === 0) {
+    throw new AntitrainError(`arms must be a list of arm names (${CONCENTRATION_ARM_NAMES.join(", ")}), e.g. ["plain", "${CONCENTRATION_REFERENCE}"]`);
+  }
+  for (const name of names) requireOneOf(name, CONCENTRATION_ARM_NAMES, "every arm");
+  if (new Set(names).size !== names.length) throw new AntitrainError(`arms lists an arm twice (${names.join(", ")}): name each arm once`);
+  for (const needed of ["plain", CONCENTRATION_REFERENCE]) {
+    if (!names.includes(needed)) throw new AntitrainError(`arms must include "${needed}": the summary compares every arm with plain training and pairs it with ${CONCENTRATION_REFERENCE}`);
+  }
+  return CONCENTRATION_ARMS.filter((a) => names.includes(a.name));
+}
+
 /**
- * One seed of the study: pretrains the seed's MLP, then every arm of {@link CONCENTRATION_ARMS} on a clone for the same
- * updates (tuned arms at `chosen[arm.tuneAs]`), each measured by {@link concentrationArm}'s rules, and the plain arm's
- * f-core spectators at `setup.probeFractions`. Plain JSON (cacheable with at.cachedSeed).
+ * One seed of the study: pretrains the seed's MLP, then every arm of {@link CONCENTRATION_ARMS} (or the subset
+ * `options.arms`, which must hold "plain" and antitrain 0.5, run in table order) on a clone for the same updates (tuned
+ * arms at `chosen[arm.tuneAs]`; only the arms run need settings), each measured by {@link concentrationArm}'s rules,
+ * and the plain arm's f-core spectators at `setup.probeFractions`. Plain JSON (cacheable with at.cachedSeed).
  *
  * @example
  * const seed0 = at.runConcentrationSeed(setup, chosen, 0);
  * seed0.runs.find((r) => r.arm === "antitrain 0.5")?.core;
+ * const some = at.runConcentrationSeed(setup, chosen, 0, { arms: ["plain", "antitrain 0.5", "group lasso"] });
  */
-export function runConcentrationSeed(setup: ConcentrationSetup, chosen: Readonly<Record<string, MethodSettings>>, seed: number): ConcentrationSeed {
+export function runConcentrationSeed(
+  setup: ConcentrationSetup,
+  chosen: Readonly<Record<string, MethodSettings>>,
+  seed: number,
+  options: { arms?: readonly string[] } = {},
+): ConcentrationSeed {
   checkSetup(setup);
   requireSeed(seed);
+  if (options === null || typeof options !== "object") throw new AntitrainError("runConcentrationSeed's options must be an object such as { arms: [\"plain\", \"antitrain 0.5\"] }");
+  requireKnownKeys(options, ["arms"], "runConcentrationSeed");
+  const arms = armSubset(options.arms);
   if (chosen === null || typeof chosen !== "object") throw new AntitrainError("chosen must be chooseConcentrationSettings(...).chosen");
   requireKnownKeys(chosen, CONCENTRATION_GRIDS, "chosen");
-  for (const arm of CONCENTRATION_ARMS) {
+  for (const arm of arms) {
     if (arm.tuneAs !== undefined && chosen[arm.tuneAs] === undefined) {
       throw new AntitrainError(`chosen has no settings for "${arm.tuneAs}" (arm "${arm.name}"): pass chooseConcentrationSettings(...).chosen`);
     }
@@ -412,7 +436,7 @@ export function runConcentrationSeed(setup: ConcentrationSetup, chosen: Readonly
   try {
     const runs: ConcentrationRun[] = [];
     let probes: SpectatorProbe[] = [];
-    for (const arm of CONCENTRATION_ARMS) {
+    for (const arm of arms) {
       const isPlain = arm.name === "plain";
       const settings = arm.tuneAs !== undefined ? chosen[arm.tuneAs] : (arm.settings ?? {});
       const r = runArm(setup, base, arm, settings, seed, { probes: isPlain ? (setup.probeFractions ?? DEFAULT_PROBES) : [], test: true });
@@ -457,8 +481,9 @@ export interface ConcentrationSummary {
 /**
  * Per arm over seeds: the validation core (mean, 95% CI, and paired per seed against antitraining 0.5), the damages
  * its spectators and the whole layer do on validation, validation accuracy and whether it holds (within `tolerance`
- * of plain's), and test accuracy (also paired), loss and ECE. Rows in {@link CONCENTRATION_ARM_NAMES} order, with a
- * one-line headline: plain's core, antitraining 0.5's, and the smallest core among the arms whose accuracy holds.
+ * of plain's), and test accuracy (also paired), loss and ECE. One row per arm the seeds ran (every seed must have run
+ * the same arms, see `runConcentrationSeed`'s `arms`), in {@link CONCENTRATION_ARM_NAMES} order, with a one-line
+ * headline: plain's core, antitraining 0.5's, and the smallest core among the arms whose accuracy holds.
  *
  * @example
  * const { summary, headline } = at.summarizeConcentration(results, 0.01);
@@ -471,8 +496,15 @@ export function summarizeConcentration(results: readonly ConcentrationSeed[], to
     if (found === undefined) throw new AntitrainError(`seed ${r.seed} has no run for "${arm}": pass runConcentrationSeed's results`);
     return found;
   };
+  const ran = new Set(results[0].runs.map((x: ConcentrationRun) => x.arm));
+  for (const r of results as readonly ConcentrationSeed[]) {
+    if (r.runs.length !== ran.size || r.runs.some((x: ConcentrationRun) => !ran.has(x.arm))) {
+      throw new AntitrainError(`seed ${r.seed} ran other arms than seed ${results[0].seed} (${[...ran].join(", ")}): run every seed with the same arms`);
+    }
+  }
   const plainVal = meanCI(results.map((r) => runOf(r, "plain").valAccuracy)).mean;
-  const summary = CONCENTRATION_ARM_NAMES.map((arm): ConcentrationSummary => {
+  runOf(results[0], CONCENTRATION_REFERENCE);
+  const summary = CONCENTRATION_ARM_NAMES.filter((arm) => ran.has(arm)).map((arm): ConcentrationSummary => {
     const runs = results.map((r) => runOf(r, arm));
     const refs = results.map((r) => runOf(r, CONCENTRATION_REFERENCE));
     const of = (key: keyof ConcentrationMeasure) => meanCI(runs.map((x) => x[key]));
