@@ -189,6 +189,7 @@ export {
   type TuneRow,
   type ArmSummary,
 } from "./experiments/compression-study";
+export type { StudySetup } from "./experiments/study-setup";
 export { compressionTableRows, tuningTableRows, compressionCharts } from "./notebook/compression-report";
 export {
   CONCENTRATION_ARMS,

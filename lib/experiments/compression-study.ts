@@ -5,12 +5,13 @@
  * Hyperparameters are tuned on separate seeds by the headline criterion: the fewest units whose fine-tuned
  * validation accuracy is within `tolerance` of the dense model's.
  */
+import type { StudySetup } from "./study-setup";
 import { AntitrainError } from "../base/errors";
 import { type Interval, meanCI } from "../base/statistics";
 import { requireKnownKeys, requireOneOf, requirePositiveInt } from "../base/validate";
 import { compress, parameterCount } from "../core/compress";
 import { type CoreSplit, findCore } from "../core/find-core";
-import { type Dataset, size } from "../data/dataset";
+import { size } from "../data/dataset";
 import { calibration } from "../measure/calibration";
 import { collectStats } from "../measure/unit-stats";
 import { type Mlp, mlp } from "../models/mlp";
@@ -44,21 +45,8 @@ export const SCRATCH_ARM = "small from scratch";
 /** Every arm's name, in table order. */
 export const STUDY_ARM_NAMES: readonly string[] = [...STUDY_ARMS.map((a) => a.name), IMP_ARM, SCRATCH_ARM];
 
-/** What a study runs on and how long. */
-export interface CompressionSetup {
-  readonly train: Dataset;
-  readonly validation: Dataset;
-  readonly test: Dataset;
-  /** The MLP every seed starts from (at.mlp's inputs, hidden widths, classes). */
-  readonly inputs: number;
-  readonly hidden: readonly number[];
-  readonly classes: number;
-  /** The pruned site, e.g. "h1". */
-  readonly site: string;
-  readonly pretrain: number;
-  /** Optimizer updates every arm spends after pretraining (antitraining: half training, half antitrain steps). */
-  readonly updates: number;
-  readonly cycle: number;
+/** What the compression study runs on: the shared setup plus its pruning widths and fine-tuning budget. */
+export interface CompressionSetup extends StudySetup {
   readonly finetune: number;
   /** Widths the pruned site is cut to (below its full width). */
   readonly keep: readonly number[];

@@ -5,11 +5,11 @@
  * continues the same pretrained MLP for the same updates; the core and its damages are measured on a VALIDATION split
  * (the knobs are chosen on it, on separate tuning seeds); the test split gives only the final accuracy, loss and ECE.
  */
+import type { StudySetup } from "./study-setup";
 import { AntitrainError } from "../base/errors";
 import { type Interval, meanCI } from "../base/statistics";
 import { requireData, requireFraction, requireKnownKeys, requireOneOf, requirePositiveInt, requireSeed } from "../base/validate";
 import { findCore, splitDamage } from "../core/find-core";
-import type { Dataset } from "../data/dataset";
 import { importance } from "../importance/importance";
 import { calibration } from "../measure/calibration";
 import { type Mlp, mlp } from "../models/mlp";
@@ -52,25 +52,8 @@ export const CONCENTRATION_ARM_NAMES: readonly string[] = CONCENTRATION_ARMS.map
 /** The grids an arm can be tuned as (the keys of the `grids` of {@link tuneConcentrationSeed}). */
 export const CONCENTRATION_GRIDS: readonly string[] = CONCENTRATION_ARMS.flatMap((a) => (a.tuneAs === undefined ? [] : [a.tuneAs]));
 
-/** What the study runs on and how long (one task). */
-export interface ConcentrationSetup {
-  readonly train: Dataset;
-  /** Where the core, its damages and every choice are measured. */
-  readonly validation: Dataset;
-  /** Used only for the final accuracy, loss and ECE. */
-  readonly test: Dataset;
-  /** The MLP every seed starts from (at.mlp's inputs, hidden widths, classes). */
-  readonly inputs: number;
-  readonly hidden: readonly number[];
-  readonly classes: number;
-  /** The measured (and antitrained) site, e.g. "h1". */
-  readonly site: string;
-  /** Plain Adam steps shared by every arm of a seed. */
-  readonly pretrain: number;
-  /** Optimizer updates every arm spends after pretraining; even (antitraining: half training, half antitrain steps). */
-  readonly updates: number;
-  /** Antitraining re-measures its core every `cycle` training steps. */
-  readonly cycle: number;
+/** What the study runs on and how long (one task); `updates` must be even (half training, half antitrain steps). */
+export interface ConcentrationSetup extends StudySetup {
   /** The reported core's share of the whole-layer accuracy damage, e.g. 0.95. */
   readonly fraction: number;
   /** "Accuracy holds": validation accuracy within `tolerance` of plain training's, e.g. 0.01. */
