@@ -104,11 +104,16 @@ export interface TuneRow {
 
 const SETUP_KEYS = ["train", "validation", "test", "inputs", "hidden", "classes", "site", "pretrain", "updates", "cycle", "finetune", "keep", "scratchKeep", "tolerance"];
 
-function siteWidth(setup: CompressionSetup): number {
+/** The index in `setup.hidden` of the pruned site ("h1" is 0); refuses a site that is not a hidden layer. */
+function siteLayer(setup: CompressionSetup): number {
   const i = Number(/^h(\d+)$/.exec(setup.site)?.[1]) - 1;
-  const width = setup.hidden[i];
-  if (!Number.isInteger(width)) throw new AntitrainError(`site "${setup.site}" is not a hidden layer of an MLP with hidden ${JSON.stringify(setup.hidden)}: use "h1".."h${setup.hidden.length}"`);
-  return width;
+  if (!Number.isInteger(setup.hidden[i])) throw new AntitrainError(`site "${setup.site}" is not a hidden layer of an MLP with hidden ${JSON.stringify(setup.hidden)}: use "h1".."h${setup.hidden.length}"`);
+  return i;
+}
+
+/** The pruned site's full width. */
+export function siteWidth(setup: CompressionSetup): number {
+  return setup.hidden[siteLayer(setup)];
 }
 
 /** Checks a setup once at the door. */
@@ -159,8 +164,11 @@ function validationCore(setup: CompressionSetup, model: Mlp, seed: number): Core
   return findCore(model, setup.site, setup.validation, { stats, fraction: 0.95, metric: "accuracy", method: "resample", seed });
 }
 
-/** One arm: trains a copy of `base` (once per method and settings within a seed) and prunes it by the arm's order. */
-function runArm(setup: CompressionSetup, base: Mlp, arm: StudyArm, settings: MethodSettings, seed: number, trained: Trained): StudyCurve {
+/**
+ * One arm: trains a copy of `base` (once per method and settings within a seed) and prunes it by the arm's order.
+ * With `measureCore` (the study's seeds, not the tuning, which never reads it) also the unpruned layer's 95% core.
+ */
+function runArm(setup: CompressionSetup, base: Mlp, arm: StudyArm, settings: MethodSettings, seed: number, trained: Trained, measureCore: boolean): StudyCurve {
   const key = `${arm.method} ${JSON.stringify(settings)}`;
   let entry = trained.get(key);
   if (entry === undefined) {
@@ -169,8 +177,10 @@ function runArm(setup: CompressionSetup, base: Mlp, arm: StudyArm, settings: Met
     trained.set(key, entry);
   }
   const order = unitOrder(entry.model, setup.site, setup.train, arm.order, { seed, gateScores: entry.run.gateScores });
+  const points = pruneCurve(setup, entry.model, order, seed);
+  if (!measureCore) return { arm: arm.name, settings, updates: entry.run.updates, points };
   entry.core ??= validationCore(setup, entry.model, seed);
-  return { arm: arm.name, settings, updates: entry.run.updates, points: pruneCurve(setup, entry.model, order, seed), core95: entry.core.core.length, fullDamage: entry.core.fullDamage };
+  return { arm: arm.name, settings, updates: entry.run.updates, points, core95: entry.core.core.length, fullDamage: entry.core.fullDamage };
 }
 
 /** The headline of a curve: the fewest units within `tolerance` of the dense validation accuracy (`width` if none). */
@@ -221,7 +231,7 @@ export function tuneCompressionSeed(
       const arm = arms.find((a) => a.tuneAs === method);
       if (arm === undefined) throw new AntitrainError(`no arm is tuned as "${method}": grids are keyed by ${[...new Set(arms.map((a) => a.tuneAs).filter(Boolean))].join(", ")}`);
       for (const settings of grids[method]) {
-        const c = runArm(setup, base, arm, settings, seed, trained);
+        const c = runArm(setup, base, arm, settings, seed, trained, false);
         rows.push({ method, settings, seed, units: fewestUnits(c.points, denseVal, setup.tolerance, width), smallAcc: smallWidthAccuracy(c.points), denseVal });
       }
     }
@@ -280,13 +290,13 @@ export function runCompressionSeed(
   const trained: Trained = new Map();
   try {
     const result: StudySeed = { seed, ...denseOf(setup, base, seed), curves: [] };
-    for (const arm of arms) result.curves.push(runArm(setup, base, arm, arm.tuneAs ? chosen[arm.tuneAs] : {}, seed, trained));
+    for (const arm of arms) result.curves.push(runArm(setup, base, arm, arm.tuneAs ? chosen[arm.tuneAs] : {}, seed, trained, true));
     if (options.pruningBaselines === false) return result;
     const widths = [...setup.keep].sort((a, b) => b - a);
     const stepsPerRound = Math.max(1, Math.floor(setup.updates / widths.length));
     const imp = iterativeMagnitudePruning(base, setup.site, setup.train, { keep: widths, stepsPerRound, seed: seed + 1 });
     result.curves.push({ arm: IMP_ARM, settings: {}, updates: imp.totalSteps, points: imp.rounds.map((r) => finish(setup, r.model as Mlp, r.units, seed)).sort((a, b) => a.k - b.k) });
-    const layer = Number(setup.site.slice(1)) - 1;
+    const layer = siteLayer(setup);
     result.curves.push({
       arm: SCRATCH_ARM, settings: {}, updates: setup.pretrain + setup.updates,
       points: setup.scratchKeep.map((k) => {

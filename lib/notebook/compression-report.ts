@@ -1,7 +1,7 @@
 /** Tables and charts of the compression study (notebooks 04 and 15), shared so both notebooks show the same views. */
 import type { Interval } from "../base/statistics";
 import { meanCI } from "../base/statistics";
-import { type ArmSummary, type CompressionSetup, IMP_ARM, SCRATCH_ARM, type StudySeed } from "../experiments/compression-study";
+import { type ArmSummary, type CompressionSetup, IMP_ARM, SCRATCH_ARM, type StudySeed, siteWidth } from "../experiments/compression-study";
 import type { MethodSettings } from "../experiments/compression-arms";
 import { axes, chart, type PlotlyObject } from "./plot";
 
@@ -50,7 +50,7 @@ export function compressionCharts(setup: CompressionSetup, results: readonly Stu
   const curveOf = (r: StudySeed, arm: string) => r.curves.find((c) => c.arm === arm);
   const meanAt = (arm: string, k: number, key: "valAfter" | "valBefore") =>
     meanCI(results.map((r) => curveOf(r, arm)?.points.find((p) => p.k === k)?.[key]).filter((v): v is number => v !== undefined)).mean;
-  const width = setup.hidden[Number(setup.site.slice(1)) - 1];
+  const width = siteWidth(setup);
   const xTitle = `units kept in ${setup.site} (log scale, of ${width})`;
   const denseVal = meanCI(results.map((r) => r.denseVal)).mean;
   const color = (i: number) => COLORS[i % COLORS.length];
