@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
-import { installWasmMatMul } from "../lib/base/wasm-matmul";
+import { installWasmMatMul, wasmMatMulMode } from "../lib/base/wasm-matmul";
 
 let onWasm = false;
 before(async () => {
@@ -101,4 +101,19 @@ test("ready() installs the wrapped kernels on wasm, once; the backend holds no l
   a.dispose();
   b.dispose();
   assert.equal(tf.backend().numDataIds(), dataIds, "the explicit transposes' backend data are freed");
+});
+
+test("a misspelled ANTITRAIN_WASM_MATMUL is refused with an AntitrainError naming the two modes", () => {
+  const saved = process.env.ANTITRAIN_WASM_MATMUL;
+  try {
+    process.env.ANTITRAIN_WASM_MATMUL = "tfj";
+    assert.throws(() => wasmMatMulMode(), (e: Error) => e instanceof at.AntitrainError && /"tfj" is not a mode: use explicit-transpose \(the default\) or tfjs/.test(e.message));
+    process.env.ANTITRAIN_WASM_MATMUL = "tfjs";
+    assert.equal(wasmMatMulMode(), "tfjs");
+    delete process.env.ANTITRAIN_WASM_MATMUL;
+    assert.equal(wasmMatMulMode(), "explicit-transpose");
+  } finally {
+    if (saved === undefined) delete process.env.ANTITRAIN_WASM_MATMUL;
+    else process.env.ANTITRAIN_WASM_MATMUL = saved;
+  }
 });

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { AntitrainError } from "./errors";
 import { installWasmMatMul, wasmMatMulMode } from "./wasm-matmul";
 
 export type BackendName = "tensorflow" | "wasm" | "cpu";
@@ -70,7 +71,7 @@ function backendLine(name: BackendName, skipped: readonly string[], forced: bool
 function parseBackend(value: string): BackendName {
   if (value === "tensorflow" || value === "node" || value === "tfjs-node") return "tensorflow";
   if (value === "wasm" || value === "cpu") return value;
-  throw new Error(`ANTITRAIN_BACKEND="${value}" is not a backend: use tensorflow, wasm or cpu`);
+  throw new AntitrainError(`ANTITRAIN_BACKEND="${value}" is not a backend: use tensorflow, wasm or cpu`);
 }
 
 async function tryBackend(name: BackendName): Promise<string | null> {

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { AntitrainError } from "./errors";
 
 /**
  * tfjs-wasm multiplies a transposed operand (`matMul(a, b, true, false)` and `(a, b, false, true)`, which every
@@ -21,7 +22,7 @@ export function wasmMatMulMode(): "explicit-transpose" | "tfjs" {
   const v = process.env.ANTITRAIN_WASM_MATMUL?.trim();
   if (v === undefined || v === "" || v === "explicit-transpose") return "explicit-transpose";
   if (v === "tfjs") return "tfjs";
-  throw new Error(`ANTITRAIN_WASM_MATMUL="${v}" is not a mode: use explicit-transpose (the default) or tfjs`);
+  throw new AntitrainError(`ANTITRAIN_WASM_MATMUL="${v}" is not a mode: use explicit-transpose (the default) or tfjs`);
 }
 
 /**
