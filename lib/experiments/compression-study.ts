@@ -5,7 +5,7 @@
  * Hyperparameters are tuned on separate seeds by the headline criterion: the fewest units whose fine-tuned
  * validation accuracy is within `tolerance` of the dense model's.
  */
-import type { StudySetup } from "./study-setup";
+import { type StudySetup, pretrainedBase as pretrained, siteLayer, siteWidth } from "./study-setup";
 import { AntitrainError } from "../base/errors";
 import { type Interval, meanCI } from "../base/statistics";
 import { requireKnownKeys, requireOneOf, requirePositiveInt } from "../base/validate";
@@ -104,18 +104,6 @@ export interface TuneRow {
 
 const SETUP_KEYS = ["train", "validation", "test", "inputs", "hidden", "classes", "site", "pretrain", "updates", "cycle", "finetune", "keep", "scratchKeep", "tolerance"];
 
-/** The index in `setup.hidden` of the pruned site ("h1" is 0); refuses a site that is not a hidden layer. */
-function siteLayer(setup: CompressionSetup): number {
-  const i = Number(/^h(\d+)$/.exec(setup.site)?.[1]) - 1;
-  if (!Number.isInteger(setup.hidden[i])) throw new AntitrainError(`site "${setup.site}" is not a hidden layer of an MLP with hidden ${JSON.stringify(setup.hidden)}: use "h1".."h${setup.hidden.length}"`);
-  return i;
-}
-
-/** The pruned site's full width. */
-export function siteWidth(setup: CompressionSetup): number {
-  return setup.hidden[siteLayer(setup)];
-}
-
 /** Checks a setup once at the door. */
 export function checkSetup(setup: CompressionSetup): void {
   requireKnownKeys(setup, SETUP_KEYS, "the compression study's setup");
@@ -147,13 +135,6 @@ function finish(setup: CompressionSetup, small: Mlp, k: number, seed: number): S
 function pruneCurve(setup: CompressionSetup, model: Mlp, order: number[], seed: number): StudyPoint[] {
   const stats = collectStats(model, setup.site, setup.train, { seed });
   return setup.keep.map((k) => finish(setup, compress(model, setup.site, { core: order.slice(0, k) }, { stats }) as Mlp, k, seed));
-}
-
-/** The pretrained network every arm of a seed continues. */
-function pretrained(setup: CompressionSetup, seed: number): Mlp {
-  const base = mlp({ inputs: setup.inputs, hidden: [...setup.hidden], classes: setup.classes, seed });
-  train(base, setup.train, { steps: setup.pretrain, learningRate: 1e-3, seed });
-  return base;
 }
 
 type Trained = Map<string, { model: Mlp; run: MethodRun; core?: CoreSplit }>;

@@ -5,15 +5,15 @@
  * continues the same pretrained MLP for the same updates; the core and its damages are measured on a VALIDATION split
  * (the knobs are chosen on it, on separate tuning seeds); the test split gives only the final accuracy, loss and ECE.
  */
-import type { StudySetup } from "./study-setup";
+import { type StudySetup, pretrainedBase as pretrained, siteWidth } from "./study-setup";
 import { AntitrainError } from "../base/errors";
 import { type Interval, meanCI } from "../base/statistics";
 import { requireData, requireFraction, requireKnownKeys, requireOneOf, requirePositiveInt, requireSeed } from "../base/validate";
 import { findCore, splitDamage } from "../core/find-core";
 import { importance } from "../importance/importance";
 import { calibration } from "../measure/calibration";
-import { type Mlp, mlp } from "../models/mlp";
-import { evaluate, train } from "../training/train";
+import type { Mlp } from "../models/mlp";
+import { evaluate } from "../training/train";
 import { type MethodSettings, type TrainingMethod, trainWithMethod } from "./compression-arms";
 import { reportCore } from "./experiment";
 
@@ -142,15 +142,6 @@ const DEFAULT_PROBES = [0.5, 0.8, 0.9, 0.95, 0.99];
 /** Accuracies are counts over a split: a float rounding must not move one across "within tolerance". */
 const EPS = 1e-9;
 
-function siteWidth(setup: ConcentrationSetup): number {
-  const i = Number(/^h(\d+)$/.exec(String(setup.site))?.[1]) - 1;
-  const width = Array.isArray(setup.hidden) ? setup.hidden[i] : undefined;
-  if (!(Number.isInteger(width) && (width as number) > 0)) {
-    throw new AntitrainError(`site "${setup.site}" is not a hidden layer of an MLP with hidden ${JSON.stringify(setup.hidden)}: use "h1".."h${Array.isArray(setup.hidden) ? setup.hidden.length : 1}"`);
-  }
-  return width as number;
-}
-
 /** Checks a setup at the door (the datasets are checked against the model once it is built). */
 function checkSetup(setup: ConcentrationSetup): void {
   if (setup === null || typeof setup !== "object") throw new AntitrainError("the concentration study needs a setup { train, validation, test, inputs, hidden, classes, site, ... }");
@@ -176,19 +167,6 @@ function checkSetup(setup: ConcentrationSetup): void {
   }
   if (setup.validation === setup.train || setup.validation.x === setup.train.x) {
     throw new AntitrainError("validation and train are the same data: hold out a validation split (at.validationSplit(train, { fraction: 0.2 }))");
-  }
-}
-
-/** The network every arm of a seed continues: a fresh MLP (seed `seed`), the three splits checked against it, pretrained plainly. */
-function pretrained(setup: ConcentrationSetup, seed: number): Mlp {
-  const base = mlp({ inputs: setup.inputs, hidden: [...setup.hidden], classes: setup.classes, seed });
-  try {
-    for (const d of [setup.train, setup.validation, setup.test]) requireData(base, d);
-    train(base, setup.train, { steps: setup.pretrain, learningRate: 1e-3, seed });
-    return base;
-  } catch (e) {
-    base.dispose();
-    throw e;
   }
 }
 

@@ -1,7 +1,8 @@
 /** Tables and charts of the compression study (notebooks 04 and 15), shared so both notebooks show the same views. */
 import type { Interval } from "../base/statistics";
 import { meanCI } from "../base/statistics";
-import { type ArmSummary, type CompressionSetup, IMP_ARM, SCRATCH_ARM, type StudySeed, siteWidth } from "../experiments/compression-study";
+import { type ArmSummary, type CompressionSetup, IMP_ARM, SCRATCH_ARM, type StudySeed } from "../experiments/compression-study";
+import { siteWidth } from "../experiments/study-setup";
 import type { MethodSettings } from "../experiments/compression-arms";
 import { axes, chart, type PlotlyObject } from "./plot";
 
