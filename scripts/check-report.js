@@ -234,7 +234,7 @@ async function checkReport(htmlPath, { screenshot = undefined, timeoutMs = 60000
  * Chromium, offline. Returns one base64 PNG (no data: prefix) per figure, `width` pixels wide and as tall as the
  * figure's layout.height (default 380). Throws if a figure does not render or the page logs an error.
  */
-async function figureImages(figures, { bundle = require.resolve("plotly.js-cartesian-dist-min"), width = 900, timeoutMs = 120000, format = "png" } = {}) {
+async function figureImages(figures, { bundle = require.resolve("plotly.js-cartesian-dist-min"), width = 900, timeoutMs = 120000 } = {}) {
   if (figures.length === 0) return [];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "antitrain-figures-"));
   try {
@@ -246,13 +246,12 @@ async function figureImages(figures, { bundle = require.resolve("plotly.js-carte
         const images = [];
         for (const figure of figures) {
           const height = Number(figure.layout?.height) || 380;
-          const expression = `Plotly.toImage(${JSON.stringify(figure)}, { format: ${JSON.stringify(format)}, width: ${width}, height: ${height} })`;
+          const expression = `Plotly.toImage(${JSON.stringify(figure)}, { format: "png", width: ${width}, height: ${height} })`;
           const { result, exceptionDetails } = await page("Runtime.evaluate", { expression, awaitPromise: true, returnByValue: true });
           if (exceptionDetails) throw new Error(`a chart did not render: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`);
           const url = String(result.value);
-          const prefix = `data:image/${format};base64,`;
-          if (!url.startsWith(prefix)) throw new Error(`a chart did not render to ${format} (got ${url.slice(0, 40)}...)`);
-          images.push(url.slice(prefix.length));
+          if (!url.startsWith("data:image/png;base64,")) throw new Error(`a chart did not render to PNG (got ${url.slice(0, 40)}...)`);
+          images.push(url.slice("data:image/png;base64,".length));
         }
         if (errors.length > 0) throw new Error(`rendering charts to PNG: ${errors.join("; ")}`);
         return images;

@@ -2,13 +2,12 @@
 // images keep an executed notebook under its 2 MB budget. Charts are flat colours with anti-aliased edges, so a
 // 64-colour palette is visually lossless for them (test/palette-png.test.ts bounds the pixel error).
 //
-//   const { palettePng, compactNotebookImages } = require("./palette-png.js");
-//   const small = palettePng(base64Png);                 // base64 in, base64 out; a palette PNG is returned as is
-//   const saved = compactNotebookImages(notebookJson);   // every image/png and inline data:image/png, in place
+//   const { palettePng } = require("./palette-png.js");
+//   const small = palettePng(base64Png);   // base64 in, base64 out; a palette PNG is returned as is
 //
-//   node scripts/palette-png.js reports/*.ipynb          // re-encodes committed reports' images in place
+// scripts/render-notebook.js uses it for every chart image it draws; `render-notebook.js --refresh-images` redraws
+// the images of committed reports.
 
-const fs = require("node:fs");
 const UPNG = require("upng-js");
 
 const PALETTE_COLOURS = 64;
@@ -33,57 +32,4 @@ function palettePng(base64) {
   return encoded.length < bytes.length ? encoded.toString("base64") : base64;
 }
 
-const INLINE_PNG = /data:image\/png;base64,([A-Za-z0-9+/=]+)/g;
-
-/**
- * Re-encodes, in place, every image/png output and every inline data:image/png in the HTML outputs of a parsed
- * notebook. Returns the bytes saved.
- */
-function compactNotebookImages(nb) {
-  let saved = 0;
-  const swap = (base64) => {
-    const small = palettePng(base64);
-    saved += base64.length - small.length;
-    return small;
-  };
-  for (const cell of nb.cells ?? []) {
-    for (const output of cell.outputs ?? []) {
-      const data = output.data;
-      if (!data) continue;
-      if (data["image/png"] !== undefined) {
-        const png = Array.isArray(data["image/png"]) ? data["image/png"].join("") : data["image/png"];
-        data["image/png"] = swap(png.replace(/\s+/g, ""));
-      }
-      if (data["text/html"] !== undefined) {
-        const html = Array.isArray(data["text/html"]) ? data["text/html"].join("") : data["text/html"];
-        data["text/html"] = html.replace(INLINE_PNG, (_, png) => `data:image/png;base64,${swap(png)}`);
-      }
-    }
-  }
-  return saved;
-}
-
-function main(files) {
-  if (files.length === 0) {
-    console.error("usage: node scripts/palette-png.js NOTEBOOK.ipynb [...]   (re-encodes its PNG images in place)");
-    return 2;
-  }
-  for (const file of files) {
-    const text = fs.readFileSync(file, "utf8");
-    const nb = JSON.parse(text);
-    const saved = compactNotebookImages(nb);
-    // Same layout as scripts/render-notebook.js writes (one-space indent, trailing newline).
-    const out = `${JSON.stringify(nb, null, 1)}\n`;
-    if (out !== text) {
-      const tmp = `${file}.tmp-${process.pid}`;
-      fs.writeFileSync(tmp, out);
-      fs.renameSync(tmp, file);
-    }
-    console.log(`${file}: ${(text.length / 1e6).toFixed(2)} MB -> ${(out.length / 1e6).toFixed(2)} MB (${(saved / 1e3).toFixed(0)} kB of images saved)`);
-  }
-  return 0;
-}
-
-module.exports = { palettePng, compactNotebookImages, PALETTE_COLOURS };
-
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+module.exports = { palettePng, PALETTE_COLOURS };

@@ -1,5 +1,5 @@
-// Chart images are re-encoded as 256-colour palette PNGs (scripts/palette-png.js): smaller, same size in pixels,
-// visually lossless for charts, and idempotent.
+// Chart images are re-encoded as palette PNGs (scripts/palette-png.js): smaller, same size in pixels, visually
+// lossless for charts, and idempotent. Redrawing committed reports' images is tested in test/report.test.ts.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
@@ -8,9 +8,8 @@ const UPNG = require("upng-js") as {
   decode: (buf: ArrayBuffer) => { width: number; height: number; ctype: number };
   toRGBA8: (img: unknown) => ArrayBuffer[];
 };
-const { palettePng, compactNotebookImages } = require("../scripts/palette-png.js") as {
+const { palettePng } = require("../scripts/palette-png.js") as {
   palettePng: (b64: string) => string;
-  compactNotebookImages: (nb: unknown) => number;
 };
 
 /** A chart-like 300×120 RGBA image: white ground, grey grid, two coloured anti-aliased lines. */
@@ -61,27 +60,4 @@ test("palettePng keeps the image's size and pixels (max channel error ≤ 24 of 
 
 test("palettePng refuses what is not a PNG", () => {
   assert.throws(() => palettePng(Buffer.from("GIF89a not a png at all, padded").toString("base64")), /not a PNG/);
-});
-
-test("compactNotebookImages re-encodes image/png outputs and inline data:image/png in HTML, in place", () => {
-  const { png } = chartLike();
-  const nb = {
-    cells: [
-      { cell_type: "markdown", source: "x" },
-      {
-        cell_type: "code",
-        outputs: [
-          { output_type: "display_data", data: { "image/png": png, "text/html": `<div><img src="data:image/png;base64,${png}"></div>` } },
-          { output_type: "stream", text: "hello" },
-        ],
-      },
-    ],
-  };
-  const saved = compactNotebookImages(nb);
-  const data = (nb.cells[1] as { outputs: { data: Record<string, string> }[] }).outputs[0].data;
-  assert.equal(data["image/png"], palettePng(png));
-  assert.equal(data["text/html"], `<div><img src="data:image/png;base64,${palettePng(png)}"></div>`);
-  assert.equal(saved, 2 * (png.length - palettePng(png).length));
-  assert.ok(saved > 0);
-  assert.equal(compactNotebookImages(nb), 0, "a second pass changes nothing");
 });
