@@ -93,6 +93,7 @@ test("a dense layer's gradients through the wrapped kernels equal a float64 refe
 test("ready() installs the wrapped kernels on wasm, once; the backend holds no leftover data after them", (t) => {
   if (!onWasm) return t.skip("not on the wasm backend");
   assert.equal(installWasmMatMul(), true, "installed (idempotent)");
+  assert.equal(at.numericsTag(), "wasm/explicit-transpose", "the tag says which kernels run");
   const dataIds = tf.backend().numDataIds();
   const a = tf.randomNormal([40, 30]);
   const b = tf.randomNormal([40, 20]);

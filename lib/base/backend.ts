@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { AntitrainError } from "./errors";
-import { installWasmMatMul, wasmMatMulMode } from "./wasm-matmul";
+import { installWasmMatMul, wasmMatMulInstalled, wasmMatMulMode } from "./wasm-matmul";
 
 export type BackendName = "tensorflow" | "wasm" | "cpu";
 
@@ -22,11 +22,13 @@ export function ready(options: { quiet?: boolean } = {}): Promise<BackendName> {
 
 /**
  * What the numbers depend on besides code and seeds: the backend, and on wasm which matmul kernels run
- * ("wasm/explicit-transpose" or "wasm/tfjs"). The seed cache keys on it; provenance lines print it.
+ * ("wasm/explicit-transpose" once `ready()` installed them, else "wasm/tfjs"). The seed cache keys on it; provenance
+ * lines print it.
  */
 export function numericsTag(): string {
   const name = tf.getBackend();
-  return name === "wasm" ? `wasm/${wasmMatMulMode()}` : String(name);
+  if (name !== "wasm") return String(name);
+  return wasmMatMulInstalled() ? "wasm/explicit-transpose" : "wasm/tfjs";
 }
 
 /** The backend tfjs is running now. */

@@ -25,6 +25,11 @@ export function wasmMatMulMode(): "explicit-transpose" | "tfjs" {
   throw new AntitrainError(`ANTITRAIN_WASM_MATMUL="${v}" is not a mode: use explicit-transpose (the default) or tfjs`);
 }
 
+/** Whether the wrapped kernels are installed (what actually runs, whatever ANTITRAIN_WASM_MATMUL says now). */
+export function wasmMatMulInstalled(): boolean {
+  return installed;
+}
+
 /**
  * Replaces the wasm backend's matmul kernels by wrappers that transpose a transposed operand explicitly and then
  * call tfjs's own kernel without transposes. Idempotent; does nothing if the wasm backend is not registered or
