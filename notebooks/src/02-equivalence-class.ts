@@ -5,9 +5,9 @@
 // predicted from the samples, not something to do with the architecture itself": widening the layer should only add
 // spectators. If so, the 95% core of an antitrained layer stops growing once the layer is wide enough, while a
 // plainly trained layer spreads its information over every unit it has. The published ways of pushing information
-// into few units (group lasso, network slimming, activation L1) make the same promise; this notebook asks, at each
-// width and at the same update budget: **does the core stop growing with width for antitraining, and for the
-// baselines?**
+// into few units (group lasso, network slimming, activation L1, targeted and nested dropout) make the same promise;
+// this notebook asks, at each width and at the same update budget: **does the core stop growing with width for
+// antitraining, and for the baselines?**
 //
 // **Method.** The concentration study of notebook 01 (`lib/experiments/concentration-study.ts`), run at several
 // widths of the one hidden layer. Tasks as in 01: a teacher-student task (16 Gaussian inputs → a random teacher MLP
@@ -26,14 +26,17 @@
 // | group lasso (Wen et al. 2016) | penalty λ·Σ‖unit's in+out weights‖ |
 // | network slimming (Liu et al. 2017) | per-unit scale γ with penalty λ·Σ\|γ\|, folded in afterwards |
 // | activation L1 | penalty λ·mean Σ\|activation\| |
+// | targeted dropout (Gomez et al. 2019) | dropout at rate r on the currently least important fraction of units |
+// | nested dropout (Rippel et al. 2014) | per example, units past a geometric(p) prefix zeroed: information packed into a prefix |
 //
 // **The baselines' knobs are not tuned here.** They are notebook 01's validation choices (`results/01-concentration.json`,
 // `chosen`), tuned at width 128 on separate seeds (100, 101) for the smallest validation core within 1 point of plain's
-// validation accuracy: teacher-student group lasso λ 0.01, slimming λ 0.01, activation L1 λ 0.1; digits group lasso
-// λ 0.01, slimming λ 0.1, activation L1 λ 0.1. At other widths a penalty summed over units weighs differently, so a
-// baseline may be over- or under-regularized there; its "holds acc." column says whether its validation accuracy
-// stayed within 1 point of plain's. Nothing is chosen on the test split. Targeted and nested dropout (01's other two
-// baselines) are left out to fit the time budget; in 01 neither shrank the core.
+// validation accuracy: teacher-student group lasso λ 0.01, slimming λ 0.01, activation L1 λ 0.1, targeted dropout
+// (fraction 0.5, rate 0.9), nested dropout p 0.03; digits group lasso λ 0.01, slimming λ 0.1, activation L1 λ 0.1,
+// targeted dropout (fraction 0.75, rate 0.5), nested dropout p 0.1. At other widths a penalty summed over units
+// weighs differently (and nested dropout's cut-off is a number of units, not a share of the layer), so a baseline may
+// be over- or under-regularized there; its "holds acc." column says whether its validation accuracy stayed within
+// 1 point of plain's. Nothing is chosen on the test split.
 //
 // **Measurement.** As in 01: the 95% core is the smallest prefix of units (ranked by their own cross-entropy damage
 // when resampled alone, stats from the training split) whose joint randomization removes 95% of the accuracy lost
@@ -49,13 +52,10 @@
 // narrowest and the widest of the old sweep (W = 32 and 512 on teacher-student, 16× apart; 64 and 256 on digits),
 // are left out for time: the full run has to fit about 30 minutes on 2 cores.
 //
-// **Full-run time.** Estimated from the quick run, whose seed loop took 57 s and 75 s in two runs for one seed at
-// 300 + 300 updates on the four cells the full run has (teacher-student W = 32: 8–16 s, W = 512: 22–29 s; digits
-// W = 64: 10–12 s, W = 256: 14–15 s; the 2-core machine shared with other work). The full setting spends
-// 600 + 7 × 1600 optimizer steps per cell instead of 300 + 7 × 300 (4.9×); the core measurements do not grow with
-// the budget, so a full seed should take 3.9–4.9× the quick one, 220–370 s, and 10 seeds on two kernels
-// (`SEED_WORKERS=2`, 5 seeds each) 19–31 minutes. W = 128 on teacher-student would add about a quarter, which is why
-// 01's W = 128 tables stand in for it.
+// **Full-run time.** The previous full run (7 arms, same cells and budget) took 970 s with `SEED_WORKERS=2`; its
+// per-seed cell times were teacher-student W = 32: 28 s, W = 512: 71 s, digits W = 64: 41 s, W = 256: 52 s. The two
+// dropout arms add 2 × 1600 updates per cell to 600 + 7 × 1600, so a full run should take about 9/7 as long,
+// 21 minutes. W = 128 on teacher-student would add about a quarter, which is why 01's W = 128 tables stand in for it.
 
 // %%
 // Hyperparameters. Quick by default (the test suite runs this); FULL=1 for the study's numbers.
@@ -71,11 +71,13 @@ const FRACTION = 0.95;                               // the reported core holds 
 const TOLERANCE = 0.01;                              // "accuracy holds": within 1 point of plain's validation accuracy
 const VALIDATION = 0.2;                              // share of each task's training split held out for validation
 const ARMS = ["plain", "antitrain 0.5", "control: spectators, true labels", "control: core, true labels", "group lasso",
-  "network slimming", "activation L1"];
+  "network slimming", "activation L1", "targeted dropout", "nested dropout"];
 /** Notebook 01's validation choices (results/01-concentration.json `chosen`), tuned at width 128 on seeds 100 and 101. */
 const CHOSEN: Record<string, Record<string, Record<string, number>>> = {
-  "teacher-student": { "group-lasso": { lambda: 0.01 }, slimming: { lambda: 0.01 }, "activation-l1": { lambda: 0.1 } },
-  digits: { "group-lasso": { lambda: 0.01 }, slimming: { lambda: 0.1 }, "activation-l1": { lambda: 0.1 } },
+  "teacher-student": { "group-lasso": { lambda: 0.01 }, slimming: { lambda: 0.01 }, "activation-l1": { lambda: 0.1 },
+                       "targeted-dropout": { targetFraction: 0.5, rate: 0.9 }, "nested-dropout": { p: 0.03 } },
+  digits: { "group-lasso": { lambda: 0.01 }, slimming: { lambda: 0.1 }, "activation-l1": { lambda: 0.1 },
+            "targeted-dropout": { targetFraction: 0.75, rate: 0.5 }, "nested-dropout": { p: 0.1 } },
 };
 
 // %%
@@ -218,7 +220,8 @@ for (const t of TASKS) {
 // %%
 const COLORS: Record<string, string> = {
   plain: "#7f7f7f", "antitrain 0.5": "#d62728", "control: spectators, true labels": "#ff9896", "control: core, true labels": "#e377c2",
-  "group lasso": "#1f77b4", "network slimming": "#2ca02c", "activation L1": "#9467bd",
+  "group lasso": "#1f77b4", "network slimming": "#2ca02c", "activation L1": "#9467bd", "targeted dropout": "#8c564b",
+  "nested dropout": "#17becf",
 };
 for (const t of TASKS) {
   const ws = widthsOf(t);
