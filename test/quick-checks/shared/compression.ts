@@ -19,7 +19,7 @@ export function checkCompressionSeeds(r: any, { minDense, rising }: { minDense: 
       for (const p of c.points) assert.ok(p.ece >= 0 && p.ece <= 1 && p.testLoss > 0, `${c.arm} k=${p.k}`);
     }
   }
-  for (const s of r.summary) assert.ok(s.units.mean >= 1 && s.units.mean <= r.hidden, `${s.arm} units ${s.units.mean}`);
+  for (const s of r.summary) assert.ok(s.units.mean >= 1 && s.units.mean <= (r.width ?? r.hidden), `${s.arm} units ${s.units.mean}`);
   const arms = r.summary.map((s: { arm: string }) => s.arm);
   assert.ok(arms.some((a: string) => r.headline.startsWith(a)), r.headline);
 }
