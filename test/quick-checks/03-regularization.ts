@@ -35,4 +35,15 @@ export function check(r: any): void {
     assert.ok(s.worstConfig <= s.testAcc + 1e-12);
     for (const spread of [s.spreadHyper, s.spreadLr]) assert.ok(spread >= 0 && spread < 0.3, `${s.method}: spread ${spread}`);
   }
+  // Paired differences to antitraining's chosen configuration: antitraining's own is exactly 0, the others equal the
+  // difference of the chosen rows' test accuracies (one seed in the quick run), and loss and ECE are in range.
+  assert.deepEqual(r.paired.map((p: { method: string }) => p.method), r.summary.map((s: { method: string }) => s.method));
+  const anti = r.summary.find((s: { method: string }) => s.method === "antitraining");
+  for (const p of r.paired) {
+    const s = r.summary.find((x: { method: string }) => x.method === p.method);
+    assert.ok(Math.abs(p.accVsAnti.mean - (s.testAcc - anti.testAcc)) < 1e-9, `${p.method}: paired accuracy difference`);
+    if (p.method === "antitraining") for (const d of [p.accVsAnti, p.lossVsAnti, p.eceVsAnti]) assert.equal(d.mean, 0);
+    assert.ok(p.testLoss.mean > 0 && p.testLoss.mean < 2.3, `${p.method}: test loss ${p.testLoss.mean}`);
+    assert.ok(p.ece.mean >= 0 && p.ece.mean < 0.5, `${p.method}: ECE ${p.ece.mean}`);
+  }
 }
