@@ -219,8 +219,12 @@ export class LayersHookedModel implements HookedModel {
     for (;;) {
       const slot = this.steps[reader].slot;
       const readers = this.steps.map((s, i) => ({ s, i })).filter(({ s }) => s.inputs.includes(slot));
-      if (readers.length !== 1 || readers[0].s.inputs.length !== 1) {
-        refuse(`layer "${this.steps[reader].layer.name}" is read by ${readers.map(({ s }) => `"${s.layer.name}"`).join(" and ")}: a unit has one outgoing weight only when a single dense or convolution layer reads it`);
+      const by = readers.map(({ s }) => `"${s.layer.name}"`).join(" and ");
+      if (readers.length !== 1) {
+        refuse(`layer "${this.steps[reader].layer.name}" is read by ${by}: a unit has one outgoing weight only when a single dense or convolution layer reads it`);
+      }
+      if (readers[0].s.inputs.length !== 1) {
+        refuse(`layer "${this.steps[reader].layer.name}" is read by ${by}, a ${className(readers[0].s.layer)} layer that merges it with another tensor: a unit has one outgoing weight only when a single dense or convolution layer reads it`);
       }
       reader = readers[0].i;
       const name = className(this.steps[reader].layer);
@@ -488,11 +492,12 @@ function innerVariable(lv: tf.layers.Layer["trainableWeights"][number]): tf.Vari
 
 /** A dense or convolution layer's kernel and (when it has one) bias. */
 function kernelAndBias(layer: tf.layers.Layer): [tf.Variable, tf.Variable | undefined] {
-  const weights = layer.trainableWeights;
-  const kernel = weights.find((w) => w.name.endsWith("/kernel"));
-  const bias = weights.find((w) => w.name.endsWith("/bias"));
-  if (kernel === undefined) throw new AntitrainError(`layer "${layer.name}" has no trainable kernel (is it frozen with trainable: false?)`);
-  return [innerVariable(kernel), bias === undefined ? undefined : innerVariable(bias)];
+  type Weight = tf.layers.Layer["trainableWeights"][number];
+  // tfjs-layers' Dense and Conv layers keep their weights in `kernel` and `bias` (variable names may get suffixes).
+  const { kernel, bias } = layer as unknown as { kernel?: Weight | null; bias?: Weight | null };
+  const trainable = new Set(layer.trainableWeights);
+  if (kernel == null || !trainable.has(kernel)) throw new AntitrainError(`layer "${layer.name}" has no trainable kernel (is it frozen with trainable: false?)`);
+  return [innerVariable(kernel), bias == null || !trainable.has(bias) ? undefined : innerVariable(bias)];
 }
 
 /** A per-unit layer's trainable variables with one entry per unit (batch normalization's gamma and beta). */
