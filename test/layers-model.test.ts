@@ -307,6 +307,34 @@ describe("fromLayersModel on convolutional models (cpu backend)", () => {
     model.dispose();
   });
 
+  test("at.train (training: true) and an Antitrainer on a CNN with batch norm and dropout, on image data; no tensor left", () => {
+    const net = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [6, 6, 1], filters: 4, kernelSize: 3, activation: "relu", name: "conv", kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }) }),
+        tf.layers.batchNormalization({ name: "bn" }),
+        tf.layers.dropout({ rate: 0.2, name: "drop" }),
+        tf.layers.flatten({ name: "flat" }),
+        tf.layers.dense({ units: 3, name: "out", kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }),
+      ],
+    });
+    const x = tf.randomNormal([96, 6, 6, 1], 0, 1, "float32", 1);
+    const y = tf.tidy(() => tf.cast(tf.argMax(tf.sum(tf.reshape(x, [96, 3, 12]), 2), 1), "int32")) as tf.Tensor1D;
+    const data = { x, y, classes: 3 } as unknown as at.Dataset;
+    const model = at.fromLayersModel(net);
+    const tensors = tf.memory().numTensors;
+    const before = at.evaluate(model, data).loss;
+    at.train(at.fromLayersModel(net, { training: true }), data, { steps: 40, batchSize: 32, learningRate: 1e-2, seed: 0 });
+    const after = at.evaluate(model, data).loss;
+    assert.ok(after < 0.8 * before, `training lowered the loss: ${before} → ${after}`);
+    const anti = new at.Antitrainer(model, ["conv"], { schedule: at.interleaved(1, { cycle: 10 }), fraction: 0.5, data });
+    at.train(model, data, { steps: 20, batchSize: 32, seed: 1, onStep: (_, batch) => anti.afterStep(batch) });
+    assert.ok(anti.history.length >= 1, "the antitrainer measured the conv site");
+    anti.dispose();
+    assert.equal(tf.memory().numTensors, tensors);
+    at.disposeDataset(data);
+    model.dispose();
+  });
+
   test("channelsFirst: the channel axis (1) is the unit axis, seen channels-last by hooks and split; checkModel passes", () => {
     const net = channelsFirstCnn();
     const model = at.fromLayersModel(net);
