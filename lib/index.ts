@@ -11,6 +11,7 @@ export type { HookedModel, SiteInfo, Hook, Hooks, SiteSplit, NamedVariable, Comp
 export { isCompressible } from "./models/types";
 export { mlp, Mlp, ACTIVATIONS, type MlpOptions, type DenseWeights, type Activation } from "./models/mlp";
 export { fromSequential } from "./models/sequential";
+export { fromLayersModel, LayersHookedModel, type FromLayersModelOptions } from "./models/layers-model";
 export {
   dataset,
   disposeDataset,

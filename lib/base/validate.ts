@@ -16,6 +16,8 @@ interface CheckedSite {
 interface CheckedModel<S extends CheckedSite = CheckedSite> {
   readonly kind: string;
   readonly inputs: number;
+  /** Per-example input shape when it is not `[inputs]` (e.g. images `[h, w, c]`). */
+  readonly inputShape?: readonly number[];
   readonly classes: number;
   sites(): readonly S[];
   variables(): readonly tf.Variable[];
@@ -86,7 +88,7 @@ export function requirePositiveInt(value: number, name: string): void {
 export function requireData(model: CheckedModel, data: CheckedData): void {
   requireLiveModel(model);
   if (data === null || typeof data !== "object" || data.x === undefined || data.y === undefined) {
-    throw new AntitrainError("data must be { x: Tensor2D, y: Tensor1D int32 labels, classes }");
+    throw new AntitrainError("data must be { x: Tensor (examples along axis 0), y: Tensor1D int32 labels, classes }");
   }
   if (data.x.isDisposed || data.y.isDisposed) {
     throw new AntitrainError(
@@ -100,10 +102,8 @@ export function requireData(model: CheckedModel, data: CheckedData): void {
   }
   const n = data.x.shape[0];
   if (n === 0) throw new AntitrainError("data is empty (0 examples): pass at least one example");
-  if (data.x.rank !== 2 || data.x.shape[1] !== model.inputs) {
-    throw new AntitrainError(
-      `data.x has shape [${data.x.shape.join(", ")}] but the model takes [batch, ${model.inputs}]: pass inputs of width ${model.inputs}`,
-    );
+  if (!fitsInput(model, data.x)) {
+    throw new AntitrainError(`data.x has shape [${data.x.shape.join(", ")}] but ${takes(model)}`);
   }
   if (data.y.rank !== 1 || data.y.shape[0] !== n) {
     throw new AntitrainError(`data.y must be one int32 label per example: got shape [${data.y.shape.join(", ")}] for ${n} examples`);
@@ -134,16 +134,32 @@ export function requireFinite(t: tf.Tensor, where: string): void {
   }
 }
 
-/** Checks an input batch is a live `[batch, model.inputs]` tensor for a live model. */
+/** Checks an input batch is a live `[batch, ...model.inputShape]` tensor (`[batch, model.inputs]` by default) for a live model. */
 export function requireInput(model: CheckedModel, x: tf.Tensor): void {
   requireLiveModel(model);
-  if (x === null || typeof x !== "object" || !Array.isArray(x.shape)) throw new AntitrainError(`input must be a tf.Tensor [batch, ${model.inputs}], got ${x === null ? "null" : typeof x}`);
-  if (x.isDisposed) throw new AntitrainError("the input tensor was disposed: pass a live tensor, and dispose it only after its last use");
-  if (x.rank !== 2 || x.shape[1] !== model.inputs) {
-    throw new AntitrainError(
-      `input has shape [${x.shape.join(", ")}] but the model takes [batch, ${model.inputs}]: pass inputs of width ${model.inputs}`,
-    );
+  if (x === null || typeof x !== "object" || !Array.isArray(x.shape)) {
+    throw new AntitrainError(`input must be a tf.Tensor [batch, ${inputShapeOf(model).join(", ")}], got ${x === null ? "null" : typeof x}`);
   }
+  if (x.isDisposed) throw new AntitrainError("the input tensor was disposed: pass a live tensor, and dispose it only after its last use");
+  if (!fitsInput(model, x)) throw new AntitrainError(`input has shape [${x.shape.join(", ")}] but ${takes(model)}`);
+}
+
+/** The per-example input shape a model takes: its `inputShape`, else `[inputs]`. */
+function inputShapeOf(model: CheckedModel): readonly number[] {
+  return model.inputShape ?? [model.inputs];
+}
+
+/** True when `x` is a batch of the model's per-example input shape. */
+function fitsInput(model: CheckedModel, x: tf.Tensor): boolean {
+  const shape = inputShapeOf(model);
+  return x.rank === shape.length + 1 && shape.every((d, i) => x.shape[i + 1] === d);
+}
+
+/** "the model takes [batch, ...]: pass ..." — the fix for an input of the wrong shape. */
+function takes(model: CheckedModel): string {
+  const shape = inputShapeOf(model);
+  if (shape.length === 1) return `the model takes [batch, ${shape[0]}]: pass inputs of width ${shape[0]}`;
+  return `the model takes [batch, ${shape.join(", ")}]: pass inputs of that shape (flat rows of ${model.inputs} values become x.reshape([-1, ${shape.join(", ")}]))`;
 }
 
 /**

@@ -98,13 +98,18 @@ export interface NamedVariable {
 
 /**
  * A model antitrain can measure and antitrain: a forward function with named sites, its variables in forward order,
- * and the ability to cut the forward pass at a site. Made by {@link mlp}, {@link fromSequential} and the other builders.
+ * and the ability to cut the forward pass at a site. Made by {@link mlp}, {@link fromLayersModel} and the other builders.
  */
 export interface HookedModel {
   /** What built it ("mlp", "sequential", ...). */
   readonly kind: string;
-  /** Input width (features per example). */
+  /** Input width (features per example; for a multi-axis input, the product of `inputShape`). */
   readonly inputs: number;
+  /**
+   * Optional: the per-example input shape when the model takes more than one axis (images `[h, w, c]`); absent means
+   * `[inputs]`. Input checks compare `x.shape.slice(1)` against it.
+   */
+  readonly inputShape?: readonly number[];
   /** Number of output classes (logits per example). */
   readonly classes: number;
   /** The sites in forward order. */

@@ -1,0 +1,509 @@
+/**
+ * Any TensorFlow.js `tf.LayersModel` (a `tf.sequential` or a functional `tf.model`) as a {@link HookedModel}.
+ *
+ * The adapter walks the layer graph once, backwards from the model's output through each symbolic tensor's inbound
+ * node, and keeps the layer calls in topological order. It then runs the layers itself (never `model.predict`), so
+ * every layer output can be read, hooked, or used as the cut of a split. A cut keeps what the pass before it computed
+ * that the rest still needs: a skip connection or a branch that bypasses the site is carried into `resume`.
+ *
+ * Units: a layer output's units lie on its last axis, except after a `dataFormat: "channelsFirst"` layer, whose
+ * channels lie on axis 1. Hooks, `split(..).act` and the statistics always see such a site channels-last (the adapter
+ * moves axis 1 to the end and back), so the contract "units on the last axis" holds. Where the unit axis cannot be
+ * known (a layer that reshapes a channels-first tensor), the output is not a site.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { AntitrainError } from "../base/errors";
+import { requireInput, requireKnownKeys, requireSite } from "../base/validate";
+import type { HookedModel, Hooks, NamedVariable, SiteInfo, SiteSplit, UnitParameter, UnitParameters } from "./types";
+
+/** Options for {@link fromLayersModel}. */
+export interface FromLayersModelOptions {
+  /**
+   * The layers whose outputs are sites, by layer name. Default: every layer output with a unit axis, except the
+   * model's output (the logits).
+   */
+  sites?: readonly string[];
+  /**
+   * Default false: every pass runs in inference mode (dropout off, batch normalization on its moving averages), so
+   * passes are deterministic and never change the model; measurement and antitraining use this. With true, a pass
+   * that runs while TensorFlow.js records gradients (`at.train`, `at.antitrainStep`, a gradient-based importance)
+   * runs in training mode as `model.fit` does: dropout active (its draws come from tfjs, not from a seed) and batch
+   * normalization on batch statistics, updating its moving averages. Passes without gradients stay in inference mode.
+   */
+  training?: boolean;
+}
+
+const OPTION_KEYS = ["sites", "training"] as const satisfies readonly (keyof FromLayersModelOptions)[];
+
+/**
+ * Wraps any `tf.LayersModel` (Sequential or functional: skip connections through `add` or `concatenate`, branches,
+ * convolutions, any input rank) as a {@link HookedModel} whose sites are layer outputs named by their layers: a
+ * dense layer's neurons, a convolution's channels (`channelsFirst` included, seen channels-last). The model's
+ * output is taken as logits; when it ends in a softmax, log-probabilities are used instead (logits up to a constant
+ * per example, so every metric is unchanged). The wrapper shares the model's variables: training either trains both;
+ * dropout and batch normalization run in inference mode unless `training: true` (see {@link FromLayersModelOptions}).
+ * Refused with an AntitrainError: several inputs or outputs, an output that is not `[batch, classes]`, an input shape
+ * with unknown sizes, a layer called twice in the graph (shared weights), a layer with several outputs.
+ *
+ * @example
+ * const input = tf.input({ shape: [8, 8, 1] });
+ * const conv = tf.layers.conv2d({ filters: 4, kernelSize: 3, activation: "relu", name: "conv" }).apply(input);
+ * const out = tf.layers.dense({ units: 10, name: "out" }).apply(tf.layers.flatten().apply(conv));
+ * const model = at.fromLayersModel(tf.model({ inputs: input, outputs: out as tf.SymbolicTensor }));
+ * model.sites();   // [{ name: "conv", units: 4 }, { name: "flatten_Flatten1", units: 144 }]
+ */
+export function fromLayersModel(model: tf.LayersModel, options: FromLayersModelOptions = {}): LayersHookedModel {
+  requireKnownKeys(options, OPTION_KEYS, "fromLayersModel");
+  if (options.training !== undefined && typeof options.training !== "boolean") {
+    throw new AntitrainError(`fromLayersModel's training must be true or false, got ${JSON.stringify(options.training)}`);
+  }
+  return new LayersHookedModel(model, options);
+}
+
+/** Where a tensor's units lie: on the last axis, on axis 1 (after a channelsFirst layer), or unknown. */
+type Layout = "last" | "first" | "unknown";
+
+/** One layer call of the graph, in topological order. Value slot 0 is the model input; step i writes slot i + 1. */
+interface Step {
+  readonly layer: tf.layers.Layer;
+  readonly inputs: readonly number[];
+  readonly slot: number;
+  readonly layout: Layout;
+  /** Output shape without the batch axis. */
+  readonly shape: readonly number[];
+}
+
+/** A cut at one site: the steps after it, and the slots computed before it that those steps read. */
+interface Plan {
+  readonly step: number;
+  readonly downstream: ReadonlySet<number>;
+  readonly kept: readonly number[];
+}
+
+/** How the output layer's result becomes logits. */
+type OutputKind = "plain" | "logSoftmaxOfInput" | "denseLogits" | "logOfProbabilities";
+
+/** A `tf.LayersModel` as a {@link HookedModel}; made by {@link fromLayersModel}. */
+export class LayersHookedModel implements HookedModel {
+  readonly kind: string;
+  readonly inputs: number;
+  readonly inputShape: readonly number[];
+  readonly classes: number;
+  private readonly steps: readonly Step[];
+  private readonly siteInfos: readonly SiteInfo[];
+  private readonly siteSteps: ReadonlyMap<string, number>;
+  private readonly outputKind: OutputKind;
+  private readonly training: boolean;
+  private readonly plans = new Map<number, Plan>();
+
+  constructor(
+    private readonly model: tf.LayersModel,
+    options: FromLayersModelOptions,
+  ) {
+    if (model === null || typeof model !== "object" || !Array.isArray(model.inputs) || !Array.isArray(model.layers)) {
+      throw new AntitrainError(`fromLayersModel needs a tf.LayersModel (tf.sequential or tf.model), got ${model === null ? "null" : typeof model}`);
+    }
+    this.kind = model instanceof tf.Sequential ? "sequential" : "layers";
+    const { steps, inputShape } = buildSteps(model);
+    this.steps = steps;
+    this.inputShape = inputShape;
+    this.inputs = inputShape.reduce((a, b) => a * b, 1);
+    const last = steps[steps.length - 1];
+    if (last.shape.length !== 1) {
+      throw new AntitrainError(
+        `fromLayersModel needs an output of logits or probabilities [batch, classes]; this model's output is [batch, ${last.shape.join(", ")}]: end it with a dense layer of one unit per class (after tf.layers.flatten or a global pooling layer)`,
+      );
+    }
+    this.classes = last.shape[0];
+    this.outputKind = outputKind(last, steps);
+    this.training = options.training ?? false;
+    const candidates = steps.slice(0, -1).map((s, i) => ({ step: s, index: i })).filter(({ step }) => step.layout !== "unknown");
+    const chosen = options.sites === undefined ? candidates : pickSites(options.sites, candidates, steps);
+    this.siteInfos = chosen.map(({ step }) => ({ name: step.layer.name, units: unitsOf(step) }));
+    this.siteSteps = new Map(chosen.map(({ step, index }) => [step.layer.name, index]));
+    if (this.siteInfos.length === 0) {
+      throw new AntitrainError("this model has no site: a site is the output of a layer before the last one (add a hidden layer)");
+    }
+  }
+
+  sites(): SiteInfo[] {
+    return this.siteInfos.map((s) => ({ ...s }));
+  }
+
+  variables(): tf.Variable[] {
+    return this.namedVariables().map((v) => v.variable);
+  }
+
+  namedVariables(): NamedVariable[] {
+    return stepVariables(this.steps);
+  }
+
+  forward(x: tf.Tensor, hooks: Hooks = {}): tf.Tensor2D {
+    requireInput(this, x);
+    for (const name of Object.keys(hooks)) requireSite(this, name);
+    return tf.tidy(() => {
+      const values = new Map<number, tf.Tensor>([[0, x]]);
+      this.execute(values, () => true, hooks);
+      return owned(values.get(this.steps.length) as tf.Tensor2D, [x]);
+    });
+  }
+
+  split(site: string, x: tf.Tensor): SiteSplit {
+    const plan = this.plan(site);
+    requireInput(this, x);
+    const step = this.steps[plan.step];
+    const batch = x.shape[0];
+    // Clones: a layer may return its input unchanged (dropout in inference mode), and split must never hand out,
+    // or later free, a tensor the caller owns.
+    const { act, kept } = tf.tidy(() => {
+      const values = new Map<number, tf.Tensor>([[0, x]]);
+      this.execute(values, (i) => !plan.downstream.has(i), {});
+      return {
+        act: tf.clone(toUnitsLast(values.get(step.slot) as tf.Tensor, step.layout)),
+        kept: plan.kept.map((s) => tf.clone(values.get(s) as tf.Tensor)),
+      };
+    });
+    const resume = (a: tf.Tensor, hooks: Hooks = {}): tf.Tensor2D => {
+      this.requireResumable(site, plan, act, batch, a, hooks);
+      return tf.tidy(() => {
+        const k = a.shape[0] / batch;
+        const values = new Map<number, tf.Tensor>([[step.slot, fromUnitsLast(a, step.layout)]]);
+        plan.kept.forEach((s, j) => values.set(s, k === 1 ? kept[j] : tf.tile(kept[j], [k, ...kept[j].shape.slice(1).map(() => 1)])));
+        this.execute(values, (i) => plan.downstream.has(i), hooks);
+        return owned(values.get(this.steps.length) as tf.Tensor2D, [a, ...kept]);
+      });
+    };
+    return { act, resume, dispose: () => tf.dispose([act, ...kept]) };
+  }
+
+  downstreamVariables(site: string): tf.Variable[] {
+    const plan = this.plan(site);
+    return stepVariables(this.steps.filter((_, i) => plan.downstream.has(i))).map((v) => v.variable);
+  }
+
+  /**
+   * The parameters of `site`'s units, where the site is made by a dense or convolution layer (possibly followed by
+   * per-unit layers: activation, dropout, batch normalization, whose trainable per-unit variables become `others`)
+   * and read by exactly one dense or convolution layer (possibly through pooling and per-unit layers): `into` is the
+   * making kernel (units on its last axis), `bias` its bias, `out` the reading kernel (units on its input-channel
+   * axis: 0 for dense, rank − 2 for a convolution). An AntitrainError says why a site has none (a flatten between a
+   * convolution and a dense layer, a skip connection that reads the site twice, a layer without bias, ...).
+   *
+   * @example
+   * const model = at.fromLayersModel(cnn);
+   * const { into, out } = model.unitParameters("conv1");
+   * into.variable.shape;   // [3, 3, 1, 8]: channel u's filter is into.variable[..., u]
+   * out.variable.shape;    // [3, 3, 8, 16]: channel u feeds out.variable[:, :, u, :]
+   */
+  unitParameters(site: string): UnitParameters {
+    const index = this.plan(site).step;
+    const units = unitsOf(this.steps[index]);
+    const refuse = (why: string): never => {
+      throw new AntitrainError(`site "${site}" has no unit parameters: ${why}`);
+    };
+    const others: UnitParameter[] = [];
+    // Backwards through per-unit layers to the layer that makes the units.
+    let maker = index;
+    while (PER_UNIT.has(className(this.steps[maker].layer))) {
+      others.unshift(...perUnitVariables(this.steps[maker].layer, units));
+      const from = this.steps[maker].inputs[0];
+      if (from === 0) refuse("it is made from the model input by no dense or convolution layer");
+      maker = from - 1;
+    }
+    const making = this.steps[maker].layer;
+    if (!KERNEL_LAYERS.has(className(making))) refuse(`it is made by a ${className(making)} layer, not by a dense or convolution layer`);
+    const [kernel, bias] = kernelAndBias(making);
+    if (bias === undefined) return refuse(`layer "${making.name}" has no bias (useBias: false)`);
+    // Forwards through pooling and per-unit layers to the one layer that reads the units.
+    let reader = index;
+    for (;;) {
+      const slot = this.steps[reader].slot;
+      const readers = this.steps.map((s, i) => ({ s, i })).filter(({ s }) => s.inputs.includes(slot));
+      const by = readers.map(({ s }) => `"${s.layer.name}"`).join(" and ");
+      if (readers.length !== 1) {
+        refuse(`layer "${this.steps[reader].layer.name}" is read by ${by}: a unit has one outgoing weight only when a single dense or convolution layer reads it`);
+      }
+      if (readers[0].s.inputs.length !== 1) {
+        refuse(`layer "${this.steps[reader].layer.name}" is read by ${by}, a ${className(readers[0].s.layer)} layer that merges it with another tensor: a unit has one outgoing weight only when a single dense or convolution layer reads it`);
+      }
+      reader = readers[0].i;
+      const name = className(this.steps[reader].layer);
+      if (KERNEL_LAYERS.has(name)) break;
+      if (name === "Flatten") refuse(`a flatten layer ("${this.steps[reader].layer.name}") mixes the units with positions before the next dense layer, so no single axis of its kernel indexes them`);
+      if (!PER_UNIT.has(name) && !POOLING.has(name)) refuse(`it is read by a ${name} layer ("${this.steps[reader].layer.name}"), not by a dense or convolution layer`);
+      others.push(...perUnitVariables(this.steps[reader].layer, units));
+    }
+    const [outKernel] = kernelAndBias(this.steps[reader].layer);
+    const outAxis = outKernel.rank - 2;
+    if (kernel.shape[kernel.rank - 1] !== units || bias.shape[0] !== units || outKernel.shape[outAxis] !== units) {
+      refuse(`the kernels around it do not have ${units} units on their unit axes`);
+    }
+    return { site, units, into: { variable: kernel, axis: kernel.rank - 1 }, bias: { variable: bias, axis: 0 }, out: { variable: outKernel, axis: outAxis }, others };
+  }
+
+  /** Frees the wrapped model's variables (the `tf.LayersModel` is unusable afterwards). */
+  dispose(): void {
+    this.model.dispose();
+  }
+
+  /** The cut at `site` (throws listing the real sites), computed once. */
+  private plan(site: string): Plan {
+    requireSite(this, site);
+    const index = this.siteSteps.get(site) as number;
+    const cached = this.plans.get(index);
+    if (cached !== undefined) return cached;
+    const reached = new Set([this.steps[index].slot]);
+    const downstream = new Set<number>();
+    this.steps.forEach((s, i) => {
+      if (i > index && s.inputs.some((slot) => reached.has(slot))) {
+        downstream.add(i);
+        reached.add(s.slot);
+      }
+    });
+    const kept = new Set<number>();
+    for (const i of downstream) for (const slot of this.steps[i].inputs) if (!reached.has(slot)) kept.add(slot);
+    const plan = { step: index, downstream, kept: [...kept].sort((a, b) => a - b) };
+    this.plans.set(index, plan);
+    return plan;
+  }
+
+  /** Runs the steps that `run` selects, in order, reading and writing `values`; hooks replace site outputs. */
+  private execute(values: Map<number, tf.Tensor>, run: (i: number) => boolean, hooks: Hooks): void {
+    const training = this.training && tf.engine().isTapeOn();
+    const lastIndex = this.steps.length - 1;
+    this.steps.forEach((step, i) => {
+      if (!run(i)) return;
+      const inputs = step.inputs.map((s) => values.get(s) as tf.Tensor);
+      let out = i === lastIndex ? this.logits(step, inputs, training) : applyLayer(step.layer, inputs, training);
+      const hook = hooks[step.layer.name];
+      if (hook !== undefined && i !== lastIndex && this.siteSteps.has(step.layer.name)) {
+        out = fromUnitsLast(hook(toUnitsLast(out, step.layout)), step.layout);
+      }
+      values.set(step.slot, out);
+    });
+  }
+
+  /** The output layer's result as logits `[batch, classes]`. */
+  private logits(step: Step, inputs: tf.Tensor[], training: boolean): tf.Tensor {
+    switch (this.outputKind) {
+      case "plain":
+        return applyLayer(step.layer, inputs, training);
+      case "logSoftmaxOfInput":
+        return tf.logSoftmax(inputs[0]);
+      case "denseLogits": {
+        const [kernel, bias] = kernelAndBias(step.layer);
+        const z = tf.matMul(inputs[0] as tf.Tensor2D, kernel as tf.Tensor as tf.Tensor2D);
+        return bias === undefined ? z : tf.add(z, bias);
+      }
+      case "logOfProbabilities":
+        return tf.log(tf.maximum(applyLayer(step.layer, inputs, training), 1e-30));
+      default: {
+        const unknown: never = this.outputKind;
+        throw new AntitrainError(`unknown output kind ${String(unknown)}`);
+      }
+    }
+  }
+
+  /** Refuses a replacement activation or hooks that do not fit the cut at `site`. */
+  private requireResumable(site: string, plan: Plan, act: tf.Tensor, batch: number, a: tf.Tensor, hooks: Hooks): void {
+    if (act.isDisposed) throw new AntitrainError(`the split at "${site}" was disposed: resume before calling dispose()`);
+    if (a === null || typeof a !== "object" || !Array.isArray(a.shape) || a.isDisposed) {
+      throw new AntitrainError(`resume at "${site}" needs a live tf.Tensor shaped like split(..).act`);
+    }
+    const trailing = act.shape.slice(1);
+    if (a.rank !== act.rank || a.shape.slice(1).some((d, i) => d !== trailing[i]) || a.shape[0] % batch !== 0 || a.shape[0] === 0) {
+      throw new AntitrainError(
+        `resume at "${site}" got [${a.shape.join(", ")}]; it takes k stacked copies of the batch, [k·${batch}, ${trailing.join(", ")}]`,
+      );
+    }
+    for (const name of Object.keys(hooks)) {
+      requireSite(this, name);
+      const index = this.siteSteps.get(name) as number;
+      if (!plan.downstream.has(index)) {
+        const after = this.siteInfos.filter((s) => plan.downstream.has(this.siteSteps.get(s.name) as number)).map((s) => `"${s.name}"`);
+        throw new AntitrainError(
+          `resume from "${site}" can hook only sites computed after it (${after.length > 0 ? after.join(", ") : "none"}); "${name}" is not: hook it in forward instead`,
+        );
+      }
+    }
+  }
+}
+
+// Layers whose output has the same units, on the same axis, as their input (one input) or inputs (merges).
+const LAYOUT_KEEPING = new Set([
+  "Activation", "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU", "PReLU", "Softmax", "Dropout", "SpatialDropout1D",
+  "GaussianNoise", "GaussianDropout", "AlphaDropout", "BatchNormalization", "LayerNormalization", "Masking",
+  "Add", "Multiply", "Average", "Maximum", "Minimum", "Concatenate",
+]);
+// Layers whose output has its units on the last axis whatever their input's layout.
+const LAST_AXIS = new Set(["Dense", "Flatten", "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "Embedding", "SimpleRNN", "LSTM", "GRU"]);
+// Layers that act on each unit separately (an activation, a dropout mask, a per-channel normalization).
+const PER_UNIT = new Set(["Activation", "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU", "Dropout", "SpatialDropout1D", "GaussianNoise", "GaussianDropout", "AlphaDropout", "BatchNormalization"]);
+const POOLING = new Set(["MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "AveragePooling1D", "AveragePooling2D", "AveragePooling3D"]);
+// Layers with a kernel whose last axis is its output units and whose second-to-last axis is its input units.
+const KERNEL_LAYERS = new Set(["Dense", "Conv1D", "Conv2D", "Conv3D"]);
+
+function className(layer: tf.layers.Layer): string {
+  return layer.getClassName();
+}
+
+/** The graph of `model` as steps in topological order, walked back from its output. */
+function buildSteps(model: tf.LayersModel): { steps: Step[]; inputShape: number[] } {
+  if (model.inputs.length === 0 || model.outputs === undefined || model.outputs.length === 0) {
+    throw new AntitrainError("this model is not built yet: give its first layer an inputShape (or call model.build) before wrapping it");
+  }
+  if (model.inputs.length !== 1) {
+    throw new AntitrainError(`fromLayersModel takes models with one input; this one has ${model.inputs.length} (${model.inputs.map((t) => t.name).join(", ")}): concatenate them into one input`);
+  }
+  if (model.outputs.length !== 1) {
+    throw new AntitrainError(`fromLayersModel takes models with one output (the logits); this one has ${model.outputs.length}: build a model of the output you want to measure`);
+  }
+  const input = model.inputs[0];
+  const inputShape = input.shape.slice(1);
+  if (inputShape.length === 0 || inputShape.some((d) => d === null || !(d > 0))) {
+    throw new AntitrainError(`fromLayersModel needs a fixed input shape; this model takes [${input.shape.map((d) => d ?? "null").join(", ")}]: build it with a fixed inputShape`);
+  }
+  const steps: Step[] = [];
+  const slotOf = new Map<number, number>([[input.id, 0]]);
+  const layoutOf = (slot: number): Layout => (slot === 0 ? "last" : steps[slot - 1].layout);
+  const nodeOf = new Map<tf.layers.Layer, number>();
+  const visit = (t: tf.SymbolicTensor): number => {
+    const known = slotOf.get(t.id);
+    if (known !== undefined) return known;
+    const layer = t.sourceLayer;
+    if (className(layer) === "InputLayer") {
+      throw new AntitrainError(`this model reads a second input ("${layer.name}"): fromLayersModel takes models with one input`);
+    }
+    const node = layer.inboundNodes[t.nodeIndex];
+    if (node.outputTensors.length !== 1) {
+      throw new AntitrainError(`layer "${layer.name}" (${className(layer)}) gives ${node.outputTensors.length} outputs: fromLayersModel takes layers with one output`);
+    }
+    const seen = nodeOf.get(layer);
+    if (seen !== undefined && seen !== t.nodeIndex) {
+      throw new AntitrainError(`layer "${layer.name}" is called twice in this model (shared weights): fromLayersModel needs each layer called once; build the branches from separate layers`);
+    }
+    nodeOf.set(layer, t.nodeIndex);
+    const inputs = node.inputTensors.map(visit);
+    const shape = t.shape.slice(1);
+    if (shape.some((d) => d === null)) {
+      throw new AntitrainError(`layer "${layer.name}" gives [batch, ${shape.map((d) => d ?? "null").join(", ")}]: fromLayersModel needs fixed sizes; build the model with a fixed inputShape`);
+    }
+    const slot = steps.length + 1;
+    steps.push({ layer, inputs, slot, layout: layoutAfter(layer, inputs.map(layoutOf)), shape: shape as number[] });
+    slotOf.set(t.id, slot);
+    return slot;
+  };
+  visit(model.outputs[0]);
+  if (steps.length === 0) throw new AntitrainError("this model has no layers between its input and output: add a hidden layer and an output layer");
+  return { steps, inputShape: inputShape as number[] };
+}
+
+/** Where a layer's output keeps its units, from its class, its `dataFormat` and its inputs' layouts. */
+function layoutAfter(layer: tf.layers.Layer, inputs: readonly Layout[]): Layout {
+  const name = className(layer);
+  if (LAST_AXIS.has(name)) return "last";
+  const format = (layer.getConfig() as { dataFormat?: unknown }).dataFormat;
+  if (format === "channelsFirst") return "first";
+  if (format === "channelsLast") return "last";
+  const all = inputs.every((l) => l === inputs[0]) ? inputs[0] : "unknown";
+  if (LAYOUT_KEEPING.has(name)) return all;
+  // Another layer (reshape, permute, a nested model, ...): units on the last axis, as Keras assumes, unless an
+  // input was channels-first, when nothing says where they went.
+  return all === "last" ? "last" : "unknown";
+}
+
+/** How the output layer becomes logits: a softmax is undone (log-probabilities), exactly where it can be. */
+function outputKind(last: Step, steps: readonly Step[]): OutputKind {
+  const name = className(last.layer);
+  const config = last.layer.getConfig() as { activation?: unknown; axis?: unknown };
+  if (name === "Softmax" && (config.axis === undefined || config.axis === -1 || config.axis === 1)) return "logSoftmaxOfInput";
+  if (config.activation !== "softmax") return "plain";
+  if (name === "Activation") return "logSoftmaxOfInput";
+  const inputRank = last.inputs[0] === 0 ? 1 : steps[last.inputs[0] - 1].shape.length;
+  if (name === "Dense" && inputRank === 1) return "denseLogits";
+  return "logOfProbabilities";
+}
+
+/** The chosen sites, refusing names that are not layers or whose outputs are not sites. */
+function pickSites(names: readonly string[], candidates: readonly { step: Step; index: number }[], steps: readonly Step[]): { step: Step; index: number }[] {
+  const listed = candidates.map(({ step }) => `"${step.layer.name}"`).join(", ");
+  if (!Array.isArray(names) || names.length === 0) throw new AntitrainError(`sites must list at least one layer name; this model's sites are ${listed}`);
+  const repeated = names.find((n, i) => names.indexOf(n) !== i);
+  if (repeated !== undefined) throw new AntitrainError(`sites lists "${repeated}" twice: list each layer once`);
+  const picked = new Set<string>();
+  for (const name of names) {
+    const step = steps.find((s) => s.layer.name === name);
+    if (step === undefined) throw new AntitrainError(`sites: this model has no layer "${name}"; its sites are ${listed}`);
+    if (step === steps[steps.length - 1]) throw new AntitrainError(`sites: "${name}" is the model's output (the logits), not a site; its sites are ${listed}`);
+    if (step.layout === "unknown") {
+      throw new AntitrainError(`sites: "${name}" (${className(step.layer)}) reshapes a channels-first tensor, so its unit axis is unknown; choose among ${listed}`);
+    }
+    picked.add(name);
+  }
+  return candidates.filter(({ step }) => picked.has(step.layer.name));
+}
+
+function unitsOf(step: Step): number {
+  return step.layout === "first" ? step.shape[0] : step.shape[step.shape.length - 1];
+}
+
+/** A channels-first activation `[b, c, ...]` as `[b, ..., c]`; others unchanged. */
+function toUnitsLast(t: tf.Tensor, layout: Layout): tf.Tensor {
+  if (layout !== "first" || t.rank < 3) return t;
+  return tf.transpose(t, [0, ...Array.from({ length: t.rank - 2 }, (_, i) => i + 2), 1]);
+}
+
+/** The inverse of {@link toUnitsLast}. */
+function fromUnitsLast(t: tf.Tensor, layout: Layout): tf.Tensor {
+  if (layout !== "first" || t.rank < 3) return t;
+  return tf.transpose(t, [0, t.rank - 1, ...Array.from({ length: t.rank - 2 }, (_, i) => i + 1)]);
+}
+
+function applyLayer(layer: tf.layers.Layer, inputs: tf.Tensor[], training: boolean): tf.Tensor {
+  return layer.apply(inputs.length === 1 ? inputs[0] : inputs, { training }) as tf.Tensor;
+}
+
+/** `t`, or a copy of it when it is one of the tensors the caller owns (a layer may pass its input through). */
+function owned<T extends tf.Tensor>(t: T, callers: readonly tf.Tensor[]): T {
+  return callers.includes(t) ? (tf.clone(t) as T) : t;
+}
+
+/** The trainable variables of the steps' layers, in step order, each once. */
+function stepVariables(steps: readonly Step[]): NamedVariable[] {
+  const seen = new Set<tf.Variable>();
+  const out: NamedVariable[] = [];
+  for (const step of steps) {
+    for (const lv of step.layer.trainableWeights) {
+      const variable = innerVariable(lv);
+      if (seen.has(variable)) continue;
+      seen.add(variable);
+      out.push({ name: lv.name, variable });
+    }
+  }
+  return out;
+}
+
+/** A layer weight's tf.Variable (tfjs-layers keeps it inside a LayerVariable wrapper). */
+function innerVariable(lv: tf.layers.Layer["trainableWeights"][number]): tf.Variable {
+  const inner = (lv as unknown as { val?: tf.Variable }).val;
+  if (inner === undefined) throw new AntitrainError(`cannot reach the variable of ${lv.name}: unsupported tfjs version`);
+  return inner;
+}
+
+/** A dense or convolution layer's kernel and (when it has one) bias. */
+function kernelAndBias(layer: tf.layers.Layer): [tf.Variable, tf.Variable | undefined] {
+  type Weight = tf.layers.Layer["trainableWeights"][number];
+  // tfjs-layers' Dense and Conv layers keep their weights in `kernel` and `bias` (variable names may get suffixes).
+  const { kernel, bias } = layer as unknown as { kernel?: Weight | null; bias?: Weight | null };
+  const trainable = new Set(layer.trainableWeights);
+  if (kernel == null || !trainable.has(kernel)) throw new AntitrainError(`layer "${layer.name}" has no trainable kernel (is it frozen with trainable: false?)`);
+  return [innerVariable(kernel), bias == null || !trainable.has(bias) ? undefined : innerVariable(bias)];
+}
+
+/** A per-unit layer's trainable variables with one entry per unit (batch normalization's gamma and beta). */
+function perUnitVariables(layer: tf.layers.Layer, units: number): UnitParameter[] {
+  return layer.trainableWeights
+    .map(innerVariable)
+    .filter((v) => v.rank === 1 && v.shape[0] === units)
+    .map((variable) => ({ variable, axis: 0 }));
+}
