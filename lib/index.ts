@@ -6,6 +6,8 @@
 export { AntitrainError } from "./base/errors";
 export { ready, backendName, numericsTag, type BackendName } from "./base/backend";
 export { installWasmMatMul, wasmMatMulMode } from "./base/wasm-matmul";
+export { installWasmConvGrads, wasmConvGradsInstalled, WASM_CONV_GRAD_KERNELS } from "./base/wasm-conv-grads";
+export { explainKernelError, withKernelHelp } from "./base/kernel-errors";
 export { Rng, rngFor } from "./base/rng";
 export type { HookedModel, SiteInfo, Hook, Hooks, SiteSplit, NamedVariable, CompressibleModel, UnitParameter, UnitParameters } from "./models/types";
 export { isCompressible } from "./models/types";

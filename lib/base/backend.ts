@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { AntitrainError } from "./errors";
+import { installWasmConvGrads } from "./wasm-conv-grads";
 import { installWasmMatMul, wasmMatMulInstalled, wasmMatMulMode } from "./wasm-matmul";
 
 export type BackendName = "tensorflow" | "wasm" | "cpu";
@@ -10,7 +11,8 @@ let chosen: Promise<BackendName> | null = null;
  * Picks and initializes the fastest backend that loads — `@tensorflow/tfjs-node` ("tensorflow"), else
  * `@tensorflow/tfjs-backend-wasm`, else "cpu" — prints which one runs, and returns its name.
  * `ANTITRAIN_BACKEND=tensorflow|wasm|cpu` forces one. Safe to call many times. On wasm it installs faster matmul
- * kernels for transposed operands (see `installWasmMatMul`; `ANTITRAIN_WASM_MATMUL=tfjs` keeps tfjs's own).
+ * kernels for transposed operands (see `installWasmMatMul`; `ANTITRAIN_WASM_MATMUL=tfjs` keeps tfjs's own) and the
+ * convolution gradient kernels wasm lacks, so CNNs train there (see `installWasmConvGrads`).
  *
  * @example
  * const backend = await at.ready();   // "wasm" on a machine without tfjs-node's native library
@@ -83,7 +85,10 @@ async function tryBackend(name: BackendName): Promise<string | null> {
     const ok = await tf.setBackend(name);
     if (!ok) return "setBackend returned false";
     await tf.ready();
-    if (name === "wasm") installWasmMatMul();
+    if (name === "wasm") {
+      installWasmMatMul();
+      installWasmConvGrads();
+    }
     return null;
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);

@@ -3,6 +3,7 @@ import { BatchStream, type Dataset, disposeDataset, forEachSlice, size } from ".
 import { crossEntropy } from "../measure/metrics";
 import type { HookedModel, Hooks } from "../models/types";
 import { AntitrainError } from "../base/errors";
+import { withKernelHelp } from "../base/kernel-errors";
 import { minimizeChecked } from "../base/tape";
 import { requireData, requireFinite, requireKnownKeys, requirePositiveInt, requireSeed } from "../base/validate";
 
@@ -25,11 +26,12 @@ export function evaluate(model: HookedModel, data: Dataset, hooks: Hooks = {}, b
   let correct = 0;
   let loss = 0;
   forEachSlice(data, batchSize, (x, y) => {
-    const [c, l] = tf.tidy(() => {
+    // An op the backend cannot run is an AntitrainError naming it and the fix (train gets this from minimizeChecked).
+    const [c, l] = withKernelHelp(() => tf.tidy(() => {
       const logits = model.forward(x, hooks);
       const hits = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), "float32"));
       return [hits.dataSync()[0], tf.sum(crossEntropy(logits, y)).dataSync()[0]];
-    });
+    }));
     correct += c;
     loss += l;
   });
@@ -89,6 +91,8 @@ const TRAIN_KEYS = ["steps", "batchSize", "learningRate", "optimizer", "seed", "
 
 /**
  * Trains `model` (mutates its variables) with minibatch cross-entropy for `steps` steps; returns the loss per step.
+ * An op the backend has no kernel for (on wasm, e.g. the gradient of an embedding's gather) throws an AntitrainError
+ * that names it and the fix, `ANTITRAIN_BACKEND=cpu`.
  *
  * @example
  * const losses = at.train(model, train, { steps: 500, learningRate: 1e-3, seed: 0,
