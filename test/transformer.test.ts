@@ -284,7 +284,7 @@ describe("transformer", () => {
     const before = snapshot(model);
     const opt = tf.train.adam(1e-2);
     const tensors = tf.memory().numTensors;
-    at.antitrainStep(model, site, task.train, { core: [0], method: "gaussian" }, stats, opt, { seed: 3 });
+    at.antitrainStep(model, site, task.train, { split: { core: [0], method: "gaussian" }, stats, optimizer: opt, seed: 3 });
     model.variables().forEach((v, i) => {
       const moved = tf.tidy(() => maxDiff(v, tf.tensor(before[i], v.shape))) > 0;
       assert.equal(moved, downstream.has(v), `variable ${i} moved: ${moved}`);

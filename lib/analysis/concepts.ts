@@ -66,6 +66,14 @@ export function conceptData(data: Dataset, c: Concept): Dataset {
 
 /** Options for {@link conceptAntitrainStep}. */
 export interface ConceptStepOptions {
+  /** The concept whose flow is restricted to `units`. */
+  concept: Concept;
+  /** The chosen units of the site: the only ones the concept may flow through. */
+  units: readonly number[];
+  /** The site's unit stats (from `at.collectStats`): the chosen units are replaced from them. */
+  stats: UnitStats;
+  /** Concept antitraining's own optimizer (e.g. `tf.train.adam(1e-3)`); it updates the downstream variables. */
+  optimizer: tf.Optimizer;
   /**
    * What the chosen units are replaced by. Default "mean": the chosen units then carry no variation, so only the
    * concept leaking through the other units is penalized. With a random draw ("resample", "gaussian") the random
@@ -77,37 +85,47 @@ export interface ConceptStepOptions {
   seed: number;
 }
 
-const CONCEPT_STEP_OPTION_KEYS = ["method", "seed"] as const satisfies readonly (keyof ConceptStepOptions)[];
+const CONCEPT_STEP_OPTION_KEYS = [
+  "concept",
+  "units",
+  "stats",
+  "optimizer",
+  "method",
+  "seed",
+] as const satisfies readonly (keyof ConceptStepOptions)[];
 
 /**
- * Mutates the model: one concept antitrain step at `site`. The `chosen` units are replaced (by their mean from
+ * Mutates the model: one concept antitrain step at `site`. The chosen `units` are replaced (by their mean from
  * `stats` by default; see {@link ConceptStepOptions.method}), a normal batch is forwarded, and the downstream
  * variables are trained (by `optimizer`: give it its own) towards a uniform distribution over the concept's values,
  * read from the output as the summed class probabilities of each value: loss = −(1/K) Σ_k log p_k. Returns the
  * step's loss (ln K when no concept information reaches the output).
  *
  * @example
- * const opt = tf.train.adam(1e-3);
- * at.conceptAntitrainStep(model, "h1", batch, [0, 1, 2, 3], stats, parity, opt, { seed: step });
+ * const optimizer = tf.train.adam(1e-3);
+ * const parity = at.concept("parity", [0, 1, 0, 1, 0, 1, 0, 1, 0, 1]);
+ * at.conceptAntitrainStep(model, "h1", batch, { concept: parity, units: [0, 1, 2, 3], stats, optimizer, seed: step });
  */
-export function conceptAntitrainStep(
-  model: HookedModel,
-  site: string,
-  batch: Dataset,
-  chosen: readonly number[],
-  stats: UnitStats,
-  c: Concept,
-  optimizer: tf.Optimizer,
-  options: ConceptStepOptions,
-): number {
+export function conceptAntitrainStep(model: HookedModel, site: string, batch: Dataset, options: ConceptStepOptions): number {
   const info = requireSite(model, site);
   const units = info.units;
   requireData(model, batch);
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new AntitrainError("conceptAntitrainStep needs options { concept, units, stats, optimizer, seed }, e.g. { concept: parity, units: [0, 1], stats, optimizer, seed: step }");
+  }
+  requireKnownKeys(options, CONCEPT_STEP_OPTION_KEYS, "conceptAntitrainStep");
+  const { concept: c, units: chosen, stats, optimizer } = options;
+  if (c === null || typeof c !== "object" || !Array.isArray(c.of)) {
+    throw new AntitrainError("conceptAntitrainStep needs options.concept: pass a concept from at.concept(name, valueOfEachClass)");
+  }
   requireConceptFits(c, model.classes);
+  if (!Array.isArray(chosen)) throw new AntitrainError(`conceptAntitrainStep needs options.units: the chosen units of "${site}", e.g. [0, 1]`);
   requireUnits(chosen, units, site);
   requireStatsFor(stats, info);
-  if (options === null || typeof options !== "object") throw new AntitrainError("conceptAntitrainStep needs options { seed }, e.g. { seed: step }");
-  requireKnownKeys(options, CONCEPT_STEP_OPTION_KEYS, "conceptAntitrainStep");
+  // tf.Optimizer's instanceof check reads the value's members, so undefined and null are refused first.
+  if (optimizer === undefined || optimizer === null || !(optimizer instanceof tf.Optimizer)) {
+    throw new AntitrainError("conceptAntitrainStep needs options.optimizer: a tf.Optimizer of its own for concept antitraining, e.g. tf.train.adam(1e-3)");
+  }
   requireSeed(options.seed);
   const method = requireMethod(options.method ?? "mean");
   const rng = new Rng(options.seed);
