@@ -367,3 +367,43 @@ test("one optimizer shared by two sites' antitrain steps is refused (their Adam 
   own.dispose();
   deep.dispose();
 });
+
+test("the README's compress line with several antitrained sites: the last record's split (another site's) is refused, the site's own works", () => {
+  const deep = at.mlp({ inputs: 8, hidden: [16, 16], classes: 4, seed: 4 });
+  at.train(deep, good, { steps: 30, learningRate: 1e-2, seed: 0 }); // trained a little, so its cores are not empty
+  const anti = new at.Antitrainer(deep, ["h1", "h2"], { schedule: at.interleaved(1, { cycle: 100 }), fraction: 0.5, data: good, seed: 0 });
+  at.train(deep, good, { steps: 2, seed: 1, onStep: (_, batch) => anti.afterStep(batch) });
+  const last = anti.history.at(-1) as at.MeasureRecord;
+  assert.equal(last.site, "h2", "the last record is the last site's");
+  const stats = anti.stats.get("h1") as at.UnitStats;
+  refuses(() => at.compress(deep, "h1", last.report, { stats }), /the split was found at site "h2", not "h1": pass a split of "h1"/, deep);
+  const own = anti.history.filter((r) => r.site === "h1").at(-1) as at.MeasureRecord;
+  const small = at.compress(deep, "h1", own.report, { stats });
+  assert.equal(small.sites()[0].units, own.report.core.length, "compressed to h1's own reported core");
+  small.dispose();
+  anti.dispose();
+  deep.dispose();
+});
+
+test("disposed data is refused by name at the other doors too (labels alone disposed included)", () => {
+  const stats = at.collectStats(model, "h1", good);
+  const split = at.findCore(model, "h1", good, { stats, seed: 0 });
+  const opt = tf.train.adam(1e-3);
+  const data = at.teacherStudent({ inputs: 8, teacherHidden: 4, classes: 4, train: 16, test: 4 });
+  at.disposeDataset(data.train);
+  const disposedX = /data\.x was disposed \(at\.disposeDataset or tf\.dispose freed it\): load the data again/;
+  const doors: Array<[string, () => unknown]> = [
+    ["findCore", () => at.findCore(model, "h1", data.train, { stats })],
+    ["damage", () => at.damage(model, "h1", data.train, [[0]], { stats })],
+    ["splitDamage", () => at.splitDamage(model, "h1", data.train, split, { stats })],
+    ["antitrainStep", () => at.antitrainStep(model, "h1", data.train, { split, stats, optimizer: opt, seed: 0 })],
+    ["Antitrainer data", () => new at.Antitrainer(model, ["h1"], { schedule: at.interleaved(1), data: data.train })],
+  ];
+  for (const [door, call] of doors) refuses(call, disposedX, model, door);
+  const labelsGone: at.Dataset = { x: data.test.x, y: data.test.y, classes: 4 };
+  data.test.y.dispose();
+  refuses(() => at.evaluate(model, labelsGone), /data\.y was disposed/);
+  refuses(() => at.importance(model, "h1", labelsGone, { stats }), /data\.y was disposed/);
+  data.test.x.dispose();
+  opt.dispose();
+});
