@@ -64,15 +64,14 @@ export { provenance, quickNote, RUN_TIME_MARK, type ProvenanceOptions } from "./
 export { keep, type Disposable } from "./notebook/keep";
 export { resultsPath, writeResults, isFullRun, writeJsonAtomic, readJson } from "./base/io";
 export { linearCKA } from "./analysis/cka";
+export { reportCore, type CoreReport } from "./core/report-core";
 export {
   runExperiment,
-  reportCore,
   type ExperimentOptions,
   type ExperimentResult,
   type CycleRecord,
   type PhaseEnd,
-  type CoreReport,
-} from "./experiments/experiment";
+} from "./experiments/run-experiment";
 export { taylorImportance, type TaylorOptions } from "./importance/taylor";
 export { magnitudeScores, magnitudeImportance } from "./importance/magnitude";
 export { heldOutImportance, type HeldOutImportance, type HeldOutOptions, type UnitRole } from "./importance/heldout";
@@ -81,18 +80,10 @@ export { groupLasso } from "./training/group-lasso";
 export { slimmingGates, type SlimmingGates, type SlimmingOptions } from "./training/network-slimming";
 export { targetedDropoutHooks, type TargetedDropoutOptions } from "./training/targeted-dropout";
 export { nestedDropoutHooks, type NestedDropoutOptions } from "./training/nested-dropout";
-export {
-  concept,
-  conceptData,
-  conceptAntitrainStep,
-  fitProbe,
-  conceptFlow,
-  type Concept,
-  type ConceptStepOptions,
-  type Probe,
-  type ProbeOptions,
-  type ConceptFlow,
-} from "./analysis/concepts";
+export { concept, conceptData, type Concept } from "./analysis/concept";
+export { conceptAntitrainStep, type ConceptStepOptions } from "./analysis/concept-step";
+export { fitProbe, type Probe, type ProbeOptions } from "./analysis/probe";
+export { conceptFlow, type ConceptFlow } from "./analysis/concept-flow";
 export {
   redundancy,
   summarizeInteractions,

@@ -121,9 +121,9 @@ test("a misspelled randomization method is refused at every door that takes one 
       ["groupDamage", () => at.groupDamage(model, "h1", good, [0, 1, 2], { stats, method })],
       ["tyingHints", () => at.tyingHints(model, "h1", good, { stats, method } as at.TyingOptions)],
       ["conceptFlow", () => at.conceptFlow(model, "h1", good, probe, [0], { stats, method })],
-      ["antitrainStep option", () => at.antitrainStep(model, "h1", good, { core: [0], method: "resample" }, stats, opt, { seed: 0, method })],
-      ["antitrainStep split", () => at.antitrainStep(model, "h1", good, { core: [0], method }, stats, opt, { seed: 0 })],
-      ["conceptAntitrainStep", () => at.conceptAntitrainStep(model, "h1", good, [0], stats, parity, opt, { seed: 0, method })],
+      ["antitrainStep option", () => at.antitrainStep(model, "h1", good, { split: { core: [0], method: "resample" }, stats, optimizer: opt, seed: 0, method })],
+      ["antitrainStep split", () => at.antitrainStep(model, "h1", good, { split: { core: [0], method }, stats, optimizer: opt, seed: 0 })],
+      ["conceptAntitrainStep", () => at.conceptAntitrainStep(model, "h1", good, { units: [0], stats, concept: parity, optimizer: opt, seed: 0, method })],
       ["Antitrainer", () => new at.Antitrainer(model, ["h1"], { schedule: at.interleaved(1), method })],
       ["InfoAdaptiveOptimizer", () => new at.InfoAdaptiveOptimizer(model, inner, { sites: ["h1"], data: good, method })],
       ["drawReplacements", () => at.drawReplacements(stats, method, 2, new at.Rng(0))],
@@ -189,7 +189,7 @@ test("unknown option keys are refused by every function that takes options (a mi
     ["StatsTracker", () => new at.StatsTracker("h1", 16, typo as { bankSize?: number }), "bankSize, width"],
     ["compress", () => at.compress(model, "h1", split, typo as at.CompressOptions), "stats"],
     ["Antitrainer", () => new at.Antitrainer(model, ["h1"], { schedule: at.interleaved(1), ...typo } as at.AntitrainerOptions), "schedule, data, fraction"],
-    ["antitrainStep", () => at.antitrainStep(model, "h1", good, split, stats, opt, { seed: 0, ...typo } as at.AntitrainStepOptions), "target, randomize, method, seed"],
+    ["antitrainStep", () => at.antitrainStep(model, "h1", good, { split, stats, optimizer: opt, seed: 0, ...typo } as unknown as at.AntitrainStepOptions), "split, stats, optimizer, target, randomize, method, seed"],
     ["train", () => at.train(model, good, { steps: 1, ...typo } as at.TrainOptions), "steps, batchSize, learningRate"],
     ["taylorImportance", () => at.taylorImportance(model, "h1", good, typo as at.TaylorOptions), "stats, batchSize"],
     ["heldOutImportance", () => at.heldOutImportance(model, "h1", good, good, typo as at.HeldOutOptions), "stats, method, metric, seed, samples, batchSize, maxElements, coupled, ratio, floor"],
@@ -199,7 +199,7 @@ test("unknown option keys are refused by every function that takes options (a mi
     ["tyingHints", () => at.tyingHints(model, "h1", good, typo as at.TyingOptions), "stats, method, metric, seed, samples, batchSize, maxElements, path, units, sample"],
     ["checkModel", () => at.checkModel(model, good.x, typo as at.CheckModelOptions), "tolerance, throwOnFailure"],
     ["conceptFlow", () => at.conceptFlow(model, "h1", good, probe, [0], typo as at.DamageOptions), "stats, method, seed, samples"],
-    ["conceptAntitrainStep", () => at.conceptAntitrainStep(model, "h1", good, [0], stats, parity, opt, { seed: 0, ...typo } as at.ConceptStepOptions), "method, seed"],
+    ["conceptAntitrainStep", () => at.conceptAntitrainStep(model, "h1", good, { units: [0], stats, concept: parity, optimizer: opt, seed: 0, ...typo } as unknown as at.ConceptStepOptions), "concept, units, stats, optimizer, method, seed"],
     ["InfoAdaptiveOptimizer", () => new at.InfoAdaptiveOptimizer(model, inner, { sites: ["h1"], data: good, ...typo } as at.InfoAdaptiveOptions), "sites, data, direction"],
   ];
   for (const [door, call, keys] of doors) refuses(call, new RegExp(`unknown option "fractoin" of ${door}: the options are ${keys}`), model, door);
@@ -231,13 +231,13 @@ test("stats or a core split from another site are refused by importance, antitra
     ["groupImportance", () => at.groupImportance(deep, "h1", good, { stats: s2 })],
     ["redundancy", () => at.redundancy(deep, "h1", good, { stats: s2, units: [0, 1] })],
     ["tyingHints", () => at.tyingHints(deep, "h1", good, { stats: s2, units: [0, 1] })],
-    ["antitrainStep", () => at.antitrainStep(deep, "h1", good, split1, s2, opt, { seed: 0 })],
-    ["conceptAntitrainStep", () => at.conceptAntitrainStep(deep, "h1", good, [0], s2, parity, opt, { seed: 0 })],
+    ["antitrainStep", () => at.antitrainStep(deep, "h1", good, { split: split1, stats: s2, optimizer: opt, seed: 0 })],
+    ["conceptAntitrainStep", () => at.conceptAntitrainStep(deep, "h1", good, { units: [0], stats: s2, concept: parity, optimizer: opt, seed: 0 })],
     ["compress", () => at.compress(deep, "h1", split1, { stats: s2 })],
   ];
   for (const [door, call] of doors) refuses(call, wrongStats, deep, door);
   const wrongSplit = /the split was found at site "h2", not "h1": pass a split of "h1"/;
-  refuses(() => at.antitrainStep(deep, "h1", good, split2, s1, opt, { seed: 0 }), wrongSplit, deep);
+  refuses(() => at.antitrainStep(deep, "h1", good, { split: split2, stats: s1, optimizer: opt, seed: 0 }), wrongSplit, deep);
   refuses(() => at.compress(deep, "h1", split2, { stats: s1 }), wrongSplit, deep);
   refuses(() => at.splitDamage(deep, "h1", good, split2, { stats: s1 }), wrongSplit, deep);
   opt.dispose();
@@ -277,7 +277,7 @@ test("batch sizes that hang or train on nothing, bank size 0 and seeds that coll
     ];
     for (const [door, call] of doors) refuses(call, re, model, door);
     refuses(() => at.rngFor(0, seed), new RegExp(`stream\\[0\\] of rngFor must be an integer, got ${shown}`));
-    refuses(() => at.antitrainStep(model, "h1", good, split, stats, opt, { seed }), new RegExp(`antitrainStep needs a finite seed, an integer, got ${String(bad).replace(".", "\\.")}`));
+    refuses(() => at.antitrainStep(model, "h1", good, { split, stats, optimizer: opt, seed }), new RegExp(`antitrainStep needs a finite seed, an integer, got ${String(bad).replace(".", "\\.")}`));
   }
   // Valid seeds keep their streams (frozen from before the check): 7 is still 7, and distinct from NaN's old stream.
   assert.equal(new at.Rng(0).nextUint32(), 2541338183);
@@ -321,7 +321,7 @@ test("float labels, disposed models and disposed data are refused by name; a fai
     ["train", () => at.train(gone, good, { steps: 1 })],
     ["forward", () => gone.forward(good.x)],
     ["compress", () => at.compress(gone, "h1", { core: [0] })],
-    ["antitrainStep", () => at.antitrainStep(gone, "h1", good, { core: [0], method: "resample" }, stats, opt, { seed: 0 })],
+    ["antitrainStep", () => at.antitrainStep(gone, "h1", good, { split: { core: [0], method: "resample" }, stats, optimizer: opt, seed: 0 })],
     ["Antitrainer", () => new at.Antitrainer(gone, ["h1"], { schedule: at.interleaved(1) })],
   ];
   for (const [door, call] of doors) refuses(call, disposedModel, null, door);
@@ -353,17 +353,57 @@ test("one optimizer shared by two sites' antitrain steps is refused (their Adam 
   const split1 = at.findCore(deep, "h1", good, { stats: s1, seed: 0 });
   const split2 = at.findCore(deep, "h2", good, { stats: s2, seed: 0 });
   const shared = tf.train.adam(1e-3);
-  at.antitrainStep(deep, "h1", good, split1, s1, shared, { seed: 0 });
+  at.antitrainStep(deep, "h1", good, { split: split1, stats: s1, optimizer: shared, seed: 0 });
   refuses(
-    () => at.antitrainStep(deep, "h2", good, split2, s2, shared, { seed: 1 }),
+    () => at.antitrainStep(deep, "h2", good, { split: split2, stats: s2, optimizer: shared, seed: 1 }),
     /this optimizer already antitrained site "h1": stepping "h2" with it would mix the two sites' optimizer state \(Adam moments\).*Give each site its own optimizer/,
     deep,
   );
   // the optimizer keeps serving its own site, and a second one serves the other
   const own = tf.train.adam(1e-3);
-  at.antitrainStep(deep, "h1", good, split1, s1, shared, { seed: 2 });
-  at.antitrainStep(deep, "h2", good, split2, s2, own, { seed: 3 });
+  at.antitrainStep(deep, "h1", good, { split: split1, stats: s1, optimizer: shared, seed: 2 });
+  at.antitrainStep(deep, "h2", good, { split: split2, stats: s2, optimizer: own, seed: 3 });
   shared.dispose();
   own.dispose();
   deep.dispose();
+});
+
+test("the README's compress line with several antitrained sites: the last record's split (another site's) is refused, the site's own works", () => {
+  const deep = at.mlp({ inputs: 8, hidden: [16, 16], classes: 4, seed: 4 });
+  at.train(deep, good, { steps: 30, learningRate: 1e-2, seed: 0 }); // trained a little, so its cores are not empty
+  const anti = new at.Antitrainer(deep, ["h1", "h2"], { schedule: at.interleaved(1, { cycle: 100 }), fraction: 0.5, data: good, seed: 0 });
+  at.train(deep, good, { steps: 2, seed: 1, onStep: (_, batch) => anti.afterStep(batch) });
+  const last = anti.history.at(-1) as at.MeasureRecord;
+  assert.equal(last.site, "h2", "the last record is the last site's");
+  const stats = anti.stats.get("h1") as at.UnitStats;
+  refuses(() => at.compress(deep, "h1", last.report, { stats }), /the split was found at site "h2", not "h1": pass a split of "h1"/, deep);
+  const own = anti.history.filter((r) => r.site === "h1").at(-1) as at.MeasureRecord;
+  const small = at.compress(deep, "h1", own.report, { stats });
+  assert.equal(small.sites()[0].units, own.report.core.length, "compressed to h1's own reported core");
+  small.dispose();
+  anti.dispose();
+  deep.dispose();
+});
+
+test("disposed data is refused by name at the other doors too (labels alone disposed included)", () => {
+  const stats = at.collectStats(model, "h1", good);
+  const split = at.findCore(model, "h1", good, { stats, seed: 0 });
+  const opt = tf.train.adam(1e-3);
+  const data = at.teacherStudent({ inputs: 8, teacherHidden: 4, classes: 4, train: 16, test: 4 });
+  at.disposeDataset(data.train);
+  const disposedX = /data\.x was disposed \(at\.disposeDataset or tf\.dispose freed it\): load the data again/;
+  const doors: Array<[string, () => unknown]> = [
+    ["findCore", () => at.findCore(model, "h1", data.train, { stats })],
+    ["damage", () => at.damage(model, "h1", data.train, [[0]], { stats })],
+    ["splitDamage", () => at.splitDamage(model, "h1", data.train, split, { stats })],
+    ["antitrainStep", () => at.antitrainStep(model, "h1", data.train, { split, stats, optimizer: opt, seed: 0 })],
+    ["Antitrainer data", () => new at.Antitrainer(model, ["h1"], { schedule: at.interleaved(1), data: data.train })],
+  ];
+  for (const [door, call] of doors) refuses(call, disposedX, model, door);
+  const labelsGone: at.Dataset = { x: data.test.x, y: data.test.y, classes: 4 };
+  data.test.y.dispose();
+  refuses(() => at.evaluate(model, labelsGone), /data\.y was disposed/);
+  refuses(() => at.importance(model, "h1", labelsGone, { stats }), /data\.y was disposed/);
+  data.test.x.dispose();
+  opt.dispose();
 });

@@ -170,7 +170,13 @@ test("the compression study end to end on a tiny task: tuning, choice, one seed,
   for (const c of seed.curves) {
     assert.deepEqual(c.points.map((p) => p.k), c.arm === at.SCRATCH_ARM ? [4] : [2, 4, 8], c.arm);
     if (c.arm !== at.SCRATCH_ARM) assert.ok(c.updates <= 20 && c.updates >= 15, `${c.arm}: ${c.updates} updates`);
-    for (const p of c.points) assert.ok(p.valAfter >= 0 && p.valAfter <= 1 && p.ece >= 0 && p.ece <= 1 && p.params > 0);
+    for (const p of c.points) {
+      // A k-unit 6→k→3 MLP has 6k + k weights and biases into the layer and 3k + 3 out of it.
+      assert.equal(p.params, 10 * p.k + 3, `${c.arm}, k = ${p.k}: parameters of the pruned MLP`);
+      // Validation and test are the same 128 examples here, so the two accuracies after fine-tuning agree exactly.
+      assert.ok(Number.isInteger(p.valAfter * 128), `${c.arm}, k = ${p.k}: an accuracy over 128 examples (${p.valAfter})`);
+      assert.equal(p.testAfter, p.valAfter, `${c.arm}, k = ${p.k}: the same split measured twice`);
+    }
     if (c.arm === at.SCRATCH_ARM || c.arm === at.IMP_ARM) assert.equal(c.core95, undefined, `${c.arm}: no unpruned layer to measure`);
     else assert.ok(Number.isInteger(c.core95) && (c.core95 as number) >= 1 && (c.core95 as number) <= 12 && Number.isFinite(c.fullDamage), `${c.arm}: 95% core ${c.core95}`);
   }

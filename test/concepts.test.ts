@@ -88,11 +88,11 @@ test("conceptAntitrainStep changes only downstream variables and its loss is ln 
   const stats = at.collectStats(model, "h2", data);
   const opt = tf.train.adam(1e-2);
   const w = model.weights();
-  at.conceptAntitrainStep(model, "h2", data, [0, 1], stats, parity(), tf.train.sgd(0), { seed: 3 });
+  at.conceptAntitrainStep(model, "h2", data, { units: [0, 1], stats, concept: parity(), optimizer: tf.train.sgd(0), seed: 3 });
   assert.deepEqual(model.weights(), w, "a zero learning rate changes nothing");
-  at.conceptAntitrainStep(model, "h2", data, [0, 1], stats, parity(), opt, { seed: 3 }); // creates Adam's slots
+  at.conceptAntitrainStep(model, "h2", data, { units: [0, 1], stats, concept: parity(), optimizer: opt, seed: 3 }); // creates Adam's slots
   const before = tf.memory().numTensors;
-  const loss = at.conceptAntitrainStep(model, "h2", data, [0, 1], stats, parity(), opt, { seed: 4 });
+  const loss = at.conceptAntitrainStep(model, "h2", data, { units: [0, 1], stats, concept: parity(), optimizer: opt, seed: 4 });
   assert.equal(tf.memory().numTensors, before, "no tensor leaked");
   assert.ok(Number.isFinite(loss) && loss >= Math.log(2) - 1e-6, `cross-entropy against uniform ≥ ln 2: ${loss}`);
   const after = model.weights();
@@ -105,10 +105,22 @@ test("conceptAntitrainStep changes only downstream variables and its loss is ln 
     { w: new Float32Array(8), b: new Float32Array(4), fanIn: 2, fanOut: 4 },
   ]);
   const zs = at.collectStats(zero, "h1", data);
-  const l0 = at.conceptAntitrainStep(zero, "h1", data, [0], zs, parity(), tf.train.sgd(0.1), { seed: 0 });
+  const l0 = at.conceptAntitrainStep(zero, "h1", data, { units: [0], stats: zs, concept: parity(), optimizer: tf.train.sgd(0.1), seed: 0 });
   assert.ok(Math.abs(l0 - Math.log(2)) < 1e-6, `${l0}`);
-  assert.throws(() => at.conceptAntitrainStep(model, "h9", data, [0], stats, parity(), opt, { seed: 0 }), /sites "h1", "h2"/);
-  assert.throws(() => at.conceptAntitrainStep(model, "h2", data, [], stats, parity(), opt, { seed: 0 }), at.AntitrainError);
+  assert.throws(() => at.conceptAntitrainStep(model, "h9", data, { units: [0], stats, concept: parity(), optimizer: opt, seed: 0 }), /sites "h1", "h2"/);
+  assert.throws(() => at.conceptAntitrainStep(model, "h2", data, { units: [], stats, concept: parity(), optimizer: opt, seed: 0 }), at.AntitrainError);
+  const step = at.conceptAntitrainStep as unknown as (...args: unknown[]) => number;
+  const refusedSteps: Array<[unknown[], RegExp]> = [
+    [[model, "h2", data, [0, 1], stats, parity(), opt, { seed: 0 }], /conceptAntitrainStep needs options \{ concept, units, stats, optimizer, seed \}/],
+    [[model, "h2", data, { units: [0, 1], stats, optimizer: opt, seed: 0 }], /needs options\.concept: pass a concept from at\.concept/],
+    [[model, "h2", data, { concept: parity(), stats, optimizer: opt, seed: 0 }], /needs options\.units: the chosen units of "h2"/],
+    [[model, "h2", data, { concept: parity(), units: [0], stats, seed: 0 }], /needs options\.optimizer: a tf\.Optimizer of its own/],
+  ];
+  const held = tf.memory().numTensors;
+  const weights = model.weights();
+  for (const [args, re] of refusedSteps) assert.throws(() => step(...args), (e: unknown) => e instanceof at.AntitrainError && re.test(e.message));
+  assert.equal(tf.memory().numTensors, held, "refused steps leak nothing");
+  assert.deepEqual(model.weights(), weights, "refused steps leave the model unchanged");
   opt.dispose();
   model.dispose();
   zero.dispose();
@@ -132,7 +144,7 @@ test("concept antitraining moves the probe: after it, randomizing the chosen uni
       onStep: (step, batch) => {
         if (!anti) return;
         if (step % 50 === 0) stats = at.collectStats(model, "h1", data, { seed: step });
-        at.conceptAntitrainStep(model, "h1", batch, chosen, stats, parity(), antiOpt, { seed: step });
+        at.conceptAntitrainStep(model, "h1", batch, { units: chosen, stats, concept: parity(), optimizer: antiOpt, seed: step });
       },
     });
     const probe = at.fitProbe(model, data, parity());

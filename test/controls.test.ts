@@ -78,8 +78,8 @@ describe("antitrainStep's control arms", () => {
         const [oa, ob, oc] = [tf.train.adam(1e-2), tf.train.adam(1e-2), tf.train.adam(1e-2)];
         for (let s = 0; s < 3; s++) {
           const defaults = target === "uniform" ? { seed: s } : { seed: s, target };
-          at.antitrainStep(a, "h1", batch, { core, method }, stats, oa, defaults);
-          at.antitrainStep(b, "h1", batch, { core, method }, stats, ob, { seed: s, target, randomize: "core", method });
+          at.antitrainStep(a, "h1", batch, { split: { core, method }, stats, optimizer: oa, ...defaults });
+          at.antitrainStep(b, "h1", batch, { split: { core, method }, stats, optimizer: ob, seed: s, target, randomize: "core", method });
           frozenStep(c, "h1", batch, core, stats, oc, target, method, s);
         }
         const [wa, wb, wc] = [snapshot(a), snapshot(b), snapshot(c)];
@@ -117,7 +117,7 @@ describe("antitrainStep's control arms", () => {
       for (const method of ["mean", "resample"] as const) {
         fed.length = 0;
         const opt = tf.train.sgd(0); // a zero learning rate: the step runs but the model stays put
-        at.antitrainStep(watched, "h1", batch, { core, method }, stats, opt, { seed: 5, randomize, target: "true-labels" });
+        at.antitrainStep(watched, "h1", batch, { split: { core, method }, stats, optimizer: opt, seed: 5, randomize, target: "true-labels" });
         opt.dispose();
         assert.equal(fed.length, 1, "one forward pass from the site");
         const act = fed[0];
@@ -152,7 +152,7 @@ describe("antitrainStep's control arms", () => {
       for (const target of ["true-labels", "uniform"] as const) {
         const m = model.clone();
         const opt = tf.train.adam(1e-2);
-        for (let s = 0; s < 5; s++) at.antitrainStep(m, "h1", batch, split, stats, opt, { seed: s, randomize, target });
+        for (let s = 0; s < 5; s++) at.antitrainStep(m, "h1", batch, { split, stats, optimizer: opt, seed: s, randomize, target });
         moved[target] = at.evaluate(m, batch).loss - start;
         opt.dispose();
         m.dispose();
@@ -176,8 +176,10 @@ describe("antitrainStep's control arms", () => {
         const before = snapshot(m);
         const tensors = tf.memory().numTensors;
         const opt = tf.train.adam(1e-2);
-        const loss = at.antitrainStep(m, "h2", batch, split, stats, opt, { seed: 3, randomize, target });
-        assert.ok(Number.isFinite(loss) && loss > 0);
+        const loss = at.antitrainStep(m, "h2", batch, { split, stats, optimizer: opt, seed: 3, randomize, target });
+        // Cross-entropy against the uniform distribution is at least ln C (equal only for uniform predictions).
+        if (target === "uniform") assert.ok(loss >= Math.log(m.classes) - 1e-6, `${randomize}: uniform-target loss ${loss} ≥ ln ${m.classes}`);
+        else assert.ok(Number.isFinite(loss) && loss > 0);
         opt.dispose();
         assert.equal(tf.memory().numTensors, tensors, `${randomize}/${target}: no tensor left`);
         const after = snapshot(m);
@@ -198,15 +200,18 @@ describe("antitrainStep's control arms", () => {
     const nan = at.dataset(new Float32Array(12).fill(Number.NaN), [0, 1], { features: 6, classes: 3 });
     const split = { core: [0, 1], method: "resample" as const };
     const opt = tf.train.sgd(0.1);
-    const step = (options: at.AntitrainStepOptions, s: { core: number[]; method: at.RandomizeMethod } = split, data = batch) => () =>
-      at.antitrainStep(model, "h1", data, s, stats, opt, options);
+    type Arms = Omit<at.AntitrainStepOptions, "split" | "stats" | "optimizer">;
+    const step = (options: Arms, s: { core: number[]; method: at.RandomizeMethod } = split, data = batch) => () =>
+      at.antitrainStep(model, "h1", data, { split: s, stats, optimizer: opt, ...options });
     const cases: Array<[string, () => unknown, RegExp]> = [
       ["randomize", step({ seed: 0, randomize: "spectator" as at.RandomizedUnits }), /randomize must be one of "core", "spectators", got "spectator"/],
       ["target", step({ seed: 0, target: "true-label" as at.AntitrainTarget }), /target must be one of "uniform", "random-labels", "true-labels", got "true-label"/],
       ["method", step({ seed: 0, method: "gausian" as at.RandomizeMethod }), /method must be one of "gaussian", "resample", "mean", "zero", got "gausian"/],
       ["split method", step({ seed: 0 }, { core: [0], method: "noise" as at.RandomizeMethod }), /method must be one of .*got "noise"/],
-      ["unknown key", step({ seed: 0, randmize: "core" } as at.AntitrainStepOptions), /unknown option "randmize" of antitrainStep: the options are target, randomize, method, seed/],
-      ["no seed", step({} as at.AntitrainStepOptions), /finite seed/],
+      ["unknown key", step({ seed: 0, randmize: "core" } as Arms), /unknown option "randmize" of antitrainStep: the options are split, stats, optimizer, target, randomize, method, seed/],
+      ["no seed", step({} as Arms), /finite seed/],
+      ["no optimizer", () => at.antitrainStep(model, "h1", batch, { split, stats, seed: 0 } as unknown as at.AntitrainStepOptions), /antitrainStep needs options\.optimizer: pass antitraining's own optimizer, e\.g\. tf\.train\.adam\(1e-3\)/],
+      ["positional form", () => (at.antitrainStep as unknown as (...a: unknown[]) => number)(model, "h1", batch, split, stats, opt, { seed: 0 }), /unknown option "core" of antitrainStep/],
       ["core out of range", step({ seed: 0, randomize: "spectators" }, { core: [0, 10], method: "mean" }), /core unit 10 is not in site "h1" \(0\.\.9\)/],
       ["NaN activations midway", step({ seed: 0, randomize: "spectators", target: "true-labels" }, split, nan), /activations of site "h1" during antitraining contains NaN/],
       ["Antitrainer randomize", () => new at.Antitrainer(model, ["h1"], { schedule: at.interleaved(1), randomize: "noncore" as at.RandomizedUnits }), /randomize must be one of "core", "spectators", got "noncore"/],
@@ -235,7 +240,7 @@ describe("the Antitrainer's control arms", () => {
       const opt = tf.train.adam(1e-3);
       const seed = at.rngFor(7, 1, 0, 0, 7).nextUint32();
       const split = anti.splits_.get("h1") as at.CoreSplit;
-      at.antitrainStep(b, "h1", batch, split, anti.stats_.get("h1") as at.UnitStats, opt, { ...arm, method: "resample", seed });
+      at.antitrainStep(b, "h1", batch, { split, stats: anti.stats_.get("h1") as at.UnitStats, optimizer: opt, ...arm, method: "resample", seed });
       assert.deepEqual(snapshot(a), snapshot(b), `${JSON.stringify(arm)}: the antitrainer's step is antitrainStep with these options`);
       const w = snapshot(a);
       for (const x of [a, b, opt, anti]) x.dispose();

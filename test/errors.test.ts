@@ -38,7 +38,7 @@ test("bad input gets an AntitrainError naming the fix, and leaks nothing", () =>
     ["bad schedule", () => at.interleaved(1, { cycle: 0 }), /cycle must be a positive whole number/],
     ["bad hidden widths", () => at.mlp({ inputs: 4, hidden: [], classes: 2 }), /at least one hidden width/],
     ["no sites", () => new at.Antitrainer(model, [], { schedule: at.interleaved() }), /at least one site/],
-    ["bad target", () => at.antitrainStep(model, "h1", heldOut, { core: [0], method: "mean" }, stats, sgd, { seed: 0, target: "bogus" as at.AntitrainTarget }), /target must be one of "uniform", "random-labels", "true-labels", got "bogus"/],
+    ["bad target", () => at.antitrainStep(model, "h1", heldOut, { split: { core: [0], method: "mean" }, stats, optimizer: sgd, seed: 0, target: "bogus" as at.AntitrainTarget }), /target must be one of "uniform", "random-labels", "true-labels", got "bogus"/],
   ];
   for (const [name, call, pattern] of cases) {
     const tensors = tf.memory().numTensors;

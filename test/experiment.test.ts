@@ -34,15 +34,22 @@ test("reportCore finds the one carrying unit: dead and unread units are spectato
 test("runExperiment records a measurement per cycle and frees everything but the model it returns", () => {
   const task = tinyTask();
   const tensors = tf.memory().numTensors;
-  const run = at.runExperiment({ data: task, hidden: [8], seed: 0, pretrain: 10, steps: 40,
+  const run = at.runExperiment({ data: task, hidden: [8], seed: 0, pretrain: 10, steps: 40, learningRate: 3e-2,
     antitrain: { schedule: at.interleaved(1, { cycle: 20 }), fraction: 0.5 } });
   // Measured once at the first scheduled step, then at steps 20 and 40 of the schedule.
   assert.deepEqual(run.cycles.map((c) => c.step), [11, 30, 50]);
   for (const c of run.cycles) {
     assert.equal(c.site, "h1");
     assert.ok(c.antitrainedCore.length <= c.reportCore.length, "the 50% core is no larger than the 95% core");
-    assert.ok(c.testAccuracy >= 0 && c.testAccuracy <= 1);
+    assert.ok(Number.isInteger(c.testAccuracy * 128), `an accuracy over the 128 test examples: ${c.testAccuracy}`);
   }
+  // The task is learnt while it is antitrained at the 50% core: the test loss falls from measurement to measurement
+  // and the run ends well above chance (43 of 128 test labels are the most frequent class: 0.34).
+  const losses = run.cycles.map((c) => c.testLoss);
+  assert.ok(losses.every((l, i) => i === 0 || l < losses[i - 1]), `test loss falls: ${losses}`);
+  assert.ok(run.final.accuracy > 0.6 && run.final.accuracy > run.pretrained.accuracy, `final ${run.final.accuracy}, pretrained ${run.pretrained.accuracy}`);
+  const last = run.cycles[run.cycles.length - 1];
+  assert.deepEqual([last.testAccuracy, last.testLoss], [run.final.accuracy, run.final.loss], "the last measurement is of the final model, on the test split");
   assert.equal(run.antiPhaseEnds.length, 0);
   const variables = run.model.variables().length;
   run.model.dispose();

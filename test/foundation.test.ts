@@ -108,7 +108,7 @@ describe("reproducibility", () => {
       const stream = new at.BatchStream(train, 32, 7);
       for (let s = 0; s < 5; s++) {
         const batch = stream.next();
-        at.antitrainStep(model, "h1", batch, split, stats, opt, { seed: s });
+        at.antitrainStep(model, "h1", batch, { split, stats, optimizer: opt, seed: s });
         at.disposeDataset(batch);
       }
       const weights = snapshot(model);
@@ -144,7 +144,7 @@ describe("antitraining", () => {
     const batch = at.head(train, 32);
     const tensors = tf.memory().numTensors;
     for (const target of ["uniform", "random-labels"] as const) {
-      at.antitrainStep(model, "h2", batch, split, stats, opt, { seed: 1, target });
+      at.antitrainStep(model, "h2", batch, { split, stats, optimizer: opt, seed: 1, target });
     }
     // the optimizer keeps 2 moment slots per downstream variable, nothing else stays
     assert.equal(tf.memory().numTensors - tensors, 2 * 2);

@@ -19,7 +19,12 @@ test("grokRun: seeded, leak-free, stops at the target, antitraining runs only wh
   assert.equal(tf.memory().numTensors, tensors, "no tensor left behind");
   for (const r of runs) {
     assert.equal(r.curve.length, r.stepsToTarget === null ? 2 : r.curve.findIndex((c) => c.step === r.stepsToTarget) + 1);
-    assert.ok(r.curve.every((c) => c.roles !== undefined), "roles measured at every evaluation");
+    for (const c of r.curve) {
+      const roles = c.roles;
+      assert.ok(roles !== undefined, "roles measured at every evaluation");
+      assert.equal(roles.generalizing + roles.memorizing + roles.mixed + roles.inert, model.dMlp, "every unit of blocks.0.mlp has one role");
+      if (roles.memorizing === 0) assert.equal(c.memorizingTrainShare, 0, "no memorizing unit, no memorizing share");
+    }
   }
   const [baseline, grokfast, anti] = runs;
   assert.equal(baseline.antiSteps, 0);
@@ -27,6 +32,21 @@ test("grokRun: seeded, leak-free, stops at the target, antitraining runs only wh
   // Antitraining starts after the first measurement, one step per training step while units are memorizing.
   const memorizingAt10 = anti.curve[0].roles!.memorizing;
   assert.equal(anti.antiSteps, memorizingAt10 > 0 ? 10 : 0);
+  // The roles are heldOutImportance's on the training and held-out pairs (never the test pairs), replayed by hand:
+  // the same transformer, AdamW and full-batch stream for the first 10 steps, then the same measurement.
+  const replay = at.transformer({ ...model, seed: 3 });
+  const opt = at.adamw(1e-2, { beta1: 0.9, beta2: 0.98, weightDecay: 1.0 });
+  at.train(replay, task.train, { steps: 10, optimizer: opt, stream: new at.BatchStream(task.train, at.size(task.train), 3) });
+  const stats = at.collectStats(replay, "blocks.0.mlp", task.train, { seed: 0 });
+  const h = at.heldOutImportance(replay, "blocks.0.mlp", task.train, heldOut, { stats, method: "resample", metric: "loss", seed: 0 });
+  const counted = { generalizing: 0, memorizing: 0, mixed: 0, inert: 0 };
+  for (const role of h.roles) counted[role]++;
+  assert.deepEqual(baseline.curve[0].roles, counted, "the first evaluation's roles are heldOutImportance's");
+  assert.equal(baseline.curve[0].trainAccuracy, at.evaluate(replay, task.train).accuracy, "the replay is the run's model");
+  const share = h.roles.reduce((a, role, u) => a + (role === "memorizing" ? h.trainShare[u] : 0), 0);
+  assert.equal(baseline.curve[0].memorizingTrainShare, share);
+  opt.dispose();
+  replay.dispose();
   const again = at.grokRun({ ...common, method: "baseline" });
   assert.deepEqual(again.curve, baseline.curve, "same seed, same run");
   assert.throws(() => at.grokRun({ ...common, method: "sgd" as at.GrokMethod }), at.AntitrainError);

@@ -195,7 +195,7 @@ describe("fromLayersModel on dense graphs", () => {
     const downstream = new Set(model.downstreamVariables("d1"));
     const optimizer = tf.train.sgd(0.1);
     const tensors = tf.memory().numTensors;
-    at.antitrainStep(model, "d1", data, split, stats, optimizer, { seed: 0 });
+    at.antitrainStep(model, "d1", data, { split, stats, optimizer, seed: 0 });
     assert.equal(tf.memory().numTensors, tensors, "antitrainStep left no tensor");
     model.variables().forEach((v, i) => {
       const moved = v.dataSync().some((value, j) => value !== before[i][j]);

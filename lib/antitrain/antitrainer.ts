@@ -418,7 +418,7 @@ export class Antitrainer {
       if (split === undefined || stats === undefined || optimizer === undefined) throw new Error("antitrainer not measured");
       const seed = rngFor(this.options.seed, this.step, k, i, 7).nextUint32();
       const { target, randomize, method } = this.options;
-      antitrainStep(this.model, site, batch, split, stats, optimizer, { target, randomize, method, seed });
+      antitrainStep(this.model, site, batch, { split, stats, optimizer, target, randomize, method, seed });
       this.antiStepCount++;
     });
     return 1;

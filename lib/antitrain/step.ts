@@ -32,8 +32,17 @@ export type RandomizedUnits = "core" | "spectators";
 /** Every {@link RandomizedUnits} value. */
 export const RANDOMIZED_UNITS: readonly RandomizedUnits[] = ["core", "spectators"];
 
+/** The core split an antitrain step randomizes: its core units, its method and, when known, its site. */
+export type StepSplit = Pick<CoreSplit, "core" | "method"> & Partial<Pick<CoreSplit, "site">>;
+
 /** Options for {@link antitrainStep}. */
 export interface AntitrainStepOptions {
+  /** The site's core split (from `at.findCore`; `{ core, method }` by hand): its core is randomized. */
+  split: StepSplit;
+  /** The site's unit stats (from `at.collectStats`): the randomized units are drawn from them. */
+  stats: UnitStats;
+  /** Antitraining's own optimizer, one per site (e.g. `tf.train.adam(1e-3)`); it updates the downstream variables. */
+  optimizer: tf.Optimizer;
   /** Default "uniform". */
   target?: AntitrainTarget;
   /** Which units are randomized. Default "core". */
@@ -44,7 +53,15 @@ export interface AntitrainStepOptions {
   seed: number;
 }
 
-const STEP_OPTION_KEYS = ["target", "randomize", "method", "seed"] as const satisfies readonly (keyof AntitrainStepOptions)[];
+const STEP_OPTION_KEYS = [
+  "split",
+  "stats",
+  "optimizer",
+  "target",
+  "randomize",
+  "method",
+  "seed",
+] as const satisfies readonly (keyof AntitrainStepOptions)[];
 
 /**
  * The site and downstream variables each optimizer has antitrained. Adam keeps moments per variable, so one
@@ -53,40 +70,43 @@ const STEP_OPTION_KEYS = ["target", "randomize", "method", "seed"] as const sati
 const optimizerSites = new WeakMap<tf.Optimizer, { readonly site: string; readonly variables: ReadonlySet<tf.Variable> }>();
 
 /**
- * Mutates the model: one antitrain step at `site`. The core units are randomized (draws from `stats`), a normal
- * batch is forwarded, the target is random (see {@link AntitrainTarget}), and only the variables downstream of
- * the site are updated, by `optimizer` — give antitraining its own optimizer, so the training optimizer's
- * momentum and decay never act during an antitrain step, and one per site: an optimizer that antitrained one
- * site is refused for another site whose downstream variables overlap (their Adam state would mix). Nothing upstream of the site receives a gradient: the
- * site's activation is computed outside the gradient tape. Information that still reaches the output through the
- * spectators makes the prediction non-random, which costs loss; the step detaches it. Returns the step's loss.
+ * Mutates the model: one antitrain step at `site`. The core units of `options.split` are randomized (draws from
+ * `options.stats`), a normal batch is forwarded, the target is random (see {@link AntitrainTarget}), and only the
+ * variables downstream of the site are updated, by `options.optimizer` — give antitraining its own optimizer, so the
+ * training optimizer's momentum and decay never act during an antitrain step, and one per site: an optimizer that
+ * antitrained one site is refused for another site whose downstream variables overlap (their Adam state would mix).
+ * Nothing upstream of the site receives a gradient: the site's activation is computed outside the gradient tape.
+ * Information that still reaches the output through the spectators makes the prediction non-random, which costs
+ * loss; the step detaches it. Returns the step's loss.
  *
  * Control arms change one ingredient of that loop: `randomize: "spectators"` noises the other side of the split,
  * `target: "true-labels"` trains towards the real labels. The defaults (`"core"`, `"uniform"`) are antitraining,
  * draw for draw: a default step equals the step with the defaults spelled out, for the same seed.
  *
  * @example
- * const anti = tf.train.adam(1e-3);
- * const loss = at.antitrainStep(model, "h1", batch, split, stats, anti, { target: "uniform", seed: step });
+ * const optimizer = tf.train.adam(1e-3);
+ * const loss = at.antitrainStep(model, "h1", batch, { split, stats, optimizer, seed: step });
  * // control: true-label dropout of the non-core units, same loop otherwise
- * at.antitrainStep(model, "h1", batch, split, stats, anti, { randomize: "spectators", target: "true-labels", seed: step });
+ * at.antitrainStep(model, "h1", batch, { split, stats, optimizer, randomize: "spectators", target: "true-labels", seed: step });
  */
-export function antitrainStep(
-  model: HookedModel,
-  site: string,
-  batch: Dataset,
-  split: Pick<CoreSplit, "core" | "method"> & Partial<Pick<CoreSplit, "site">>,
-  stats: UnitStats,
-  optimizer: tf.Optimizer,
-  options: AntitrainStepOptions,
-): number {
+export function antitrainStep(model: HookedModel, site: string, batch: Dataset, options: AntitrainStepOptions): number {
   const info = requireSite(model, site);
   const units = info.units;
   requireData(model, batch);
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new AntitrainError("antitrainStep needs options { split, stats, optimizer, seed }, e.g. { split, stats, optimizer: tf.train.adam(1e-3), seed: 0 }");
+  }
+  requireKnownKeys(options, STEP_OPTION_KEYS, "antitrainStep");
+  const { split, stats, optimizer } = options;
+  for (const [key, value, hint] of [
+    ["split", split, "the site's core split from at.findCore, or { core, method }"],
+    ["stats", stats, "the site's stats from at.collectStats"],
+    ["optimizer", optimizer, "antitraining's own optimizer, e.g. tf.train.adam(1e-3)"],
+  ] as const) {
+    if (value === undefined || value === null) throw new AntitrainError(`antitrainStep needs options.${key}: pass ${hint}`);
+  }
   requireStatsFor(stats, info);
   requireSplitFor(split, site);
-  if (options === null || typeof options !== "object") throw new AntitrainError("antitrainStep needs options { seed }, e.g. { target: \"uniform\", seed: 0 }");
-  requireKnownKeys(options, STEP_OPTION_KEYS, "antitrainStep");
   if (!Number.isSafeInteger(options.seed)) {
     throw new AntitrainError(`antitrainStep needs a finite seed, an integer, got ${String(options.seed)}: pass e.g. { seed: step }`);
   }

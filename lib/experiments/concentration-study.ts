@@ -15,7 +15,7 @@ import { calibration } from "../measure/calibration";
 import type { Mlp } from "../models/mlp";
 import { evaluate } from "../training/train";
 import { type MethodSettings, type TrainingMethod, trainWithMethod } from "./compression-arms";
-import { reportCore } from "./experiment";
+import { reportCore } from "../core/report-core";
 
 /** One arm: a training method, its fixed settings (antitraining's fraction) or the grid it is tuned on (`tuneAs`). */
 export interface ConcentrationArm {

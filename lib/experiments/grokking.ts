@@ -127,8 +127,10 @@ export function grokRun(options: GrokRunOptions): GrokResult {
         onStep: (s, batch) => {
           if (method !== "antitrain" || memorizing.length === 0 || stats === null) return;
           for (let k = 0; k < (options.antiSteps ?? 1); k++) {
-            const st = stats;
-            antitrainStep(model, site, batch, { core: others, method: "resample" }, st, anti, {
+            antitrainStep(model, site, batch, {
+              split: { core: others, method: "resample" },
+              stats,
+              optimizer: anti,
               seed: rngFor(seed, step + s, k).nextUint32(),
             });
             antiSteps++;

@@ -76,7 +76,7 @@ for (const seed of SEEDS) {
     at.train(model, train, { steps: STEPS, optimizer: opt, seed: seed + 100, onStep: (step, batch) => {
       if (condition === "control") return;
       if (step % STATS_EVERY === 0) stats = at.collectStats(model, "h1", train, { seed: step });
-      losses.push(at.conceptAntitrainStep(model, "h1", batch, CHOSEN, stats, parity, antiOpt, { seed: seed * 100000 + step }));
+      losses.push(at.conceptAntitrainStep(model, "h1", batch, { units: CHOSEN, stats, concept: parity, optimizer: antiOpt, seed: seed * 100000 + step }));
     }});
     if (condition === "antitrained") antiLoss.push(losses);
     stats = at.collectStats(model, "h1", train, { seed });
