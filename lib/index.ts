@@ -54,6 +54,7 @@ export {
 export { interleaved, cyclic, cycleLength, type Schedule } from "./antitrain/schedule";
 export { Antitrainer, type AntitrainerOptions, type AntitrainerState, type PlainTensor, type MeasureRecord } from "./antitrain/antitrainer";
 export { compress, parameterCount, type CompressOptions } from "./core/compress";
+export { fileSystem, saveModel, loadModel, MODEL_JSON, WEIGHTS_BIN } from "./base/model-io";
 export { checkModel, type CheckModelOptions, type ModelCheck, type ModelCheckItem } from "./models/check-model";
 export { train, evaluate, type TrainOptions, type Evaluation } from "./training/train";
 export { meanCI, spearman, type Interval } from "./base/statistics";
