@@ -13,7 +13,7 @@ export type { HookedModel, SiteInfo, Hook, Hooks, SiteSplit, NamedVariable, Comp
 export { isCompressible } from "./models/types";
 export { mlp, Mlp, ACTIVATIONS, type MlpOptions, type DenseWeights, type Activation } from "./models/mlp";
 export { fromSequential } from "./models/sequential";
-export { fromLayersModel, LayersHookedModel, type FromLayersModelOptions } from "./models/layers-model";
+export { fromLayersModel, LayersHookedModel, type FromLayersModelOptions, type LayerCall } from "./models/layers-model";
 export {
   dataset,
   disposeDataset,
@@ -56,6 +56,8 @@ export {
 export { interleaved, cyclic, cycleLength, type Schedule } from "./antitrain/schedule";
 export { Antitrainer, type AntitrainerOptions, type AntitrainerState, type PlainTensor, type MeasureRecord } from "./antitrain/antitrainer";
 export { compress, parameterCount, type CompressOptions } from "./core/compress";
+export { compressLayersModel, type CompressLayersOptions } from "./core/compress-layers";
+export { fileSystem, saveModel, loadModel, MODEL_JSON, WEIGHTS_BIN } from "./base/model-io";
 export { checkModel, type CheckModelOptions, type ModelCheck, type ModelCheckItem } from "./models/check-model";
 export { train, evaluate, type TrainOptions, type Evaluation } from "./training/train";
 export { meanCI, spearman, type Interval } from "./base/statistics";

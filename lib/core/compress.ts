@@ -3,6 +3,8 @@ import { AntitrainError } from "../base/errors";
 import { type HookedModel, isCompressible, siteFeatures } from "../models/types";
 import { type UnitStats, requireStatsFor } from "../measure/unit-stats";
 import { requireKnownKeys, requireSite } from "../base/validate";
+import { LayersHookedModel, fromLayersModel } from "../models/layers-model";
+import { compressLayersModel } from "./compress-layers";
 
 /** Options for {@link compress}. */
 export interface CompressOptions {
@@ -19,7 +21,9 @@ const COMPRESS_OPTION_KEYS = ["stats"] as const satisfies readonly (keyof Compre
 /**
  * A new, smaller model without the spectators of `site`: rows before and columns after the site are removed and,
  * with `stats`, each spectator's mean contribution is folded into the next layer's bias. The original model is
- * unchanged. Supported by models that can remove units (MLPs; transformers at attn and mlp sites and the last block's resid site).
+ * unchanged. Supported by models that can remove units (MLPs; transformers at attn and mlp sites and the last block's
+ * resid site) and by `at.fromLayersModel` wrappers: for those the result wraps the new, smaller `tf.LayersModel` of
+ * {@link compressLayersModel} (its `layersModel`) with the same options.
  *
  * @example
  * const small = at.compress(model, "h1", split, { stats });   // small.sites()[0].units === split.core.length
@@ -30,6 +34,7 @@ export function compress(
   split: Pick<CoreSplit, "core"> & Partial<Pick<CoreSplit, "site">>,
   options: CompressOptions = {},
 ): HookedModel {
+  if (model instanceof LayersHookedModel) return fromLayersModel(compressLayersModel(model, site, split, options), model.options);
   const info = requireSite(model, site);
   const units = info.units;
   requireKnownKeys(options, COMPRESS_OPTION_KEYS, "compress");

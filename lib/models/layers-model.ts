@@ -61,17 +61,24 @@ export function fromLayersModel(model: tf.LayersModel, options: FromLayersModelO
 }
 
 /** Where a tensor's units lie: on the last axis, on axis 1 (after a channelsFirst layer), or unknown. */
-type Layout = "last" | "first" | "unknown";
+export type Layout = "last" | "first" | "unknown";
 
-/** One layer call of the graph, in topological order. Value slot 0 is the model input; step i writes slot i + 1. */
-interface Step {
+/**
+ * One layer call of a wrapped model's graph, in topological order (see {@link LayersHookedModel.layerCalls}). Value
+ * slot 0 is the model input; call i writes slot i + 1.
+ */
+export interface LayerCall {
   readonly layer: tf.layers.Layer;
+  /** The slots it reads. */
   readonly inputs: readonly number[];
+  /** The slot it writes. */
   readonly slot: number;
+  /** Where its output's units lie: the last axis, axis 1 (after a channelsFirst layer), or unknown. */
   readonly layout: Layout;
   /** Output shape without the batch axis. */
   readonly shape: readonly number[];
 }
+type Step = LayerCall;
 
 /** A cut at one site: the steps after it, and the slots computed before it that those steps read. */
 interface Plan {
@@ -95,6 +102,8 @@ export class LayersHookedModel implements HookedModel {
   private readonly outputKind: OutputKind;
   private readonly training: boolean;
   private readonly plans = new Map<number, Plan>();
+  /** The options it was wrapped with (compress wraps a compressed model with the same). */
+  readonly options: Readonly<FromLayersModelOptions>;
 
   constructor(
     private readonly model: tf.LayersModel,
@@ -117,6 +126,7 @@ export class LayersHookedModel implements HookedModel {
     this.classes = last.shape[0];
     this.outputKind = outputKind(last, steps);
     this.training = options.training ?? false;
+    this.options = { ...options };
     const candidates = steps.slice(0, -1).map((s, i) => ({ step: s, index: i })).filter(({ step }) => step.layout !== "unknown");
     const chosen = options.sites === undefined ? candidates : pickSites(options.sites, candidates, steps);
     this.siteInfos = chosen.map(({ step }) => ({ name: step.layer.name, units: unitsOf(step) }));
@@ -239,6 +249,16 @@ export class LayersHookedModel implements HookedModel {
       refuse(`the kernels around it do not have ${units} units on their unit axes`);
     }
     return { site, units, into: { variable: kernel, axis: kernel.rank - 1 }, bias: { variable: bias, axis: 0 }, out: { variable: outKernel, axis: outAxis }, others };
+  }
+
+  /** The wrapped `tf.LayersModel` itself (not a copy): what `predict`, `fit` and `at.saveModel` take. */
+  get layersModel(): tf.LayersModel {
+    return this.model;
+  }
+
+  /** The layer calls of the graph in topological order (how compression finds the layers around a site). */
+  layerCalls(): readonly LayerCall[] {
+    return this.steps;
   }
 
   /** Frees the wrapped model's variables (the `tf.LayersModel` is unusable afterwards). */
