@@ -85,8 +85,9 @@ export function check(r: any): void {
   assert.deepEqual(r.summary.map((s: { arm: string }) => s.arm), arms);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   for (const s of r.summary) {
-    const rowOf = (seed: { rows: { arm: string }[] }, arm: string) => seed.rows.find((x) => x.arm === arm) as { testAccuracy: number; params: number; testLoss: number; ece: number };
-    const diff = (key: "testAccuracy" | "params" | "testLoss" | "ece") => mean(r.results.map((seed: { rows: { arm: string }[] }) => rowOf(seed, s.arm)[key] - rowOf(seed, "antitrain")[key]));
+    type Row = { arm: string; testAccuracy: number; params: number; testLoss: number; ece: number };
+    const rowOf = (seed: { rows: Row[] }, arm: string) => seed.rows.find((x) => x.arm === arm) as Row;
+    const diff = (key: "testAccuracy" | "params" | "testLoss" | "ece") => mean(r.results.map((seed: { rows: Row[] }) => rowOf(seed, s.arm)[key] - rowOf(seed, "antitrain")[key]));
     assert.ok(Math.abs(s.testAccuracyDiff.mean - diff("testAccuracy")) < 1e-9, `${s.arm}: paired accuracy difference`);
     assert.ok(Math.abs(s.testLossDiff.mean - diff("testLoss")) < 1e-9, `${s.arm}: paired loss difference`);
     assert.ok(Math.abs(s.eceDiff.mean - diff("ece")) < 1e-9, `${s.arm}: paired ECE difference`);
