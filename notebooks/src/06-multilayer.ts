@@ -1,48 +1,75 @@
 // %% [markdown]
 // # 06 · Multilayer antitraining: compress every hidden layer
 //
-// **Question.** The notes ("Multilayer antitraining") suggest antitraining each layer of a network to compress
-// each layer as much as possible, so that the whole network, not one layer, becomes a small representative of its
-// equivalence class. Does antitraining all three hidden layers of an MLP at once shrink every layer's core, and how
-// many parameters does physically removing the spectators save, at what accuracy?
+// **Question.** The notes ("Multilayer antitraining") suggest antitraining every layer so that the whole network,
+// not one layer, becomes a small representative of its equivalence class. If all three hidden layers of an MLP are
+// antitrained at once and then every layer is cut to its core, how many parameters are left, at what accuracy, and
+// is that better than what the published ways of shrinking every layer give at the same size and the same budget?
 //
-// **Method.** Digits, 64 → 128 → 128 → 128 → 10, Adam lr 1e-3, batch 64. Pretrain plainly, then continue for the
-// same number of steps either plainly (the baseline) or with an `at.Antitrainer` on all of `h1`, `h2`, `h3`
-// (interleaved: one antitrain step per site after every training step, each site with its own Adam over its
-// downstream variables; the 50% core of each site is antitrained; cores re-measured every 100 steps).
+// **Setting.** Digits (8×8 images, 10 classes): the 1347 training images are split into 1078 for training and 269
+// for validation (stratified, seeded); the 450 test images are used only in the final tables. A
+// 64 → 128 → 128 → 128 → 10 ReLU MLP is pretrained plainly (`PRETRAIN` Adam steps, lr 1e-3, batch 64), then each
+// arm continues the *same* pretrained network for exactly `UPDATES` optimizer updates (every update counted,
+// antitrain steps included), is compressed one layer at a time and fine-tuned for the same `FINETUNE` steps:
 //
-// At the end, every layer is compressed, **one site at a time**: measure the 95% accuracy core of `h1` on the test
-// set (stats from the training set), remove its spectators with `at.compress`, folding each removed unit's mean
-// (from that site's stats) into the next layer's bias; then measure `h2` *on the already compressed model* and
-// remove its spectators; then `h3`. Parameter count (`at.parameterCount`) and test accuracy are compared with the
-// dense model, without fine-tuning and after a short fine-tune of the compressed model (the same for every
-// arm). The quick setting is a smoke test on a smaller network (three layers of 64 units, 100 + 200 steps, 50
-// fine-tuning steps, one seed); its tables and charts say so. The baseline for compression is **plain, pruned**: the plainly trained network (the plain arm's model)
-// pruned, one site at a time, to exactly the widths the lr 3e-4 arm kept, keeping each layer's most important units
-// (randomization importance on cross-entropy), with the same mean-folding and the same fine-tuning.
+// | arm | trains every hidden layer with | cut to | unit order |
+// | --- | --- | --- | --- |
+// | antitrain | `UPDATES`/4 training steps, each followed by one antitrain step per site (h1, h2, h3; each site its own Adam over its downstream variables; cores of `fraction` re-measured every `CYCLE` training steps) | its own 95% cores | (the cores) |
+// | plain, importance | plain training | antitraining's widths | randomization importance (cross-entropy, validation) |
+// | plain, magnitude | plain training | antitraining's widths | weight magnitude |
+// | group lasso (Wen et al. 2016) | penalty λ·Σ over all three layers of ‖unit's in+out weights‖ | antitraining's widths | weight magnitude |
+// | network slimming (Liu et al. 2017) | per-unit scale γ on every layer, penalty λ·Σ\|γ\| + weight decay 1e-4, folded in afterwards | antitraining's widths | \|γ\| |
+// | activation L1 | penalty λ·mean Σ\|activation\| over all three layers | antitraining's widths | randomization importance |
+// | small from scratch | a 64 → W₁ → W₂ → W₃ → 10 MLP at antitraining's widths, `PRETRAIN` + `UPDATES` steps (+ the same fine-tuning) | — | — |
+// | plain / group lasso / slimming / activation L1, own cores | as above | their own 95% cores | (the cores) |
 //
-// A third arm lowers the antitraining optimizer's learning rate from the library default 1e-3 to 3e-4. Why: with
-// three sites, every training step is followed by three antitrain steps, and all three update the output layer
-// (it is downstream of every site), so the output sees three times the antitraining pressure of a single-site run.
-// The value 3e-4 was picked from a probe on seed 0, run once each after the default had failed: antitraining
-// rate 3e-4 (test accuracy 0.978, cores 26 / 14 / 14), rate 1e-4 (0.971, cores 108 / 32 / 5), and fraction 0.8 at
-// rate 1e-3 (0.593). It was not tuned further, and the probe's seed 0 is one of the five seeds reported, so treat
-// the third arm as a test of the hypothesis that the pressure on the output explains the failure, not as a tuned
-// baseline.
+// **Compression, the same for every arm.** One site at a time, in forward order, each measured on the model
+// compressed so far: a site's units are ranked and its 95% core (accuracy damage, units resampled) is found on the
+// **validation** split, or it is cut to a given width by the arm's order; the removed units' means (stats on the
+// training split) are folded into the next layer's bias (`at.compress`). A layer whose randomization does no damage
+// keeps its top-ranked unit. `at.compressLayers` does this; `at.trainAllLayers` trains every layer and asserts the
+// update count; `at.runMultilayerSeed` runs every arm of one seed.
+//
+// **How the knobs were chosen.** Antitraining's antitrain learning rate and antitrained fraction, and each penalty's
+// λ, are chosen on **separate tuning seeds** (100, 101) by one rule on **validation** numbers: each setting is
+// trained, compressed to its own 95% cores and fine-tuned; among the settings whose mean validation accuracy after
+// fine-tuning is within 1 point of plain training's dense model, the one with the fewest parameters kept wins (ties:
+// the higher accuracy; if none holds, the most accurate). The study's seeds (0–9) never enter the choice.
+//
+// **Headline, per seed:** at antitraining's widths (the same parameter count for every equal-width arm), test
+// accuracy, cross-entropy and expected calibration error (ECE, 15 bins) after fine-tuning, paired per seed against
+// antitraining with 95% t intervals over the 10 seeds; and for the own-core arms, parameters kept beside accuracy.
+//
+// **What was dropped, and why.** The earlier version of this notebook gave antitraining three antitrain updates per
+// training step on top of the plain arm's budget, measured cores on the test split, and picked the antitraining rate
+// on seed 0, which it also reported; all three are gone. Targeted and nested dropout and iterative magnitude pruning
+// (notebook 04's other baselines) are left out: each needs a per-layer design choice (which layer's prefix, which
+// round order) that a multilayer comparison would have to tune on top, and 04 found them no stronger than group
+// lasso, slimming and activation L1 on one layer. To fit about 30 minutes on two cores, the tuning grids are small
+// (6 antitraining settings, 3 λ per penalty) and fine-tuning is 200 steps; the seeds were not cut.
 
 // %%
-// Hyperparameters. Quick by default (the test suite runs this); FULL=1 for the numbers quoted in the text.
+// Hyperparameters. Quick by default (the test suite runs this, a smoke test on a smaller network); FULL=1 for the study.
 const QUICK = process.env.FULL !== "1";
-const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4];
+const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+const TUNE_SEEDS = QUICK ? [100] : [100, 101];   // the knobs are chosen on these seeds' validation numbers
 const HIDDEN = QUICK ? [64, 64, 64] : [128, 128, 128];
-const PRETRAIN = QUICK ? 100 : 600;
-const STEPS = QUICK ? 200 : 1600;
-const CYCLE = 100;
-const FRACTION = 0.5;          // the antitrained core of every site
-const REPORT_FRACTION = 0.95;  // the core that is kept when compressing
-const FINETUNE = QUICK ? 50 : 200;  // Adam steps on the compressed model (every arm alike)
-const ANTI_LR = 1e-3;          // the antitraining optimizer's learning rate (the library default)
-const ANTI_LR_LOW = 3e-4;      // the third arm: a lower antitraining rate (see the method)
+const PRETRAIN = QUICK ? 100 : 600;              // plain Adam steps shared by every arm
+const UPDATES = QUICK ? 200 : 1600;              // optimizer updates per arm after pretraining (a multiple of 4)
+const CYCLE = QUICK ? 25 : 100;                  // antitraining re-measures its cores every CYCLE training steps
+const FINETUNE = QUICK ? 40 : 200;               // Adam steps after compression, the same for every compressed model
+const FRACTION = 0.95;                           // the kept core's share of each layer's accuracy damage
+const TOLERANCE = 0.01;                          // "within 1 point of plain training's dense validation accuracy"
+/** Each tuned method's grid (the first entry is the quick setting). */
+const GRIDS: Record<string, Record<string, number>[]> = {
+  antitrain: [
+    { fraction: 0.5, antiLearningRate: 3e-4 }, { fraction: 0.5, antiLearningRate: 1e-4 }, { fraction: 0.5, antiLearningRate: 1e-3 },
+    { fraction: 0.8, antiLearningRate: 3e-4 }, { fraction: 0.8, antiLearningRate: 1e-4 }, { fraction: 0.8, antiLearningRate: 1e-3 },
+  ],
+  "group-lasso": [{ lambda: 3e-3 }, { lambda: 1e-3 }, { lambda: 1e-2 }],
+  slimming: [{ lambda: 3e-2 }, { lambda: 1e-2 }, { lambda: 1e-1 }],
+  "activation-l1": [{ lambda: 3e-2 }, { lambda: 1e-2 }, { lambda: 1e-1 }],
+};
 
 // %%
 import * as at from "../dist/index";
@@ -54,207 +81,181 @@ const backend = at.backendName();
 tslab.display.html(at.plotlyScript());
 const NOTE = at.quickNote(QUICK, "06-multilayer");
 const QUICK_LABEL = QUICK
-  ? `quick setting (1 seed, hidden ${HIDDEN.join("/")}, ${PRETRAIN} + ${STEPS} steps, ${FINETUNE} fine-tuning steps): a smoke test, not the study's numbers`
+  ? `quick setting (1 seed, hidden ${HIDDEN.join("/")}, ${PRETRAIN} + ${UPDATES} updates, ${FINETUNE} fine-tuning steps, one setting per method): a smoke test, not the study's numbers`
   : undefined;
 const quickTitle = (title: string) => (QUICK ? `${title} (quick setting: a smoke test)` : title);
+const SITES = HIDDEN.map((_, i) => `h${i + 1}`);
 
 // %%
 // Held with `at.keep`, so re-running this cell frees the previous copy.
-const data = at.keep("digits", at.digits());
-const SITES = HIDDEN.map((_, i) => `h${i + 1}`);
-type Row = { arm: string; seed: number; denseAccuracy: number; denseParams: number; cores: number[];
-  compressedWidths: number[]; compressedParams: number; compressedAccuracy: number; finetunedAccuracy: number;
-  spectatorDamage: number[]; seconds: number };
-type Curve = { arm: string; seed: number; site: string; step: number[]; core: number[] };
-const ARMS = ["plain", "antitrain all", "antitrain, 3e-4"];
-const TABLE_ARMS = [...ARMS, "plain, pruned"];
-/** One arm of one seed: train, measure every layer, compress one site at a time, fine-tune. */
-function runArm(seed: number, arm: string): { rows: Row[]; curves: Curve[] } {
-  const rows: Row[] = [];
-  const curves: Curve[] = [];
-  const run = at.runExperiment({ data, hidden: HIDDEN, seed, pretrain: PRETRAIN, steps: STEPS, track: CYCLE,
-    antitrain: arm === "plain" ? undefined
-      : { schedule: at.interleaved(1, { cycle: CYCLE }), fraction: FRACTION, reportFraction: REPORT_FRACTION,
-          learningRate: arm === "antitrain all" ? ANTI_LR : ANTI_LR_LOW } });
-  for (const site of SITES) {
-    const cs = run.cycles.filter((c) => c.site === site);
-    curves.push({ arm, seed, site, step: cs.map((c) => c.step), core: cs.map((c) => c.reportCore.length) });
-  }
-  // Cores of every layer of the dense model (each measured with the others intact).
-  const reports = SITES.map((site) => at.reportCore(run.model, site, data.test, data.train, { fraction: REPORT_FRACTION, seed: 1 }));
-  // Compress one site at a time, each measured on the model compressed so far.
-  let model: at.HookedModel = run.model;
-  const widths: number[] = [];
-  for (const site of SITES) {
-    const rep = at.reportCore(model, site, data.test, data.train, { fraction: REPORT_FRACTION, seed: 1 });
-    const smaller = at.compress(model, site, rep.split, { stats: rep.stats });
-    if (model !== run.model) model.dispose();
-    model = smaller;
-    widths.push(rep.core.length);
-  }
-  const compressedAccuracy = at.evaluate(model, data.test).accuracy;
-  const compressedParams = at.parameterCount(model);
-  at.train(model, data.train, { steps: FINETUNE, seed: seed + 100, learningRate: 1e-3 });
-  rows.push({ arm, seed, denseAccuracy: run.final.accuracy, denseParams: at.parameterCount(run.model),
-    cores: reports.map((r) => r.core.length), compressedWidths: widths, compressedParams, compressedAccuracy,
-    finetunedAccuracy: at.evaluate(model, data.test).accuracy, spectatorDamage: reports.map((r) => r.spectatorDamage),
-    seconds: run.seconds });
-  model.dispose();
-  run.model.dispose();
-  return { rows, curves };
-}
-const BASELINE = "plain, pruned";
-/**
- * The fair baseline: the plain network (the same run as the plain arm) pruned to the widths the lr 3e-4 arm kept,
- * keeping each layer's top units by randomization importance, with the same mean-folding and fine-tuning.
- */
-function prunedPlain(seed: number, widths: number[]): { rows: Row[]; curves: Curve[] } {
-  const run = at.runExperiment({ data, hidden: HIDDEN, seed, pretrain: PRETRAIN, steps: STEPS, evaluateCycles: false });
-  let model: at.HookedModel = run.model;
-  SITES.forEach((site, i) => {
-    const stats = at.collectStats(model, site, data.train, { seed: 1 });
-    const imp = at.importance(model, site, data.test, { stats, metric: "loss", seed: 1 });
-    const smaller = at.compress(model, site, { core: at.ranked(imp).slice(0, widths[i]) }, { stats });
-    if (model !== run.model) model.dispose();
-    model = smaller;
-  });
-  const compressedAccuracy = at.evaluate(model, data.test).accuracy;
-  const compressedParams = at.parameterCount(model);
-  at.train(model, data.train, { steps: FINETUNE, seed: seed + 100, learningRate: 1e-3 });
-  const row: Row = { arm: BASELINE, seed, denseAccuracy: run.final.accuracy, denseParams: at.parameterCount(run.model),
-    cores: widths, compressedWidths: widths, compressedParams, compressedAccuracy,
-    finetunedAccuracy: at.evaluate(model, data.test).accuracy, spectatorDamage: [], seconds: run.seconds };
-  model.dispose();
-  run.model.dispose();
-  return { rows: [row], curves: [] };
-}
-function merge(parts: { rows: Row[]; curves: Curve[] }[]): { rows: Row[]; curves: Curve[] } {
-  return { rows: parts.flatMap((p) => p.rows), curves: parts.flatMap((p) => p.curves) };
-}
-const settings = { HIDDEN: HIDDEN, PRETRAIN: PRETRAIN, STEPS: STEPS, CYCLE: CYCLE, FRACTION: FRACTION, REPORT_FRACTION: REPORT_FRACTION, FINETUNE: FINETUNE };
-const rows: Row[] = [];
-const curves: Curve[] = [];
-const t0 = Date.now();
-// With SEED_WORKERS=n (FULL=1 npm run notebooks), n kernels share the seeds; alone, this just fills the cache.
-at.prefetchSeeds("06-multilayer", settings, SEEDS, !QUICK, (seed) => merge([runArm(seed, "plain"), runArm(seed, "antitrain all")]));
-at.prefetchSeeds("06-multilayer-low-lr", { ...settings, ANTI_LR_LOW: ANTI_LR_LOW }, SEEDS, !QUICK, (seed) => runArm(seed, "antitrain, 3e-4"));
-at.prefetchSeeds("06-multilayer-pruned-plain", { ...settings, ANTI_LR_LOW: ANTI_LR_LOW }, SEEDS, !QUICK, (seed) =>
-  prunedPlain(seed, at.cachedSeed("06-multilayer-low-lr", { ...settings, ANTI_LR_LOW: ANTI_LR_LOW }, seed, true, () => runArm(seed, "antitrain, 3e-4")).rows[0].compressedWidths));
-for (const seed of SEEDS) {
-  // Full runs cache each seed (.cache/seeds/), so an interrupted run resumes at the first missing seed.
-  const first = at.cachedSeed("06-multilayer", settings, seed, !QUICK,
-    () => merge([runArm(seed, "plain"), runArm(seed, "antitrain all")]));
-  const low = at.cachedSeed("06-multilayer-low-lr", { ...settings, ANTI_LR_LOW: ANTI_LR_LOW }, seed, !QUICK,
-    () => runArm(seed, "antitrain, 3e-4"));
-  const pruned = at.cachedSeed("06-multilayer-pruned-plain", { ...settings, ANTI_LR_LOW: ANTI_LR_LOW }, seed, !QUICK,
-    () => prunedPlain(seed, low.rows[0].compressedWidths));
-  for (const out of [first, low, pruned]) { rows.push(...out.rows); curves.push(...out.curves); }
-}
-console.log(`${rows.length} runs in ${((Date.now() - t0) / 1000).toFixed(0)} s; tensors alive: ${tf.memory().numTensors}`);
+const { train, validation, test } = at.keep("digits", at.digits({ validation: 0.2 }));
+const setup: at.MultilayerSetup = {
+  train: train, validation: validation!, test: test, inputs: 64, hidden: HIDDEN, classes: 10, pretrain: PRETRAIN,
+  updates: UPDATES, cycle: CYCLE, finetune: FINETUNE, fraction: FRACTION, tolerance: TOLERANCE,
+};
+at.checkMultilayerSetup(setup);
+const split = { train: train.y.shape[0], validation: validation!.y.shape[0], test: test.y.shape[0] };
+console.log(`splits: ${split.train} train, ${split.validation} validation, ${split.test} test`);
+tslab.display.html(at.htmlTable(at.MULTILAYER_ARMS.map((a) => ({ arm: a.name, method: a.method, "compared at": a.compare, "unit order": a.order ?? "" }))));
 
 // %% [markdown]
-// ## Per-layer cores and the compressed network
+// ## Tuning on separate seeds (validation split)
 //
-// "Dense core" is each layer's 95% core in the dense model; "kept" is the width each layer keeps in the sequential
-// compression. Mean over seeds ± the 95% CI half-width.
+// Every setting of every grid on the tuning seeds: trained, compressed to its own 95% cores, fine-tuned; the mean
+// parameters kept and validation accuracy over the tuning seeds, beside plain training's dense validation accuracy.
+// The test split is not touched here.
 
 // %%
-const fmt = (v: at.Interval, d = 3) => v.n > 1 ? `${v.mean.toFixed(d)} ± ${(v.high - v.mean).toFixed(d)}` : v.mean.toFixed(d);
-const aggregate: Record<string, Record<string, at.Interval | at.Interval[]>> = {};
-const table: Record<string, string>[] = [];
-for (const arm of TABLE_ARMS) {
-  const rs = rows.filter((r) => r.arm === arm);
-  const ci = (f: (r: Row) => number) => at.meanCI(rs.map(f));
-  const agg = {
-    cores: SITES.map((_, i) => ci((r) => r.cores[i])),
-    kept: SITES.map((_, i) => ci((r) => r.compressedWidths[i])),
-    denseParams: ci((r) => r.denseParams), compressedParams: ci((r) => r.compressedParams),
-    paramShare: ci((r) => r.compressedParams / r.denseParams),
-    denseAccuracy: ci((r) => r.denseAccuracy), compressedAccuracy: ci((r) => r.compressedAccuracy),
-    finetunedAccuracy: ci((r) => r.finetunedAccuracy),
+const grids: Record<at.MultilayerTuned, at.MultilayerSettings[]> = {
+  antitrain: QUICK ? GRIDS.antitrain.slice(0, 1) : GRIDS.antitrain,
+  "group-lasso": QUICK ? GRIDS["group-lasso"].slice(0, 1) : GRIDS["group-lasso"],
+  slimming: QUICK ? GRIDS.slimming.slice(0, 1) : GRIDS.slimming,
+  "activation-l1": QUICK ? GRIDS["activation-l1"].slice(0, 1) : GRIDS["activation-l1"],
+};
+if (Object.keys(GRIDS).sort().join() !== [...at.MULTILAYER_TUNED].sort().join()) throw new Error(`GRIDS must have one grid per tuned method: ${at.MULTILAYER_TUNED.join(", ")}`);
+const TUNE_SETTINGS = { hidden: HIDDEN, pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE, finetune: FINETUNE, fraction: FRACTION, grids: grids, split: "digits validation 0.2" };
+let t0 = Date.now();
+// With SEED_WORKERS=n (FULL=1 npm run notebooks), n kernels share the seeds; alone, this just fills the cache.
+at.prefetchSeeds("06-multilayer-tuning", TUNE_SETTINGS, TUNE_SEEDS, !QUICK, (seed) => at.tuneMultilayerSeed(setup, grids, seed));
+const tuning = TUNE_SEEDS.flatMap((seed) => at.cachedSeed("06-multilayer-tuning", TUNE_SETTINGS, seed, !QUICK, () => at.tuneMultilayerSeed(setup, grids, seed)));
+const { chosen, table: tuningTable } = at.chooseMultilayerSettings(grids, tuning, TOLERANCE);
+const tuningSeconds = (Date.now() - t0) / 1000;
+console.log(`tuning: ${tuning.length} runs on seeds ${TUNE_SEEDS.join(", ")} in ${tuningSeconds.toFixed(0)} s`);
+tslab.display.html(at.htmlTable(tuningTable.map((r) => ({
+  method: r.method, settings: JSON.stringify(r.settings), "params kept (own cores)": Math.round(r.params),
+  "val acc after fine-tuning": r.valAfter.toFixed(3), "plain dense val acc": r.plainValAccuracy.toFixed(3),
+  "within 1 point": r.holds ? "yes" : "no", chosen: r.chosen ? "✓" : "",
+})), { caption: `Tuning on seeds ${TUNE_SEEDS.join(", ")}, validation split${QUICK ? " (quick setting: one setting per method, nothing is tuned)" : ""}` }));
+
+// %% [markdown]
+// ## The study's seeds
+
+// %%
+const SETTINGS = { ...TUNE_SETTINGS, chosen: chosen, arms: at.MULTILAYER_ARM_NAMES };   // (tslab needs "chosen: chosen", not the shorthand)
+t0 = Date.now();
+at.prefetchSeeds("06-multilayer", SETTINGS, SEEDS, !QUICK, (seed) => at.runMultilayerSeed(setup, chosen, seed));
+const results: at.MultilayerSeed[] = SEEDS.map((seed) => {
+  // Full runs cache each seed (.cache/seeds/), so an interrupted run resumes at the first missing seed.
+  const r = at.cachedSeed("06-multilayer", SETTINGS, seed, !QUICK, () => at.runMultilayerSeed(setup, chosen, seed));
+  console.log(`seed ${seed}: antitraining keeps ${r.widths.join(" / ")} units (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  return r;
+});
+const studySeconds = (Date.now() - t0) / 1000;
+console.log(`${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""} in ${studySeconds.toFixed(0)} s; tensors alive: ${tf.memory().numTensors}`);
+
+// %% [markdown]
+// ## Results
+//
+// First the dense models (every method after its `UPDATES` updates, before compression), then every compressed
+// arm: kept widths, parameters, validation accuracy right after compression and after fine-tuning, and on the test
+// split after fine-tuning accuracy, cross-entropy and ECE, each with its paired difference to antitraining (arm
+// minus antitrain; mean [95% CI] over seeds). Equal-width arms have exactly antitraining's parameter count.
+
+// %%
+const { summary, dense } = at.summarizeMultilayer(results);
+const ci = (i: at.Interval, d = 3) => (i.n > 1 ? `${i.mean.toFixed(d)} [${i.low.toFixed(d)}, ${i.high.toFixed(d)}]` : i.mean.toFixed(d));
+const signed = (i: at.Interval, d = 3) => {
+  const s = (v: number) => `${v >= 0 ? "+" : "−"}${Math.abs(v).toFixed(d)}`;
+  return i.n > 1 ? `${s(i.mean)} [${s(i.low)}, ${s(i.high)}]` : s(i.mean);
+};
+const caption = `${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}; mean [95% CI]${QUICK_LABEL ? `; ${QUICK_LABEL}` : ""}`;
+tslab.display.html(at.htmlTable(dense.map((d) => ({
+  "dense model": d.method, settings: d.settings === "{}" ? "" : d.settings, params: d.params,
+  "val acc": ci(d.valAccuracy), "test acc": ci(d.testAccuracy), "test loss": ci(d.testLoss), ECE: ci(d.ece),
+})), { caption: caption }));
+const denseParams = dense[0].params;
+const ref = summary.find((s) => s.arm === at.MULTILAYER_REFERENCE) as at.MultilayerSummary;
+tslab.display.html(at.htmlTable(summary.map((s) => {
+  const isRef = s.arm === at.MULTILAYER_REFERENCE;
+  return {
+    arm: s.arm, "compared at": s.compare, settings: s.settings === "{}" ? "" : s.settings, updates: Math.round(s.updates),
+    "kept h1/h2/h3": s.widths.map((w) => w.mean.toFixed(1)).join(" / "),
+    "params kept": `${ci(s.params, 0)} (${(100 * s.params.mean / denseParams).toFixed(0)}%)`,
+    "params vs antitrain": isRef || s.compare === "equal widths" ? "" : signed(s.paramsDiff, 0),
+    "val acc, compressed": ci(s.valBefore), "val acc, fine-tuned": ci(s.valAfter),
+    "test acc": ci(s.testAccuracy), "test acc vs antitrain": isRef ? "" : signed(s.testAccuracyDiff),
+    "above / below antitrain (seeds)": isRef ? "" : `${s.better} / ${s.worse}`,
+    "test loss": ci(s.testLoss), "loss vs antitrain": isRef ? "" : signed(s.testLossDiff),
+    ECE: ci(s.ece), "ECE vs antitrain": isRef ? "" : signed(s.eceDiff),
   };
-  aggregate[arm] = agg;
-  table.push({ arm, "kept h1/h2/h3": agg.kept.map((c) => c.mean.toFixed(0)).join(" / "),
-    "params kept": fmt(agg.paramShare), "dense acc": fmt(agg.denseAccuracy),
-    "compressed acc": fmt(agg.compressedAccuracy), "fine-tuned acc": fmt(agg.finetunedAccuracy) });
-}
-tslab.display.html(at.htmlTable(table, { caption: QUICK_LABEL }));
-for (const arm of TABLE_ARMS) {
-  const a = aggregate[arm] as { paramShare: at.Interval; compressedAccuracy: at.Interval; finetunedAccuracy: at.Interval };
-  console.log(`${arm}: ${(100 * a.paramShare.mean).toFixed(0)}% of the parameters kept, test accuracy ${a.compressedAccuracy.mean.toFixed(3)} ` +
-    `compressed, ${a.finetunedAccuracy.mean.toFixed(3)} after fine-tuning${NOTE}`);
-}
-const perSite: Record<string, string>[] = [];
-for (const arm of ARMS) SITES.forEach((site, i) => {
-  const a = aggregate[arm] as { cores: at.Interval[]; kept: at.Interval[] };
-  perSite.push({ arm, site, "dense 95% core": fmt(a.cores[i], 1), "kept": fmt(a.kept[i], 1) });
-});
-tslab.display.html(at.htmlTable(perSite, { caption: QUICK_LABEL }));
+}), { caption: `${caption}; the dense network has ${denseParams} parameters; accuracy after ${FINETUNE} fine-tuning steps` }));
+const bestEqual = summary.filter((s) => s.compare === "equal widths" && s.arm !== ref.arm).sort((a, b) => b.testAccuracy.mean - a.testAccuracy.mean)[0];
+console.log(`antitraining keeps ${ref.widths.map((w) => w.mean.toFixed(1)).join(" / ")} units, ${(100 * ref.params.mean / denseParams).toFixed(0)}% of the parameters, ` +
+  `test accuracy ${ref.testAccuracy.mean.toFixed(3)} after fine-tuning; at the same widths the best baseline is ${bestEqual.arm} at ${bestEqual.testAccuracy.mean.toFixed(3)} ` +
+  `(paired ${signed(bestEqual.testAccuracyDiff)})${NOTE}`);
+const perSeed = results.map((r) => ({ seed: r.seed, "antitrain widths": r.widths.join(" / "),
+  ...Object.fromEntries(r.rows.filter((x) => x.compare === "equal widths").map((x) => [x.arm, x.testAccuracy.toFixed(3)])) }));
+tslab.display.html(at.htmlTable(perSeed, { caption: "Test accuracy after fine-tuning per seed, every equal-width arm" }));
+
+// %% [markdown]
+// ## Charts
+//
+// The cores of every layer during training (plain dotted, antitraining solid); parameters kept against test accuracy
+// after fine-tuning (circles: antitraining's widths; diamonds: each arm's own cores; the star: the dense plain
+// network); and each arm's test accuracy minus antitraining's, paired per seed (> 0: the arm is more accurate; blue:
+// the same widths, orange: its own cores).
 
 // %%
+// Cores during training (95% core on the training data, as the antitrainer measures it), plain vs antitrain.
 const colors: Record<string, string> = { h1: "#1f77b4", h2: "#2ca02c", h3: "#d62728" };
-const dashes: Record<string, string> = { plain: "dot", "antitrain all": "solid", "antitrain, 3e-4": "dash" };
 const traces = [];
-for (const arm of ARMS) for (const site of SITES) {
-  const cs = curves.filter((c) => c.arm === arm && c.site === site);
-  traces.push({ x: cs[0].step, y: cs[0].step.map((_, i) => cs.reduce((s, c) => s + c.core[i], 0) / cs.length),
-    type: "scatter", mode: "lines+markers", name: `${site}, ${arm}`,
-    line: { color: colors[site], dash: dashes[arm] } });
+for (const method of ["plain", "antitrain"] as const) for (const site of SITES) {
+  const points = results.flatMap((r) => (r.dense.find((d) => d.method === method)?.curve ?? []).filter((c) => c.site === site));
+  const xs = [...new Set(points.map((p) => p.updates))].sort((a, b) => a - b);
+  traces.push({ x: xs, y: xs.map((u) => at.meanCI(points.filter((p) => p.updates === u).map((p) => p.core)).mean),
+    type: "scatter", mode: "lines+markers", name: `${site}, ${method}`, line: { color: colors[site], dash: method === "plain" ? "dot" : "solid" } });
 }
-tslab.display.html(at.chart(traces, at.axes("training step", `95% core size (units of ${HIDDEN[0]}), training data`,
-  quickTitle("Per-layer core size during training"))));
-const bars = TABLE_ARMS.map((arm) => {
-  const rs = rows.filter((r) => r.arm === arm);
-  return { type: "bar", name: arm, x: ["dense", "compressed", "compressed + fine-tune"],
-    y: [at.meanCI(rs.map((r) => r.denseAccuracy)).mean, at.meanCI(rs.map((r) => r.compressedAccuracy)).mean,
-        at.meanCI(rs.map((r) => r.finetunedAccuracy)).mean],
-    text: [rs[0].denseParams, Math.round(at.meanCI(rs.map((r) => r.compressedParams)).mean),
-           Math.round(at.meanCI(rs.map((r) => r.compressedParams)).mean)].map((p) => `${p} params`), textposition: "outside" };
-});
-tslab.display.html(at.chart(bars, { ...at.axes("model", "test accuracy", quickTitle("Accuracy and parameter count, dense vs compressed")),
-  yaxis: { title: { text: "test accuracy" }, range: [0, 1.1] }, barmode: "group" }));
+tslab.display.html(at.chart(traces, at.axes("optimizer updates after pretraining", `95% core size (units of ${HIDDEN[0]}), training data`,
+  quickTitle("Per-layer core size during training (mean over seeds)"))));
+// Parameters kept vs test accuracy after fine-tuning, every arm (mean with 95% CI).
+const armColors = ["#d62728", "#1f77b4", "#aec7e8", "#2ca02c", "#9467bd", "#8c564b", "#7f7f7f", "#17becf", "#98df8a", "#c5b0d5", "#e377c2"];
+const scatter = summary.map((s, i) => ({
+  x: [s.params.mean], y: [s.testAccuracy.mean], type: "scatter", mode: "markers", name: s.arm,
+  marker: { size: s.arm === ref.arm ? 14 : 10, color: armColors[i % armColors.length], symbol: s.compare === "own cores" && s.arm !== ref.arm ? "diamond" : "circle" },
+  error_y: { type: "data", symmetric: false, array: [s.testAccuracy.high - s.testAccuracy.mean], arrayminus: [s.testAccuracy.mean - s.testAccuracy.low] },
+  error_x: { type: "data", symmetric: false, array: [s.params.high - s.params.mean], arrayminus: [s.params.mean - s.params.low] },
+}));
+const denseAcc = dense.find((d) => d.method === "plain") as at.MultilayerDenseSummary;
+scatter.push({ x: [denseParams], y: [denseAcc.testAccuracy.mean], type: "scatter", mode: "markers", name: "plain, dense (uncompressed)",
+  marker: { size: 12, color: "#000000", symbol: "star" }, error_y: { type: "data", symmetric: false, array: [0], arrayminus: [0] }, error_x: { type: "data", symmetric: false, array: [0], arrayminus: [0] } });
+tslab.display.html(at.chart(scatter, { ...at.axes("parameters kept (log scale)", "test accuracy after fine-tuning", quickTitle("Parameters kept vs test accuracy")),
+  xaxis: { title: { text: "parameters kept (log scale)" }, type: "log" }, height: 520 }));
+// Paired differences to antitraining: test accuracy after fine-tuning, arm minus antitrain, 95% CI over seeds.
+const others = summary.filter((s) => s.arm !== ref.arm);
+tslab.display.html(at.chart([{
+  type: "scatter", mode: "markers", x: others.map((s) => s.testAccuracyDiff.mean), y: others.map((s) => s.arm),
+  error_x: { type: "data", symmetric: false, array: others.map((s) => s.testAccuracyDiff.high - s.testAccuracyDiff.mean), arrayminus: others.map((s) => s.testAccuracyDiff.mean - s.testAccuracyDiff.low) },
+  marker: { size: 10, color: others.map((s) => (s.compare === "equal widths" ? "#1f77b4" : "#ff7f0e")) }, name: "arm − antitrain",
+}], { ...at.axes("test accuracy minus antitraining's (paired per seed, 95% CI)", "arm", quickTitle("Test accuracy, paired vs antitraining")),
+  margin: { l: 230, t: 50, r: 20, b: 60 }, height: 460 }));
 
 // %%
 console.log(at.writeResults("06-multilayer", {
-  quick: QUICK, backend: backend, seeds: SEEDS, hidden: HIDDEN, pretrain: PRETRAIN, steps: STEPS, cycle: CYCLE,
-  fraction: FRACTION, reportFraction: REPORT_FRACTION, finetune: FINETUNE, antiLearningRates: [ANTI_LR, ANTI_LR_LOW], runs: rows, curves: curves, aggregate: aggregate,
+  quick: QUICK, backend: backend, seeds: SEEDS, tuneSeeds: TUNE_SEEDS, hidden: HIDDEN, pretrain: PRETRAIN, updates: UPDATES,
+  cycle: CYCLE, finetune: FINETUNE, fraction: FRACTION, tolerance: TOLERANCE, split: split, grids: grids, chosen: chosen,
+  tuning: tuning, tuningTable: tuningTable, arms: at.MULTILAYER_ARMS, results: results, summary: summary, dense: dense,
+  seconds: { tuning: tuningSeconds, study: studySeconds },
 }));
 
 // %% [markdown]
 // ## Reading
 //
-// Numbers from the full run (`FULL=1 node scripts/render-notebook.js notebooks/06-multilayer.ipynb`, 5 seeds,
-// 64 → 128 → 128 → 128 → 10 on digits, 600 + 1600 steps, 200 fine-tuning steps; mean ± 95% CI half-width; the
-// dense model has 42,634 parameters):
+// The full run's numbers (`SEED_WORKERS=2 FULL=1 npm run notebooks -- 06-multilayer`, 10 seeds) and their reading go
+// into RESULTS.md (section 06) and the committed report `reports/06-multilayer.html` after the lead has run it; the
+// tables above are the source. What each comparison isolates:
 //
-// | arm | dense 95% cores h1 / h2 / h3 | spectator damage h1 / h2 / h3 | dense acc | params kept | compressed acc | after fine-tune |
-// | --- | --- | --- | --- | --- | --- | --- |
-// | plain | 122.6 / 122.8 / 124.2 | 0.00 / 0.00 / 0.00 | 0.980 ± 0.005 | 93% (39,700) | 0.985 ± 0.008 | 0.982 ± 0.008 |
-// | antitrain all (lr 1e-3) | 92.2 / 57.8 / 9.2 | 0.03 / 0.26 / 0.30 | **0.712 ± 0.070** | 26% (11,145) | 0.434 ± 0.070 | 0.956 ± 0.016 |
-// | antitrain all (lr 3e-4) | 52.2 / 35.4 / 10.4 | 0.13 / 0.34 / 0.65 | 0.973 ± 0.006 | **15% (6,253)** | 0.440 ± 0.221 | 0.940 ± 0.031 |
-// | plain, pruned to the lr 3e-4 arm's widths | (same widths) | — | 0.980 ± 0.005 | 15% (6,253) | 0.192 ± 0.116 | 0.918 ± 0.080 |
+// - **antitrain vs plain, importance / plain, magnitude** — the same widths cut from a network trained for the same
+//   number of updates without antitraining: does antitraining concentrate every layer's information beyond what a
+//   good unit ranking finds in a plain network?
+// - **antitrain vs group lasso, network slimming, activation L1** — the published ways of pushing every layer's
+//   information into few units, each tuned by the same rule on the same validation data, cut to the same widths by
+//   its natural order.
+// - **antitrain vs small from scratch** — is pruning worth it at all at these widths, given the whole budget?
+// - **own cores** — each baseline compressed by antitraining's own procedure (its 95% cores on validation): how many
+//   parameters each method leaves, and at what accuracy, when it is not forced to antitraining's widths.
+// - **the core curves** — whether antitraining shrinks every layer's core during training, and which layers most.
 //
-// **Antitraining every layer at once, with the single-layer settings, breaks the network.** With the default
-// antitraining rate, the dense model falls from 0.980 to 0.712 test accuracy: each training step is followed by
-// three antitrain steps that all update the output layer (downstream of every site), so the push towards uniform
-// predictions is three times that of a single-site run. Lowering the antitraining rate to 3e-4 (a setting found
-// on seed 0 after the default failed, not a tuned search) keeps the dense model at 0.973 and gives the smallest
-// per-layer cores: 52 / 35 / 10 units out of 128, against 123 / 123 / 124 for plain training. The layers shrink
-// more the closer they are to the output.
-//
-// **But small cores are not a compressed network.** The 95% core is the set whose randomization destroys the
-// output; it is not the set that suffices for it. In the antitrained networks the spectators of the deeper layers
-// still matter: randomizing only `h3`'s spectators costs 0.65 of accuracy in the lr 3e-4 arm (0.30 at 1e-3), and
-// `h2`'s 0.34. Removing them (spectators replaced by their means, folded into the next bias) leaves a network with
-// 15% of the parameters at 0.44 accuracy; 200 fine-tuning steps bring it back to 0.940 ± 0.031 (0.956 at 26% of
-// the parameters for the 1e-3 arm). Plain training compresses honestly, but only by 7% of the parameters (its
-// spectators carry nothing, and compression even gains half a point). So, for multilayer antitraining the notes'
-// claim that "all information flows only through the core neurons" fails: the antitrain step makes the output
-// uninformative when the core is randomized, which is not the same as making it independent of the spectators.
-// What does work is antitraining followed by removal and a short fine-tune: 85% fewer parameters for about 4
-// points of accuracy, or 74% fewer for about 2.5 points. Against the fair baseline (the plain network pruned to
-// exactly the same widths by importance, same fine-tuning) antitraining helps, but less than the cores suggest:
-// before fine-tuning the pruned plain network is at 0.19 (antitrained: 0.44), after fine-tuning at 0.918 ± 0.080
-// (antitrained: 0.940 ± 0.031). Seed by seed the antitrained network is ahead by 8 and 6 points on the two
-// narrowest cases (seeds 0 and 2, 2,767 and 4,979 parameters), level on seeds 1 and 4, and 3 points behind on
-// seed 3, so with five seeds the advantage after fine-tuning is not established.
+// Caveats: one small MLP on 1,078 training images; the validation split (269 images) is small, so one point of
+// accuracy is under three images and the tuning rule is coarse; the grids are small and tuned on two seeds; the 95%
+// core is the set whose randomization does 95% of the damage, not a set that suffices on its own, so the accuracy
+// right after compression (before fine-tuning) shows how much the removed units still carried.
