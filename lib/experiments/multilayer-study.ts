@@ -8,12 +8,14 @@
  * their own 95% cores ("own cores"). Knobs are chosen on separate tuning seeds on validation numbers only; the test
  * split gives the final accuracy, cross-entropy and calibration error.
  */
+
+import { Antitrainer, type MeasureRecord } from "../antitrain/antitrainer";
+import { interleaved } from "../antitrain/schedule";
 import { AntitrainError } from "../base/errors";
 import { type Interval, meanCI } from "../base/statistics";
 import { requireData, requireFraction, requireKnownKeys, requireOneOf, requirePositiveInt, requireSeed } from "../base/validate";
-import { Antitrainer, type MeasureRecord } from "../antitrain/antitrainer";
-import { interleaved } from "../antitrain/schedule";
 import { compress, parameterCount } from "../core/compress";
+import { reportCore } from "../core/report-core";
 import type { Dataset } from "../data/dataset";
 import { importance, ranked } from "../importance/importance";
 import { magnitudeScores } from "../importance/magnitude";
@@ -24,7 +26,6 @@ import { groupLasso } from "../training/group-lasso";
 import { slimmingGates } from "../training/network-slimming";
 import { activationL1 } from "../training/regularize";
 import { evaluate, train } from "../training/train";
-import { reportCore } from "./experiment";
 
 /** How an arm trains every hidden layer after pretraining. */
 export const MULTILAYER_METHODS = ["plain", "antitrain", "group-lasso", "slimming", "activation-l1"] as const;
