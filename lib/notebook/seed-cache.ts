@@ -15,6 +15,7 @@ import { cachedValue, rememberSeed, writeSeedRecord } from "./seed-store";
  * const rows = at.cachedSeed("03-regularization", { steps: STEPS }, seed, !QUICK, () => runSeed(seed));
  */
 export function cachedSeed<T>(name: string, settings: unknown, seed: number, enabled: boolean, compute: () => T): T {
+  requireSeeds("cachedSeed", name, [seed]);
   if (!enabled) return compute();
   const key = JSON.stringify(settings);
   const job = seedJob();
@@ -25,6 +26,16 @@ export function cachedSeed<T>(name: string, settings: unknown, seed: number, ena
   const value = compute();
   writeSeedRecord(name, seed, key, numericsTag(), value);
   return value;
+}
+
+/** A seed cache's name is a folder name; seeds are integers. */
+function requireSeeds(fn: string, name: string, seeds: readonly number[]): void {
+  if (typeof name !== "string" || !/^[\w.-]+$/.test(name) || name.startsWith(".")) {
+    throw new AntitrainError(`${fn}: name must be a plain file name such as "04-compression" (letters, digits, - _ .), got ${JSON.stringify(name)}`);
+  }
+  if (!Array.isArray(seeds) || !seeds.every((s) => Number.isInteger(s))) {
+    throw new AntitrainError(`${fn}: seeds must be integers, e.g. [0, 1, 2], got ${JSON.stringify(seeds)}`);
+  }
 }
 
 /** This process's share of a seed sweep: `ANTITRAIN_SEED_SHARD="k/n"` (set by `npm run notebooks` with SEED_WORKERS=n). */
@@ -66,6 +77,7 @@ export function prefetchSeeds<T>(
   compute: (seed: number) => T,
   options: { waitSeconds?: number } = {},
 ): void {
+  requireSeeds("prefetchSeeds", name, seeds);
   if (!enabled) return;
   const key = JSON.stringify(settings);
   const job = seedJob();

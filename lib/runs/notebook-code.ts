@@ -72,6 +72,8 @@ export async function runNotebookCode(file: string): Promise<void> {
 
 if (require.main === module) {
   const file = process.argv[2];
+  // A seed job's child finishes its seed when the worker is stopped with Ctrl-C: the worker waits for it.
+  if (process.env.ANTITRAIN_SEED_JOB) process.on("SIGINT", () => {});
   if (file === undefined) {
     console.error("usage: node notebook-code.js NOTEBOOK.ipynb");
     process.exit(2);

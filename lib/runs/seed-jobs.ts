@@ -110,6 +110,10 @@ export interface SeedQueueSummary {
  * const summary = await submitSeedJobs(jobs, { redis: "redis://10.0.0.5:6379", onResult: (r) => store(r) });
  */
 export async function submitSeedJobs(jobs: readonly SeedJobData[], options: SeedQueueOptions): Promise<SeedQueueSummary> {
+  if (!Array.isArray(jobs) || jobs.length === 0) throw new AntitrainError("submitSeedJobs needs at least one seed job");
+  if (options === null || typeof options !== "object" || typeof options.redis !== "string" || typeof options.onResult !== "function") {
+    throw new AntitrainError('submitSeedJobs needs options { redis: "redis://host:port", onResult: (result) => ... }');
+  }
   const log = options.log ?? ((line: string) => console.error(line));
   const started = Date.now();
   const queue = new (bullmq().Queue)(options.queue ?? SWEEP_QUEUE, { connection: redisConnection(options.redis) });
@@ -125,9 +129,10 @@ export async function submitSeedJobs(jobs: readonly SeedJobData[], options: Seed
         await old.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true });
       }
     }
-    const name = jobs[0]?.name ?? "";
-    const progress = new Progress(name, jobs.length, started, log);
+    const name = jobs[0].name;
+    const progress = new Progress(name, jobs.length, started, log, `antitrain worker --redis ${options.redis}`);
     log(`${name}: ${jobs.length} seed job${jobs.length === 1 ? "" : "s"} on queue "${queue.name}" at ${options.redis} (commit ${describeVersion(jobs[0].version)})`);
+    log(progress.waiting(await workersOf(queue)));
     let pending = [...byId.keys()];
     let lastLine = Date.now();
     while (pending.length > 0) {
@@ -144,7 +149,8 @@ export async function submitSeedJobs(jobs: readonly SeedJobData[], options: Seed
           progress.done(result);
           lastLine = Date.now();
         } else if (state === "failed") {
-          throw new AntitrainError(`${data.name} seed ${data.seed} failed (job ${id}, ${job.attemptsMade} tries): ${job.failedReason}`);
+          const tries = job.attemptsMade > 1 ? `, ${job.attemptsMade} tries` : "";
+          throw new AntitrainError(`${data.name} seed ${data.seed} failed (job ${id}${tries}): ${job.failedReason}`);
         } else {
           still.push(id);
         }
@@ -182,6 +188,7 @@ class Progress {
     private readonly total: number,
     private readonly started: number,
     private readonly log: (line: string) => void,
+    private readonly command: string,
   ) {}
 
   done(r: SeedJobResult): void {
@@ -203,7 +210,7 @@ class Progress {
       workers === null
         ? ""
         : workers.length === 0
-          ? ` · no worker is serving the queue: start \`antitrain worker --redis URL\` on a machine with this commit`
+          ? ` · no worker is serving the queue: start \`${this.command}\` on a machine with this commit`
           : ` · ${workers.length} worker${workers.length === 1 ? "" : "s"} connected (${workers.join(", ")})`;
     return `${this.name}: ${this.finished}/${this.total} seeds done after ${elapsed}${who}`;
   }
