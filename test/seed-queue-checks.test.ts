@@ -39,7 +39,7 @@ function withEnv<T>(vars: Record<string, string | undefined>, fn: () => T): T {
   }
 }
 
-test("a worker on another commit refuses the seed jobs with both commits named, and the notebook stops with that one line", async () => {
+test("a worker on another commit, or with other numerics, refuses the seed jobs naming both, and the notebook stops with that one line", async () => {
   requireFreshBuild(); // the worker and the fixture notebook run dist/
   const redis = await startRedis(temp.make("seed-checks-redis-"));
   cleanups.push(redis.stop);
@@ -55,6 +55,18 @@ test("a worker on another commit refuses the seed jobs with both commits named, 
   assert.match(stale.text, /failed: refused by worker .*the job was made for commit/);
   assert.doesNotMatch(stale.text, / done \(/, "the stale worker computed nothing");
   assert.equal(cacheRecords(cache).size, 0, "nothing was written to the cache");
+  await stop(stale.child, "SIGKILL", true);
+
+  // Other numerics (here tfjs's own wasm matmul kernels instead of antitrain's) are refused the same way.
+  await at.ready({ quiet: true });
+  if (at.numericsTag() !== "wasm/explicit-transpose") return; // only wasm has a second set of kernels to switch to
+  const other = startWorker(`${redis.url}/1`, temp.make("seed-checks-runs-"), { ANTITRAIN_WASM_MATMUL: "tfjs" });
+  cleanups.push(() => stop(other.child, "SIGKILL", true));
+  await other.waitFor(/serving queue/);
+  const again = runNotebook({ ANTITRAIN_SEED_CACHE: cache, SEED_QUEUE: `${redis.url}/1` });
+  assert.equal(await again.exit, 1, again.text);
+  assert.match(again.stderr, /^antitrain: seed-queue-tune seed 10[01] failed \(job seed-[0-9a-f]+\): refused by worker .+: the job was computed with numerics wasm\/explicit-transpose, this worker's are wasm\/tfjs: set ANTITRAIN_BACKEND \/ ANTITRAIN_WASM_MATMUL as on the notebook's machine$/m);
+  assert.equal(cacheRecords(cache).size, 0);
 });
 
 test("a missing Redis is one clear AntitrainError line, not a stack of ECONNREFUSED", async () => {

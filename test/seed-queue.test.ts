@@ -23,7 +23,7 @@ test("seeds computed on two queue workers, one killed mid-job, equal the local r
   const redis = await startRedis(temp.make("seed-queue-redis-"));
   cleanups.push(redis.stop);
   const workers: Proc[] = [];
-  const env = { SEED_QUEUE_TEST_SLEEP_MS: "1500" }; // each study seed waits 1.5 s first: time to kill a worker mid-job
+  const env = { SEED_QUEUE_TEST_SLEEP_MS: "1000" }; // each study seed waits 1 s first: time to kill a worker mid-job
   for (let i = 0; i < 2; i++) {
     const w = startWorker(redis.url, temp.make("seed-queue-runs-"), env);
     cleanups.push(() => stop(w.child, "SIGKILL", true));

@@ -270,7 +270,7 @@ export async function runSeedJob(job: Job): Promise<SeedJobResult> {
     throw refuse(`notebook ${data.notebook} is not in this checkout`);
   }
   const stale = staleBuild();
-  if (stale !== null) throw refuse(`dist/ is older than ${stale}: run npm run build`);
+  if (stale !== null) throw refuse(`${stale}: run npm run build`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "antitrain-seed-job-"));
   const started = Date.now();
   try {
@@ -303,15 +303,16 @@ export function workerName(): string {
   return `${os.hostname()}:${process.pid}`;
 }
 
-/** The first lib/ source newer than dist/index.js (or "lib/" when dist/ is missing); null when the build is current. */
+/** Why dist/ (which the notebooks import) does not match lib/ here, or null when the build is current. */
 function staleBuild(): string | null {
   const built = path.join(PACKAGE_ROOT, "dist", "index.js");
-  if (!fs.existsSync(built)) return "lib/ (there is no dist/)";
+  if (!fs.existsSync(built)) return "this checkout has no dist/";
   const time = fs.statSync(built).mtimeMs;
   const walk = (dir: string): string | null => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);
-      const hit = e.isDirectory() ? walk(p) : e.name.endsWith(".ts") && fs.statSync(p).mtimeMs > time ? path.relative(PACKAGE_ROOT, p) : null;
+      const newer = e.name.endsWith(".ts") && fs.statSync(p).mtimeMs > time;
+      const hit = e.isDirectory() ? walk(p) : newer ? `dist/ is older than ${path.relative(PACKAGE_ROOT, p)}` : null;
       if (hit !== null) return hit;
     }
     return null;
