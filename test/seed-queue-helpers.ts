@@ -65,7 +65,8 @@ export function runNotebook(env: NodeJS.ProcessEnv): Proc {
 /** `antitrain worker` from dist/, with short locks so a killed worker's job is taken over within seconds. */
 export function startWorker(redis: string, out: string, env: NodeJS.ProcessEnv = {}): Proc {
   const args = [path.join(ROOT, "dist", "runs", "cli.js"), "worker", "--redis", redis, "--out", out, "--lock-ms", "2000", "--stalled-ms", "1000"];
-  return start(args, env, true);
+  // TMPDIR: a killed worker's job folder stays inside `out`, which the test removes.
+  return start(args, { TMPDIR: out, ...env }, true);
 }
 
 /** The notebook's last "results {...}" line: what its seed loop read from the cache. */
