@@ -28,6 +28,38 @@ const { figureImages } = require("./check-report.js");
 const { palettePng } = require("./palette-png.js");
 // The provenance line's placeholder for the run time (RUN_TIME_MARK in lib/notebook/provenance.ts).
 const RUN_TIME_MARK = "run time: stated in the rendered report";
+// The provenance line's placeholder for how a SEED_QUEUE run's seeds were computed (SEED_QUEUE_MARK there).
+const SEED_QUEUE_MARK = "seeds via queue: stated in the rendered report";
+// The line at.prefetchSeeds prints per stage on the queue (queueLine in lib/notebook/seed-queue.ts).
+const QUEUE_LINE = /^seeds via queue \([^)]*\): (\d+) jobs? in [^:]* by \d+ workers?: (.*) \(commit [^)]*\)$/gm;
+
+/**
+ * The seed-queue lines of an executed notebook summed into one provenance fact: "seeds via queue: 20 jobs by
+ * 2 workers on 2 machines (hostA 12, hostB 8)".
+ */
+function seedQueueFact(nb) {
+  let jobs = 0;
+  const workers = new Map();
+  for (const cell of nb.cells) {
+    for (const output of cell.outputs ?? []) {
+      for (const [holder, key] of textFields(output)) {
+        for (const m of asText(holder[key]).matchAll(QUEUE_LINE)) {
+          jobs += Number(m[1]);
+          for (const w of m[2].matchAll(/(\S+) ×(\d+)/g)) workers.set(w[1], (workers.get(w[1]) ?? 0) + Number(w[2]));
+        }
+      }
+    }
+  }
+  if (jobs === 0) return "seeds via queue: none computed in this run (every seed was in the seed cache)";
+  const hosts = new Map();
+  for (const [w, n] of workers) {
+    const host = w.replace(/:\d+$/, "");
+    hosts.set(host, (hosts.get(host) ?? 0) + n);
+  }
+  const list = [...hosts].map(([h, n]) => `${h} ${n}`).join(", ");
+  const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  return `seeds via queue: ${plural(jobs, "job")} by ${plural(workers.size, "worker")} on ${plural(hosts.size, "machine")} (${list})`;
+}
 
 /** The python that has Jupyter: the one scripts/setup.sh chose, else Debian's, else python3 on PATH. */
 function jupyterPython() {
@@ -136,18 +168,21 @@ function formatDuration(seconds) {
 }
 
 /**
- * Finishes an executed notebook (parsed JSON) for sharing, in place: states the run time in the provenance line,
+ * Finishes an executed notebook (parsed JSON) for sharing, in place: states the run time (and, for a SEED_QUEUE run,
+ * the seed jobs' workers and machines) in the provenance line,
  * adds a static PNG (64-colour palette) to every chart, replaces this checkout's absolute path by "." in every output, and drops
  * execution timestamps. Resolves to the number of chart images added.
  */
 async function finishNotebook(nb, { seconds, root = ROOT }) {
   const charts = [];
+  const queueFact = seedQueueFact(nb);
   for (const cell of nb.cells) {
     if (cell.metadata) delete cell.metadata.execution;
     for (const output of cell.outputs ?? []) {
       for (const [holder, key] of textFields(output)) {
         let text = asText(holder[key]).split(`${root}${path.sep}`).join("").split(root).join(".");
         if (seconds !== undefined) text = text.replace(RUN_TIME_MARK, `run time: ${formatDuration(seconds)}`);
+        text = text.replace(SEED_QUEUE_MARK, queueFact);
         holder[key] = text;
       }
       let html = output.data?.["text/html"];
@@ -257,7 +292,7 @@ async function main(argv) {
   return failed > 0 ? 1 : 0;
 }
 
-module.exports = { renderNotebook, finishNotebook, refreshImages, formatDuration, defaultReportsDir, jupyterPython, remoteResources, stripRemoteResources, RUN_TIME_MARK };
+module.exports = { renderNotebook, finishNotebook, refreshImages, formatDuration, defaultReportsDir, jupyterPython, remoteResources, stripRemoteResources, RUN_TIME_MARK, SEED_QUEUE_MARK, seedQueueFact };
 
 if (require.main === module) {
   main(process.argv.slice(2)).then(

@@ -5,8 +5,12 @@
 // arguments (e.g. `npm run notebooks -- 01-concentration 05`) select notebooks by prefix.
 // `SEED_WORKERS=n` (with FULL=1) runs each notebook as n kernels that share its seed sweep through the seed
 // cache (`at.prefetchSeeds`): each computes every n-th seed, waits for the others', and only the first writes
-// the report and results (one notebook at a time then, unless JOBS says otherwise). `CELL_TIMEOUT_S` (default 1800)
-// bounds each cell.
+// the report and results (one notebook at a time then, unless JOBS says otherwise). `SEED_QUEUE=redis://HOST:PORT`
+// (with FULL=1) instead sends each notebook's missing seeds as jobs to the sweep queue, where `antitrain worker
+// --redis redis://HOST:PORT` processes on any machines with a checkout of the same commit compute them; the
+// notebook waits, and its progress (seeds done, each worker's throughput, time left) is printed here
+// (docs/runs.md, "Running a study over several machines"). `CELL_TIMEOUT_S` (default 1800; 86400 with SEED_QUEUE,
+// whose seed cells wait for the workers) bounds each cell.
 const fs = require("node:fs");
 const path = require("node:path");
 const { spawn } = require("node:child_process");
@@ -41,16 +45,48 @@ function upToDate(name) {
 /** Seconds one cell may run: CELL_TIMEOUT_S, default 1800 (a full run's seed loop on a loaded machine can need more). */
 function cellTimeout() {
   const v = process.env.CELL_TIMEOUT_S;
-  if (v === undefined || v === "") return 1800;
+  if (v === undefined || v === "") return seedQueue() ? 86400 : 1800;
   const n = Number(v);
   if (!(Number.isInteger(n) && n > 0)) throw new Error(`CELL_TIMEOUT_S="${v}" must be a whole number of seconds, e.g. 5400`);
   return n;
+}
+
+/** The sweep queue a full run sends its seeds to (SEED_QUEUE), or null. */
+function seedQueue() {
+  const url = process.env.SEED_QUEUE;
+  return process.env.FULL === "1" && url !== undefined && url !== "" ? url : null;
+}
+
+/** Prints the lines the notebook's seed queue appends to `file` (progress while the kernel waits); returns a stop function. */
+function tailProgress(name, file) {
+  let shown = 0;
+  const show = () => {
+    if (!fs.existsSync(file)) return;
+    const text = fs.readFileSync(file, "utf8");
+    const end = text.lastIndexOf("\n") + 1;
+    for (const line of text.slice(shown, end).split("\n")) if (line !== "") console.log(`  ${name} · ${line}`);
+    shown = Math.max(shown, end);
+  };
+  const timer = setInterval(show, 2000);
+  return () => {
+    clearInterval(timer);
+    show();
+    fs.rmSync(file, { force: true });
+  };
 }
 
 /** One kernel: renders `name` in a child process; shard k > 0 writes its report and results to a scratch folder. */
 function renderShard(name, shard, workers, children) {
   return new Promise((resolve) => {
     const env = { ...process.env };
+    let stopTail = () => {};
+    if (seedQueue() !== null) {
+      env.ANTITRAIN_NOTEBOOK = `notebooks/${name}.ipynb`;
+      env.ANTITRAIN_SEED_PROGRESS = path.join(os.tmpdir(), `antitrain-${name}-${process.pid}-progress.log`);
+      stopTail = tailProgress(name, env.ANTITRAIN_SEED_PROGRESS);
+    } else {
+      delete env.SEED_QUEUE; // quick runs never use the queue
+    }
     let outDir = REPORTS;
     if (workers > 1) {
       env.ANTITRAIN_SEED_SHARD = `${shard}/${workers}`;
@@ -69,6 +105,7 @@ function renderShard(name, shard, workers, children) {
       err += d;
     });
     child.on("close", (exit) => {
+      stopTail();
       if (shard > 0) fs.rmSync(outDir, { recursive: true, force: true });
       // A failed shard would leave the others waiting for its seeds: stop them.
       if (exit !== 0) for (const other of children) if (other !== child) other.kill("SIGTERM");
@@ -97,7 +134,10 @@ async function main(argv) {
   }
   const resume = argv.includes("--resume");
   const todo = resume ? names.filter((n) => !upToDate(n)) : names;
-  const workers = process.env.FULL === "1" ? Math.max(1, Number(process.env.SEED_WORKERS ?? 1)) : 1;
+  const seedUrl = seedQueue();
+  const workers = process.env.FULL === "1" && seedUrl === null ? Math.max(1, Number(process.env.SEED_WORKERS ?? 1)) : 1;
+  if (seedUrl !== null) console.log(`seeds go to the sweep queue at ${seedUrl}: start \`antitrain worker --redis ${seedUrl}\` on machines with this commit${process.env.SEED_WORKERS ? " (SEED_WORKERS is ignored)" : ""}`);
+  else if (process.env.SEED_QUEUE) console.log("SEED_QUEUE is for full runs (FULL=1): this quick run computes every seed here");
   const jobs = Math.max(1, Number(process.env.JOBS ?? (workers > 1 ? 1 : 2)));
   const mode = process.env.FULL === "1" ? "full" : "quick";
   console.log(`executing ${todo.length} notebook(s), ${mode} setting, ${jobs} at a time${workers > 1 ? `, ${workers} seed workers each` : ""}${resume ? ` (${names.length - todo.length} up to date)` : ""}`);

@@ -1,8 +1,8 @@
-import { execFileSync } from "node:child_process";
 import * as tf from "@tensorflow/tfjs";
 import { numericsTag } from "../base/backend";
 import { AntitrainError } from "../base/errors";
-import { PACKAGE_ROOT } from "../base/io";
+import type { CodeVersion } from "../runs/commit";
+import { seedShard } from "./seed-cache";
 
 /** What {@link provenance} states about a notebook run. */
 export interface ProvenanceOptions {
@@ -21,8 +21,15 @@ export interface ProvenanceOptions {
 export const RUN_TIME_MARK = "run time: stated in the rendered report";
 
 /**
+ * The text the report renderer replaces with how a full run's seeds were computed on the sweep queue (SEED_QUEUE):
+ * jobs, workers and machines, summed from the lines `at.prefetchSeeds` prints.
+ */
+export const SEED_QUEUE_MARK = "seeds via queue: stated in the rendered report";
+
+/**
  * Two lines for a notebook's first output: the setting (and, for a quick run, that its numbers are a smoke test and
- * where the study's numbers are), then the seeds, date, commit, backend and run time. Reads the commit with git
+ * where the study's numbers are), then the seeds, date, commit, backend, how a full run shares its seeds (on n
+ * local kernels with SEED_WORKERS=n, or on the sweep queue with SEED_QUEUE) and run time. Reads the commit with git
  * when the package is a git checkout ("+ uncommitted code changes" when a tracked file other than reports, results and
  * Markdown differs from it).
  *
@@ -48,6 +55,7 @@ export function provenance(options: ProvenanceOptions): string {
     new Date().toISOString().slice(0, 10),
     `commit ${commit()}`,
     `backend ${tf.getBackend() ? numericsTag().replace("/", ", matmul ") : "not chosen yet (call at.ready() first)"}`,
+    quick ? undefined : seedSharing(),
     RUN_TIME_MARK,
   ].filter((f) => f !== undefined);
   return `${notebook} · ${setting}\n${facts.join(" · ")}`;
@@ -64,15 +72,23 @@ export function quickNote(quick: boolean, notebook: string): string {
   return quick ? ` [quick setting, not the study's number: see results/${notebook}.json]` : "";
 }
 
+/** The checkout's code version (lib/runs/commit.ts, loaded when first needed: the notebook entry loads no run module). */
+function codeVersion(): CodeVersion {
+  return (require("../runs/commit") as typeof import("../runs/commit")).codeVersion();
+}
+
+/** How a full run's seeds are shared: on the queue, on local kernels, or (undefined) all in this kernel. */
+function seedSharing(): string | undefined {
+  const queue = process.env.SEED_QUEUE;
+  if (queue !== undefined && queue !== "") return SEED_QUEUE_MARK;
+  const shard = seedShard();
+  return shard === null ? undefined : `seeds shared by ${shard.count} local kernels`;
+}
+
 /** The checked-out commit, short, or "unknown" outside a git checkout. */
 function commit(): string {
-  try {
-    const run = (args: string[]) => execFileSync("git", args, { cwd: PACKAGE_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-    const head = run(["rev-parse", "--short", "HEAD"]);
-    // Outputs and prose (reports, results, Markdown) do not change what a notebook computes.
-    const dirty = run(["status", "--porcelain", "--untracked-files=no", "--", ".", ":!reports", ":!results", ":!*.md"]) !== "";
-    return dirty ? `${head} + uncommitted code changes` : head;
-  } catch {
-    return "unknown (not a git checkout)";
-  }
+  const v = codeVersion();
+  if (v.commit === "unknown") return "unknown (not a git checkout)";
+  const head = /^[0-9a-f]{40}$/.test(v.commit) ? v.commit.slice(0, 7) : v.commit;
+  return v.changes === null ? head : `${head} + uncommitted code changes`;
 }

@@ -1,8 +1,7 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { AntitrainError } from "../base/errors";
 import { numericsTag } from "../base/backend";
-import { readJson, writeJsonAtomic } from "../base/io";
+import { jobSeed, queueSeeds, seedJob } from "./seed-queue";
+import { cachedValue, rememberSeed, writeSeedRecord } from "./seed-store";
 
 /**
  * One seed's results, computed once: when `enabled`, the value is read from
@@ -16,28 +15,27 @@ import { readJson, writeJsonAtomic } from "../base/io";
  * const rows = at.cachedSeed("03-regularization", { steps: STEPS }, seed, !QUICK, () => runSeed(seed));
  */
 export function cachedSeed<T>(name: string, settings: unknown, seed: number, enabled: boolean, compute: () => T): T {
+  requireSeeds("cachedSeed", name, [seed]);
   if (!enabled) return compute();
-  const file = seedFile(name, seed);
-  const hit = cachedValue<T>(file, settings);
-  if (hit !== undefined) return hit.value;
   const key = JSON.stringify(settings);
+  const job = seedJob();
+  if (job !== null) return jobSeed(job, name, key, seed, compute);
+  rememberSeed(name, key, seed);
+  const hit = cachedValue<T>(name, seed, key, numericsTag());
+  if (hit !== undefined) return hit.value;
   const value = compute();
-  writeJsonAtomic(file, { settings: key, numerics: numericsTag(), value, writtenAt: new Date().toISOString() });
+  writeSeedRecord(name, seed, key, numericsTag(), value);
   return value;
 }
 
-function seedFile(name: string, seed: number): string {
-  const dir = process.env.ANTITRAIN_SEED_CACHE ?? path.resolve(__dirname, "..", "..", ".cache", "seeds");
-  return path.join(dir, name, `seed-${seed}.json`);
-}
-
-/** Records written before the numerics tag existed were all computed on wasm with tfjs's own matmul kernels. */
-const UNTAGGED = "wasm/tfjs";
-
-function cachedValue<T>(file: string, settings: unknown): { value: T } | undefined {
-  const hit = fs.existsSync(file) ? readJson<{ settings: string; numerics?: string; value: T }>(file) : undefined;
-  if (hit === undefined || hit.settings !== JSON.stringify(settings)) return undefined;
-  return (hit.numerics ?? UNTAGGED) === numericsTag() ? { value: hit.value } : undefined;
+/** A seed cache's name is a folder name; seeds are integers. */
+function requireSeeds(fn: string, name: string, seeds: readonly number[]): void {
+  if (typeof name !== "string" || !/^[\w.-]+$/.test(name) || name.startsWith(".")) {
+    throw new AntitrainError(`${fn}: name must be a plain file name such as "04-compression" (letters, digits, - _ .), got ${JSON.stringify(name)}`);
+  }
+  if (!Array.isArray(seeds) || !seeds.every((s) => Number.isInteger(s))) {
+    throw new AntitrainError(`${fn}: seeds must be integers, e.g. [0, 1, 2], got ${JSON.stringify(seeds)}`);
+  }
 }
 
 /** This process's share of a seed sweep: `ANTITRAIN_SEED_SHARD="k/n"` (set by `npm run notebooks` with SEED_WORKERS=n). */
@@ -61,6 +59,12 @@ export function seedShard(): { index: number; count: number } | null {
  * so n kernels share a sweep and each then renders the same complete report. Does nothing when `enabled` is false
  * (quick runs, which never cache).
  *
+ * With `SEED_QUEUE=redis://HOST:PORT` it instead submits every missing seed as a job to the sweep queue, where
+ * `antitrain worker --redis URL` processes on any machines with a checkout of the same commit compute them, waits
+ * (progress on stderr, or printed by `npm run notebooks`), writes each value into the same cache and prints one
+ * line saying how the seeds were computed. Inside such a worker (`ANTITRAIN_SEED_JOB`) it computes only the job's
+ * seed and ends the process.
+ *
  * @example
  * at.prefetchSeeds("01-concentration", settings, SEEDS, !QUICK, (seed) => runSeed(seed));
  * for (const seed of SEEDS) rows.push(at.cachedSeed("01-concentration", settings, seed, !QUICK, () => runSeed(seed)));
@@ -73,7 +77,20 @@ export function prefetchSeeds<T>(
   compute: (seed: number) => T,
   options: { waitSeconds?: number } = {},
 ): void {
+  requireSeeds("prefetchSeeds", name, seeds);
   if (!enabled) return;
+  const key = JSON.stringify(settings);
+  const job = seedJob();
+  if (job !== null) {
+    if (job.name === name) jobSeed(job, name, key, job.seed, () => compute(job.seed));
+    return;
+  }
+  const queue = process.env.SEED_QUEUE;
+  if (queue !== undefined && queue !== "") {
+    const line = queueSeeds(name, key, seeds, queue);
+    if (line !== null) console.log(line);
+    return;
+  }
   const shard = seedShard();
   const mine = shard === null ? seeds : seeds.filter((_, i) => i % shard.count === shard.index);
   for (const seed of mine) cachedSeed(name, settings, seed, true, () => compute(seed));
@@ -81,7 +98,7 @@ export function prefetchSeeds<T>(
   const deadline = Date.now() + 1000 * (options.waitSeconds ?? Number(process.env.ANTITRAIN_SEED_WAIT_S ?? 7200));
   const pause = new Int32Array(new SharedArrayBuffer(4));
   for (const seed of seeds) {
-    while (cachedValue(seedFile(name, seed), settings) === undefined) {
+    while (cachedValue(name, seed, key, numericsTag()) === undefined) {
       if (Date.now() > deadline) {
         throw new AntitrainError(
           `seed ${seed} of "${name}" never appeared in the cache: another seed worker failed or is still running (ANTITRAIN_SEED_WAIT_S raises the wait)`,

@@ -19,7 +19,8 @@ const USAGE = `usage:
                                                         run a grid of runs: on BullMQ workers when --redis (or
                                                         ANTITRAIN_REDIS) is set, else on N local worker processes
   antitrain worker --redis URL [--out DIR] [--queue NAME]
-                                                        serve sweep jobs from Redis until stopped
+                                                        serve sweep runs and notebook seeds (SEED_QUEUE) from
+                                                        Redis until stopped
   (see docs/runs.md)`;
 
 /** Exit codes: 0 done, 1 the run failed or stopped on a fault, 2 bad usage or config, 130 interrupted (resumable). */

@@ -5,7 +5,7 @@
  * mid-job stops renewing its lock, BullMQ's stalled-job check (run by the surviving workers) puts the job back in
  * the queue, and another worker runs it. A job completes at most once: a worker that lost its lock cannot complete.
  */
-import type { Job, Queue, Worker } from "bullmq";
+import type { Job, Worker } from "bullmq";
 
 /** BullMQ, loaded on first use, so importing antitrain (or its runs) does not load BullMQ's 200 modules. */
 function bullmq(): typeof import("bullmq") {
@@ -13,25 +13,11 @@ function bullmq(): typeof import("bullmq") {
 }
 import { parseRunConfig } from "./config";
 import { AntitrainError } from "../base/errors";
+import { SWEEP_QUEUE, reachable, redisConnection } from "./redis";
+import { SEED_JOB, runSeedJob, workerName } from "./seed-jobs";
 import { type JobResult, type SweepJob, jobId, readResults, runJob, storeResult, writeSweepSummary } from "./sweep";
 
-/** The default BullMQ queue name of sweeps. */
-export const SWEEP_QUEUE = "antitrain-sweep";
-
-/** Connection options for a `redis://[:password@]host:port[/db]` URL. */
-export function redisConnection(url: string): { host: string; port: number; db: number; password?: string; maxRetriesPerRequest: null } {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new AntitrainError(`--redis ${JSON.stringify(url)} is not a URL: use redis://host:port, e.g. redis://127.0.0.1:6379`);
-  }
-  if (u.protocol !== "redis:") throw new AntitrainError(`--redis ${JSON.stringify(url)} must start with redis://`);
-  const port = u.port === "" ? 6379 : Number(u.port);
-  const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0;
-  if (!Number.isInteger(db) || db < 0) throw new AntitrainError(`--redis ${JSON.stringify(url)}: the database must be a number, e.g. redis://host:6379/0`);
-  return { host: u.hostname || "127.0.0.1", port, db, ...(u.password ? { password: decodeURIComponent(u.password) } : {}), maxRetriesPerRequest: null };
-}
+export { SWEEP_QUEUE, reachable, redisConnection };
 
 /** Options for {@link runSweepRedis}. */
 export interface RedisSweepOptions {
@@ -95,33 +81,6 @@ export async function runSweepRedis(jobs: readonly SweepJob[], root: string, opt
   return results;
 }
 
-/**
- * Waits until a queue or worker is connected, or throws a one-line AntitrainError saying Redis cannot be reached
- * (BullMQ would otherwise retry forever, and an unhandled "error" event would crash with a stack trace).
- */
-export async function reachable(client: Queue | Worker, url: string, timeoutMs = 10_000): Promise<void> {
-  let last = "no answer";
-  const onError = (e: Error) => {
-    last = (e as NodeJS.ErrnoException).code ?? e.message;
-  };
-  // Queue and Worker both emit "error"; their typed listener maps differ, so address them as plain emitters.
-  const events = client as unknown as { on(event: "error", listener: (e: Error) => void): void; off(event: "error", listener: (e: Error) => void): void };
-  events.on("error", onError);
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new AntitrainError(`cannot reach Redis at ${url} (${last}) within ${timeoutMs / 1000} s: start redis-server there or fix --redis`)),
-        timeoutMs,
-      );
-    });
-    await Promise.race([client.waitUntilReady(), timeout]);
-  } finally {
-    clearTimeout(timer);
-    events.off("error", onError);
-  }
-}
-
 /** Options for {@link serveSweepJobs}. */
 export interface SweepWorkerOptions {
   redis: string;
@@ -138,8 +97,9 @@ export interface SweepWorkerOptions {
 }
 
 /**
- * Serves sweep jobs from Redis, one at a time, until `close()` is called on the returned worker. Each job's config
- * is validated again and must hash to its id.
+ * Serves sweep jobs from Redis, one at a time, until `close()` is called on the returned worker: sweep runs (each
+ * job's config is validated again and must hash to its id) and notebook seeds (`at.prefetchSeeds` with SEED_QUEUE;
+ * see {@link runSeedJob}: a seed made on another commit is refused).
  *
  * @example
  * const worker = at.serveSweepJobs({ redis: "redis://127.0.0.1:6379", root: "sweep-runs" });
@@ -150,6 +110,13 @@ export function serveSweepJobs(options: SweepWorkerOptions): Worker {
   const worker = new (bullmq().Worker)(
     options.queue ?? SWEEP_QUEUE,
     async (job: Job) => {
+      if (job.name === SEED_JOB) {
+        const what = `${String(job.data?.name)} seed ${String(job.data?.seed)}`;
+        log(`antitrain worker ${process.pid}: job ${job.id} started (${what}, try ${job.attemptsMade + 1})`);
+        const result = await runSeedJob(job);
+        log(`antitrain worker ${process.pid}: job ${job.id} done (${what}, ${result.seconds.toFixed(1)} s)`);
+        return result;
+      }
       const data = job.data as { id?: unknown; params?: unknown; config?: unknown };
       const config = parseRunConfig(data.config);
       if (data.id !== job.id || jobId(config) !== job.id) throw new AntitrainError(`job ${job.id}: its config does not hash to its id; refusing it`);
@@ -165,6 +132,7 @@ export function serveSweepJobs(options: SweepWorkerOptions): Worker {
       lockDuration: options.lockMs ?? 30_000,
       stalledInterval: options.stalledMs ?? 30_000,
       maxStalledCount: options.maxStalled ?? 2,
+      name: workerName(),
     },
   );
   worker.on("failed", (job, err) => log(`antitrain worker ${process.pid}: job ${job?.id} failed: ${err.message}`));
