@@ -17,6 +17,7 @@ export { fromLayersModel, LayersHookedModel, type FromLayersModelOptions, type L
 export {
   dataset,
   disposeDataset,
+  features,
   size,
   take,
   head,

@@ -52,7 +52,13 @@ export function disposeDataset(d: Dataset<tf.Tensor>): void {
   d.y.dispose();
 }
 
-/** Values per example: the product of `x`'s axes after the first (`features` for `[n, features]`). */
+/**
+ * Values per example: the product of `x`'s axes after the first (`features` for `[n, features]`).
+ *
+ * @example
+ * at.features(at.digits().train);   // 64
+ * at.features(images);              // 784 for x: [n, 28, 28, 1]
+ */
 export function features(d: Dataset<tf.Tensor>): number {
   return d.x.shape.slice(1).reduce((a, b) => a * b, 1);
 }

@@ -4,7 +4,6 @@ import { AntitrainError } from "../base/errors";
 import { type HookedModel, siteFeatures } from "../models/types";
 import { Rng, rngFor } from "../base/rng";
 import type { SiteInfo } from "../models/types";
-import type { SpatialMode } from "./randomize";
 import { requireData, requireFinite, requireKnownKeys, requirePositiveInt, requireSeed, requireSite } from "../base/validate";
 
 /**
@@ -26,7 +25,7 @@ export interface UnitStats {
   /**
    * Rows per example, present where it is more than 1: the positions of a convolution's feature map (h × w) or of a
    * sequence. `count`, `mean`, `std` and `bank` then pool every position; the fields below keep them apart, for
-   * the `whole-map` and `per-position` randomizations (see {@link SpatialMode}).
+   * the `whole-map` and `per-position` randomizations (`spatial`, see randomize.ts).
    */
   readonly positions?: number;
   /** Per-position mean, `[positions, units × width]` (with `positions`). */
@@ -167,7 +166,7 @@ export class StatsTracker {
  * Mean, std and a resampling bank for every unit of `site`, over `data`. The bank holds a seeded random subset of
  * rows (not the last ones, so sorted data gives an unbiased bank). At a site with several positions per example (a
  * convolution's channels over their feature map, a sequence site), the stats also keep per-position mean and std and
- * the whole maps of a seeded random subset of `mapBankSize` examples (for {@link SpatialMode}). Streams: memory is
+ * the whole maps of a seeded random subset of `mapBankSize` examples (for the `spatial` randomizations). Streams: memory is
  * one batch of activations plus the banks and the per-position sums, whatever the size of the data. Leaves the
  * model unchanged.
  *
