@@ -17,6 +17,7 @@ export { fromLayersModel, LayersHookedModel, type FromLayersModelOptions, type L
 export {
   dataset,
   disposeDataset,
+  features,
   size,
   take,
   head,
@@ -38,8 +39,8 @@ export {
 } from "./data/fashion-mnist";
 export { validationSplit, type ValidationSplitOptions, type TrainValidation } from "./data/validation";
 export { teacherStudent, type TeacherStudentOptions, type TeacherStudentTask } from "./data/teacherStudent";
-export { collectStats, StatsTracker, type UnitStats, type StatsOptions } from "./measure/unit-stats";
-export { drawReplacements, RANDOMIZE_METHODS, type RandomizeMethod } from "./measure/randomize";
+export { collectStats, permutationTail, StatsTracker, type UnitStats, type StatsOptions } from "./measure/unit-stats";
+export { drawReplacements, RANDOMIZE_METHODS, type RandomizeMethod, SPATIAL_MODES, type SpatialMode } from "./measure/randomize";
 export { perExample, crossEntropy, damageOf, METRICS, type Metric } from "./measure/metrics";
 export { calibration, type Calibration, type CalibrationBin } from "./measure/calibration";
 export { damage, DamageEngine, type DamageOptions, type DamageResult, type DamagePath, type UnitSet } from "./measure/damage";

@@ -178,12 +178,12 @@ test("unknown option keys are refused by every function that takes options (a mi
   const opt = tf.train.adam(1e-3);
   const inner = tf.train.adam(1e-3);
   const typo = { fractoin: 0.5 };
-  const damageKeys = "stats, method, metric, seed, samples, batchSize, maxElements, path, coupled";
+  const damageKeys = "stats, method, metric, seed, samples, batchSize, maxElements, path, coupled, spatial";
   const doors: Array<[string, () => unknown, string]> = [
     ["importance", () => at.importance(model, "h1", good, typo as at.DamageOptions), damageKeys],
     ["damage", () => at.damage(model, "h1", good, [[0]], typo as at.DamageOptions), damageKeys],
     ["DamageEngine", () => new at.DamageEngine(model, "h1", good, typo as at.DamageOptions), damageKeys],
-    ["findCore", () => at.findCore(model, "h1", good, typo as at.CoreOptions), "stats, method, metric, seed, samples, batchSize, maxElements, coupled, importance, fraction"],
+    ["findCore", () => at.findCore(model, "h1", good, typo as at.CoreOptions), "stats, method, metric, seed, samples, batchSize, maxElements, coupled, spatial, importance, fraction"],
     ["splitDamage", () => at.splitDamage(model, "h1", good, split, typo as at.DamageOptions), damageKeys],
     ["collectStats", () => at.collectStats(model, "h1", good, typo as at.StatsOptions), "bankSize, seed, batchSize"],
     ["StatsTracker", () => new at.StatsTracker("h1", 16, typo as { bankSize?: number }), "bankSize, width"],
@@ -192,11 +192,11 @@ test("unknown option keys are refused by every function that takes options (a mi
     ["antitrainStep", () => at.antitrainStep(model, "h1", good, { split, stats, optimizer: opt, seed: 0, ...typo } as unknown as at.AntitrainStepOptions), "split, stats, optimizer, target, randomize, method, seed"],
     ["train", () => at.train(model, good, { steps: 1, ...typo } as at.TrainOptions), "steps, batchSize, learningRate"],
     ["taylorImportance", () => at.taylorImportance(model, "h1", good, typo as at.TaylorOptions), "stats, batchSize"],
-    ["heldOutImportance", () => at.heldOutImportance(model, "h1", good, good, typo as at.HeldOutOptions), "stats, method, metric, seed, samples, batchSize, maxElements, coupled, ratio, floor"],
+    ["heldOutImportance", () => at.heldOutImportance(model, "h1", good, good, typo as at.HeldOutOptions), "stats, method, metric, seed, samples, batchSize, maxElements, coupled, spatial, ratio, floor"],
     ["groupImportance", () => at.groupImportance(model, "h1", good, typo as at.GroupImportanceOptions), `${damageKeys}, groupShare, groups, solve, ridge, exact`],
-    ["redundancy", () => at.redundancy(model, "h1", good, typo as at.RedundancyOptions), "stats, method, metric, seed, samples, batchSize, maxElements, path, units, sample"],
-    ["groupDamage", () => at.groupDamage(model, "h1", good, [0, 1], typo as at.GroupOptions), "stats, method, metric, seed, samples, batchSize, maxElements, path, sizes, subsets"],
-    ["tyingHints", () => at.tyingHints(model, "h1", good, typo as at.TyingOptions), "stats, method, metric, seed, samples, batchSize, maxElements, path, units, sample"],
+    ["redundancy", () => at.redundancy(model, "h1", good, typo as at.RedundancyOptions), "stats, method, metric, seed, samples, batchSize, maxElements, path, spatial, units, sample"],
+    ["groupDamage", () => at.groupDamage(model, "h1", good, [0, 1], typo as at.GroupOptions), "stats, method, metric, seed, samples, batchSize, maxElements, path, spatial, sizes, subsets"],
+    ["tyingHints", () => at.tyingHints(model, "h1", good, typo as at.TyingOptions), "stats, method, metric, seed, samples, batchSize, maxElements, path, spatial, units, sample"],
     ["checkModel", () => at.checkModel(model, good.x, typo as at.CheckModelOptions), "tolerance, throwOnFailure"],
     ["conceptFlow", () => at.conceptFlow(model, "h1", good, probe, [0], typo as at.DamageOptions), "stats, method, seed, samples"],
     ["conceptAntitrainStep", () => at.conceptAntitrainStep(model, "h1", good, { units: [0], stats, concept: parity, optimizer: opt, seed: 0, ...typo } as unknown as at.ConceptStepOptions), "concept, units, stats, optimizer, method, seed"],

@@ -15,12 +15,12 @@ after(() => temp.remove());
 
 const init = (seed: number) => tf.initializers.glorotNormal({ seed });
 
-/** Random inputs of any shape, and labels, as a Dataset (image data cast to it, as the layers-model tests do). */
+/** Random inputs of any shape, and labels, as a Dataset (`Dataset.x` may have any rank). */
 function randomData(shape: number[], n: number, classes: number, seed: number): at.Dataset {
   const rng = new at.Rng(seed);
   const x = tf.randomNormal([n, ...shape], 0, 1, "float32", seed);
   const y = tf.tensor1d(Int32Array.from({ length: n }, () => Math.floor(rng.uniform() * classes)), "int32");
-  return { x, y, classes } as unknown as at.Dataset;
+  return { x, y, classes };
 }
 
 /** Gives a batch normalization layer moving statistics and an affine map far from the identity. */

@@ -56,7 +56,7 @@ export function signalModel(n = 64): { model: at.Mlp; data: at.Dataset } {
 }
 
 /** A small random classification task and a briefly trained MLP on it. */
-export function smallTask(seed = 0, hidden: number[] = [12]): { model: at.Mlp; train: at.Dataset; test: at.Dataset } {
+export function smallTask(seed = 0, hidden: number[] = [12]): { model: at.Mlp; train: at.Dataset<tf.Tensor2D>; test: at.Dataset<tf.Tensor2D> } {
   const task = at.teacherStudent({ inputs: 6, teacherHidden: 3, classes: 3, train: 192, test: 96, seed });
   const model = at.mlp({ inputs: 6, hidden, classes: 3, seed });
   at.train(model, task.train, { steps: 40, batchSize: 32, learningRate: 1e-2, seed });

@@ -15,12 +15,12 @@ const failed = (report: at.ModelCheck) => report.items.filter((i) => !i.ok).map(
 
 const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
 
-/** Random labelled data of any input shape; `Dataset`'s type is `[n, features]`, so image data is cast to it. */
+/** Random labelled data of any input shape (`Dataset.x` may have any rank). */
 function randomData(shape: number[], n: number, classes: number, seed: number): at.Dataset {
   const rng = new at.Rng(seed);
   const x = tf.randomNormal([n, ...shape], 0, 1, "float32", seed);
   const y = tf.tensor1d(Int32Array.from({ length: n }, () => Math.floor(rng.uniform() * classes)), "int32");
-  return { x, y, classes } as unknown as at.Dataset;
+  return { x, y, classes };
 }
 
 /** x[2] → h (dense 3, relu) → g (dense 3) → s = add(h, g) → out (dense 2): a skip around g, weights set by hand. */
@@ -303,7 +303,7 @@ describe("fromLayersModel on convolutional models (cpu backend)", () => {
     assert.ok(!split.core.includes(2), "the dead channel is a spectator");
     const flat = at.collectStats(model, "flat", data);
     assert.ok(Array.from((invariant(model, "importance flat", () => at.importance(model, "flat", data, { stats: flat, seed: 0 })) as at.Importance).scores).every(Number.isFinite));
-    at.disposeDataset(data as at.Dataset);
+    at.disposeDataset(data);
     model.dispose();
   });
 
@@ -319,7 +319,7 @@ describe("fromLayersModel on convolutional models (cpu backend)", () => {
     });
     const x = tf.randomNormal([96, 6, 6, 1], 0, 1, "float32", 1);
     const y = tf.tidy(() => tf.cast(tf.argMax(tf.sum(tf.reshape(x, [96, 3, 12]), 2), 1), "int32")) as tf.Tensor1D;
-    const data = { x, y, classes: 3 } as unknown as at.Dataset;
+    const data: at.Dataset = { x, y, classes: 3 };
     const model = at.fromLayersModel(net);
     const tensors = tf.memory().numTensors;
     const before = at.evaluate(model, data).loss;

@@ -14,7 +14,7 @@ before(async () => {
 });
 
 /** 60 examples, class c has 6·(c + 1) of them (6, 12, 18, 24); feature 0 is the row's index, feature 1 its label. */
-function indexed(): at.Dataset {
+function indexed(): at.Dataset<tf.Tensor2D> {
   const labels: number[] = [];
   for (let i = 0; labels.length < 60; i++) for (let c = 0; c < 4; c++) if (i < 6 * (c + 1) && labels.length < 60) labels.push(c);
   return at.dataset(
@@ -25,7 +25,7 @@ function indexed(): at.Dataset {
 }
 
 /** Row indices (feature 0) of a split part, and its labels. */
-function rowsOf(d: at.Dataset): { rows: number[]; labels: number[] } {
+function rowsOf(d: at.Dataset<tf.Tensor2D>): { rows: number[]; labels: number[] } {
   const x = d.x.arraySync();
   return { rows: x.map((r) => r[0]), labels: Array.from(d.y.dataSync()) };
 }
@@ -150,7 +150,7 @@ describe("digits({ validation })", () => {
     const before = tf.memory().numTensors;
     const plain = at.digits();
     const split = at.digits({ validation: 0.2 });
-    const validation = split.validation as at.Dataset;
+    const validation = split.validation as at.Dataset<tf.Tensor2D>;
     assert.deepEqual([at.size(split.train), at.size(validation), at.size(split.test)], [1078, 269, 450]);
     assert.equal(digest(split.test.y.dataSync()), digest(plain.test.y.dataSync()), "the same test examples");
     const all = classCounts(Array.from(plain.train.y.dataSync()), 10);
@@ -175,7 +175,7 @@ describe("digits({ validation })", () => {
     assert.notEqual(digest((other.validation as at.Dataset).y.dataSync()), digest(validation.y.dataSync()));
     const limited = at.digits({ validation: 0.2, trainLimit: 50 });
     assert.deepEqual([at.size(limited.train), at.size(limited.validation as at.Dataset)], [50, 269], "trainLimit applies after the hold-out");
-    for (const s of [plain, split, again, other, limited]) disposeAll(...[s.train, s.test, s.validation].filter((d): d is at.Dataset => d !== undefined));
+    for (const s of [plain, split, again, other, limited]) disposeAll(...[s.train, s.test, s.validation].filter((d): d is at.Dataset<tf.Tensor2D> => d !== undefined));
     assert.equal(tf.memory().numTensors, before, "no tensor leaked");
   });
 
@@ -189,7 +189,7 @@ describe("digits({ validation })", () => {
 
     test("train, validation and test are disjoint and together every row", () => {
       const split = at.digits({ file, test: 20, validation: 0.25 });
-      const validation = split.validation as at.Dataset;
+      const validation = split.validation as at.Dataset<tf.Tensor2D>;
       assert.deepEqual([at.size(split.train), at.size(validation), at.size(split.test)], [60, 20, 20]);
       // All three parts share the training rows' mean and std, so equal standardized values mean equal indices.
       const ids = [split.train, validation, split.test].map((d) => d.x.arraySync().map((r) => r[0]));

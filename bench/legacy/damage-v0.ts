@@ -147,7 +147,7 @@ export class DamageEngine {
     const n = this.examples;
     for (let start = 0; start < n; start += batchSize) {
       const m = Math.min(batchSize, n - start);
-      const x = data.x.slice([start, 0], [m, -1]);
+      const x = data.x.slice([start, 0], [m, -1]) as tf.Tensor2D;
       const y = data.y.slice([start], [m]);
       let split: SiteSplit;
       try {

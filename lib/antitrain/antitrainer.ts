@@ -6,7 +6,7 @@ import { AntitrainError } from "../base/errors";
 import { type Importance, importance } from "../importance/importance";
 import { type Metric, requireMetric } from "../measure/metrics";
 import type { HookedModel } from "../models/types";
-import { type RandomizeMethod, requireMethod } from "../measure/randomize";
+import { type RandomizeMethod, type SpatialMode, requireMethod, requireSpatial } from "../measure/randomize";
 import { rngFor } from "../base/rng";
 import { type Schedule, requireSchedule } from "./schedule";
 import { type UnitStats, collectStats, requireStatsFor } from "../measure/unit-stats";
@@ -27,6 +27,8 @@ export interface AntitrainerOptions {
   rankMetric?: Metric;
   /** Default "resample". */
   method?: RandomizeMethod;
+  /** How units spanning several positions (conv channels) are randomized, when measuring and antitraining (see {@link SpatialMode}). Default "independent". */
+  spatial?: SpatialMode;
   /** What antitrain steps train towards (see {@link AntitrainTarget}; "true-labels" is a control). Default "uniform". */
   target?: AntitrainTarget;
   /** Which units antitrain steps randomize (see {@link RandomizedUnits}; "spectators" is a control). Default "core". */
@@ -61,6 +63,7 @@ const ANTITRAINER_OPTION_KEYS = Object.keys({
   samples: 0,
   seed: 0,
   onMeasure: 0,
+  spatial: 0,
 } satisfies Record<keyof AntitrainerOptions, 0>);
 
 /** One measurement of one site. */
@@ -149,6 +152,7 @@ export class Antitrainer {
       metric: "accuracy",
       rankMetric: "loss",
       method: "resample",
+      spatial: "independent",
       target: "uniform",
       randomize: "core",
       learningRate: 1e-3,
@@ -163,6 +167,7 @@ export class Antitrainer {
     requireOneOf(this.options.target, ANTITRAIN_TARGETS, "target");
     requireOneOf(this.options.randomize, RANDOMIZED_UNITS, "randomize");
     requireMethod(this.options.method);
+    requireSpatial(this.options.spatial);
     requireMetric(this.options.metric);
     requireMetric(this.options.rankMetric, "rankMetric");
     requireSeed(this.options.seed);
@@ -220,7 +225,7 @@ export class Antitrainer {
     const records = this.sites.map((site, i) => {
       const seed = rngFor(o.seed, this.step, i).nextUint32();
       const stats = collectStats(this.model, site, data, { seed });
-      const common = { stats, method: o.method, seed, samples: o.samples };
+      const common = { stats, method: o.method, spatial: o.spatial, seed, samples: o.samples };
       const imp = importance(this.model, site, data, { ...common, metric: o.rankMetric });
       const split = findCore(this.model, site, data, { ...common, importance: imp, fraction: o.fraction, metric: o.metric });
       const report =
@@ -417,8 +422,8 @@ export class Antitrainer {
       const optimizer = this.optimizers.get(site);
       if (split === undefined || stats === undefined || optimizer === undefined) throw new Error("antitrainer not measured");
       const seed = rngFor(this.options.seed, this.step, k, i, 7).nextUint32();
-      const { target, randomize, method } = this.options;
-      antitrainStep(this.model, site, batch, { split, stats, optimizer, target, randomize, method, seed });
+      const { target, randomize, method, spatial } = this.options;
+      antitrainStep(this.model, site, batch, { split, stats, optimizer, target, randomize, method, spatial, seed });
       this.antiStepCount++;
     });
     return 1;

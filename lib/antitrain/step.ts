@@ -4,7 +4,7 @@ import type { Dataset } from "../data/dataset";
 import { AntitrainError } from "../base/errors";
 import { crossEntropy } from "../measure/metrics";
 import { type HookedModel, type SiteInfo, expandUnitMask, siteFeatures } from "../models/types";
-import { RANDOMIZE_METHODS, type RandomizeMethod, drawReplacements } from "../measure/randomize";
+import { DEFAULT_SPATIAL, RANDOMIZE_METHODS, type RandomizeMethod, SPATIAL_MODES, type SpatialMode, drawReplacements, requireSpatialFor } from "../measure/randomize";
 import { Rng } from "../base/rng";
 import { type UnitStats, requireStatsFor } from "../measure/unit-stats";
 import { minimizeChecked } from "../base/tape";
@@ -32,8 +32,8 @@ export type RandomizedUnits = "core" | "spectators";
 /** Every {@link RandomizedUnits} value. */
 export const RANDOMIZED_UNITS: readonly RandomizedUnits[] = ["core", "spectators"];
 
-/** The core split an antitrain step randomizes: its core units, its method and, when known, its site. */
-export type StepSplit = Pick<CoreSplit, "core" | "method"> & Partial<Pick<CoreSplit, "site">>;
+/** The core split an antitrain step randomizes: its core units, its method and, when known, its site and spatial mode. */
+export type StepSplit = Pick<CoreSplit, "core" | "method"> & Partial<Pick<CoreSplit, "site" | "spatial">>;
 
 /** Options for {@link antitrainStep}. */
 export interface AntitrainStepOptions {
@@ -49,6 +49,8 @@ export interface AntitrainStepOptions {
   randomize?: RandomizedUnits;
   /** How the randomized units are drawn. Default: the split's method. */
   method?: RandomizeMethod;
+  /** How units spanning several positions (conv channels) are drawn (see {@link SpatialMode}). Default: the split's, else "independent". */
+  spatial?: SpatialMode;
   /** Seed of this step's draws. */
   seed: number;
 }
@@ -61,6 +63,7 @@ const STEP_OPTION_KEYS = [
   "randomize",
   "method",
   "seed",
+  "spatial",
 ] as const satisfies readonly (keyof AntitrainStepOptions)[];
 
 /**
@@ -151,6 +154,7 @@ function stepWith(model: HookedModel, site: string, batch: Dataset, options: Ant
   const target = requireOneOf(options.target ?? "uniform", ANTITRAIN_TARGETS, "target");
   const randomized = requireOneOf(options.randomize ?? "core", RANDOMIZED_UNITS, "randomize");
   const method = requireOneOf(options.method ?? split.method, RANDOMIZE_METHODS, "method");
+  const spatial = requireOneOf(options.spatial ?? split.spatial ?? DEFAULT_SPATIAL, SPATIAL_MODES, "spatial");
   const chosen = randomizedUnits(split.core, units, randomized, site);
   if (!(optimizer instanceof tf.Optimizer)) throw new AntitrainError("optimizer must be a tf.Optimizer of its own for antitraining, e.g. tf.train.adam(1e-3)");
   const downstream = model.downstreamVariables(site);
@@ -160,7 +164,7 @@ function stepWith(model: HookedModel, site: string, batch: Dataset, options: Ant
   try {
     const act = cut.act;
     requireFinite(act, `activations of site "${site}" during antitraining`);
-    const randomize = unitReplacer(act, info, chosen, stats, method, rng);
+    const randomize = unitReplacer(act, info, chosen, stats, method, rng, spatial);
     const n = batch.x.shape[0];
     const classes = model.classes;
     // Drawn after the replacements, as before the control arms existed, so default steps keep their draws.
@@ -222,8 +226,8 @@ function targetLoss(target: AntitrainTarget, logits: tf.Tensor2D, randomLabels: 
 
 /**
  * Replaces `chosen` units of a site's activation `act` by draws from `stats` (made now, from `rng`, outside any
- * gradient tape); the returned function builds the replaced activation, shaped like `act`, inside the caller's
- * tidy. Shared by every step that trains with some units randomized.
+ * gradient tape, with `spatial` for units spanning several positions); the returned function builds the replaced
+ * activation, shaped like `act`, inside the caller's tidy. Shared by every step that trains with some units randomized.
  */
 export function unitReplacer(
   act: tf.Tensor,
@@ -232,8 +236,11 @@ export function unitReplacer(
   stats: UnitStats,
   method: RandomizeMethod,
   rng: Rng,
+  spatial: SpatialMode = DEFAULT_SPATIAL,
 ): () => tf.Tensor {
-  const draws = drawReplacements(stats, method, act.size / siteFeatures(info), rng);
+  const rows = act.size / siteFeatures(info);
+  requireSpatialFor(stats, method, spatial, rows / act.shape[0], info.name);
+  const draws = drawReplacements(stats, method, rows, rng, { spatial });
   const mask = expandUnitMask(chosen, info.units, info.width ?? 1);
   return () => tf.add(act, tf.mul(tf.tensor1d(mask), tf.sub(tf.tensor(draws, act.shape), act)));
 }

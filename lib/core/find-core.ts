@@ -4,7 +4,7 @@ import { AntitrainError } from "../base/errors";
 import { type UnitScores, importance as measureImportance, ranked, requireScores } from "../importance/importance";
 import type { Metric } from "../measure/metrics";
 import type { HookedModel } from "../models/types";
-import { type RandomizeMethod, requireMethod } from "../measure/randomize";
+import { DEFAULT_SPATIAL, type RandomizeMethod, type SpatialMode, requireMethod, requireSpatial } from "../measure/randomize";
 import { requireFraction, requireSite } from "../base/validate";
 import { requireStatsFor } from "../measure/unit-stats";
 
@@ -12,8 +12,8 @@ import { requireStatsFor } from "../measure/unit-stats";
 export interface CoreOptions extends Omit<DamageOptions, "path"> {
   /**
    * The ranking: any estimator's {@link Importance} (randomization, group testing, Taylor, gate, magnitude) or
-   * `{ site, scores }`. Only its order is used (the search measures damage itself); its `method`, when present, is
-   * the default randomization. Default: {@link importance} on the same data with `metric: "loss"`.
+   * `{ site, scores }`. Only its order is used (the search measures damage itself); its `method` and `spatial`, when
+   * present, are the default randomization. Default: {@link importance} on the same data with `metric: "loss"`.
    */
   importance?: UnitScores;
   /** Share of the whole-site damage the core must reach, in (0, 1]. Default 0.95. */
@@ -33,6 +33,8 @@ export interface CoreSplit {
   readonly fraction: number;
   readonly metric: Metric;
   readonly method: RandomizeMethod;
+  /** How units spanning several positions were randomized (see {@link SpatialMode}); antitrain steps default to it. */
+  readonly spatial: SpatialMode;
   /** Damage of randomizing the core, as a share of the whole-site damage. */
   readonly fractionReached: number;
   /** Damage of randomizing the whole site. */
@@ -74,7 +76,12 @@ export function findCore(model: HookedModel, site: string, data: Dataset, option
   const imp = given ?? measureImportance(model, site, data, { ...damageOptions, metric: "loss" });
   const order = ranked(imp);
   const metric = options.metric ?? "accuracy";
-  const engine = new DamageEngine(model, site, data, { ...damageOptions, metric, method: options.method ?? imp.method ?? "resample" });
+  const engine = new DamageEngine(model, site, data, {
+    ...damageOptions,
+    metric,
+    method: options.method ?? imp.method ?? "resample",
+    spatial: options.spatial ?? imp.spatial ?? DEFAULT_SPATIAL,
+  });
   try {
     const prefix = (k: number) => order.slice(0, k);
     const curve: { k: number; damage: number }[] = [];
@@ -94,6 +101,7 @@ export function findCore(model: HookedModel, site: string, data: Dataset, option
         fraction,
         metric,
         method: engine.method,
+        spatial: engine.spatial,
         fractionReached: full > 0 ? d / full : 1,
         fullDamage: full,
         evaluations: engine.evaluations,
@@ -131,6 +139,7 @@ function requireRankingFor(given: UnitScores, site: string, units: number): void
   }
   requireScores(given, "findCore");
   if (given.method !== undefined) requireMethod(given.method);
+  if (given.spatial !== undefined) requireSpatial(given.spatial, "importance.spatial");
 }
 
 /** Damage of randomizing the core, the spectators, and the whole site, as shares of the whole-site damage. */

@@ -4,11 +4,11 @@ import { Rng } from "../base/rng";
 import { requirePositiveInt } from "../base/validate";
 
 /**
- * Examples and integer labels. `x`: float32 examples along the first axis, `[n, features]` by default (images from
- * `fashionMnist({ flatten: false })` are `Dataset<tf.Tensor4D>`, `[n, height, width, 1]`); `y`: `[n]` int32 in
- * `[0, classes)`.
+ * Examples and integer labels. `x`: float32 examples along the first axis, of any rank ≥ 2: `[n, features]` (the
+ * loaders of tabular, token and digit data say so: `Dataset<tf.Tensor2D>`), images `[n, height, width, channels]`
+ * (`fashionMnist({ flatten: false })`: `Dataset<tf.Tensor4D>`); `y`: `[n]` int32 in `[0, classes)`.
  */
-export interface Dataset<X extends tf.Tensor = tf.Tensor2D> {
+export interface Dataset<X extends tf.Tensor = tf.Tensor> {
   readonly x: X;
   readonly y: tf.Tensor1D;
   readonly classes: number;
@@ -18,7 +18,7 @@ export interface Dataset<X extends tf.Tensor = tf.Tensor2D> {
  * A train/test pair made by the loaders in `lib/data/`; `validation` is held out of the training split when a loader
  * is asked for it (`{ validation: fraction }`): choose hyperparameters on it, never on `test`.
  */
-export interface Split<X extends tf.Tensor = tf.Tensor2D> {
+export interface Split<X extends tf.Tensor = tf.Tensor> {
   readonly train: Dataset<X>;
   readonly test: Dataset<X>;
   readonly validation?: Dataset<X>;
@@ -34,7 +34,7 @@ export function dataset(
   x: Float32Array | readonly number[],
   y: Int32Array | readonly number[],
   shape: { features: number; classes: number },
-): Dataset {
+): Dataset<tf.Tensor2D> {
   const n = y.length;
   if (x.length !== n * shape.features) {
     throw new AntitrainError(`x has ${x.length} values but ${n} labels × ${shape.features} features need ${n * shape.features}`);
@@ -52,13 +52,24 @@ export function disposeDataset(d: Dataset<tf.Tensor>): void {
   d.y.dispose();
 }
 
+/**
+ * Values per example: the product of `x`'s axes after the first (`features` for `[n, features]`).
+ *
+ * @example
+ * at.features(at.digits().train);   // 64
+ * at.features(images);              // 784 for x: [n, 28, 28, 1]
+ */
+export function features(d: Dataset<tf.Tensor>): number {
+  return d.x.shape.slice(1).reduce((a, b) => a * b, 1);
+}
+
 /** Number of examples. */
 export function size(d: Dataset<tf.Tensor>): number {
   return d.x.shape[0];
 }
 
 /** Examples at the given row indices, as a new dataset (caller disposes). */
-export function take<X extends tf.Tensor = tf.Tensor2D>(d: Dataset<X>, rows: Int32Array | readonly number[]): Dataset<X> {
+export function take<X extends tf.Tensor = tf.Tensor>(d: Dataset<X>, rows: Int32Array | readonly number[]): Dataset<X> {
   return tf.tidy(() => {
     const idx = tf.tensor1d(Int32Array.from(rows), "int32");
     return { x: tf.gather(d.x, idx) as X, y: tf.gather(d.y, idx) as tf.Tensor1D, classes: d.classes };
@@ -66,7 +77,7 @@ export function take<X extends tf.Tensor = tf.Tensor2D>(d: Dataset<X>, rows: Int
 }
 
 /** The first `n` examples (caller disposes). */
-export function head<X extends tf.Tensor = tf.Tensor2D>(d: Dataset<X>, n: number): Dataset<X> {
+export function head<X extends tf.Tensor = tf.Tensor>(d: Dataset<X>, n: number): Dataset<X> {
   const m = Math.min(n, size(d));
   const begin = d.x.shape.map(() => 0);
   const extent = d.x.shape.map((_, axis) => (axis === 0 ? m : -1));
@@ -140,7 +151,7 @@ export interface BatchStreamState {
 }
 
 /** Calls `fn` on consecutive slices of at most `batchSize` examples (no copy of labels to JS). */
-export function forEachSlice(d: Dataset, batchSize: number, fn: (x: tf.Tensor2D, y: tf.Tensor1D, start: number) => void): void {
+export function forEachSlice(d: Dataset, batchSize: number, fn: (x: tf.Tensor, y: tf.Tensor1D, start: number) => void): void {
   requirePositiveInt(batchSize, "batchSize"); // 0 or NaN would loop forever
   const n = size(d);
   for (let start = 0; start < n; start += batchSize) {

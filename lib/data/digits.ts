@@ -1,3 +1,4 @@
+import type * as tf from "@tensorflow/tfjs";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
@@ -35,7 +36,7 @@ const DIGITS_KEYS = ["test", "trainLimit", "splitSeed", "file", "validation"] as
  * const { train, test } = at.digits();        // 1347 train, 450 test
  * const tuning = at.digits({ validation: 0.2 }); // 1078 train, 269 validation, the same 450 test
  */
-export function digits(options: DigitsOptions = {}): Split {
+export function digits(options: DigitsOptions = {}): Split<tf.Tensor2D> {
   requireKnownKeys(options, DIGITS_KEYS, "digits");
   const file = options.file ?? defaultDigitsFile();
   if (!fs.existsSync(file)) throw new AntitrainError(`digits data not found at ${file}: pass { file } or reinstall antitrain`);
@@ -75,7 +76,7 @@ export function digits(options: DigitsOptions = {}): Split {
     return dataset(out, lab, { features, classes: 10 });
   };
   if (validationRows === undefined) return { train: pick(trainRows), test: pick(testRows) };
-  const made: Dataset[] = [];
+  const made: Dataset<tf.Tensor2D>[] = [];
   try {
     for (const rows of [trainRows, testRows, validationRows]) made.push(pick(rows));
   } catch (e) {

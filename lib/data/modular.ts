@@ -1,3 +1,4 @@
+import type * as tf from "@tensorflow/tfjs";
 import { AntitrainError } from "../base/errors";
 import { Rng } from "../base/rng";
 import { requirePositiveInt } from "../base/validate";
@@ -16,7 +17,7 @@ export interface ModularOptions {
 }
 
 /** Modular addition as token sequences: `x` holds token ids (as float32), labels are (a + b) mod p. */
-export interface ModularTask extends Split {
+export interface ModularTask extends Split<tf.Tensor2D> {
   readonly p: number;
   /** Distinct tokens: p numbers plus "=" when used. */
   readonly vocab: number;

@@ -1,6 +1,6 @@
 import { AntitrainError } from "../base/errors";
 import { Rng } from "../base/rng";
-import { type Dataset, dataset, size } from "./dataset";
+import { type Dataset, dataset, features, size } from "./dataset";
 
 /** A dataset with some labels replaced, and which rows were changed. */
 export interface NoisyLabels {
@@ -26,5 +26,5 @@ export function withLabelNoise(data: Dataset, rate: number, seed: number): Noisy
   const y = Int32Array.from(data.y.dataSync());
   for (const r of rows) y[r] = (y[r] + 1 + rng.int(data.classes - 1)) % data.classes;
   const x = data.x.dataSync() as Float32Array;
-  return { data: dataset(x, y, { features: data.x.shape[1], classes: data.classes }), noisy: rows };
+  return { data: dataset(x, y, { features: features(data), classes: data.classes }), noisy: rows };
 }

@@ -1,3 +1,4 @@
+import type * as tf from "@tensorflow/tfjs";
 import { AntitrainError } from "../base/errors";
 import { Rng } from "../base/rng";
 import { type Split, dataset } from "./dataset";
@@ -19,7 +20,7 @@ export interface TeacherStudentOptions {
 }
 
 /** A generated task with its known teacher width. */
-export interface TeacherStudentTask extends Split {
+export interface TeacherStudentTask extends Split<tf.Tensor2D> {
   readonly teacherHidden: number;
 }
 

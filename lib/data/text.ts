@@ -1,3 +1,4 @@
+import type * as tf from "@tensorflow/tfjs";
 import * as fs from "node:fs";
 import { AntitrainError } from "../base/errors";
 import { Rng } from "../base/rng";
@@ -34,7 +35,7 @@ export interface CharWindowOptions {
 }
 
 /** Next-character prediction as a classification task: `x` holds `window` character ids, `y` the next one's. */
-export interface CharTask extends Split {
+export interface CharTask extends Split<tf.Tensor2D> {
   /** Characters by id (the last is {@link OTHER_CHAR} when the vocabulary was capped). */
   readonly vocab: string[];
   readonly window: number;

@@ -17,7 +17,7 @@ export interface ValidationSplitOptions {
 }
 
 /** The two disjoint parts of a dataset made by {@link validationSplit}; both keep the original order of their rows. */
-export interface TrainValidation<X extends tf.Tensor = tf.Tensor2D> {
+export interface TrainValidation<X extends tf.Tensor = tf.Tensor> {
   readonly train: Dataset<X>;
   readonly validation: Dataset<X>;
 }
@@ -42,7 +42,7 @@ const VALIDATION_KEYS = ["fraction", "size", "seed", "stratified"] as const;
  * // train on fit, pick the learning rate on validation, report once on test
  * at.disposeDataset(fit); at.disposeDataset(validation);
  */
-export function validationSplit<X extends tf.Tensor = tf.Tensor2D>(data: Dataset<X>, options: ValidationSplitOptions): TrainValidation<X> {
+export function validationSplit<X extends tf.Tensor = tf.Tensor>(data: Dataset<X>, options: ValidationSplitOptions): TrainValidation<X> {
   requireKnownKeys(options, VALIDATION_KEYS, "validationSplit");
   if (options === undefined) throw new AntitrainError("validationSplit needs { fraction } or { size }: e.g. { fraction: 0.2, seed: 0 }");
   if (data === null || typeof data !== "object" || data.x === undefined || data.y === undefined) {

@@ -1,7 +1,7 @@
 /** A training run under an antitraining schedule (or plain), with every re-measurement of the cores recorded. */
 import * as tf from "@tensorflow/tfjs";
 import { Antitrainer, type AntitrainerOptions } from "../antitrain/antitrainer";
-import { BatchStream, type Split, disposeDataset, head } from "../data/dataset";
+import { BatchStream, type Split, disposeDataset, features, head } from "../data/dataset";
 import { AntitrainError } from "../base/errors";
 import { type Mlp, mlp } from "../models/mlp";
 import { evaluate, train } from "../training/train";
@@ -84,7 +84,7 @@ export function runExperiment(options: ExperimentOptions): ExperimentResult {
     throw new AntitrainError(`pretrain must be a whole number >= 0, got ${options.pretrain}`);
   }
   const t0 = Date.now();
-  const model = mlp({ inputs: data.train.x.shape[1], hidden: options.hidden, classes: data.train.classes, seed });
+  const model = mlp({ inputs: features(data.train), hidden: options.hidden, classes: data.train.classes, seed });
   const sites = options.sites ?? model.sites().map((s) => s.name);
   const optimizer = tf.train.adam(options.learningRate ?? 1e-3);
   const stream = new BatchStream(data.train, options.batchSize ?? 64, seed);

@@ -3,7 +3,7 @@ import { AntitrainError } from "../base/errors";
 import { type DamageOptions, DamageEngine, requireDamageOptions } from "../measure/damage";
 import type { Metric } from "../measure/metrics";
 import type { HookedModel } from "../models/types";
-import type { RandomizeMethod } from "../measure/randomize";
+import type { RandomizeMethod, SpatialMode } from "../measure/randomize";
 
 /**
  * Which estimator made an {@link Importance}:
@@ -38,6 +38,8 @@ export interface Importance {
   /** Which estimator made it (see the table above). */
   readonly estimator: Estimator;
   readonly method: RandomizeMethod;
+  /** How units spanning several positions were randomized (see {@link SpatialMode}); set by the randomization estimators. */
+  readonly spatial?: SpatialMode;
   readonly metric: Metric;
   /** One score per unit, larger = more important (for `randomization`: damage when the unit alone is randomized). */
   readonly scores: Float32Array;
@@ -51,7 +53,7 @@ export interface Importance {
  * What {@link findCore} needs of a ranking: the site it was measured at and one score per unit. Every
  * {@link Importance} is one; so is `{ site: "h1", scores }` with scores from any other source.
  */
-export type UnitScores = Pick<Importance, "site" | "scores"> & Partial<Pick<Importance, "estimator" | "method">>;
+export type UnitScores = Pick<Importance, "site" | "scores"> & Partial<Pick<Importance, "estimator" | "method" | "spatial">>;
 
 /**
  * The information content of every unit of `site`: the damage when that unit alone is randomized within its own
@@ -74,6 +76,7 @@ export function importance(model: HookedModel, site: string, data: Dataset, opti
       site,
       estimator: "randomization",
       method: engine.method,
+      spatial: engine.spatial,
       metric: engine.metric,
       scores: Float32Array.from(d.subarray(0, engine.units)),
       clean: engine.clean,

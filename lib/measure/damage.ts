@@ -4,7 +4,7 @@ import { AntitrainError } from "../base/errors";
 import { type Metric, damageOf, perExample, requireMetric } from "./metrics";
 import { type KernelContext, type Perturbation, loopSums, lowRankSums, stackedSums } from "./damage-kernels";
 import type { DenseSiteSplit, HookedModel, SiteSplit } from "../models/types";
-import { type RandomizeMethod, drawReplacements, requireMethod } from "./randomize";
+import { DEFAULT_SPATIAL, type RandomizeMethod, type SpatialMode, drawReplacements, requireMethod, requireSpatial, requireSpatialFor } from "./randomize";
 import { rngFor } from "../base/rng";
 import { type UnitStats, collectStats, requireStatsFor } from "./unit-stats";
 import { requireData, requireFinite, requireKnownKeys, requireOneOf, requirePositiveInt, requireSeed, requireSite } from "../base/validate";
@@ -31,6 +31,11 @@ export interface DamageOptions {
   stats?: UnitStats;
   /** Default "resample". */
   method?: RandomizeMethod;
+  /**
+   * How a unit spanning several positions per example (a conv channel over its feature map, a sequence site) is
+   * randomized: see {@link SpatialMode}. No effect at a dense site. Default "independent".
+   */
+  spatial?: SpatialMode;
   /** Default "loss". */
   metric?: Metric;
   /** Seed of the random draws. Default 0. */
@@ -66,6 +71,7 @@ export const DAMAGE_OPTION_KEYS = Object.keys({
   maxElements: 0,
   path: 0,
   coupled: 0,
+  spatial: 0,
 } satisfies Record<keyof DamageOptions, 0>) as readonly (keyof DamageOptions)[];
 
 /**
@@ -77,6 +83,7 @@ export function requireDamageOptions(options: DamageOptions, what: string, known
   requireKnownKeys(options, known, what);
   if (options === undefined) return;
   if (options.method !== undefined) requireMethod(options.method);
+  if (options.spatial !== undefined) requireSpatial(options.spatial);
   if (options.metric !== undefined) requireMetric(options.metric);
   if (options.path !== undefined) requireOneOf(options.path, DAMAGE_PATHS, "path");
   if (options.seed !== undefined) requireSeed(options.seed);
@@ -144,6 +151,8 @@ export class DamageEngine {
   readonly width: number;
   readonly metric: Metric;
   readonly method: RandomizeMethod;
+  /** How units spanning several positions are randomized (see {@link SpatialMode}). */
+  readonly spatial: SpatialMode;
   /** The metric with nothing randomized. */
   readonly clean: number;
   /** Perturbations evaluated so far. */
@@ -171,6 +180,7 @@ export class DamageEngine {
     requireDamageOptions(options, "DamageEngine");
     this.metric = options.metric ?? "loss";
     this.method = options.method ?? "resample";
+    this.spatial = options.spatial ?? DEFAULT_SPATIAL;
     this.samples = options.samples ?? 1;
     this.maxElements = options.maxElements ?? 2 ** 23;
     this.path = options.path ?? "auto";
@@ -258,7 +268,8 @@ export class DamageEngine {
     const wantDense = this.path === "auto" || this.path === "lowRank";
     for (let start = 0; start < n; start += batchSize) {
       const m = Math.min(batchSize, n - start);
-      const x = data.x.slice([start, 0], [m, -1]);
+      // Any rank; SliceDraw (damage-kernels.ts) still names it 2-D, and only model.forward reads it.
+      const x = data.x.slice([start, 0], [m, -1]) as tf.Tensor2D;
       const y = data.y.slice([start], [m]);
       let split: SiteSplit;
       let dense: DenseSiteSplit | null = null;
@@ -279,8 +290,9 @@ export class DamageEngine {
     // Draws are made per sample over all rows at once, so they do not depend on batchSize.
     const first = this.slices[0].split.act;
     const rowsPerExample = first.size / (first.shape[0] * this.units * this.width);
+    requireSpatialFor(stats, this.method, this.spatial, rowsPerExample, this.site);
     for (let s = 0; s < this.samples; s++) {
-      const all = drawReplacements(stats, this.method, n * rowsPerExample, rngFor(seed, s), { coupled });
+      const all = drawReplacements(stats, this.method, n * rowsPerExample, rngFor(seed, s), { coupled, spatial: this.spatial });
       let offset = 0;
       for (const slice of this.slices) {
         const act = slice.split.act;

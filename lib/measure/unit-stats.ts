@@ -2,7 +2,7 @@ import type * as tf from "@tensorflow/tfjs";
 import { type Dataset, forEachSlice, size } from "../data/dataset";
 import { AntitrainError } from "../base/errors";
 import { type HookedModel, siteFeatures } from "../models/types";
-import { Rng } from "../base/rng";
+import { Rng, rngFor } from "../base/rng";
 import type { SiteInfo } from "../models/types";
 import { requireData, requireFinite, requireKnownKeys, requirePositiveInt, requireSeed, requireSite } from "../base/validate";
 
@@ -22,6 +22,19 @@ export interface UnitStats {
   /** Recent activation rows, `[bankRows, units × width]` row-major. */
   readonly bank: Float32Array;
   readonly bankRows: number;
+  /**
+   * Rows per example, present where it is more than 1: the positions of a convolution's feature map (h × w) or of a
+   * sequence. `count`, `mean`, `std` and `bank` then pool every position; the fields below keep them apart, for
+   * the `whole-map` and `per-position` randomizations (`spatial`, see randomize.ts).
+   */
+  readonly positions?: number;
+  /** Per-position mean, `[positions, units × width]` (with `positions`). */
+  readonly positionMean?: Float32Array;
+  /** Per-position std (population), `[positions, units × width]` (with `positions`). */
+  readonly positionStd?: Float32Array;
+  /** Whole maps of a seeded random subset of examples, `[mapRows, positions × units × width]` (with `positions`). */
+  readonly maps?: Float32Array;
+  readonly mapRows?: number;
 }
 
 /** Options for {@link collectStats} and {@link StatsTracker}. */
@@ -32,9 +45,14 @@ export interface StatsOptions {
   seed?: number;
   /** Examples per forward pass. Default 512. */
   batchSize?: number;
+  /**
+   * Examples whose whole maps are kept for the `whole-map` and `per-position` resampling, at a site with several
+   * positions per example (memory: mapBankSize × positions × units × width floats). Default: `bankSize`.
+   */
+  mapBankSize?: number;
 }
 
-const STATS_OPTION_KEYS = ["bankSize", "seed", "batchSize"] as const satisfies readonly (keyof StatsOptions)[];
+const STATS_OPTION_KEYS = ["bankSize", "seed", "batchSize", "mapBankSize"] as const satisfies readonly (keyof StatsOptions)[];
 const TRACKER_OPTION_KEYS = ["bankSize", "width"] as const;
 
 /**
@@ -146,10 +164,15 @@ export class StatsTracker {
 
 /**
  * Mean, std and a resampling bank for every unit of `site`, over `data`. The bank holds a seeded random subset of
- * rows (not the last ones, so sorted data gives an unbiased bank). Leaves the model unchanged.
+ * rows (not the last ones, so sorted data gives an unbiased bank). At a site with several positions per example (a
+ * convolution's channels over their feature map, a sequence site), the stats also keep per-position mean and std and
+ * the whole maps of a seeded random subset of `mapBankSize` examples (for the `spatial` randomizations). Streams: memory is
+ * one batch of activations plus the banks and the per-position sums, whatever the size of the data. Leaves the
+ * model unchanged.
  *
  * @example
  * const stats = at.collectStats(model, "h1", train);   // { mean, std, count, bank, ... }
+ * const conv = at.collectStats(cnn, "conv1", images);  // also { positions, positionMean, positionStd, maps, ... }
  */
 export function collectStats(model: HookedModel, site: string, data: Dataset, options: StatsOptions = {}): UnitStats {
   const info = requireSite(model, site);
@@ -157,30 +180,141 @@ export function collectStats(model: HookedModel, site: string, data: Dataset, op
   requireKnownKeys(options, STATS_OPTION_KEYS, "collectStats");
   requirePositiveInt(options.bankSize ?? 512, "bankSize");
   requirePositiveInt(options.batchSize ?? 512, "batchSize");
+  if (options.mapBankSize !== undefined) requirePositiveInt(options.mapBankSize, "mapBankSize");
   requireSeed(options.seed ?? 0);
-  const bankSize = Math.min(options.bankSize ?? 512, size(data));
+  const seed = options.seed ?? 0;
+  const n = size(data);
+  const bankSize = Math.min(options.bankSize ?? 512, n);
+  const mapBankSize = Math.min(options.mapBankSize ?? options.bankSize ?? 512, n);
   const cols = siteFeatures(info);
-  const tracker = new StatsTracker(site, info.units, { bankSize, width: info.width });
-  const chunks: Float32Array[] = [];
-  forEachSlice(data, options.batchSize ?? 512, (x) => {
+  let acc: StatsAccumulator | null = null;
+  forEachSlice(data, options.batchSize ?? 512, (x, _y, start) => {
     const split = model.split(site, x);
     try {
       requireFinite(split.act, `activations of site "${site}"`);
-      chunks.push(split.act.dataSync() as Float32Array);
+      const m = x.shape[0];
+      // Sequence and convolution sites give several rows (positions) per example.
+      acc ??= new StatsAccumulator(cols, split.act.size / (m * cols), n, bankSize, mapBankSize, seed);
+      acc.add(split.act.dataSync() as Float32Array, start, m);
     } finally {
       split.dispose();
     }
   });
-  // Sequence sites give several rows (positions) per example.
-  const rows = new Float32Array(chunks.reduce((n, c) => n + c.length, 0));
-  let offset = 0;
-  for (const c of chunks) {
-    rows.set(c, offset);
-    offset += c.length;
+  if (acc === null) throw new AntitrainError(`no activations seen for "${site}": the data is empty`);
+  return (acc as StatsAccumulator).snapshot(info);
+}
+
+/**
+ * The last `k` entries of `rng.permutation(n)`, equal to them and drawing the same numbers, in O(k) memory: the
+ * Fisher–Yates shuffle fixes positions n−1, n−2, … first and never touches them again.
+ */
+export function permutationTail(rng: Rng, n: number, k: number): Int32Array {
+  const swapped = new Map<number, number>();
+  const at = (i: number): number => swapped.get(i) ?? i;
+  const stop = Math.max(n - k, 1);
+  for (let i = n - 1; i >= stop; i--) {
+    const j = rng.int(i + 1);
+    const vi = at(i);
+    swapped.set(i, at(j));
+    swapped.set(j, vi);
   }
-  const order = new Rng(options.seed ?? 0).permutation(rows.length / cols);
-  const shuffled = new Float32Array(rows.length);
-  order.forEach((r, i) => shuffled.set(rows.subarray(r * cols, (r + 1) * cols), i * cols));
-  tracker.update(shuffled);
-  return tracker.snapshot();
+  return Int32Array.from({ length: Math.min(k, n) }, (_, t) => at(n - Math.min(k, n) + t));
+}
+
+/**
+ * {@link collectStats}'s streaming state: pooled Welford moments in float64 (in data order), per-position moments,
+ * the row bank (the same rows, in the same slots, as a ring buffer fed every row in the seeded shuffled order would
+ * hold at the end) and the bank of whole maps.
+ */
+class StatsAccumulator {
+  private seen = 0;
+  private readonly m: Float64Array;
+  private readonly m2: Float64Array;
+  private readonly pm: Float64Array | null; // [positions, cols]
+  private readonly pm2: Float64Array | null;
+  private readonly bank: Float32Array;
+  /** Global row index → bank slot. */
+  private readonly bankSlot = new Map<number, number>();
+  private readonly maps: Float32Array | null;
+  /** Example index → map slot. */
+  private readonly mapSlot = new Map<number, number>();
+
+  constructor(
+    private readonly cols: number,
+    private readonly positions: number,
+    examples: number,
+    private readonly bankSize: number,
+    private readonly mapBankSize: number,
+    seed: number,
+  ) {
+    this.m = new Float64Array(cols);
+    this.m2 = new Float64Array(cols);
+    const total = examples * positions;
+    // A ring of bankSize slots fed the rows in shuffled order keeps shuffled index i (the last bankSize) in slot i % bankSize.
+    const tail = permutationTail(new Rng(seed), total, bankSize);
+    tail.forEach((row, t) => this.bankSlot.set(row, (total - bankSize + t) % bankSize));
+    this.bank = new Float32Array(bankSize * cols);
+    const spatial = positions > 1;
+    this.pm = spatial ? new Float64Array(positions * cols) : null;
+    this.pm2 = spatial ? new Float64Array(positions * cols) : null;
+    this.maps = spatial ? new Float32Array(mapBankSize * positions * cols) : null;
+    if (spatial) permutationTail(rngFor(seed, 1), examples, mapBankSize).forEach((e, t) => this.mapSlot.set(e, t));
+  }
+
+  /** Adds the activations `[m, positions, cols]` of examples `start .. start + m − 1`. */
+  add(v: Float32Array, start: number, m: number): void {
+    const w = this.cols;
+    const positions = this.positions;
+    const rows = m * positions;
+    for (let r = 0; r < rows; r++) {
+      const off = r * w;
+      this.seen++;
+      for (let u = 0; u < w; u++) {
+        const x = v[off + u];
+        const d = x - this.m[u];
+        this.m[u] += d / this.seen;
+        this.m2[u] += d * (x - this.m[u]);
+      }
+      const slot = this.bankSlot.get(start * positions + r);
+      if (slot !== undefined) this.bank.set(v.subarray(off, off + w), slot * w);
+    }
+    if (this.pm === null || this.pm2 === null || this.maps === null) return;
+    for (let e = 0; e < m; e++) {
+      const k = start + e + 1; // examples seen at every position
+      const base = e * positions * w;
+      for (let i = 0; i < positions * w; i++) {
+        const x = v[base + i];
+        const d = x - this.pm[i];
+        this.pm[i] += d / k;
+        this.pm2[i] += d * (x - this.pm[i]);
+      }
+      const slot = this.mapSlot.get(start + e);
+      if (slot !== undefined) this.maps.set(v.subarray(base, base + positions * w), slot * positions * w);
+    }
+  }
+
+  snapshot(info: SiteInfo): UnitStats {
+    const n = this.seen;
+    const width = info.width ?? 1;
+    const stats: UnitStats = {
+      site: info.name,
+      units: info.units,
+      ...(width === 1 ? {} : { width }),
+      count: n,
+      mean: Float32Array.from(this.m),
+      std: Float32Array.from(this.m2, (s) => Math.sqrt(s / n)),
+      bank: this.bank,
+      bankRows: this.bankSize,
+    };
+    if (this.pm === null || this.pm2 === null || this.maps === null) return stats;
+    const examples = n / this.positions;
+    return {
+      ...stats,
+      positions: this.positions,
+      positionMean: Float32Array.from(this.pm),
+      positionStd: Float32Array.from(this.pm2, (s) => Math.sqrt(s / examples)),
+      maps: this.maps,
+      mapRows: this.mapBankSize,
+    };
+  }
 }

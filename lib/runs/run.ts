@@ -11,7 +11,7 @@ import { Antitrainer } from "../antitrain/antitrainer";
 import { ready } from "../base/backend";
 import { latestCheckpoint, listCheckpoints, writeCheckpoint } from "./checkpoint";
 import { type RunConfig, configDifference } from "./config";
-import { BatchStream, type Dataset, type Split, disposeDataset, head } from "../data/dataset";
+import { BatchStream, type Dataset, type Split, disposeDataset, features, head } from "../data/dataset";
 import { digits } from "../data/digits";
 import { teacherStudent } from "../data/teacherStudent";
 import { AntitrainError } from "../base/errors";
@@ -158,7 +158,7 @@ export function buildTask(config: RunConfig): Split {
 
 /** The model, optimizer, batch stream and antitrainer of a run, fresh from its config. */
 function buildParts(config: RunConfig, train: Dataset, measureData: Dataset): RunParts {
-  const model = mlp({ inputs: train.x.shape[1], hidden: config.model.hidden, classes: train.classes, seed: config.seed, activation: config.model.activation });
+  const model = mlp({ inputs: features(train), hidden: config.model.hidden, classes: train.classes, seed: config.seed, activation: config.model.activation });
   const history: RunHistory = { losses: [], measures: [], evals: [], blowups: [] };
   const s = config.schedule;
   const antitrainer = new Antitrainer(model, config.sites, {

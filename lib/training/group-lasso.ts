@@ -21,7 +21,7 @@ const GROUP_EPSILON = 1e-12;
  * const keep = at.ranked({ scores: at.magnitudeScores(model, "h1") }).slice(0, 16);
  * const small = at.compress(model, "h1", { core: keep }, { stats: at.collectStats(model, "h1", train) });
  */
-export function groupLasso(model: HookedModel, sites: readonly string[], lambda: number): (x: tf.Tensor2D) => tf.Scalar {
+export function groupLasso(model: HookedModel, sites: readonly string[], lambda: number): (x: tf.Tensor) => tf.Scalar {
   const groups = siteWeights(model, sites, "groupLasso");
   requireInRange(lambda, "groupLasso lambda", { min: 0, max: Number.POSITIVE_INFINITY }, "e.g. 1e-3; tune it on validation data");
   return () =>

@@ -17,7 +17,7 @@ export interface SlimmingGates {
   /** For {@link train}'s `hooks`: multiplies each unit's activation by its γ (the step is ignored). */
   readonly hooks: (step: number) => Hooks;
   /** For {@link train}'s `penalty`: λ·Σ|γ_j| over every gated site (the batch is ignored). */
-  readonly penalty: (x: tf.Tensor2D) => tf.Scalar;
+  readonly penalty: (x: tf.Tensor) => tf.Scalar;
   /** For {@link train}'s `variables`: one γ variable `[units]` per site, initialised to 1. */
   readonly variables: readonly tf.Variable[];
   /** |γ_j| of every unit of `site`, the unit's score for pruning (rank with {@link ranked}). */

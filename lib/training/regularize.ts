@@ -32,7 +32,7 @@ export function dropoutHooks(model: HookedModel, sites: readonly string[], rate:
  * @example
  * at.train(model, train, { steps: 500, penalty: at.activationL1(model, ["h1"], 1e-3) });
  */
-export function activationL1(model: HookedModel, sites: readonly string[], lambda: number): (x: tf.Tensor2D) => tf.Scalar {
+export function activationL1(model: HookedModel, sites: readonly string[], lambda: number): (x: tf.Tensor) => tf.Scalar {
   for (const s of sites) requireSite(model, s);
   if (!(Number.isFinite(lambda) && lambda >= 0)) throw new AntitrainError(`lambda must be a number >= 0, got ${lambda}: e.g. 1e-3`);
   return (x) =>

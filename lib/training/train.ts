@@ -76,7 +76,7 @@ export interface TrainOptions {
   /** Hooks applied during training forward passes (e.g. dropout). Called with the step number. */
   hooks?: (step: number) => Hooks;
   /** Extra loss term (e.g. an activation penalty), added to the cross-entropy. */
-  penalty?: (x: tf.Tensor2D) => tf.Scalar;
+  penalty?: (x: tf.Tensor) => tf.Scalar;
   /** Called after every optimizer step with the batch (e.g. `antitrainer.afterStep`). Mutating the model here is allowed. */
   onStep?: (step: number, batch: Dataset, loss: number) => void;
   /**

@@ -44,7 +44,7 @@ const NOTE = at.quickNote(QUICK, "14-activation-shapes");
 
 // %%
 // Modular addition as an MLP input: the token ids [a, b] of at.modularAddition become one-hot(a) ‖ one-hot(b).
-function oneHotPairs(d: at.Dataset): at.Dataset {
+function oneHotPairs(d: at.Dataset): at.Dataset<tf.Tensor2D> {
   return tf.tidy(() => {
     const ids = tf.cast(d.x, "int32");
     const a = tf.oneHot(tf.reshape(tf.slice(ids, [0, 0], [-1, 1]), [-1]) as tf.Tensor1D, P);
@@ -53,7 +53,7 @@ function oneHotPairs(d: at.Dataset): at.Dataset {
   });
 }
 const modular = at.keep("modular addition", at.modularAddition({ p: P, trainFraction: TRAIN_FRACTION, seed: 0, equals: false }));
-const data: Record<string, at.Split> = at.keep("task data", {
+const data: Record<string, at.Split<tf.Tensor2D>> = at.keep("task data", {
   digits: at.digits(),
   modular: { train: oneHotPairs(modular.train), test: oneHotPairs(modular.test) },
 });
