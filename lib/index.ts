@@ -142,6 +142,7 @@ export { runSweepLocal, type LocalSweepOptions } from "./runs/sweep-local";
 export { runSweepRedis, serveSweepJobs, redisConnection, type RedisSweepOptions, type SweepWorkerOptions } from "./runs/sweep-redis";
 export { main as cli } from "./runs/cli";
 export { DAMAGE_PATHS, DAMAGE_OPTION_KEYS } from "./measure/damage";
+export type { SignFlipEstimate, SignFlipTally } from "./measure/damage-signflip";
 export type { DenseSiteSplit, ReluDenseNext } from "./models/types";
 export { groupImportance, GROUP_SOLVES, type GroupSolve, type GroupImportanceOptions, type EstimatedImportance } from "./importance/group-testing";
 export { grokRun, type GrokRunOptions, type GrokResult, type GrokPoint, type GrokMethod } from "./experiments/grokking";
