@@ -184,6 +184,7 @@ test("auto takes the sign-flip path where its cost model says it is cheaper, and
   const far = farFromZero(24);
   const singles = Array.from({ length: 24 }, (_, u) => [u]);
   const loop = at.damage(far, "h1", data, [...singles, [0, 1]], { seed: 1, path: "loop" });
+  const tensors = tf.memory().numTensors;
   const engine = new at.DamageEngine(far, "h1", data, { seed: 1 });
   try {
     assert.ok(engine.signFlipAvailable);
@@ -198,6 +199,7 @@ test("auto takes the sign-flip path where its cost model says it is cheaper, and
   } finally {
     engine.dispose();
   }
+  assert.equal(tf.memory().numTensors, tensors, "the estimate, the kernel and the engine freed their tensors");
   far.dispose();
   // a narrow random layer: many entries near 0, so the scan would cost more than low-rank's elementwise passes
   const narrow = at.mlp({ inputs: 6, hidden: [24, 12], classes: 3, seed: 2 });

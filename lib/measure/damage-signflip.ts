@@ -169,8 +169,8 @@ function gMatrix(a: Plain, columns: Int32Array): Float32Array {
  * 2-core machine under load, so it is rough; `bench/signflip.ts` measures both paths on a quiet machine.
  * - low-rank: the shift multiply, add and ReLU ({@link LOW_RANK_PASSES}), a read-out `[P·rows, out] · [out, out2]`
  *   (≈ {@link LOW_RANK_READOUT} per out2 column: few columns run slowly in wasm) and the bias add (out2/out);
- * - sign-flip: the scan (≈ {@link SCAN_PASSES} per scanned entry, sign checks and their corrections at out2 ≈ 10
- *   included), the correction's multiply-adds beyond that (≈ {@link FLIP_MAC_PASSES} per flip and out2 column),
+ * - sign-flip: the scan (≈ {@link SCAN_PASSES} per scanned entry: sorted-row walk, sign check, bookkeeping), the
+ *   correction's multiply-adds (≈ {@link FLIP_MAC_PASSES} per flip and out2 column),
  *   G's build (≈ {@link G_PASSES} per element of the unit's `[out, out2]` block, i.e. per out2/rows entry) and the
  *   read-out `[rows, out] · [out, P·out2]` (≈ {@link SIGN_FLIP_READOUT} per out2 column).
  */
@@ -184,7 +184,7 @@ const SIGN_FLIP_READOUT = 0.2;
 const SAMPLE_UNITS = 16;
 const SAMPLE_ROWS = 128;
 
-/** What {@link signFlipEstimate} found: sampled shares and both paths' modelled cost (passes per unit). */
+/** What {@link signFlipEstimate} found: sampled shares and both paths' modelled cost (passes per entry). */
 export interface SignFlipEstimate {
   /** Share of (unit, row, column) entries the sign-flip search scans. */
   readonly scanned: number;
@@ -246,8 +246,10 @@ export interface SignFlipTally {
 
 /**
  * Per perturbation, the metric summed over the slice, for perturbations of at most one column each (single units of
- * width 1, or the empty set), where the slice's dense split offers `next` (see {@link ReluDenseNext}). Rows stay
- * example-major throughout (`[rows, P, out2]`, one example per row), so no stacked tensor is ever transposed.
+ * width 1, or the empty set), where the slice's dense split offers `next` (see `ReluDenseNext` in models/types.ts).
+ * Rows stay example-major throughout (`[rows, P, out2]`, one example per row), so no stacked tensor is transposed.
+ * Besides the chunk's tensors (bounded by `maxElements`) it keeps, per slice and for the engine's lifetime, the
+ * clean pre-activation's rows sorted by magnitude in JavaScript memory (8 bytes per entry).
  */
 export function signFlipSums(ctx: KernelContext, s: SliceDraw, perts: readonly Perturbation[], tally?: SignFlipTally): Float64Array {
   const dense = s.dense as DenseSiteSplit;

@@ -71,10 +71,11 @@ export interface DenseSiteSplit extends SiteSplit {
 }
 
 /**
- * The dense layer after next, seen from a {@link DenseSiteSplit} whose pre-activation `pre` feeds an elementwise ReLU
- * and then this layer: its pre-activation is `relu(pre) · weight + bias`. Randomizing one site unit j shifts `pre` by
- * `δ_j w_jᵀ`, so this layer's pre-activation shifts by `(M ⊙ δ_j w_jᵀ) · weight` (M = [pre > 0]) plus a correction
- * only where the ReLU's input changes sign. Only ReLU is described: other activations have no such exact identity.
+ * The dense layer after next, seen from a {@link DenseSiteSplit} whose pre-activation `pre` (`[batch, out]`, one row
+ * per example) feeds an elementwise ReLU and then this layer: its pre-activation is `relu(pre) · weight + bias`.
+ * Randomizing one site unit j shifts `pre` by `δ_j w_jᵀ`, so this layer's pre-activation shifts by
+ * `(M ⊙ δ_j w_jᵀ) · weight` (M = [pre > 0]) plus a correction only where the ReLU's input changes sign. Only ReLU is
+ * described: other activations have no such exact identity. Offered by the MLP at every site but the last.
  */
 export interface ReluDenseNext {
   /** The elementwise activation between the two dense layers. */
@@ -83,7 +84,10 @@ export interface ReluDenseNext {
   readonly weight: tf.Tensor2D;
   /** This layer's bias `[out2]`; owned by the model. */
   readonly bias: tf.Tensor1D;
-  /** Logits `[k·batch, classes]` from a replacement pre-activation of this layer, `[k·batch, ..., out2]`. */
+  /**
+   * Logits `[n, classes]` from a replacement pre-activation of this layer `[n, out2]`, one example per row: rows are
+   * independent, so the engine may stack the copies of the batch in any order (it interleaves them example-major).
+   */
   resumeFromPre(pre: tf.Tensor): tf.Tensor2D;
 }
 
