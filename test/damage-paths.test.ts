@@ -130,53 +130,65 @@ class ResidualModel implements at.HookedModel {
   }
 }
 
-/** maxElements giving chunks of `c` perturbations on a path, for one slice of `n` rows. */
-function maxElementsFor(path: "batched" | "lowRank", c: number, n: number, features: number, out: number, readsAct = false): number {
+/**
+ * maxElements giving chunks of `c` perturbations on a path, for one slice of `n` rows (`out2`: the width of the
+ * dense layer after next, for the sign-flip path).
+ */
+function maxElementsFor(path: "batched" | "lowRank" | "signFlip", c: number, n: number, features: number, out: number, readsAct = false, out2 = 0): number {
+  if (path === "signFlip") return c * out2 * Math.max(n, out);
   return c * n * (path === "batched" ? features : readsAct ? Math.max(out, features) : out);
 }
 
-test("batched and low-rank paths equal the plain loop on random MLPs, every method, chunk sizes 1, 2, 7 and all", () => {
-  const model = at.mlp({ inputs: 5, hidden: [9, 7], classes: 4, seed: 3, activation: "tanh" });
+test("batched, low-rank and sign-flip paths equal the plain loop on random MLPs, every method, chunk sizes 1, 2, 7 and all", () => {
   const n = 23;
   const data = randomData(5, 4, n, 1);
-  for (const [site, features, out] of [
-    ["h1", 9, 7],
-    ["h2", 7, 4],
-  ] as const) {
-    const stats = at.collectStats(model, site, data);
-    const perts = perturbationsFor(features, 2);
-    for (const method of at.RANDOMIZE_METHODS) {
-      const base = { stats, method, seed: 4, samples: 2, batchSize: 64 };
-      const loop = at.damage(model, site, data, perts, { ...base, path: "loop" });
-      for (const path of ["batched", "lowRank"] as const) {
-        for (const c of [1, 2, 7, perts.length]) {
-          const maxElements = maxElementsFor(path, c, n, features, out);
-          const got = invariant(model, `${path} ${site}`, () => at.damage(model, site, data, perts, { ...base, path, maxElements })) as at.DamageResult;
-          assert.ok(Math.abs(got.clean - loop.clean) < 1e-6, "clean metric");
-          assertClose(got.values, loop.values, `${site} ${method} ${path} chunk ${c}`);
+  for (const activation of ["tanh", "relu"] as const) {
+    const model = at.mlp({ inputs: 5, hidden: [9, 7], classes: 4, seed: 3, activation });
+    for (const [site, features, out] of [
+      ["h1", 9, 7],
+      ["h2", 7, 4],
+    ] as const) {
+      const stats = at.collectStats(model, site, data);
+      const perts = perturbationsFor(features, 2);
+      // the sign-flip path needs a ReLU and a dense layer after next: h1 of the ReLU model
+      const paths = activation === "relu" && site === "h1" ? (["batched", "lowRank", "signFlip"] as const) : (["batched", "lowRank"] as const);
+      for (const method of at.RANDOMIZE_METHODS) {
+        const base = { stats, method, seed: 4, samples: 2, batchSize: 64 };
+        const loop = at.damage(model, site, data, perts, { ...base, path: "loop" });
+        for (const path of paths) {
+          for (const c of [1, 2, 7, perts.length]) {
+            const maxElements = maxElementsFor(path, c, n, features, out, false, 4);
+            const got = invariant(model, `${path} ${site}`, () => at.damage(model, site, data, perts, { ...base, path, maxElements })) as at.DamageResult;
+            assert.ok(Math.abs(got.clean - loop.clean) < 1e-6, "clean metric");
+            assertClose(got.values, loop.values, `${activation} ${site} ${method} ${path} chunk ${c}`);
+          }
         }
       }
     }
+    model.dispose();
   }
-  model.dispose();
   at.disposeDataset(data);
 });
 
 test("the paths agree on several data slices (batchSize smaller than the data) and on every metric", () => {
-  const model = at.mlp({ inputs: 4, hidden: [8], classes: 3, seed: 5 });
   const data = randomData(4, 3, 37, 6);
-  const stats = at.collectStats(model, "h1", data);
-  const perts = perturbationsFor(8, 7);
-  for (const metric of at.METRICS) {
-    const base = { stats, metric, seed: 1, batchSize: 16 };
-    const loop = at.damage(model, "h1", data, perts, { ...base, path: "loop" });
-    for (const path of ["auto", "batched", "lowRank"] as const) {
-      const got = at.damage(model, "h1", data, perts, { ...base, path, maxElements: 2 * 16 * 8 });
-      // accuracy counts examples: a float32 near-tie could flip one argmax, so allow one example in 37.
-      assertClose(got.values, loop.values, `${metric} ${path}`, metric === "accuracy" ? 1 / 37 + 1e-9 : TOL);
+  // one hidden layer (h1 feeds the read-out), and two (h1 also takes the sign-flip path)
+  for (const hidden of [[8], [8, 6]]) {
+    const model = at.mlp({ inputs: 4, hidden, classes: 3, seed: 5 });
+    const stats = at.collectStats(model, "h1", data);
+    const perts = perturbationsFor(8, 7);
+    const paths = hidden.length > 1 ? (["auto", "batched", "lowRank", "signFlip"] as const) : (["auto", "batched", "lowRank"] as const);
+    for (const metric of at.METRICS) {
+      const base = { stats, metric, seed: 1, batchSize: 16 };
+      const loop = at.damage(model, "h1", data, perts, { ...base, path: "loop" });
+      for (const path of paths) {
+        const got = at.damage(model, "h1", data, perts, { ...base, path, maxElements: 2 * 16 * 8 });
+        // accuracy counts examples: a float32 near-tie could flip one argmax, so allow one example in 37.
+        assertClose(got.values, loop.values, `${hidden} ${metric} ${path}`, metric === "accuracy" ? 1 / 37 + 1e-9 : TOL);
+      }
     }
+    model.dispose();
   }
-  model.dispose();
   at.disposeDataset(data);
 });
 
@@ -210,7 +222,7 @@ test("auto takes the low-rank path for single units and the batched path for the
   try {
     assert.ok(engine.lowRankAvailable);
     engine.evaluate([[0], [1], [2, 3], Array.from({ length: 16 }, (_, u) => u)]);
-    assert.deepEqual(engine.pathCounts, { lowRank: 3, batched: 1, loop: 0 });
+    assert.deepEqual(engine.pathCounts, { signFlip: 0, lowRank: 3, batched: 1, loop: 0 });
     assert.equal(engine.evaluations, 4);
   } finally {
     engine.dispose();

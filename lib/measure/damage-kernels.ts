@@ -3,7 +3,7 @@ import { type Metric, perExample } from "./metrics";
 import type { DenseSiteSplit, HookedModel, SiteSplit } from "../models/types";
 
 /**
- * The damage engine's three ways to evaluate perturbations on one slice of data with one replacement draw. Each
+ * The damage engine's three general ways to evaluate perturbations (the fourth, for single units, is in damage-signflip.ts) on one slice of data with one replacement draw. Each
  * returns, per perturbation, the metric summed over the slice's examples. Internal to {@link DamageEngine}.
  */
 
@@ -147,7 +147,7 @@ function perPerturbation(metric: Metric, logits: tf.Tensor2D, y: tf.Tensor1D, p:
 }
 
 /** Reads a small result tensor and frees it. */
-function take(t: tf.Tensor): Float32Array {
+export function take(t: tf.Tensor): Float32Array {
   try {
     return t.dataSync() as Float32Array;
   } finally {

@@ -2,7 +2,8 @@ import * as tf from "@tensorflow/tfjs";
 import { type Dataset, size } from "../data/dataset";
 import { AntitrainError } from "../base/errors";
 import { type Metric, damageOf, perExample, requireMetric } from "./metrics";
-import { type KernelContext, type Perturbation, loopSums, lowRankSums, stackedSums } from "./damage-kernels";
+import { type KernelContext, type Perturbation, type SliceDraw, loopSums, lowRankSums, stackedSums } from "./damage-kernels";
+import { type SignFlipEstimate, type SignFlipTally, signFlipEstimate, signFlipSums } from "./damage-signflip";
 import type { DenseSiteSplit, HookedModel, SiteSplit } from "../models/types";
 import { DEFAULT_SPATIAL, type RandomizeMethod, type SpatialMode, drawReplacements, requireMethod, requireSpatial, requireSpatialFor } from "./randomize";
 import { rngFor } from "../base/rng";
@@ -14,16 +15,23 @@ export type UnitSet = readonly number[];
 
 /**
  * How the engine evaluates perturbations:
- * - `auto` (default): `lowRank` for perturbations of few units where the model exposes the dense layer after the
- *   site, `batched` for the rest;
+ * - `auto` (default): `signFlip` for single units where it applies and its cost model says it is cheaper (see
+ *   {@link DamageEngine}), `lowRank` for the other perturbations of few units where the model exposes the dense
+ *   layer after the site, `batched` for the rest;
+ * - `signFlip`: the exact sparse sign-flip path for single units at a site that feeds a dense layer, a ReLU and
+ *   another dense layer (the MLP's sites but the last, with ReLU); needs a model whose `splitDense` offers `next`.
+ *   Perturbations of several units go to `lowRank`;
  * - `lowRank`: the exact low-rank shortcut (the dense layer after the site is not recomputed); needs a model
  *   whose `splitDense` supports the site (the MLP's sites all do);
  * - `batched`: P stacked copies of the clean activation per downstream pass;
  * - `loop`: one full forward pass per perturbation (the plain reference, ground truth).
  */
-export type DamagePath = "auto" | "lowRank" | "batched" | "loop";
+export type DamagePath = "auto" | "signFlip" | "lowRank" | "batched" | "loop";
 
-export const DAMAGE_PATHS: readonly DamagePath[] = ["auto", "lowRank", "batched", "loop"];
+export const DAMAGE_PATHS: readonly DamagePath[] = ["auto", "signFlip", "lowRank", "batched", "loop"];
+
+/** The paths perturbations are evaluated on (what `auto` resolves to). */
+type ConcretePath = Exclude<DamagePath, "auto">;
 
 /** Options shared by every damage measurement (importance, core search, analyses). */
 export interface DamageOptions {
@@ -127,6 +135,9 @@ interface Slice {
 /** Default share of a site's features up to which `auto` takes the low-rank path (a larger set: batched). */
 const LOW_RANK_SHARE = 1 / 8;
 
+/** Fewest single-unit perturbations in one call for which `auto` considers the sign-flip path. */
+const SIGN_FLIP_MIN_UNITS = 16;
+
 /**
  * The one damage engine: every importance method, core search and analysis measures through it. It cuts the
  * forward pass at the site once per slice of data, keeps the clean activations and the random replacement draws,
@@ -134,6 +145,10 @@ const LOW_RANK_SHARE = 1 / 8;
  * - where the site feeds a dense layer directly (the model's `splitDense`), a perturbation of a few units S changes
  *   that layer's pre-activation by the exact low-rank term `(draw − act)[:, S] · W[S, :]`, so the layer's matmul
  *   is done once per slice, not once per perturbation (rank 1 for a single unit);
+ * - where that dense layer is followed by a ReLU and another dense layer (the model's `splitDense` offers `next`),
+ *   single units take the exact sparse sign-flip path: the layer after next moves by one large matmul for all units
+ *   plus a correction only where the ReLU's input changes sign (see damage-signflip.ts); `auto` takes it for a call
+ *   of at least 16 single units when a cost model, sampled on the first slice, says it is cheaper than low-rank;
  * - otherwise a chunk of P perturbations is one downstream pass over P stacked copies of the slice, each with its
  *   own units replaced; chunks are sized by `maxElements`, so memory stays bounded at any width;
  * - the loop path runs one full forward pass per perturbation and serves as ground truth.
@@ -157,8 +172,12 @@ export class DamageEngine {
   readonly clean: number;
   /** Perturbations evaluated so far. */
   evaluations = 0;
-  /** Perturbations evaluated so far on each path (`auto` resolves to `lowRank` or `batched`). */
-  readonly pathCounts: Record<Exclude<DamagePath, "auto">, number> = { lowRank: 0, batched: 0, loop: 0 };
+  /** Perturbations evaluated so far on each path (`auto` resolves to `signFlip`, `lowRank` or `batched`). */
+  readonly pathCounts: Record<ConcretePath, number> = { signFlip: 0, lowRank: 0, batched: 0, loop: 0 };
+  /** On the sign-flip path: the ReLU sign flips corrected and the (unit, row, column) entries they were found among. */
+  readonly signFlips: SignFlipTally = { flips: 0, entries: 0 };
+  /** The cost estimate behind `auto`'s last sign-flip decision (undefined until one was made): for benchmarks. */
+  lastSignFlipEstimate: SignFlipEstimate | undefined = undefined;
   /** The largest `tf.memory().numBytes` seen at the end of a downstream chunk (its tensors alive): for benchmarks. */
   peakBytes = 0;
   private readonly slices: Slice[] = [];
@@ -195,6 +214,11 @@ export class DamageEngine {
           `path "lowRank" needs a model whose site "${site}" feeds a dense layer directly (a ${model.kind} model does not offer it here): use path "auto" or "batched"`,
         );
       }
+      if (this.path === "signFlip" && !this.signFlipAvailable) {
+        throw new AntitrainError(
+          `path "signFlip" needs a site that feeds a dense layer, a ReLU and another dense layer (site "${site}" of this ${model.kind} model does not: the last hidden layer, another activation or no dense split): use path "auto" or "lowRank"`,
+        );
+      }
       this.clean = this.cleanMetric();
     } catch (e) {
       this.dispose();
@@ -207,6 +231,13 @@ export class DamageEngine {
     return this.slices.length > 0 && this.slices[0].dense !== null;
   }
 
+  /** True when the sign-flip path is available at this site (a dense layer, a ReLU and another dense layer follow it). */
+  get signFlipAvailable(): boolean {
+    const dense = this.slices.length > 0 ? this.slices[0].dense : null;
+    const next = dense?.next;
+    return dense !== null && dense.pre.rank === 2 && next !== null && next !== undefined && next.activation === "relu";
+  }
+
   /** The metric under each perturbation (mean over examples and samples). */
   evaluate(perturbations: readonly UnitSet[]): Float64Array {
     if (!Array.isArray(perturbations)) {
@@ -214,8 +245,9 @@ export class DamageEngine {
     }
     if (this.slices.length === 0) throw new AntitrainError("this DamageEngine was disposed: create a new one to measure again");
     const perts = perturbations.map((p) => this.perturbation(p));
-    const byPath: Record<Exclude<DamagePath, "auto">, number[]> = { lowRank: [], batched: [], loop: [] };
-    perts.forEach((p, i) => byPath[this.pathFor(p)].push(i));
+    const byPath: Record<ConcretePath, number[]> = { signFlip: [], lowRank: [], batched: [], loop: [] };
+    const signFlip = this.signFlipFor(perts);
+    perts.forEach((p, i) => byPath[this.pathFor(p, signFlip)].push(i));
     const sums = new Float64Array(perts.length);
     const ctx: KernelContext = {
       model: this.model,
@@ -226,8 +258,13 @@ export class DamageEngine {
         this.peakBytes = Math.max(this.peakBytes, tf.memory().numBytes);
       },
     };
-    const kernels = { lowRank: lowRankSums, batched: stackedSums, loop: loopSums } as const;
-    for (const path of ["lowRank", "batched", "loop"] as const) {
+    const kernels = {
+      signFlip: (c: KernelContext, s: SliceDraw, g: readonly Perturbation[]) => signFlipSums(c, s, g, this.signFlips),
+      lowRank: lowRankSums,
+      batched: stackedSums,
+      loop: loopSums,
+    } as const;
+    for (const path of ["signFlip", "lowRank", "batched", "loop"] as const) {
       const indices = byPath[path];
       if (indices.length === 0) continue;
       const group = indices.map((i) => perts[i]);
@@ -265,7 +302,7 @@ export class DamageEngine {
 
   private prepare(data: Dataset, stats: UnitStats, batchSize: number, seed: number, coupled: boolean): void {
     const n = this.examples;
-    const wantDense = this.path === "auto" || this.path === "lowRank";
+    const wantDense = this.path === "auto" || this.path === "lowRank" || this.path === "signFlip";
     for (let start = 0; start < n; start += batchSize) {
       const m = Math.min(batchSize, n - start);
       // Any rank; SliceDraw (damage-kernels.ts) still names it 2-D, and only model.forward reads it.
@@ -331,7 +368,26 @@ export class DamageEngine {
     return { columns };
   }
 
-  private pathFor(p: Perturbation): Exclude<DamagePath, "auto"> {
+  /**
+   * Whether this call's single-column perturbations go to the sign-flip path: always when it is forced; under `auto`
+   * when it applies, the call has at least {@link SIGN_FLIP_MIN_UNITS} of them (each slice's rows are sorted once,
+   * which must pay off) and the cost model of {@link signFlipEstimate}, sampled on the first slice and draw, says it
+   * is cheaper than the low-rank path.
+   */
+  private signFlipFor(perts: readonly Perturbation[]): boolean {
+    if (this.path === "signFlip") return true;
+    if (this.path !== "auto" || !this.signFlipAvailable) return false;
+    const singles = perts.filter((p) => p.columns.length === 1).map((p) => p.columns[0]);
+    if (singles.length < SIGN_FLIP_MIN_UNITS) return false;
+    const first = this.slices[0];
+    const estimate = signFlipEstimate(first.dense as DenseSiteSplit, first.deltas[0], singles);
+    this.lastSignFlipEstimate = estimate;
+    return estimate.signFlipCost < estimate.lowRankCost;
+  }
+
+  private pathFor(p: Perturbation, signFlip: boolean): ConcretePath {
+    if (signFlip && p.columns.length <= 1) return "signFlip";
+    if (this.path === "signFlip") return "lowRank";
     if (this.path !== "auto") return this.path;
     if (!this.lowRankAvailable) return "batched";
     const features = this.units * this.width;

@@ -75,17 +75,30 @@ export class Mlp extends DenseStack implements CompressibleModel {
     ]);
   }
 
-  /** The cut at `site` with the next dense layer exposed, for the damage engine's low-rank shortcut (see {@link DenseSiteSplit}). */
+  /**
+   * The cut at `site` with the next dense layer exposed, for the damage engine's low-rank shortcut (see
+   * {@link DenseSiteSplit}); with ReLU, also the dense layer after next where there is one (the sign-flip path).
+   */
   splitDense(site: string, x: tf.Tensor): DenseSiteSplit {
     const cut = this.split(site, x);
     const next = this.siteIndex(site) + 1; // the dense layer the site feeds
     const pre = tf.tidy(() => tf.add(tf.matMul(cut.act as tf.Tensor2D, this.ws[next]), this.bs[next]));
+    const after = next + 1; // the dense layer after next, reached through this MLP's activation
     return {
       ...cut,
       weight: this.ws[next] as tf.Tensor as tf.Tensor2D,
       pre,
       readsAct: false,
       resumeFromPre: (z: tf.Tensor) => tf.tidy(() => this.resumeFromPre(z as tf.Tensor2D, next)),
+      next:
+        this.activation === "relu" && after < this.ws.length
+          ? {
+              activation: "relu",
+              weight: this.ws[after] as tf.Tensor as tf.Tensor2D,
+              bias: this.bs[after] as tf.Tensor as tf.Tensor1D,
+              resumeFromPre: (z: tf.Tensor) => tf.tidy(() => this.resumeFromPre(z as tf.Tensor2D, after)),
+            }
+          : null,
       dispose: () => {
         cut.dispose();
         pre.dispose();

@@ -62,6 +62,33 @@ export interface DenseSiteSplit extends SiteSplit {
   readonly readsAct: boolean;
   /** Logits `[k·batch, classes]` from a replacement pre-activation `[k·batch, ..., out]`; `act` builds the matching replacement activation on demand. */
   resumeFromPre(pre: tf.Tensor, act: () => tf.Tensor): tf.Tensor2D;
+  /**
+   * Optional: the dense layer after next, when the dense layer's output goes through an elementwise ReLU into another
+   * dense layer and nothing else reads it (see {@link ReluDenseNext}); absent or null otherwise. Lets the damage
+   * engine take the exact sign-flip path (`path: "signFlip"`).
+   */
+  readonly next?: ReluDenseNext | null;
+}
+
+/**
+ * The dense layer after next, seen from a {@link DenseSiteSplit} whose pre-activation `pre` (`[batch, out]`, one row
+ * per example) feeds an elementwise ReLU and then this layer: its pre-activation is `relu(pre) · weight + bias`.
+ * Randomizing one site unit j shifts `pre` by `δ_j w_jᵀ`, so this layer's pre-activation shifts by
+ * `(M ⊙ δ_j w_jᵀ) · weight` (M = [pre > 0]) plus a correction only where the ReLU's input changes sign. Only ReLU is
+ * described: other activations have no such exact identity. Offered by the MLP at every site but the last.
+ */
+export interface ReluDenseNext {
+  /** The elementwise activation between the two dense layers. */
+  readonly activation: "relu";
+  /** This layer's weight `[out, out2]`; owned by the model, not disposed here. */
+  readonly weight: tf.Tensor2D;
+  /** This layer's bias `[out2]`; owned by the model. */
+  readonly bias: tf.Tensor1D;
+  /**
+   * Logits `[n, classes]` from a replacement pre-activation of this layer `[n, out2]`, one example per row: rows are
+   * independent, so the engine may stack the copies of the batch in any order (it interleaves them example-major).
+   */
+  resumeFromPre(pre: tf.Tensor): tf.Tensor2D;
 }
 
 /** One variable tied to a site's units along one axis (the unit's column in, its bias, its row out, ...). */
