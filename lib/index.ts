@@ -134,7 +134,18 @@ export {
   type SkippedCheckpoint,
 } from "./runs/checkpoint";
 export { saveOptimizer, restoreOptimizer, type OptimizerState } from "./runs/optimizer-state";
-export { parseRunConfig, type RunConfig, type TaskConfig, type ScheduleConfig } from "./runs/config";
+export {
+  parseRunConfig,
+  type RunConfig,
+  type TaskConfig,
+  type ScheduleConfig,
+  type ModelConfig,
+  type MlpModelConfig,
+  type LayersModelConfig,
+  type OutputConfig,
+  type ParseRunConfigOptions,
+} from "./runs/config";
+export { modelFileHash, type RunOutputs } from "./runs/run-model";
 export { runFromConfig, buildTask, type RunOptions, type RunResult } from "./runs/run";
 export type { RunHistory } from "./runs/run-state";
 export { spectatorBlowup, rescaleUnits, type Blowup } from "./antitrain/spectators";

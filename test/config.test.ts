@@ -63,7 +63,7 @@ const validConfig: fc.Arbitrary<RunConfig> = fc
   )
   .map((c) => {
     const plain = JSON.parse(JSON.stringify(c)) as RunConfig; // plain objects, as JSON.parse makes them
-    if (plain.model.activation !== "relu") plain.blowup.renormalize = false; // rescaling is for ReLU models only
+    if (plain.model.kind !== "layers" && plain.model.activation !== "relu") plain.blowup.renormalize = false; // rescaling is for ReLU models only
     return plain;
   });
 

@@ -27,6 +27,7 @@ const RUNS = [
   "expandSweep",
   "latestCheckpoint",
   "listCheckpoints",
+  "modelFileHash",
   "parseRunConfig",
   "readCheckpoint",
   "readResults",

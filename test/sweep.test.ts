@@ -56,7 +56,7 @@ test("a grid expands to every combination with stable, distinct ids; bad sweeps 
     jobs.map((j) => j.id),
   );
   assert.deepEqual(jobs[3].params, { seed: 0, "model.hidden": [12], method: "gaussian" });
-  assert.deepEqual(jobs[3].config.model.hidden, [12]);
+  assert.deepEqual(jobs[3].config.model, { hidden: [12], activation: "relu" });
   assert.throws(() => expandSweep({ ...SPEC, extra: 1 }), /sweep key "extra" is unknown/);
   assert.throws(() => expandSweep({ base: {}, grid: { seed: [] } }), /sweep key "grid\.seed" must be a non-empty list/);
   assert.throws(() => expandSweep({ base: { steps: 5 }, grid: { "__proto__.x": [1] } }), /is not a config key path/);

@@ -54,7 +54,7 @@ async function runCommand(args: string[]): Promise<number> {
   const { positional, flags } = parseArgs(args, { out: "value", resume: "switch" });
   if (positional.length !== 1) throw new UsageError(`run takes one CONFIG.json, got ${positional.length}: antitrain run CONFIG.json [--out DIR] [--resume]`);
   const file = positional[0];
-  const config = parseRunConfig(readConfigFile(file));
+  const config = parseRunConfig(readConfigFile(file), { dir: path.dirname(path.resolve(file)) });
   const out = typeof flags.out === "string" ? flags.out : path.join("runs", path.basename(file).replace(/\.json$/i, ""));
   const result = await runFromConfig(config, {
     out,

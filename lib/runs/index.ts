@@ -10,7 +10,18 @@
  * const result = await runFromConfig(parseRunConfig({ steps: 500 }), { out: "runs/try2" });
  */
 export { main as cli } from "./cli";
-export { parseRunConfig, type RunConfig, type TaskConfig, type ScheduleConfig } from "./config";
+export {
+  parseRunConfig,
+  type RunConfig,
+  type TaskConfig,
+  type ScheduleConfig,
+  type ModelConfig,
+  type MlpModelConfig,
+  type LayersModelConfig,
+  type OutputConfig,
+  type ParseRunConfigOptions,
+} from "./config";
+export { modelFileHash, type RunOutputs } from "./run-model";
 export { runFromConfig, buildTask, type RunOptions, type RunResult } from "./run";
 export type { RunHistory } from "./run-state";
 export {

@@ -10,6 +10,7 @@ import type { RunConfig } from "./config";
 import type { CoreSplit } from "../core/find-core";
 import type { BatchStream, BatchStreamState } from "../data/dataset";
 import { AntitrainError } from "../base/errors";
+import { LayersHookedModel } from "../models/layers-model";
 import type { HookedModel } from "../models/types";
 import { optimizerFromCheckpoint, optimizerToCheckpoint, restoreOptimizer, saveOptimizer } from "./optimizer-state";
 import type { UnitStats } from "../measure/unit-stats";
@@ -34,14 +35,14 @@ export interface RunParts {
   readonly stream: BatchStream;
   readonly antitrainer: Antitrainer;
   readonly history: RunHistory;
+  /** SHA-256 of a saved model's files (layers models): checked when resuming. */
+  readonly modelSha256?: string;
 }
 
 /** Packs the run after `step` completed steps. */
 export async function captureRun(step: number, parts: RunParts): Promise<Checkpoint> {
   const arrays = new Map<string, CheckpointArray>();
-  for (const { name, variable } of parts.model.namedVariables()) {
-    arrays.set(`model/${name}`, { shape: [...variable.shape], data: Float32Array.from(await variable.data()) });
-  }
+  const layerWeights = await captureModel(parts.model, arrays);
   const optimizer = optimizerToCheckpoint("optimizer", await saveOptimizer(parts.optimizer), arrays);
   const anti = parts.antitrainer;
   requireControlsInConfig(anti, parts.config);
@@ -64,6 +65,8 @@ export async function captureRun(step: number, parts: RunParts): Promise<Checkpo
     optimizer,
     antitrainer: { step: learned.step, antiSteps: learned.antiSteps, sites },
     history: parts.history as unknown as Json,
+    ...(layerWeights === undefined ? {} : { layerWeights }),
+    ...(parts.modelSha256 === undefined ? {} : { modelSha256: parts.modelSha256 }),
   };
   return { step, arrays, state };
 }
@@ -72,13 +75,7 @@ export async function captureRun(step: number, parts: RunParts): Promise<Checkpo
 export async function restoreRun(checkpoint: Checkpoint, parts: RunParts): Promise<number> {
   const state = record(checkpoint.state, "state");
   const arrays = checkpoint.arrays;
-  for (const { name, variable } of parts.model.namedVariables()) {
-    const a = arrays.get(`model/${name}`);
-    if (a === undefined || a.shape.join(",") !== variable.shape.join(",")) {
-      throw new AntitrainError(`checkpoint: model variable "${name}" is missing or has shape [${a?.shape.join(", ")}], the model needs [${variable.shape.join(", ")}]`);
-    }
-    tf.tidy(() => variable.assign(tf.tensor(a.data, [...a.shape], variable.dtype)));
-  }
+  restoreModel(parts.model, arrays, state.layerWeights);
   await restoreOptimizer(parts.optimizer, optimizerFromCheckpoint("optimizer", state.optimizer, arrays));
   parts.stream.setState(state.stream as unknown as BatchStreamState);
   const anti = record(state.antitrainer, "antitrainer");
@@ -98,6 +95,53 @@ export async function restoreRun(checkpoint: Checkpoint, parts: RunParts): Promi
   parts.antitrainer.restore({ ...parts.antitrainer.state(), step, antiSteps, splits, stats });
   Object.assign(parts.history, state.history);
   return int(state.step, "step");
+}
+
+/**
+ * Copies the model's weights into `arrays`: a wrapped LayersModel's every weight (trainable or not: batch
+ * normalization's moving statistics too) as `layers/w<i>` in the model's weight order, returning their names;
+ * another model's variables as `model/<name>`.
+ */
+async function captureModel(model: HookedModel, arrays: Map<string, CheckpointArray>): Promise<Json[] | undefined> {
+  if (model instanceof LayersHookedModel) {
+    const weights = model.layersModel.weights;
+    for (const [i, w] of weights.entries()) {
+      const value = w.read(); // the variable itself: not to be disposed
+      arrays.set(`layers/w${i}`, { shape: [...value.shape], data: Float32Array.from(await value.data()) });
+    }
+    return weights.map((w) => w.name);
+  }
+  for (const { name, variable } of model.namedVariables()) {
+    arrays.set(`model/${name}`, { shape: [...variable.shape], data: Float32Array.from(await variable.data()) });
+  }
+  return undefined;
+}
+
+/** Puts weights saved by {@link captureModel} back, checking each is there with the model's shape. */
+function restoreModel(model: HookedModel, arrays: ReadonlyMap<string, CheckpointArray>, names: Json | undefined): void {
+  const put = (name: string, variable: tf.Variable, what: string) => {
+    const a = arrays.get(name);
+    if (a === undefined || a.shape.join(",") !== variable.shape.join(",")) {
+      throw new AntitrainError(`checkpoint: ${what} is missing or has shape [${a?.shape.join(", ")}], the model needs [${variable.shape.join(", ")}]`);
+    }
+    tf.tidy(() => variable.assign(tf.tensor(a.data, [...a.shape], variable.dtype)));
+  };
+  if (model instanceof LayersHookedModel) {
+    const weights = model.layersModel.weights;
+    if (!Array.isArray(names) || names.length !== weights.length) {
+      throw new AntitrainError(`checkpoint: it holds ${Array.isArray(names) ? names.length : "no"} layers-model weights, the model has ${weights.length}: was it made with another model?`);
+    }
+    weights.forEach((w, i) => put(`layers/w${i}`, layerVariable(w), `layers-model weight ${i} ("${String(names[i])}")`));
+    return;
+  }
+  for (const { name, variable } of model.namedVariables()) put(`model/${name}`, variable, `model variable "${name}"`);
+}
+
+/** A layer weight's tf.Variable (tfjs-layers keeps it inside a LayerVariable wrapper). */
+function layerVariable(w: tf.LayersModel["weights"][number]): tf.Variable {
+  const inner = (w as unknown as { val?: tf.Variable }).val;
+  if (inner === undefined) throw new AntitrainError(`cannot reach the variable of weight "${w.name}": unsupported tfjs version`);
+  return inner;
 }
 
 /**

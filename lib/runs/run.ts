@@ -11,12 +11,15 @@ import { Antitrainer } from "../antitrain/antitrainer";
 import { ready } from "../base/backend";
 import { latestCheckpoint, listCheckpoints, writeCheckpoint } from "./checkpoint";
 import { type RunConfig, configDifference } from "./config";
-import { BatchStream, type Dataset, type Split, disposeDataset, features, head } from "../data/dataset";
+import { BatchStream, type Dataset, type Split, disposeDataset, head } from "../data/dataset";
 import { digits } from "../data/digits";
+import { fashionMnist } from "../data/fashion-mnist";
 import { teacherStudent } from "../data/teacherStudent";
 import { AntitrainError } from "../base/errors";
 import { crossEntropy } from "../measure/metrics";
-import { mlp } from "../models/mlp";
+import { LayersHookedModel } from "../models/layers-model";
+import type { HookedModel } from "../models/types";
+import { type RunOutputs, buildRunModel, requireCompressible, writeOutputs } from "./run-model";
 import { readJson, writeJsonAtomic } from "../base/io";
 import { type RunHistory, type RunParts, captureRun, restoreRun } from "./run-state";
 import { cyclic, interleaved } from "../antitrain/schedule";
@@ -51,6 +54,10 @@ export interface RunResult {
   readonly final?: { accuracy: number; loss: number };
   /** `tf.memory()` at each checkpoint of this process: flat when nothing leaks. */
   readonly memory: { step: number; numTensors: number; numBytes: number }[];
+  /** SHA-256 of the saved model's files (layers models). */
+  readonly modelSha256?: string;
+  /** The models written at the end (`output` in the config). */
+  readonly outputs?: RunOutputs;
 }
 
 /**
@@ -67,18 +74,36 @@ export async function runFromConfig(config: RunConfig, options: RunOptions): Pro
   const out = options.out;
   const total = config.pretrainSteps + config.steps;
   const done = readJson<RunResult & { config: RunConfig }>(path.join(out, "result.json"));
-  prepareFolder(out, config, options.resume ?? false, done !== undefined);
   if (done !== undefined && options.resume) {
+    prepareFolder(out, config, true, true);
     log(`antitrain: ${out} is already complete (${done.step} steps); nothing to resume`);
     return { ...done, memory: [] };
   }
 
   const backend = await ready({ quiet: true });
-  log(`antitrain: ${options.resume ? "resuming" : "starting"} ${out}: ${total} steps on the tfjs "${backend}" backend`);
+  // The task and model are built (and a saved model checked against the config) before the run folder is made.
   const split = buildTask(config);
   const measureData = head(split.train, config.antitrain.measureSize);
-  const parts = buildParts(config, split.train, measureData);
+  let parts: RunParts;
+  try {
+    parts = await buildParts(config, split.train, measureData);
+  } catch (e) {
+    disposeData(split, measureData);
+    throw e;
+  }
   const { model, history } = parts;
+  try {
+    if (config.output?.compress) requireCompressible(model, config.sites);
+    prepareFolder(out, config, options.resume ?? false, done !== undefined);
+  } catch (e) {
+    disposeParts(parts);
+    disposeData(split, measureData);
+    throw e;
+  }
+  log(`antitrain: ${options.resume ? "resuming" : "starting"} ${out}: ${total} steps on the tfjs "${backend}" backend`);
+  if (config.model.kind === "layers" && config.model.training && hasDropout(model)) {
+    log("antitrain: the model has dropout layers and model.training is true: their draws come from TensorFlow.js, not from the seed, so this run is not reproducible and a resumed run differs from an uninterrupted one");
+  }
   const memory: { step: number; numTensors: number; numBytes: number }[] = [];
   let stop = false;
   const onSignal = (signal: string) => {
@@ -108,6 +133,12 @@ export async function runFromConfig(config: RunConfig, options: RunOptions): Pro
         const saved = (found.checkpoint.state as { config?: unknown }).config;
         const diff = configDifference(saved, config);
         if (diff !== undefined) throw new AntitrainError(`cannot resume ${out}: its checkpoint was made with another config (key "${diff}" differs); use the original config or another --out`);
+        const savedHash = (found.checkpoint.state as { modelSha256?: unknown }).modelSha256;
+        if (savedHash !== parts.modelSha256 && !(savedHash === undefined && parts.modelSha256 === undefined)) {
+          throw new AntitrainError(
+            `cannot resume ${out}: the model file ${config.model.kind === "layers" ? config.model.path : ""} changed since the run started (SHA-256 ${String(savedHash).slice(0, 12)}… then, ${String(parts.modelSha256).slice(0, 12)}… now); put the original model back or start a new run in another --out`,
+          );
+        }
         step = await restoreRun(found.checkpoint, parts);
         lastCheckpoint = step;
         log(`antitrain: resuming ${out} from ${path.basename(found.folder)} (step ${step} of ${total})`);
@@ -118,7 +149,7 @@ export async function runFromConfig(config: RunConfig, options: RunOptions): Pro
     while (step < total && !stop && !(options.shouldStop?.() ?? false)) {
       step++;
       runStep(step, parts, config, log);
-      if (config.evalEvery > 0 && step % config.evalEvery === 0) history.evals.push({ step, ...evaluate(model, split.test) });
+      if (config.evalEvery > 0 && step % config.evalEvery === 0) history.evals.push({ step, ...evaluate(model, split.test as Dataset) });
       if (step % config.checkpointEvery === 0 || step === total) await checkpoint(step);
       await new Promise<void>((resolve) => setImmediate(resolve)); // lets signals and timers in
     }
@@ -127,9 +158,12 @@ export async function runFromConfig(config: RunConfig, options: RunOptions): Pro
       log(`antitrain: stopped after step ${step} of ${total}; checkpoint ${path.join(out, `ckpt-${step}`)} written. Resume with: ${options.resumeHint ?? `antitrain run CONFIG --out ${out} --resume`}`);
       return { status: "interrupted", step, out, history, memory };
     }
-    const final = evaluate(model, split.test);
-    const result: RunResult = { status: "done", step, out, history, final, memory };
-    writeJsonAtomic(path.join(out, "result.json"), { config, status: "done", step, out, history, final });
+    const final = evaluate(model, split.test as Dataset);
+    const cores = new Map([...parts.antitrainer.splits].map(([site, s]) => [site, s.core]));
+    const outputs = await writeOutputs(config, model, cores, measureData, out, log);
+    const extra = { ...(parts.modelSha256 === undefined ? {} : { modelSha256: parts.modelSha256 }), ...(outputs === undefined ? {} : { outputs }) };
+    const result: RunResult = { status: "done", step, out, history, final, memory, ...extra };
+    writeJsonAtomic(path.join(out, "result.json"), { config, status: "done", step, out, history, final, ...extra });
     log(`antitrain: done, ${step} steps; test accuracy ${final.accuracy.toFixed(4)}, loss ${final.loss.toFixed(4)}; results in ${path.join(out, "result.json")}`);
     return result;
   } catch (e) {
@@ -140,30 +174,63 @@ export async function runFromConfig(config: RunConfig, options: RunOptions): Pro
   } finally {
     process.off("SIGINT", onInt);
     process.off("SIGTERM", onTerm);
-    parts.antitrainer.dispose();
-    parts.optimizer.dispose();
-    model.dispose();
-    disposeDataset(measureData);
-    disposeDataset(split.train);
-    disposeDataset(split.test);
+    disposeParts(parts);
+    disposeData(split, measureData);
   }
 }
 
-/** The train/test data of the config's task. */
-export function buildTask(config: RunConfig): Split {
+function disposeParts(parts: RunParts): void {
+  parts.antitrainer.dispose();
+  parts.optimizer.dispose();
+  parts.model.dispose();
+}
+
+function disposeData(split: Split<tf.Tensor>, measureData: Dataset<tf.Tensor>): void {
+  disposeDataset(measureData);
+  disposeDataset(split.train);
+  disposeDataset(split.test);
+}
+
+/** True when a wrapped layers model has a dropout-like layer (random in training mode). */
+function hasDropout(model: HookedModel): boolean {
+  if (!(model instanceof LayersHookedModel)) return false;
+  return model.layerCalls().some((c) => /Dropout|GaussianNoise/.test(c.layer.getClassName()));
+}
+
+/**
+ * The train/test data of the config's task: `[n, features]`, or images `[n, h, w, 1]` for digits with `image: true`
+ * and Fashion-MNIST with `flatten: false`.
+ */
+export function buildTask(config: RunConfig): Split<tf.Tensor> {
   const t = config.task;
-  if (t.kind === "digits") return digits({ test: t.test, splitSeed: t.splitSeed, ...(t.trainLimit > 0 ? { trainLimit: t.trainLimit } : {}) });
+  if (t.kind === "digits") {
+    const split = digits({ test: t.test, splitSeed: t.splitSeed, ...(t.trainLimit > 0 ? { trainLimit: t.trainLimit } : {}) });
+    if (t.image !== true) return split;
+    const image = (d: Dataset): Dataset<tf.Tensor4D> => {
+      const x = tf.reshape(d.x, [d.x.shape[0], 8, 8, 1]) as tf.Tensor4D;
+      d.x.dispose();
+      return { x, y: d.y, classes: d.classes };
+    };
+    return { train: image(split.train), test: image(split.test) };
+  }
+  if (t.kind === "fashion-mnist") {
+    const subsample = { ...(t.train > 0 ? { train: t.train } : {}), ...(t.test > 0 ? { test: t.test } : {}) };
+    return fashionMnist({ subsample, seed: t.seed, flatten: t.flatten, standardize: t.standardize });
+  }
   return teacherStudent({ inputs: t.inputs, teacherHidden: t.teacherHidden, classes: t.classes, train: t.train, test: t.test, seed: t.seed });
 }
 
 /** The model, optimizer, batch stream and antitrainer of a run, fresh from its config. */
-function buildParts(config: RunConfig, train: Dataset, measureData: Dataset): RunParts {
-  const model = mlp({ inputs: features(train), hidden: config.model.hidden, classes: train.classes, seed: config.seed, activation: config.model.activation });
+async function buildParts(config: RunConfig, trainData: Dataset<tf.Tensor>, measureData: Dataset<tf.Tensor>): Promise<RunParts> {
+  const { model, modelSha256 } = await buildRunModel(config, trainData);
+  const train = trainData as Dataset; // any rank: the model checked the shape
   const history: RunHistory = { losses: [], measures: [], evals: [], blowups: [] };
   const s = config.schedule;
-  const antitrainer = new Antitrainer(model, config.sites, {
+  let antitrainer: Antitrainer;
+  try {
+    antitrainer = new Antitrainer(model, config.sites, {
     schedule: s.kind === "interleaved" ? interleaved(s.antiSteps, { cycle: s.cycle }) : cyclic(s.train, s.anti),
-    data: measureData,
+    data: measureData as Dataset,
     fraction: config.fraction,
     reportFraction: config.reportFraction,
     metric: config.metric,
@@ -179,8 +246,12 @@ function buildParts(config: RunConfig, train: Dataset, measureData: Dataset): Ru
       history.measures.push(record);
     },
   });
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
   const stream = new BatchStream(train, config.batchSize, config.seed);
-  return { config, model, optimizer: tf.train.adam(config.optimizer.learningRate), stream, antitrainer, history };
+  return { config, model, optimizer: tf.train.adam(config.optimizer.learningRate), stream, antitrainer, history, ...(modelSha256 === undefined ? {} : { modelSha256 }) };
 }
 
 /** One training step, then the antitrainer's work, then the checks for non-finite values and blow-ups. */

@@ -10,7 +10,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const { positional, flags } = parseArgs(args, { out: "value", workers: "value", redis: "value", queue: "value" });
   if (positional.length !== 1) throw new UsageError("sweep takes one SWEEP.json: antitrain sweep SWEEP.json [--out DIR] [--workers N] [--redis URL]");
   const file = positional[0];
-  const jobs = expandSweep(readConfigFile(file));
+  const jobs = expandSweep(readConfigFile(file), { dir: path.dirname(path.resolve(file)) });
   const out = typeof flags.out === "string" ? flags.out : path.join("sweeps", path.basename(file).replace(/\.json$/i, ""));
   const redis = typeof flags.redis === "string" ? flags.redis : process.env.ANTITRAIN_REDIS;
   if (redis !== undefined && redis !== "") {

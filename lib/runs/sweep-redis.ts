@@ -119,7 +119,7 @@ export function serveSweepJobs(options: SweepWorkerOptions): Worker {
       }
       const data = job.data as { id?: unknown; params?: unknown; config?: unknown };
       const config = parseRunConfig(data.config);
-      if (data.id !== job.id || jobId(config) !== job.id) throw new AntitrainError(`job ${job.id}: its config does not hash to its id; refusing it`);
+      if (data.id !== job.id || jobId(config) !== job.id) throw new AntitrainError(`job ${job.id}: its config (with its model file, for a saved model) does not hash to its id; refusing it`);
       const params = data.params !== null && typeof data.params === "object" ? (data.params as Record<string, unknown>) : {};
       log(`antitrain worker ${process.pid}: job ${job.id} started (try ${job.attemptsMade + 1})`);
       const result = await runJob({ id: job.id, params, config }, options.root);

@@ -8,9 +8,10 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { type RunConfig, parseRunConfig } from "./config";
+import { type ParseRunConfigOptions, type RunConfig, parseRunConfig } from "./config";
 import { AntitrainError } from "../base/errors";
 import { runFromConfig } from "./run";
+import { modelFileHash } from "./run-model";
 
 /** A sweep file: a base config and, per config key path, the values to try (every combination runs). */
 export interface SweepSpec {
@@ -42,12 +43,14 @@ export interface JobResult {
 
 /**
  * Validates a sweep (unknown keys, empty value lists and every job's config are checked) and expands the grid.
+ * `options.dir` is the sweep file's folder, against which a saved model's relative `model.path` is resolved.
  *
  * @example
  * const jobs = at.expandSweep({ base: { steps: 200 }, grid: { seed: [0, 1], "model.hidden": [[16], [32]] } });
  * jobs.length;   // 4
+ * at.expandSweep({ base: { model: { kind: "layers", path: "models/cnn" }, sites: ["conv"], steps: 200 }, grid: { seed: [0, 1] } }, { dir: "sweeps" });
  */
-export function expandSweep(raw: unknown): SweepJob[] {
+export function expandSweep(raw: unknown, options: ParseRunConfigOptions = {}): SweepJob[] {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new AntitrainError('a sweep must be an object { "base": {...}, "grid": {...} }');
   for (const key of Object.keys(raw)) {
     if (key !== "base" && key !== "grid") throw new AntitrainError(`sweep key "${key}" is unknown: allowed keys are base, grid`);
@@ -72,7 +75,7 @@ export function expandSweep(raw: unknown): SweepJob[] {
     for (const [key, value] of Object.entries(params)) setPath(merged, key.split("."), structuredClone(value));
     let config: RunConfig;
     try {
-      config = parseRunConfig(merged);
+      config = parseRunConfig(merged, options);
     } catch (e) {
       throw new AntitrainError(`sweep job ${describe(params)}: ${(e as Error).message}`);
     }
@@ -83,9 +86,14 @@ export function expandSweep(raw: unknown): SweepJob[] {
   });
 }
 
-/** The stable id of a run config. */
+/**
+ * The stable id of a run config: a hash of the complete config and, for a saved model, of the model's files
+ * (model.json and weights), so a changed model file makes a new job.
+ */
 export function jobId(config: RunConfig): string {
-  return `run-${createHash("sha256").update(JSON.stringify(config)).digest("hex").slice(0, 16)}`;
+  const hash = createHash("sha256").update(JSON.stringify(config));
+  if (config.model.kind === "layers") hash.update(`\0model-files:${modelFileHash(config.model)}`);
+  return `run-${hash.digest("hex").slice(0, 16)}`;
 }
 
 /**
@@ -95,6 +103,9 @@ export function jobId(config: RunConfig): string {
  * const result = await at.runJob(jobs[0], "sweeps/widths");
  */
 export async function runJob(job: Pick<SweepJob, "id" | "params" | "config">, root: string, log: (line: string) => void = () => {}): Promise<JobResult> {
+  if (job.config.model.kind === "layers" && jobId(job.config) !== job.id) {
+    throw new AntitrainError(`job ${job.id}: the model file ${job.config.model.path} changed since the sweep was made (its config and model no longer hash to the job's id); expand the sweep again`);
+  }
   const out = path.join(root, "runs", job.id);
   const result = await runFromConfig(job.config, { out, resume: true, handleSignals: false, log });
   if (result.status !== "done" || result.final === undefined) throw new AntitrainError(`job ${job.id} stopped before its last step`);
