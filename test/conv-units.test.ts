@@ -150,7 +150,9 @@ describe("streamed collectStats", () => {
     assert.ok(peak.tensors <= 2, `at most the batch slices (x, y) are alive between batches, saw ${peak.tensors} extra tensors`);
     // The backend's buffers (wasm memory) reach their high-water mark on the first batches; after that nothing grows.
     assert.ok(peak.buffers < total / 4, `live JS buffers stayed under ${total / 4} bytes (one copy of all activations: ${total}), saw ${peak.buffers}`);
-    assert.ok(buffers[15] - buffers[2] < total / 64, `no growth from batch 3 to batch 16 (one batch: ${total / 16} bytes), saw ${buffers[15] - buffers[2]}`);
+    // Holding every batch (the old code) grows by 13 batches from batch 3 to 16; allow up to 3 batches of slack for
+    // the typed arrays a GC has not reclaimed yet (seen: up to 2 batches on a loaded machine).
+    assert.ok(buffers[15] - buffers[2] < (3 * total) / 16, `no growth from batch 3 to batch 16 beyond 3 batches (one batch: ${total / 16} bytes), saw ${buffers[15] - buffers[2]}`);
     assert.equal(tf.memory().numTensors, tensorsBefore);
     base.dispose();
     at.disposeDataset(data);
