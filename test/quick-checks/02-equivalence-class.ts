@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 
-const ARMS = ["plain", "antitrain 0.5", "control: spectators, true labels", "control: core, true labels", "group lasso", "network slimming", "activation L1"];
+const ARMS = ["plain", "antitrain 0.5", "control: spectators, true labels", "control: core, true labels", "group lasso", "network slimming", "activation L1",
+  "targeted dropout", "nested dropout"];
 
 /**
  * Key numbers of 02-equivalence-class's quick run that any correct run must show (ranges, not the exact values, which
@@ -16,8 +17,10 @@ export function check(r: any): void {
   assert.deepEqual(r.split.digits, { train: 1078, validation: 269, test: 450 });
   assert.deepEqual(r.split["teacher-student"], { train: 1600, validation: 400, test: 1000 });
   assert.deepEqual(r.arms, ARMS);
-  assert.deepEqual(r.chosen["teacher-student"], { "group-lasso": { lambda: 0.01 }, slimming: { lambda: 0.01 }, "activation-l1": { lambda: 0.1 } });
-  assert.deepEqual(r.chosen.digits, { "group-lasso": { lambda: 0.01 }, slimming: { lambda: 0.1 }, "activation-l1": { lambda: 0.1 } });
+  assert.deepEqual(r.chosen["teacher-student"], { "group-lasso": { lambda: 0.01 }, slimming: { lambda: 0.01 }, "activation-l1": { lambda: 0.1 },
+    "targeted-dropout": { targetFraction: 0.5, rate: 0.9 }, "nested-dropout": { p: 0.03 } });
+  assert.deepEqual(r.chosen.digits, { "group-lasso": { lambda: 0.01 }, slimming: { lambda: 0.1 }, "activation-l1": { lambda: 0.1 },
+    "targeted-dropout": { targetFraction: 0.75, rate: 0.5 }, "nested-dropout": { p: 0.1 } });
   assert.equal(r.results.length, r.seeds.length);
   const widthsOf = (task: string): number[] => (task === "digits" ? r.digitWidths : r.widths);
   // biome-ignore lint/suspicious/noExplicitAny: results JSON
