@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as path from "node:path";
 import { after, test } from "node:test";
 import { AntitrainError } from "../lib/base/errors";
 import { type JobResult, expandSweep, storeResult } from "../lib/runs/sweep";
 import { runSweepLocal } from "../lib/runs/sweep-local";
 import { redisConnection, runSweepRedis } from "../lib/runs/sweep-redis";
+import { startRedis as startRedisIn, stop } from "./redis-server";
 import { tempDirs } from "./temp";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -32,14 +32,6 @@ after(async () => {
 
 function scratch(): string {
   return temp.make("antitrain-sweep-");
-}
-
-/** Sends `signal` to a child process and resolves once it has exited (at once if it already has). */
-function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.kill(signal);
-  return exited;
 }
 
 /** Drops the fields a worker fills in differently (none today: results are deterministic). */
@@ -119,47 +111,11 @@ test("local pool: a worker process killed mid-job loses no result and counts non
   assert.match(again[0], /4 jobs, 4 already done/);
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
-
-function redisServerPath(): string {
-  for (const p of ["/usr/bin/redis-server", "/usr/local/bin/redis-server"]) if (fs.existsSync(p)) return p;
-  try {
-    return execFileSync("sh", ["-c", "command -v redis-server"]).toString().trim();
-  } catch {
-    throw new Error("redis-server is not installed: run `npm run setup` (Debian: apt-get install redis-server)");
-  }
-}
-
 /** A redis-server on a free loopback port in a temporary folder, stopped when the tests end. */
 async function startRedis(): Promise<string> {
-  const port = await freePort();
-  const dir = scratch();
-  const server = spawn(redisServerPath(), ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-  cleanups.push(() => stop(server, "SIGTERM"));
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const sock = net.connect(port, "127.0.0.1", () => {
-        sock.write("PING\r\n");
-      });
-      sock.on("data", (d) => {
-        sock.destroy();
-        resolve(d.toString().startsWith("+PONG"));
-      });
-      sock.on("error", () => resolve(false));
-    });
-    if (ok) return `redis://127.0.0.1:${port}`;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("redis-server did not start");
+  const redis = await startRedisIn(scratch());
+  cleanups.push(redis.stop);
+  return redis.url;
 }
 
 interface Worker {

@@ -26,6 +26,7 @@ import { groupLasso } from "../training/group-lasso";
 import { slimmingGates } from "../training/network-slimming";
 import { activationL1 } from "../training/regularize";
 import { evaluate, train } from "../training/train";
+import type { StudyBase } from "./study-setup";
 
 /** How an arm trains every hidden layer after pretraining. */
 export const MULTILAYER_METHODS = ["plain", "antitrain", "group-lasso", "slimming", "activation-l1"] as const;
@@ -48,23 +49,8 @@ export interface MultilayerSettings {
   readonly lambda?: number;
 }
 
-/** What the study runs on and how long. */
-export interface MultilayerSetup {
-  readonly train: Dataset;
-  /** Where every core is measured and every choice made. */
-  readonly validation: Dataset;
-  /** Used only for the final numbers. */
-  readonly test: Dataset;
-  readonly inputs: number;
-  /** Widths of the hidden layers, e.g. [128, 128, 128]; every one is trained, measured and compressed. */
-  readonly hidden: readonly number[];
-  readonly classes: number;
-  /** Plain Adam steps shared by every arm of a seed. */
-  readonly pretrain: number;
-  /** Optimizer updates every arm spends after pretraining; a multiple of (hidden layers + 1). */
-  readonly updates: number;
-  /** Antitraining re-measures its cores every `cycle` training steps. */
-  readonly cycle: number;
+/** What the study runs on and how long: every hidden layer is trained, measured and compressed; `updates` is a multiple of (hidden layers + 1). */
+export interface MultilayerSetup extends StudyBase {
   /** Adam steps of fine-tuning after compression, the same for every compressed model. */
   readonly finetune: number;
   /** The kept core's share of each layer's accuracy damage, e.g. 0.95. */

@@ -5,13 +5,13 @@ import { type Mlp, mlp } from "../models/mlp";
 import { train } from "../training/train";
 
 /**
- * What every study of pretrained-then-continued MLP arms runs on (the compression study of notebooks 04, 15 and 16,
- * the concentration study of 01 and 02): the splits, the network every seed starts from, the measured site, and the
- * shared budget. Each study's own setup adds its knobs.
+ * The splits and the network every seed of a pretrained-then-continued MLP study starts from, and its shared budget
+ * (the compression study of notebooks 04, 15 and 16, the concentration study of 01 and 02, the multilayer study of
+ * 06). Each study's own setup adds its site or sites and its knobs.
  */
-export interface StudySetup {
+export interface StudyBase {
   readonly train: Dataset;
-  /** Where every choice is made (and the concentration study's cores are measured). */
+  /** Where every choice is made (and the concentration and multilayer studies' cores are measured). */
   readonly validation: Dataset;
   /** Used only for the final table. */
   readonly test: Dataset;
@@ -19,14 +19,18 @@ export interface StudySetup {
   readonly inputs: number;
   readonly hidden: readonly number[];
   readonly classes: number;
-  /** The measured, antitrained or pruned site, e.g. "h1". */
-  readonly site: string;
   /** Plain Adam steps shared by every arm of a seed. */
   readonly pretrain: number;
-  /** Optimizer updates every arm spends after pretraining (antitraining: half training, half antitrain steps). */
+  /** Optimizer updates every arm spends after pretraining, antitrain steps counted. */
   readonly updates: number;
-  /** Antitraining re-measures its core every `cycle` training steps. */
+  /** Antitraining re-measures its cores every `cycle` training steps. */
   readonly cycle: number;
+}
+
+/** A {@link StudyBase} with one measured, antitrained or pruned site (antitraining: half training, half antitrain steps). */
+export interface StudySetup extends StudyBase {
+  /** The measured, antitrained or pruned site, e.g. "h1". */
+  readonly site: string;
 }
 
 /** The index in `setup.hidden` of the study's site ("h1" is 0); refuses a site that is not a hidden layer. */
