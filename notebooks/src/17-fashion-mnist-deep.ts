@@ -13,10 +13,11 @@
 // validation accuracy only), pruning and fine-tuning (`at.runCompressionSeed`). What differs: the network is
 // 784→512→256→10 and the pruned site is **h1, the 512-unit layer** (its units' incoming weights are 784 × 512 of the
 // 535,818 parameters); the width grid is doubled accordingly. A step costs about twice 15's (BENCHMARKS.md,
-// `bench/train-step.ts`), so this is by far the longest full run of the studies: its tuning seeds took 19 minutes
-// and its 10 study seeds an estimated 2 hours (15's took 53 minutes) on the shared 2-core machine with two seed kernels — beyond the 30-minute
-// budget of a full run. Run it over several machines with the sweep queue (`SEED_QUEUE`, docs/runs.md) or let the
-// seed cache resume it across sessions; shrinking it (fewer widths, a shorter budget) would change what it measures.
+// `bench/train-step.ts`), so this is the longest full run of the studies: on the shared 2-core machine with two
+// seed kernels its tuning seeds took 19 minutes and each pair of study seeds 11–15 minutes, about 75–95 minutes in
+// all — beyond the 30-minute budget of a full run. Spread it over machines with the sweep queue (`SEED_QUEUE`,
+// docs/runs.md), or let the seed cache resume it; shrinking it (fewer widths, a shorter budget) would change what
+// it measures.
 
 // %%
 const QUICK = process.env.FULL !== "1";
