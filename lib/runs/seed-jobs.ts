@@ -149,8 +149,10 @@ export async function submitSeedJobs(jobs: readonly SeedJobData[], options: Seed
           progress.done(result);
           lastLine = Date.now();
         } else if (state === "failed") {
-          const tries = job.attemptsMade > 1 ? `, ${job.attemptsMade} tries` : "";
-          throw new AntitrainError(`${data.name} seed ${data.seed} failed (job ${id}${tries}): ${job.failedReason}`);
+          // The job was read before its state: read it again, so its failure reason is the one stored with "failed".
+          const failed = (await bullmq().Job.fromId(queue, id)) ?? job;
+          const tries = failed.attemptsMade > 1 ? `, ${failed.attemptsMade} tries` : "";
+          throw new AntitrainError(`${data.name} seed ${data.seed} failed (job ${id}${tries}): ${failed.failedReason}`);
         } else {
           still.push(id);
         }
