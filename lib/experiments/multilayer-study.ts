@@ -26,7 +26,7 @@ import { groupLasso } from "../training/group-lasso";
 import { slimmingGates } from "../training/network-slimming";
 import { activationL1 } from "../training/regularize";
 import { evaluate, train } from "../training/train";
-import type { StudyBase } from "./study-setup";
+import { type StudyBase, pretrainedBase as pretrained } from "./study-setup";
 
 /** How an arm trains every hidden layer after pretraining. */
 export const MULTILAYER_METHODS = ["plain", "antitrain", "group-lasso", "slimming", "activation-l1"] as const;
@@ -401,19 +401,6 @@ export function checkMultilayerSetup(setup: MultilayerSetup): void {
   }
   if (setup.validation.x === setup.test.x || setup.validation.x === setup.train.x) {
     throw new AntitrainError("validation must be its own split, not the test or training data: at.digits({ validation: 0.2 }) or at.validationSplit(train, { fraction: 0.2 })");
-  }
-}
-
-/** A fresh MLP of the setup's shape (seed `seed`), the splits checked against it, pretrained plainly. */
-function pretrained(setup: MultilayerSetup, seed: number): Mlp {
-  const base = mlp({ inputs: setup.inputs, hidden: [...setup.hidden], classes: setup.classes, seed });
-  try {
-    for (const d of [setup.train, setup.validation, setup.test]) requireData(base, d);
-    train(base, setup.train, { steps: setup.pretrain, learningRate: 1e-3, seed });
-    return base;
-  } catch (e) {
-    base.dispose();
-    throw e;
   }
 }
 

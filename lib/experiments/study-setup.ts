@@ -49,7 +49,7 @@ export function siteWidth(setup: StudySetup): number {
 }
 
 /** The network every arm of a seed continues: a fresh MLP (seed `seed`), the three splits checked against it, pretrained plainly. */
-export function pretrainedBase(setup: StudySetup, seed: number): Mlp {
+export function pretrainedBase(setup: StudyBase, seed: number): Mlp {
   const base = mlp({ inputs: setup.inputs, hidden: [...setup.hidden], classes: setup.classes, seed });
   try {
     for (const d of [setup.train, setup.validation, setup.test]) requireData(base, d);
