@@ -26,7 +26,7 @@ export function renderMeasureReport(report: MeasureReport): string {
   const chance = 1 / model.classes;
   const siteRows = report.sites.map(
     (s) =>
-      `<tr><td><a href="#site-${esc(s.site)}">${esc(s.site)}</a></td><td>${s.units}</td><td>${s.core.length}</td><td>${pct(s.core.length / s.units)}</td><td>${points(s.fullDamage)}</td><td>${num(s.fullLossDamage)}</td><td>${num(s.seconds, 1)} s</td></tr>`,
+      `<tr><td><a href="#site-${esc(s.site)}">${esc(s.site)}</a></td><td>${s.units}</td><td>${s.core.length}</td><td>${pct(s.core.length / s.units)}</td><td>${points(s.fullDamage)}</td><td>${num(s.fullLossDamage)}</td><td>${seconds(s.seconds)}</td></tr>`,
   );
   const sections = report.sites.map((s) => siteSection(s, settings.fraction, chance));
   const json = JSON.stringify(report).replace(/</g, "\\u003c");
@@ -45,7 +45,7 @@ export function renderMeasureReport(report: MeasureReport): string {
 
 <h2>Summary</h2>
 <table class="summary">
-<thead><tr><th>site</th><th>units</th><th>core</th><th>core share</th><th>full-layer damage (accuracy)</th><th>full-layer damage (cross-entropy)</th><th>time</th></tr></thead>
+<thead><tr><th>site</th><th>units</th><th>core</th><th>core share</th><th>full-layer damage (accuracy points)</th><th>full-layer damage (cross-entropy)</th><th>time</th></tr></thead>
 <tbody>${siteRows.join("\n")}</tbody>
 </table>
 
@@ -80,7 +80,7 @@ ${sections.join("\n")}
 <tr><th>backend</th><td>${esc(provenance.backend)}</td></tr>
 <tr><th>command</th><td><code>${esc(source?.command ?? "(called from code: at.measureModel)")}</code></td></tr>
 <tr><th>date</th><td>${esc(provenance.date)}</td></tr>
-<tr><th>run time</th><td>${num(provenance.seconds, 1)} s</td></tr>
+<tr><th>run time</th><td>${seconds(provenance.seconds)}</td></tr>
 <tr><th>settings</th><td>method <code>${esc(settings.method)}</code>, spatial <code>${esc(settings.spatial)}</code> (conv channels: each position drawn independently), core fraction ${settings.fraction}, seed ${settings.seed}, up to ${settings.rows} rows; core on accuracy, units ranked by cross-entropy damage</td></tr>
 </table>
 </main>
@@ -99,7 +99,7 @@ function siteSection(s: SiteMeasure, fraction: number, chance: number): string {
   return `<section id="site-${esc(s.site)}">
 <h2>Site <code>${esc(s.site)}</code></h2>
 <p>${s.units} units · clean accuracy ${pct(s.cleanAccuracy, 1)} · whole layer randomized: accuracy −${points(s.fullDamage)} points, cross-entropy +${num(s.fullLossDamage)} · <strong>${pct(fraction)} core: ${s.core.length} units</strong> (reaches ${pct(s.fractionReached, 1)} of the damage)${
-    atSpectators === undefined ? "" : ` · the ${spectators} units outside the core randomized together: accuracy ${pct(atSpectators.accuracy, 1)}`
+    atSpectators === undefined || spectators === 0 ? "" : ` · the ${spectators} unit${spectators === 1 ? "" : "s"} outside the core randomized together: accuracy ${pct(atSpectators.accuracy, 1)}`
   }</p>
 <div class="charts">
 <figure>${barChart(sorted, `Information content of each unit of ${s.site}, sorted`, "cross-entropy damage")}<figcaption>Each bar is one unit's cross-entropy damage when it alone is randomized, most informative first; core units in blue. Hover a bar for its unit index and its accuracy damage (${esc(summaryOfAccuracy(s))}).</figcaption></figure>
@@ -176,6 +176,10 @@ function lineChart(
   const y = scale(0, 1, H - M.bottom, M.top);
   const yTicks = [0, 0.25, 0.5, 0.75, 1];
   const xTicks = ticks(0, units, 6).filter((t) => Number.isInteger(t));
+  // The core's label sits low beside its line, on the side with room (the legend holds the top right).
+  const mx = x(marker.x);
+  const right = mx < (M.left + W - M.right) / 2;
+  const markerLabel = `<text x="${f(right ? mx + 4 : mx - 4)}" y="${H - M.bottom - 30}" text-anchor="${right ? "start" : "end"}" fill="#1f77b4">${esc(marker.label)}</text>`;
   const lines = series
     .map((s) => {
       const pts = [...s.points].sort((a, b) => a.k - b.k);
@@ -188,7 +192,7 @@ function lineChart(
     .join("");
   return svg(
     title,
-    `${grid(yTicks, y, (t) => pct(t))}<line x1="${M.left}" x2="${W - M.right}" y1="${f(y(chance))}" y2="${f(y(chance))}" stroke="#999" stroke-dasharray="2 3"/><text x="${W - M.right - 2}" y="${f(y(chance) - 4)}" text-anchor="end" fill="#777">chance</text><line x1="${f(x(marker.x))}" x2="${f(x(marker.x))}" y1="${M.top}" y2="${H - M.bottom}" stroke="#1f77b4" stroke-opacity="0.45"/><text x="${f(x(marker.x) + 4)}" y="${M.top + 12}" fill="#1f77b4">${esc(marker.label)}</text>${lines}${xTicks
+    `${grid(yTicks, y, (t) => pct(t))}<line x1="${M.left}" x2="${W - M.right}" y1="${f(y(chance))}" y2="${f(y(chance))}" stroke="#999" stroke-dasharray="2 3"/><text x="${M.left + 4}" y="${f(y(chance) - 4)}" fill="#777">chance</text><line x1="${f(x(marker.x))}" x2="${f(x(marker.x))}" y1="${M.top}" y2="${H - M.bottom}" stroke="#1f77b4" stroke-opacity="0.45"/>${markerLabel}${lines}${xTicks
       .map((t) => `<text x="${f(x(t))}" y="${H - M.bottom + 16}" text-anchor="middle">${t}</text>`)
       .join("")}${axisLabels("k units randomized together", "accuracy")}${legend(series.map((s) => ({ name: s.name, color: s.color })), 44)}`,
   );
@@ -242,6 +246,7 @@ function ticks(lo: number, hi: number, count: number): number[] {
 const f = (v: number): string => (Math.round(v * 10) / 10).toString();
 const pct = (v: number, digits = 0): string => `${(100 * v).toFixed(digits)}%`;
 const points = (v: number): string => (100 * v).toFixed(1);
+const seconds = (v: number): string => `${v < 10 ? v.toFixed(2) : v.toFixed(0)} s`;
 function num(v: number, digits = 3): string {
   if (!Number.isFinite(v)) return String(v);
   if (v !== 0 && Math.abs(v) < 10 ** -digits) return v.toExponential(1);
