@@ -28,6 +28,17 @@ export {
 } from "./data/dataset";
 export { digits, type DigitsOptions } from "./data/digits";
 export { readIdx, type IdxArray, type IdxData } from "./data/idx";
+export { readNpy, parseNpy, NPY_DTYPES, type NpyArray, type NpyDtype } from "./data/npy";
+export {
+  loadDataFile,
+  readArrayFile,
+  dataFormat,
+  DATA_FORMATS,
+  type DataFormat,
+  type ArrayFile,
+  type LoadDataOptions,
+  type LoadedData,
+} from "./data/data-file";
 export {
   fashionMnist,
   FASHION_MNIST_CLASSES,
@@ -153,6 +164,18 @@ export { expandSweep, runJob, storeResult, readResults, type SweepSpec, type Swe
 export { runSweepLocal, type LocalSweepOptions } from "./runs/sweep-local";
 export { runSweepRedis, serveSweepJobs, redisConnection, type RedisSweepOptions, type SweepWorkerOptions } from "./runs/sweep-redis";
 export { main as cli } from "./runs/cli";
+export {
+  measureModel,
+  MEASURE_ROWS,
+  type MeasureOptions,
+  type MeasureReport,
+  type MeasureSource,
+  type SiteMeasure,
+  type CurvePoint,
+  type LayerSummary,
+  type SkippedLayer,
+} from "./runs/measure-model";
+export { renderMeasureReport } from "./runs/measure-report";
 export { DAMAGE_PATHS, DAMAGE_OPTION_KEYS } from "./measure/damage";
 export type { SignFlipEstimate, SignFlipTally } from "./measure/damage-signflip";
 export type { DenseSiteSplit, ReluDenseNext } from "./models/types";

@@ -6,6 +6,7 @@
  *   antitrain run CONFIG.json [--out DIR] [--resume]
  *   antitrain sweep SWEEP.json [--out DIR] [--workers N] [--redis URL]
  *   antitrain worker --redis URL [--out DIR] [--queue NAME]
+ *   antitrain measure MODEL_DIR --data FILE [--labels FILE] [--sites a,b] [--rows N] [--seed S] [--out report.html]
  */
 import * as path from "node:path";
 import { parseRunConfig } from "./config";
@@ -21,9 +22,18 @@ const USAGE = `usage:
   antitrain worker --redis URL [--out DIR] [--queue NAME]
                                                         serve sweep runs and notebook seeds (SEED_QUEUE) from
                                                         Redis until stopped
+  antitrain measure MODEL_DIR --data FILE [--labels FILE] [--label-column NAME|last] [--sites a,b] [--rows N]
+                    [--seed S] [--method resample|mean|zero|gaussian] [--out report.html]
+                                                        measure a saved TensorFlow.js layers model on IDX, CSV or
+                                                        NPY data (uint8 scaled to [0, 1]) and write a self-contained
+                                                        HTML report: unit importance, cores, damage curves
+                                                        (antitrain measure --help for every option)
   (see docs/runs.md)`;
 
-/** Exit codes: 0 done, 1 the run failed or stopped on a fault, 2 bad usage or config, 130 interrupted (resumable). */
+/**
+ * Exit codes: 0 done, 1 the run failed or stopped on a fault, 2 bad usage or config (for measure: any refused input),
+ * 130 interrupted (resumable).
+ */
 export async function main(argv: string[]): Promise<number> {
   try {
     const [command, ...rest] = argv;
@@ -32,11 +42,12 @@ export async function main(argv: string[]): Promise<number> {
       return command === undefined ? 2 : 0;
     }
     if (command === "run") return await runCommand(rest);
+    if (command === "measure") return await (await import("./measure-cli")).measureCommand(rest);
     if (command === "sweep" || command === "worker") {
       const sweep = await import("./sweep-cli");
       return command === "sweep" ? await sweep.sweepCommand(rest) : await sweep.workerCommand(rest);
     }
-    throw new UsageError(`unknown command "${command}": use run, sweep or worker`);
+    throw new UsageError(`unknown command "${command}": use run, sweep, worker or measure`);
   } catch (e) {
     if (process.env.ANTITRAIN_DEBUG === "1" && e instanceof Error) console.error(e.stack);
     const message = e instanceof Error ? e.message : String(e);
