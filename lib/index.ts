@@ -222,6 +222,30 @@ export {
   type ArmSummary,
 } from "./experiments/compression-study";
 export type { StudySetup } from "./experiments/study-setup";
+export {
+  convGroupLasso,
+  channelScores,
+  CHANNEL_SCORES,
+  CONV_METHODS,
+  CONV_ORDERS,
+  CONV_ARMS,
+  trainConvArm,
+  convChannelOrder,
+  meanMaskedLogits,
+  tuneConvCompressionSeed,
+  runConvCompressionSeed,
+  summarizeConvCompression,
+  convSplitSizes,
+  type ChannelScore,
+  type ConvMethod,
+  type ConvOrder,
+  type ConvArm,
+  type ConvStudySetup,
+  type ConvStudyPoint,
+  type ConvStudyCurve,
+  type ConvStudySeed,
+  type TrainConvArmOptions,
+} from "./experiments/conv-compression";
 export { compressionTableRows, tuningTableRows, compressionCharts } from "./notebook/compression-report";
 export {
   CONCENTRATION_ARMS,
