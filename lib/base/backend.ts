@@ -33,7 +33,8 @@ export interface ReadyOptions {
  *
  * @example
  * const backend = await at.ready();   // "wasm" on a machine without tfjs-node's native library
- * at.wasmThreads();                   // 2 on a 2-core machine; ANTITRAIN_THREADS=1 (or ready({ threads: 1 })) gives 1
+ * at.wasmThreads();                   // 2 on a 2-core machine
+ * // or: await at.ready({ threads: 1 }) as the first call, or ANTITRAIN_THREADS=1, for the single-threaded build
  */
 export function ready(options: ReadyOptions = {}): Promise<BackendName> {
   try {

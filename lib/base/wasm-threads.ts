@@ -26,7 +26,13 @@ import { AntitrainError } from "./errors";
  * but sums each output element on one thread in the same order, and tfjs's other kernels are not threaded.
  */
 
-/** The most threads the threaded build runs: Emscripten's pre-started pool and tfjs's XNNPACK cap are both 8. */
+/**
+ * The most threads the threaded build runs: Emscripten's pre-started pool and tfjs's XNNPACK cap are both 8.
+ *
+ * @example
+ * at.ready({ threads: at.MAX_WASM_THREADS });   // 8 threads
+ * at.ready({ threads: 9 });                      // rejects: an integer from 1 to 8
+ */
 export const MAX_WASM_THREADS = 8;
 /** The default thread count is the number of CPU cores, capped here (more threads rarely help these sizes). */
 const DEFAULT_CAP = 4;
@@ -46,7 +52,14 @@ export function cpuCores(): number {
   return typeof os.availableParallelism === "function" ? os.availableParallelism() : Math.max(1, os.cpus().length);
 }
 
-/** The thread count used when neither `ANTITRAIN_THREADS` nor `ready({ threads })` gives one: the cores, at most 4. */
+/**
+ * The thread count used when neither `ANTITRAIN_THREADS` nor `ready({ threads })` gives one: the cores, at most 4.
+ *
+ * @example
+ * at.defaultThreads();   // 2 on a 2-core machine, 4 on a 16-core one
+ * delete process.env.ANTITRAIN_THREADS;
+ * at.wasmThreadsWanted() === at.defaultThreads();   // true
+ */
 export function defaultThreads(): number {
   return Math.max(1, Math.min(cpuCores(), DEFAULT_CAP));
 }
@@ -86,7 +99,9 @@ export function wasmThreadsWanted(option?: number): number {
  * not oversubscribe its cores: max(1, floor(cores / children)). Used for notebook seed kernels and sweep workers.
  *
  * @example
- * at.threadsPerChild(2);   // 1 on a 2-core machine: two seed kernels, one thread each
+ * at.threadsPerChild(1);   // 2 on a 2-core machine
+ * at.threadsPerChild(2);   // 1 there: two seed kernels, one thread each
+ * at.threadsPerChild(3);   // 1 (never less)
  */
 export function threadsPerChild(children: number): number {
   if (!(Number.isInteger(children) && children >= 1)) throw new AntitrainError(`threadsPerChild: children must be a positive integer, got ${String(children)}`);
@@ -98,7 +113,9 @@ export function threadsPerChild(children: number): number {
  * {@link threadsPerChild}, unless the user set it (then it is passed on as it is).
  *
  * @example
- * const child = fork(script, [], { env: at.childThreadsEnv(2) });   // each of 2 workers computes on cores / 2 threads
+ * const env = at.childThreadsEnv(2);   // { ...process.env, ANTITRAIN_THREADS: "1" } on a 2-core machine
+ * const a = fork(script, [], { env });
+ * const b = fork(script, [], { env });  // two workers, one core each
  */
 export function childThreadsEnv(children: number, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const out = { ...env };
@@ -112,7 +129,8 @@ export function childThreadsEnv(children: number, env: NodeJS.ProcessEnv = proce
  *
  * @example
  * await at.ready();
- * at.wasmThreads();   // 2 on a 2-core machine (ANTITRAIN_THREADS=1 gives 1)
+ * at.wasmThreads();   // 2 on a 2-core machine
+ * // ANTITRAIN_THREADS=1 node train.js   → 1
  */
 export function wasmThreads(): number {
   return tf.getBackend() === "wasm" ? running : 1;
