@@ -377,7 +377,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const backend = await at.ready({ quiet: true });
   const load0 = os.loadavg();
-  log(`antitrain bench: backend ${backend}, ${os.cpus().length}× ${os.cpus()[0]?.model ?? "cpu"}, load ${load0.map((l) => fmt(l, 2)).join(" ")}${QUICK ? " (QUICK)" : ""}`);
+  log(`antitrain bench: backend ${backend}${backend === "wasm" ? ` (${at.wasmThreads()} thread${at.wasmThreads() === 1 ? "" : "s"})` : ""}, ${os.cpus().length}× ${os.cpus()[0]?.model ?? "cpu"}, load ${load0.map((l) => fmt(l, 2)).join(" ")}${QUICK ? " (QUICK)" : ""}`);
   const wide = wideMlpCase();
   const memory = memoryCase();
   const est = estimatorCase();
@@ -445,7 +445,7 @@ function report(r: ReportInput): string {
 
 Written by \`npm run bench\` (\`bench/run.ts\`) on ${date} UTC${QUICK ? " with `QUICK=1` (a smoke run: fewer examples, units and repeats — do not quote)" : ""}.
 Machine: ${cpu.length}× ${cpu[0]?.model ?? "cpu"}, ${fmt(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, tfjs backend **${r.backend}**
-(single-threaded in Node). Load average ${r.load0.map((l) => fmt(l, 2)).join(" ")} at the start and ${r.load1.map((l) => fmt(l, 2)).join(" ")} at the end:
+(${at.wasmThreads()} thread${at.wasmThreads() === 1 ? "" : "s"}; \`ANTITRAIN_THREADS=1\` runs the single-threaded build). Load average ${r.load0.map((l) => fmt(l, 2)).join(" ")} at the start and ${r.load1.map((l) => fmt(l, 2)).join(" ")} at the end:
 ${busy ? "**other jobs shared the machine** (more runnable threads than cores), so wall times are inflated and noisy. Every case is therefore reported as wall time / CPU time (this process's user + system time, which is what the work costs on an idle core); ratios come from cases timed side by side in one run." : "the machine was otherwise quiet."}
 The whole run took ${fmt(r.minutes, 1)} min. Times are medians of ${REPEATS} repeats after one warm-up unless a note says otherwise.
 
@@ -531,7 +531,8 @@ ${targets.join("\n")}
 
 ## Worker threads
 
-tfjs's wasm backend runs single-threaded in Node. \`bench/workers-probe.ts\` splits the units of h1 (64→1024→1024→10 MLP,
+Each worker runs tfjs's single-threaded wasm build (the threaded build, one process on several cores, is
+\`npm run bench:threads\`: see "Threads" below). \`bench/workers-probe.ts\` splits the units of h1 (64→1024→1024→10 MLP,
 ${r.workers.examples} examples) across worker threads, each with its own wasm backend, a copy of the model and data and the same seeded
 draws (results identical: max |Δ| ${Math.max(r.workers.workers1MaxDiff, r.workers.workers2MaxDiff)}). Wall times (CPU time cannot be split per thread in Node 20),
 load average ${fmt(r.workers.loadBefore, 2)} → ${fmt(r.workers.loadAfter, 2)} during the probe:
@@ -543,8 +544,9 @@ load average ${fmt(r.workers.loadBefore, 2)} → ${fmt(r.workers.loadAfter, 2)} 
 | 2 workers | ${sec(r.workers.workers2Ms)} | ${sec(r.workers.workers2ComputeMs)} |
 
 Each worker pays start-up (compiling the library, starting its backend) and a copy of the model and data. On a machine
-whose 2 cores are already shared by other jobs, a second thread mostly competes with them; the engine therefore stays
-single-threaded. Even on an idle 2-core machine the gain could be at most 2× on the compute, less the workers' start-up.
+whose 2 cores are already shared by other jobs, a second thread mostly competes with them; the engine therefore does
+not split work across worker threads. Even on an idle 2-core machine the gain could be at most 2× on the compute, less the
+workers' start-up.
 
 ## Transformer sites: heads, MLP neurons, residual dimensions
 

@@ -18,7 +18,7 @@ interface Job {
 
 /** The engine's work on `job.units`; `ms` is its wall time (engine set-up and evaluation, not start-up). */
 async function measure(job: Job): Promise<{ values: Float64Array; ms: number }> {
-  await at.ready({ quiet: true });
+  await at.ready({ quiet: true, threads: 1 }); // one thread per worker (and in process), as the probe compares
   const model = new at.Mlp(job.weights);
   const data = at.dataset(job.x, job.y, { features: 64, classes: 10 });
   const t = performance.now();
@@ -42,7 +42,7 @@ function inWorker(job: Job): Promise<{ values: Float64Array; ms: number }> {
 
 async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 2000);
-  await at.ready({ quiet: true });
+  await at.ready({ quiet: true, threads: 1 }); // one thread per worker (and in process), as the probe compares
   const model = at.mlp({ inputs: 64, hidden: [1024, 1024], classes: 10, seed: 0 });
   const rng = new at.Rng(1);
   const x = Float32Array.from({ length: n * 64 }, () => rng.normal());

@@ -4,7 +4,8 @@
  * remove them. See README.md for a tour and notebooks/ for the research questions.
  */
 export { AntitrainError } from "./base/errors";
-export { ready, backendName, numericsTag, type BackendName } from "./base/backend";
+export { ready, backendName, numericsTag, type BackendName, type ReadyOptions } from "./base/backend";
+export { wasmThreads, wasmThreadsWanted, threadsPerChild, childThreadsEnv, defaultThreads, MAX_WASM_THREADS } from "./base/wasm-threads";
 export { installWasmMatMul, wasmMatMulMode } from "./base/wasm-matmul";
 export { installWasmConvGrads, wasmConvGradsInstalled, WASM_CONV_GRAD_KERNELS } from "./base/wasm-conv-grads";
 export { explainKernelError, withKernelHelp } from "./base/kernel-errors";

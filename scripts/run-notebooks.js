@@ -10,7 +10,8 @@
 // --redis redis://HOST:PORT` processes on any machines with a checkout of the same commit compute them; the
 // notebook waits, and its progress (seeds done, each worker's throughput, time left) is printed here
 // (docs/runs.md, "Running a study over several machines"). `CELL_TIMEOUT_S` (default 1800; 86400 with SEED_QUEUE,
-// whose seed cells wait for the workers) bounds each cell.
+// whose seed cells wait for the workers) bounds each cell. The kernels share the cores: each computes on
+// max(1, floor(cores / kernels running at once)) wasm threads (ANTITRAIN_THREADS, unless set here already).
 const fs = require("node:fs");
 const path = require("node:path");
 const { spawn } = require("node:child_process");
@@ -75,10 +76,21 @@ function tailProgress(name, file) {
   };
 }
 
+/** Kernels running at once (notebooks at a time × seed workers each); set by main. */
+let kernelsAtOnce = 1;
+
+/** Wasm threads of each kernel: ANTITRAIN_THREADS if the user set it, else the cores shared among the kernels. */
+function kernelThreads() {
+  const set = process.env.ANTITRAIN_THREADS;
+  if (set !== undefined && set.trim() !== "") return set;
+  const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+  return String(Math.max(1, Math.min(8, Math.floor(cores / kernelsAtOnce))));
+}
+
 /** One kernel: renders `name` in a child process; shard k > 0 writes its report and results to a scratch folder. */
 function renderShard(name, shard, workers, children) {
   return new Promise((resolve) => {
-    const env = { ...process.env };
+    const env = { ...process.env, ANTITRAIN_THREADS: kernelThreads() };
     let stopTail = () => {};
     if (seedQueue() !== null) {
       env.ANTITRAIN_NOTEBOOK = `notebooks/${name}.ipynb`;
@@ -140,7 +152,11 @@ async function main(argv) {
   else if (process.env.SEED_QUEUE) console.log("SEED_QUEUE is for full runs (FULL=1): this quick run computes every seed here");
   const jobs = Math.max(1, Number(process.env.JOBS ?? (workers > 1 ? 1 : 2)));
   const mode = process.env.FULL === "1" ? "full" : "quick";
-  console.log(`executing ${todo.length} notebook(s), ${mode} setting, ${jobs} at a time${workers > 1 ? `, ${workers} seed workers each` : ""}${resume ? ` (${names.length - todo.length} up to date)` : ""}`);
+  kernelsAtOnce = Math.max(1, Math.min(jobs, todo.length)) * workers;
+  const threads = kernelThreads();
+  console.log(
+    `executing ${todo.length} notebook(s), ${mode} setting, ${jobs} at a time${workers > 1 ? `, ${workers} seed workers each` : ""}, ${threads} wasm thread${threads === "1" ? "" : "s"} per kernel${resume ? ` (${names.length - todo.length} up to date)` : ""}`,
+  );
   const queue = [...todo];
   let failed = 0;
   await Promise.all(

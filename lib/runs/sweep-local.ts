@@ -6,6 +6,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import * as path from "node:path";
 import { AntitrainError } from "../base/errors";
+import { childThreadsEnv } from "../base/wasm-threads";
 import { type JobResult, type SweepJob, readResults, storeResult, writeSweepSummary } from "./sweep";
 
 /** Options for {@link runSweepLocal}. */
@@ -34,6 +35,8 @@ export async function runSweepLocal(jobs: readonly SweepJob[], root: string, opt
   const tries = new Map<string, number>();
   log(`antitrain sweep: ${jobs.length} jobs, ${jobs.length - queue.length} already done, ${Math.min(workers, queue.length)} local worker processes`);
   if (queue.length > 0) {
+    // the workers share the cores: each computes on cores / workers wasm threads, unless ANTITRAIN_THREADS says
+    const env = childThreadsEnv(Math.min(workers, queue.length));
     await new Promise<void>((resolve, reject) => {
       let running = 0;
       let failed: Error | null = null;
@@ -45,7 +48,7 @@ export async function runSweepLocal(jobs: readonly SweepJob[], root: string, opt
         else resolve();
       };
       const spawnWorker = () => {
-        const child = fork(path.join(__dirname, `sweep-child${path.extname(__filename)}`), [], { execArgv: process.execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+        const child = fork(path.join(__dirname, `sweep-child${path.extname(__filename)}`), [], { execArgv: process.execArgv, env, stdio: ["ignore", "inherit", "inherit", "ipc"] });
         children.add(child);
         let current: SweepJob | undefined;
         const next = () => {
