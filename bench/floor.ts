@@ -139,7 +139,7 @@ async function child(args: Args): Promise<void> {
   at.disposeDataset(data);
   const flops = 2 * R * W * W;
   const result: ChildResult = {
-    threads: process.env.ANTITRAIN_THREADS ?? "default",
+    threads: String(at.wasmThreads()),
     numerics: at.numericsTag(),
     matmul: { wall: flops / mm.wall / 1e9, cpu: flops / mm.cpu / 1e9 },
     cases,
