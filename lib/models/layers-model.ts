@@ -45,6 +45,10 @@ const OPTION_KEYS = ["sites", "training"] as const satisfies readonly (keyof Fro
  * dropout and batch normalization run in inference mode unless `training: true` (see {@link FromLayersModelOptions}).
  * Refused with an AntitrainError: several inputs or outputs, an output that is not `[batch, classes]`, an input shape
  * with unknown sizes, a layer called twice in the graph (shared weights), a layer with several outputs.
+ * Measurement takes the damage engine's exact low-rank path (see {@link LayersHookedModel.splitDense}) at a site read
+ * by a `Dense` layer or a 1×1 `Conv1D`/`Conv2D` (channels last, stride and dilation 1), directly or through dropout
+ * and noise layers (those only with `training: false`); elsewhere (a flatten, pooling or merge reads the site, a
+ * channels-first site) the batched path, with the same results.
  *
  * @example
  * const input = tf.input({ shape: [8, 8, 1] });
