@@ -249,11 +249,12 @@ test("signFlip where it does not apply is a clear error, and auto there is uncha
   for (const [model, site] of [
     [tanh, "h1"], // another activation: no exact sign-flip identity
     [relu, "h2"], // the last hidden layer feeds the read-out directly
-    [wrapped, "hidden"], // no dense split at all
+    [wrapped, "hidden"], // a dense split, but the read-out follows (no next)
   ] as const) {
-    invariant(model, `signFlip at ${model.kind} ${site}`, () =>
+    const failure = invariant(model, `signFlip at ${model.kind} ${site}`, () =>
       assertAntitrainError(() => at.damage(model, site, data, [[0]], { path: "signFlip" }), /signFlip.*use path "auto"/),
     );
+    assert.equal(failure, undefined); // invariant returns a failed assertion instead of throwing it
     const engine = new at.DamageEngine(model, site, data, { seed: 0 });
     try {
       assert.equal(engine.signFlipAvailable, false);

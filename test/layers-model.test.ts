@@ -135,7 +135,14 @@ describe("fromLayersModel on dense graphs", () => {
       assert.ok(predictDiff(net, model, x, softmax) <= 1e-6, `${net.name}: forward differs from predict`);
       const report = at.checkModel(model, x);
       assert.deepEqual(failed(report), [], net.name);
-      assert.equal(report.items.filter((i) => i.site !== undefined).length, 6 * sites.length, "every site checked");
+      assert.equal(report.items.filter((i) => i.site !== undefined && i.check !== "dense split").length, 6 * sites.length, "every site checked");
+      // The dense split (low-rank path) is checked at every site that offers one.
+      const offered = sites.filter((s) => {
+        const cut = model.splitDense(s.name, x);
+        cut?.dispose();
+        return cut !== null;
+      });
+      assert.deepEqual(report.items.filter((i) => i.check === "dense split").map((i) => i.site), offered.map((s) => s.name), "dense split checked where offered");
       x.dispose();
       model.dispose();
     }

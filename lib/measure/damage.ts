@@ -20,10 +20,12 @@ export type UnitSet = readonly number[];
  *   ~15% CPU at width 1024, and its float32 sums differ from low-rank's in the last digits, which would move
  *   committed results; opt in with `path: "signFlip"`);
  * - `signFlip`: the exact sparse sign-flip path for single units at a site that feeds a dense layer, a ReLU and
- *   another dense layer (the MLP's sites but the last, with ReLU); needs a model whose `splitDense` offers `next`.
+ *   another dense layer (the MLP's sites but the last, with ReLU, and the same in a wrapped `tf.LayersModel`); needs
+ *   a model whose `splitDense` offers `next`.
  *   Perturbations of several units go to `lowRank`;
  * - `lowRank`: the exact low-rank shortcut (the dense layer after the site is not recomputed); needs a model
- *   whose `splitDense` supports the site (the MLP's sites all do);
+ *   whose `splitDense` supports the site (the MLP's sites all do; a wrapped `tf.LayersModel`'s where a Dense layer
+ *   or a 1×1 convolution reads the site);
  * - `batched`: P stacked copies of the clean activation per downstream pass;
  * - `loop`: one full forward pass per perturbation (the plain reference, ground truth).
  */
@@ -145,7 +147,10 @@ const SIGN_FLIP_MIN_UNITS = 16;
  * and then evaluates any number of perturbations, never repeating the upstream computation:
  * - where the site feeds a dense layer directly (the model's `splitDense`), a perturbation of a few units S changes
  *   that layer's pre-activation by the exact low-rank term `(draw − act)[:, S] · W[S, :]`, so the layer's matmul
- *   is done once per slice, not once per perturbation (rank 1 for a single unit);
+ *   is done once per slice, not once per perturbation (rank 1 for a single unit). The MLP offers it at every site,
+ *   the transformer at its head and MLP sites, and a wrapped `tf.LayersModel` (`fromLayersModel`) where the site is
+ *   read by a Dense layer or a 1×1 convolution (possibly through dropout and noise layers), also when a skip or
+ *   merge reads the site too; other user sites (a flatten or pooling after a conv) take the batched path;
  * - where that dense layer is followed by a ReLU and another dense layer (the model's `splitDense` offers `next`),
  *   single units take the exact sparse sign-flip path: the layer after next moves by one large matmul for all units
  *   plus a correction only where the ReLU's input changes sign (see damage-signflip.ts); `auto` takes it for a call

@@ -14,7 +14,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { AntitrainError } from "../base/errors";
 import { requireInput, requireKnownKeys, requireSite } from "../base/validate";
-import type { HookedModel, Hooks, NamedVariable, SiteInfo, SiteSplit, UnitParameter, UnitParameters } from "./types";
+import { type LayerActivation, findDenseReader } from "./layers-dense-reader";
+import type { DenseSiteSplit, HookedModel, Hooks, NamedVariable, ReluDenseNext, SiteInfo, SiteSplit, UnitParameter, UnitParameters } from "./types";
 
 /** Options for {@link fromLayersModel}. */
 export interface FromLayersModelOptions {
@@ -44,6 +45,10 @@ const OPTION_KEYS = ["sites", "training"] as const satisfies readonly (keyof Fro
  * dropout and batch normalization run in inference mode unless `training: true` (see {@link FromLayersModelOptions}).
  * Refused with an AntitrainError: several inputs or outputs, an output that is not `[batch, classes]`, an input shape
  * with unknown sizes, a layer called twice in the graph (shared weights), a layer with several outputs.
+ * Measurement takes the damage engine's exact low-rank path (see {@link LayersHookedModel.splitDense}) at a site read
+ * by a `Dense` layer or a 1×1 `Conv1D`/`Conv2D` (channels last, stride and dilation 1), directly or through dropout
+ * and noise layers (those only with `training: false`); elsewhere (a flatten, pooling or merge reads the site, a
+ * channels-first site) the batched path, with the same results.
  *
  * @example
  * const input = tf.input({ shape: [8, 8, 1] });
@@ -161,29 +166,91 @@ export class LayersHookedModel implements HookedModel {
   split(site: string, x: tf.Tensor): SiteSplit {
     const plan = this.plan(site);
     requireInput(this, x);
-    const step = this.steps[plan.step];
+    const { act, kept } = this.cut(plan, x);
+    const resume = (a: tf.Tensor, hooks: Hooks = {}) => this.resumeCut(site, plan, act, kept, a, hooks);
+    return { act, resume, dispose: () => tf.dispose([act, ...kept]) };
+  }
+
+  /**
+   * The cut at `site` with the one linear layer that reads it exposed, for the damage engine's exact low-rank path
+   * (see {@link DenseSiteSplit}); null where the site feeds no such layer (the engine then takes its batched path).
+   * Offered where the site's output (units on the last axis) is read by a `Dense` layer (at any rank: it applies its
+   * kernel along the last axis) or by a `Conv1D`/`Conv2D` with kernel size 1, strides 1, dilation 1 and channels last,
+   * possibly through dropout and noise layers when the model was wrapped with `training: false`. `weight` is the
+   * reader's kernel as `[units, out]`, `pre` its input times the kernel plus its bias, before its activation;
+   * `resumeFromPre` applies the activation and runs the rest of the graph, carrying the branches that bypass the site.
+   * `readsAct` is true when anything else (a skip, a merge, another branch) also reads the site. `next` (the sign-flip
+   * path) is offered where the reader is a Dense with ReLU whose output alone feeds one more Dense with a bias and no
+   * branch bypasses the site. Call `dispose()` when done.
+   *
+   * @example
+   * const model = at.fromLayersModel(tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 8, name: "h" }), tf.layers.dense({ units: 3 })] }));
+   * const cut = model.splitDense("h", x);   // cut.weight: [8, 3]; cut.pre: [batch, 3]
+   * const logits = cut?.resumeFromPre(cut.pre, () => cut.act);   // equals model.forward(x)
+   * cut?.dispose();
+   */
+  splitDense(site: string, x: tf.Tensor): DenseSiteSplit | null {
+    const plan = this.plan(site);
+    requireInput(this, x);
+    const found = findDenseReader(this.steps, plan.step, !this.training);
+    if (found === null) return null;
+    const reader = this.steps[found.index];
     const batch = x.shape[0];
-    // Clones: a layer may return its input unchanged (dropout in inference mode), and split must never hand out,
-    // or later free, a tensor the caller owns.
-    const { act, kept } = tf.tidy(() => {
-      const values = new Map<number, tf.Tensor>([[0, x]]);
-      this.execute(values, (i) => !plan.downstream.has(i), {});
-      return {
-        act: tf.clone(toUnitsLast(values.get(step.slot) as tf.Tensor, step.layout)),
-        kept: plan.kept.map((s) => tf.clone(values.get(s) as tf.Tensor)),
-      };
+    const { act, kept } = this.cut(plan, x);
+    const [units, out] = found.kernel.shape.slice(-2);
+    const weight = (found.kernel.rank === 2 ? found.kernel : tf.reshape(found.kernel, [units, out])) as tf.Tensor2D;
+    const pre = tf.tidy(() => {
+      const z = tf.matMul(tf.reshape(act, [-1, units]), weight);
+      return tf.reshape(found.bias === undefined ? z : tf.add(z, found.bias), [batch, ...reader.shape]);
     });
-    const resume = (a: tf.Tensor, hooks: Hooks = {}): tf.Tensor2D => {
-      this.requireResumable(site, plan, act, batch, a, hooks);
+    const last = this.steps.length;
+    const resumeFromPre = (z: tf.Tensor, replaced: () => tf.Tensor): tf.Tensor2D => {
+      const k = this.requirePre(site, pre, batch, z);
       return tf.tidy(() => {
-        const k = a.shape[0] / batch;
-        const values = new Map<number, tf.Tensor>([[step.slot, fromUnitsLast(a, step.layout)]]);
-        plan.kept.forEach((s, j) => values.set(s, k === 1 ? kept[j] : tf.tile(kept[j], [k, ...kept[j].shape.slice(1).map(() => 1)])));
-        this.execute(values, (i) => plan.downstream.has(i), hooks);
-        return owned(values.get(this.steps.length) as tf.Tensor2D, [a, ...kept]);
+        const values = this.carried(plan, kept, k);
+        if (found.readsAct) {
+          const a = replaced();
+          if (a.shape.length !== act.rank || a.shape[0] !== z.shape[0] || a.shape.slice(1).some((d, i) => d !== act.shape[i + 1])) {
+            throw new AntitrainError(`resumeFromPre at "${site}" needs the replacement activation [${z.shape[0]}, ${act.shape.slice(1).join(", ")}], got [${a.shape.join(", ")}]`);
+          }
+          values.set(this.steps[plan.step].slot, a);
+        }
+        values.set(reader.slot, this.fromPre(found.index, z, found.activation));
+        const chain = new Set(found.chain);
+        this.execute(values, (i) => plan.downstream.has(i) && i !== found.index && (found.readsAct || !chain.has(i)), {});
+        return owned(values.get(last) as tf.Tensor2D, [z, ...kept]);
       });
     };
-    return { act, resume, dispose: () => tf.dispose([act, ...kept]) };
+    const after = found.next;
+    const next: ReluDenseNext | null =
+      after === null || plan.kept.length > 0
+        ? null
+        : {
+            activation: "relu",
+            weight: after.kernel as tf.Tensor as tf.Tensor2D,
+            bias: after.bias as tf.Tensor as tf.Tensor1D,
+            resumeFromPre: (z: tf.Tensor): tf.Tensor2D => {
+              const out2 = after.kernel.shape[1];
+              if (z === null || typeof z !== "object" || z.isDisposed || z.rank !== 2 || z.shape[1] !== out2) {
+                throw new AntitrainError(`next.resumeFromPre at "${site}" needs a live pre-activation [rows, ${out2}]`);
+              }
+              return tf.tidy(() => {
+                const values = new Map<number, tf.Tensor>([[this.steps[after.index].slot, this.fromPre(after.index, z, after.activation)]]);
+                this.execute(values, (i) => i > after.index && plan.downstream.has(i), {});
+                return owned(values.get(last) as tf.Tensor2D, [z]);
+              });
+            },
+          };
+    return {
+      act,
+      resume: (a: tf.Tensor, hooks: Hooks = {}) => this.resumeCut(site, plan, act, kept, a, hooks),
+      weight,
+      pre,
+      readsAct: found.readsAct,
+      resumeFromPre,
+      next,
+      dispose: () => tf.dispose(weight === (found.kernel as tf.Tensor) ? [act, pre, ...kept] : [act, pre, weight, ...kept]),
+    };
   }
 
   downstreamVariables(site: string): tf.Variable[] {
@@ -285,6 +352,76 @@ export class LayersHookedModel implements HookedModel {
     const plan = { step: index, downstream, kept: [...kept].sort((a, b) => a - b) };
     this.plans.set(index, plan);
     return plan;
+  }
+
+  /** The forward pass up to the cut: the site's activation (units last) and the slots the rest reads, all owned. */
+  private cut(plan: Plan, x: tf.Tensor): { act: tf.Tensor; kept: tf.Tensor[] } {
+    const step = this.steps[plan.step];
+    // Clones: a layer may return its input unchanged (dropout in inference mode), and a split must never hand out,
+    // or later free, a tensor the caller owns.
+    return tf.tidy(() => {
+      const values = new Map<number, tf.Tensor>([[0, x]]);
+      this.execute(values, (i) => !plan.downstream.has(i), {});
+      return {
+        act: tf.clone(toUnitsLast(values.get(step.slot) as tf.Tensor, step.layout)),
+        kept: plan.kept.map((s) => tf.clone(values.get(s) as tf.Tensor)),
+      };
+    });
+  }
+
+  /** Logits from a replacement activation `a` (k stacked copies of the batch) at the cut of {@link cut}. */
+  private resumeCut(site: string, plan: Plan, act: tf.Tensor, kept: readonly tf.Tensor[], a: tf.Tensor, hooks: Hooks): tf.Tensor2D {
+    const batch = act.shape[0];
+    this.requireResumable(site, plan, act, batch, a, hooks);
+    const step = this.steps[plan.step];
+    return tf.tidy(() => {
+      const values = this.carried(plan, kept, a.shape[0] / batch);
+      values.set(step.slot, fromUnitsLast(a, step.layout));
+      this.execute(values, (i) => plan.downstream.has(i), hooks);
+      return owned(values.get(this.steps.length) as tf.Tensor2D, [a, ...kept]);
+    });
+  }
+
+  /** The carried slots of a cut for k stacked copies of the batch (tiled when k > 1), as the start of a resume. */
+  private carried(plan: Plan, kept: readonly tf.Tensor[], k: number): Map<number, tf.Tensor> {
+    const values = new Map<number, tf.Tensor>();
+    plan.kept.forEach((s, j) => values.set(s, k === 1 ? kept[j] : tf.tile(kept[j], [k, ...kept[j].shape.slice(1).map(() => 1)])));
+    return values;
+  }
+
+  /** Step `index`'s output from its pre-activation `z`: its activation, or the logits where it is the output layer. */
+  private fromPre(index: number, z: tf.Tensor, activation: LayerActivation): tf.Tensor {
+    if (index !== this.steps.length - 1) return activation.apply(z);
+    switch (this.outputKind) {
+      case "denseLogits":
+        return z;
+      case "logOfProbabilities":
+        return tf.log(tf.maximum(activation.apply(z), 1e-30));
+      default:
+        // "plain"; "logSoftmaxOfInput" belongs to a Softmax or Activation output layer, which is never a reader.
+        return activation.apply(z);
+    }
+  }
+
+  /** Refuses a replacement pre-activation that is not k stacked copies of the batch shaped like `pre`; returns k. */
+  private requirePre(site: string, pre: tf.Tensor, batch: number, z: tf.Tensor): number {
+    if (pre.isDisposed) throw new AntitrainError(`the dense split at "${site}" was disposed: resume before calling dispose()`);
+    const trailing = pre.shape.slice(1);
+    if (
+      z === null ||
+      typeof z !== "object" ||
+      !Array.isArray(z.shape) ||
+      z.isDisposed ||
+      z.rank !== pre.rank ||
+      z.shape.slice(1).some((d, i) => d !== trailing[i]) ||
+      z.shape[0] % batch !== 0 ||
+      z.shape[0] === 0
+    ) {
+      throw new AntitrainError(
+        `resumeFromPre at "${site}" takes a live pre-activation of k stacked copies of the batch, [k·${batch}, ${trailing.join(", ")}]${z !== null && typeof z === "object" && Array.isArray(z.shape) ? `; got [${z.shape.join(", ")}]` : ""}`,
+      );
+    }
+    return z.shape[0] / batch;
   }
 
   /** Runs the steps that `run` selects, in order, reading and writing `values`; hooks replace site outputs. */
