@@ -16,7 +16,8 @@ export function assertUnchanged(model: at.HookedModel, before: Float32Array[], w
 
 /**
  * Runs `fn` and asserts it left no tensor behind and did not change the model, whether it returned or threw.
- * Returns what `fn` returned, or the error it threw.
+ * Returns what `fn` returned, or the error it threw (for the caller to check). A failed assertion inside `fn` is
+ * rethrown, never returned: an `invariant(model, "…", () => assertAntitrainError(…))` must fail when its assertion does.
  */
 export function invariant<T>(model: at.HookedModel, what: string, fn: () => T): T | unknown {
   const before = snapshot(model);
@@ -25,6 +26,7 @@ export function invariant<T>(model: at.HookedModel, what: string, fn: () => T): 
   try {
     result = fn();
   } catch (e) {
+    if (e instanceof assert.AssertionError) throw e;
     result = e;
   }
   assert.equal(tf.memory().numTensors, tensors, `${what}: leaked ${tf.memory().numTensors - tensors} tensors`);
