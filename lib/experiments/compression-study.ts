@@ -349,16 +349,41 @@ export interface ArmSummary {
  */
 export function summarizeCompression(setup: CompressionSetup, results: readonly StudySeed[], refK: number): { summary: ArmSummary[]; headline: string } {
   if (results.length === 0) throw new AntitrainError("summarizeCompression needs at least one seed's results");
-  const width = siteWidth(setup);
-  const curveOf = (r: StudySeed, arm: string) => {
+  return summarizeArms(results, { width: siteWidth(setup), tolerance: setup.tolerance, refK, noun: "units" });
+}
+
+/** One seed's results as {@link summarizeArms} reads them (the MLP study's and the conv study's seeds both are). */
+export interface SummarizableSeed {
+  readonly seed: number;
+  readonly denseVal: number;
+  readonly denseTest: number;
+  readonly denseTestLoss: number;
+  readonly denseEce: number;
+  /** The dense model's parameters, where the study counts them. */
+  readonly denseParams?: number;
+  readonly curves: readonly StudyCurve[];
+}
+
+/**
+ * The summary behind {@link summarizeCompression} and the conv study's `summarizeConvCompression`: per arm, the
+ * fewest units (`noun`: "units", "channels") within `tolerance` of dense validation accuracy out of `width`, paired
+ * against antitraining, with test numbers at each seed's chosen size, the fixed-width comparison at `refK` and the
+ * 95% core before pruning; and a one-line headline.
+ */
+export function summarizeArms(
+  results: readonly SummarizableSeed[],
+  options: { width: number; tolerance: number; refK: number; noun: string },
+): { summary: ArmSummary[]; headline: string } {
+  const { width, tolerance, refK, noun } = options;
+  const curveOf = (r: SummarizableSeed, arm: string) => {
     const c = r.curves.find((x) => x.arm === arm);
     if (c === undefined) throw new AntitrainError(`seed ${r.seed} has no curve for "${arm}"`);
     return c;
   };
-  const unitsOf = (r: StudySeed, arm: string) => fewestUnits(curveOf(r, arm).points, r.denseVal, setup.tolerance, width);
-  const pointAt = (r: StudySeed, arm: string, k: number) => curveOf(r, arm).points.find((p) => p.k === k);
-  const chosenPoint = (r: StudySeed, arm: string): StudyPoint =>
-    pointAt(r, arm, unitsOf(r, arm)) ?? { k: width, valBefore: r.denseVal, valAfter: r.denseVal, testAfter: r.denseTest, testLoss: r.denseTestLoss, ece: r.denseEce, params: 0 };
+  const unitsOf = (r: SummarizableSeed, arm: string) => fewestUnits(curveOf(r, arm).points, r.denseVal, tolerance, width);
+  const pointAt = (r: SummarizableSeed, arm: string, k: number) => curveOf(r, arm).points.find((p) => p.k === k);
+  const chosenPoint = (r: SummarizableSeed, arm: string): StudyPoint =>
+    pointAt(r, arm, unitsOf(r, arm)) ?? { k: width, valBefore: r.denseVal, valAfter: r.denseVal, testAfter: r.denseTest, testLoss: r.denseTestLoss, ece: r.denseEce, params: r.denseParams ?? 0 };
   const numbers = (xs: (number | undefined)[]) => xs.filter((v): v is number => v !== undefined);
   const armNames = results[0].curves.map((c) => c.arm);
   if (!armNames.includes("antitrain")) throw new AntitrainError(`the results have no "antitrain" curve (the paired reference); arms are ${armNames.join(", ")}`);
@@ -384,8 +409,8 @@ export function summarizeCompression(setup: CompressionSetup, results: readonly 
   const ci = (i: Interval) => `${i.mean.toFixed(1)} [${i.low.toFixed(1)}, ${i.high.toFixed(1)}]`;
   const headline =
     best.arm === "antitrain" || best.units.mean === anti.units.mean
-      ? `antitrain needs ${best.arm === "antitrain" ? "the fewest" : "as few"} units within ${100 * setup.tolerance} point of dense (${anti.units.mean.toFixed(1)} of ${width})`
-      : `${best.arm} needs the fewest units within ${100 * setup.tolerance} point of dense: ${best.units.mean.toFixed(1)} of ${width}, vs antitrain ${anti.units.mean.toFixed(1)} (paired ${ci(best.diff)})`;
+      ? `antitrain needs ${best.arm === "antitrain" ? "the fewest" : "as few"} ${noun} within ${100 * tolerance} point of dense (${anti.units.mean.toFixed(1)} of ${width})`
+      : `${best.arm} needs the fewest ${noun} within ${100 * tolerance} point of dense: ${best.units.mean.toFixed(1)} of ${width}, vs antitrain ${anti.units.mean.toFixed(1)} (paired ${ci(best.diff)})`;
   return { summary, headline };
 }
 

@@ -11,7 +11,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { AntitrainError } from "../base/errors";
-import { type Interval, meanCI } from "../base/statistics";
+import { meanCI } from "../base/statistics";
 import { requireFraction, requireInRange, requireKnownKeys, requireOneOf, requirePositiveInt, requireSeed, requireSite } from "../base/validate";
 import { Antitrainer } from "../antitrain/antitrainer";
 import { interleaved } from "../antitrain/schedule";
@@ -24,7 +24,7 @@ import { SPATIAL_MODES, type SpatialMode } from "../measure/randomize";
 import { type UnitStats, collectStats } from "../measure/unit-stats";
 import { type LayersHookedModel, fromLayersModel } from "../models/layers-model";
 import { evaluate, train } from "../training/train";
-import type { ArmSummary, StudyCurve, StudyPoint, TuneRow } from "./compression-study";
+import { type ArmSummary, type StudyCurve, type StudyPoint, type TuneRow, fewestUnits, summarizeArms } from "./compression-study";
 import type { MethodSettings } from "./compression-arms";
 
 /** Added under each group's square root so the gradient stays finite when a whole group reaches 0. */
@@ -422,12 +422,6 @@ function trainedFor(setup: ConvStudySetup, base: LayersHookedModel, arm: ConvArm
   return entry;
 }
 
-/** The fewest channels whose fine-tuned validation accuracy is within `tolerance` of dense (`width` if none). */
-function fewestChannels(points: readonly StudyPoint[], denseVal: number, tolerance: number, width: number): number {
-  const ok = points.filter((p) => p.valAfter >= denseVal - tolerance).map((p) => p.k);
-  return ok.length > 0 ? Math.min(...ok) : width;
-}
-
 /** Runs `body` on a pretrained base of `seed` and the plain (dense) copy; frees every model made. */
 function withSeed<T>(setup: ConvStudySetup, seed: number, body: (base: LayersHookedModel, trained: Trained, measure: Dataset, dense: LayersHookedModel) => T): T {
   const base = pretrained(setup, seed);
@@ -472,7 +466,7 @@ export function tuneConvCompressionSeed(setup: ConvStudySetup, grids: Readonly<R
         const { model } = trainedFor(setup, base, arm, settings, seed, trained, measure);
         const points = pruneCurve(setup, model, arm.order, seed, measure);
         const small = points.filter((p) => p.k <= width / 2).map((p) => p.valAfter);
-        rows.push({ method, settings, seed, units: fewestChannels(points, denseVal, setup.tolerance, width), smallAcc: meanCI(small.length > 0 ? small : points.map((p) => p.valAfter)).mean, denseVal });
+        rows.push({ method, settings, seed, units: fewestUnits(points, denseVal, setup.tolerance, width), smallAcc: meanCI(small.length > 0 ? small : points.map((p) => p.valAfter)).mean, denseVal });
       }
     }
     return rows;
@@ -528,44 +522,7 @@ export function summarizeConvCompression(results: readonly ConvStudySeed[], opti
   requireKnownKeys(options, ["tolerance", "refK"], "summarizeConvCompression");
   if (results === null || typeof results !== "object" || !(results.length > 0)) throw new AntitrainError("summarizeConvCompression needs at least one seed's results");
   const { tolerance, refK } = options;
-  const width = results[0].width;
-  const curveOf = (r: ConvStudySeed, arm: string) => {
-    const c = r.curves.find((x) => x.arm === arm);
-    if (c === undefined) throw new AntitrainError(`seed ${r.seed} has no curve for "${arm}"`);
-    return c;
-  };
-  const channels = (r: ConvStudySeed, arm: string) => fewestChannels(curveOf(r, arm).points, r.denseVal, tolerance, width);
-  const pointAt = (r: ConvStudySeed, arm: string, k: number) => curveOf(r, arm).points.find((p) => p.k === k);
-  const chosenPoint = (r: ConvStudySeed, arm: string): StudyPoint =>
-    pointAt(r, arm, channels(r, arm)) ?? { k: width, valBefore: r.denseVal, valAfter: r.denseVal, testAfter: r.denseTest, testLoss: r.denseTestLoss, ece: r.denseEce, params: r.denseParams };
-  const numbers = (xs: (number | undefined)[]) => xs.filter((v): v is number => v !== undefined);
-  const armNames = results[0].curves.map((c) => c.arm);
-  if (!armNames.includes("antitrain")) throw new AntitrainError(`the results have no "antitrain" curve (the paired reference); arms are ${armNames.join(", ")}`);
-  const summary = armNames.map((arm): ArmSummary => {
-    const perSeed = results.map((r) => channels(r, arm));
-    const diffs = results.map((r) => channels(r, arm) - channels(r, "antitrain"));
-    const pts = results.map((r) => chosenPoint(r, arm));
-    return {
-      arm, settings: JSON.stringify(curveOf(results[0], arm).settings), updates: meanCI(results.map((r) => curveOf(r, arm).updates)).mean,
-      perSeed, units: meanCI(perSeed), diff: meanCI(diffs), fewer: diffs.filter((x) => x < 0).length, more: diffs.filter((x) => x > 0).length,
-      testAcc: meanCI(pts.map((p) => p.testAfter)), testLoss: meanCI(pts.map((p) => p.testLoss)), ece: meanCI(pts.map((p) => p.ece)),
-      refBefore: meanCI(numbers(results.map((r) => pointAt(r, arm, refK)?.valBefore))), refAfter: meanCI(numbers(results.map((r) => pointAt(r, arm, refK)?.testAfter))),
-      core95: meanCI(numbers(results.map((r) => curveOf(r, arm).core95))),
-      coreDiff: meanCI(numbers(results.map((r) => {
-        const mine = curveOf(r, arm).core95;
-        const anti = curveOf(r, "antitrain").core95;
-        return mine === undefined || anti === undefined ? undefined : mine - anti;
-      }))),
-    };
-  });
-  const best = [...summary].sort((a, b) => a.units.mean - b.units.mean)[0];
-  const anti = summary.find((s) => s.arm === "antitrain") as ArmSummary;
-  const ci = (i: Interval) => `${i.mean.toFixed(1)} [${i.low.toFixed(1)}, ${i.high.toFixed(1)}]`;
-  const headline =
-    best.arm === "antitrain" || best.units.mean === anti.units.mean
-      ? `antitrain needs ${best.arm === "antitrain" ? "the fewest" : "as few"} channels within ${100 * tolerance} point of dense (${anti.units.mean.toFixed(1)} of ${width})`
-      : `${best.arm} needs the fewest channels within ${100 * tolerance} point of dense: ${best.units.mean.toFixed(1)} of ${width}, vs antitrain ${anti.units.mean.toFixed(1)} (paired ${ci(best.diff)})`;
-  return { summary, headline };
+  return summarizeArms(results, { width: results[0].width, tolerance, refK, noun: "channels" });
 }
 
 /** Sizes of the setup's splits, for the results file. */
