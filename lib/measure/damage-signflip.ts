@@ -18,13 +18,17 @@ import { perExample } from "./metrics";
  *
  *     δ_j ⊙ (M · (w_j ⊙ W3))  +  ((M' − M) ⊙ Z') · W3
  *
- * The first term, for every unit of a chunk at once, is one matmul M · G with G[k, (j, c)] = W2[j, k] · W3[k, c]; the
- * second is nonzero only where the ReLU's input changes sign (where M' ≠ M and Z' ≠ 0; (M' − M)·Z' = |Z'| there) and
- * is added entry by entry in plain JavaScript. Those entries are found without scanning every (unit, row, column):
- * a sign can change only where |Z[r, k]| ≤ |δ_j[r]| · max_k |W2[j, k]|, so each row's entries are kept sorted by |Z|
- * (once per slice, cached) and the scan stops at the first larger one. Every comparison uses Z as stored (float32)
- * and Z' = Z + δ_j·W2[j, k] in float64 (exact product, correctly signed sum), so the only differences from the plain
- * loop are float32 rounding of the matmuls.
+ * The first term, for every unit of a chunk at once, is one matmul M · G with G[k, (j, c)] = W2[j, k] · W3[k, c] (G
+ * built by one broadcast multiply on the backend); the second is nonzero only where the ReLU's input changes sign
+ * (where M' ≠ M and Z' ≠ 0; (M' − M)·Z' = |Z'| there) and is computed in plain JavaScript, into the same buffer as
+ * the clean part (so the backend adds both with one pass). Those entries are found without scanning every (unit,
+ * row, column): a sign can change only where |Z[r, k]| ≤ |δ_j[r]| · max_k |W2[j, k]|, so each row's entries are kept
+ * sorted by |Z| (once per slice, cached) and the scan stops at the first larger one; the scan itself has no branch
+ * on the (unpredictable) flip test. Every comparison uses Z as stored (float32) and Z' = Z + δ_j·W2[j, k] in float64
+ * (exact product, correctly signed sum), so the only differences from the plain loop are float32 rounding of the
+ * matmuls. Where the time goes at 64→1024→1024→10, 2000 rows: mostly the matmul M · G (2·rows·W·W·10 flops), then
+ * the scan (≈ 3.4% of the W·rows·W entries scanned, 0.9% flips) and the metric (`node --cpu-prof --import tsx
+ * bench/signflip.ts` shows the split).
  */
 
 /** One slice's clean pre-activation with each row's entries sorted by magnitude: the index of the sign-flip search. */
@@ -85,6 +89,8 @@ interface Plain {
   readonly w3: Float32Array;
   /** δ `[rows, features]`. */
   readonly delta: Float32Array;
+  /** The clean pre-activation after next, `relu(Z) · W3 + b3`: `[rows, out2]`. */
+  readonly cleanNext: Float32Array;
   readonly rows: number;
   readonly out: number;
   readonly features: number;
@@ -96,20 +102,33 @@ const TILE_ROWS = 64;
 const TILE_UNITS = 32;
 
 /**
- * The sign-flip correction `((M' − M) ⊙ Z') · W3` for each perturbation of a chunk, example-major `[rows, P, out2]`
- * (zeros for an empty perturbation, `columns[q] < 0`), and the number of sign flips found.
+ * The clean pre-activation after next plus the sign-flip correction `((M' − M) ⊙ Z') · W3`, for each perturbation of
+ * a chunk, example-major `[rows, P, out2]` (the clean part alone for an empty perturbation, `columns[q] < 0`), and the
+ * number of sign flips found. The scan is branch-free: every scanned entry's correction c = (M' − M)·Z' (≥ 0, and
+ * > 0 exactly where the sign flips and Z' ≠ 0) is written to a small buffer whose end moves on only where c > 0, so
+ * the unpredictable flip test costs no mispredicted branch; the flips' multiply-adds into W3's rows follow.
  */
 function corrections(a: Plain, columns: Int32Array): { corr: Float32Array; flips: number } {
-  const { w2, w3, delta, rows, out, features, out2 } = a;
+  const { w2, w3, delta, cleanNext, rows, out, features, out2 } = a;
   const zs = a.sorted.z;
   const cols = a.sorted.column;
   const p = columns.length;
   const corr = new Float32Array(rows * p * out2);
-  const wmax = Float64Array.from(columns, (j) => {
+  for (let r = 0; r < rows; r++) {
+    for (let q = 0; q < p; q++) {
+      const base = (r * p + q) * out2;
+      for (let o = 0; o < out2; o++) corr[base + o] = cleanNext[r * out2 + o];
+    }
+  }
+  const wmax = new Float64Array(p);
+  for (let q = 0; q < p; q++) {
+    const j = columns[q];
     let m = 0;
     for (let k = 0; k < out && j >= 0; k++) m = Math.max(m, Math.abs(w2[j * out + k]));
-    return m;
-  });
+    wmax[q] = m;
+  }
+  const flipColumn = new Int32Array(out + 1); // one slot past the flips: the scan's write position when nothing flips
+  const flipValue = new Float64Array(out + 1);
   let flips = 0;
   for (let r0 = 0; r0 < rows; r0 += TILE_ROWS) {
     const r1 = Math.min(rows, r0 + TILE_ROWS);
@@ -123,19 +142,23 @@ function corrections(a: Plain, columns: Int32Array): { corr: Float32Array; flips
           const d = delta[r * features + j];
           if (d === 0) continue;
           const bound = Math.abs(d) * wmax[q]; // |δ·w| never exceeds it: a larger |Z| keeps its sign
-          const end = (r + 1) * out;
-          for (let i = r * out; i < end; i++) {
+          const start = r * out;
+          const end = start + out;
+          let n = 0;
+          for (let i = start; i < end; i++) {
             const z = zs[i];
             if (Math.abs(z) > bound) break;
             const k = cols[i];
             const zp = z + d * w2[wo + k];
-            if (zp > 0 === z > 0 || zp === 0) continue;
-            flips++;
-            const c = Math.abs(zp); // (M' − M)·Z': +Z' where the ReLU opens, −Z' (≥ 0) where it closes
-            const wk = k * out2;
-            const cbase = (r * p + q) * out2;
-            for (let o = 0; o < out2; o++) corr[cbase + o] += c * w3[wk + o];
+            // (M' − M)·Z': +Z' where the ReLU opens, −Z' (≥ 0) where it closes, 0 (or −0) elsewhere
+            const c = (+(zp > 0) - +(z > 0)) * zp;
+            flipColumn[n] = k;
+            flipValue[n] = c;
+            n += +(c > 0);
           }
+          if (n === 0) continue;
+          flips += n;
+          addFlips(corr, (r * p + q) * out2, w3, out2, flipColumn, flipValue, n);
         }
       }
     }
@@ -143,23 +166,46 @@ function corrections(a: Plain, columns: Int32Array): { corr: Float32Array; flips
   return { corr, flips };
 }
 
-/** G `[out, P·out2]` with G[k, (q, c)] = W2[j_q, k] · W3[k, c] (a zero block for an empty perturbation). */
-function gMatrix(a: Plain, columns: Int32Array): Float32Array {
-  const { w2, w3, out, out2 } = a;
-  const p = columns.length;
-  const g = new Float32Array(out * p * out2);
-  for (let k = 0; k < out; k++) {
-    const gk = k * p * out2;
-    const wk = k * out2;
-    for (let q = 0; q < p; q++) {
-      const j = columns[q];
-      if (j < 0) continue;
-      const w = w2[j * out + k];
-      const base = gk + q * out2;
-      for (let c = 0; c < out2; c++) g[base + c] = w * w3[wk + c];
+/**
+ * Adds `Σ_f value[f] · W3[column[f], :]` to `corr[base .. base + out2)`: four output columns at a time, summed in
+ * locals (a read-modify-write of `corr` per flip and column would cost several times more).
+ */
+function addFlips(corr: Float32Array, base: number, w3: Float32Array, out2: number, column: Int32Array, value: Float64Array, n: number): void {
+  let o = 0;
+  for (; o + 4 <= out2; o += 4) {
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let f = 0; f < n; f++) {
+      const c = value[f];
+      const wk = column[f] * out2 + o;
+      s0 += c * w3[wk];
+      s1 += c * w3[wk + 1];
+      s2 += c * w3[wk + 2];
+      s3 += c * w3[wk + 3];
     }
+    corr[base + o] += s0;
+    corr[base + o + 1] += s1;
+    corr[base + o + 2] += s2;
+    corr[base + o + 3] += s3;
   }
-  return g;
+  for (; o < out2; o++) {
+    let acc = 0;
+    for (let f = 0; f < n; f++) acc += value[f] * w3[column[f] * out2 + o];
+    corr[base + o] += acc;
+  }
+}
+
+/** W2's rows `columns[q]` as the columns of `[out, P]` (zeros for an empty perturbation, `columns[q] < 0`). */
+function w2Columns(w2: Float32Array, out: number, columns: Int32Array): Float32Array {
+  const p = columns.length;
+  const t = new Float32Array(out * p);
+  columns.forEach((j, q) => {
+    if (j < 0) return;
+    for (let k = 0; k < out; k++) t[k * p + q] = w2[j * out + k];
+  });
+  return t;
 }
 
 /**
@@ -264,24 +310,29 @@ export function signFlipSums(ctx: KernelContext, s: SliceDraw, perts: readonly P
   const [rows, out] = pre.shape;
   const features = dense.act.shape[1] as number;
   const out2 = next.weight.shape[1];
-  const plain: Plain = {
-    sorted: sortedFor(pre, rows, out),
-    w2: dense.weight.dataSync() as Float32Array,
-    w3: next.weight.dataSync() as Float32Array,
-    delta: s.delta.dataSync() as Float32Array,
-    rows,
-    out,
-    features,
-    out2,
-  };
-  // Per perturbation a chunk holds G's [out, out2] block and [rows, out2] results: bound both by maxElements.
-  const chunk = Math.max(1, Math.floor(ctx.maxElements / (out2 * Math.max(rows, out))));
   const [mask, cleanNext] = tf.tidy(() => [
     tf.cast(tf.greater(pre, 0), "float32"), // M [rows, out]
-    tf.expandDims(tf.add(tf.matMul(tf.relu(pre), next.weight), next.bias), 1), // clean pre-activation after next [rows, 1, out2]
+    tf.add(tf.matMul(tf.relu(pre), next.weight), next.bias), // clean pre-activation after next [rows, out2]
   ]);
   const sums = new Float64Array(perts.length);
   try {
+    const plain: Plain = {
+      sorted: sortedFor(pre, rows, out),
+      w2: dense.weight.dataSync() as Float32Array,
+      w3: next.weight.dataSync() as Float32Array,
+      delta: s.delta.dataSync() as Float32Array,
+      cleanNext: cleanNext.dataSync() as Float32Array,
+      rows,
+      out,
+      features,
+      out2,
+    };
+    const y = s.y.dataSync();
+    // Per perturbation a chunk holds G's [out, out2] block and [rows, out2] results: bound both by maxElements, and
+    // split the perturbations into chunks of equal size (a small last chunk would run its matmul below full rate).
+    const most = Math.max(1, Math.floor(ctx.maxElements / (out2 * Math.max(rows, out))));
+    const chunks = Math.ceil(perts.length / most);
+    const chunk = Math.ceil(perts.length / Math.max(1, chunks));
     for (let start = 0; start < perts.length; start += chunk) {
       const group = perts.slice(start, start + chunk);
       const p = group.length;
@@ -291,16 +342,21 @@ export function signFlipSums(ctx: KernelContext, s: SliceDraw, perts: readonly P
         tally.flips += flips;
         tally.entries += columns.filter((j) => j >= 0).length * rows * out;
       }
+      const labelsOf = new Int32Array(rows * p);
+      const deltaOf = new Float32Array(rows * p);
+      for (let r = 0; r < rows; r++) {
+        labelsOf.fill(y[r], r * p, (r + 1) * p);
+        for (let q = 0; q < p; q++) deltaOf[r * p + q] = columns[q] < 0 ? 0 : plain.delta[r * features + columns[q]];
+      }
       const values = tf.tidy(() => {
-        const idx = tf.tensor1d(columns.map((j) => Math.max(j, 0)), "int32");
-        const on = tf.tensor2d(Float32Array.from(columns, (j) => (j < 0 ? 0 : 1)), [1, p]);
-        const g = tf.tensor2d(gMatrix(plain, columns), [out, p * out2]); // G [out, P·out2]
+        const w2t = tf.tensor3d(w2Columns(plain.w2, out, columns), [out, p, 1]); // W2's rows j_q as columns
+        const g = tf.reshape(tf.mul(w2t, tf.expandDims(next.weight, 1)), [out, p * out2]); // G [out, P·out2]
         const t = tf.reshape(tf.matMul(mask, g), [rows, p, out2]); // M·G, [rows, P, out2]
-        const d = tf.expandDims(tf.mul(tf.gather(s.delta, idx, 1), on), 2); // δ_j per row [rows, P, 1]
-        const shifted = tf.add(tf.add(cleanNext, tf.mul(d, t)), tf.tensor3d(corr, [rows, p, out2]));
+        const d = tf.tensor3d(deltaOf, [rows, p, 1]); // δ_j per row
+        const shifted = tf.add(tf.mul(d, t), tf.tensor3d(corr, [rows, p, out2])); // corr holds the clean part too
         const logits = next.resumeFromPre(tf.reshape(shifted, [rows * p, out2])); // [rows·P, classes], example-major
         ctx.onChunk();
-        const labels = tf.reshape(tf.tile(tf.reshape(s.y, [rows, 1]), [1, p]), [rows * p]) as tf.Tensor1D;
+        const labels = tf.tensor1d(labelsOf, "int32");
         return tf.sum(tf.reshape(perExample(ctx.metric, logits, labels), [rows, p]), 0);
       });
       sums.set(take(values), start);
