@@ -16,9 +16,9 @@ export type UnitSet = readonly number[];
 /**
  * How the engine evaluates perturbations:
  * - `auto` (default): `lowRank` for perturbations of few units where the model exposes the dense layer after the
- *   site, `batched` for the rest (it does not take `signFlip` yet: on the loaded development machine it saved only
- *   ~15% CPU at width 1024, and its float32 sums differ from low-rank's in the last digits, which would move
- *   committed results; opt in with `path: "signFlip"`);
+ *   site, `batched` for the rest (it does not take `signFlip`: its float32 sums differ from low-rank's in the last
+ *   digits, which would move committed results; opt in with `path: "signFlip"`, which took 0.58× low-rank's time at
+ *   h1 of a 64→1024→1024→10 MLP on 2000 rows, one thread, measured under load: BENCHMARKS.md);
  * - `signFlip`: the exact sparse sign-flip path for single units at a site that feeds a dense layer, a ReLU and
  *   another dense layer (the MLP's sites but the last, with ReLU, and the same in a wrapped `tf.LayersModel`); needs
  *   a model whose `splitDense` offers `next`.
