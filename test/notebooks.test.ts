@@ -35,7 +35,9 @@ function render(name: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(root, "scripts", "render-notebook.js"), path.join(root, "notebooks", `${name}.ipynb`)], {
       cwd: root,
-      env: { ...process.env, FULL: "", ANTITRAIN_RESULTS_DIR: "" },
+      // Two notebooks render at once: one wasm thread each (as scripts/run-notebooks.js gives its kernels), not the
+      // default of every core per kernel, which oversubscribed the 2 cores and made this suite about twice as slow.
+      env: { ...process.env, FULL: "", ANTITRAIN_RESULTS_DIR: "", ANTITRAIN_THREADS: process.env.ANTITRAIN_THREADS ?? "1" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
