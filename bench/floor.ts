@@ -10,9 +10,10 @@
 //   npm run bench:floor                                    W = 1024, R = 2000, medians of 5; writes BENCHMARKS.md's section
 //   node --import tsx bench/floor.ts --width 128 --rows 200 --repeats 1 --no-write      a smoke run
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { maxDiff, timed, torchPython } from "./timing";
 
 const ROOT = path.resolve(__dirname, "..");
 const TMP = path.join(ROOT, ".cache", "bench-floor");
@@ -45,26 +46,7 @@ function parseArgs(argv: readonly string[]): Args {
   return args;
 }
 
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
-/** Median wall and CPU seconds (this process, all its threads) of `repeats` runs after one warm-up, and the last result. */
-function timed<T>(fn: () => T, repeats: number): { wall: number; cpu: number; result: T } {
-  let result = fn();
-  const walls: number[] = [];
-  const cpus: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const t = performance.now();
-    const c = process.cpuUsage();
-    result = fn();
-    const d = process.cpuUsage(c);
-    walls.push((performance.now() - t) / 1000);
-    cpus.push((d.user + d.system) / 1e6);
-  }
-  return { wall: median(walls), cpu: median(cpus), result };
-}
 
 /** Exact minimum arithmetic of single-unit importance at a site of the 64→W→W→10 MLP, in FLOPs (see the table's note). */
 function minimumFlops(site: "h1" | "h2", width: number, rows: number): number {
@@ -147,27 +129,9 @@ async function child(args: Args): Promise<void> {
   console.log(JSON.stringify(result));
 }
 
-function torchPython(): string | null {
-  const cached = path.join(ROOT, ".cache", "torch-python");
-  for (const py of [existsSync(cached) ? readFileSync(cached, "utf8").trim() : "", "/usr/bin/python3", "python3"]) {
-    if (!py) continue;
-    try {
-      execFileSync(py, ["-c", "import torch"], { stdio: "ignore" });
-      return py;
-    } catch {
-      // try the next
-    }
-  }
-  return null;
-}
 
 const fmt = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
 
-function maxDiff(a: readonly number[], b: readonly number[]): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
@@ -186,7 +150,7 @@ async function main(): Promise<void> {
     });
     return JSON.parse(out.trim().split("\n").pop() as string) as ChildResult;
   });
-  const py = torchPython();
+  const py = torchPython(ROOT);
   let torch: { torch: string; threads: Record<string, Record<string, { wall: number; cpu: number; values?: number[]; chunk?: number; gflopsWall?: number; gflopsCpu?: number }>> } | null = null;
   if (py !== null) {
     writeFileSync(path.join(TMP, "meta.json"), JSON.stringify({ inputs: INPUTS, width: args.width, rows: args.rows, classes: CLASSES, chunks: [1, 2, 4, 8, 16, 64], repeats: args.repeats, threads: args.threads }));

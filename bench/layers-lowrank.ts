@@ -9,6 +9,7 @@
 import * as os from "node:os";
 import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
+import { maxDiff, median } from "./timing";
 
 interface Args {
   rows: number;
@@ -29,10 +30,6 @@ function parseArgs(argv: readonly string[]): Args {
   return args;
 }
 
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 /** Median wall seconds of `repeats` runs, and the last result. */
 function timed<T>(fn: () => T, repeats: number): { wall: number; result: T } {
@@ -46,11 +43,6 @@ function timed<T>(fn: () => T, repeats: number): { wall: number; result: T } {
   return { wall: median(walls), result: result as T };
 }
 
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
 
 const fmt = (x: number, d = 2) => x.toFixed(d);
 

@@ -6,12 +6,13 @@
 // worker threads help (bench/workers-probe.ts), and per-unit importance of a transformer's heads, MLP neurons and
 // residual dimensions against the plain loop.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
 import { findCore as findCoreV0 } from "./legacy/core-v0";
+import { median, torchPython } from "./timing";
 import { importance as importanceV0 } from "./legacy/importance-v0";
 
 const QUICK = process.env.QUICK === "1";
@@ -28,10 +29,6 @@ const log = (s: string) => {
   lines.push(s);
 };
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 /**
  * Median wall and CPU milliseconds of `repeats` runs after one warm-up run; also returns the last result. CPU time
@@ -97,20 +94,6 @@ function writeBin(file: string, data: Float32Array | Int32Array): void {
   writeFileSync(path.join(TMP, file), Buffer.from(data.buffer, data.byteOffset, data.byteLength));
 }
 
-function torchPython(): string | null {
-  const cached = path.join(ROOT, ".cache", "torch-python");
-  const candidates = [existsSync(cached) ? readFileSync(cached, "utf8").trim() : "", "/usr/bin/python3", "python3"];
-  for (const py of candidates) {
-    if (!py) continue;
-    try {
-      execFileSync(py, ["-c", "import torch"], { stdio: "ignore" });
-      return py;
-    } catch {
-      // try the next
-    }
-  }
-  return null;
-}
 
 /** Case 1: exact per-unit importance of each hidden layer of a 64→1024→1024→10 MLP on N examples. */
 function wideMlpCase(): { sites: SiteResult[]; rates: Record<string, { cpu: number; wall: number }>; torchInfo: string; torchMatmul?: number } {
@@ -162,7 +145,7 @@ function wideMlpCase(): { sites: SiteResult[]; rates: Record<string, { cpu: numb
   // PyTorch peer on the same weights, data and draws
   let torchMatmul: number | undefined;
   let torchInfo = "PyTorch not found: run `bash scripts/setup.sh --bench` (installs Debian's python3-torch)";
-  const py = torchPython();
+  const py = torchPython(ROOT);
   if (py !== null) {
     model.weights().forEach((l, i) => {
       writeBin(`w${i}.bin`, l.w);

@@ -8,6 +8,7 @@
 // against the loop's on the timed units and against each other on all units.
 import * as os from "node:os";
 import * as at from "../lib/index";
+import { maxDiff, timed } from "./timing";
 
 interface Args {
   width: number;
@@ -31,32 +32,8 @@ function parseArgs(argv: readonly string[]): Args {
   return args;
 }
 
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
-/** Median wall and CPU seconds of `repeats` runs after one warm-up run, and the last result. */
-function timed<T>(fn: () => T, repeats: number): { wall: number; cpu: number; result: T } {
-  let result = fn();
-  const walls: number[] = [];
-  const cpus: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const t = performance.now();
-    const c = process.cpuUsage();
-    result = fn();
-    const d = process.cpuUsage(c);
-    walls.push((performance.now() - t) / 1000);
-    cpus.push((d.user + d.system) / 1e6);
-  }
-  return { wall: median(walls), cpu: median(cpus), result };
-}
 
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
 
 const fmt = (x: number, d = 2) => x.toFixed(d);
 

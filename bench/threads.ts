@@ -12,6 +12,7 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as os from "node:os";
 import * as at from "../lib/index";
+import { median } from "./timing";
 
 interface Args {
   rows: number;
@@ -47,11 +48,6 @@ function parseArgs(argv: readonly string[]): Args {
   }
   return args;
 }
-
-const median = (xs: readonly number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 async function child(args: Args): Promise<void> {
   const t0 = performance.now();

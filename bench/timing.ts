@@ -1,0 +1,48 @@
+// Helpers the benchmark scripts share: medians, timing (wall and CPU seconds), agreement of two value lists, and the
+// python that has PyTorch (the side-by-side reference; installed by `bash scripts/setup.sh --bench`).
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** Median wall and CPU seconds (this process, all its threads) of `repeats` runs after one warm-up, and the last result. */
+export function timed<T>(fn: () => T, repeats: number): { wall: number; cpu: number; result: T } {
+  let result = fn();
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const t = performance.now();
+    const c = process.cpuUsage();
+    result = fn();
+    const d = process.cpuUsage(c);
+    walls.push((performance.now() - t) / 1000);
+    cpus.push((d.user + d.system) / 1e6);
+  }
+  return { wall: median(walls), cpu: median(cpus), result };
+}
+
+/** The largest absolute difference between two equally long lists. */
+export function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+/** The python that imports torch (setup's cached choice first), or null. */
+export function torchPython(root: string): string | null {
+  const cached = path.join(root, ".cache", "torch-python");
+  for (const py of [existsSync(cached) ? readFileSync(cached, "utf8").trim() : "", "/usr/bin/python3", "python3"]) {
+    if (!py) continue;
+    try {
+      execFileSync(py, ["-c", "import torch"], { stdio: "ignore" });
+      return py;
+    } catch {
+      // try the next
+    }
+  }
+  return null;
+}
