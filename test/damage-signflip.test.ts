@@ -179,7 +179,7 @@ function farFromZero(units: number): at.Mlp {
   return new at.Mlp(layers);
 }
 
-test("auto stays on the low-rank path (sign-flip is opt-in); the forced path's cost model favours it where flips are rare and not on a narrow random layer", () => {
+test("auto takes the sign-flip path where its cost model predicts it cheaper (flips rare), stays on low-rank on a narrow random layer and for calls of few units", () => {
   const data = randomData(6, 3, 30, 4);
   const far = farFromZero(24);
   const singles = Array.from({ length: 24 }, (_, u) => [u]);
@@ -189,15 +189,18 @@ test("auto stays on the low-rank path (sign-flip is opt-in); the forced path's c
   const forced = new at.DamageEngine(far, "h1", data, { seed: 1, path: "signFlip" });
   try {
     assert.ok(auto.signFlipAvailable);
+    const few = auto.evaluate(singles.slice(0, 15)); // under 16 single units: no estimate, low-rank
+    assert.deepEqual(auto.pathCounts, { signFlip: 0, lowRank: 15, batched: 0, loop: 0 });
+    assert.equal(auto.lastSignFlipEstimate, undefined, "no estimate for a call of 15 units");
+    assertClose(few, loop.values.slice(0, 15), REL, "auto (low-rank, few units) vs loop");
     const viaAuto = auto.evaluate([...singles, [0, 1]]);
-    assert.deepEqual(auto.pathCounts, { signFlip: 0, lowRank: 25, batched: 0, loop: 0 });
-    assert.equal(auto.lastSignFlipEstimate, undefined, "auto does not even estimate");
+    assert.deepEqual(auto.pathCounts, { signFlip: 24, lowRank: 16, batched: 0, loop: 0 }, "24 singles to sign-flip, the pair to low-rank");
+    const e = (auto as { lastSignFlipEstimate?: at.SignFlipEstimate }).lastSignFlipEstimate;
+    assert.ok(e !== undefined && e.scanned < 0.01 && 1.1 * e.signFlipCost <= e.lowRankCost, `estimate ${JSON.stringify(e)}`);
     const values = forced.evaluate([...singles, [0, 1]]);
     assert.deepEqual(forced.pathCounts, { signFlip: 24, lowRank: 1, batched: 0, loop: 0 });
-    const e = forced.lastSignFlipEstimate as at.SignFlipEstimate;
-    assert.ok(e.scanned < 0.01 && e.signFlipCost < e.lowRankCost, `estimate ${JSON.stringify(e)}`);
+    assert.deepEqual(Array.from(viaAuto), Array.from(values), "auto's sign-flip numbers are the forced path's");
     assertClose(values, loop.values, REL, "forced sign-flip vs loop");
-    assertClose(viaAuto, loop.values, REL, "auto (low-rank) vs loop");
   } finally {
     auto.dispose();
     forced.dispose();
@@ -206,13 +209,18 @@ test("auto stays on the low-rank path (sign-flip is opt-in); the forced path's c
   far.dispose();
   // a narrow random layer: many entries near 0, so the scan would cost more than low-rank's elementwise passes
   const narrow = at.mlp({ inputs: 6, hidden: [24, 12], classes: 3, seed: 2 });
-  const engine = new at.DamageEngine(narrow, "h1", data, { seed: 1, path: "signFlip" });
-  try {
-    engine.evaluate(singles);
-    const e = engine.lastSignFlipEstimate as at.SignFlipEstimate;
-    assert.ok(e.signFlipCost >= e.lowRankCost, `estimate ${JSON.stringify(e)}`);
-  } finally {
-    engine.dispose();
+  const narrowLoop = at.damage(narrow, "h1", data, singles, { seed: 1, path: "loop" });
+  for (const path of ["signFlip", "auto"] as const) {
+    const engine = new at.DamageEngine(narrow, "h1", data, { seed: 1, path });
+    try {
+      const v = engine.evaluate(singles);
+      const e = engine.lastSignFlipEstimate as at.SignFlipEstimate;
+      assert.ok(e.signFlipCost >= e.lowRankCost, `estimate ${JSON.stringify(e)}`);
+      assert.equal(engine.pathCounts[path === "auto" ? "lowRank" : "signFlip"], 24, `${path}: ${JSON.stringify(engine.pathCounts)}`);
+      assertClose(v, narrowLoop.values, REL, `${path} on the narrow layer vs loop`);
+    } finally {
+      engine.dispose();
+    }
   }
   narrow.dispose();
   at.disposeDataset(data);

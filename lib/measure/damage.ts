@@ -15,10 +15,11 @@ export type UnitSet = readonly number[];
 
 /**
  * How the engine evaluates perturbations:
- * - `auto` (default): `lowRank` for perturbations of few units where the model exposes the dense layer after the
- *   site, `batched` for the rest (it does not take `signFlip`: its float32 sums differ from low-rank's in the last
- *   digits, which would move committed results; opt in with `path: "signFlip"`, which took 0.58× low-rank's time at
- *   h1 of a 64→1024→1024→10 MLP on 2000 rows, one thread, measured under load: BENCHMARKS.md);
+ * - `auto` (default): `signFlip` for a call of at least 16 single units where the site offers it and a cost model
+ *   sampled on the data predicts it at least 1.1× cheaper (wide ReLU layers: on a quiet 2-core machine it took 0.74×
+ *   low-rank's time at h1 of a 64→1024→1024→10 MLP, 1000 rows, one thread; BENCHMARKS.md), else `lowRank` for
+ *   perturbations of few units where the model exposes the dense layer after the site, `batched` for the rest. The
+ *   paths agree to float32 rounding (last digits), so which one `auto` takes can move a result's last digits;
  * - `signFlip`: the exact sparse sign-flip path for single units at a site that feeds a dense layer, a ReLU and
  *   another dense layer (the MLP's sites but the last, with ReLU, and the same in a wrapped `tf.LayersModel`); needs
  *   a model whose `splitDense` offers `next`.
@@ -140,6 +141,15 @@ const LOW_RANK_SHARE = 1 / 8;
 
 /** Fewest single-unit perturbations in one call for which `auto` considers the sign-flip path. */
 const SIGN_FLIP_MIN_UNITS = 16;
+
+/**
+ * How much cheaper the cost model must predict the sign-flip path to be before `auto` takes it. Measured on a quiet
+ * 2-core machine (64→W→W→10 ReLU MLP, 1000 rows, h1, CPU time, `bench/signflip.ts`), sign-flip over low-rank took
+ * 1.07× (W = 128), 0.91× (256), 0.84× (512) and 0.74× (1024) of the time on one thread, where the model predicted
+ * 1.33×, 1.00×, 0.87× and 0.77×: the model is slightly pessimistic, and the margin keeps `auto` on low-rank where
+ * the two are close (W ≤ 256 here).
+ */
+const SIGN_FLIP_MARGIN = 1.1;
 
 /**
  * The one damage engine: every importance method, core search and analysis measures through it. It cuts the
@@ -375,19 +385,21 @@ export class DamageEngine {
   }
 
   /**
-   * Whether this call's single-column perturbations go to the sign-flip path: only when it is forced (`auto` does
-   * not take it yet, see {@link DamagePath}). A forced call with at least {@link SIGN_FLIP_MIN_UNITS} single units
-   * also records the cost model's verdict ({@link signFlipEstimate}, sampled on the first slice and draw) in
-   * `lastSignFlipEstimate`, for the benchmark that will decide whether `auto` should take the path.
+   * Whether this call's single-column perturbations go to the sign-flip path: always when it is forced; under `auto`,
+   * for a call of at least {@link SIGN_FLIP_MIN_UNITS} single units at a site that offers the path, when the cost
+   * model ({@link signFlipEstimate}, sampled on the first slice and draw, once per engine) predicts low-rank to cost
+   * at least {@link SIGN_FLIP_MARGIN}× as much. The estimate is kept in `lastSignFlipEstimate`.
    */
   private signFlipFor(perts: readonly Perturbation[]): boolean {
-    if (this.path !== "signFlip") return false;
+    if (this.path !== "signFlip" && !(this.path === "auto" && this.signFlipAvailable)) return false;
     const singles = perts.filter((p) => p.columns.length === 1).map((p) => p.columns[0]);
-    if (singles.length >= SIGN_FLIP_MIN_UNITS) {
+    if (singles.length >= SIGN_FLIP_MIN_UNITS && this.lastSignFlipEstimate === undefined) {
       const first = this.slices[0];
       this.lastSignFlipEstimate = signFlipEstimate(first.dense as DenseSiteSplit, first.deltas[0], singles);
     }
-    return true;
+    if (this.path === "signFlip") return true;
+    const e = this.lastSignFlipEstimate;
+    return singles.length >= SIGN_FLIP_MIN_UNITS && e !== undefined && e.lowRankCost >= SIGN_FLIP_MARGIN * e.signFlipCost;
   }
 
   private pathFor(p: Perturbation, signFlip: boolean): ConcretePath {
