@@ -10,10 +10,10 @@
 //   npm run bench:floor                                    W = 1024, R = 2000, medians of 5; writes BENCHMARKS.md's section
 //   node --import tsx bench/floor.ts --width 128 --rows 200 --repeats 1 --no-write      a smoke run
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { maxDiff, timed, torchPython } from "./timing";
+import { maxDiff, timed, torchPython, writeSection } from "./timing";
 
 const ROOT = path.resolve(__dirname, "..");
 const TMP = path.join(ROOT, ".cache", "bench-floor");
@@ -204,10 +204,7 @@ async function main(): Promise<void> {
   ].join("\n");
   console.log(section);
   if (args.write) {
-    const file = path.join(ROOT, "BENCHMARKS.md");
-    const text = readFileSync(file, "utf8");
-    const re = /<!-- floor:start -->[\s\S]*<!-- floor:end -->/;
-    writeFileSync(file, re.test(text) ? text.replace(re, section) : `${text.trimEnd()}\n\n${section}\n`);
+    writeSection(ROOT, "floor", section);
     console.error("BENCHMARKS.md: section 'Distance from the floor' written");
   }
 }

@@ -6,13 +6,13 @@
 // worker threads help (bench/workers-probe.ts), and per-unit importance of a transformer's heads, MLP neurons and
 // residual dimensions against the plain loop.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
 import { findCore as findCoreV0 } from "./legacy/core-v0";
-import { median, torchPython } from "./timing";
+import { median, torchPython, writeSection } from "./timing";
 import { importance as importanceV0 } from "./legacy/importance-v0";
 
 const QUICK = process.env.QUICK === "1";
@@ -369,11 +369,9 @@ async function main(): Promise<void> {
   const transformerSites = transformerCase();
   const load1 = os.loadavg();
   const minutes = (Date.now() - started) / 60000;
-  // Written atomically: a temporary file beside it, then a rename.
-  const out = path.join(ROOT, "BENCHMARKS.md");
-  writeFileSync(`${out}.tmp-${process.pid}`, report({ backend, load0, load1, minutes, wide, memory, est, qs, workers, transformer: transformerSites }));
-  renameSync(`${out}.tmp-${process.pid}`, out);
-  log(`\nwrote BENCHMARKS.md (${fmt(minutes, 1)} min)`);
+  // Only this run's section is replaced: the sections other benchmarks write, and the notes between them, stay.
+  writeSection(ROOT, "bench", report({ backend, load0, load1, minutes, wide, memory, est, qs, workers, transformer: transformerSites }));
+  log(`\nwrote BENCHMARKS.md's section "bench" (${fmt(minutes, 1)} min)`);
 }
 
 interface ReportInput {
@@ -424,8 +422,7 @@ function report(r: ReportInput): string {
       `| ${s.site}: ≥ 10× PyTorch batched ablation | ${fmt(tXw)}× wall, ${fmt(tX)}× CPU (PyTorch CPU counts both threads) | ${Number.isNaN(tX) ? "not measured" : Math.min(tX, tXw) >= 10 ? "met" : Math.max(tX, tXw) >= 10 ? "met on one clock" : "not met"} |`,
     ];
   });
-  return `# Benchmarks
-
+  return `<!-- bench:start -->
 Written by \`npm run bench\` (\`bench/run.ts\`) on ${date} UTC${QUICK ? " with `QUICK=1` (a smoke run: fewer examples, units and repeats — do not quote)" : ""}.
 Machine: ${cpu.length}× ${cpu[0]?.model ?? "cpu"}, ${fmt(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, tfjs backend **${r.backend}**
 (${at.wasmThreads()} thread${at.wasmThreads() === 1 ? "" : "s"}; \`ANTITRAIN_THREADS=1\` runs the single-threaded build). Load average ${r.load0.map((l) => fmt(l, 2)).join(" ")} at the start and ${r.load1.map((l) => fmt(l, 2)).join(" ")} at the end:
@@ -555,7 +552,7 @@ Reproduce: \`npm run bench\` (about ${Math.ceil(r.minutes)} min here; \`QUICK=1 
 \`\`\`
 ${lines.join("\n").trim()}
 \`\`\`
-`;
+<!-- bench:end -->`;
 }
 
 main().catch((e) => {
