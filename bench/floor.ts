@@ -30,7 +30,11 @@ interface Args {
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { width: 1024, rows: 2000, repeats: 5, threads: [1, 2], write: true, child: false };
+  // QUICK=1 (as `QUICK=1 npm run bench` sets it): a smoke run that writes nothing
+  const quick = process.env.QUICK === "1";
+  const args: Args = quick
+    ? { width: 128, rows: 200, repeats: 1, threads: [1, 2], write: false, child: false }
+    : { width: 1024, rows: 2000, repeats: 5, threads: [1, 2], write: true, child: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--no-write") args.write = false;

@@ -20,7 +20,11 @@ interface Args {
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { widths: [256, 512, 1024, 2048, 4096], rows: 2000, loopUnits: 4, write: true };
+  // QUICK=1 (as `QUICK=1 npm run bench` sets it): a smoke run that writes nothing
+  const args: Args =
+    process.env.QUICK === "1"
+      ? { widths: [64, 128], rows: 200, loopUnits: 2, write: false }
+      : { widths: [256, 512, 1024, 2048, 4096], rows: 2000, loopUnits: 4, write: true };
   const usage = "usage: bench/widths.ts [--widths 256,512,...] [--rows R] [--loop-units U] [--no-write]";
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
