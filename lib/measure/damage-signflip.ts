@@ -102,6 +102,15 @@ const TILE_ROWS = 64;
 const TILE_UNITS = 32;
 
 /**
+ * A sign-flip chunk holds several tensors of its `[rows, P·out2]` size at once (M·G, its δ-scaled copy, the
+ * corrections, their sum, the logits and the metric's intermediates), so it takes 1/8 of `maxElements` per tensor.
+ * Measured (`npm run bench`'s memory case, 64→W→256→10, 2000 rows): the chunk's transient memory 28 MiB at W = 1024
+ * and 30 MiB at 4096, where one `maxElements` per tensor took 143 and 191 MiB; and smaller chunks also ran faster
+ * (h1 of 64→1024→1024→10, 2000 rows, 2 threads, median of 3: 5.74 s with 1, 4.62 s with 4, 4.35 s with 8, 4.64 s with 16).
+ */
+const SIGN_FLIP_COPIES = 8;
+
+/**
  * The clean pre-activation after next plus the sign-flip correction `((M' − M) ⊙ Z') · W3`, for each perturbation of
  * a chunk, example-major `[rows, P, out2]` (the clean part alone for an empty perturbation, `columns[q] < 0`), and the
  * number of sign flips found. The scan is branch-free: every scanned entry's correction c = (M' − M)·Z' (≥ 0, and
@@ -328,9 +337,10 @@ export function signFlipSums(ctx: KernelContext, s: SliceDraw, perts: readonly P
       out2,
     };
     const y = s.y.dataSync();
-    // Per perturbation a chunk holds G's [out, out2] block and [rows, out2] results: bound both by maxElements, and
-    // split the perturbations into chunks of equal size (a small last chunk would run its matmul below full rate).
-    const most = Math.max(1, Math.floor(ctx.maxElements / (out2 * Math.max(rows, out))));
+    // Per perturbation a chunk holds G's [out, out2] block and [rows, out2] results, several times: bound each by
+    // maxElements / SIGN_FLIP_COPIES, and split the perturbations into chunks of equal size (a small last chunk would
+    // run its matmul below full rate).
+    const most = Math.max(1, Math.floor(ctx.maxElements / (SIGN_FLIP_COPIES * out2 * Math.max(rows, out))));
     const chunks = Math.ceil(perts.length / most);
     const chunk = Math.ceil(perts.length / Math.max(1, chunks));
     for (let start = 0; start < perts.length; start += chunk) {
