@@ -433,8 +433,8 @@ The whole run took ${fmt(r.minutes, 1)} min. Times are medians of ${REPEATS} rep
 
 Each layer's importance is ${units} evaluations (every unit alone, and the whole site), metric cross-entropy, method
 \`resample\`, one draw. The model is He-initialized and untrained (timing does not depend on the weights). The engine
-runs \`at.importance\` on its default path (\`auto\`: the exact low-rank shortcut for single units, the batched path for
-the whole site). **Peers are timed on a subset of units and extrapolated linearly to ${units} evaluations** (their cost per
+runs \`at.importance\` on its default path (\`auto\`: for single units the exact sign-flip path where its cost model
+predicts it cheaper, as at h1 here, else the exact low-rank shortcut; the batched path for the whole site). **Peers are timed on a subset of units and extrapolated linearly to ${units} evaluations** (their cost per
 unit is constant): the plain loop and the batched-only path in the same backend on ${LOOP_UNITS} evenly spaced units
 (median of ${QUICK ? 1 : 3}), PyTorch on ${TORCH_UNITS} units (median of ${REPEATS}). Every peer's per-unit losses were checked
 against the engine's on the same weights, data and draws. Cells: wall / CPU.
@@ -446,10 +446,10 @@ ${r.wide.sites.map(row).join("\n")}
 - Largest difference between a peer's per-unit loss and the engine's: ${r.wide.sites.map((s) => `${s.site}: ${s.maxDiffLoop.toExponential(1)} (tfjs loop and batched)${s.torch ? `, ${s.torch.maxDiff.toExponential(1)} (PyTorch)` : ""}`).join("; ")} — float32 rounding.
 - ${r.wide.torchInfo}. PyTorch ran with ${cpu.length} threads, so its CPU time counts both cores; on an idle machine its wall time would be at least half its CPU time.
 - The plain loop does ${fmt(h1.loopGflopPerUnit, 2)} GFLOP per unit (a full forward pass), ${fmt(h1.loopGflopPerUnit * units)} GFLOP per layer; the engine does
-  ${r.wide.sites.map((s) => `${fmt(s.engineGflop)} GFLOP for ${s.site}`).join(" and ")} (single units: rank-1 update, activation and read-out; whole site: one batched pass). The win is doing less work.
+  ${r.wide.sites.map((s) => `${fmt(s.engineGflop)} GFLOP for ${s.site}`).join(" and ")} (counted as the low-rank path's work, single units: rank-1 update, activation and read-out; whole site: one batched pass; the sign-flip path's exact minimum for h1 is 48.2 GFLOP, see "Distance from the floor"). The win is doing less work.
 - Bare tfjs (${r.backend}) matmul, by CPU time / wall time: ${rates.map(([k, v]) => `${fmt(v.cpu)} / ${fmt(v.wall)} GFLOP/s on ${k}`).join("; ")}.
-  The engine's rate on h1 counts its rank-1 elementwise work as FLOPs: that work is memory-bound (broadcast multiply, add and ReLU over
-  [P, rows, 1024] tensors), not matmul, so the rate sits below the bare matmul rate even though the engine does ${fmt((h1.loopGflopPerUnit * units) / h1.engineGflop)}× less arithmetic than the loop.
+  The engine's rate on h1 sits below the bare matmul rate: besides its one large matmul, the sign-flip path scans for sign
+  flips in JavaScript and computes the metric over P × rows logits (where the time goes: "Distance from the floor"), even though the engine does ${fmt((h1.loopGflopPerUnit * units) / h1.engineGflop)}× less arithmetic than the loop.
 
 ## Peak memory against width (chunking)
 
