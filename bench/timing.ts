@@ -9,9 +9,12 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-/** Median wall and CPU seconds (this process, all its threads) of `repeats` runs after one warm-up, and the last result. */
-export function timed<T>(fn: () => T, repeats: number): { wall: number; cpu: number; result: T } {
-  let result = fn();
+/**
+ * Median wall and CPU seconds (this process, all its threads) of `repeats` runs after one warm-up (none with
+ * `warmUp: false`, for a case that takes tens of seconds), and the last result.
+ */
+export function timed<T>(fn: () => T, repeats: number, warmUp = true): { wall: number; cpu: number; result: T } {
+  let result = warmUp ? fn() : (undefined as T);
   const walls: number[] = [];
   const cpus: number[] = [];
   for (let i = 0; i < repeats; i++) {

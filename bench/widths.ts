@@ -8,7 +8,7 @@
 import * as os from "node:os";
 import * as path from "node:path";
 import * as at from "../lib/index";
-import { maxDiff, median, writeSection } from "./timing";
+import { maxDiff, timed, writeSection } from "./timing";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -43,22 +43,6 @@ function parseArgs(argv: readonly string[]): Args {
   return args;
 }
 
-/** Wall and CPU seconds of each of `runs` calls (a warm-up first when `warmUp`), their medians and the last result. */
-function time<T>(fn: () => T, runs: number, warmUp: boolean): { wall: number; cpu: number; result: T } {
-  let result = warmUp ? fn() : (undefined as T);
-  const walls: number[] = [];
-  const cpus: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    const c = process.cpuUsage();
-    result = fn();
-    const d = process.cpuUsage(c);
-    walls.push((performance.now() - t) / 1000);
-    cpus.push((d.user + d.system) / 1e6);
-  }
-  return { wall: median(walls), cpu: median(cpus), result };
-}
-
 const fmt = (x: number, d = 2) => x.toFixed(d);
 
 async function main(): Promise<void> {
@@ -82,7 +66,7 @@ async function main(): Promise<void> {
       const base = { stats, method: "resample", metric: "loss", seed: 1 } as const;
       const singles = Array.from({ length: W }, (_, u) => [u]);
       let path = "";
-      const engine = time(
+      const engine = timed(
         () => {
           const e = new at.DamageEngine(model, site, data, base);
           try {
@@ -100,7 +84,7 @@ async function main(): Promise<void> {
         !big,
       );
       const loopSet = Array.from({ length: args.loopUnits }, (_, i) => [Math.floor((i * W) / args.loopUnits)]);
-      const loop = time(() => at.damage(model, site, data, loopSet, { ...base, path: "loop" }).values, big ? 1 : 3, !big);
+      const loop = timed(() => at.damage(model, site, data, loopSet, { ...base, path: "loop" }).values, big ? 1 : 3, !big);
       const scale = W / args.loopUnits;
       const diff = maxDiff(
         loopSet.map(([u]) => engine.result[u]),
