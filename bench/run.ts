@@ -12,7 +12,7 @@ import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
 import { findCore as findCoreV0 } from "./legacy/core-v0";
-import { median, torchPython, writeSection } from "./timing";
+import { timed as timedSeconds, torchPython, writeSection } from "./timing";
 import { importance as importanceV0 } from "./legacy/importance-v0";
 
 const QUICK = process.env.QUICK === "1";
@@ -30,24 +30,10 @@ const log = (s: string) => {
 };
 
 
-/**
- * Median wall and CPU milliseconds of `repeats` runs after one warm-up run; also returns the last result. CPU time
- * (this process's user + system time; the wasm backend runs on one thread) is what the work costs on an idle core,
- * whatever else shares the machine.
- */
+/** timing.ts's `timed` in milliseconds, with every run's wall time (what this report prints). */
 function timed<T>(fn: () => T, repeats = REPEATS, warmup = true): { ms: number; cpu: number; all: number[]; result: T } {
-  let result = warmup ? fn() : (undefined as T);
-  const all: number[] = [];
-  const cpus: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const t = performance.now();
-    const c = process.cpuUsage();
-    result = fn();
-    const d = process.cpuUsage(c);
-    all.push(performance.now() - t);
-    cpus.push((d.user + d.system) / 1000);
-  }
-  return { ms: median(all), cpu: median(cpus), all, result };
+  const t = timedSeconds(fn, repeats, warmup);
+  return { ms: t.wall * 1000, cpu: t.cpu * 1000, all: t.walls.map((w) => w * 1000), result: t.result };
 }
 
 const fmt = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");

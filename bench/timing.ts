@@ -11,9 +11,9 @@ export function median(xs: readonly number[]): number {
 
 /**
  * Median wall and CPU seconds (this process, all its threads) of `repeats` runs after one warm-up (none with
- * `warmUp: false`, for a case that takes tens of seconds), and the last result.
+ * `warmUp: false`, for a case that takes tens of seconds), every run's wall seconds, and the last result.
  */
-export function timed<T>(fn: () => T, repeats: number, warmUp = true): { wall: number; cpu: number; result: T } {
+export function timed<T>(fn: () => T, repeats: number, warmUp = true): { wall: number; cpu: number; walls: number[]; result: T } {
   let result = warmUp ? fn() : (undefined as T);
   const walls: number[] = [];
   const cpus: number[] = [];
@@ -25,7 +25,7 @@ export function timed<T>(fn: () => T, repeats: number, warmUp = true): { wall: n
     walls.push((performance.now() - t) / 1000);
     cpus.push((d.user + d.system) / 1e6);
   }
-  return { wall: median(walls), cpu: median(cpus), result };
+  return { wall: median(walls), cpu: median(cpus), walls, result };
 }
 
 /** The largest absolute difference between two equally long lists. */
