@@ -2,8 +2,8 @@
 // cells build and run it (the chosen hyperparameters read from the committed results/NN-*.json `chosen`, so no
 // tuning runs), timed in three engine modes, each (notebook, mode) in its own child process, one after another:
 //   before    ANTITRAIN_WASM_MATMUL=tfjs ANTITRAIN_THREADS=1  tfjs's own matmul kernels, one wasm thread (the engine
-//             before the speed work; the sign-flip path never runs here: `auto` does not take it, and at h1 of a
-//             one-hidden-layer MLP the dense layer after the site is the output layer, not dense → ReLU → dense)
+//             before the speed work; the sign-flip path never runs here: at h1 of a one-hidden-layer MLP the dense
+//             layer after the site is the output layer, not dense → ReLU → dense, so `auto` cannot take it)
 //   after-1   ANTITRAIN_THREADS=1   what a full notebook run gives each of its two kernels (2 cores, 2 kernels)
 //   after-2   ANTITRAIN_THREADS=2   one kernel on both cores
 // Reports wall and process CPU seconds (every thread) of the seed, the wasm threads that ran, the matmul kernels, and
@@ -19,6 +19,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as at from "../lib/index";
+import { timed } from "./timing";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -257,16 +258,13 @@ async function child(args: Args): Promise<void> {
   await at.ready({ quiet: true });
   const startS = (performance.now() - t0) / 1000;
   const work = prepare(nb, args.quick, args.seed);
-  const c0 = process.cpuUsage();
-  const w0 = performance.now();
-  const { value, headline } = work.run();
-  const wall = (performance.now() - w0) / 1000;
-  const c = process.cpuUsage(c0);
+  const { wall, cpu, result } = timed(() => work.run(), 1, false);
+  const { value, headline } = result;
   work.dispose();
   const out: ChildOut = {
     notebook: nb, mode, quick: args.quick, seed: args.seed, threadsAsked: MODES[mode].threads, threads: at.wasmThreads(),
-    matmul: at.numericsTag() === "wasm/tfjs" ? "tfjs" : at.numericsTag() === "wasm/explicit-transpose" ? "explicit-transpose" : at.numericsTag(),
-    numerics: at.numericsTag(), startS, wall, cpu: (c.user + c.system) / 1e6,
+    matmul: at.numericsTag().replace(/^wasm\//, ""),
+    numerics: at.numericsTag(), startS, wall, cpu,
     hash: resultHash(value), headline,
   };
   console.log(JSON.stringify(out));
