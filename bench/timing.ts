@@ -1,7 +1,7 @@
 // Helpers the benchmark scripts share: medians, timing (wall and CPU seconds), agreement of two value lists, and the
 // python that has PyTorch (the side-by-side reference; installed by `bash scripts/setup.sh --bench`).
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 
 export function median(xs: readonly number[]): number {
@@ -52,11 +52,14 @@ export function torchPython(root: string): string | null {
 
 /**
  * Replaces BENCHMARKS.md's section between `<!-- NAME:start -->` and `<!-- NAME:end -->` with `section` (which
- * carries both markers), or appends it when the file has none; every other line of the file is kept.
+ * carries both markers), or appends it when the file has none; every other line of the file is kept. Atomic.
  */
 export function writeSection(root: string, name: string, section: string): void {
   const file = path.join(root, "BENCHMARKS.md");
   const text = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n";
   const re = new RegExp(`<!-- ${name}:start -->[\\s\\S]*<!-- ${name}:end -->`);
-  writeFileSync(file, re.test(text) ? text.replace(re, () => section) : `${text.trimEnd()}\n\n${section}\n`);
+  // Written atomically (a temporary file beside it, then a rename), as bench/run.ts wrote the whole file before.
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, re.test(text) ? text.replace(re, () => section) : `${text.trimEnd()}\n\n${section}\n`);
+  renameSync(tmp, file);
 }

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
@@ -36,6 +36,7 @@ test("writeSection replaces only its own marked section, keeps every other line,
     assert.ok(appended.startsWith(after.trimEnd()), "nothing before the new section changed");
     assert.ok(appended.endsWith("\n\n<!-- widths:start -->\nwidths table\n<!-- widths:end -->\n"));
     assert.ok(appended.includes("old floor numbers") && appended.includes("the floor's reading, by hand"));
+    assert.deepEqual(readdirSync(root), ["BENCHMARKS.md"], "no temporary file left beside it");
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
