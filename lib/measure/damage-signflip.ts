@@ -106,7 +106,8 @@ const TILE_UNITS = 32;
  * corrections, their sum, the logits and the metric's intermediates), so it takes 1/8 of `maxElements` per tensor.
  * Measured (`npm run bench`'s memory case, 64→W→256→10, 2000 rows): the chunk's transient memory 26.8 MiB at W = 1024
  * and 28.2 MiB at 4096, where one `maxElements` per tensor took 143.5 and 191.3 MiB; and smaller chunks also ran faster
- * (h1 of 64→1024→1024→10, 2000 rows, 2 threads, median of 3: 5.74 s with 1, 4.62 s with 4, 4.35 s with 8, 4.64 s with 16).
+ * (`at.importance` at h1 of 64→1024→1024→10, 2000 rows, 2 threads, median of 3, timed by a throwaway script with this
+ * divisor varied: 5.74 s with 1, 4.62 s with 4, 4.35 s with 8, 4.64 s with 16).
  */
 const SIGN_FLIP_COPIES = 8;
 
