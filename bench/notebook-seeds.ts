@@ -19,6 +19,8 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as at from "../lib/index";
+import * as st from "../lib/studies/index";
+import * as nb from "../lib/notebook/index";
 import { timed } from "./timing";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -115,9 +117,9 @@ const settings04 = (quick: boolean) => ({
   scratchKeep: quick ? [8, 32] : [4, 8, 12, 16, 24, 32, 48],
 });
 
-type Settings = Record<string, at.MethodSettings>;
+type Settings = Record<string, st.MethodSettings>;
 
-/** sha256 of a result as the notebooks write it (at.writeResults: plain JSON, typed arrays as arrays). */
+/** sha256 of a result as the notebooks write it (nb.writeResults: plain JSON, typed arrays as arrays). */
 function resultHash(value: unknown): string {
   const text = JSON.stringify(value, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v));
   return createHash("sha256").update(text).digest("hex");
@@ -142,7 +144,7 @@ function checkFull(nb: Notebook, r: Json, expected: Json): void {
 /** The notebook's `chosen`: the committed full run's, or in the quick setting each grid's first entry (nothing is tuned). */
 function chosenOf(r: Json, quick: boolean): Json {
   if (!quick) return r.chosen as Json;
-  return Object.fromEntries(Object.entries(r.grids as Record<string, at.MethodSettings[]>).map(([m, list]) => [m, list[0]]));
+  return Object.fromEntries(Object.entries(r.grids as Record<string, st.MethodSettings[]>).map(([m, list]) => [m, list[0]]));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -164,19 +166,19 @@ function concentrationTasks(): Record<Task, { train: at.Dataset; validation: at.
   };
 }
 
-function concentrationSetup(data: { train: at.Dataset; validation: at.Dataset; test: at.Dataset }, task: Task, width: number, quick: boolean): at.ConcentrationSetup {
+function concentrationSetup(data: { train: at.Dataset; validation: at.Dataset; test: at.Dataset }, task: Task, width: number, quick: boolean): st.ConcentrationSetup {
   return {
     train: data.train, validation: data.validation, test: data.test, inputs: SHAPE[task].inputs, hidden: [width], classes: SHAPE[task].classes,
     site: "h1", ...sized(quick), cycle: COMMON.cycle, fraction: COMMON.fraction, tolerance: COMMON.tolerance,
   };
 }
 
-const armOf = (s: at.ConcentrationSeed, arm: string): at.ConcentrationRun => {
+const armOf = (s: st.ConcentrationSeed, arm: string): st.ConcentrationRun => {
   const run = s.runs.find((r) => r.arm === arm);
   if (run === undefined) throw new Error(`no "${arm}" arm in the seed's result`);
   return run;
 };
-const concentrationHeadline = (s: at.ConcentrationSeed, prefix: string): Record<string, number> => ({
+const concentrationHeadline = (s: st.ConcentrationSeed, prefix: string): Record<string, number> => ({
   [`${prefix} plain core`]: armOf(s, "plain").core,
   [`${prefix} antitrain 0.5 core`]: armOf(s, "antitrain 0.5").core,
   [`${prefix} antitrain 0.5 test acc`]: armOf(s, "antitrain 0.5").testAccuracy,
@@ -191,11 +193,11 @@ function prepare(nb: Notebook, quick: boolean, seed: number): { run: () => { val
     // per task: the committed choice, or (quick) the same first grid entries for both tasks
     const chosen = (quick ? Object.fromEntries(order.map((t) => [t, chosenOf(r, true)])) : chosenOf(r, false)) as Record<Task, Settings>;
     const tasks = concentrationTasks();
-    const setups = Object.fromEntries(order.map((t) => [t, concentrationSetup(tasks[t], t, COMMON.hidden, quick)])) as Record<Task, at.ConcentrationSetup>;
+    const setups = Object.fromEntries(order.map((t) => [t, concentrationSetup(tasks[t], t, COMMON.hidden, quick)])) as Record<Task, st.ConcentrationSetup>;
     return {
       // the notebook's runSeed
       run: () => {
-        const value = Object.fromEntries(order.map((t) => [t, at.runConcentrationSeed(setups[t], chosen[t], seed)])) as Record<Task, at.ConcentrationSeed>;
+        const value = Object.fromEntries(order.map((t) => [t, st.runConcentrationSeed(setups[t], chosen[t], seed)])) as Record<Task, st.ConcentrationSeed>;
         return { value, headline: Object.assign({}, ...order.map((t) => concentrationHeadline(value[t], t))) };
       },
       dispose: () => {
@@ -214,10 +216,10 @@ function prepare(nb: Notebook, quick: boolean, seed: number): { run: () => { val
     return {
       // the notebook's runSeed (without its per-cell clock)
       run: () => {
-        const value: Record<string, at.ConcentrationSeed> = {};
+        const value: Record<string, st.ConcentrationSeed> = {};
         for (const c of cells) {
           const setup = { ...concentrationSetup(tasks[c.task], c.task, c.width, quick), probeFractions: [] };
-          value[c.key] = at.runConcentrationSeed(setup, chosen[c.task], seed, { arms: ARMS_02 });
+          value[c.key] = st.runConcentrationSeed(setup, chosen[c.task], seed, { arms: ARMS_02 });
         }
         return { value, headline: Object.assign({}, ...cells.map((c) => concentrationHeadline(value[c.key], c.key))) };
       },
@@ -231,13 +233,13 @@ function prepare(nb: Notebook, quick: boolean, seed: number): { run: () => { val
   const chosen = chosenOf(r, quick) as Settings;
   const { train, validation, test } = at.digits({ validation: 0.2 });
   if (validation === undefined) throw new Error("digits({ validation }) returned no validation split");
-  const setup: at.CompressionSetup = {
+  const setup: st.CompressionSetup = {
     train, validation, test, inputs: 64, hidden: [COMMON.hidden], classes: 10, site: "h1",
     pretrain: s04.pretrain, updates: s04.updates, cycle: COMMON.cycle, finetune: s04.finetune, keep: s04.keep, scratchKeep: s04.scratchKeep, tolerance: COMMON.tolerance,
   };
   return {
     run: () => {
-      const value = at.runCompressionSeed(setup, chosen, seed);
+      const value = st.runCompressionSeed(setup, chosen, seed);
       const anti = value.curves.find((c) => c.arm === "antitrain");
       const smallest = anti?.points.reduce((a, b) => (b.k < a.k ? b : a));
       return {
@@ -321,7 +323,7 @@ function structure(nb: Notebook, quick: boolean): string {
   const gridTotal = gridSizes.reduce((a, [, n]) => a + n, 0);
   const grids = gridSizes.map(([m, n]) => `${m} ${n}`).join(", ");
   if (nb === "01") {
-    const arms = at.CONCENTRATION_ARM_NAMES.length;
+    const arms = st.CONCENTRATION_ARM_NAMES.length;
     return `${seeds} study seed${seeds > 1 ? "s" : ""}, each 2 tasks × ${arms} arms after one pretraining per task (timed here: one). Tuning (**not timed**): seeds ${tuneSeeds.join(", ")} × 2 tasks × (plain + ${gridTotal} grid settings: ${grids}) = ${tuneSeeds.length * 2 * (1 + gridTotal)} arm runs, no test split, no probes.`;
   }
   if (nb === "02") {
@@ -329,7 +331,7 @@ function structure(nb: Notebook, quick: boolean): string {
     return `${seeds} study seed${seeds > 1 ? "s" : ""}, each ${cells} cells (teacher-student W ${WIDTHS_02["teacher-student"].join(", ")}; digits W ${WIDTHS_02.digits.join(", ")}) × ${ARMS_02.length} arms (timed here: one). No tuning: 01's chosen settings.`;
   }
   const s = settings04(quick);
-  return `${seeds} study seed${seeds > 1 ? "s" : ""}, each the dense model, ${at.STUDY_ARMS.length} arms pruned to ${s.keep.length} widths and fine-tuned, iterative magnitude pruning (${s.keep.length} rounds) and ${s.scratchKeep.length} small nets from scratch (timed here: one). Tuning (**not timed**): seeds ${tuneSeeds.join(", ")} × (dense + ${gridTotal} grid settings: ${grids}) = ${tuneSeeds.length * gridTotal} arm runs, each pruned to ${s.keep.length} widths, no test split.`;
+  return `${seeds} study seed${seeds > 1 ? "s" : ""}, each the dense model, ${st.STUDY_ARMS.length} arms pruned to ${s.keep.length} widths and fine-tuned, iterative magnitude pruning (${s.keep.length} rounds) and ${s.scratchKeep.length} small nets from scratch (timed here: one). Tuning (**not timed**): seeds ${tuneSeeds.join(", ")} × (dense + ${gridTotal} grid settings: ${grids}) = ${tuneSeeds.length * gridTotal} arm runs, each pruned to ${s.keep.length} widths, no test split.`;
 }
 
 /** What the committed full run recorded: results `seconds`, the report's provenance line, 02's per-seed seconds. */

@@ -74,19 +74,8 @@ export { fileSystem, saveModel, loadModel, MODEL_JSON, WEIGHTS_BIN } from "./bas
 export { checkModel, type CheckModelOptions, type ModelCheck, type ModelCheckItem } from "./models/check-model";
 export { train, evaluate, type TrainOptions, type Evaluation } from "./training/train";
 export { meanCI, spearman, type Interval } from "./base/statistics";
-export { plotlyScript, chart, axes, CHART_TYPES, type PlotlyObject } from "./notebook/plot";
-export { provenance, quickNote, RUN_TIME_MARK, type ProvenanceOptions } from "./notebook/provenance";
-export { keep, type Disposable } from "./notebook/keep";
-export { resultsPath, writeResults, isFullRun, writeJsonAtomic, readJson } from "./base/io";
 export { linearCKA } from "./analysis/cka";
 export { reportCore, type CoreReport } from "./core/report-core";
-export {
-  runExperiment,
-  type ExperimentOptions,
-  type ExperimentResult,
-  type CycleRecord,
-  type PhaseEnd,
-} from "./experiments/run-experiment";
 export { taylorImportance, type TaylorOptions } from "./importance/taylor";
 export { magnitudeScores, magnitudeImportance } from "./importance/magnitude";
 export { heldOutImportance, type HeldOutImportance, type HeldOutOptions, type UnitRole } from "./importance/heldout";
@@ -115,8 +104,6 @@ export { plantDuplicates } from "./analysis/plant";
 export { siteFeatures, expandUnitMask } from "./models/types";
 export { modularAddition, type ModularOptions, type ModularTask } from "./data/modular";
 export { transformer, Transformer, type TransformerOptions, type TransformerConfig, type TransformerWeights } from "./models/transformer";
-export { cachedSeed, prefetchSeeds, seedShard } from "./notebook/seed-cache";
-export { tableConfig, htmlTable } from "./notebook/table";
 export { adamw, AdamW, type AdamWOptions } from "./training/adamw";
 export { grokfast, Grokfast, type GrokfastOptions } from "./training/grokfast";
 export {
@@ -136,169 +123,10 @@ export {
   SHAPE_SIGMOID,
   type TunableMlpOptions,
 } from "./models/tunable-mlp";
-export {
-  writeCheckpoint,
-  readCheckpoint,
-  latestCheckpoint,
-  listCheckpoints,
-  type Checkpoint,
-  type CheckpointArray,
-  type SkippedCheckpoint,
-} from "./runs/checkpoint";
-export { saveOptimizer, restoreOptimizer, type OptimizerState } from "./runs/optimizer-state";
-export {
-  parseRunConfig,
-  type RunConfig,
-  type TaskConfig,
-  type ScheduleConfig,
-  type ModelConfig,
-  type MlpModelConfig,
-  type LayersModelConfig,
-  type OutputConfig,
-  type ParseRunConfigOptions,
-} from "./runs/config";
-export { modelFileHash, type RunOutputs } from "./runs/run-model";
-export { runFromConfig, buildTask, type RunOptions, type RunResult } from "./runs/run";
-export type { RunHistory } from "./runs/run-state";
 export { spectatorBlowup, rescaleUnits, type Blowup } from "./antitrain/spectators";
-export { expandSweep, runJob, storeResult, readResults, type SweepSpec, type SweepJob, type JobResult } from "./runs/sweep";
-export { runSweepLocal, type LocalSweepOptions } from "./runs/sweep-local";
-export { runSweepRedis, serveSweepJobs, redisConnection, type RedisSweepOptions, type SweepWorkerOptions } from "./runs/sweep-redis";
-export { main as cli } from "./runs/cli";
-export {
-  measureModel,
-  MEASURE_ROWS,
-  type MeasureOptions,
-  type MeasureReport,
-  type MeasureSource,
-  type SiteMeasure,
-  type CurvePoint,
-  type LayerSummary,
-  type SkippedLayer,
-} from "./runs/measure-model";
-export { renderMeasureReport } from "./runs/measure-report";
 export { DAMAGE_PATHS, DAMAGE_OPTION_KEYS } from "./measure/damage";
 export type { SignFlipEstimate, SignFlipTally } from "./measure/damage-signflip";
 export type { DenseSiteSplit, ReluDenseNext } from "./models/types";
 export { groupImportance, GROUP_SOLVES, type GroupSolve, type GroupImportanceOptions, type EstimatedImportance } from "./importance/group-testing";
-export { grokRun, type GrokRunOptions, type GrokResult, type GrokPoint, type GrokMethod } from "./experiments/grokking";
 export { gateImportance, gateUnitImportance, type GateOptions } from "./importance/gate";
-export {
-  iterativeMagnitudePruning,
-  type MagnitudePruningOptions,
-  type PruningRound,
-  type PruningResult,
-} from "./experiments/magnitude-pruning";
 export { charWindows, textFromFiles, OTHER_CHAR, type CharWindowOptions, type CharTask } from "./data/text";
-export {
-  trainWithMethod,
-  unitOrder,
-  TRAINING_METHODS,
-  UNIT_ORDERS,
-  type TrainingMethod,
-  type MethodSettings,
-  type TrainWithMethodOptions,
-  type MethodRun,
-  type UnitOrder,
-} from "./experiments/compression-arms";
-export {
-  STUDY_ARMS,
-  STUDY_ARM_NAMES,
-  IMP_ARM,
-  SCRATCH_ARM,
-  tuneCompressionSeed,
-  chooseSettings,
-  runCompressionSeed,
-  summarizeCompression,
-  fewestUnits,
-  splitSizes,
-  checkArms,
-  type RunSeedOptions,
-  type StudyArm,
-  type CompressionSetup,
-  type StudyPoint,
-  type StudyCurve,
-  type StudySeed,
-  type TuneRow,
-  type ArmSummary,
-} from "./experiments/compression-study";
-export type { StudySetup } from "./experiments/study-setup";
-export {
-  convGroupLasso,
-  channelScores,
-  CHANNEL_SCORES,
-  CONV_METHODS,
-  CONV_ORDERS,
-  CONV_ARMS,
-  trainConvArm,
-  convChannelOrder,
-  meanMaskedLogits,
-  tuneConvCompressionSeed,
-  runConvCompressionSeed,
-  summarizeConvCompression,
-  convSplitSizes,
-  type ChannelScore,
-  type ConvMethod,
-  type ConvOrder,
-  type ConvArm,
-  type ConvStudySetup,
-  type ConvStudyPoint,
-  type ConvStudyCurve,
-  type ConvStudySeed,
-  type TrainConvArmOptions,
-} from "./experiments/conv-compression";
-export { compressionTableRows, tuningTableRows, compressionCharts } from "./notebook/compression-report";
-export {
-  CONCENTRATION_ARMS,
-  CONCENTRATION_ARM_NAMES,
-  CONCENTRATION_GRIDS,
-  CONCENTRATION_REFERENCE,
-  concentrationArm,
-  tuneConcentrationSeed,
-  chooseConcentrationSettings,
-  runConcentrationSeed,
-  summarizeConcentration,
-  type ConcentrationArm,
-  type ConcentrationSetup,
-  type ConcentrationMeasure,
-  type ConcentrationRun,
-  type SpectatorProbe,
-  type ConcentrationSeed,
-  type ConcentrationTuneRow,
-  type ConcentrationTuneChoice,
-  type ConcentrationSummary,
-} from "./experiments/concentration-study";
-export { concentrationTableRows, concentrationTuningRows, concentrationCharts } from "./notebook/concentration-report";
-export {
-  MULTILAYER_METHODS,
-  MULTILAYER_TUNED,
-  MULTILAYER_ARMS,
-  MULTILAYER_ARM_NAMES,
-  MULTILAYER_REFERENCE,
-  LAYER_ORDERS,
-  trainAllLayers,
-  compressLayers,
-  checkMultilayerSetup,
-  tuneMultilayerSeed,
-  chooseMultilayerSettings,
-  runMultilayerSeed,
-  summarizeMultilayer,
-  type MultilayerMethod,
-  type MultilayerTuned,
-  type LayerOrder,
-  type LayerPlan,
-  type MultilayerSettings,
-  type MultilayerSetup,
-  type MultilayerArm,
-  type CorePoint,
-  type AllLayersRun,
-  type AllLayersOptions,
-  type CompressedLayers,
-  type MultilayerDense,
-  type MultilayerRow,
-  type MultilayerSeed,
-  type MultilayerTuneRow,
-  type MultilayerTuneChoice,
-  type MultilayerSummary,
-  type MultilayerDenseSummary,
-} from "./experiments/multilayer-study";

@@ -4,6 +4,7 @@
 //   node --import tsx scripts/grok-pilot.ts            # p = 59, 50% of the pairs train, at most 2000 steps
 //   P=59 FRAC=0.4 STEPS=2000 node --import tsx scripts/grok-pilot.ts
 import * as at from "../lib/index";
+import * as st from "../lib/studies/index";
 
 async function main(): Promise<void> {
   await at.ready({ quiet: true });
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
   const test = at.take(task.test, order.subarray(Math.floor(rest / 2)));
   const model = { vocab: task.vocab, seqLen: task.seqLen, classes: p, dModel: 32, heads: 4, dMlp: 128, layers: 1, layerNorm: false };
   for (const seed of [0, 1]) {
-    const r = at.grokRun({
+    const r = st.grokRun({
       data: { train: task.train, heldOut, test }, model, method: "baseline", seed, steps, evalEvery: 50,
       learningRate: 1e-2, weightDecay: 1.0, beta1: 0.9, beta2: 0.98, measure: false,
     });

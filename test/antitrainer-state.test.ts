@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
+import * as runs from "../lib/runs/index";
 import { assertAntitrainError, invariant, smallTask, snapshot } from "./helpers";
 
 before(async () => {
@@ -47,11 +48,11 @@ for (const [arm, optionsFor] of ARMS) {
     const tensors = tf.memory().numTensors;
     resumed.restore(saved);
     assert.equal(tf.memory().numTensors - tensors, saved.recent.length * 2, "restore makes only the remembered batches' tensors");
-    await at.restoreOptimizer(resumed.optimizerFor("h1"), await at.saveOptimizer(original.optimizerFor("h1")));
+    await runs.restoreOptimizer(resumed.optimizerFor("h1"), await runs.saveOptimizer(original.optimizerFor("h1")));
     // control: the same weights and optimizer, but the antitrainer's state not restored
     const controlModel = copyOf(model, [12]);
     const control = new at.Antitrainer(controlModel, ["h1"], options);
-    await at.restoreOptimizer(control.optimizerFor("h1"), await at.saveOptimizer(original.optimizerFor("h1")));
+    await runs.restoreOptimizer(control.optimizerFor("h1"), await runs.saveOptimizer(original.optimizerFor("h1")));
 
     assert.equal(resumed.step, original.step);
     assert.equal(resumed.antiSteps, original.antiSteps);

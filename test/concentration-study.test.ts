@@ -2,13 +2,15 @@ import { strict as assert } from "node:assert";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
+import * as st from "../lib/studies/index";
+import * as nb from "../lib/notebook/index";
 import { assertAntitrainError, invariant, snapshot } from "./helpers";
 
-let setup: at.ConcentrationSetup;
+let setup: st.ConcentrationSetup;
 let otherTest: at.Dataset;
 let otherValidation: at.Dataset;
 let base: at.Mlp;
-const CHOSEN: Record<string, at.MethodSettings> = {
+const CHOSEN: Record<string, st.MethodSettings> = {
   "group-lasso": { lambda: 1e-2 },
   slimming: { lambda: 1e-2 },
   "activation-l1": { lambda: 1e-2 },
@@ -34,14 +36,14 @@ before(async () => {
 });
 
 /** The numbers of a run that come from the validation split (the core and its damages, validation accuracy). */
-const validationPart = (r: at.ConcentrationRun) => [r.core, r.spectators, r.coreDamage, r.spectatorDamage, r.fullDamage, r.valAccuracy, r.valLoss];
-const testPart = (r: at.ConcentrationRun) => [r.testAccuracy, r.testLoss, r.ece, r.testCore];
+const validationPart = (r: st.ConcentrationRun) => [r.core, r.spectators, r.coreDamage, r.spectatorDamage, r.fullDamage, r.valAccuracy, r.valLoss];
+const testPart = (r: st.ConcentrationRun) => [r.testAccuracy, r.testLoss, r.ece, r.testCore];
 
 test("one seed runs every arm at the same update budget, as plain JSON, reproducibly, and leaks nothing", () => {
   const tensors = tf.memory().numTensors;
-  const r = at.runConcentrationSeed(setup, CHOSEN, 0);
+  const r = st.runConcentrationSeed(setup, CHOSEN, 0);
   assert.equal(tf.memory().numTensors, tensors, "no tensor left behind");
-  assert.deepEqual(r.runs.map((x) => x.arm), at.CONCENTRATION_ARM_NAMES);
+  assert.deepEqual(r.runs.map((x) => x.arm), st.CONCENTRATION_ARM_NAMES);
   assert.equal(r.fraction, 0.95);
   for (const x of r.runs) {
     assert.equal(x.updates, 20, `${x.arm}: the same 20 optimizer updates (antitraining: 10 training + 10 antitrain steps)`);
@@ -55,7 +57,7 @@ test("one seed runs every arm at the same update budget, as plain JSON, reproduc
     assert.ok(x.testLoss < Math.log(3) && x.valLoss < Math.log(3), `${x.arm}: losses below chance's ln 3`);
     assert.ok(Number.isInteger(x.testCore) && x.testCore >= 0 && x.testCore <= 12, `${x.arm}: test core ${x.testCore}`);
     assert.ok(x.fullDamage > 0 ? Math.abs(x.spectatorShare - x.spectatorDamage / x.fullDamage) < 1e-12 : x.spectatorShare === 0);
-    const arm = at.CONCENTRATION_ARMS.find((a) => a.name === x.arm) as at.ConcentrationArm;
+    const arm = st.CONCENTRATION_ARMS.find((a) => a.name === x.arm) as st.ConcentrationArm;
     assert.equal(x.method, arm.method);
     assert.deepEqual(x.settings, arm.tuneAs !== undefined ? CHOSEN[arm.tuneAs] : (arm.settings ?? {}));
   }
@@ -68,29 +70,29 @@ test("one seed runs every arm at the same update budget, as plain JSON, reproduc
   assert.equal(r.probes[1].spectators, plain.spectators, "the 0.95 probe is the plain arm's reported core");
   assert.equal(r.probes[1].spectatorDamage, plain.spectatorDamage);
   assert.deepEqual(JSON.parse(JSON.stringify(r)), r, "plain JSON: a cached seed reads back the same");
-  assert.deepEqual(at.runConcentrationSeed(setup, CHOSEN, 0), r, "the same seed gives the same numbers");
-  const other = at.runConcentrationSeed(setup, CHOSEN, 1);
+  assert.deepEqual(st.runConcentrationSeed(setup, CHOSEN, 0), r, "the same seed gives the same numbers");
+  const other = st.runConcentrationSeed(setup, CHOSEN, 1);
   assert.notDeepEqual(other.runs.map(testPart), r.runs.map(testPart), "another seed, other models");
 });
 
 test("a subset of arms runs in table order with the same numbers as in the whole study, needs settings only for its own tuned arms, and summarizes alone", () => {
-  const all = at.runConcentrationSeed(setup, CHOSEN, 5);
+  const all = st.runConcentrationSeed(setup, CHOSEN, 5);
   const arms = ["group lasso", "plain", "control: core, true labels", "antitrain 0.5"];
   const tensors = tf.memory().numTensors;
-  const some = at.runConcentrationSeed(setup, { "group-lasso": CHOSEN["group-lasso"] }, 5, { arms });
+  const some = st.runConcentrationSeed(setup, { "group-lasso": CHOSEN["group-lasso"] }, 5, { arms });
   assert.equal(tf.memory().numTensors, tensors, "no tensor left behind");
   assert.deepEqual(some.runs.map((x) => x.arm), ["plain", "antitrain 0.5", "control: core, true labels", "group lasso"], "table order, not the order given");
   assert.deepEqual(some.runs, all.runs.filter((x) => arms.includes(x.arm)), "each arm continues the same pretrained network: the same numbers as in the whole study");
   assert.deepEqual(some.probes, all.probes, "the plain arm's probes as before");
-  const other = at.runConcentrationSeed(setup, CHOSEN, 6, { arms });
-  const { summary, headline } = at.summarizeConcentration([some, other], 0.05);
+  const other = st.runConcentrationSeed(setup, CHOSEN, 6, { arms });
+  const { summary, headline } = st.summarizeConcentration([some, other], 0.05);
   assert.deepEqual(summary.map((s) => s.arm), ["plain", "antitrain 0.5", "control: core, true labels", "group lasso"]);
   const gl = summary[3];
   assert.deepEqual(gl.perSeed, [some.runs[3].core, other.runs[3].core]);
   assert.equal(gl.coreDiff.mean, (some.runs[3].core - some.runs[1].core + other.runs[3].core - other.runs[1].core) / 2);
   assert.match(headline, /^validation 95% core \(of 12 units\): plain /);
-  assert.equal(at.concentrationTableRows(summary).length, 4);
-  assertAntitrainError(() => at.summarizeConcentration([some, all], 0.05), /seed 5 ran other arms than seed 5 \(plain, antitrain 0\.5, control: core, true labels, group lasso\): run every seed with the same arms/);
+  assert.equal(nb.concentrationTableRows(summary).length, 4);
+  assertAntitrainError(() => st.summarizeConcentration([some, all], 0.05), /seed 5 ran other arms than seed 5 \(plain, antitrain 0\.5, control: core, true labels, group lasso\): run every seed with the same arms/);
   const refused: [unknown, RegExp][] = [
     [["plain", "group lasso"], /arms must include "antitrain 0\.5": the summary compares every arm/],
     [["antitrain 0.5"], /arms must include "plain"/],
@@ -99,28 +101,28 @@ test("a subset of arms runs in table order with the same numbers as in the whole
     [[], /arms must be a list of arm names/],
   ];
   for (const [list, pattern] of refused) {
-    const e = invariant(base, String(list), () => at.runConcentrationSeed(setup, CHOSEN, 0, { arms: list as string[] }));
+    const e = invariant(base, String(list), () => st.runConcentrationSeed(setup, CHOSEN, 0, { arms: list as string[] }));
     assert.ok(e instanceof at.AntitrainError && pattern.test(e.message), `${String(list)}: ${String(e)}`);
   }
-  assertAntitrainError(() => at.runConcentrationSeed(setup, {}, 0, { arms: ["plain", "antitrain 0.5", "network slimming"] }), /chosen has no settings for "slimming" \(arm "network slimming"\)/);
-  assertAntitrainError(() => at.runConcentrationSeed(setup, CHOSEN, 0, { arm: ["plain"] } as { arms?: string[] }), /unknown option "arm" of runConcentrationSeed/);
+  assertAntitrainError(() => st.runConcentrationSeed(setup, {}, 0, { arms: ["plain", "antitrain 0.5", "network slimming"] }), /chosen has no settings for "slimming" \(arm "network slimming"\)/);
+  assertAntitrainError(() => st.runConcentrationSeed(setup, CHOSEN, 0, { arm: ["plain"] } as { arms?: string[] }), /unknown option "arm" of runConcentrationSeed/);
 });
 
 test("the core is measured on the validation split; the test split gives only the final numbers (accuracy, loss, ECE, the test-split core)", () => {
-  const r = at.runConcentrationSeed(setup, CHOSEN, 3);
-  const swappedTest = at.runConcentrationSeed({ ...setup, test: otherTest }, CHOSEN, 3);
+  const r = st.runConcentrationSeed(setup, CHOSEN, 3);
+  const swappedTest = st.runConcentrationSeed({ ...setup, test: otherTest }, CHOSEN, 3);
   assert.deepEqual(swappedTest.runs.map(validationPart), r.runs.map(validationPart), "other test data: the same cores and damages");
   assert.deepEqual(swappedTest.probes, r.probes);
   assert.notDeepEqual(swappedTest.runs.map(testPart), r.runs.map(testPart), "other test data: other test numbers");
-  const swappedVal = at.runConcentrationSeed({ ...setup, validation: otherValidation }, CHOSEN, 3);
+  const swappedVal = st.runConcentrationSeed({ ...setup, validation: otherValidation }, CHOSEN, 3);
   assert.deepEqual(swappedVal.runs.map(testPart), r.runs.map(testPart), "other validation data: the same test numbers");
   assert.notDeepEqual(swappedVal.runs.map(validationPart), r.runs.map(validationPart), "other validation data: other cores and damages");
   // The same measurement as at.reportCore on the validation split (stats from the training split): the arm trains
   // with seed + 1 and measures with seed.
   const m = base.clone();
-  at.trainWithMethod(m, "h1", setup.train, "plain", { updates: 20, seed: 4 });
+  st.trainWithMethod(m, "h1", setup.train, "plain", { updates: 20, seed: 4 });
   const rep = at.reportCore(m, "h1", setup.validation, setup.train, { fraction: 0.95, seed: 3 });
-  const arm = at.concentrationArm(base, setup, "plain", { seed: 3 });
+  const arm = st.concentrationArm(base, setup, "plain", { seed: 3 });
   assert.deepEqual([arm.core, arm.spectatorDamage, arm.fullDamage], [rep.core.length, rep.spectatorDamage, rep.fullDamage]);
   assert.equal(arm.testAccuracy, at.evaluate(m, setup.test).accuracy);
   m.dispose();
@@ -128,21 +130,21 @@ test("the core is measured on the validation split; the test split gives only th
 
 test("concentrationArm leaves the model it continues unchanged and frees what it made, also when it throws", () => {
   for (const [arm, settings] of [["antitrain 0.5", undefined], ["group lasso", { lambda: 1e-2 }], ["network slimming", { lambda: 1e-2 }], ["plain", undefined]] as const) {
-    const r = invariant(base, arm, () => at.concentrationArm(base, setup, arm, { seed: 0, settings })) as at.ConcentrationRun;
+    const r = invariant(base, arm, () => st.concentrationArm(base, setup, arm, { seed: 0, settings })) as st.ConcentrationRun;
     assert.equal(r.arm, arm);
     assert.equal(r.updates, 20);
   }
-  const e = invariant(base, "a bad setting", () => at.concentrationArm(base, setup, "group lasso", { seed: 0, settings: { lambda: Number.NaN } }));
+  const e = invariant(base, "a bad setting", () => st.concentrationArm(base, setup, "group lasso", { seed: 0, settings: { lambda: Number.NaN } }));
   assert.ok(e instanceof at.AntitrainError, String(e));
   const w = snapshot(base);
-  assert.equal(at.concentrationArm(base, setup, "antitrain 0.9", { seed: 2 }).core, at.concentrationArm(base, setup, "antitrain 0.9", { seed: 2 }).core);
+  assert.equal(st.concentrationArm(base, setup, "antitrain 0.9", { seed: 2 }).core, st.concentrationArm(base, setup, "antitrain 0.9", { seed: 2 }).core);
   assert.deepEqual(snapshot(base), w);
 });
 
 test("tuning runs every grid setting beside plain on validation data only, and the choice follows the criterion", () => {
   const grids = { "group-lasso": [{ lambda: 1e-3 }, { lambda: 3e-2 }], "nested-dropout": [{ p: 0.2 }] };
   const tensors = tf.memory().numTensors;
-  const rows = at.tuneConcentrationSeed(setup, grids, 100);
+  const rows = st.tuneConcentrationSeed(setup, grids, 100);
   assert.equal(tf.memory().numTensors, tensors);
   assert.deepEqual(rows.map((r) => `${r.method} ${JSON.stringify(r.settings)}`), ['group-lasso {"lambda":0.001}', 'group-lasso {"lambda":0.03}', 'nested-dropout {"p":0.2}']);
   for (const r of rows) {
@@ -151,7 +153,7 @@ test("tuning runs every grid setting beside plain on validation data only, and t
     assert.ok(r.core >= 1 && r.valAccuracy > 0.55 && r.plainValAccuracy > 0.55, `${r.method}: core ${r.core}, accuracy ${r.valAccuracy}, plain ${r.plainValAccuracy}`);
   }
   assert.equal(new Set(rows.map((r) => r.plainValAccuracy)).size, 1, "one plain reference per seed");
-  assert.deepEqual(at.tuneConcentrationSeed({ ...setup, test: otherTest }, grids, 100), rows, "tuning never uses the test split");
+  assert.deepEqual(st.tuneConcentrationSeed({ ...setup, test: otherTest }, grids, 100), rows, "tuning never uses the test split");
   // A spy on the test split: its tensors are read only by the checks at the door, however many settings are tuned.
   const spied = () => {
     let reads = 0;
@@ -160,21 +162,21 @@ test("tuning runs every grid setting beside plain on validation data only, and t
     return { test, reads: () => reads };
   };
   const one = spied();
-  at.tuneConcentrationSeed({ ...setup, test: one.test }, { "nested-dropout": [{ p: 0.2 }] }, 100);
+  st.tuneConcentrationSeed({ ...setup, test: one.test }, { "nested-dropout": [{ p: 0.2 }] }, 100);
   const three = spied();
-  at.tuneConcentrationSeed({ ...setup, test: three.test }, { "nested-dropout": [{ p: 0.2 }, { p: 0.1 }, { p: 0.3 }] }, 100);
+  st.tuneConcentrationSeed({ ...setup, test: three.test }, { "nested-dropout": [{ p: 0.2 }, { p: 0.1 }, { p: 0.3 }] }, 100);
   assert.equal(three.reads(), one.reads(), "no test read per tuned setting");
   const study = spied();
-  at.concentrationArm(base, { ...setup, test: study.test }, "plain", { seed: 0 });
+  st.concentrationArm(base, { ...setup, test: study.test }, "plain", { seed: 0 });
   assert.ok(study.reads() > one.reads(), "the study's arms do read the test split (for accuracy, loss and ECE)");
-  const { chosen, table } = at.chooseConcentrationSettings(grids, rows, 0.05);
+  const { chosen, table } = st.chooseConcentrationSettings(grids, rows, 0.05);
   assert.deepEqual(Object.keys(chosen), ["group-lasso", "nested-dropout"]);
   assert.equal(table.length, 3);
   assert.equal(table.filter((t) => t.chosen).length, 2);
 });
 
 test("chooseConcentrationSettings: the smallest core among settings within tolerance of plain, ties to accuracy, else the most accurate", () => {
-  const row = (lambda: number, seed: number, core: number, valAccuracy: number): at.ConcentrationTuneRow => ({
+  const row = (lambda: number, seed: number, core: number, valAccuracy: number): st.ConcentrationTuneRow => ({
     method: "group-lasso", settings: { lambda }, seed, core, valAccuracy, plainCore: 100, plainValAccuracy: 0.92,
   });
   const grids = { "group-lasso": [{ lambda: 1 }, { lambda: 2 }, { lambda: 3 }, { lambda: 4 }] };
@@ -184,20 +186,20 @@ test("chooseConcentrationSettings: the smallest core among settings within toler
     row(3, 100, 6, 0.92), row(3, 101, 10, 0.92), // holds, mean core 8, more accurate: wins the tie
     row(4, 100, 20, 0.93), row(4, 101, 20, 0.93),
   ];
-  const { chosen, table } = at.chooseConcentrationSettings(grids, rows, 0.01);
+  const { chosen, table } = st.chooseConcentrationSettings(grids, rows, 0.01);
   assert.deepEqual(chosen, { "group-lasso": { lambda: 3 } });
   assert.deepEqual(table.map((t) => [t.settings.lambda, t.core, t.holds, t.chosen]), [[1, 5, false, false], [2, 8, true, false], [3, 8, true, true], [4, 20, true, false]]);
-  const none = at.chooseConcentrationSettings({ "group-lasso": [{ lambda: 1 }, { lambda: 2 }] }, rows, 0);
+  const none = st.chooseConcentrationSettings({ "group-lasso": [{ lambda: 1 }, { lambda: 2 }] }, rows, 0);
   assert.deepEqual(none.chosen, { "group-lasso": { lambda: 2 } }, "none within 0 points: the most accurate");
   assert.ok(none.table.every((t) => !t.holds));
-  assertAntitrainError(() => at.chooseConcentrationSettings({ "group-lasso": [{ lambda: 9 }] }, rows, 0.01), /no tuning run for group-lasso \{"lambda":9\}/);
-  assertAntitrainError(() => at.chooseConcentrationSettings(grids, rows, 1), /tolerance must be in \[0, 1\)/);
+  assertAntitrainError(() => st.chooseConcentrationSettings({ "group-lasso": [{ lambda: 9 }] }, rows, 0.01), /no tuning run for group-lasso \{"lambda":9\}/);
+  assertAntitrainError(() => st.chooseConcentrationSettings(grids, rows, 1), /tolerance must be in \[0, 1\)/);
 });
 
 test("summarizeConcentration: paired differences to antitrain 0.5 per seed, accuracy that holds, and a headline from the table", () => {
-  const seedOf = (seed: number, cores: Record<string, number>, acc: Record<string, number>): at.ConcentrationSeed => ({
+  const seedOf = (seed: number, cores: Record<string, number>, acc: Record<string, number>): st.ConcentrationSeed => ({
     seed, fraction: 0.95, probes: [],
-    runs: at.CONCENTRATION_ARMS.map((a) => {
+    runs: st.CONCENTRATION_ARMS.map((a) => {
       const core = cores[a.name] ?? 100;
       const valAccuracy = acc[a.name] ?? 0.95;
       return { arm: a.name, method: a.method, settings: a.settings ?? {}, updates: 20, core, spectators: 128 - core, coreDamage: 0.8, spectatorDamage: 0.01, fullDamage: 0.8,
@@ -209,9 +211,9 @@ test("summarizeConcentration: paired differences to antitrain 0.5 per seed, accu
     seedOf(1, { plain: 124, "antitrain 0.5": 50, "group lasso": 60, "nested dropout": 12 }, { plain: 0.96, "antitrain 0.5": 0.95, "nested dropout": 0.9 }),
     seedOf(2, { plain: 122, "antitrain 0.5": 30, "group lasso": 36, "nested dropout": 8 }, { plain: 0.96, "antitrain 0.5": 0.95, "nested dropout": 0.9 }),
   ];
-  const { summary, headline } = at.summarizeConcentration(results, 0.01);
-  assert.deepEqual(summary.map((s) => s.arm), at.CONCENTRATION_ARM_NAMES);
-  const one = (arm: string) => summary.find((s) => s.arm === arm) as at.ConcentrationSummary;
+  const { summary, headline } = st.summarizeConcentration(results, 0.01);
+  assert.deepEqual(summary.map((s) => s.arm), st.CONCENTRATION_ARM_NAMES);
+  const one = (arm: string) => summary.find((s) => s.arm === arm) as st.ConcentrationSummary;
   assert.deepEqual(one("group lasso").perSeed, [30, 60, 36]);
   assert.ok(Math.abs(one("group lasso").coreDiff.mean - 2) < 1e-12, "paired: (−10 + 10 + 6) / 3");
   assert.deepEqual([one("group lasso").smaller, one("group lasso").larger], [1, 2]);
@@ -223,43 +225,43 @@ test("summarizeConcentration: paired differences to antitrain 0.5 per seed, accu
   assert.match(headline, /^validation 95% core \(of 128 units\): plain 122\.0, antitrain 0\.5 40\.0; /);
   assert.match(headline, /among arms within 1 point of plain's validation accuracy, antitrain 0\.5 has the smallest core$/, "nested dropout is smaller but loses accuracy; group lasso is larger");
   results[1].runs[7] = { ...results[1].runs[7], core: 20 };
-  assert.match(at.summarizeConcentration(results, 0.01).headline, /the smallest core is group lasso's: 28\.7 \(paired vs antitrain 0\.5: -11\.3 \[/);
-  assertAntitrainError(() => at.summarizeConcentration([], 0.01), /at least one seed/);
-  assertAntitrainError(() => at.summarizeConcentration([{ ...results[0], runs: results[0].runs.slice(1) }], 0.01), /seed 0 has no run for "plain"/);
-  const rows = at.concentrationTableRows(summary);
+  assert.match(st.summarizeConcentration(results, 0.01).headline, /the smallest core is group lasso's: 28\.7 \(paired vs antitrain 0\.5: -11\.3 \[/);
+  assertAntitrainError(() => st.summarizeConcentration([], 0.01), /at least one seed/);
+  assertAntitrainError(() => st.summarizeConcentration([{ ...results[0], runs: results[0].runs.slice(1) }], 0.01), /seed 0 has no run for "plain"/);
+  const rows = nb.concentrationTableRows(summary);
   assert.equal(rows.length, 12);
   assert.equal(rows[7]["core (val)"], "42.0 [2.6, 81.4]");
   assert.equal(rows[1]["core vs antitrain 0.5 (paired)"], "");
   assert.equal(rows[7]["core (test)"], "43.0 [3.6, 82.4]", "the test-split core, reported beside the validation one");
   assert.equal(one("group lasso").testCoreDiff.mean, one("group lasso").coreDiff.mean);
-  const charts = at.concentrationCharts({ digits: summary }, 128);
+  const charts = nb.concentrationCharts({ digits: summary }, 128);
   assert.equal(charts.length, 2);
   for (const c of charts) assert.ok(c.includes('class="antitrain-chart"'));
-  assertAntitrainError(() => at.concentrationCharts({ digits: summary }, 128, { tolerence: 0.01 } as { tolerance?: number }), /unknown option "tolerence" of concentrationCharts/);
+  assertAntitrainError(() => nb.concentrationCharts({ digits: summary }, 128, { tolerence: 0.01 } as { tolerance?: number }), /unknown option "tolerence" of concentrationCharts/);
 });
 
 test("bad input is refused with the fix, leaving the model unchanged and no tensor behind", () => {
   const wide = at.mlp({ inputs: 7, hidden: [12], classes: 3, seed: 0 });
   const cases: [string, () => unknown, RegExp][] = [
-    ["unknown setup key", () => at.runConcentrationSeed({ ...setup, sit: "h1" } as at.ConcentrationSetup, CHOSEN, 0), /unknown option "sit" of the concentration study's setup/],
-    ["odd updates", () => at.runConcentrationSeed({ ...setup, updates: 21 }, CHOSEN, 0), /updates must be even, got 21: antitraining spends half/],
-    ["validation is test", () => at.runConcentrationSeed({ ...setup, validation: setup.test }, CHOSEN, 0), /validation and test are the same data: hold out a validation split/],
-    ["validation is train", () => at.tuneConcentrationSeed({ ...setup, validation: setup.train }, {}, 0), /validation and train are the same data/],
-    ["a site that is not hidden", () => at.runConcentrationSeed({ ...setup, site: "h2" }, CHOSEN, 0), /site "h2" is not a hidden layer .* use "h1"\.\."h1"/],
-    ["fraction", () => at.runConcentrationSeed({ ...setup, fraction: 1.5 }, CHOSEN, 0), /fraction must be in \(0, 1\]/],
-    ["tolerance", () => at.runConcentrationSeed({ ...setup, tolerance: 1 }, CHOSEN, 0), /tolerance must be in \[0, 1\)/],
-    ["probe fraction", () => at.runConcentrationSeed({ ...setup, probeFractions: [0] }, CHOSEN, 0), /every probe fraction must be in \(0, 1\]/],
-    ["data of another width", () => at.runConcentrationSeed({ ...setup, inputs: 5 }, CHOSEN, 0), /data\.x has shape \[\d+, 6\] but the model takes \[batch, 5\]/],
-    ["chosen lacks a grid", () => at.runConcentrationSeed(setup, { ...CHOSEN, slimming: undefined } as unknown as Record<string, at.MethodSettings>, 0), /chosen has no settings for "slimming" \(arm "network slimming"\)/],
-    ["chosen with a misspelt grid", () => at.runConcentrationSeed(setup, { ...CHOSEN, "group_lasso": {} }, 0), /unknown option "group_lasso" of chosen/],
-    ["seed", () => at.runConcentrationSeed(setup, CHOSEN, Number.NaN), /seed must be an integer/],
-    ["unknown grid", () => at.tuneConcentrationSeed(setup, { lasso: [{ lambda: 1 }] }, 100), /no arm is tuned as "lasso": grids are keyed by group-lasso, slimming, activation-l1, targeted-dropout, nested-dropout/],
-    ["empty grid", () => at.tuneConcentrationSeed(setup, { slimming: [] }, 100), /grid "slimming" needs at least one setting/],
-    ["unknown arm", () => at.concentrationArm(base, setup, "antitrain 0.8", { seed: 0 }), /arm must be one of "plain", "antitrain 0\.5", .*"nested dropout", got "antitrain 0\.8"/],
-    ["settings for a fixed arm", () => at.concentrationArm(base, setup, "antitrain 0.5", { seed: 0, settings: { fraction: 0.3 } }), /arm "antitrain 0\.5" has fixed settings \{"fraction":0\.5\}: pass no settings/],
-    ["a tuned arm without settings", () => at.concentrationArm(base, setup, "targeted dropout", { seed: 0 }), /arm "targeted dropout" needs settings from its "targeted-dropout" grid/],
-    ["a misspelt option", () => at.concentrationArm(base, setup, "plain", { seed: 0, setings: {} } as { seed: number }), /unknown option "setings" of concentrationArm/],
-    ["a model of another shape", () => at.concentrationArm(wide, setup, "plain", { seed: 0 }), /the model takes \[batch, 7\]/],
+    ["unknown setup key", () => st.runConcentrationSeed({ ...setup, sit: "h1" } as st.ConcentrationSetup, CHOSEN, 0), /unknown option "sit" of the concentration study's setup/],
+    ["odd updates", () => st.runConcentrationSeed({ ...setup, updates: 21 }, CHOSEN, 0), /updates must be even, got 21: antitraining spends half/],
+    ["validation is test", () => st.runConcentrationSeed({ ...setup, validation: setup.test }, CHOSEN, 0), /validation and test are the same data: hold out a validation split/],
+    ["validation is train", () => st.tuneConcentrationSeed({ ...setup, validation: setup.train }, {}, 0), /validation and train are the same data/],
+    ["a site that is not hidden", () => st.runConcentrationSeed({ ...setup, site: "h2" }, CHOSEN, 0), /site "h2" is not a hidden layer .* use "h1"\.\."h1"/],
+    ["fraction", () => st.runConcentrationSeed({ ...setup, fraction: 1.5 }, CHOSEN, 0), /fraction must be in \(0, 1\]/],
+    ["tolerance", () => st.runConcentrationSeed({ ...setup, tolerance: 1 }, CHOSEN, 0), /tolerance must be in \[0, 1\)/],
+    ["probe fraction", () => st.runConcentrationSeed({ ...setup, probeFractions: [0] }, CHOSEN, 0), /every probe fraction must be in \(0, 1\]/],
+    ["data of another width", () => st.runConcentrationSeed({ ...setup, inputs: 5 }, CHOSEN, 0), /data\.x has shape \[\d+, 6\] but the model takes \[batch, 5\]/],
+    ["chosen lacks a grid", () => st.runConcentrationSeed(setup, { ...CHOSEN, slimming: undefined } as unknown as Record<string, st.MethodSettings>, 0), /chosen has no settings for "slimming" \(arm "network slimming"\)/],
+    ["chosen with a misspelt grid", () => st.runConcentrationSeed(setup, { ...CHOSEN, "group_lasso": {} }, 0), /unknown option "group_lasso" of chosen/],
+    ["seed", () => st.runConcentrationSeed(setup, CHOSEN, Number.NaN), /seed must be an integer/],
+    ["unknown grid", () => st.tuneConcentrationSeed(setup, { lasso: [{ lambda: 1 }] }, 100), /no arm is tuned as "lasso": grids are keyed by group-lasso, slimming, activation-l1, targeted-dropout, nested-dropout/],
+    ["empty grid", () => st.tuneConcentrationSeed(setup, { slimming: [] }, 100), /grid "slimming" needs at least one setting/],
+    ["unknown arm", () => st.concentrationArm(base, setup, "antitrain 0.8", { seed: 0 }), /arm must be one of "plain", "antitrain 0\.5", .*"nested dropout", got "antitrain 0\.8"/],
+    ["settings for a fixed arm", () => st.concentrationArm(base, setup, "antitrain 0.5", { seed: 0, settings: { fraction: 0.3 } }), /arm "antitrain 0\.5" has fixed settings \{"fraction":0\.5\}: pass no settings/],
+    ["a tuned arm without settings", () => st.concentrationArm(base, setup, "targeted dropout", { seed: 0 }), /arm "targeted dropout" needs settings from its "targeted-dropout" grid/],
+    ["a misspelt option", () => st.concentrationArm(base, setup, "plain", { seed: 0, setings: {} } as { seed: number }), /unknown option "setings" of concentrationArm/],
+    ["a model of another shape", () => st.concentrationArm(wide, setup, "plain", { seed: 0 }), /the model takes \[batch, 7\]/],
   ];
   for (const [what, fn, pattern] of cases) {
     const e = invariant(base, what, fn);

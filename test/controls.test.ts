@@ -7,6 +7,7 @@ import { strict as assert } from "node:assert";
 import { before, describe, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
+import * as runs from "../lib/runs/index";
 import { type RunParts, captureRun } from "../lib/runs/run-state";
 import { parseRunConfig } from "../lib/runs/config";
 import { assertAntitrainError, invariant, smallTask, snapshot, wrapModel } from "./helpers";
@@ -273,7 +274,7 @@ describe("the Antitrainer's control arms", () => {
     });
     const good = parts({ target: "true-labels" });
     const checkpoint = await captureRun(0, good);
-    assert.equal((checkpoint.state as unknown as { config: at.RunConfig }).config.target, "true-labels");
+    assert.equal((checkpoint.state as unknown as { config: runs.RunConfig }).config.target, "true-labels");
     for (const [controls, re] of [
       [{ randomize: "spectators", target: "true-labels" }, /randomize "spectators".*runs have no randomize key/],
       [{ target: "uniform" }, /target "uniform" but the run config says .*target "true-labels"/],

@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
+import * as st from "../lib/studies/index";
 import { signalModel } from "./helpers";
 
 before(async () => {
@@ -34,7 +35,7 @@ test("reportCore finds the one carrying unit: dead and unread units are spectato
 test("runExperiment records a measurement per cycle and frees everything but the model it returns", () => {
   const task = tinyTask();
   const tensors = tf.memory().numTensors;
-  const run = at.runExperiment({ data: task, hidden: [8], seed: 0, pretrain: 10, steps: 40, learningRate: 3e-2,
+  const run = st.runExperiment({ data: task, hidden: [8], seed: 0, pretrain: 10, steps: 40, learningRate: 3e-2,
     antitrain: { schedule: at.interleaved(1, { cycle: 20 }), fraction: 0.5 } });
   // Measured once at the first scheduled step, then at steps 20 and 40 of the schedule.
   assert.deepEqual(run.cycles.map((c) => c.step), [11, 30, 50]);
@@ -59,8 +60,8 @@ test("runExperiment records a measurement per cycle and frees everything but the
 
 test("runExperiment: a tracked plain run trains exactly as an untracked one (measuring never changes the model)", () => {
   const task = tinyTask();
-  const plain = at.runExperiment({ data: task, hidden: [8], seed: 3, pretrain: 5, steps: 30 });
-  const tracked = at.runExperiment({ data: task, hidden: [8], seed: 3, pretrain: 5, steps: 30, track: 10 });
+  const plain = st.runExperiment({ data: task, hidden: [8], seed: 3, pretrain: 5, steps: 30 });
+  const tracked = st.runExperiment({ data: task, hidden: [8], seed: 3, pretrain: 5, steps: 30, track: 10 });
   assert.equal(tracked.cycles.length, 4);
   assert.equal(plain.cycles.length, 0);
   const a = plain.model.variables().map((v) => Array.from(v.dataSync()));
@@ -74,11 +75,11 @@ test("runExperiment: a tracked plain run trains exactly as an untracked one (mea
 
 test("runExperiment with a cyclic schedule reports the end of every antitraining phase", () => {
   const task = tinyTask();
-  const run = at.runExperiment({ data: task, hidden: [8], seed: 0, pretrain: 0, steps: 30,
+  const run = st.runExperiment({ data: task, hidden: [8], seed: 0, pretrain: 0, steps: 30,
     antitrain: { schedule: at.cyclic(10, 5), fraction: 0.5 } });
   assert.deepEqual(run.antiPhaseEnds.map((p) => p.step), [10, 20, 30]);
   assert.equal(run.cycles.length, 4); // the first step, then before each of the three phases
   run.model.dispose();
   disposeSplit(task);
-  assert.throws(() => at.runExperiment({ data: task, hidden: [8], seed: 0, pretrain: -1, steps: 10 }), at.AntitrainError);
+  assert.throws(() => st.runExperiment({ data: task, hidden: [8], seed: 0, pretrain: -1, steps: 10 }), at.AntitrainError);
 });

@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
+import * as st from "../lib/studies/index";
 
 before(async () => {
   await at.ready({ quiet: true });
@@ -15,7 +16,7 @@ test("grokRun: seeded, leak-free, stops at the target, antitraining runs only wh
   const model = { vocab: 8, seqLen: 3, classes: 7, dModel: 8, heads: 2, dMlp: 16 };
   const tensors = tf.memory().numTensors;
   const common = { data, model, steps: 20, evalEvery: 10, learningRate: 1e-2, seed: 3 };
-  const runs = (["baseline", "grokfast", "antitrain"] as const).map((method) => at.grokRun({ ...common, method }));
+  const runs = (["baseline", "grokfast", "antitrain"] as const).map((method) => st.grokRun({ ...common, method }));
   assert.equal(tf.memory().numTensors, tensors, "no tensor left behind");
   for (const r of runs) {
     assert.equal(r.curve.length, r.stepsToTarget === null ? 2 : r.curve.findIndex((c) => c.step === r.stepsToTarget) + 1);
@@ -47,8 +48,8 @@ test("grokRun: seeded, leak-free, stops at the target, antitraining runs only wh
   assert.equal(baseline.curve[0].memorizingTrainShare, share);
   opt.dispose();
   replay.dispose();
-  const again = at.grokRun({ ...common, method: "baseline" });
+  const again = st.grokRun({ ...common, method: "baseline" });
   assert.deepEqual(again.curve, baseline.curve, "same seed, same run");
-  assert.throws(() => at.grokRun({ ...common, method: "sgd" as at.GrokMethod }), at.AntitrainError);
+  assert.throws(() => st.grokRun({ ...common, method: "sgd" as st.GrokMethod }), at.AntitrainError);
   for (const d of [task.train, task.test, heldOut]) at.disposeDataset(d);
 });

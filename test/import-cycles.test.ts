@@ -11,7 +11,7 @@ import * as ts from "typescript";
  * head): `import … from`, `import "…"`, `export … from`, `import("…")`, `require("…")` and `typeof import("…")`.
  */
 const LIB = path.resolve(__dirname, "..", "lib");
-const ORDER = ["base", "data", "models", "measure", "importance", "core", "antitrain", "analysis", "training", "experiments", "runs", "notebook"];
+const ORDER = ["base", "data", "models", "measure", "importance", "core", "antitrain", "analysis", "training", "studies", "runs", "notebook"];
 
 /** The relative imports of every .ts file under `dir`: file → imported files (absolute paths), in source order. */
 function importGraph(dir: string): Map<string, string[]> {

@@ -7,6 +7,7 @@ import { strict as assert } from "node:assert";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
+import * as st from "../lib/studies/index";
 import { assertAntitrainError, invariant, smallTask, snapshot, wrapModel } from "./helpers";
 
 before(async () => {
@@ -34,7 +35,7 @@ class Flaky extends at.Mlp {
 }
 
 /** Frees every model of a result. */
-function disposeRounds(result: at.PruningResult): void {
+function disposeRounds(result: st.PruningResult): void {
   for (const r of result.rounds) r.model.dispose();
 }
 
@@ -54,7 +55,7 @@ test("on hand-built weights each round keeps exactly the largest-magnitude units
   const data = at.dataset([1, 0, -1, 0, 0.5, 1, -0.5, 1], [0, 1, 0, 1], { features: 2, classes: 2 });
   const before = snapshot(model);
   const tensors = tf.memory().numTensors;
-  const result = at.iterativeMagnitudePruning(model, "h1", data, { keep: [4, 2, 1], stepsPerRound: 0, seed: 0 });
+  const result = st.iterativeMagnitudePruning(model, "h1", data, { keep: [4, 2, 1], stepsPerRound: 0, seed: 0 });
   assert.deepEqual(snapshot(model), before, "the input model is unchanged");
   assert.equal(tf.memory().numTensors - tensors, 3 * 4, "only the three returned models' variables are new");
   assert.deepEqual(
@@ -87,7 +88,7 @@ test("with fine-tuning: widths follow keep, each round prunes the smallest-magni
   const tensors = tf.memory().numTensors;
   const keep = [9, 6, 3];
   const options = { keep, stepsPerRound: 7, batchSize: 32, learningRate: 1e-2, seed: 4 };
-  const result = at.iterativeMagnitudePruning(model, "h1", train, options);
+  const result = st.iterativeMagnitudePruning(model, "h1", train, options);
   assert.deepEqual(snapshot(model), before, "the input model is unchanged");
   assert.equal(tf.memory().numTensors - tensors, 3 * 4, "only the three returned models' variables are new");
   assert.deepEqual(
@@ -106,7 +107,7 @@ test("with fine-tuning: widths follow keep, each round prunes the smallest-magni
     assert.notDeepEqual(snapshot(r.model), snapshot(pruned), `round ${i}: fine-tuned`);
     pruned.dispose();
   });
-  const again = at.iterativeMagnitudePruning(model, "h1", train, options);
+  const again = st.iterativeMagnitudePruning(model, "h1", train, options);
   assert.deepEqual(
     again.rounds.map((r) => snapshot(r.model)),
     result.rounds.map((r) => snapshot(r.model)),
@@ -122,8 +123,8 @@ test("with fine-tuning: widths follow keep, each round prunes the smallest-magni
 test("bad schedules and models are refused naming the fix; a failure midway frees the models made so far", () => {
   const { model, train } = smallTask(22, [12]);
   const flaky = Flaky.of(model, 1);
-  const prune = (options: Partial<at.MagnitudePruningOptions>, m: at.HookedModel = model, site = "h1") => () =>
-    at.iterativeMagnitudePruning(m, site, train, { keep: [8, 4], stepsPerRound: 2, seed: 0, ...options } as at.MagnitudePruningOptions);
+  const prune = (options: Partial<st.MagnitudePruningOptions>, m: at.HookedModel = model, site = "h1") => () =>
+    st.iterativeMagnitudePruning(m, site, train, { keep: [8, 4], stepsPerRound: 2, seed: 0, ...options } as st.MagnitudePruningOptions);
   const cases: Array<[string, () => unknown, RegExp]> = [
     ["increasing", prune({ keep: [4, 8] }), /keep must decrease from round to round: keep\[1\] = 8 is not below keep\[0\] = 4/],
     ["repeated", prune({ keep: [8, 8] }), /keep must decrease/],
@@ -136,7 +137,7 @@ test("bad schedules and models are refused naming the fix; a failure midway free
     ["learning rate", prune({ learningRate: 0 }), /learningRate must be a positive number, got 0/],
     ["batch size", prune({ batchSize: 0 }), /batchSize must be a positive integer, got 0/],
     ["no seed", prune({ seed: undefined }), /seed must be a finite number/],
-    ["unknown key", prune({ steps: 3 } as Partial<at.MagnitudePruningOptions>), /unknown option "steps" of iterativeMagnitudePruning: the options are keep, stepsPerRound, learningRate, batchSize, seed/],
+    ["unknown key", prune({ steps: 3 } as Partial<st.MagnitudePruningOptions>), /unknown option "steps" of iterativeMagnitudePruning: the options are keep, stepsPerRound, learningRate, batchSize, seed/],
     ["not an MLP", prune({}, wrapModel(model)), /needs an MLP/],
     ["unknown site", prune({}, model, "h2"), /unknown site "h2"/],
     ["diverges", prune({ stepsPerRound: 20, learningRate: 1e30 }), /training loss at step \d+ contains (NaN|Infinity)/],

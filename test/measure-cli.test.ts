@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
+import * as runs from "../lib/runs/index";
 import { invariant } from "./helpers";
 import { writeIdx } from "./idx-files";
 import { tempDirs } from "./temp";
@@ -84,7 +85,7 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
   console.error = (...a: unknown[]) => err.push(a.join(" "));
   const tensors = tf.memory().numTensors;
   try {
-    const code = await at.cli(args);
+    const code = await runs.cli(args);
     return { code, out: out.join("\n"), err: err.join("\n"), leaked: tf.memory().numTensors - tensors };
   } finally {
     console.log = log;
@@ -93,10 +94,10 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
 }
 
 /** The report JSON embedded in a report's HTML. */
-function embedded(html: string): at.MeasureReport {
+function embedded(html: string): runs.MeasureReport {
   const m = /<script type="application\/json" id="measure-report">([\s\S]*?)<\/script>/.exec(html);
   assert.ok(m, "the HTML embeds the report JSON");
-  return JSON.parse(m[1]) as at.MeasureReport;
+  return JSON.parse(m[1]) as runs.MeasureReport;
 }
 
 let skipX: number[] = [];
@@ -136,7 +137,7 @@ before(async () => {
 after(() => temp.remove());
 
 /** Every number of a site, measured directly with the library on the report's rows, must equal the report's. */
-function checkAgainstLibrary(net: tf.LayersModel, loaded: at.Dataset, report: at.MeasureReport, seed: number, method: at.RandomizeMethod): void {
+function checkAgainstLibrary(net: tf.LayersModel, loaded: at.Dataset, report: runs.MeasureReport, seed: number, method: at.RandomizeMethod): void {
   const model = at.fromLayersModel(net);
   const data = at.take(loaded, report.data.measuredRows);
   try {
@@ -325,15 +326,15 @@ describe("measureModel", () => {
     const { data } = at.loadDataFile(path.join(dir, "skip.csv"), { inputShape: [6], classes: 3 });
     try {
       const model = at.fromLayersModel(net);
-      const report = invariant(model, "measureModel", () => at.measureModel(net, data, { rows: 20, sites: ["h"] })) as at.MeasureReport;
+      const report = invariant(model, "measureModel", () => runs.measureModel(net, data, { rows: 20, sites: ["h"] })) as runs.MeasureReport;
       assert.equal(report.sites[0].units, 8);
-      const html = at.renderMeasureReport(report);
+      const html = runs.renderMeasureReport(report);
       assert.match(html, /called from code: at\.measureModel/);
-      const bad = invariant(model, "bad option", () => at.measureModel(net, data, { rowz: 5 } as at.MeasureOptions));
+      const bad = invariant(model, "bad option", () => runs.measureModel(net, data, { rowz: 5 } as runs.MeasureOptions));
       assert.match(String(bad), /unknown option "rowz" of measureModel/);
-      const site = invariant(model, "bad site", () => at.measureModel(net, data, { sites: ["x"] }));
+      const site = invariant(model, "bad site", () => runs.measureModel(net, data, { sites: ["x"] }));
       assert.match(String(site), /unknown site "x"/);
-      const method = invariant(model, "bad method", () => at.measureModel(net, data, { method: "shuffle" as at.RandomizeMethod }));
+      const method = invariant(model, "bad method", () => runs.measureModel(net, data, { method: "shuffle" as at.RandomizeMethod }));
       assert.match(String(method), /method must be one of "gaussian", "resample", "mean", "zero"/);
     } finally {
       at.disposeDataset(data);

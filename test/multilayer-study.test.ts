@@ -2,12 +2,13 @@ import { strict as assert } from "node:assert";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
+import * as st from "../lib/studies/index";
 import { assertAntitrainError, invariant, snapshot } from "./helpers";
 
-let setup: at.MultilayerSetup;
+let setup: st.MultilayerSetup;
 let base: at.Mlp;
 let otherTest: at.Dataset;
-const CHOSEN: Record<at.MultilayerTuned, at.MultilayerSettings> = {
+const CHOSEN: Record<st.MultilayerTuned, st.MultilayerSettings> = {
   antitrain: { fraction: 0.5, antiLearningRate: 1e-3 },
   "group-lasso": { lambda: 1e-2 },
   slimming: { lambda: 1e-2 },
@@ -27,11 +28,11 @@ before(async () => {
 });
 
 test("trainAllLayers spends exactly the update budget: antitraining as updates/(sites+1) training steps, one antitrain step per site after each", () => {
-  for (const method of at.MULTILAYER_METHODS) {
+  for (const method of st.MULTILAYER_METHODS) {
     const m = base.clone();
     const before = snapshot(m);
     const tensors = tf.memory().numTensors;
-    const run = at.trainAllLayers(m, setup.train, method, { updates: 24, settings: CHOSEN[method as at.MultilayerTuned] ?? {}, seed: 1, cycle: 4, track: true });
+    const run = st.trainAllLayers(m, setup.train, method, { updates: 24, settings: CHOSEN[method as st.MultilayerTuned] ?? {}, seed: 1, cycle: 4, track: true });
     assert.equal(tf.memory().numTensors, tensors, `${method}: no tensor left behind`);
     assert.equal(run.updates, 24, method);
     assert.equal(run.trainingSteps + run.antiSteps, 24, method);
@@ -53,11 +54,11 @@ test("trainAllLayers spends exactly the update budget: antitraining as updates/(
 test("trainAllLayers refuses a budget antitraining cannot spend exactly, missing knobs and unknown keys", () => {
   const m = base.clone();
   invariant(m, "refusals", () => {
-    assertAntitrainError(() => at.trainAllLayers(m, setup.train, "antitrain", { updates: 25, settings: CHOSEN.antitrain, seed: 0 }), /multiple of 3.*e\.g\. 24/);
-    assertAntitrainError(() => at.trainAllLayers(m, setup.train, "antitrain", { updates: 24, settings: { fraction: 0.5 }, seed: 0 }), /antiLearningRate/);
-    assertAntitrainError(() => at.trainAllLayers(m, setup.train, "group-lasso", { updates: 24, seed: 0 }), /settings\.lambda/);
-    assertAntitrainError(() => at.trainAllLayers(m, setup.train, "group-lasso", { updates: 24, settings: { lamda: 1 } as at.MultilayerSettings, seed: 0 }), /lamda/);
-    assertAntitrainError(() => at.trainAllLayers(m, setup.train, "dropout" as at.MultilayerMethod, { updates: 24, seed: 0 }), /plain/);
+    assertAntitrainError(() => st.trainAllLayers(m, setup.train, "antitrain", { updates: 25, settings: CHOSEN.antitrain, seed: 0 }), /multiple of 3.*e\.g\. 24/);
+    assertAntitrainError(() => st.trainAllLayers(m, setup.train, "antitrain", { updates: 24, settings: { fraction: 0.5 }, seed: 0 }), /antiLearningRate/);
+    assertAntitrainError(() => st.trainAllLayers(m, setup.train, "group-lasso", { updates: 24, seed: 0 }), /settings\.lambda/);
+    assertAntitrainError(() => st.trainAllLayers(m, setup.train, "group-lasso", { updates: 24, settings: { lamda: 1 } as st.MultilayerSettings, seed: 0 }), /lamda/);
+    assertAntitrainError(() => st.trainAllLayers(m, setup.train, "dropout" as st.MultilayerMethod, { updates: 24, seed: 0 }), /plain/);
   });
   m.dispose();
 });
@@ -65,7 +66,7 @@ test("trainAllLayers refuses a budget antitraining cannot spend exactly, missing
 test("compressLayers cuts every layer in turn: cores plan keeps each layer's core; widths plan keeps exactly the widths by each order; the model is unchanged", () => {
   const tensors = tf.memory().numTensors;
   const c = invariant(base, "cores", () => {
-    const made = at.compressLayers(base, setup.train, setup.validation, { kind: "cores", fraction: 0.95 }, { seed: 0 });
+    const made = st.compressLayers(base, setup.train, setup.validation, { kind: "cores", fraction: 0.95 }, { seed: 0 });
     const out = { widths: made.widths, units: made.model.sites().map((s) => s.units), params: at.parameterCount(made.model), spectatorDamage: made.spectatorDamage };
     made.model.dispose();
     return out;
@@ -78,10 +79,10 @@ test("compressLayers cuts every layer in turn: cores plan keeps each layer's cor
   for (const d of c.spectatorDamage) assert.ok(Number.isFinite(d) && d >= -1 && d <= 1);
   const m = at.mlp({ inputs: 6, hidden: [10, 8], classes: 3, seed: 0 });
   at.train(m, setup.train, { steps: 30, seed: 0 });
-  const run = at.trainAllLayers(m, setup.train, "slimming", { updates: 12, settings: { lambda: 1e-2 }, seed: 0 });
-  for (const order of at.LAYER_ORDERS) {
+  const run = st.trainAllLayers(m, setup.train, "slimming", { updates: 12, settings: { lambda: 1e-2 }, seed: 0 });
+  for (const order of st.LAYER_ORDERS) {
     const w = invariant(m, order, () => {
-      const made = at.compressLayers(m, setup.train, setup.validation, { kind: "widths", widths: [4, 3], order, ...(order === "gates" ? { gateScores: run.gateScores } : {}) }, { seed: 0 });
+      const made = st.compressLayers(m, setup.train, setup.validation, { kind: "widths", widths: [4, 3], order, ...(order === "gates" ? { gateScores: run.gateScores } : {}) }, { seed: 0 });
       const out = { widths: made.widths, units: made.model.sites().map((s) => s.units), spectatorDamage: made.spectatorDamage };
       made.model.dispose();
       return out;
@@ -92,7 +93,7 @@ test("compressLayers cuts every layer in turn: cores plan keeps each layer's cor
   }
   // The gates order keeps the largest gates: h1 keeps units 7, 8, 9 (the same model as compressing h1 to them by hand), h2 all 8.
   const scores = { h1: [0, 0, 0, 0, 0, 0, 0, 3, 2, 1], h2: [8, 7, 6, 5, 4, 3, 2, 1] };
-  const g = at.compressLayers(m, setup.train, setup.validation, { kind: "widths", widths: [3, 8], order: "gates", gateScores: scores }, { seed: 0 });
+  const g = st.compressLayers(m, setup.train, setup.validation, { kind: "widths", widths: [3, 8], order: "gates", gateScores: scores }, { seed: 0 });
   const stats = at.collectStats(m, "h1", setup.train, { seed: 0 });
   const ref = at.compress(m, "h1", { core: [7, 8, 9] }, { stats });
   const same = tf.tidy(() => tf.max(tf.abs(tf.sub(g.model.forward(setup.test.x), ref.forward(setup.test.x)))).dataSync()[0]);
@@ -102,26 +103,26 @@ test("compressLayers cuts every layer in turn: cores plan keeps each layer's cor
   m.dispose();
   assert.equal(tf.memory().numTensors, tensors, "no tensor left behind");
   invariant(base, "bad plans", () => {
-    assertAntitrainError(() => at.compressLayers(base, setup.train, setup.validation, { kind: "widths", widths: [4], order: "magnitude" }, { seed: 0 }), /one width per hidden layer \(2\)/);
-    assertAntitrainError(() => at.compressLayers(base, setup.train, setup.validation, { kind: "widths", widths: [11, 3], order: "magnitude" }, { seed: 0 }), /\[1, 10\]/);
-    assertAntitrainError(() => at.compressLayers(base, setup.train, setup.validation, { kind: "widths", widths: [4, 3], order: "gates" }, { seed: 0 }), /gateScores/);
-    assertAntitrainError(() => at.compressLayers(base, setup.train, setup.validation, { kind: "widths", widths: [4, 3], order: "magnitud" as at.LayerOrder }, { seed: 0 }), /magnitude/);
-    assertAntitrainError(() => at.compressLayers(base, setup.train, setup.validation, { kind: "cores", fraction: 1.5 }, { seed: 0 }), /fraction/);
+    assertAntitrainError(() => st.compressLayers(base, setup.train, setup.validation, { kind: "widths", widths: [4], order: "magnitude" }, { seed: 0 }), /one width per hidden layer \(2\)/);
+    assertAntitrainError(() => st.compressLayers(base, setup.train, setup.validation, { kind: "widths", widths: [11, 3], order: "magnitude" }, { seed: 0 }), /\[1, 10\]/);
+    assertAntitrainError(() => st.compressLayers(base, setup.train, setup.validation, { kind: "widths", widths: [4, 3], order: "gates" }, { seed: 0 }), /gateScores/);
+    assertAntitrainError(() => st.compressLayers(base, setup.train, setup.validation, { kind: "widths", widths: [4, 3], order: "magnitud" as st.LayerOrder }, { seed: 0 }), /magnitude/);
+    assertAntitrainError(() => st.compressLayers(base, setup.train, setup.validation, { kind: "cores", fraction: 1.5 }, { seed: 0 }), /fraction/);
   });
 });
 
 test("one seed: every arm at the same budget, equal-width arms at exactly antitraining's widths, paired summary consistent, no leak", () => {
   const tensors = tf.memory().numTensors;
-  const r = at.runMultilayerSeed(setup, CHOSEN, 0);
+  const r = st.runMultilayerSeed(setup, CHOSEN, 0);
   assert.equal(tf.memory().numTensors, tensors, "no tensor left behind");
-  assert.deepEqual(r.rows.map((x) => x.arm), at.MULTILAYER_ARM_NAMES);
-  assert.deepEqual(r.dense.map((d) => d.method).sort(), [...at.MULTILAYER_METHODS].sort());
+  assert.deepEqual(r.rows.map((x) => x.arm), st.MULTILAYER_ARM_NAMES);
+  assert.deepEqual(r.dense.map((d) => d.method).sort(), [...st.MULTILAYER_METHODS].sort());
   for (const d of r.dense) {
     assert.equal(d.updates, 24, d.method);
     assert.equal(d.params, 7 * 10 + 11 * 8 + 9 * 3, d.method);
     assert.ok(d.curve.length > 0 === (d.method === "plain" || d.method === "antitrain"), `${d.method}: curve only for plain and antitrain`);
   }
-  const anti = r.rows.find((x) => x.arm === "antitrain") as at.MultilayerRow;
+  const anti = r.rows.find((x) => x.arm === "antitrain") as st.MultilayerRow;
   assert.deepEqual(r.widths, anti.widths);
   for (const x of r.rows) {
     assert.equal(x.updates, x.arm === "small from scratch" ? 30 + 24 : 24, `${x.arm}: budget`);
@@ -133,26 +134,26 @@ test("one seed: every arm at the same budget, equal-width arms at exactly antitr
     assert.ok(x.testLoss > 0 && Number.isFinite(x.testLoss));
   }
   // Reproducible, and the test split moves only the test numbers.
-  const again = at.runMultilayerSeed(setup, CHOSEN, 0);
+  const again = st.runMultilayerSeed(setup, CHOSEN, 0);
   assert.deepEqual(again, r);
-  const swapped = at.runMultilayerSeed({ ...setup, test: otherTest }, CHOSEN, 0, { track: false });
+  const swapped = st.runMultilayerSeed({ ...setup, test: otherTest }, CHOSEN, 0, { track: false });
   assert.deepEqual(swapped.rows.map((x) => [x.widths, x.valBefore, x.valAfter]), r.rows.map((x) => [x.widths, x.valBefore, x.valAfter]));
   // Paired summary over two seeds: the differences are the mean of per-seed differences.
-  const r1 = at.runMultilayerSeed(setup, CHOSEN, 1, { track: false });
-  const { summary, dense } = at.summarizeMultilayer([r, r1]);
-  assert.deepEqual(summary.map((s) => s.arm), at.MULTILAYER_ARM_NAMES);
+  const r1 = st.runMultilayerSeed(setup, CHOSEN, 1, { track: false });
+  const { summary, dense } = st.summarizeMultilayer([r, r1]);
+  assert.deepEqual(summary.map((s) => s.arm), st.MULTILAYER_ARM_NAMES);
   assert.equal(dense.length, 5);
   for (const s of summary) {
     const d = [r, r1].map((q) => {
-      const a = q.rows.find((x) => x.arm === s.arm) as at.MultilayerRow;
-      const ref = q.rows.find((x) => x.arm === "antitrain") as at.MultilayerRow;
+      const a = q.rows.find((x) => x.arm === s.arm) as st.MultilayerRow;
+      const ref = q.rows.find((x) => x.arm === "antitrain") as st.MultilayerRow;
       return a.testAccuracy - ref.testAccuracy;
     });
     assert.ok(Math.abs(s.testAccuracyDiff.mean - (d[0] + d[1]) / 2) < 1e-12, s.arm);
     assert.equal(s.better + s.worse <= 2, true);
     if (s.compare === "equal widths") assert.equal(s.paramsDiff.mean, 0, `${s.arm}: equal widths, equal parameters`);
   }
-  const ref = summary.find((s) => s.arm === "antitrain") as at.MultilayerSummary;
+  const ref = summary.find((s) => s.arm === "antitrain") as st.MultilayerSummary;
   assert.equal(ref.testAccuracyDiff.mean, 0);
   assert.equal(ref.better + ref.worse, 0);
 });
@@ -160,29 +161,29 @@ test("one seed: every arm at the same budget, equal-width arms at exactly antitr
 test("tuning touches no test data and chooses the fewest parameters within tolerance of plain's dense model", () => {
   const grids = { antitrain: [{ fraction: 0.5, antiLearningRate: 1e-3 }, { fraction: 0.5, antiLearningRate: 1e-4 }], "group-lasso": [{ lambda: 1e-2 }] };
   const tensors = tf.memory().numTensors;
-  const rows = at.tuneMultilayerSeed(setup, grids, 100);
+  const rows = st.tuneMultilayerSeed(setup, grids, 100);
   assert.equal(tf.memory().numTensors, tensors);
   assert.equal(rows.length, 3);
-  const swapped = at.tuneMultilayerSeed({ ...setup, test: otherTest }, grids, 100);
+  const swapped = st.tuneMultilayerSeed({ ...setup, test: otherTest }, grids, 100);
   assert.deepEqual(swapped, rows, "the test split does not move any tuning number");
   for (const r of rows) assert.ok(r.params > 0 && r.valAfter >= 0 && r.valAfter <= 1 && r.plainValAccuracy > 0);
   // Hand-made rows: the fewest parameters among the holding settings; else the most accurate.
-  const mk = (lr: number, params: number, valAfter: number): at.MultilayerTuneRow => ({ method: "antitrain", settings: { fraction: 0.5, antiLearningRate: lr }, seed: 100, widths: [1, 1], params, valAfter, denseValAccuracy: 0.9, plainValAccuracy: 0.9 });
+  const mk = (lr: number, params: number, valAfter: number): st.MultilayerTuneRow => ({ method: "antitrain", settings: { fraction: 0.5, antiLearningRate: lr }, seed: 100, widths: [1, 1], params, valAfter, denseValAccuracy: 0.9, plainValAccuracy: 0.9 });
   const g = { antitrain: [{ fraction: 0.5, antiLearningRate: 1e-3 }, { fraction: 0.5, antiLearningRate: 1e-4 }, { fraction: 0.5, antiLearningRate: 3e-4 }] };
-  let c = at.chooseMultilayerSettings(g, [mk(1e-3, 100, 0.85), mk(1e-4, 300, 0.895), mk(3e-4, 200, 0.89)], 0.01);
+  let c = st.chooseMultilayerSettings(g, [mk(1e-3, 100, 0.85), mk(1e-4, 300, 0.895), mk(3e-4, 200, 0.89)], 0.01);
   assert.deepEqual(c.chosen.antitrain, { fraction: 0.5, antiLearningRate: 3e-4 }, "3e-4 holds with fewer parameters than 1e-4; 1e-3 does not hold");
   assert.deepEqual(c.table.map((t) => t.holds), [false, true, true]);
-  c = at.chooseMultilayerSettings(g, [mk(1e-3, 100, 0.7), mk(1e-4, 300, 0.8), mk(3e-4, 200, 0.75)], 0.01);
+  c = st.chooseMultilayerSettings(g, [mk(1e-3, 100, 0.7), mk(1e-4, 300, 0.8), mk(3e-4, 200, 0.75)], 0.01);
   assert.deepEqual(c.chosen.antitrain, { fraction: 0.5, antiLearningRate: 1e-4 }, "none holds: the most accurate");
-  assertAntitrainError(() => at.chooseMultilayerSettings({ antitrain: [{ fraction: 0.9, antiLearningRate: 1e-3 }] }, rows, 0.01), /no tuning run/);
-  assertAntitrainError(() => at.chooseMultilayerSettings({ dropout: [{}] } as never, rows, 0.01), /dropout/);
-  assertAntitrainError(() => at.runMultilayerSeed(setup, { antitrain: CHOSEN.antitrain }, 0), /group-lasso/);
+  assertAntitrainError(() => st.chooseMultilayerSettings({ antitrain: [{ fraction: 0.9, antiLearningRate: 1e-3 }] }, rows, 0.01), /no tuning run/);
+  assertAntitrainError(() => st.chooseMultilayerSettings({ dropout: [{}] } as never, rows, 0.01), /dropout/);
+  assertAntitrainError(() => st.runMultilayerSeed(setup, { antitrain: CHOSEN.antitrain }, 0), /group-lasso/);
 });
 
 test("the setup is checked at the door", () => {
-  assertAntitrainError(() => at.checkMultilayerSetup({ ...setup, updates: 25 }), /multiple of 3/);
-  assertAntitrainError(() => at.checkMultilayerSetup({ ...setup, validation: setup.test }), /validation must be its own split/);
-  assertAntitrainError(() => at.checkMultilayerSetup({ ...setup, hidden: [] }), /hidden/);
-  assertAntitrainError(() => at.checkMultilayerSetup({ ...setup, tolerance: 2 }), /tolerance/);
-  assertAntitrainError(() => at.checkMultilayerSetup({ ...setup, finetun: 3 } as at.MultilayerSetup), /finetun/);
+  assertAntitrainError(() => st.checkMultilayerSetup({ ...setup, updates: 25 }), /multiple of 3/);
+  assertAntitrainError(() => st.checkMultilayerSetup({ ...setup, validation: setup.test }), /validation must be its own split/);
+  assertAntitrainError(() => st.checkMultilayerSetup({ ...setup, hidden: [] }), /hidden/);
+  assertAntitrainError(() => st.checkMultilayerSetup({ ...setup, tolerance: 2 }), /tolerance/);
+  assertAntitrainError(() => st.checkMultilayerSetup({ ...setup, finetun: 3 } as st.MultilayerSetup), /finetun/);
 });

@@ -4,15 +4,16 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 import * as at from "../lib/index";
+import * as nb from "../lib/notebook/index";
 
 test("writeJsonAtomic writes typed arrays as arrays and leaves no temporary file", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "antitrain-results-"));
   try {
     const file = path.join(dir, "sub", "r.json");
-    at.writeJsonAtomic(file, { a: new Float32Array([1, 2]), b: "x" });
-    assert.deepEqual(at.readJson(file), { a: [1, 2], b: "x" });
+    nb.writeJsonAtomic(file, { a: new Float32Array([1, 2]), b: "x" });
+    assert.deepEqual(nb.readJson(file), { a: [1, 2], b: "x" });
     assert.deepEqual(fs.readdirSync(path.dirname(file)), ["r.json"]);
-    assert.equal(at.readJson(path.join(dir, "missing.json")), undefined);
+    assert.equal(nb.readJson(path.join(dir, "missing.json")), undefined);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -38,24 +39,24 @@ function withEnv(vars: Record<string, string | undefined>, fn: () => void): void
 const root = path.resolve(__dirname, "..");
 
 test("resultsPath: only a full run writes results/NAME.json; other runs write results/quick/; ANTITRAIN_RESULTS_DIR overrides both", () => {
-  withEnv({ ANTITRAIN_RESULTS_DIR: undefined, FULL: "1" }, () => assert.equal(at.resultsPath("01-x"), path.join(root, "results", "01-x.json")));
+  withEnv({ ANTITRAIN_RESULTS_DIR: undefined, FULL: "1" }, () => assert.equal(nb.resultsPath("01-x"), path.join(root, "results", "01-x.json")));
   for (const full of [undefined, "", "0", "true"]) {
-    withEnv({ ANTITRAIN_RESULTS_DIR: undefined, FULL: full }, () => assert.equal(at.resultsPath("01-x"), path.join(root, "results", "quick", "01-x.json")));
+    withEnv({ ANTITRAIN_RESULTS_DIR: undefined, FULL: full }, () => assert.equal(nb.resultsPath("01-x"), path.join(root, "results", "quick", "01-x.json")));
   }
-  withEnv({ ANTITRAIN_RESULTS_DIR: "/tmp/somewhere", FULL: "1" }, () => assert.equal(at.resultsPath("01-x"), "/tmp/somewhere/01-x.json"));
+  withEnv({ ANTITRAIN_RESULTS_DIR: "/tmp/somewhere", FULL: "1" }, () => assert.equal(nb.resultsPath("01-x"), "/tmp/somewhere/01-x.json"));
 });
 
 test("writeResults writes atomically and says where, relative to the package, with a quick-run warning", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "antitrain-results-"));
   try {
     withEnv({ ANTITRAIN_RESULTS_DIR: dir, FULL: undefined }, () => {
-      const line = at.writeResults("07-y", { a: new Float32Array([3]) });
-      assert.deepEqual(at.readJson(path.join(dir, "07-y.json")), { a: [3] });
+      const line = nb.writeResults("07-y", { a: new Float32Array([3]) });
+      assert.deepEqual(nb.readJson(path.join(dir, "07-y.json")), { a: [3] });
       assert.match(line, /^wrote 07-y\.json \(quick setting: a smoke test, not the study's numbers; the full run's are in results\/07-y\.json\)$/);
       assert.ok(!line.includes(os.tmpdir()), "no machine path");
     });
     withEnv({ ANTITRAIN_RESULTS_DIR: path.join(root, "results", "quick", "sub-test"), FULL: "1" }, () => {
-      const line = at.writeResults("07-z", { b: 1 });
+      const line = nb.writeResults("07-z", { b: 1 });
       assert.equal(line, "wrote results/quick/sub-test/07-z.json");
     });
   } finally {

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, test } from "node:test";
 import * as at from "../lib/index";
+import * as nbh from "../lib/notebook/index";
 import { SEED_QUEUE_MARK } from "../lib/notebook/provenance";
 import { notebookOf } from "../lib/notebook/seed-queue";
 import { compileNotebook } from "../lib/runs/notebook-code";
@@ -81,15 +82,15 @@ test("SEED_QUEUE that is no Redis URL, a bad seed-cache name or seed, and a seed
   await at.ready({ quiet: true });
   const dir = temp.make("seed-checks-url-");
   withEnv({ SEED_QUEUE: "localhost:6379", ANTITRAIN_SEED_CACHE: dir }, () => {
-    assert.throws(() => at.prefetchSeeds("x", {}, [0], true, (s) => s), /SEED_QUEUE=localhost:6379 must be a Redis URL, e.g\. SEED_QUEUE=redis:\/\//);
+    assert.throws(() => nbh.prefetchSeeds("x", {}, [0], true, (s) => s), /SEED_QUEUE=localhost:6379 must be a Redis URL, e.g\. SEED_QUEUE=redis:\/\//);
   });
   withEnv({ SEED_QUEUE: "redis://127.0.0.1:1", ANTITRAIN_SEED_CACHE: dir }, () => {
     let computed = 0;
-    at.prefetchSeeds("x", {}, [0], false, () => computed++);
+    nbh.prefetchSeeds("x", {}, [0], false, () => computed++);
     assert.equal(computed, 0, "a quick run (disabled) never uses the queue");
   });
-  assert.throws(() => at.prefetchSeeds("../x", {}, [0], true, (s) => s), /prefetchSeeds: name must be a plain file name such as "04-compression"/);
-  assert.throws(() => at.cachedSeed("x", {}, 0.5, true, () => 0), /cachedSeed: seeds must be integers/);
+  assert.throws(() => nbh.prefetchSeeds("../x", {}, [0], true, (s) => s), /prefetchSeeds: name must be a plain file name such as "04-compression"/);
+  assert.throws(() => nbh.cachedSeed("x", {}, 0.5, true, () => 0), /cachedSeed: seeds must be integers/);
   withEnv({ ANTITRAIN_NOTEBOOK: undefined }, () => {
     assert.equal(notebookOf("04-compression-tuning"), "notebooks/04-compression.ipynb");
     assert.equal(notebookOf("02-equivalence-class"), "notebooks/02-equivalence-class.ipynb");
@@ -117,17 +118,17 @@ test("inside a seed job: earlier seeds come from the job, a seed it lacks or oth
     const never = () => {
       throw new Error("computed");
     };
-    assert.deepEqual(at.cachedSeed("nb-tune", { t: 2 }, 100, true, never), { rate: 0.5 });
-    at.prefetchSeeds("nb-tune", { t: 2 }, [100], true, never); // another stage: nothing computed, nothing thrown
-    assert.throws(() => at.cachedSeed("nb-tune", { t: 2 }, 101, true, never), /seed job nb seed 3: the notebook asked for nb-tune seed 101, which the job does not carry/);
-    assert.equal(at.cachedSeed("nb", { a: 1 }, 3, false, () => 7), 7, "disabled (quick) computes as ever");
+    assert.deepEqual(nbh.cachedSeed("nb-tune", { t: 2 }, 100, true, never), { rate: 0.5 });
+    nbh.prefetchSeeds("nb-tune", { t: 2 }, [100], true, never); // another stage: nothing computed, nothing thrown
+    assert.throws(() => nbh.cachedSeed("nb-tune", { t: 2 }, 101, true, never), /seed job nb seed 3: the notebook asked for nb-tune seed 101, which the job does not carry/);
+    assert.equal(nbh.cachedSeed("nb", { a: 1 }, 3, false, () => 7), 7, "disabled (quick) computes as ever");
     assert.equal(fs.existsSync(out), false);
-    assert.throws(() => at.prefetchSeeds("nb", { a: 2 }, [3], true, never), /"nb" has other settings on this worker than in the job \(job: \{"a":1\}; here: \{"a":2\}\)/);
+    assert.throws(() => nbh.prefetchSeeds("nb", { a: 2 }, [3], true, never), /"nb" has other settings on this worker than in the job \(job: \{"a":1\}; here: \{"a":2\}\)/);
     assert.match(JSON.parse(fs.readFileSync(out, "utf8")).refused, /other settings on this worker/);
     assert.equal(fs.existsSync(path.join(dir, "cache")), false, "a seed job never touches the seed cache");
   });
   withEnv({ ANTITRAIN_SEED_JOB: path.join(dir, "missing.json") }, () => {
-    assert.throws(() => at.cachedSeed("nb", {}, 0, true, () => 0), /ANTITRAIN_SEED_JOB=.*missing\.json is not a seed job file/);
+    assert.throws(() => nbh.cachedSeed("nb", {}, 0, true, () => 0), /ANTITRAIN_SEED_JOB=.*missing\.json is not a seed job file/);
   });
 });
 
@@ -135,7 +136,7 @@ test("provenance states how a full run's seeds are shared; the renderer sums the
   await at.ready({ quiet: true });
   assert.equal(SEED_QUEUE_MARK, renderer.SEED_QUEUE_MARK, "scripts/render-notebook.js replaces exactly this text");
   const line = (env: Record<string, string | undefined>, quick: boolean) =>
-    withEnv(env, () => at.provenance({ notebook: "04-compression", quick, seeds: [0, 1] }).split("\n")[1]);
+    withEnv(env, () => nbh.provenance({ notebook: "04-compression", quick, seeds: [0, 1] }).split("\n")[1]);
   assert.match(line({ SEED_QUEUE: "redis://h:1", ANTITRAIN_SEED_SHARD: undefined }, false), / · seeds via queue: stated in the rendered report · run time: /);
   assert.doesNotMatch(line({ SEED_QUEUE: "redis://h:1", ANTITRAIN_SEED_SHARD: undefined }, true), /seeds via queue/, "quick runs never queue");
   assert.match(line({ SEED_QUEUE: undefined, ANTITRAIN_SEED_SHARD: "1/2" }, false), / · seeds shared by 2 local kernels · run time: /);

@@ -1,9 +1,9 @@
 /** Tables and charts of the compression study (notebooks 04 and 15), shared so both notebooks show the same views. */
 import type { Interval } from "../base/statistics";
 import { meanCI } from "../base/statistics";
-import { type ArmSummary, type CompressionSetup, IMP_ARM, SCRATCH_ARM, type StudySeed } from "../experiments/compression-study";
-import { siteWidth } from "../experiments/study-setup";
-import type { MethodSettings } from "../experiments/compression-arms";
+import { type ArmSummary, type CompressionSetup, IMP_ARM, SCRATCH_ARM, type StudySeed } from "../studies/compression-study";
+import { siteWidth } from "../studies/study-setup";
+import type { MethodSettings } from "../studies/compression-arms";
 import { axes, chart, type PlotlyObject } from "./plot";
 
 const ci = (i: Interval, d = 1) => `${i.mean.toFixed(d)} [${i.low.toFixed(d)}, ${i.high.toFixed(d)}]`;

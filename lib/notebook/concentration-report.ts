@@ -1,7 +1,7 @@
 /** Tables and charts of the concentration study (notebook 01). */
 import type { Interval } from "../base/statistics";
 import { requireKnownKeys } from "../base/validate";
-import { CONCENTRATION_REFERENCE, type ConcentrationSummary, type ConcentrationTuneChoice } from "../experiments/concentration-study";
+import { CONCENTRATION_REFERENCE, type ConcentrationSummary, type ConcentrationTuneChoice } from "../studies/concentration-study";
 import { axes, chart, type PlotlyObject } from "./plot";
 
 /** `mean [low, high]`, or the mean alone for one seed. */

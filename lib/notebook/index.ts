@@ -1,8 +1,7 @@
 /**
  * `antitrain/notebook`: helpers for the notebooks. Inline Plotly charts (the bundle inlined from node_modules, with a
  * static image fallback), HTML tables, the provenance line every notebook prints first, the per-seed result cache,
- * `keep` for tensors that outlive a cell, and the compression study's tables and charts. The main entry
- * (`antitrain`) re-exports all of it too.
+ * `keep` for tensors that outlive a cell, and the compression study's tables and charts.
  *
  * @example
  * import * as tslab from "tslab";
@@ -16,3 +15,5 @@ export { provenance, quickNote, RUN_TIME_MARK, type ProvenanceOptions } from "./
 export { cachedSeed, prefetchSeeds, seedShard } from "./seed-cache";
 export { keep, type Disposable } from "./keep";
 export { compressionTableRows, tuningTableRows, compressionCharts } from "./compression-report";
+export { concentrationTableRows, concentrationTuningRows, concentrationCharts } from "./concentration-report";
+export { resultsPath, writeResults, isFullRun, writeJsonAtomic, readJson } from "../base/io";

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { numericsTag } from "../base/backend";
 import { AntitrainError } from "../base/errors";
-import type { CodeVersion } from "../runs/commit";
+import type { CodeVersion } from "../base/commit";
 import { seedShard } from "./seed-cache";
 
 /** What {@link provenance} states about a notebook run. */
@@ -74,7 +74,7 @@ export function quickNote(quick: boolean, notebook: string): string {
 
 /** The checkout's code version (lib/runs/commit.ts, loaded when first needed: the notebook entry loads no run module). */
 function codeVersion(): CodeVersion {
-  return (require("../runs/commit") as typeof import("../runs/commit")).codeVersion();
+  return (require("../base/commit") as typeof import("../base/commit")).codeVersion();
 }
 
 /** How a full run's seeds are shared: on the queue, on local kernels, or (undefined) all in this kernel. */

@@ -14,7 +14,7 @@ import * as path from "node:path";
 import { numericsTag } from "../base/backend";
 import { AntitrainError } from "../base/errors";
 import { PACKAGE_ROOT, readJson, writeJsonAtomic } from "../base/io";
-import type { CodeVersion } from "../runs/commit";
+import type { CodeVersion } from "../base/commit";
 import type { PriorSeed, SeedJobData, SeedQueueSummary } from "../runs/seed-jobs";
 import { cachedValue, rememberSeed, seedsSeen } from "./seed-store";
 
@@ -116,7 +116,7 @@ export function queueSeeds(name: string, settings: string, seeds: readonly numbe
     for (const s of seeds) rememberSeed(name, settings, s);
     return null;
   }
-  const commit = require("../runs/commit") as typeof import("../runs/commit"); // loaded when needed, as BullMQ is
+  const commit = require("../base/commit") as typeof import("../base/commit"); // loaded when needed, as BullMQ is
   const version: CodeVersion = commit.codeVersion();
   if (version.commit === "unknown") {
     throw new AntitrainError("SEED_QUEUE needs a git checkout (workers check that they run the same commit): run from a clone, or set ANTITRAIN_COMMIT=HASH");

@@ -2,7 +2,7 @@
  * `antitrain/runs`: long runs around the research API. The command line (`cli`), JSON run configs, resumable runs,
  * atomic checkpoints with checksums (model and optimizer state), the run history they record, and sweeps of runs on
  * local worker processes or as BullMQ jobs on Redis (BullMQ loads only when a Redis sweep or worker starts).
- * The main entry (`antitrain`) re-exports all of it too; see docs/runs.md.
+ * See docs/runs.md.
  *
  * @example
  * import { cli, parseRunConfig, runFromConfig } from "antitrain/runs";
@@ -37,3 +37,15 @@ export { saveOptimizer, restoreOptimizer, type OptimizerState } from "./optimize
 export { expandSweep, runJob, storeResult, readResults, type SweepSpec, type SweepJob, type JobResult } from "./sweep";
 export { runSweepLocal, type LocalSweepOptions } from "./sweep-local";
 export { runSweepRedis, serveSweepJobs, redisConnection, type RedisSweepOptions, type SweepWorkerOptions } from "./sweep-redis";
+export {
+  measureModel,
+  MEASURE_ROWS,
+  type MeasureOptions,
+  type MeasureReport,
+  type MeasureSource,
+  type SiteMeasure,
+  type CurvePoint,
+  type LayerSummary,
+  type SkippedLayer,
+} from "./measure-model";
+export { renderMeasureReport } from "./measure-report";

@@ -21,7 +21,7 @@ import { DEFAULT_SPATIAL, type RandomizeMethod, type SpatialMode, requireMethod 
 import { collectStats } from "../measure/unit-stats";
 import { fromLayersModel } from "../models/layers-model";
 import { evaluate } from "../training/train";
-import { codeVersion, describeVersion } from "./commit";
+import { codeVersion, describeVersion } from "../base/commit";
 
 /** Where the model and data of a report came from (the CLI fills it; code may leave it out). */
 export interface MeasureSource {

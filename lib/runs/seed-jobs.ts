@@ -16,8 +16,8 @@ import type { Job, Queue } from "bullmq";
 import { numericsTag, ready } from "../base/backend";
 import { AntitrainError } from "../base/errors";
 import { PACKAGE_ROOT, readJson, writeJsonAtomic } from "../base/io";
-import { type CodeVersion, codeVersion, describeVersion } from "./commit";
-import { SWEEP_QUEUE, reachable, redisConnection } from "./redis";
+import { type CodeVersion, codeVersion, describeVersion } from "../base/commit";
+import { SWEEP_QUEUE, reachable, redisConnection } from "../base/redis";
 
 function bullmq(): typeof import("bullmq") {
   return require("bullmq") as typeof import("bullmq");

@@ -13,7 +13,7 @@ function bullmq(): typeof import("bullmq") {
 }
 import { parseRunConfig } from "./config";
 import { AntitrainError } from "../base/errors";
-import { SWEEP_QUEUE, reachable, redisConnection } from "./redis";
+import { SWEEP_QUEUE, reachable, redisConnection } from "../base/redis";
 import { SEED_JOB, runSeedJob, workerName } from "./seed-jobs";
 import { type JobResult, type SweepJob, jobId, readResults, runJob, storeResult, writeSweepSummary } from "./sweep";
 

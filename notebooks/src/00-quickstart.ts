@@ -17,7 +17,7 @@
 //
 // Every step is one call into the `antitrain` library (`lib/`, imported from its build in `dist/`). Change the
 // hyperparameters in the next cell and re-run everything below it; any cell can be re-run on its own too (each
-// rebuilds what it makes with `at.keep`, which frees the previous run's tensors, and antitraining works on its own
+// rebuilds what it makes with `nb.keep`, which frees the previous run's tensors, and antitraining works on its own
 // copy of the plain model). `FULL=1` in the environment selects the longer setting whose numbers the text at the
 // end quotes; the default quick setting is a smoke test and says so next to its numbers.
 
@@ -36,13 +36,15 @@ const CORE_METRIC = "accuracy";                // the core is found on accuracy 
 
 // %%
 import * as at from "../dist/index";
+import * as st from "../dist/studies/index";
+import * as nb from "../dist/notebook/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
 
 const backend = await at.ready();
-console.log(at.provenance({ notebook: "00-quickstart", quick: QUICK, seeds: QUICK ? [SEED] : [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] }));
-tslab.display.html(at.plotlyScript());
-const NOTE = at.quickNote(QUICK, "00-quickstart");
+console.log(nb.provenance({ notebook: "00-quickstart", quick: QUICK, seeds: QUICK ? [SEED] : [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] }));
+tslab.display.html(nb.plotlyScript());
+const NOTE = nb.quickNote(QUICK, "00-quickstart");
 
 // %% [markdown]
 // ## 1 · Train a plain MLP
@@ -51,14 +53,14 @@ const NOTE = at.quickNote(QUICK, "00-quickstart");
 // the training split's statistics.
 
 // %%
-const { train, test } = at.keep("digits", at.digits());
-const plainModel = at.keep("plain model", at.mlp({ inputs: 64, hidden: [HIDDEN], classes: 10, seed: SEED }));
+const { train, test } = nb.keep("digits", at.digits());
+const plainModel = nb.keep("plain model", at.mlp({ inputs: 64, hidden: [HIDDEN], classes: 10, seed: SEED }));
 const pretrainLosses = at.train(plainModel, train, { steps: PRETRAIN_STEPS, learningRate: LEARNING_RATE, seed: SEED });
 const plain = at.evaluate(plainModel, test);
 console.log(`plain training: test accuracy ${plain.accuracy.toFixed(3)}, test loss ${plain.loss.toFixed(3)}${NOTE}`);
-tslab.display.html(at.chart(
+tslab.display.html(nb.chart(
   [{ y: pretrainLosses, type: "scatter", mode: "lines", name: "training loss" }],
-  at.axes("training step", "cross-entropy (nats)", "Plain training"),
+  nb.axes("training step", "cross-entropy (nats)", "Plain training"),
 ));
 
 // %% [markdown]
@@ -83,14 +85,14 @@ const measureMs = Date.now() - t0;
 console.log(`measured ${HIDDEN} units in ${measureMs} ms: 95% core on accuracy = ${core0.core.length} units, on loss = ${lossCore0.core.length} units${NOTE}`);
 console.log(`core search used ${core0.evaluations} prefix evaluations; whole-layer accuracy damage ${core0.fullDamage.toFixed(3)}`);
 const sortedScores = (imp: at.Importance) => Array.from(imp.scores).sort((a, b) => b - a);
-tslab.display.html(at.chart(
+tslab.display.html(nb.chart(
   [{ y: sortedScores(imp0), type: "bar", name: "plain model" }],
-  at.axes("unit rank", "loss damage when randomized alone (nats)", "Ranked information content, plain model"),
+  nb.axes("unit rank", "loss damage when randomized alone (nats)", "Ranked information content, plain model"),
 ));
-tslab.display.html(at.chart(
+tslab.display.html(nb.chart(
   [{ x: core0.curve.map((p) => p.k), y: core0.curve.map((p) => p.damage / core0.fullDamage), type: "scatter", mode: "markers+lines", name: "prefix damage" },
    { x: [0, HIDDEN], y: [REPORT_FRACTION, REPORT_FRACTION], type: "scatter", mode: "lines", name: "95% target", line: { dash: "dash" } }],
-  at.axes("top-ranked units randomized together", "share of whole-layer accuracy damage", "Binary search for the core (points the search evaluated)"),
+  nb.axes("top-ranked units randomized together", "share of whole-layer accuracy damage", "Binary search for the core (points the search evaluated)"),
 ));
 
 // %% [markdown]
@@ -109,9 +111,9 @@ tslab.display.html(at.chart(
 // %%
 interface CycleRecord { cycle: number; coreSize: number; antiCoreSize: number; testAccuracy: number; testLoss: number; coreDamage: number; spectatorDamage: number }
 const history: CycleRecord[] = [];
-const model = at.keep("antitrained model", plainModel.clone());
-const optimizer = at.keep("optimizer", tf.train.adam(LEARNING_RATE));
-const anti = at.keep("antitrainer", new at.Antitrainer(model, ["h1"], {
+const model = nb.keep("antitrained model", plainModel.clone());
+const optimizer = nb.keep("optimizer", tf.train.adam(LEARNING_RATE));
+const anti = nb.keep("antitrainer", new at.Antitrainer(model, ["h1"], {
   schedule: at.interleaved(1, { cycle: STEPS_PER_CYCLE }),
   fraction: ANTI_FRACTION,
   reportFraction: REPORT_FRACTION,
@@ -137,33 +139,33 @@ const anti = at.keep("antitrainer", new at.Antitrainer(model, ["h1"], {
 t0 = Date.now();
 at.train(model, train, { steps: CYCLES * STEPS_PER_CYCLE, optimizer: optimizer, seed: SEED + 1, onStep: (_step, batch) => anti.afterStep(batch) });
 console.log(`${CYCLES} cycles (${anti.antiSteps} antitrain steps) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-tslab.display.html(at.htmlTable(history.map((h) => ({ ...h, testAccuracy: +h.testAccuracy.toFixed(3), testLoss: +h.testLoss.toFixed(3), coreDamage: +h.coreDamage.toFixed(3), spectatorDamage: +h.spectatorDamage.toFixed(3) }))));
+tslab.display.html(nb.htmlTable(history.map((h) => ({ ...h, testAccuracy: +h.testAccuracy.toFixed(3), testLoss: +h.testLoss.toFixed(3), coreDamage: +h.coreDamage.toFixed(3), spectatorDamage: +h.spectatorDamage.toFixed(3) }))));
 
 // %%
 const cycles = history.map((h) => h.cycle);
-tslab.display.html(at.chart(
+tslab.display.html(nb.chart(
   [{ x: cycles, y: history.map((h) => h.coreSize), type: "scatter", mode: "lines+markers", name: "95% core (reported)" },
    { x: cycles, y: history.map((h) => h.antiCoreSize), type: "scatter", mode: "lines+markers", name: `${ANTI_FRACTION * 100}% core (antitrained)` }],
-  at.axes("cycle", "units", "Core size per cycle"),
+  nb.axes("cycle", "units", "Core size per cycle"),
 ));
-tslab.display.html(at.chart(
+tslab.display.html(nb.chart(
   [{ x: cycles, y: history.map((h) => h.testAccuracy), type: "scatter", mode: "lines+markers", name: "test accuracy" }],
-  { ...at.axes("cycle", "test accuracy", "Accuracy per cycle"), yaxis: { title: { text: "test accuracy" }, range: [0.8, 1] } },
+  { ...nb.axes("cycle", "test accuracy", "Accuracy per cycle"), yaxis: { title: { text: "test accuracy" }, range: [0.8, 1] } },
 ));
-tslab.display.html(at.chart(
+tslab.display.html(nb.chart(
   [{ x: cycles, y: history.map((h) => h.coreDamage), type: "scatter", mode: "lines+markers", name: "core randomized" },
    { x: cycles, y: history.map((h) => h.spectatorDamage), type: "scatter", mode: "lines+markers", name: "spectators randomized" }],
-  at.axes("cycle", "share of whole-layer accuracy damage (test)", "Where the information is: core vs spectators (95% core)"),
+  nb.axes("cycle", "share of whole-layer accuracy damage (test)", "Where the information is: core vs spectators (95% core)"),
 ));
 
 // %%
 const statsAfter = at.collectStats(model, "h1", train, { seed: SEED });
 const impAfter = at.importance(model, "h1", train, { stats: statsAfter, method: METHOD, metric: "loss", seed: SEED });
 const finalSplit = at.findCore(model, "h1", train, { stats: statsAfter, importance: impAfter, fraction: REPORT_FRACTION, metric: CORE_METRIC, seed: SEED });
-tslab.display.html(at.chart(
+tslab.display.html(nb.chart(
   [{ y: sortedScores(imp0), type: "scatter", mode: "lines", name: "before antitraining" },
    { y: sortedScores(impAfter), type: "scatter", mode: "lines", name: "after antitraining" }],
-  at.axes("unit rank", "loss damage when randomized alone (nats)", "Ranked information content before and after"),
+  nb.axes("unit rank", "loss damage when randomized alone (nats)", "Ranked information content before and after"),
 ));
 
 // %% [markdown]
@@ -176,11 +178,11 @@ tslab.display.html(at.chart(
 
 // %%
 const afterAnti = at.evaluate(model, test);
-const small = at.keep("compressed model", at.compress(model, "h1", finalSplit, { stats: statsAfter }));
+const small = nb.keep("compressed model", at.compress(model, "h1", finalSplit, { stats: statsAfter }));
 const compressed = at.evaluate(small, test);
 const plainStats = at.collectStats(plainModel, "h1", train, { seed: SEED });
 const plainRank = at.ranked(at.importance(plainModel, "h1", train, { stats: plainStats, method: METHOD, metric: "loss", seed: SEED }));
-const plainCut = at.keep("plain model, cut", at.compress(plainModel, "h1", { core: plainRank.slice(0, finalSplit.core.length) }, { stats: plainStats }));
+const plainCut = nb.keep("plain model, cut", at.compress(plainModel, "h1", { core: plainRank.slice(0, finalSplit.core.length) }, { stats: plainStats }));
 const plainCutEval = at.evaluate(plainCut, test);
 const summary = [
   { model: "plain", units: HIDDEN, parameters: at.parameterCount(plainModel), testAccuracy: +plain.accuracy.toFixed(4) },
@@ -188,11 +190,11 @@ const summary = [
   { model: "anti+compressed", units: small.sites()[0].units, parameters: at.parameterCount(small), testAccuracy: +compressed.accuracy.toFixed(4) },
   { model: "plain, cut", units: plainCut.sites()[0].units, parameters: at.parameterCount(plainCut), testAccuracy: +plainCutEval.accuracy.toFixed(4) },
 ];
-tslab.display.html(at.chart(
+tslab.display.html(nb.chart(
   [{ x: summary.map((s) => s.model), y: summary.map((s) => s.testAccuracy), type: "bar", name: "test accuracy", text: summary.map((s) => `${s.units} units`), textposition: "outside" }],
-  { ...at.axes("model", "test accuracy", "Compressed size and accuracy"), yaxis: { title: { text: "test accuracy" }, range: [0, 1.08] } },
+  { ...nb.axes("model", "test accuracy", "Compressed size and accuracy"), yaxis: { title: { text: "test accuracy" }, range: [0, 1.08] } },
 ));
-tslab.display.html(at.htmlTable(summary, { caption: QUICK ? "quick setting: a smoke test, not the study's numbers" : undefined }));
+tslab.display.html(nb.htmlTable(summary, { caption: QUICK ? "quick setting: a smoke test, not the study's numbers" : undefined }));
 
 // %% [markdown]
 // ## 5 · Ten seeds, the controls and the published baselines
@@ -200,7 +202,7 @@ tslab.display.html(at.htmlTable(summary, { caption: QUICK ? "quick setting: a sm
 // Everything above is one seed, with its cores measured on the training split and a weak comparison (the plain
 // model cut to the same size). Here the same schedule — `PRETRAIN_STEPS` plain steps, then `CYCLES` × `STEPS_PER_CYCLE`
 // training steps each followed by one antitrain step of the 50% core, the core re-measured every cycle — runs on
-// 10 seeds through notebook 01's concentration study (`at.runConcentrationSeed`), beside arms that get the *same
+// 10 seeds through notebook 01's concentration study (`st.runConcentrationSeed`), beside arms that get the *same
 // number of optimizer updates* (antitrain steps counted):
 //
 // - **plain**: plain training for the same number of updates;
@@ -225,26 +227,26 @@ const STUDY_CHOSEN: Record<string, Record<string, number>> = {
   "group-lasso": { lambda: 0.01 }, slimming: { lambda: 0.1 }, "activation-l1": { lambda: 0.1 },
   "targeted-dropout": { targetFraction: 0.75, rate: 0.5 }, "nested-dropout": { p: 0.1 },
 };
-const studyData = at.keep("digits with a validation split", at.digits({ validation: 0.2 }));
-const studySetup: at.ConcentrationSetup = {
+const studyData = nb.keep("digits with a validation split", at.digits({ validation: 0.2 }));
+const studySetup: st.ConcentrationSetup = {
   train: studyData.train, validation: studyData.validation!, test: studyData.test, inputs: 64, hidden: [HIDDEN], classes: 10,
   site: "h1", pretrain: STUDY_PRETRAIN, updates: STUDY_UPDATES, cycle: STEPS_PER_CYCLE, fraction: REPORT_FRACTION, tolerance: 0.01,
   probeFractions: [],
 };
 const STUDY_SETTINGS = { pretrain: STUDY_PRETRAIN, updates: STUDY_UPDATES, cycle: STEPS_PER_CYCLE, width: HIDDEN, arms: STUDY_ARMS, chosen: STUDY_CHOSEN };
 t0 = Date.now();
-at.prefetchSeeds("00-quickstart", STUDY_SETTINGS, STUDY_SEEDS, !QUICK, (seed) => at.runConcentrationSeed(studySetup, STUDY_CHOSEN, seed, { arms: STUDY_ARMS }));
+nb.prefetchSeeds("00-quickstart", STUDY_SETTINGS, STUDY_SEEDS, !QUICK, (seed) => st.runConcentrationSeed(studySetup, STUDY_CHOSEN, seed, { arms: STUDY_ARMS }));
 const studyRuns = STUDY_SEEDS.map((seed) =>
-  at.cachedSeed("00-quickstart", STUDY_SETTINGS, seed, !QUICK, () => at.runConcentrationSeed(studySetup, STUDY_CHOSEN, seed, { arms: STUDY_ARMS })));
+  nb.cachedSeed("00-quickstart", STUDY_SETTINGS, seed, !QUICK, () => st.runConcentrationSeed(studySetup, STUDY_CHOSEN, seed, { arms: STUDY_ARMS })));
 const studySeconds = (Date.now() - t0) / 1000;
-const study = at.summarizeConcentration(studyRuns, 0.01);
+const study = st.summarizeConcentration(studyRuns, 0.01);
 console.log(`${STUDY_SEEDS.length} seed${STUDY_SEEDS.length > 1 ? "s" : ""} × ${STUDY_ARMS.length} arms in ${studySeconds.toFixed(0)} s; ${study.headline}${NOTE}`);
-tslab.display.html(at.htmlTable(at.concentrationTableRows(study.summary), {
+tslab.display.html(nb.htmlTable(nb.concentrationTableRows(study.summary), {
   caption: `digits, W = ${HIDDEN}, ${STUDY_PRETRAIN} + ${STUDY_UPDATES} updates: ${STUDY_SEEDS.length} seed${STUDY_SEEDS.length > 1 ? "s" : ""}; mean [95% CI]; core and damages on the validation split (269 examples), test numbers on the test split (450)${QUICK ? "; quick setting: a smoke test, not the study's numbers" : ""}`,
 }));
 
 // %%
-console.log(at.writeResults("00-quickstart", {
+console.log(nb.writeResults("00-quickstart", {
   notebook: "00-quickstart",
   quick: QUICK,
   width: HIDDEN,

@@ -65,21 +65,23 @@ const GRIDS: Record<string, Record<string, number>[]> = {
 
 // %%
 import * as at from "../dist/index";
+import * as st from "../dist/studies/index";
+import * as nb from "../dist/notebook/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
 
 await at.ready();
-console.log(at.provenance({ notebook: "01-concentration", quick: QUICK, seeds: SEEDS }));
+console.log(nb.provenance({ notebook: "01-concentration", quick: QUICK, seeds: SEEDS }));
 const backend = at.backendName();
-tslab.display.html(at.plotlyScript());
-const NOTE = at.quickNote(QUICK, "01-concentration");
+tslab.display.html(nb.plotlyScript());
+const NOTE = nb.quickNote(QUICK, "01-concentration");
 const QUICK_CAPTION = QUICK ? `; quick setting (${SEEDS.length} seed, ${PRETRAIN} + ${UPDATES} updates, one setting per method): a smoke test, not the study's numbers` : "";
 const grid = (method: string) => (QUICK ? GRIDS[method].slice(0, 1) : GRIDS[method]);
 
 // %% [markdown]
 // ## The tasks and their splits
 //
-// Held with `at.keep`, so re-running this cell frees the previous datasets. The digits loader holds out its
+// Held with `nb.keep`, so re-running this cell frees the previous datasets. The digits loader holds out its
 // validation split before standardizing (the statistics come from the remaining training rows); the teacher-student
 // inputs are standard Gaussian, so `at.validationSplit` just splits its training set.
 
@@ -88,18 +90,18 @@ const digitsSplit = at.digits({ validation: VALIDATION });
 const teacher = at.teacherStudent({ teacherHidden: TEACHER_K, seed: 0 });
 const teacherFit = at.validationSplit(teacher.train, { fraction: VALIDATION, seed: 0 });
 at.disposeDataset(teacher.train);
-const tasks = at.keep("tasks", {
+const tasks = nb.keep("tasks", {
   digits: { train: digitsSplit.train, validation: digitsSplit.validation!, test: digitsSplit.test },
   "teacher-student": { train: teacherFit.train, validation: teacherFit.validation, test: teacher.test },
 });
 const TASKS = Object.keys(tasks) as (keyof typeof tasks)[];
 const shape = { digits: { inputs: 64, classes: 10 }, "teacher-student": { inputs: 16, classes: 4 } };
-const setups: Record<string, at.ConcentrationSetup> = Object.fromEntries(TASKS.map((t) => [t, {
+const setups: Record<string, st.ConcentrationSetup> = Object.fromEntries(TASKS.map((t) => [t, {
   train: tasks[t].train, validation: tasks[t].validation, test: tasks[t].test, inputs: shape[t].inputs, hidden: [HIDDEN],
   classes: shape[t].classes, site: "h1", pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE, fraction: FRACTION, tolerance: TOLERANCE,
 }]));
 const splits = Object.fromEntries(TASKS.map((t) => [t, { train: at.size(tasks[t].train), validation: at.size(tasks[t].validation), test: at.size(tasks[t].test) }]));
-tslab.display.html(at.htmlTable(TASKS.map((t) => ({ task: t, ...splits[t] })), { caption: "Examples per split" }));
+tslab.display.html(nb.htmlTable(TASKS.map((t) => ({ task: t, ...splits[t] })), { caption: "Examples per split" }));
 
 // %% [markdown]
 // ## Tuning the baselines on separate seeds (validation split)
@@ -108,19 +110,19 @@ tslab.display.html(at.htmlTable(TASKS.map((t) => ({ task: t, ...splits[t] })), {
 // arm of the same seed. The test split is not touched here.
 
 // %%
-const grids: Record<string, at.MethodSettings[]> = Object.fromEntries(Object.keys(GRIDS).map((m) => [m, grid(m)]));
+const grids: Record<string, st.MethodSettings[]> = Object.fromEntries(Object.keys(GRIDS).map((m) => [m, grid(m)]));
 const TUNE_SETTINGS = { hidden: HIDDEN, pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE, fraction: FRACTION, tolerance: TOLERANCE,
                         validation: VALIDATION, teacherK: TEACHER_K, grids: QUICK ? "quick" : GRIDS };
-const tuneSeed = (seed: number): Record<string, at.ConcentrationTuneRow[]> =>
-  Object.fromEntries(TASKS.map((t) => [t, at.tuneConcentrationSeed(setups[t], grids, seed)]));
+const tuneSeed = (seed: number): Record<string, st.ConcentrationTuneRow[]> =>
+  Object.fromEntries(TASKS.map((t) => [t, st.tuneConcentrationSeed(setups[t], grids, seed)]));
 let t0 = Date.now();
-at.prefetchSeeds("01-concentration-tuning", TUNE_SETTINGS, TUNE_SEEDS, !QUICK, tuneSeed);
-const tuning = TUNE_SEEDS.map((seed) => at.cachedSeed("01-concentration-tuning", TUNE_SETTINGS, seed, !QUICK, () => tuneSeed(seed)));
-const chosen: Record<string, Record<string, at.MethodSettings>> = {};
+nb.prefetchSeeds("01-concentration-tuning", TUNE_SETTINGS, TUNE_SEEDS, !QUICK, tuneSeed);
+const tuning = TUNE_SEEDS.map((seed) => nb.cachedSeed("01-concentration-tuning", TUNE_SETTINGS, seed, !QUICK, () => tuneSeed(seed)));
+const chosen: Record<string, Record<string, st.MethodSettings>> = {};
 for (const t of TASKS) {
-  const choice = at.chooseConcentrationSettings(grids, tuning.flatMap((s) => s[t]), TOLERANCE);
+  const choice = st.chooseConcentrationSettings(grids, tuning.flatMap((s) => s[t]), TOLERANCE);
   chosen[t] = choice.chosen;
-  tslab.display.html(at.htmlTable(at.concentrationTuningRows(choice.table), {
+  tslab.display.html(nb.htmlTable(nb.concentrationTuningRows(choice.table), {
     caption: `${t}: tuning on seeds ${TUNE_SEEDS.join(", ")}, validation split, means over the tuning seeds${QUICK ? " (quick setting: one setting per method, nothing is tuned)" : ""}`,
   }));
 }
@@ -129,18 +131,18 @@ console.log(`tuning: seeds ${TUNE_SEEDS.join(", ")} in ${((Date.now() - t0) / 10
 // %% [markdown]
 // ## The study's seeds
 //
-// `at.runConcentrationSeed` pretrains the seed's network and runs every arm on a copy. Full runs cache each seed
-// (`at.cachedSeed`, keyed by every setting below including the chosen knobs), so an interrupted run resumes and
+// `st.runConcentrationSeed` pretrains the seed's network and runs every arm on a copy. Full runs cache each seed
+// (`nb.cachedSeed`, keyed by every setting below including the chosen knobs), so an interrupted run resumes and
 // `SEED_WORKERS=2` shares the seeds between two kernels.
 
 // %%
-const SETTINGS = { ...TUNE_SETTINGS, chosen: chosen, tuneSeeds: TUNE_SEEDS, arms: at.CONCENTRATION_ARM_NAMES };   // (tslab needs "chosen: chosen", not the shorthand)
-const runSeed = (seed: number): Record<string, at.ConcentrationSeed> =>
-  Object.fromEntries(TASKS.map((t) => [t, at.runConcentrationSeed(setups[t], chosen[t], seed)]));
+const SETTINGS = { ...TUNE_SETTINGS, chosen: chosen, tuneSeeds: TUNE_SEEDS, arms: st.CONCENTRATION_ARM_NAMES };   // (tslab needs "chosen: chosen", not the shorthand)
+const runSeed = (seed: number): Record<string, st.ConcentrationSeed> =>
+  Object.fromEntries(TASKS.map((t) => [t, st.runConcentrationSeed(setups[t], chosen[t], seed)]));
 t0 = Date.now();
-at.prefetchSeeds("01-concentration", SETTINGS, SEEDS, !QUICK, runSeed);
+nb.prefetchSeeds("01-concentration", SETTINGS, SEEDS, !QUICK, runSeed);
 const results = SEEDS.map((seed) => {
-  const r = at.cachedSeed("01-concentration", SETTINGS, seed, !QUICK, () => runSeed(seed));
+  const r = nb.cachedSeed("01-concentration", SETTINGS, seed, !QUICK, () => runSeed(seed));
   console.log(`seed ${seed} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   return r;
 });
@@ -156,20 +158,20 @@ console.log(`tensors alive: ${tf.memory().numTensors}`);
 // (also paired against antitrain 0.5), cross-entropy and ECE.
 
 // %%
-const summaries: Record<string, at.ConcentrationSummary[]> = {};
+const summaries: Record<string, st.ConcentrationSummary[]> = {};
 const headlines: Record<string, string> = {};
 for (const t of TASKS) {
-  const { summary, headline } = at.summarizeConcentration(results.map((r) => r[t]), TOLERANCE);
+  const { summary, headline } = st.summarizeConcentration(results.map((r) => r[t]), TOLERANCE);
   summaries[t] = summary;
   headlines[t] = headline;
-  tslab.display.html(at.htmlTable(at.concentrationTableRows(summary), {
+  tslab.display.html(nb.htmlTable(nb.concentrationTableRows(summary), {
     caption: `${t}: ${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}; mean [95% CI]; core and damages on the validation split (${splits[t].validation} examples), test numbers on the test split (${splits[t].test})${QUICK_CAPTION}`,
   }));
 }
 for (const t of TASKS) console.log(`${t}: ${headlines[t]}${NOTE}`);
 
 // %%
-for (const html of at.concentrationCharts(summaries, HIDDEN, { fraction: FRACTION, tolerance: TOLERANCE })) tslab.display.html(html);
+for (const html of nb.concentrationCharts(summaries, HIDDEN, { fraction: FRACTION, tolerance: TOLERANCE })) tslab.display.html(html);
 
 // %% [markdown]
 // ## Why antitraining a large core can do little
@@ -187,23 +189,23 @@ const ci = (i: at.Interval, d: number) => (i.n > 1 ? `${i.mean.toFixed(d)} [${i.
 for (const t of TASKS) {
   probeAgg[t] = {};
   for (const f of PROBES) {
-    const ps = results.map((r) => r[t].probes.find((p) => p.fraction === f) as at.SpectatorProbe);
+    const ps = results.map((r) => r[t].probes.find((p) => p.fraction === f) as st.SpectatorProbe);
     const agg = { spectators: at.meanCI(ps.map((p) => p.spectators)), spectatorShare: at.meanCI(ps.map((p) => (p.fullDamage > 0 ? p.spectatorDamage / p.fullDamage : 0))) };
     probeAgg[t][String(f)] = agg;
     probeRows.push({ task: t, f: f, spectators: ci(agg.spectators, 1), "spectators' damage / whole layer's": ci(agg.spectatorShare, 3) });
   }
 }
-tslab.display.html(at.htmlTable(probeRows, { caption: `plain training, validation split; mean [95% CI] over ${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}${QUICK_CAPTION}` }));
-tslab.display.html(at.chart(TASKS.map((t, i) => ({
+tslab.display.html(nb.htmlTable(probeRows, { caption: `plain training, validation split; mean [95% CI] over ${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}${QUICK_CAPTION}` }));
+tslab.display.html(nb.chart(TASKS.map((t, i) => ({
   x: PROBES, y: PROBES.map((f) => probeAgg[t][String(f)].spectatorShare.mean), type: "scatter", mode: "lines+markers", name: t,
   line: { color: ["#1f77b4", "#ff7f0e"][i] },
-})), at.axes("core fraction f", "spectators' damage / whole-layer damage", "Plain training: what the spectators of the f-core carry (validation split)")));
+})), nb.axes("core fraction f", "spectators' damage / whole-layer damage", "Plain training: what the spectators of the f-core carry (validation split)")));
 
 // %%
-console.log(at.writeResults("01-concentration", {
+console.log(nb.writeResults("01-concentration", {
   quick: QUICK, backend: backend, seeds: SEEDS, tuneSeeds: TUNE_SEEDS, hidden: HIDDEN, pretrain: PRETRAIN, updates: UPDATES,
   cycle: CYCLE, fraction: FRACTION, tolerance: TOLERANCE, validation: VALIDATION, teacherK: TEACHER_K, split: splits,
-  grids: GRIDS, chosen: chosen, tuning: tuning, arms: at.CONCENTRATION_ARM_NAMES, headlines: headlines, summary: summaries,
+  grids: GRIDS, chosen: chosen, tuning: tuning, arms: st.CONCENTRATION_ARM_NAMES, headlines: headlines, summary: summaries,
   probes: probeAgg, results: results, seconds: (Date.now() - t0) / 1000,
 }));
 

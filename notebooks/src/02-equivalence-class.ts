@@ -9,13 +9,13 @@
 // this notebook asks, at each width and at the same update budget: **does the core stop growing with width for
 // antitraining, and for the baselines?**
 //
-// **Method.** The concentration study of notebook 01 (`lib/experiments/concentration-study.ts`), run at several
+// **Method.** The concentration study of notebook 01 (`lib/studies/concentration-study.ts`), run at several
 // widths of the one hidden layer. Tasks as in 01: a teacher-student task (16 Gaussian inputs → a random teacher MLP
 // with k = 8 hidden ReLU units → 4 classes; 1600 / 400 / 1000 train / validation / test examples; one teacher, seed
 // 0) with students 16 → W → 4, and the digits (64 → W → 10; 1078 / 269 / 450). For each seed, width and task one MLP
 // is pretrained plainly (Adam, lr 1e-3) and every arm continues a copy of it for the same number of optimizer
 // updates (antitraining and the controls: half training steps, each followed by one antitrain step; the core
-// re-measured every 100 training steps; `at.runConcentrationSeed(setup, chosen, seed, { arms })`):
+// re-measured every 100 training steps; `st.runConcentrationSeed(setup, chosen, seed, { arms })`):
 //
 // | arm | what it does |
 // | --- | --- |
@@ -82,21 +82,23 @@ const CHOSEN: Record<string, Record<string, Record<string, number>>> = {
 
 // %%
 import * as at from "../dist/index";
+import * as st from "../dist/studies/index";
+import * as nb from "../dist/notebook/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
 
 await at.ready();
-console.log(at.provenance({ notebook: "02-equivalence-class", quick: QUICK, seeds: SEEDS }));
+console.log(nb.provenance({ notebook: "02-equivalence-class", quick: QUICK, seeds: SEEDS }));
 const backend = at.backendName();
-tslab.display.html(at.plotlyScript());
-const NOTE = at.quickNote(QUICK, "02-equivalence-class");
+tslab.display.html(nb.plotlyScript());
+const NOTE = nb.quickNote(QUICK, "02-equivalence-class");
 const QUICK_CAPTION = QUICK ? `; quick setting (${SEEDS.length} seed, ${PRETRAIN} + ${UPDATES} updates): a smoke test, not the study's numbers` : "";
 const quickTitle = (title: string) => (QUICK ? `${title} (quick setting: a smoke test)` : title);
 
 // %% [markdown]
 // ## The tasks and their splits
 //
-// As in 01, held with `at.keep`: the digits loader holds out its validation split before standardizing; the
+// As in 01, held with `nb.keep`: the digits loader holds out its validation split before standardizing; the
 // teacher-student inputs are standard Gaussian, so `at.validationSplit` just splits its training set.
 
 // %%
@@ -104,7 +106,7 @@ const digitsSplit = at.digits({ validation: VALIDATION });
 const teacher = at.teacherStudent({ teacherHidden: TEACHER_K, seed: 0 });
 const teacherFit = at.validationSplit(teacher.train, { fraction: VALIDATION, seed: 0 });
 at.disposeDataset(teacher.train);
-const tasks = at.keep("tasks", {
+const tasks = nb.keep("tasks", {
   "teacher-student": { train: teacherFit.train, validation: teacherFit.validation, test: teacher.test },
   digits: { train: digitsSplit.train, validation: digitsSplit.validation!, test: digitsSplit.test },
 });
@@ -113,38 +115,38 @@ const shape = { "teacher-student": { inputs: 16, classes: 4 }, digits: { inputs:
 const widthsOf = (t: string) => (t === "digits" ? DIGIT_WIDTHS : WIDTHS);
 /** One cell of the sweep: a task at one hidden width. */
 const CELLS = TASKS.flatMap((t) => widthsOf(t).map((w) => ({ task: t, width: w, key: `${t}/${w}` })));
-const setupOf = (t: keyof typeof tasks, width: number): at.ConcentrationSetup => ({
+const setupOf = (t: keyof typeof tasks, width: number): st.ConcentrationSetup => ({
   train: tasks[t].train, validation: tasks[t].validation, test: tasks[t].test, inputs: shape[t].inputs, hidden: [width],
   classes: shape[t].classes, site: "h1", pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE, fraction: FRACTION, tolerance: TOLERANCE,
   probeFractions: [],   // 01's plain-arm probes are not repeated here
 });
 const splits = Object.fromEntries(TASKS.map((t) => [t, { train: at.size(tasks[t].train), validation: at.size(tasks[t].validation), test: at.size(tasks[t].test) }]));
-tslab.display.html(at.htmlTable(TASKS.map((t) => ({ task: t, ...splits[t], widths: widthsOf(t).join(", ") })), { caption: "Examples per split, and the hidden widths studied" }));
+tslab.display.html(nb.htmlTable(TASKS.map((t) => ({ task: t, ...splits[t], widths: widthsOf(t).join(", ") })), { caption: "Examples per split, and the hidden widths studied" }));
 
 // %% [markdown]
 // ## The sweep
 //
 // For each seed, every cell (task × width) pretrains its MLP and runs every arm on a copy. Full runs cache each seed
-// (`at.cachedSeed`, keyed by every setting below), so an interrupted run resumes and `SEED_WORKERS=2` shares the
+// (`nb.cachedSeed`, keyed by every setting below), so an interrupted run resumes and `SEED_WORKERS=2` shares the
 // seeds between two kernels. Each cell's wall time is recorded (it gives the full-run estimate).
 
 // %%
-type CellRun = { seconds: number; result: at.ConcentrationSeed };
+type CellRun = { seconds: number; result: st.ConcentrationSeed };
 const SETTINGS = { teacherK: TEACHER_K, widths: WIDTHS, digitWidths: DIGIT_WIDTHS, pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE,
                    fraction: FRACTION, tolerance: TOLERANCE, validation: VALIDATION, arms: ARMS, chosen: CHOSEN };
 function runSeed(seed: number): Record<string, CellRun> {
   const out: Record<string, CellRun> = {};
   for (const c of CELLS) {
     const start = Date.now();
-    const result = at.runConcentrationSeed(setupOf(c.task, c.width), CHOSEN[c.task], seed, { arms: ARMS });
+    const result = st.runConcentrationSeed(setupOf(c.task, c.width), CHOSEN[c.task], seed, { arms: ARMS });
     out[c.key] = { seconds: (Date.now() - start) / 1000, result: result };
   }
   return out;
 }
 const t0 = Date.now();
-at.prefetchSeeds("02-equivalence-class", SETTINGS, SEEDS, !QUICK, runSeed);
+nb.prefetchSeeds("02-equivalence-class", SETTINGS, SEEDS, !QUICK, runSeed);
 const results = SEEDS.map((seed) => {
-  const r = at.cachedSeed("02-equivalence-class", SETTINGS, seed, !QUICK, () => runSeed(seed));
+  const r = nb.cachedSeed("02-equivalence-class", SETTINGS, seed, !QUICK, () => runSeed(seed));
   console.log(`seed ${seed} (${((Date.now() - t0) / 1000).toFixed(0)} s): ` + CELLS.map((c) => `${c.key} ${r[c.key].seconds.toFixed(0)} s`).join(", "));
   return r;
 });
@@ -160,13 +162,13 @@ console.log(`${results.length} seed${results.length > 1 ? "s" : ""} in ${((Date.
 // (also paired), cross-entropy and ECE.
 
 // %%
-const summaries: Record<string, at.ConcentrationSummary[]> = {};
+const summaries: Record<string, st.ConcentrationSummary[]> = {};
 const headlines: Record<string, string> = {};
 for (const c of CELLS) {
-  const { summary, headline } = at.summarizeConcentration(results.map((r) => r[c.key].result), TOLERANCE);
+  const { summary, headline } = st.summarizeConcentration(results.map((r) => r[c.key].result), TOLERANCE);
   summaries[c.key] = summary;
   headlines[c.key] = headline;
-  tslab.display.html(at.htmlTable(at.concentrationTableRows(summary), {
+  tslab.display.html(nb.htmlTable(nb.concentrationTableRows(summary), {
     caption: `${c.task}, W = ${c.width}: ${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}; mean [95% CI]; core and damages on the validation split (${splits[c.task].validation} examples), test numbers on the test split (${splits[c.task].test})${QUICK_CAPTION}`,
   }));
 }
@@ -181,7 +183,7 @@ for (const c of CELLS) console.log(`${c.key}: ${headlines[c.key]}${NOTE}`);
 
 // %%
 const ci = (i: at.Interval, d = 1) => (i.n > 1 ? `${i.mean.toFixed(d)} [${i.low.toFixed(d)}, ${i.high.toFixed(d)}]` : i.mean.toFixed(d));
-const armRun = (r: Record<string, CellRun>, key: string, arm: string) => r[key].result.runs.find((x) => x.arm === arm) as at.ConcentrationRun;
+const armRun = (r: Record<string, CellRun>, key: string, arm: string) => r[key].result.runs.find((x) => x.arm === arm) as st.ConcentrationRun;
 const growth: Record<string, Record<string, { from: number; to: number; valCore: at.Interval; testCore: at.Interval }[]>> = {};
 const finalRows: Record<string, string | number>[] = [];
 for (const t of TASKS) {
@@ -190,7 +192,7 @@ for (const t of TASKS) {
   for (const arm of ARMS) {
     const row: Record<string, string | number> = { task: t, arm: arm };
     for (const w of ws) {
-      const s = summaries[`${t}/${w}`].find((x) => x.arm === arm) as at.ConcentrationSummary;
+      const s = summaries[`${t}/${w}`].find((x) => x.arm === arm) as st.ConcentrationSummary;
       row[`W=${w} core (val)`] = ci(s.core);
       row[`W=${w} core (test)`] = ci(s.testCore);
       row[`W=${w} test acc`] = ci(s.testAccuracy, 3);
@@ -206,14 +208,14 @@ for (const t of TASKS) {
   }
 }
 for (const t of TASKS) {
-  tslab.display.html(at.htmlTable(finalRows.filter((r) => r.task === t), {
+  tslab.display.html(nb.htmlTable(finalRows.filter((r) => r.task === t), {
     caption: `${t}: the 95% core at each width, mean [95% CI] over ${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}; growth paired per seed${QUICK_CAPTION}`,
   }));
 }
 for (const t of TASKS) {
   const ws = widthsOf(t);
   const [lo, hi] = [ws[0], ws[ws.length - 1]];
-  const core = (w: number, arm: string) => ((summaries[`${t}/${w}`].find((x) => x.arm === arm) as at.ConcentrationSummary).testCore.mean).toFixed(1);
+  const core = (w: number, arm: string) => ((summaries[`${t}/${w}`].find((x) => x.arm === arm) as st.ConcentrationSummary).testCore.mean).toFixed(1);
   console.log(`${t}: test-split 95% core from W = ${lo} to ${hi}: ` + ARMS.map((a) => `${a} ${core(lo, a)} → ${core(hi, a)}`).join("; ") + NOTE);
 }
 
@@ -226,18 +228,18 @@ const COLORS: Record<string, string> = {
 for (const t of TASKS) {
   const ws = widthsOf(t);
   const traces: Record<string, unknown>[] = ARMS.map((arm) => {
-    const s = ws.map((w) => (summaries[`${t}/${w}`].find((x) => x.arm === arm) as at.ConcentrationSummary).core);
+    const s = ws.map((w) => (summaries[`${t}/${w}`].find((x) => x.arm === arm) as st.ConcentrationSummary).core);
     return { x: ws, y: s.map((i) => i.mean), error_y: { type: "data", symmetric: false, array: s.map((i) => (i.n > 1 ? i.high - i.mean : 0)), arrayminus: s.map((i) => (i.n > 1 ? i.mean - i.low : 0)) },
       type: "scatter", mode: "lines+markers", name: arm, line: { color: COLORS[arm], dash: arm.startsWith("control") ? "dot" : "solid" } };
   });
   traces.push({ x: ws, y: ws, type: "scatter", mode: "lines", name: "core = whole layer", line: { color: "black", dash: "dash", width: 1 } });
   if (t === "teacher-student") traces.push({ x: [ws[0], ws[ws.length - 1]], y: [TEACHER_K, TEACHER_K], type: "scatter", mode: "lines", name: `teacher width k = ${TEACHER_K}`, line: { color: "#bcbd22", dash: "dash", width: 1 } });
-  tslab.display.html(at.chart(traces, { ...at.axes("hidden width W", "95% core, validation split (units)", quickTitle(`${t}: 95% core vs width per arm (mean, 95% CI over seeds)`)),
+  tslab.display.html(nb.chart(traces, { ...nb.axes("hidden width W", "95% core, validation split (units)", quickTitle(`${t}: 95% core vs width per arm (mean, 95% CI over seeds)`)),
     xaxis: { title: { text: "hidden width W" }, type: "log" }, yaxis: { title: { text: "95% core, validation split (units)" }, type: "log" }, height: 480 }));
 }
 
 // %%
-console.log(at.writeResults("02-equivalence-class", {
+console.log(nb.writeResults("02-equivalence-class", {
   quick: QUICK, backend: backend, seeds: SEEDS, teacherK: TEACHER_K, widths: WIDTHS, digitWidths: DIGIT_WIDTHS, pretrain: PRETRAIN,
   updates: UPDATES, cycle: CYCLE, fraction: FRACTION, tolerance: TOLERANCE, validation: VALIDATION, split: splits, arms: ARMS,
   chosen: CHOSEN, headlines: headlines, summary: summaries, growth: growth, cellSeconds: cellSeconds, results: results,

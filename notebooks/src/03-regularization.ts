@@ -31,23 +31,24 @@ const FRACTIONS = QUICK ? [0.5, 0.95] : [0.5, 0.9, 0.95, 0.99];    // antitraine
 
 // %%
 import * as at from "../dist/index";
+import * as nb from "../dist/notebook/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
 await at.ready();
-console.log(at.provenance({ notebook: "03-regularization", quick: QUICK, seeds: SEEDS }));
-tslab.display.html(at.plotlyScript());
-const NOTE = at.quickNote(QUICK, "03-regularization");
+console.log(nb.provenance({ notebook: "03-regularization", quick: QUICK, seeds: SEEDS }));
+tslab.display.html(nb.plotlyScript());
+const NOTE = nb.quickNote(QUICK, "03-regularization");
 // The quick setting trains 60 steps at two learning rates on a subset of every grid: its tables and charts say so.
 const QUICK_LABEL = QUICK
   ? `quick setting (1 seed, ${STEPS} steps, ${1 + DROPOUT_RATES.length + L2_VALUES.length + L1_VALUES.length + FRACTIONS.length} ` +
     `configurations at ${LEARNING_RATES.length} learning rates): a smoke test, not the study's numbers`
   : undefined;
 const quickTitle = (title: string) => (QUICK ? `${title} (quick setting: a smoke test)` : title);
-// One split call, so train, validation and test share the same pixel standardization. Held with `at.keep`, so
+// One split call, so train, validation and test share the same pixel standardization. Held with `nb.keep`, so
 // re-running this cell frees the previous datasets.
-const pool = at.keep("digits pool", at.digits({ trainLimit: TRAIN_EXAMPLES + VAL_EXAMPLES }));
-const train = at.keep("train", at.take(pool.train, Array.from({ length: TRAIN_EXAMPLES }, (_, i) => i)));
-const val = at.keep("validation", at.take(pool.train, Array.from({ length: VAL_EXAMPLES }, (_, i) => TRAIN_EXAMPLES + i)));
+const pool = nb.keep("digits pool", at.digits({ trainLimit: TRAIN_EXAMPLES + VAL_EXAMPLES }));
+const train = nb.keep("train", at.take(pool.train, Array.from({ length: TRAIN_EXAMPLES }, (_, i) => i)));
+const val = nb.keep("validation", at.take(pool.train, Array.from({ length: VAL_EXAMPLES }, (_, i) => TRAIN_EXAMPLES + i)));
 const test = pool.test;
 console.log(`train ${at.size(train)}, validation ${at.size(val)}, test ${at.size(test)}`);
 
@@ -130,10 +131,10 @@ const t0 = Date.now();
 // Full runs cache each seed's rows in .cache/seeds/ (keyed by every setting), so an interrupted run resumes.
 const SETTINGS = { train_examples: TRAIN_EXAMPLES, val_examples: VAL_EXAMPLES, hidden: HIDDEN, batch: BATCH, steps: STEPS, warmup: WARMUP, cycle: CYCLE, learning_rates: LEARNING_RATES, configs: CONFIGS };
 // With SEED_WORKERS=n (FULL=1 npm run notebooks), n kernels share the seeds; alone, this just fills the cache.
-at.prefetchSeeds("03-regularization", SETTINGS, SEEDS, !QUICK, (seed) =>
+nb.prefetchSeeds("03-regularization", SETTINGS, SEEDS, !QUICK, (seed) =>
   CONFIGS.flatMap((config) => LEARNING_RATES.map((lr) => runOne(config, lr, seed))));
 for (const seed of SEEDS) {
-  rows.push(...at.cachedSeed("03-regularization", SETTINGS, seed, !QUICK, () =>
+  rows.push(...nb.cachedSeed("03-regularization", SETTINGS, seed, !QUICK, () =>
     CONFIGS.flatMap((config) => LEARNING_RATES.map((lr) => runOne(config, lr, seed)))));
   console.log(`seed ${seed} done (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 }
@@ -162,7 +163,7 @@ const summary = METHODS.map((method) => {
   };
 });
 const fmt = (x: number) => Number(x.toFixed(4));
-tslab.display.html(at.htmlTable(summary.map((s) => ({
+tslab.display.html(nb.htmlTable(summary.map((s) => ({
   method: s.method, chosen: s.chosen, lr: s.lr, "test acc": fmt(s.testAcc), "95% CI": `${fmt(s.ciLow)}–${fmt(s.ciHigh)}`,
   "train acc": fmt(s.trainAcc), "spread (own hyper)": fmt(s.spreadHyper), "spread (lr)": fmt(s.spreadLr), "worst config": fmt(s.worstConfig),
 })), { caption: QUICK_LABEL }));
@@ -176,7 +177,7 @@ const paired = summary.map((s) => {
            accVsAnti: diff("testAcc"), lossVsAnti: diff("testLoss"), eceVsAnti: diff("ece") };
 });
 const ci = (i: at.Interval, d = 3) => (i.n > 1 ? `${i.mean.toFixed(d)} [${i.low.toFixed(d)}, ${i.high.toFixed(d)}]` : i.mean.toFixed(d));
-tslab.display.html(at.htmlTable(paired.map((p) => ({
+tslab.display.html(nb.htmlTable(paired.map((p) => ({
   method: p.method, chosen: p.chosen, "test loss": ci(p.testLoss), ECE: ci(p.ece), "test acc − antitraining (paired)": ci(p.accVsAnti),
   "test loss − antitraining (paired)": ci(p.lossVsAnti), "ECE − antitraining (paired)": ci(p.eceVsAnti),
 })), { caption: QUICK_LABEL ?? `${SEEDS.length} seeds; mean [95% CI]; each method at its validation-chosen configuration, differences paired per seed` }));
@@ -194,7 +195,7 @@ const lrTraces = LEARNING_RATES.map((lr) => {
     error_y: { type: "data", symmetric: false, array: g.map((x) => x.test.high - x.test.mean), arrayminus: g.map((x) => x.test.mean - x.test.low) },
   };
 });
-tslab.display.html(at.chart(lrTraces, { ...at.axes("configuration", "test accuracy (mean over seeds, 95% CI)", quickTitle(`Small-data digits: every configuration at ${LEARNING_RATES.length} learning rates`)), barmode: "group", yaxis: { title: { text: "test accuracy" }, range: [0.8, 1] }, height: 460 }));
+tslab.display.html(nb.chart(lrTraces, { ...nb.axes("configuration", "test accuracy (mean over seeds, 95% CI)", quickTitle(`Small-data digits: every configuration at ${LEARNING_RATES.length} learning rates`)), barmode: "group", yaxis: { title: { text: "test accuracy" }, range: [0.8, 1] }, height: 460 }));
 
 // %%
 // Learning-rate sensitivity of each method at its validation-chosen hyperparameter.
@@ -202,7 +203,7 @@ const lrLines = summary.map((s) => {
   const g = grid.filter((x) => x.label === s.chosen);
   return { type: "scatter", mode: "lines+markers", name: s.chosen, x: g.map((x) => x.lr), y: g.map((x) => x.test.mean) };
 });
-tslab.display.html(at.chart(lrLines, { ...at.axes("learning rate", "test accuracy (mean over seeds)", quickTitle("Each method at its chosen hyperparameter, across learning rates")), xaxis: { type: "log", title: { text: "learning rate (log)" } } }));
+tslab.display.html(nb.chart(lrLines, { ...nb.axes("learning rate", "test accuracy (mean over seeds)", quickTitle("Each method at its chosen hyperparameter, across learning rates")), xaxis: { type: "log", title: { text: "learning rate (log)" } } }));
 
 // %%
 // Antitraining's side effect: the 95% core (on validation data, accuracy metric) per configuration, at every learning rate.
@@ -210,10 +211,10 @@ const coreBars = LEARNING_RATES.map((lr) => {
   const g = grid.filter((x) => x.lr === lr);
   return { type: "bar", name: `lr ${lr}`, x: g.map((x) => x.label), y: g.map((x) => x.core95) };
 });
-tslab.display.html(at.chart(coreBars, { ...at.axes("configuration", "95% core size (units of 128)", quickTitle("Core size after training")), barmode: "group" }));
+tslab.display.html(nb.chart(coreBars, { ...nb.axes("configuration", "95% core size (units of 128)", quickTitle("Core size after training")), barmode: "group" }));
 
 // %%
-console.log(at.writeResults("03-regularization", {
+console.log(nb.writeResults("03-regularization", {
   quick: QUICK, seeds: SEEDS, steps: STEPS, warmup: WARMUP, cycle: CYCLE, learningRates: LEARNING_RATES,
   trainExamples: TRAIN_EXAMPLES, valExamples: VAL_EXAMPLES, hidden: HIDDEN, rows: rows, grid: grid, summary: summary, paired: paired,
   seconds: (Date.now() - t0) / 1000,

@@ -59,31 +59,33 @@ const GRIDS: Record<string, Record<string, number>[]> = {
 
 // %%
 import * as at from "../dist/index";
+import * as st from "../dist/studies/index";
+import * as nb from "../dist/notebook/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
 
 await at.ready();
-console.log(at.provenance({ notebook: "04-compression", quick: QUICK, seeds: SEEDS }));
-tslab.display.html(at.plotlyScript());
-const NOTE = at.quickNote(QUICK, "04-compression");
+console.log(nb.provenance({ notebook: "04-compression", quick: QUICK, seeds: SEEDS }));
+tslab.display.html(nb.plotlyScript());
+const NOTE = nb.quickNote(QUICK, "04-compression");
 const grid = (method: string) => (QUICK ? GRIDS[method].slice(0, 1) : GRIDS[method]);
 
 // %% [markdown]
 // ## The arms
 //
-// An arm is a training method (`at.trainWithMethod`, every update counted) and a unit order (`at.unitOrder`);
-// `at.STUDY_ARMS` lists them, and `at.runCompressionSeed` runs every arm of one seed: the dense model, each arm cut
+// An arm is a training method (`st.trainWithMethod`, every update counted) and a unit order (`st.unitOrder`);
+// `st.STUDY_ARMS` lists them, and `st.runCompressionSeed` runs every arm of one seed: the dense model, each arm cut
 // to every width in `KEEP` and fine-tuned, iterative magnitude pruning and the small networks from scratch. Full
-// runs cache each seed (`at.cachedSeed`), so an interrupted run resumes and `SEED_WORKERS=2` shares the seeds.
+// runs cache each seed (`nb.cachedSeed`), so an interrupted run resumes and `SEED_WORKERS=2` shares the seeds.
 
 // %%
-const { train, validation, test } = at.keep("digits", at.digits({ validation: 0.2 }));
-const setup: at.CompressionSetup = {
+const { train, validation, test } = nb.keep("digits", at.digits({ validation: 0.2 }));
+const setup: st.CompressionSetup = {
   train: train, validation: validation!, test: test, inputs: 64, hidden: [HIDDEN], classes: 10, site: "h1",
   pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE, finetune: FINETUNE, keep: KEEP, scratchKeep: SCRATCH_KEEP, tolerance: TOLERANCE,
 };
-const ALL_ARMS = at.STUDY_ARM_NAMES;
-tslab.display.html(at.htmlTable(at.STUDY_ARMS.map((a) => ({ arm: a.name, "training method": a.method, "unit order": a.order, "tuned as": a.tuneAs ?? "" }))));
+const ALL_ARMS = st.STUDY_ARM_NAMES;
+tslab.display.html(nb.htmlTable(st.STUDY_ARMS.map((a) => ({ arm: a.name, "training method": a.method, "unit order": a.order, "tuned as": a.tuneAs ?? "" }))));
 
 // %% [markdown]
 // ## Tuning on separate seeds (validation split)
@@ -93,14 +95,14 @@ tslab.display.html(at.htmlTable(at.STUDY_ARMS.map((a) => ({ arm: a.name, "traini
 // is used for the study's seeds. The test split is not touched here.
 
 // %%
-const grids: Record<string, at.MethodSettings[]> = Object.fromEntries(Object.keys(GRIDS).map((m) => [m, grid(m)]));
+const grids: Record<string, st.MethodSettings[]> = Object.fromEntries(Object.keys(GRIDS).map((m) => [m, grid(m)]));
 const TUNE_SETTINGS = { hidden: HIDDEN, pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE, finetune: FINETUNE, keep: KEEP, grids: QUICK ? "quick" : GRIDS, split: "digits validation 0.2" };
 let t0 = Date.now();
-at.prefetchSeeds("04-compression-tuning", TUNE_SETTINGS, TUNE_SEEDS, !QUICK, (seed) => at.tuneCompressionSeed(setup, grids, seed));
-const tuning = TUNE_SEEDS.flatMap((seed) => at.cachedSeed("04-compression-tuning", TUNE_SETTINGS, seed, !QUICK, () => at.tuneCompressionSeed(setup, grids, seed)));
-const { chosen, table: tuningTable } = at.chooseSettings(grids, tuning);
+nb.prefetchSeeds("04-compression-tuning", TUNE_SETTINGS, TUNE_SEEDS, !QUICK, (seed) => st.tuneCompressionSeed(setup, grids, seed));
+const tuning = TUNE_SEEDS.flatMap((seed) => nb.cachedSeed("04-compression-tuning", TUNE_SETTINGS, seed, !QUICK, () => st.tuneCompressionSeed(setup, grids, seed)));
+const { chosen, table: tuningTable } = st.chooseSettings(grids, tuning);
 console.log(`tuning: ${tuning.length} runs on seeds ${TUNE_SEEDS.join(", ")} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-tslab.display.html(at.htmlTable(at.tuningTableRows(tuningTable), { caption: `Tuning grid on seeds ${TUNE_SEEDS.join(", ")}, validation split${QUICK ? " (quick setting: one setting per method, nothing is tuned)" : ""}` }));
+tslab.display.html(nb.htmlTable(nb.tuningTableRows(tuningTable), { caption: `Tuning grid on seeds ${TUNE_SEEDS.join(", ")}, validation split${QUICK ? " (quick setting: one setting per method, nothing is tuned)" : ""}` }));
 
 // %% [markdown]
 // ## The study's seeds
@@ -108,9 +110,9 @@ tslab.display.html(at.htmlTable(at.tuningTableRows(tuningTable), { caption: `Tun
 // %%
 const SETTINGS = { ...TUNE_SETTINGS, chosen: chosen, scratch: SCRATCH_KEEP, arms: ALL_ARMS };   // (tslab needs "chosen: chosen", not the shorthand)
 t0 = Date.now();
-at.prefetchSeeds("04-compression", SETTINGS, SEEDS, !QUICK, (seed) => at.runCompressionSeed(setup, chosen, seed));
-const results: at.StudySeed[] = SEEDS.map((seed) => {
-  const r = at.cachedSeed("04-compression", SETTINGS, seed, !QUICK, () => at.runCompressionSeed(setup, chosen, seed));
+nb.prefetchSeeds("04-compression", SETTINGS, SEEDS, !QUICK, (seed) => st.runCompressionSeed(setup, chosen, seed));
+const results: st.StudySeed[] = SEEDS.map((seed) => {
+  const r = nb.cachedSeed("04-compression", SETTINGS, seed, !QUICK, () => st.runCompressionSeed(setup, chosen, seed));
   console.log(`seed ${seed}: dense validation ${r.denseVal.toFixed(3)}, test ${r.denseTest.toFixed(3)} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   return r;
 });
@@ -125,20 +127,20 @@ const results: at.StudySeed[] = SEEDS.map((seed) => {
 
 // %%
 const ci = (i: at.Interval, d = 1) => `${i.mean.toFixed(d)} [${i.low.toFixed(d)}, ${i.high.toFixed(d)}]`;
-const { summary, headline } = at.summarizeCompression(setup, results, REF_K);
+const { summary, headline } = st.summarizeCompression(setup, results, REF_K);
 const denseTest = at.meanCI(results.map((r) => r.denseTest));
 console.log(`dense (plain, unpruned, 128 units): test accuracy ${ci(denseTest, 3)}, loss ${ci(at.meanCI(results.map((r) => r.denseTestLoss)), 3)}, ECE ${ci(at.meanCI(results.map((r) => r.denseEce)), 3)}${NOTE}`);
-tslab.display.html(at.htmlTable(at.compressionTableRows(summary, REF_K), { caption: `${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}; mean [95% CI]; tolerance 1 point; an arm with no width within it counts as 128 units (the dense layer); iterative magnitude pruning's "no fine-tuning" is after its own rounds${QUICK ? "; quick setting: a smoke test, not the study's numbers" : ""}` }));
+tslab.display.html(nb.htmlTable(nb.compressionTableRows(summary, REF_K), { caption: `${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}; mean [95% CI]; tolerance 1 point; an arm with no width within it counts as 128 units (the dense layer); iterative magnitude pruning's "no fine-tuning" is after its own rounds${QUICK ? "; quick setting: a smoke test, not the study's numbers" : ""}` }));
 console.log(`headline: ${headline}${NOTE}`);
 
 // %%
-for (const html of at.compressionCharts(setup, results, summary)) tslab.display.html(html);
+for (const html of nb.compressionCharts(setup, results, summary)) tslab.display.html(html);
 
 // %%
-console.log(at.writeResults("04-compression", {
+console.log(nb.writeResults("04-compression", {
   quick: QUICK, seeds: SEEDS, tuneSeeds: TUNE_SEEDS, hidden: HIDDEN, pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE, finetune: FINETUNE,
   keep: KEEP, scratchKeep: SCRATCH_KEEP, tolerance: TOLERANCE, refK: REF_K, grids: GRIDS, chosen: chosen, tuning: tuning,
-  split: at.splitSizes(setup),
+  split: st.splitSizes(setup),
   headline: headline, summary: summary, results: results, seconds: (Date.now() - t0) / 1000,
 }));
 

@@ -35,13 +35,15 @@ const STEPS = PHASE * CYCLES;
 
 // %%
 import * as at from "../dist/index";
+import * as st from "../dist/studies/index";
+import * as nb from "../dist/notebook/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
 await at.ready();
-console.log(at.provenance({ notebook: "05-schedules", quick: QUICK, seeds: SEEDS }));
+console.log(nb.provenance({ notebook: "05-schedules", quick: QUICK, seeds: SEEDS }));
 const backend = at.backendName();
-tslab.display.html(at.plotlyScript());
-const NOTE = at.quickNote(QUICK, "05-schedules");
+tslab.display.html(nb.plotlyScript());
+const NOTE = nb.quickNote(QUICK, "05-schedules");
 // The quick setting runs 3 cycles of 100 steps, too few for the schedules' final cores to separate (the full run's
 // 8 cycles of 200 do): its tables and charts say so.
 const QUICK_LABEL = QUICK
@@ -50,8 +52,8 @@ const QUICK_LABEL = QUICK
 const quickTitle = (title: string) => (QUICK ? `${title} (quick setting: a smoke test)` : title);
 
 // %%
-// Held with `at.keep`, so re-running this cell frees the previous copy.
-const data = at.keep("digits", at.digits());
+// Held with `nb.keep`, so re-running this cell frees the previous copy.
+const data = nb.keep("digits", at.digits());
 // Plain training is an antitrainer that never antitrains (0 antitrain steps): it measures the same 50% and 95% cores.
 const schedules: Record<string, at.Schedule> = {
   plain: at.interleaved(0, { cycle: PHASE }),
@@ -65,7 +67,7 @@ type Run = { schedule: string; seed: number; coreSize: number; spectatorDamage: 
 /** One seed, every schedule; cached per seed in full runs (.cache/seeds/), so an interrupted run resumes. */
 function runSeed(seed: number): Run[] {
   return Object.entries(schedules).map(([name, schedule]) => {
-    const run = at.runExperiment({ data, hidden: [HIDDEN], seed, pretrain: PRETRAIN, steps: STEPS,
+    const run = st.runExperiment({ data, hidden: [HIDDEN], seed, pretrain: PRETRAIN, steps: STEPS,
       antitrain: { schedule, fraction: FRACTION, reportFraction: REPORT_FRACTION } });
     const rep = at.reportCore(run.model, "h1", data.test, data.train, { fraction: REPORT_FRACTION, seed: 1 });
     run.model.dispose();
@@ -82,8 +84,8 @@ const settings = { HIDDEN: HIDDEN, PRETRAIN: PRETRAIN, PHASE: PHASE, CYCLES: CYC
 const runs: Run[] = [];
 const t0 = Date.now();
 // With SEED_WORKERS=n (FULL=1 npm run notebooks), n kernels share the seeds; alone, this just fills the cache.
-at.prefetchSeeds("05-schedules", settings, SEEDS, !QUICK, (seed) => runSeed(seed));
-for (const seed of SEEDS) runs.push(...at.cachedSeed("05-schedules", settings, seed, !QUICK, () => runSeed(seed)));
+nb.prefetchSeeds("05-schedules", settings, SEEDS, !QUICK, (seed) => runSeed(seed));
+for (const seed of SEEDS) runs.push(...nb.cachedSeed("05-schedules", settings, seed, !QUICK, () => runSeed(seed)));
 console.log(`${runs.length} runs in ${((Date.now() - t0) / 1000).toFixed(0)} s; tensors alive: ${tf.memory().numTensors}`);
 
 // %% [markdown]
@@ -110,7 +112,7 @@ for (const name of Object.keys(schedules)) {
   table.push({ schedule: name, "95% core": fmt(agg.coreSize, 1), "spectator dmg": fmt(agg.spectatorDamage),
     "acc (final)": fmt(agg.testAccuracy), "final loss": fmt(agg.testLoss), "acc train-end": fmt(agg.lastTrainPhaseEndAccuracy) });
 }
-tslab.display.html(at.htmlTable(table, { caption: QUICK_LABEL }));
+tslab.display.html(nb.htmlTable(table, { caption: QUICK_LABEL }));
 console.log(`final 95% core (units of ${HIDDEN}): ${table.map((t) => `${t.schedule} ${t["95% core"]}`).join(", ")}${NOTE}`);
 
 // %%
@@ -120,7 +122,7 @@ const sched = (name: string) => runs.filter((r) => r.schedule === name);
 const coreTraces = Object.keys(schedules).map((name) => ({ x: sched(name)[0].steps,
   y: mean(sched(name).map((r) => r.reportCores.map((c) => c.length))), type: "scatter", mode: "lines+markers",
   name, line: { color: palette[name] } }));
-tslab.display.html(at.chart(coreTraces, at.axes("training step", `95% core size (of ${HIDDEN} units), training data`,
+tslab.display.html(nb.chart(coreTraces, nb.axes("training step", `95% core size (of ${HIDDEN} units), training data`,
   quickTitle("The reported core at each re-measurement (end of a training phase)"))));
 const accTraces = [
   ...Object.keys(schedules).map((name) => ({ x: sched(name)[0].steps, y: mean(sched(name).map((r) => r.trainPhaseEndAccuracy)),
@@ -128,7 +130,7 @@ const accTraces = [
   { x: sched("cyclic")[0].antiSteps, y: mean(sched("cyclic").map((r) => r.antiPhaseEndAccuracy)), type: "scatter",
     mode: "lines+markers", name: "cyclic: end of antitraining phase", line: { color: palette.cyclic, dash: "dot" } },
 ];
-tslab.display.html(at.chart(accTraces, at.axes("training step", "test accuracy", quickTitle("Test accuracy at both phase ends"))));
+tslab.display.html(nb.chart(accTraces, nb.axes("training step", "test accuracy", quickTitle("Test accuracy at both phase ends"))));
 
 // %% [markdown]
 // ## Reattachment: spectators that become core later
@@ -163,7 +165,7 @@ for (const name of Object.keys(schedules)) {
   reattach[name] = { perRun, rate: at.meanCI(perRun), count: at.meanCI(perRunCount) };
   rtable.push({ schedule: name, "reattached/cycle": fmt(reattach[name].count, 2), "rate": fmt(reattach[name].rate) });
 }
-tslab.display.html(at.htmlTable(rtable, { caption: QUICK_LABEL }));
+tslab.display.html(nb.htmlTable(rtable, { caption: QUICK_LABEL }));
 console.log(`reattached units per cycle: ${rtable.map((t) => `${t.schedule} ${t["reattached/cycle"]}`).join(", ")}${NOTE}`);
 
 // %%
@@ -176,15 +178,15 @@ for (const name of ["cyclic", "interleaved", "plain"]) {
   const order = Array.from({ length: HIDDEN }, (_, u) => u).sort((a, b) =>
     membership[b].reduce((s, v, i) => s + v * 2 ** (membership[b].length - i), 0) -
     membership[a].reduce((s, v, i) => s + v * 2 ** (membership[a].length - i), 0));
-  tslab.display.html(at.chart([{ type: "heatmap", z: order.map((u) => membership[u]), x: r.steps.map(String),
+  tslab.display.html(nb.chart([{ type: "heatmap", z: order.map((u) => membership[u]), x: r.steps.map(String),
     y: order.map((u) => `u${u}`), colorscale: [[0, "#f0f0f0"], [0.5, "#9ecae1"], [1, "#08519c"]], zmin: 0, zmax: 2,
     colorbar: { tickvals: [0, 1, 2], ticktext: ["spectator", "95% core", "50% core"] } }],
-    { ...at.axes("re-measurement at training step", "unit (sorted by history)", quickTitle(`${name}: unit membership over cycles (seed ${SEEDS[0]})`)),
+    { ...nb.axes("re-measurement at training step", "unit (sorted by history)", quickTitle(`${name}: unit membership over cycles (seed ${SEEDS[0]})`)),
       height: 520, yaxis: { title: { text: "unit (sorted by history)" }, showticklabels: false } }));
 }
 
 // %%
-console.log(at.writeResults("05-schedules", {
+console.log(nb.writeResults("05-schedules", {
   quick: QUICK, backend: backend, seeds: SEEDS, hidden: HIDDEN, pretrain: PRETRAIN, phase: PHASE, cycles: CYCLES,
   fraction: FRACTION, reportFraction: REPORT_FRACTION, runs: runs, aggregate: aggregate, reattachment: reattach,
 }));

@@ -27,8 +27,8 @@
 // compressed so far: a site's units are ranked and its 95% core (accuracy damage, units resampled) is found on the
 // **validation** split, or it is cut to a given width by the arm's order; the removed units' means (stats on the
 // training split) are folded into the next layer's bias (`at.compress`). A layer whose randomization does no damage
-// keeps its top-ranked unit. `at.compressLayers` does this; `at.trainAllLayers` trains every layer and asserts the
-// update count; `at.runMultilayerSeed` runs every arm of one seed.
+// keeps its top-ranked unit. `st.compressLayers` does this; `st.trainAllLayers` trains every layer and asserts the
+// update count; `st.runMultilayerSeed` runs every arm of one seed.
 //
 // **How the knobs were chosen.** Antitraining's antitrain learning rate and antitrained fraction, and each penalty's
 // λ, are chosen on **separate tuning seeds** (100, 101) by one rule on **validation** numbers: each setting is
@@ -73,13 +73,15 @@ const GRIDS: Record<string, Record<string, number>[]> = {
 
 // %%
 import * as at from "../dist/index";
+import * as st from "../dist/studies/index";
+import * as nb from "../dist/notebook/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
 await at.ready();
-console.log(at.provenance({ notebook: "06-multilayer", quick: QUICK, seeds: SEEDS }));
+console.log(nb.provenance({ notebook: "06-multilayer", quick: QUICK, seeds: SEEDS }));
 const backend = at.backendName();
-tslab.display.html(at.plotlyScript());
-const NOTE = at.quickNote(QUICK, "06-multilayer");
+tslab.display.html(nb.plotlyScript());
+const NOTE = nb.quickNote(QUICK, "06-multilayer");
 const QUICK_LABEL = QUICK
   ? `quick setting (1 seed, hidden ${HIDDEN.join("/")}, ${PRETRAIN} + ${UPDATES} updates, ${FINETUNE} fine-tuning steps, one setting per method): a smoke test, not the study's numbers`
   : undefined;
@@ -87,16 +89,16 @@ const quickTitle = (title: string) => (QUICK ? `${title} (quick setting: a smoke
 const SITES = HIDDEN.map((_, i) => `h${i + 1}`);
 
 // %%
-// Held with `at.keep`, so re-running this cell frees the previous copy.
-const { train, validation, test } = at.keep("digits", at.digits({ validation: 0.2 }));
-const setup: at.MultilayerSetup = {
+// Held with `nb.keep`, so re-running this cell frees the previous copy.
+const { train, validation, test } = nb.keep("digits", at.digits({ validation: 0.2 }));
+const setup: st.MultilayerSetup = {
   train: train, validation: validation!, test: test, inputs: 64, hidden: HIDDEN, classes: 10, pretrain: PRETRAIN,
   updates: UPDATES, cycle: CYCLE, finetune: FINETUNE, fraction: FRACTION, tolerance: TOLERANCE,
 };
-at.checkMultilayerSetup(setup);
+st.checkMultilayerSetup(setup);
 const split = { train: train.y.shape[0], validation: validation!.y.shape[0], test: test.y.shape[0] };
 console.log(`splits: ${split.train} train, ${split.validation} validation, ${split.test} test`);
-tslab.display.html(at.htmlTable(at.MULTILAYER_ARMS.map((a) => ({ arm: a.name, method: a.method, "compared at": a.compare, "unit order": a.order ?? "" }))));
+tslab.display.html(nb.htmlTable(st.MULTILAYER_ARMS.map((a) => ({ arm: a.name, method: a.method, "compared at": a.compare, "unit order": a.order ?? "" }))));
 
 // %% [markdown]
 // ## Tuning on separate seeds (validation split)
@@ -106,22 +108,22 @@ tslab.display.html(at.htmlTable(at.MULTILAYER_ARMS.map((a) => ({ arm: a.name, me
 // The test split is not touched here.
 
 // %%
-const grids: Record<at.MultilayerTuned, at.MultilayerSettings[]> = {
+const grids: Record<st.MultilayerTuned, st.MultilayerSettings[]> = {
   antitrain: QUICK ? GRIDS.antitrain.slice(0, 1) : GRIDS.antitrain,
   "group-lasso": QUICK ? GRIDS["group-lasso"].slice(0, 1) : GRIDS["group-lasso"],
   slimming: QUICK ? GRIDS.slimming.slice(0, 1) : GRIDS.slimming,
   "activation-l1": QUICK ? GRIDS["activation-l1"].slice(0, 1) : GRIDS["activation-l1"],
 };
-if (Object.keys(GRIDS).sort().join() !== [...at.MULTILAYER_TUNED].sort().join()) throw new Error(`GRIDS must have one grid per tuned method: ${at.MULTILAYER_TUNED.join(", ")}`);
+if (Object.keys(GRIDS).sort().join() !== [...st.MULTILAYER_TUNED].sort().join()) throw new Error(`GRIDS must have one grid per tuned method: ${st.MULTILAYER_TUNED.join(", ")}`);
 const TUNE_SETTINGS = { hidden: HIDDEN, pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE, finetune: FINETUNE, fraction: FRACTION, grids: grids, split: "digits validation 0.2" };
 let t0 = Date.now();
 // With SEED_WORKERS=n (FULL=1 npm run notebooks), n kernels share the seeds; alone, this just fills the cache.
-at.prefetchSeeds("06-multilayer-tuning", TUNE_SETTINGS, TUNE_SEEDS, !QUICK, (seed) => at.tuneMultilayerSeed(setup, grids, seed));
-const tuning = TUNE_SEEDS.flatMap((seed) => at.cachedSeed("06-multilayer-tuning", TUNE_SETTINGS, seed, !QUICK, () => at.tuneMultilayerSeed(setup, grids, seed)));
-const { chosen, table: tuningTable } = at.chooseMultilayerSettings(grids, tuning, TOLERANCE);
+nb.prefetchSeeds("06-multilayer-tuning", TUNE_SETTINGS, TUNE_SEEDS, !QUICK, (seed) => st.tuneMultilayerSeed(setup, grids, seed));
+const tuning = TUNE_SEEDS.flatMap((seed) => nb.cachedSeed("06-multilayer-tuning", TUNE_SETTINGS, seed, !QUICK, () => st.tuneMultilayerSeed(setup, grids, seed)));
+const { chosen, table: tuningTable } = st.chooseMultilayerSettings(grids, tuning, TOLERANCE);
 const tuningSeconds = (Date.now() - t0) / 1000;
 console.log(`tuning: ${tuning.length} runs on seeds ${TUNE_SEEDS.join(", ")} in ${tuningSeconds.toFixed(0)} s`);
-tslab.display.html(at.htmlTable(tuningTable.map((r) => ({
+tslab.display.html(nb.htmlTable(tuningTable.map((r) => ({
   method: r.method, settings: JSON.stringify(r.settings), "params kept (own cores)": Math.round(r.params),
   "val acc after fine-tuning": r.valAfter.toFixed(3), "plain dense val acc": r.plainValAccuracy.toFixed(3),
   "within 1 point": r.holds ? "yes" : "no", chosen: r.chosen ? "✓" : "",
@@ -131,12 +133,12 @@ tslab.display.html(at.htmlTable(tuningTable.map((r) => ({
 // ## The study's seeds
 
 // %%
-const SETTINGS = { ...TUNE_SETTINGS, chosen: chosen, arms: at.MULTILAYER_ARM_NAMES };   // (tslab needs "chosen: chosen", not the shorthand)
+const SETTINGS = { ...TUNE_SETTINGS, chosen: chosen, arms: st.MULTILAYER_ARM_NAMES };   // (tslab needs "chosen: chosen", not the shorthand)
 t0 = Date.now();
-at.prefetchSeeds("06-multilayer", SETTINGS, SEEDS, !QUICK, (seed) => at.runMultilayerSeed(setup, chosen, seed));
-const results: at.MultilayerSeed[] = SEEDS.map((seed) => {
+nb.prefetchSeeds("06-multilayer", SETTINGS, SEEDS, !QUICK, (seed) => st.runMultilayerSeed(setup, chosen, seed));
+const results: st.MultilayerSeed[] = SEEDS.map((seed) => {
   // Full runs cache each seed (.cache/seeds/), so an interrupted run resumes at the first missing seed.
-  const r = at.cachedSeed("06-multilayer", SETTINGS, seed, !QUICK, () => at.runMultilayerSeed(setup, chosen, seed));
+  const r = nb.cachedSeed("06-multilayer", SETTINGS, seed, !QUICK, () => st.runMultilayerSeed(setup, chosen, seed));
   console.log(`seed ${seed}: antitraining keeps ${r.widths.join(" / ")} units (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   return r;
 });
@@ -152,21 +154,21 @@ console.log(`${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""} in ${studySecond
 // minus antitrain; mean [95% CI] over seeds). Equal-width arms have exactly antitraining's parameter count.
 
 // %%
-const { summary, dense } = at.summarizeMultilayer(results);
+const { summary, dense } = st.summarizeMultilayer(results);
 const ci = (i: at.Interval, d = 3) => (i.n > 1 ? `${i.mean.toFixed(d)} [${i.low.toFixed(d)}, ${i.high.toFixed(d)}]` : i.mean.toFixed(d));
 const signed = (i: at.Interval, d = 3) => {
   const s = (v: number) => `${v >= 0 ? "+" : "−"}${Math.abs(v).toFixed(d)}`;
   return i.n > 1 ? `${s(i.mean)} [${s(i.low)}, ${s(i.high)}]` : s(i.mean);
 };
 const caption = `${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}; mean [95% CI]${QUICK_LABEL ? `; ${QUICK_LABEL}` : ""}`;
-tslab.display.html(at.htmlTable(dense.map((d) => ({
+tslab.display.html(nb.htmlTable(dense.map((d) => ({
   "dense model": d.method, settings: d.settings === "{}" ? "" : d.settings, params: d.params,
   "val acc": ci(d.valAccuracy), "test acc": ci(d.testAccuracy), "test loss": ci(d.testLoss), ECE: ci(d.ece),
 })), { caption: caption }));
 const denseParams = dense[0].params;
-const ref = summary.find((s) => s.arm === at.MULTILAYER_REFERENCE) as at.MultilayerSummary;
-tslab.display.html(at.htmlTable(summary.map((s) => {
-  const isRef = s.arm === at.MULTILAYER_REFERENCE;
+const ref = summary.find((s) => s.arm === st.MULTILAYER_REFERENCE) as st.MultilayerSummary;
+tslab.display.html(nb.htmlTable(summary.map((s) => {
+  const isRef = s.arm === st.MULTILAYER_REFERENCE;
   return {
     arm: s.arm, "compared at": s.compare, settings: s.settings === "{}" ? "" : s.settings, updates: Math.round(s.updates),
     "kept h1/h2/h3": s.widths.map((w) => w.mean.toFixed(1)).join(" / "),
@@ -185,7 +187,7 @@ console.log(`antitraining keeps ${ref.widths.map((w) => w.mean.toFixed(1)).join(
   `(paired ${signed(bestEqual.testAccuracyDiff)})${NOTE}`);
 const perSeed = results.map((r) => ({ seed: r.seed, "antitrain widths": r.widths.join(" / "),
   ...Object.fromEntries(r.rows.filter((x) => x.compare === "equal widths").map((x) => [x.arm, x.testAccuracy.toFixed(3)])) }));
-tslab.display.html(at.htmlTable(perSeed, { caption: "Test accuracy after fine-tuning per seed, every equal-width arm" }));
+tslab.display.html(nb.htmlTable(perSeed, { caption: "Test accuracy after fine-tuning per seed, every equal-width arm" }));
 
 // %% [markdown]
 // ## Charts
@@ -205,7 +207,7 @@ for (const method of ["plain", "antitrain"] as const) for (const site of SITES) 
   traces.push({ x: xs, y: xs.map((u) => at.meanCI(points.filter((p) => p.updates === u).map((p) => p.core)).mean),
     type: "scatter", mode: "lines+markers", name: `${site}, ${method}`, line: { color: colors[site], dash: method === "plain" ? "dot" : "solid" } });
 }
-tslab.display.html(at.chart(traces, at.axes("optimizer updates after pretraining", `95% core size (units of ${HIDDEN[0]}), training data`,
+tslab.display.html(nb.chart(traces, nb.axes("optimizer updates after pretraining", `95% core size (units of ${HIDDEN[0]}), training data`,
   quickTitle("Per-layer core size during training (mean over seeds)"))));
 // Parameters kept vs test accuracy after fine-tuning, every arm (mean with 95% CI).
 const armColors = ["#d62728", "#1f77b4", "#aec7e8", "#2ca02c", "#9467bd", "#8c564b", "#7f7f7f", "#17becf", "#98df8a", "#c5b0d5", "#e377c2"];
@@ -215,25 +217,25 @@ const scatter = summary.map((s, i) => ({
   error_y: { type: "data", symmetric: false, array: [s.testAccuracy.high - s.testAccuracy.mean], arrayminus: [s.testAccuracy.mean - s.testAccuracy.low] },
   error_x: { type: "data", symmetric: false, array: [s.params.high - s.params.mean], arrayminus: [s.params.mean - s.params.low] },
 }));
-const denseAcc = dense.find((d) => d.method === "plain") as at.MultilayerDenseSummary;
+const denseAcc = dense.find((d) => d.method === "plain") as st.MultilayerDenseSummary;
 scatter.push({ x: [denseParams], y: [denseAcc.testAccuracy.mean], type: "scatter", mode: "markers", name: "plain, dense (uncompressed)",
   marker: { size: 12, color: "#000000", symbol: "star" }, error_y: { type: "data", symmetric: false, array: [0], arrayminus: [0] }, error_x: { type: "data", symmetric: false, array: [0], arrayminus: [0] } });
-tslab.display.html(at.chart(scatter, { ...at.axes("parameters kept (log scale)", "test accuracy after fine-tuning", quickTitle("Parameters kept vs test accuracy")),
+tslab.display.html(nb.chart(scatter, { ...nb.axes("parameters kept (log scale)", "test accuracy after fine-tuning", quickTitle("Parameters kept vs test accuracy")),
   xaxis: { title: { text: "parameters kept (log scale)" }, type: "log" }, height: 520 }));
 // Paired differences to antitraining: test accuracy after fine-tuning, arm minus antitrain, 95% CI over seeds.
 const others = summary.filter((s) => s.arm !== ref.arm);
-tslab.display.html(at.chart([{
+tslab.display.html(nb.chart([{
   type: "scatter", mode: "markers", x: others.map((s) => s.testAccuracyDiff.mean), y: others.map((s) => s.arm),
   error_x: { type: "data", symmetric: false, array: others.map((s) => s.testAccuracyDiff.high - s.testAccuracyDiff.mean), arrayminus: others.map((s) => s.testAccuracyDiff.mean - s.testAccuracyDiff.low) },
   marker: { size: 10, color: others.map((s) => (s.compare === "equal widths" ? "#1f77b4" : "#ff7f0e")) }, name: "arm − antitrain",
-}], { ...at.axes("test accuracy minus antitraining's (paired per seed, 95% CI)", "arm", quickTitle("Test accuracy, paired vs antitraining")),
+}], { ...nb.axes("test accuracy minus antitraining's (paired per seed, 95% CI)", "arm", quickTitle("Test accuracy, paired vs antitraining")),
   margin: { l: 230, t: 50, r: 20, b: 60 }, height: 460 }));
 
 // %%
-console.log(at.writeResults("06-multilayer", {
+console.log(nb.writeResults("06-multilayer", {
   quick: QUICK, backend: backend, seeds: SEEDS, tuneSeeds: TUNE_SEEDS, hidden: HIDDEN, pretrain: PRETRAIN, updates: UPDATES,
   cycle: CYCLE, finetune: FINETUNE, fraction: FRACTION, tolerance: TOLERANCE, split: split, grids: grids, chosen: chosen,
-  tuning: tuning, tuningTable: tuningTable, arms: at.MULTILAYER_ARMS, results: results, summary: summary, dense: dense,
+  tuning: tuning, tuningTable: tuningTable, arms: st.MULTILAYER_ARMS, results: results, summary: summary, dense: dense,
   seconds: { tuning: tuningSeconds, study: studySeconds },
 }));
 

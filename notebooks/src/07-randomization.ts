@@ -28,12 +28,13 @@ const SAMPLES = QUICK ? 1 : 3;                  // random draws averaged per imp
 
 // %%
 import * as at from "../dist/index";
+import * as nb from "../dist/notebook/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
 await at.ready();
-console.log(at.provenance({ notebook: "07-randomization", quick: QUICK, seeds: SEEDS }));
-tslab.display.html(at.plotlyScript());
-const NOTE = at.quickNote(QUICK, "07-randomization");
+console.log(nb.provenance({ notebook: "07-randomization", quick: QUICK, seeds: SEEDS }));
+tslab.display.html(nb.plotlyScript());
+const NOTE = nb.quickNote(QUICK, "07-randomization");
 const QUICK_LABEL = QUICK
   ? `quick setting (1 seed, ${PRETRAIN} + ${MORE} steps, ${SAMPLES} draw per measurement): a smoke test, not the study's numbers`
   : undefined;
@@ -43,8 +44,8 @@ const PART2_LABEL = QUICK
   ? `quick setting (1 seed, ${MORE} further steps, fewer than one ${CYCLE}-step cycle): antitraining has barely started, too short to compare the methods; a smoke test, not the study's numbers`
   : undefined;
 const part2Title = (title: string) => (QUICK ? `${title} (quick setting: too short to compare)` : title);
-// Held with `at.keep`, so re-running this cell frees the previous copy.
-const { train, test } = at.keep("digits", at.digits());
+// Held with `nb.keep`, so re-running this cell frees the previous copy.
+const { train, test } = nb.keep("digits", at.digits());
 const METHODS: at.RandomizeMethod[] = ["gaussian", "resample", "mean", "zero"];
 
 // %%
@@ -112,9 +113,9 @@ const SETTINGS = { hidden: HIDDEN, pretrain: PRETRAIN, more: MORE, cycle: CYCLE,
 const results: SeedResult[] = [];
 const t0 = Date.now();
 // With SEED_WORKERS=n (FULL=1 npm run notebooks), n kernels share the seeds; alone, this just fills the cache.
-at.prefetchSeeds("07-randomization", SETTINGS, SEEDS, !QUICK, (seed) => runSeed(seed));
+nb.prefetchSeeds("07-randomization", SETTINGS, SEEDS, !QUICK, (seed) => runSeed(seed));
 for (const seed of SEEDS) {
-  results.push(at.cachedSeed("07-randomization", SETTINGS, seed, !QUICK, () => runSeed(seed)));
+  results.push(nb.cachedSeed("07-randomization", SETTINGS, seed, !QUICK, () => runSeed(seed)));
   console.log(`seed ${seed} done (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 }
 
@@ -127,12 +128,12 @@ const agreementRows = pairs.map((p, i) => {
   const ci = at.meanCI(results.map((r) => r.agreements[i].rho));
   return { pair: p, "Spearman ρ (mean)": Number(ci.mean.toFixed(3)), "95% CI": `${ci.low.toFixed(3)}–${ci.high.toFixed(3)}` };
 });
-tslab.display.html(at.htmlTable(agreementRows, { caption: QUICK_LABEL }));
+tslab.display.html(nb.htmlTable(agreementRows, { caption: QUICK_LABEL }));
 const coreRows = METHODS.map((m) => {
   const ci = at.meanCI(results.map((r) => r.coreByMethod[m]));
   return { method: m, "95% core of the plain model (mean)": Number(ci.mean.toFixed(1)), "95% CI": `${ci.low.toFixed(1)}–${ci.high.toFixed(1)}` };
 });
-tslab.display.html(at.htmlTable(coreRows, { caption: QUICK_LABEL }));
+tslab.display.html(nb.htmlTable(coreRows, { caption: QUICK_LABEL }));
 
 // %%
 // Mean Spearman matrix over seeds (diagonal: 1 for deterministic methods, the other-draws agreement for random ones).
@@ -145,9 +146,9 @@ const rho = (a: string, b: string) => {
   return at.meanCI(results.map((r) => r.agreements[i].rho)).mean;
 };
 const z = METHODS.map((a) => METHODS.map((b) => rho(a, b)));
-tslab.display.html(at.chart(
+tslab.display.html(nb.chart(
   [{ type: "heatmap", x: METHODS, y: METHODS, z: z, zmin: 0, zmax: 1, colorscale: "Viridis", text: z.map((row) => row.map((v) => v.toFixed(2))), texttemplate: "%{text}" }],
-  { ...at.axes("randomization method", "randomization method", quickTitle("Spearman agreement of unit importances (mean over seeds)")), height: 420 },
+  { ...nb.axes("randomization method", "randomization method", quickTitle("Spearman agreement of unit importances (mean over seeds)")), height: 420 },
 ));
 
 // %% [markdown]
@@ -164,7 +165,7 @@ const branchSummary = VARIANTS.map((v) => {
   return { v, acc, own, res, spec, loss: at.meanCI(bs.map((b) => b.testLoss)) };
 });
 const g = (i: at.Interval, d = 3) => `${i.mean.toFixed(d)} (${i.low.toFixed(d)}–${i.high.toFixed(d)})`;
-tslab.display.html(at.htmlTable(branchSummary.map((s) => ({
+tslab.display.html(nb.htmlTable(branchSummary.map((s) => ({
   training: s.v === "plain" ? "plain (no antitraining)" : `antitrain with ${s.v}`, "test acc": g(s.acc), "test loss": g(s.loss),
   "95% core, own method": g(s.own, 1), "95% core, resample yardstick": g(s.res, 1), "spectator share (resample)": g(s.spec),
 })), { caption: PART2_LABEL }));
@@ -172,16 +173,16 @@ console.log(`95% core after training (resample yardstick): ${branchSummary.map((
 
 // %%
 const err = (xs: at.Interval[]) => ({ type: "data", symmetric: false, array: xs.map((i) => i.high - i.mean), arrayminus: xs.map((i) => i.mean - i.low) });
-tslab.display.html(at.chart([
+tslab.display.html(nb.chart([
   { type: "bar", name: "95% core, own method", x: VARIANTS, y: branchSummary.map((s) => s.own.mean), error_y: err(branchSummary.map((s) => s.own)) },
   { type: "bar", name: "95% core, resample yardstick", x: VARIANTS, y: branchSummary.map((s) => s.res.mean), error_y: err(branchSummary.map((s) => s.res)) },
-], { ...at.axes("training (antitrainer's randomization method)", "95% core size (units of 128)", part2Title("Core size after antitraining with each method")), barmode: "group" }));
-tslab.display.html(at.chart([
+], { ...nb.axes("training (antitrainer's randomization method)", "95% core size (units of 128)", part2Title("Core size after antitraining with each method")), barmode: "group" }));
+tslab.display.html(nb.chart([
   { type: "bar", name: "test accuracy", x: VARIANTS, y: branchSummary.map((s) => s.acc.mean), error_y: err(branchSummary.map((s) => s.acc)) },
-], { ...at.axes("training (antitrainer's randomization method)", "test accuracy", part2Title("Test accuracy after antitraining with each method")), yaxis: { title: { text: "test accuracy" }, range: [0.9, 1] } }));
+], { ...nb.axes("training (antitrainer's randomization method)", "test accuracy", part2Title("Test accuracy after antitraining with each method")), yaxis: { title: { text: "test accuracy" }, range: [0.9, 1] } }));
 
 // %%
-console.log(at.writeResults("07-randomization", {
+console.log(nb.writeResults("07-randomization", {
   quick: QUICK, settings: SETTINGS, seeds: SEEDS, results: results, agreement: agreementRows, cores: coreRows,
   branches: branchSummary, seconds: (Date.now() - t0) / 1000,
 }));

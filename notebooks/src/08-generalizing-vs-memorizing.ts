@@ -36,19 +36,20 @@ const SAMPLES = QUICK ? 1 : 3;        // random draws averaged per importance me
 
 // %%
 import * as at from "../dist/index";
+import * as nb from "../dist/notebook/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
 await at.ready();
-console.log(at.provenance({ notebook: "08-generalizing-vs-memorizing", quick: QUICK, seeds: SEEDS }));
-tslab.display.html(at.plotlyScript());
-const NOTE = at.quickNote(QUICK, "08-generalizing-vs-memorizing");
+console.log(nb.provenance({ notebook: "08-generalizing-vs-memorizing", quick: QUICK, seeds: SEEDS }));
+tslab.display.html(nb.plotlyScript());
+const NOTE = nb.quickNote(QUICK, "08-generalizing-vs-memorizing");
 /** Quick runs label their tables: one seed and a short training, so no interval and not the study's numbers. */
 const CAPTION = QUICK ? `quick setting (${SEEDS.length} seed, ${STEPS} steps): a smoke test, not the study's numbers` : undefined;
 /** Shows rows as an HTML table. */
-const show = (rows: Record<string, unknown>[]) => tslab.display.html(at.htmlTable(rows, { caption: CAPTION }));
-const pool = at.keep("digits pool", at.digits({ trainLimit: TRAIN_EXAMPLES + HELD_OUT }));
-const cleanTrain = at.keep("clean training set", at.take(pool.train, Array.from({ length: TRAIN_EXAMPLES }, (_, i) => i)));
-const heldOut = at.keep("held-out set", at.take(pool.train, Array.from({ length: HELD_OUT }, (_, i) => TRAIN_EXAMPLES + i)));
+const show = (rows: Record<string, unknown>[]) => tslab.display.html(nb.htmlTable(rows, { caption: CAPTION }));
+const pool = nb.keep("digits pool", at.digits({ trainLimit: TRAIN_EXAMPLES + HELD_OUT }));
+const cleanTrain = nb.keep("clean training set", at.take(pool.train, Array.from({ length: TRAIN_EXAMPLES }, (_, i) => i)));
+const heldOut = nb.keep("held-out set", at.take(pool.train, Array.from({ length: HELD_OUT }, (_, i) => TRAIN_EXAMPLES + i)));
 const test = pool.test;
 
 // %%
@@ -138,9 +139,9 @@ const SETTINGS = { train_examples: TRAIN_EXAMPLES, held_out: HELD_OUT, noise: NO
 const results: SeedResult[] = [];
 const t0 = Date.now();
 // With SEED_WORKERS=n (FULL=1 npm run notebooks), n kernels share the seeds; alone, this just fills the cache.
-at.prefetchSeeds("08-generalizing-vs-memorizing", SETTINGS, SEEDS, !QUICK, (seed) => runSeed(seed));
+nb.prefetchSeeds("08-generalizing-vs-memorizing", SETTINGS, SEEDS, !QUICK, (seed) => runSeed(seed));
 for (const seed of SEEDS) {
-  results.push(at.cachedSeed("08-generalizing-vs-memorizing", SETTINGS, seed, !QUICK, () => runSeed(seed)));
+  results.push(nb.cachedSeed("08-generalizing-vs-memorizing", SETTINGS, seed, !QUICK, () => runSeed(seed)));
   console.log(`seed ${seed} done (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 }
 const sweepSeconds = (Date.now() - t0) / 1000;
@@ -169,7 +170,7 @@ const scatter = Object.keys(ROLE_COLORS).map((role) => {
 });
 const top = Math.max(...r0.trainShare, ...r0.heldOutShare);
 scatter.push({ type: "scatter", mode: "lines", name: "equal share", x: [0, top], y: [0, top], line: { color: "black", dash: "dash" } } as never);
-tslab.display.html(at.chart(scatter, at.axes("share of training-data damage", "share of held-out damage", `Units of h1 (seed ${r0.seed}, plain training)`)));
+tslab.display.html(nb.chart(scatter, nb.axes("share of training-data damage", "share of held-out damage", `Units of h1 (seed ${r0.seed}, plain training)`)));
 
 // %% [markdown]
 // ## Part 2: antitraining with the held-out core vs the training core
@@ -194,10 +195,10 @@ const bars = (key: "testAcc" | "gap" | "noisyFit", name: string) => {
   const means = VARIANTS.map((v) => at.meanCI(results.map((r) => r.outcomes.find((o) => o.variant === v)![key])));
   return { type: "bar", name, x: VARIANTS, y: means.map((m) => m.mean), error_y: { type: "data", symmetric: false, array: means.map((m) => m.high - m.mean), arrayminus: means.map((m) => m.mean - m.low) } };
 };
-tslab.display.html(at.chart([bars("testAcc", "test accuracy"), bars("gap", "train − test gap"), bars("noisyFit", "wrong training labels reproduced")],
-  { ...at.axes("variant", "share (mean over seeds, 95% CI)", "Small noisy digits: generalization by variant"), barmode: "group" }));
+tslab.display.html(nb.chart([bars("testAcc", "test accuracy"), bars("gap", "train − test gap"), bars("noisyFit", "wrong training labels reproduced")],
+  { ...nb.axes("variant", "share (mean over seeds, 95% CI)", "Small noisy digits: generalization by variant"), barmode: "group" }));
 console.log(`held-out core − training core, test accuracy: ${paired[paired.length - 1]["test acc difference (mean, 95% CI)"]}${NOTE}`);
-console.log(at.writeResults("08-generalizing-vs-memorizing", { quick: QUICK, settings: SETTINGS, seeds: SEEDS, results: results, outcomes: outcomeRows, paired: paired, seconds: sweepSeconds }));
+console.log(nb.writeResults("08-generalizing-vs-memorizing", { quick: QUICK, settings: SETTINGS, seeds: SEEDS, results: results, outcomes: outcomeRows, paired: paired, seconds: sweepSeconds }));
 
 // %% [markdown]
 // ## Result (full run: `FULL=1 node scripts/render-notebook.js notebooks/08-generalizing-vs-memorizing.ipynb`)

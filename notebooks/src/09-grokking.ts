@@ -24,7 +24,7 @@
 //   neurons whose training share is at least twice their held-out share are *memorizing*. After every training
 //   step one antitrain step randomizes all *other* neurons and pushes the output towards uniform, updating only the
 //   downstream variables (MLP output weights and unembedding) with their own Adam: information that still reaches
-//   the output through the memorizing neurons costs loss there, so they get detached (`at.grokRun` runs every arm).
+//   the output through the memorizing neurons costs loss there, so they get detached (`st.grokRun` runs every arm).
 //
 // We record steps to 95% test accuracy (evaluated every `EVAL_EVERY` steps, so resolution is `EVAL_EVERY`), the
 // train/test curves, and the neuron roles over training.
@@ -58,17 +58,19 @@ const GROKFAST_GRID = QUICK ? [{ alpha: 0.98, lambda: 0 }, { alpha: 0.98, lambda
 
 // %%
 import * as at from "../dist/index";
+import * as st from "../dist/studies/index";
+import * as nb from "../dist/notebook/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
 await at.ready();
-console.log(at.provenance({ notebook: "09-grokking", quick: QUICK, seeds: SEEDS }));
-tslab.display.html(at.plotlyScript());
-const NOTE = at.quickNote(QUICK, "09-grokking");
+console.log(nb.provenance({ notebook: "09-grokking", quick: QUICK, seeds: SEEDS }));
+tslab.display.html(nb.plotlyScript());
+const NOTE = nb.quickNote(QUICK, "09-grokking");
 /** Quick runs label their tables: one seed, a few steps, so intervals and step counts are not the study's. */
 const CAPTION = QUICK ? `quick setting (p = ${P}, ${SEEDS.length} seed, ${STEPS} steps): a smoke test, not the study's numbers` : undefined;
 /** Shows rows as an HTML table; the measured seconds per run carry their unit. */
 const show = (rows: Record<string, unknown>[], caption = CAPTION) =>
-  tslab.display.html(at.htmlTable(rows.map((r) => ("seconds/run" in r ? { ...r, "seconds/run": `${r["seconds/run"]} s` } : r)), { caption: caption }));
+  tslab.display.html(nb.htmlTable(rows.map((r) => ("seconds/run" in r ? { ...r, "seconds/run": `${r["seconds/run"]} s` } : r)), { caption: caption }));
 
 // %% [markdown]
 // ## 1 · Data and model
@@ -87,7 +89,7 @@ function grokData(p: number, fraction: number) {
   console.log(`p = ${p}: ${at.size(task.train)} training, ${at.size(heldOut)} held-out and ${at.size(test)} test pairs`);
   return { splits: { train: task.train, heldOut: heldOut, test: test }, vocab: task.vocab, seqLen: task.seqLen, all: [task.train, task.test, heldOut, test] };
 }
-const data = at.keep("p data", grokData(P, TRAIN_FRACTION));
+const data = nb.keep("p data", grokData(P, TRAIN_FRACTION));
 const splits = data.splits;
 const modelOptions = { vocab: data.vocab, seqLen: data.seqLen, classes: P, ...MODEL };
 const probe = at.transformer(modelOptions);
@@ -111,15 +113,15 @@ const baseSettings = { P: P, TRAIN_FRACTION: TRAIN_FRACTION, MODEL: MODEL, LEARN
 type PilotRow = { alpha: number; lambda: number; seed: number; stepsToTarget: number | null; finalTest: number };
 function pilotSeed(seed: number): PilotRow[] {
   return GROKFAST_GRID.map((g) => {
-    const r = at.grokRun({ ...runOptions, method: "grokfast", alpha: g.alpha, lambda: g.lambda, seed: seed, measure: false });
+    const r = st.grokRun({ ...runOptions, method: "grokfast", alpha: g.alpha, lambda: g.lambda, seed: seed, measure: false });
     console.log(`tuning seed ${seed}, α ${g.alpha}, λ ${g.lambda}: 95% test at ${r.stepsToTarget ?? `>${STEPS}`} (${r.seconds.toFixed(0)} s)`);
     return { alpha: g.alpha, lambda: g.lambda, seed: seed, stepsToTarget: r.stepsToTarget, finalTest: r.curve[r.curve.length - 1].testAccuracy };
   });
 }
 // FULL runs cache each seed in .cache/seeds/ (keyed by the settings); SEED_WORKERS=n shares the seeds.
 const pilotSettings = { ...baseSettings, GROKFAST_GRID: GROKFAST_GRID };
-at.prefetchSeeds("09-grokking-pilot", pilotSettings, TUNE_SEEDS, !QUICK, (seed) => pilotSeed(seed));
-const pilot = TUNE_SEEDS.flatMap((seed) => at.cachedSeed("09-grokking-pilot", pilotSettings, seed, !QUICK, () => pilotSeed(seed)));
+nb.prefetchSeeds("09-grokking-pilot", pilotSettings, TUNE_SEEDS, !QUICK, (seed) => pilotSeed(seed));
+const pilot = TUNE_SEEDS.flatMap((seed) => nb.cachedSeed("09-grokking-pilot", pilotSettings, seed, !QUICK, () => pilotSeed(seed)));
 const pilotRows = GROKFAST_GRID.map((g) => {
   const mine = pilot.filter((r) => r.alpha === g.alpha && r.lambda === g.lambda);
   return {
@@ -140,7 +142,7 @@ console.log(`grokfast-tuned: α ${tuned.alpha}, λ ${tuned.lambda}${NOTE}`);
 
 // %%
 type Label = (typeof METHODS)[number];
-type LabelledRun = at.GrokResult & { label: Label };
+type LabelledRun = st.GrokResult & { label: Label };
 /**
  * One seed of every method in `methods` (Grokfast-tuned at the tuned α, λ). Roles over training are measured on
  * the first seed of every method by default (the charts of section 5; "antitrain" always measures).
@@ -149,7 +151,7 @@ function seedRuns(seed: number, options = runOptions, methods: readonly Label[] 
   return methods.map((label) => {
     const method = label === "grokfast-tuned" ? "grokfast" : label;
     const filter = label === "grokfast-tuned" ? { alpha: tuned.alpha, lambda: tuned.lambda } : {};
-    const r = at.grokRun({ ...options, ...filter, method: method, seed: seed, measure: measure });
+    const r = st.grokRun({ ...options, ...filter, method: method, seed: seed, measure: measure });
     const last = r.curve[r.curve.length - 1];
     console.log(`p ${options.model.classes} seed ${seed} ${label.padEnd(14)}: test ${last.testAccuracy.toFixed(3)} at step ${last.step}, ` +
       `95% test at ${r.stepsToTarget ?? `>${options.steps}`}, 95% train at ${r.stepsToTrain ?? `>${options.steps}`} (${r.seconds.toFixed(0)} s)`);
@@ -157,8 +159,8 @@ function seedRuns(seed: number, options = runOptions, methods: readonly Label[] 
   });
 }
 const runSettings = { ...baseSettings, METHODS: METHODS, tuned: { alpha: tuned.alpha, lambda: tuned.lambda } };
-at.prefetchSeeds("09-grokking", runSettings, SEEDS, !QUICK, (seed) => seedRuns(seed));
-const runs: LabelledRun[] = SEEDS.flatMap((seed) => at.cachedSeed("09-grokking", runSettings, seed, !QUICK, () => seedRuns(seed)));
+nb.prefetchSeeds("09-grokking", runSettings, SEEDS, !QUICK, (seed) => seedRuns(seed));
+const runs: LabelledRun[] = SEEDS.flatMap((seed) => nb.cachedSeed("09-grokking", runSettings, seed, !QUICK, () => seedRuns(seed)));
 
 // %% [markdown]
 // ## 4 · Steps to 95% test accuracy
@@ -228,12 +230,12 @@ show(paired);
 // %%
 const colors: Record<Label, string> = { baseline: "#636efa", grokfast: "#00cc96", "grokfast-tuned": "#ab63fa", antitrain: "#ef553b" };
 const first = runs.filter((r) => r.seed === SEEDS[0]);
-tslab.display.html(at.chart(
+tslab.display.html(nb.chart(
   first.flatMap((r) => [
     { x: r.curve.map((c) => c.step), y: r.curve.map((c) => c.trainAccuracy), name: `${r.label} train`, line: { color: colors[r.label], dash: "dot" } },
     { x: r.curve.map((c) => c.step), y: r.curve.map((c) => c.testAccuracy), name: `${r.label} test`, line: { color: colors[r.label] } },
   ]),
-  at.axes("full-batch step", "accuracy", `Train (dotted) and test accuracy, seed ${SEEDS[0]}, p = ${P}`),
+  nb.axes("full-batch step", "accuracy", `Train (dotted) and test accuracy, seed ${SEEDS[0]}, p = ${P}`),
 ));
 
 // %% [markdown]
@@ -244,16 +246,16 @@ tslab.display.html(at.chart(
 // the memorizing neurons' summed share of the training damage, for the first seed of each method.
 
 // %%
-tslab.display.html(at.chart(
+tslab.display.html(nb.chart(
   first.flatMap((r) => [
     { x: r.curve.map((c) => c.step), y: r.curve.map((c) => c.roles?.memorizing ?? null), name: `${r.label}: memorizing`, line: { color: colors[r.label] } },
     { x: r.curve.map((c) => c.step), y: r.curve.map((c) => c.roles?.generalizing ?? null), name: `${r.label}: generalizing`, line: { color: colors[r.label], dash: "dash" } },
   ]),
-  at.axes("full-batch step", "MLP neurons", "Neuron roles from held-out importance (memorizing: solid, generalizing: dashed)"),
+  nb.axes("full-batch step", "MLP neurons", "Neuron roles from held-out importance (memorizing: solid, generalizing: dashed)"),
 ));
-tslab.display.html(at.chart(
+tslab.display.html(nb.chart(
   first.map((r) => ({ x: r.curve.map((c) => c.step), y: r.curve.map((c) => c.memorizingTrainShare ?? null), name: r.label, line: { color: colors[r.label] } })),
-  at.axes("full-batch step", "share of training damage", "Training-damage share carried by memorizing neurons"),
+  nb.axes("full-batch step", "share of training damage", "Training-damage share carried by memorizing neurons"),
 ));
 
 // %% [markdown]
@@ -275,11 +277,11 @@ const REP_FRACTION = 0.4;
 const REP_STEPS = QUICK ? 60 : 3000;
 const REP_METHODS = ["baseline", "grokfast-tuned", "antitrain"] as const;
 if (QUICK) console.log(`quick setting: this section runs at p = ${REP_P} for ${REP_STEPS} steps, not at p = 59 — it only checks that the code runs; the replication's numbers come from FULL=1`);
-const repData = at.keep("replication data", grokData(REP_P, REP_FRACTION));
+const repData = nb.keep("replication data", grokData(REP_P, REP_FRACTION));
 const repOptions = { ...runOptions, steps: REP_STEPS, data: repData.splits, model: { ...modelOptions, vocab: repData.vocab, classes: REP_P } };
 const repSettings = { ...runSettings, P: REP_P, TRAIN_FRACTION: REP_FRACTION, STEPS: REP_STEPS, METHODS: REP_METHODS };
-at.prefetchSeeds("09-grokking-p59", repSettings, SEEDS, !QUICK, (seed) => seedRuns(seed, repOptions, REP_METHODS, false));
-const repRuns: LabelledRun[] = SEEDS.flatMap((seed) => at.cachedSeed("09-grokking-p59", repSettings, seed, !QUICK, () => seedRuns(seed, repOptions, REP_METHODS, false)));
+nb.prefetchSeeds("09-grokking-p59", repSettings, SEEDS, !QUICK, (seed) => seedRuns(seed, repOptions, REP_METHODS, false));
+const repRuns: LabelledRun[] = SEEDS.flatMap((seed) => nb.cachedSeed("09-grokking-p59", repSettings, seed, !QUICK, () => seedRuns(seed, repOptions, REP_METHODS, false)));
 const repRows = summaryTable(repRuns, REP_METHODS, REP_STEPS);
 const repCaption = QUICK ? `quick setting (p = ${REP_P}, not 59; ${SEEDS.length} seed, ${REP_STEPS} steps): a smoke test, not the replication's numbers` : undefined;
 show(repRows, repCaption);
@@ -287,16 +289,16 @@ const repPaired = pairedTable(repRuns, REP_METHODS, REP_STEPS);
 show(repPaired, repCaption);
 
 // %%
-tslab.display.html(at.chart(
+tslab.display.html(nb.chart(
   repRuns.map((r) => ({
     x: r.curve.map((c) => c.step), y: r.curve.map((c) => c.testAccuracy), name: `${r.label}, seed ${r.seed}`,
     line: { color: colors[r.label] }, legendgroup: r.label,
   })),
-  at.axes("full-batch step", "test accuracy", `Test accuracy, p = ${REP_P}, ${REP_FRACTION * 100}% training pairs, every seed`),
+  nb.axes("full-batch step", "test accuracy", `Test accuracy, p = ${REP_P}, ${REP_FRACTION * 100}% training pairs, every seed`),
 ));
 
 // %%
-console.log(at.writeResults("09-grokking", {
+console.log(nb.writeResults("09-grokking", {
   quick: QUICK, backend: at.backendName(), p: P, trainFraction: TRAIN_FRACTION, model: MODEL, learningRate: LEARNING_RATE,
   weightDecay: WEIGHT_DECAY, steps: STEPS, evalEvery: EVAL_EVERY, target: TARGET, seeds: SEEDS, summary: rows, paired: paired, runs: runs,
   grokfastTuning: { seeds: TUNE_SEEDS, grid: GROKFAST_GRID, pilot: pilot, rows: pilotRows, chosen: { alpha: tuned.alpha, lambda: tuned.lambda } },

@@ -62,14 +62,15 @@ const LM_ANTI_FRACTION = 0.5;                          // the antitrained core (
 
 // %%
 import * as at from "../dist/index";
+import * as nb from "../dist/notebook/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
 await at.ready();
-console.log(at.provenance({ notebook: "10-transformer-compression", quick: QUICK, seeds: SEEDS }));
-tslab.display.html(at.plotlyScript());
-const NOTE = at.quickNote(QUICK, "10-transformer-compression");
+console.log(nb.provenance({ notebook: "10-transformer-compression", quick: QUICK, seeds: SEEDS }));
+tslab.display.html(nb.plotlyScript());
+const NOTE = nb.quickNote(QUICK, "10-transformer-compression");
 /** Shows rows as an HTML table; in the quick setting captioned as a smoke test. */
-const show = (rows: Record<string, unknown>[], what: string) => tslab.display.html(at.htmlTable(rows, {
+const show = (rows: Record<string, unknown>[], what: string) => tslab.display.html(nb.htmlTable(rows, {
   caption: QUICK ? `quick setting (${what}): a smoke test, not the study's numbers` : undefined,
 }));
 
@@ -77,7 +78,7 @@ const show = (rows: Record<string, unknown>[], what: string) => tslab.display.ht
 // ## 1 · Train, rank, and measure accuracy against units kept
 
 // %%
-const task = at.keep("modular addition", at.modularAddition({ p: P, trainFraction: TRAIN_FRACTION, seed: 0 }));
+const task = nb.keep("modular addition", at.modularAddition({ p: P, trainFraction: TRAIN_FRACTION, seed: 0 }));
 const modelOptions = { vocab: task.vocab, seqLen: task.seqLen, classes: P, ...MODEL };
 const RANKINGS = ["randomization", "magnitude", "gradient"] as const;
 type Curve = { site: string; ranking: string; seed: number; kept: number[]; accuracy: number[]; params: (number | null)[] };
@@ -175,9 +176,9 @@ function modularSeed(seed: number): {
 
 // FULL runs cache each seed in .cache/seeds/ (keyed by these settings), so a rerun or an interrupted run resumes.
 const modularSettings = { P: P, TRAIN_FRACTION: TRAIN_FRACTION, MODEL: MODEL, LEARNING_RATE: LEARNING_RATE, TRAIN_STEPS: TRAIN_STEPS, ANTI_CYCLES: ANTI_CYCLES, CYCLE: CYCLE, ANTI_FRACTIONS: ANTI_FRACTIONS, SITES: SITES, PHYSICAL: "every site", CONTROL: true };
-at.prefetchSeeds("10-transformer-compression", modularSettings, SEEDS, !QUICK, (seed) => modularSeed(seed));   // SEED_WORKERS=n shares the seeds
+nb.prefetchSeeds("10-transformer-compression", modularSettings, SEEDS, !QUICK, (seed) => modularSeed(seed));   // SEED_WORKERS=n shares the seeds
 for (const seed of SEEDS) {
-  const r = at.cachedSeed("10-transformer-compression", modularSettings, seed, !QUICK, () => modularSeed(seed));
+  const r = nb.cachedSeed("10-transformer-compression", modularSettings, seed, !QUICK, () => modularSeed(seed));
   curves.push(...r.curves);
   trained.push(r.trained);
   antiRows.push(...r.anti);
@@ -194,12 +195,12 @@ const meanCurve = (site: string, ranking: string) => {
   return { kept: cs[0].kept, accuracy: cs[0].kept.map((_, i) => at.meanCI(cs.map((c) => c.accuracy[i])).mean) };
 };
 for (const site of SITES) {
-  tslab.display.html(at.chart(
+  tslab.display.html(nb.chart(
     RANKINGS.map((ranking) => {
       const m = meanCurve(site, ranking);
       return { x: m.kept, y: m.accuracy, name: ranking, mode: "lines+markers", line: { color: colors[ranking] } };
     }),
-    at.axes("units kept (the rest replaced by their training mean = physically removed)", "test accuracy", `${site}: accuracy vs units kept, p = ${P}`),
+    nb.axes("units kept (the rest replaced by their training mean = physically removed)", "test accuracy", `${site}: accuracy vs units kept, p = ${P}`),
   ));
 }
 
@@ -228,7 +229,7 @@ show(needed, modularWhat);
 
 // %%
 const siteColors: Record<string, string> = { "blocks.0.attn": "#ab63fa", "blocks.0.mlp": "#ef553b", "blocks.0.resid": "#00cc96" };
-tslab.display.html(at.chart(
+tslab.display.html(nb.chart(
   SITES.map((site) => {
     const cs = curves.filter((c) => c.site === site && c.ranking === "randomization");
     const idx = cs[0].kept.map((_, i) => i).filter((i) => cs[0].params[i] !== null);
@@ -237,7 +238,7 @@ tslab.display.html(at.chart(
       text: idx.map((i) => `${cs[0].kept[i]} units`), name: site, mode: "lines+markers", line: { color: siteColors[site] },
     };
   }),
-  at.axes("parameters of the compressed model", "test accuracy", `Accuracy vs parameters, one site compressed at a time, p = ${P}`),
+  nb.axes("parameters of the compressed model", "test accuracy", `Accuracy vs parameters, one site compressed at a time, p = ${P}`),
 ));
 
 // %% [markdown]
@@ -280,7 +281,7 @@ show(antiRows, `p = ${P}, ${SEEDS.length} seed, ${ANTI_CYCLES} cycle of ${CYCLE}
 
 // %%
 const lmText = at.textFromFiles(LM_FILES.map((f) => require.resolve(`typescript/lib/${f}`)), { maxChars: LM_MAX_CHARS });
-const lm = at.keep("char-LM data", at.charWindows(lmText, { window: LM_WINDOW, vocab: LM_VOCAB, maxExamples: LM_EXAMPLES, testFraction: 0.1, seed: 0 }));
+const lm = nb.keep("char-LM data", at.charWindows(lmText, { window: LM_WINDOW, vocab: LM_VOCAB, maxExamples: LM_EXAMPLES, testFraction: 0.1, seed: 0 }));
 const V = lm.vocab.length;
 const LM_SITES = Array.from({ length: LM_MODEL.layers }, (_, i) => [`blocks.${i}.attn`, `blocks.${i}.mlp`, `blocks.${i}.resid`]).flat();
 // The unigram baseline: the training label frequencies as the prediction for every test window.
@@ -415,8 +416,8 @@ const lmSettings = { LM_FILES: LM_FILES, LM_MAX_CHARS: LM_MAX_CHARS, LM_WINDOW: 
   LM_LR: LM_LR, LM_STEPS: LM_STEPS, LM_RANK_EXAMPLES: LM_RANK_EXAMPLES, LM_EVAL_EXAMPLES: LM_EVAL_EXAMPLES, LM_ANTI_SITE: LM_ANTI_SITE,
   LM_ANTI_STEPS: LM_ANTI_STEPS, LM_CYCLE: LM_CYCLE, LM_ANTI_FRACTION: LM_ANTI_FRACTION, PHYSICAL: "attn, mlp, last resid" };
 const tensorsBefore = tf.memory().numTensors;
-at.prefetchSeeds("10-transformer-compression-charlm", lmSettings, LM_SEEDS, !QUICK, (seed) => lmSeed(seed));
-const lmRuns = LM_SEEDS.map((seed) => at.cachedSeed("10-transformer-compression-charlm", lmSettings, seed, !QUICK, () => lmSeed(seed)));
+nb.prefetchSeeds("10-transformer-compression-charlm", lmSettings, LM_SEEDS, !QUICK, (seed) => lmSeed(seed));
+const lmRuns = LM_SEEDS.map((seed) => nb.cachedSeed("10-transformer-compression-charlm", lmSettings, seed, !QUICK, () => lmSeed(seed)));
 console.log(`tensors before/after the char-LM study: ${tensorsBefore} / ${tf.memory().numTensors}`);
 for (const r of lmRuns) {
   console.log(`seed ${r.seed}: ${r.trainSeconds.toFixed(0)} s of training; test loss ${r.clean.loss.toFixed(3)} nats, accuracy ${r.clean.accuracy.toFixed(3)}; ` +
@@ -432,11 +433,11 @@ if (QUICK) {
 // ### Training curve, and test loss against units kept per site and ranking
 
 // %%
-const trainTraces: at.PlotlyObject[] = lmRuns.map((r) => ({ x: r.trainCurve.map((c) => c.step), y: r.trainCurve.map((c) => c.loss), name: `seed ${r.seed}`, mode: "lines+markers" }));
+const trainTraces: nb.PlotlyObject[] = lmRuns.map((r) => ({ x: r.trainCurve.map((c) => c.step), y: r.trainCurve.map((c) => c.loss), name: `seed ${r.seed}`, mode: "lines+markers" }));
 trainTraces.push({ x: [0, LM_STEPS], y: [unigramLoss, unigramLoss], name: "unigram baseline", mode: "lines", line: { dash: "dot", color: "#999" } });
-tslab.display.html(at.chart(
+tslab.display.html(nb.chart(
   trainTraces,
-  at.axes("training step (batch 64)", `test loss (nats, ${LM_EVAL_EXAMPLES} test windows)`, "char-LM: test loss during training"),
+  nb.axes("training step (batch 64)", `test loss (nats, ${LM_EVAL_EXAMPLES} test windows)`, "char-LM: test loss during training"),
 ));
 const lmMean = (site: string, ranking: string, key: "loss" | "accuracy") => {
   const cs = lmRuns.flatMap((r) => r.curves.filter((c) => c.site === site && c.ranking === ranking));
@@ -446,21 +447,21 @@ for (const site of LM_SITES) {
   const clean = at.meanCI(lmRuns.map((r) => r.curves.find((c) => c.site === site)!.loss.at(-1)!)).mean;
   const physical = lmRuns[0].curves.find((c) => c.site === site)!.physical;
   const how = physical ? "physically compressed, the rest's means folded into a bias" : "the rest replaced by their training mean";
-  const traces: at.PlotlyObject[] = RANKINGS.map((ranking) => {
+  const traces: nb.PlotlyObject[] = RANKINGS.map((ranking) => {
     const m = lmMean(site, ranking, "loss");
     return { x: m.kept, y: m.y, name: ranking, mode: "lines+markers", line: { color: colors[ranking] } };
   });
   traces.push({ x: [0, lmMean(site, "magnitude", "loss").kept.at(-1)], y: [clean, clean], name: "all units", mode: "lines", line: { dash: "dot", color: "#999" } });
-  tslab.display.html(at.chart(
+  tslab.display.html(nb.chart(
     traces,
-    at.axes(`units kept (${how})`, "test loss (nats)", `char-LM ${site}: test loss vs units kept`),
+    nb.axes(`units kept (${how})`, "test loss (nats)", `char-LM ${site}: test loss vs units kept`),
   ));
 }
 
 // %%
 // Test loss against the parameter count of the physically compressed model, per compressible site
 // (randomization ranking, mean over seeds).
-tslab.display.html(at.chart(
+tslab.display.html(nb.chart(
   LM_SITES.filter((site) => lmRuns[0].curves.find((c) => c.site === site)!.physical).map((site) => {
     const cs = lmRuns.flatMap((r) => r.curves.filter((c) => c.site === site && c.ranking === "randomization"));
     const idx = cs[0].kept.map((_, i) => i).filter((i) => cs[0].params[i] !== null);
@@ -469,7 +470,7 @@ tslab.display.html(at.chart(
       text: idx.map((i) => `${cs[0].kept[i]} units`), name: site, mode: "lines+markers",
     };
   }),
-  at.axes("parameters of the compressed model", "test loss (nats)", "char-LM: test loss vs parameters, one site compressed at a time"),
+  nb.axes("parameters of the compressed model", "test loss (nats)", "char-LM: test loss vs parameters, one site compressed at a time"),
 ));
 
 // %%
@@ -497,7 +498,7 @@ show(lmNeeded, lmWhat);
 // %%
 const lmAnti = lmRuns.flatMap((r) => r.anti.map((row) => ({ seed: r.seed, ...row })));
 show(lmAnti, `${lmWhat}, ${LM_ANTI_STEPS} continued steps`);
-console.log(at.writeResults("10-transformer-compression", {
+console.log(nb.writeResults("10-transformer-compression", {
   quick: QUICK, backend: at.backendName(), p: P, trainFraction: TRAIN_FRACTION, model: MODEL, trainSteps: TRAIN_STEPS,
   antiCycles: ANTI_CYCLES, cycle: CYCLE, antiFractions: ANTI_FRACTIONS, seeds: SEEDS, trained: trained, needed: needed, antitraining: antiRows, curves: curves,
   charLm: {

@@ -45,17 +45,18 @@ const SUBSETS = 8;                       // random sub-groups per size in the gr
 
 // %%
 import * as at from "../dist/index";
+import * as nb from "../dist/notebook/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
 await at.ready();
-console.log(at.provenance({ notebook: "11-mutual-information", quick: QUICK, seeds: SEEDS }));
-tslab.display.html(at.plotlyScript());
-const NOTE = at.quickNote(QUICK, "11-mutual-information");
+console.log(nb.provenance({ notebook: "11-mutual-information", quick: QUICK, seeds: SEEDS }));
+tslab.display.html(nb.plotlyScript());
+const NOTE = nb.quickNote(QUICK, "11-mutual-information");
 /** Shows rows as an HTML table; in the quick setting captioned as a smoke test (one seed: means, no intervals). */
-const show = (rows: Record<string, unknown>[]) => tslab.display.html(at.htmlTable(rows, {
+const show = (rows: Record<string, unknown>[]) => tslab.display.html(nb.htmlTable(rows, {
   caption: QUICK ? `quick setting (${SEEDS.length} seed, h1 of ${HIDDEN} units, ${2 * STEPS} steps per model): a smoke test, not the study's numbers` : undefined,
 }));
-const { train, test } = at.keep("digits", at.digits());
+const { train, test } = nb.keep("digits", at.digits());
 console.log(`digits: train ${at.size(train)}, test ${at.size(test)}; h1 has ${HIDDEN} units`);
 
 // %% [markdown]
@@ -204,9 +205,9 @@ const SETTINGS = { HIDDEN: HIDDEN, STEPS: STEPS, LEARNING_RATE: LEARNING_RATE, S
   FRACTION: FRACTION, CYCLE: CYCLE, PLANTED: PLANTED, SUBSETS: SUBSETS };
 const runs: ReturnType<typeof runSeed>[] = [];
 // With SEED_WORKERS=n (FULL=1 npm run notebooks), n kernels share the seeds; alone, this just fills the cache.
-at.prefetchSeeds("11-mutual-information", SETTINGS, SEEDS, !QUICK, (seed) => runSeed(seed));
+nb.prefetchSeeds("11-mutual-information", SETTINGS, SEEDS, !QUICK, (seed) => runSeed(seed));
 for (const seed of SEEDS) {
-  runs.push(at.cachedSeed("11-mutual-information", SETTINGS, seed, !QUICK, () => runSeed(seed)));
+  runs.push(nb.cachedSeed("11-mutual-information", SETTINGS, seed, !QUICK, () => runSeed(seed)));
   console.log(`seed ${seed} done (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 }
 const sweepSeconds = (Date.now() - t0) / 1000;
@@ -244,7 +245,7 @@ function heatmaps(names: string[], title: string): string {
     layout[`xaxis${axis}`] = { domain: [p * w + 0.02, (p + 1) * w - 0.04], title: { text: "unit (by importance)" }, showticklabels: false, type: "category" };
     layout[`yaxis${axis}`] = { domain: [0, 1], anchor: `x${axis}`, title: { text: p === 0 ? "unit (by importance)" : "" }, showticklabels: false, autorange: "reversed", type: "category" };
   });
-  return at.chart(traces, layout);
+  return nb.chart(traces, layout);
 }
 tslab.display.html(heatmaps(["before", "plain", "antitrained"], "Pair interactions on loss: before, then plain vs antitrained"));
 tslab.display.html(heatmaps(["plain", "dropout", "L2"], "Pair interactions on loss: plain vs dropout vs L2"));
@@ -286,7 +287,7 @@ const groupTraces = MODELS.map((name) => {
     y: sizes.map((_, i) => ci((r) => r.measured[name].groupShare[i]).mean) };
 });
 groupTraces.push({ type: "scatter", mode: "lines", name: "additive (s/N)", x: [0, 1], y: [0, 1], line: { dash: "dot", color: "gray" } } as never);
-tslab.display.html(at.chart(groupTraces, at.axes("share of the layer randomized (s/N)", "damage / whole-layer damage (accuracy)", "Group question on h1")));
+tslab.display.html(nb.chart(groupTraces, nb.axes("share of the layer randomized (s/N)", "damage / whole-layer damage (accuracy)", "Group question on h1")));
 const sizes = runs[0].measured.plain.groupSizes;
 show(MODELS.map((name) => {
   const row: Record<string, string> = { model: name, "whole layer damage": fmt(ci((r) => r.measured[name].groupFull)) };
@@ -319,8 +320,8 @@ show(tieRows);
 console.log(`plain model, seed ${runs[0].seed}, top hints:`);
 show(runs[0].tying.top.map((t) => ({ pair: t.pair, hint: t.hint.toFixed(4), "activation correlation": t.correlation.toFixed(3) })));
 const t = runs[0].tying;
-tslab.display.html(at.chart([{ type: "scatter", mode: "markers", x: t.correlations, y: t.hints, marker: { size: 5, opacity: 0.6 }, name: "pairs" }],
-  at.axes("activation correlation of the pair", "tying hint (loss)", "Tying hints vs activation correlation, plain model, seed 0")));
+tslab.display.html(nb.chart([{ type: "scatter", mode: "markers", x: t.correlations, y: t.hints, marker: { size: 5, opacity: 0.6 }, name: "pairs" }],
+  nb.axes("activation correlation of the pair", "tying hint (loss)", "Tying hints vs activation correlation, plain model, seed 0")));
 
 // %%
 const summary = Object.fromEntries(MODELS.map((name) => [name, {
@@ -335,7 +336,7 @@ const summary = Object.fromEntries(MODELS.map((name) => [name, {
   groupSizes: runs[0].measured[name].groupSizes,
   groupShare: runs[0].measured[name].groupSizes.map((_, i) => ci((r) => r.measured[name].groupShare[i])),
 }]));
-console.log(at.writeResults("11-mutual-information", {
+console.log(nb.writeResults("11-mutual-information", {
   quick: QUICK, settings: SETTINGS, seeds: SEEDS, seconds: sweepSeconds,
   coreSize: ci((r) => r.coreSize), summary,
   tying: {

@@ -40,12 +40,13 @@ const PARITY = [0, 1, 0, 1, 0, 1, 0, 1, 0, 1]; // concept value of each digit cl
 
 // %%
 import * as at from "../dist/index";
+import * as nb from "../dist/notebook/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
 await at.ready();
-console.log(at.provenance({ notebook: "12-concepts", quick: QUICK, seeds: SEEDS }));
-tslab.display.html(at.plotlyScript());
-const NOTE = at.quickNote(QUICK, "12-concepts");
+console.log(nb.provenance({ notebook: "12-concepts", quick: QUICK, seeds: SEEDS }));
+tslab.display.html(nb.plotlyScript());
+const NOTE = nb.quickNote(QUICK, "12-concepts");
 
 // %% [markdown]
 // ## The runs
@@ -56,7 +57,7 @@ const NOTE = at.quickNote(QUICK, "12-concepts");
 // and the others (`at.splitDamage`).
 
 // %%
-const { train, test } = at.keep("digits", at.digits());
+const { train, test } = nb.keep("digits", at.digits());
 const parity = at.concept("parity", PARITY);
 const others = Array.from({ length: HIDDEN }, (_, u) => u).filter((u) => !CHOSEN.includes(u));
 type Row = { condition: string; seed: number; mainAccuracy: number; probeClean: number; probeChosen: number;
@@ -111,7 +112,7 @@ for (const condition of conditions) {
 // One row per measurement, one column per condition: "mean ±half-width of the 95% CI".
 const table = columns.map((c) => ({ measurement: c,
   ...Object.fromEntries(conditions.map((k) => [k, fmt(rows.filter((r) => r.condition === k).map((r) => r[c] as number))])) }));
-tslab.display.html(at.htmlTable(table, {
+tslab.display.html(nb.htmlTable(table, {
   caption: QUICK ? `quick setting (${SEEDS.length} seed, ${PRETRAIN} + ${STEPS} steps): a smoke test, not the study's numbers` : undefined,
 }));
 console.log(`chance (test set): ${rows[0].chance.toFixed(3)}`);
@@ -122,7 +123,7 @@ console.log(`antitrained: output probe ${anti.probeChosen.mean.toFixed(3)} with 
 
 // %%
 const groups = [["probeClean", "clean"], ["probeChosen", "chosen units randomized"], ["probeOthers", "other units randomized"]] as const;
-const bars: at.PlotlyObject[] = ["control", "antitrained"].map((condition) => ({
+const bars: nb.PlotlyObject[] = ["control", "antitrained"].map((condition) => ({
   type: "bar", name: condition,
   x: groups.map((g) => g[1]),
   y: groups.map((g) => summary[condition][g[0]].mean),
@@ -132,19 +133,19 @@ const bars: at.PlotlyObject[] = ["control", "antitrained"].map((condition) => ({
 }));
 bars.push({ type: "scatter", mode: "lines", name: "chance", x: groups.map((g) => g[1]),
   y: groups.map(() => rows[0].chance), line: { dash: "dash", color: "gray" } });
-tslab.display.html(at.chart(bars,
-  { barmode: "group", ...at.axes("what is randomized at h1", "output probe's parity accuracy (test)",
+tslab.display.html(nb.chart(bars,
+  { barmode: "group", ...nb.axes("what is randomized at h1", "output probe's parity accuracy (test)",
     "Does parity reach the output only through the 4 chosen units?"), yaxis: { title: { text: "output probe's parity accuracy (test)" }, range: [0.4, 1] } }));
 
 // %%
 const smooth = (v: number[], k = 25) => v.map((_, i) => { const s = v.slice(Math.max(0, i - k + 1), i + 1); return s.reduce((a, b) => a + b, 0) / s.length; });
-tslab.display.html(at.chart([
+tslab.display.html(nb.chart([
   ...antiLoss.map((l, i) => ({ type: "scatter", mode: "lines", name: `seed ${SEEDS[i]}`, y: smooth(l) })),
   { type: "scatter", mode: "lines", name: "ln 2 (parity gone)", x: [0, STEPS - 1], y: [Math.log(2), Math.log(2)], line: { dash: "dash", color: "gray" } },
-], at.axes("concept antitrain step", "loss vs uniform parity (25-step mean)", "Concept antitraining loss")));
+], nb.axes("concept antitrain step", "loss vs uniform parity (25-step mean)", "Concept antitraining loss")));
 
 // %%
-console.log(at.writeResults("12-concepts", {
+console.log(nb.writeResults("12-concepts", {
   quick: QUICK, seeds: SEEDS, hidden: HIDDEN, chosen: CHOSEN, pretrain: PRETRAIN, steps: STEPS, antiLearningRate: ANTI_LR,
   chance: rows[0].chance, summary: summary, rows: rows,
 }));

@@ -34,20 +34,21 @@ const MEASURE_EXAMPLES = 512;         // training examples the importance is mea
 
 // %%
 import * as at from "../dist/index";
+import * as nb from "../dist/notebook/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
 await at.ready();
-console.log(at.provenance({ notebook: "13-adaptive-learning-rate", quick: QUICK, seeds: SEEDS }));
-tslab.display.html(at.plotlyScript());
-const NOTE = at.quickNote(QUICK, "13-adaptive-learning-rate");
+console.log(nb.provenance({ notebook: "13-adaptive-learning-rate", quick: QUICK, seeds: SEEDS }));
+tslab.display.html(nb.plotlyScript());
+const NOTE = nb.quickNote(QUICK, "13-adaptive-learning-rate");
 /** Shows rows as an HTML table; in the quick setting captioned as a smoke test. */
-const show = (rows: Record<string, unknown>[]) => tslab.display.html(at.htmlTable(rows, {
+const show = (rows: Record<string, unknown>[]) => tslab.display.html(nb.htmlTable(rows, {
   caption: QUICK ? `quick setting (${SEEDS.length} seed, ${STEPS} steps): a smoke test, not the study's numbers` : undefined,
 }));
 
 // %%
-const { train, test } = at.keep("digits", at.digits());
-const slice = at.keep("measurement slice", at.head(train, MEASURE_EXAMPLES));
+const { train, test } = nb.keep("digits", at.digits());
+const slice = nb.keep("measurement slice", at.head(train, MEASURE_EXAMPLES));
 type Config = { name: string; mode?: at.ScaleMode; direction?: at.ScaleDirection };
 const CONFIGS: Config[] = [
   { name: "plain Adam" },
@@ -123,15 +124,15 @@ show(paired);
 console.log(`test loss minus plain Adam's, same seed: ${paired.map((p) => `${p.config} ${p.dTestLoss}`).join("; ")}${NOTE}`);
 
 // %%
-tslab.display.html(at.chart(CONFIGS.map((c) => {
+tslab.display.html(nb.chart(CONFIGS.map((c) => {
   const cs = curves.filter((k) => k.config === c.name);
   return { type: "scatter", mode: "lines+markers", name: c.name, x: cs[0].step,
     y: cs[0].step.map((_, i) => cs.reduce((a, k) => a + k.loss[i], 0) / cs.length) };
-}), { ...at.axes("training step", "test cross-entropy (mean over seeds)", "Learning curves at the same budget"),
+}), { ...nb.axes("training step", "test cross-entropy (mean over seeds)", "Learning curves at the same budget"),
   yaxis: { title: { text: "test cross-entropy (mean over seeds)" }, type: "log" } }));
 
 // %%
-console.log(at.writeResults("13-adaptive-learning-rate", {
+console.log(nb.writeResults("13-adaptive-learning-rate", {
   quick: QUICK, seeds: SEEDS, hidden: HIDDEN, learningRate: LEARNING_RATE, steps: STEPS, refresh: REFRESH,
   summary: summary, rows: rows, curves: curves,
 }));

@@ -35,12 +35,13 @@ const TRACK_EVERY = QUICK ? 50 : 100;            // record t every this many ste
 
 // %%
 import * as at from "../dist/index";
+import * as nb from "../dist/notebook/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
 await at.ready();
-console.log(at.provenance({ notebook: "14-activation-shapes", quick: QUICK, seeds: SEEDS }));
-tslab.display.html(at.plotlyScript());
-const NOTE = at.quickNote(QUICK, "14-activation-shapes");
+console.log(nb.provenance({ notebook: "14-activation-shapes", quick: QUICK, seeds: SEEDS }));
+tslab.display.html(nb.plotlyScript());
+const NOTE = nb.quickNote(QUICK, "14-activation-shapes");
 
 // %%
 // Modular addition as an MLP input: the token ids [a, b] of at.modularAddition become one-hot(a) ‖ one-hot(b).
@@ -52,8 +53,8 @@ function oneHotPairs(d: at.Dataset): at.Dataset<tf.Tensor2D> {
     return { x: tf.cast(tf.concat([a, b], 1), "float32") as tf.Tensor2D, y: tf.clone(d.y) as tf.Tensor1D, classes: d.classes };
   });
 }
-const modular = at.keep("modular addition", at.modularAddition({ p: P, trainFraction: TRAIN_FRACTION, seed: 0, equals: false }));
-const data: Record<string, at.Split<tf.Tensor2D>> = at.keep("task data", {
+const modular = nb.keep("modular addition", at.modularAddition({ p: P, trainFraction: TRAIN_FRACTION, seed: 0, equals: false }));
+const data: Record<string, at.Split<tf.Tensor2D>> = nb.keep("task data", {
   digits: at.digits(),
   modular: { train: oneHotPairs(modular.train), test: oneHotPairs(modular.test) },
 });
@@ -124,7 +125,7 @@ for (const task of Object.keys(TASKS)) {
       testLoss: fmt(pick("testLoss")), t: `${fmt(pick("tMean"), 2)} (${Math.min(...pick("tMin")).toFixed(1)}…${Math.max(...pick("tMax")).toFixed(1)})` });
   }
 }
-tslab.display.html(at.htmlTable(table, { caption: caption }));
+tslab.display.html(nb.htmlTable(table, { caption: caption }));
 // Paired differences against fixed ReLU (same seed, same initialization and batches).
 const paired: Record<string, string>[] = [];
 for (const task of Object.keys(TASKS)) {
@@ -136,17 +137,17 @@ for (const task of Object.keys(TASKS)) {
     paired.push({ task, model: kind, dTestAcc: fmt(diff("testAccuracy")), dTestLoss: fmt(diff("testLoss")) });
   }
 }
-tslab.display.html(at.htmlTable(paired, { caption: caption }));
+tslab.display.html(nb.htmlTable(paired, { caption: caption }));
 console.log(`modular addition, test accuracy minus ReLU's: ${paired.filter((p) => p.task === "modular").map((p) => `${p.model} ${p.dTestAcc}`).join("; ")}${NOTE}`);
 
 // %%
-tslab.display.html(at.chart(tracks.map((k) => ({ type: "scatter", mode: "lines", name: `${k.task} · seed ${k.seed}`, x: k.step, y: k.t,
+tslab.display.html(nb.chart(tracks.map((k) => ({ type: "scatter", mode: "lines", name: `${k.task} · seed ${k.seed}`, x: k.step, y: k.t,
   line: { color: k.task === "digits" ? "#1f77b4" : "#d62728" } })),
-  at.axes("training step", "shape parameter t (per layer)", "Learned shape per layer (1 = ReLU, 0 = sigmoid, > 1: dip below 0)")));
+  nb.axes("training step", "shape parameter t (per layer)", "Learned shape per layer (1 = ReLU, 0 = sigmoid, > 1: dip below 0)")));
 
 // %%
-tslab.display.html(at.chart(Object.entries(unitShapes).map(([task, t]) => ({ type: "histogram", name: task, x: t, opacity: 0.6, nbinsx: 40 })),
-  { barmode: "overlay", ...at.axes("learned shape parameter t of a unit", "units (all seeds)", "Per-unit shapes at the end of training") }));
+tslab.display.html(nb.chart(Object.entries(unitShapes).map(([task, t]) => ({ type: "histogram", name: task, x: t, opacity: 0.6, nbinsx: 40 })),
+  { barmode: "overlay", ...nb.axes("learned shape parameter t of a unit", "units (all seeds)", "Per-unit shapes at the end of training") }));
 
 // %%
 // What the learned shapes look like: f_t on z ∈ [−4, 4] at the mean learned per-layer t of each task, with ReLU and sigmoid.
@@ -154,11 +155,11 @@ const zGrid = Array.from({ length: 81 }, (_, i) => -4 + i * 0.1);
 const curve = (t: number) => tf.tidy(() => [...at.tunableActivation(tf.tensor1d(zGrid), tf.tensor1d([t])).dataSync()]);
 const shown = [["ReLU (t = 1)", 1], ["sigmoid (t = 0)", 0],
   ...Object.keys(TASKS).map((task) => [`${task}: learned t = ${summary[task]["tunable · layer"].tMean.mean.toFixed(2)}`, summary[task]["tunable · layer"].tMean.mean])] as [string, number][];
-tslab.display.html(at.chart(shown.map(([name, t]) => ({ type: "scatter", mode: "lines", name, x: zGrid, y: curve(t) })),
-  at.axes("pre-activation z", "f_t(z)", "The learned activations")));
+tslab.display.html(nb.chart(shown.map(([name, t]) => ({ type: "scatter", mode: "lines", name, x: zGrid, y: curve(t) })),
+  nb.axes("pre-activation z", "f_t(z)", "The learned activations")));
 
 // %%
-console.log(at.writeResults("14-activation-shapes", {
+console.log(nb.writeResults("14-activation-shapes", {
   quick: QUICK, seeds: SEEDS, p: P, trainFraction: TRAIN_FRACTION, tasks: TASKS, summary: summary, rows: rows, tracks: tracks, unitShapes: unitShapes,
 }));
 

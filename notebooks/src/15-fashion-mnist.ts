@@ -11,7 +11,7 @@
 // **subsampled** to keep a full run near 30 minutes on 2 cores: a seeded, class-stratified 5,000 training images
 // (4,000 for training, 1,000 for validation) and 2,000 test images, pixels standardized with the training part's
 // mean and std. The arms, the tuning on separate seeds' validation accuracy, the pruning and the fine-tuning are
-// notebook 04's (`at.runCompressionSeed`); only the sizes differ. Beside compression, the table gives each arm's
+// notebook 04's (`st.runCompressionSeed`); only the sizes differ. Beside compression, the table gives each arm's
 // **concentration** before pruning, notebook 01's question: the 95% core of its trained 256-unit layer on the
 // validation split (accuracy damage, units resampled), with the paired difference to antitraining. The deeper
 // 784→512→256→10 network of the evidence issue is not run here: at about 25 ms of CPU per step it does not fit the
@@ -43,25 +43,27 @@ const GRIDS: Record<string, Record<string, number>[]> = {
 
 // %%
 import * as at from "../dist/index";
+import * as st from "../dist/studies/index";
+import * as nb from "../dist/notebook/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
 
 await at.ready();
-console.log(at.provenance({ notebook: "15-fashion-mnist", quick: QUICK, seeds: SEEDS }));
-tslab.display.html(at.plotlyScript());
-const NOTE = at.quickNote(QUICK, "15-fashion-mnist");
+console.log(nb.provenance({ notebook: "15-fashion-mnist", quick: QUICK, seeds: SEEDS }));
+tslab.display.html(nb.plotlyScript());
+const NOTE = nb.quickNote(QUICK, "15-fashion-mnist");
 
 // %% [markdown]
 // ## Data and arms
 
 // %%
-const { train, validation, test } = at.keep("fashion", at.fashionMnist({ subsample: SUBSAMPLE, validation: 0.2, seed: 0 }));
-const setup: at.CompressionSetup = {
+const { train, validation, test } = nb.keep("fashion", at.fashionMnist({ subsample: SUBSAMPLE, validation: 0.2, seed: 0 }));
+const setup: st.CompressionSetup = {
   train: train, validation: validation!, test: test, inputs: 784, hidden: [HIDDEN], classes: 10, site: "h1",
   pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE, finetune: FINETUNE, keep: KEEP, scratchKeep: SCRATCH_KEEP, tolerance: TOLERANCE,
 };
-const grids: Record<string, at.MethodSettings[]> = Object.fromEntries(Object.keys(GRIDS).map((m) => [m, QUICK ? GRIDS[m].slice(0, 1) : GRIDS[m]]));
-console.log(`Fashion-MNIST subsample: ${JSON.stringify(at.splitSizes(setup))} (${QUICK ? "quick" : "full"} setting)`);
+const grids: Record<string, st.MethodSettings[]> = Object.fromEntries(Object.keys(GRIDS).map((m) => [m, QUICK ? GRIDS[m].slice(0, 1) : GRIDS[m]]));
+console.log(`Fashion-MNIST subsample: ${JSON.stringify(st.splitSizes(setup))} (${QUICK ? "quick" : "full"} setting)`);
 
 // %% [markdown]
 // ## Tuning on separate seeds (validation split)
@@ -69,21 +71,21 @@ console.log(`Fashion-MNIST subsample: ${JSON.stringify(at.splitSizes(setup))} ($
 // %%
 const TUNE_SETTINGS = { hidden: HIDDEN, subsample: SUBSAMPLE, pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE, finetune: FINETUNE, keep: KEEP, grids: grids };
 let t0 = Date.now();
-at.prefetchSeeds("15-fashion-mnist-tuning", TUNE_SETTINGS, TUNE_SEEDS, !QUICK, (seed) => at.tuneCompressionSeed(setup, grids, seed));
-const tuning = TUNE_SEEDS.flatMap((seed) => at.cachedSeed("15-fashion-mnist-tuning", TUNE_SETTINGS, seed, !QUICK, () => at.tuneCompressionSeed(setup, grids, seed)));
-const { chosen, table: tuningTable } = at.chooseSettings(grids, tuning);
+nb.prefetchSeeds("15-fashion-mnist-tuning", TUNE_SETTINGS, TUNE_SEEDS, !QUICK, (seed) => st.tuneCompressionSeed(setup, grids, seed));
+const tuning = TUNE_SEEDS.flatMap((seed) => nb.cachedSeed("15-fashion-mnist-tuning", TUNE_SETTINGS, seed, !QUICK, () => st.tuneCompressionSeed(setup, grids, seed)));
+const { chosen, table: tuningTable } = st.chooseSettings(grids, tuning);
 console.log(`tuning: ${tuning.length} runs on seeds ${TUNE_SEEDS.join(", ")} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-tslab.display.html(at.htmlTable(at.tuningTableRows(tuningTable), { caption: `Tuning grid on seeds ${TUNE_SEEDS.join(", ")}, validation split${QUICK ? " (quick setting: one setting per method, nothing is tuned)" : ""}` }));
+tslab.display.html(nb.htmlTable(nb.tuningTableRows(tuningTable), { caption: `Tuning grid on seeds ${TUNE_SEEDS.join(", ")}, validation split${QUICK ? " (quick setting: one setting per method, nothing is tuned)" : ""}` }));
 
 // %% [markdown]
 // ## The study's seeds
 
 // %%
-const SETTINGS = { ...TUNE_SETTINGS, chosen: chosen, scratch: SCRATCH_KEEP, arms: at.STUDY_ARM_NAMES };
+const SETTINGS = { ...TUNE_SETTINGS, chosen: chosen, scratch: SCRATCH_KEEP, arms: st.STUDY_ARM_NAMES };
 t0 = Date.now();
-at.prefetchSeeds("15-fashion-mnist", SETTINGS, SEEDS, !QUICK, (seed) => at.runCompressionSeed(setup, chosen, seed));
-const results: at.StudySeed[] = SEEDS.map((seed) => {
-  const r = at.cachedSeed("15-fashion-mnist", SETTINGS, seed, !QUICK, () => at.runCompressionSeed(setup, chosen, seed));
+nb.prefetchSeeds("15-fashion-mnist", SETTINGS, SEEDS, !QUICK, (seed) => st.runCompressionSeed(setup, chosen, seed));
+const results: st.StudySeed[] = SEEDS.map((seed) => {
+  const r = nb.cachedSeed("15-fashion-mnist", SETTINGS, seed, !QUICK, () => st.runCompressionSeed(setup, chosen, seed));
   console.log(`seed ${seed}: dense validation ${r.denseVal.toFixed(3)}, test ${r.denseTest.toFixed(3)} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   return r;
 });
@@ -97,26 +99,26 @@ const results: at.StudySeed[] = SEEDS.map((seed) => {
 
 // %%
 const ci = (i: at.Interval, d = 1) => `${i.mean.toFixed(d)} [${i.low.toFixed(d)}, ${i.high.toFixed(d)}]`;
-const { summary, headline } = at.summarizeCompression(setup, results, REF_K);
+const { summary, headline } = st.summarizeCompression(setup, results, REF_K);
 console.log(`dense (plain, unpruned, ${HIDDEN} units): test accuracy ${ci(at.meanCI(results.map((r) => r.denseTest)), 3)}${NOTE}`);
-tslab.display.html(at.htmlTable(at.compressionTableRows(summary, REF_K), { caption: `${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}; mean [95% CI]; tolerance 1 point; an arm with no width within it counts as ${HIDDEN} units${QUICK ? "; quick setting: a smoke test, not the study's numbers" : ""}` }));
+tslab.display.html(nb.htmlTable(nb.compressionTableRows(summary, REF_K), { caption: `${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}; mean [95% CI]; tolerance 1 point; an arm with no width within it counts as ${HIDDEN} units${QUICK ? "; quick setting: a smoke test, not the study's numbers" : ""}` }));
 console.log(`headline: ${headline}${NOTE}`);
-for (const html of at.compressionCharts(setup, results, summary)) tslab.display.html(html);
+for (const html of nb.compressionCharts(setup, results, summary)) tslab.display.html(html);
 const cores = summary.filter((x) => !Number.isNaN(x.core95.mean));
-tslab.display.html(at.chart(
+tslab.display.html(nb.chart(
   [{ type: "bar", x: cores.map((x) => x.arm), y: cores.map((x) => x.core95.mean),
      error_y: { type: "data", symmetric: false, array: cores.map((x) => x.core95.high - x.core95.mean), arrayminus: cores.map((x) => x.core95.mean - x.core95.low) } }],
-  { ...at.axes("arm", `95% core of the unpruned layer (units of ${HIDDEN}, validation)`, `Concentration before pruning (mean of ${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}, 95% CI)`), margin: { l: 70, t: 50, r: 20, b: 170 }, height: 480 },
+  { ...nb.axes("arm", `95% core of the unpruned layer (units of ${HIDDEN}, validation)`, `Concentration before pruning (mean of ${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}, 95% CI)`), margin: { l: 70, t: 50, r: 20, b: 170 }, height: 480 },
 ));
 const antiCore = summary.find((x) => x.arm === "antitrain");
 const plainCore = summary.find((x) => x.arm === "plain, importance");
 console.log(`95% core before pruning (validation): antitrain ${antiCore ? ci(antiCore.core95) : "?"}, plain ${plainCore ? ci(plainCore.core95) : "?"} units of ${HIDDEN}${NOTE}`);
 
 // %%
-console.log(at.writeResults("15-fashion-mnist", {
+console.log(nb.writeResults("15-fashion-mnist", {
   quick: QUICK, seeds: SEEDS, tuneSeeds: TUNE_SEEDS, subsample: SUBSAMPLE, hidden: HIDDEN, pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE,
   finetune: FINETUNE, keep: KEEP, scratchKeep: SCRATCH_KEEP, tolerance: TOLERANCE, refK: REF_K, grids: grids, chosen: chosen, tuning: tuning,
-  split: at.splitSizes(setup), headline: headline, summary: summary, results: results, seconds: (Date.now() - t0) / 1000,
+  split: st.splitSizes(setup), headline: headline, summary: summary, results: results, seconds: (Date.now() - t0) / 1000,
 }));
 
 // %% [markdown]

@@ -6,7 +6,7 @@
 // trained from scratch. The notes propose variants; the evidence issue asks to try them and keep what works. Does
 // any variant reach the dense model's accuracy with fewer units than the best baselines, at the same budget?
 //
-// **Variants** (`at.trainWithMethod`, every update counted; each with a small grid tuned on separate seeds):
+// **Variants** (`st.trainWithMethod`, every update counted; each with a small grid tuned on separate seeds):
 //
 // | arm | what changes against antitrain |
 // | --- | --- |
@@ -62,26 +62,28 @@ const GRIDS: Record<string, Record<string, number>[]> = {
 
 // %%
 import * as at from "../dist/index";
+import * as st from "../dist/studies/index";
+import * as nb from "../dist/notebook/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
 
 await at.ready();
-console.log(at.provenance({ notebook: "16-push-the-method", quick: QUICK, seeds: SEEDS }));
-tslab.display.html(at.plotlyScript());
-const NOTE = at.quickNote(QUICK, "16-push-the-method");
+console.log(nb.provenance({ notebook: "16-push-the-method", quick: QUICK, seeds: SEEDS }));
+tslab.display.html(nb.plotlyScript());
+const NOTE = nb.quickNote(QUICK, "16-push-the-method");
 
 // %% [markdown]
 // ## Data and arms
 
 // %%
-const { train, validation, test } = at.keep("digits", at.digits({ validation: 0.2 }));
-const setup: at.CompressionSetup = {
+const { train, validation, test } = nb.keep("digits", at.digits({ validation: 0.2 }));
+const setup: st.CompressionSetup = {
   train: train, validation: validation!, test: test, inputs: 64, hidden: [HIDDEN], classes: 10, site: "h1",
   pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE, finetune: FINETUNE, keep: KEEP, scratchKeep: SCRATCH_KEEP, tolerance: TOLERANCE,
 };
-const arms = ARMS as at.StudyArm[];
-at.checkArms(arms);
-tslab.display.html(at.htmlTable(ARMS.map((a) => ({ arm: a.name, "training method": a.method, "unit order": a.order, grid: GRIDS[a.tuneAs].map((g) => JSON.stringify(g)).join(" ") }))));
+const arms = ARMS as st.StudyArm[];
+st.checkArms(arms);
+tslab.display.html(nb.htmlTable(ARMS.map((a) => ({ arm: a.name, "training method": a.method, "unit order": a.order, grid: GRIDS[a.tuneAs].map((g) => JSON.stringify(g)).join(" ") }))));
 
 // %% [markdown]
 // ## Tuning on separate seeds (validation split)
@@ -90,14 +92,14 @@ tslab.display.html(at.htmlTable(ARMS.map((a) => ({ arm: a.name, "training method
 // validation accuracy wins (ties: validation accuracy at k ≤ 32). The test split is not touched.
 
 // %%
-const grids: Record<string, at.MethodSettings[]> = Object.fromEntries(Object.keys(GRIDS).map((m) => [m, QUICK ? GRIDS[m].slice(0, 1) : GRIDS[m]]));
+const grids: Record<string, st.MethodSettings[]> = Object.fromEntries(Object.keys(GRIDS).map((m) => [m, QUICK ? GRIDS[m].slice(0, 1) : GRIDS[m]]));
 const TUNE_SETTINGS = { hidden: HIDDEN, pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE, finetune: FINETUNE, keep: KEEP, grids: QUICK ? "quick" : GRIDS, arms: ARMS, split: "digits validation 0.2" };
 let t0 = Date.now();
-at.prefetchSeeds("16-push-the-method-tuning", TUNE_SETTINGS, TUNE_SEEDS, !QUICK, (seed) => at.tuneCompressionSeed(setup, grids, seed, arms));
-const tuning = TUNE_SEEDS.flatMap((seed) => at.cachedSeed("16-push-the-method-tuning", TUNE_SETTINGS, seed, !QUICK, () => at.tuneCompressionSeed(setup, grids, seed, arms)));
-const { chosen, table: tuningTable } = at.chooseSettings(grids, tuning);
+nb.prefetchSeeds("16-push-the-method-tuning", TUNE_SETTINGS, TUNE_SEEDS, !QUICK, (seed) => st.tuneCompressionSeed(setup, grids, seed, arms));
+const tuning = TUNE_SEEDS.flatMap((seed) => nb.cachedSeed("16-push-the-method-tuning", TUNE_SETTINGS, seed, !QUICK, () => st.tuneCompressionSeed(setup, grids, seed, arms)));
+const { chosen, table: tuningTable } = st.chooseSettings(grids, tuning);
 console.log(`tuning: ${tuning.length} runs on seeds ${TUNE_SEEDS.join(", ")} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-tslab.display.html(at.htmlTable(at.tuningTableRows(tuningTable), { caption: `Tuning grid on seeds ${TUNE_SEEDS.join(", ")}, validation split${QUICK ? " (quick setting: one setting per grid, nothing is tuned)" : ""}` }));
+tslab.display.html(nb.htmlTable(nb.tuningTableRows(tuningTable), { caption: `Tuning grid on seeds ${TUNE_SEEDS.join(", ")}, validation split${QUICK ? " (quick setting: one setting per grid, nothing is tuned)" : ""}` }));
 
 // %% [markdown]
 // ## The study's seeds
@@ -105,9 +107,9 @@ tslab.display.html(at.htmlTable(at.tuningTableRows(tuningTable), { caption: `Tun
 // %%
 const SETTINGS = { ...TUNE_SETTINGS, chosen: chosen, scratch: SCRATCH_KEEP };
 t0 = Date.now();
-at.prefetchSeeds("16-push-the-method", SETTINGS, SEEDS, !QUICK, (seed) => at.runCompressionSeed(setup, chosen, seed, { arms: arms }));
-const results: at.StudySeed[] = SEEDS.map((seed) => {
-  const r = at.cachedSeed("16-push-the-method", SETTINGS, seed, !QUICK, () => at.runCompressionSeed(setup, chosen, seed, { arms: arms }));
+nb.prefetchSeeds("16-push-the-method", SETTINGS, SEEDS, !QUICK, (seed) => st.runCompressionSeed(setup, chosen, seed, { arms: arms }));
+const results: st.StudySeed[] = SEEDS.map((seed) => {
+  const r = nb.cachedSeed("16-push-the-method", SETTINGS, seed, !QUICK, () => st.runCompressionSeed(setup, chosen, seed, { arms: arms }));
   console.log(`seed ${seed}: dense validation ${r.denseVal.toFixed(3)}, test ${r.denseTest.toFixed(3)} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   return r;
 });
@@ -120,10 +122,10 @@ const results: at.StudySeed[] = SEEDS.map((seed) => {
 
 // %%
 const ci = (i: at.Interval, d = 1) => `${i.mean.toFixed(d)} [${i.low.toFixed(d)}, ${i.high.toFixed(d)}]`;
-const { summary, headline } = at.summarizeCompression(setup, results, REF_K);
+const { summary, headline } = st.summarizeCompression(setup, results, REF_K);
 const denseTest = at.meanCI(results.map((r) => r.denseTest));
 console.log(`dense (plain, unpruned, 128 units): test accuracy ${ci(denseTest, 3)}, loss ${ci(at.meanCI(results.map((r) => r.denseTestLoss)), 3)}, ECE ${ci(at.meanCI(results.map((r) => r.denseEce)), 3)}${NOTE}`);
-tslab.display.html(at.htmlTable(at.compressionTableRows(summary, REF_K), { caption: `${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}; mean [95% CI]; tolerance 1 point; an arm with no width within it counts as 128 units${QUICK ? "; quick setting: a smoke test, not the study's numbers" : ""}` }));
+tslab.display.html(nb.htmlTable(nb.compressionTableRows(summary, REF_K), { caption: `${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}; mean [95% CI]; tolerance 1 point; an arm with no width within it counts as 128 units${QUICK ? "; quick setting: a smoke test, not the study's numbers" : ""}` }));
 console.log(`headline: ${headline}${NOTE}`);
 const variants = summary.filter((s) => s.arm.startsWith("antitrain"));
 const bestVariant = [...variants].sort((a, b) => a.units.mean - b.units.mean)[0];
@@ -131,13 +133,13 @@ const bestOther = [...summary.filter((s) => !s.arm.startsWith("antitrain"))].sor
 console.log(`best antitraining variant: ${bestVariant.arm}, ${ci(bestVariant.units)} units; best reference: ${bestOther.arm}, ${ci(bestOther.units)} units${NOTE}`);
 
 // %%
-for (const html of at.compressionCharts(setup, results, summary)) tslab.display.html(html);
+for (const html of nb.compressionCharts(setup, results, summary)) tslab.display.html(html);
 
 // %%
-console.log(at.writeResults("16-push-the-method", {
+console.log(nb.writeResults("16-push-the-method", {
   quick: QUICK, seeds: SEEDS, tuneSeeds: TUNE_SEEDS, hidden: HIDDEN, pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE, finetune: FINETUNE,
   keep: KEEP, scratchKeep: SCRATCH_KEEP, tolerance: TOLERANCE, refK: REF_K, arms: ARMS, grids: GRIDS, chosen: chosen, tuning: tuning,
-  split: at.splitSizes(setup), headline: headline, bestVariant: bestVariant.arm, bestReference: bestOther.arm,
+  split: st.splitSizes(setup), headline: headline, bestVariant: bestVariant.arm, bestReference: bestOther.arm,
   summary: summary, results: results, seconds: (Date.now() - t0) / 1000,
 }));
 

@@ -10,7 +10,7 @@
 // seeded, class-stratified 5,000 training images (4,000 for training, 1,000 for validation) and 2,000 test images,
 // pixels standardized with the training part's statistics; the same budget (400 pretraining steps, then 600
 // optimizer updates per arm, antitrain steps counted), the same arms, tuning grids and tuning seeds (100, 101,
-// validation accuracy only), pruning and fine-tuning (`at.runCompressionSeed`). What differs: the network is
+// validation accuracy only), pruning and fine-tuning (`st.runCompressionSeed`). What differs: the network is
 // 784→512→256→10 and the pruned site is **h1, the 512-unit layer** (its units' incoming weights are 784 × 512 of the
 // 535,818 parameters); the width grid is doubled accordingly. A step costs about twice 15's (BENCHMARKS.md,
 // `bench/train-step.ts`), so this is the longest full run of the studies: on the shared 2-core machine with two
@@ -47,25 +47,27 @@ const GRIDS: Record<string, Record<string, number>[]> = {
 
 // %%
 import * as at from "../dist/index";
+import * as st from "../dist/studies/index";
+import * as nb from "../dist/notebook/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
 
 await at.ready();
-console.log(at.provenance({ notebook: "17-fashion-mnist-deep", quick: QUICK, seeds: SEEDS }));
-tslab.display.html(at.plotlyScript());
-const NOTE = at.quickNote(QUICK, "17-fashion-mnist-deep");
+console.log(nb.provenance({ notebook: "17-fashion-mnist-deep", quick: QUICK, seeds: SEEDS }));
+tslab.display.html(nb.plotlyScript());
+const NOTE = nb.quickNote(QUICK, "17-fashion-mnist-deep");
 
 // %% [markdown]
 // ## Data and arms
 
 // %%
-const { train, validation, test } = at.keep("fashion", at.fashionMnist({ subsample: SUBSAMPLE, validation: 0.2, seed: 0 }));
-const setup: at.CompressionSetup = {
+const { train, validation, test } = nb.keep("fashion", at.fashionMnist({ subsample: SUBSAMPLE, validation: 0.2, seed: 0 }));
+const setup: st.CompressionSetup = {
   train: train, validation: validation!, test: test, inputs: 784, hidden: HIDDEN, classes: 10, site: SITE,
   pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE, finetune: FINETUNE, keep: KEEP, scratchKeep: SCRATCH_KEEP, tolerance: TOLERANCE,
 };
-const grids: Record<string, at.MethodSettings[]> = Object.fromEntries(Object.keys(GRIDS).map((m) => [m, QUICK ? GRIDS[m].slice(0, 1) : GRIDS[m]]));
-console.log(`Fashion-MNIST subsample: ${JSON.stringify(at.splitSizes(setup))} (${QUICK ? "quick" : "full"} setting)`);
+const grids: Record<string, st.MethodSettings[]> = Object.fromEntries(Object.keys(GRIDS).map((m) => [m, QUICK ? GRIDS[m].slice(0, 1) : GRIDS[m]]));
+console.log(`Fashion-MNIST subsample: ${JSON.stringify(st.splitSizes(setup))} (${QUICK ? "quick" : "full"} setting)`);
 
 // %% [markdown]
 // ## Tuning on separate seeds (validation split)
@@ -73,21 +75,21 @@ console.log(`Fashion-MNIST subsample: ${JSON.stringify(at.splitSizes(setup))} ($
 // %%
 const TUNE_SETTINGS = { hidden: HIDDEN, site: SITE, subsample: SUBSAMPLE, pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE, finetune: FINETUNE, keep: KEEP, grids: grids };
 let t0 = Date.now();
-at.prefetchSeeds("17-fashion-mnist-deep-tuning", TUNE_SETTINGS, TUNE_SEEDS, !QUICK, (seed) => at.tuneCompressionSeed(setup, grids, seed));
-const tuning = TUNE_SEEDS.flatMap((seed) => at.cachedSeed("17-fashion-mnist-deep-tuning", TUNE_SETTINGS, seed, !QUICK, () => at.tuneCompressionSeed(setup, grids, seed)));
-const { chosen, table: tuningTable } = at.chooseSettings(grids, tuning);
+nb.prefetchSeeds("17-fashion-mnist-deep-tuning", TUNE_SETTINGS, TUNE_SEEDS, !QUICK, (seed) => st.tuneCompressionSeed(setup, grids, seed));
+const tuning = TUNE_SEEDS.flatMap((seed) => nb.cachedSeed("17-fashion-mnist-deep-tuning", TUNE_SETTINGS, seed, !QUICK, () => st.tuneCompressionSeed(setup, grids, seed)));
+const { chosen, table: tuningTable } = st.chooseSettings(grids, tuning);
 console.log(`tuning: ${tuning.length} runs on seeds ${TUNE_SEEDS.join(", ")} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-tslab.display.html(at.htmlTable(at.tuningTableRows(tuningTable), { caption: `Tuning grid on seeds ${TUNE_SEEDS.join(", ")}, validation split${QUICK ? " (quick setting: one setting per method, nothing is tuned)" : ""}` }));
+tslab.display.html(nb.htmlTable(nb.tuningTableRows(tuningTable), { caption: `Tuning grid on seeds ${TUNE_SEEDS.join(", ")}, validation split${QUICK ? " (quick setting: one setting per method, nothing is tuned)" : ""}` }));
 
 // %% [markdown]
 // ## The study's seeds
 
 // %%
-const SETTINGS = { ...TUNE_SETTINGS, chosen: chosen, scratch: SCRATCH_KEEP, arms: at.STUDY_ARM_NAMES };
+const SETTINGS = { ...TUNE_SETTINGS, chosen: chosen, scratch: SCRATCH_KEEP, arms: st.STUDY_ARM_NAMES };
 t0 = Date.now();
-at.prefetchSeeds("17-fashion-mnist-deep", SETTINGS, SEEDS, !QUICK, (seed) => at.runCompressionSeed(setup, chosen, seed));
-const results: at.StudySeed[] = SEEDS.map((seed) => {
-  const r = at.cachedSeed("17-fashion-mnist-deep", SETTINGS, seed, !QUICK, () => at.runCompressionSeed(setup, chosen, seed));
+nb.prefetchSeeds("17-fashion-mnist-deep", SETTINGS, SEEDS, !QUICK, (seed) => st.runCompressionSeed(setup, chosen, seed));
+const results: st.StudySeed[] = SEEDS.map((seed) => {
+  const r = nb.cachedSeed("17-fashion-mnist-deep", SETTINGS, seed, !QUICK, () => st.runCompressionSeed(setup, chosen, seed));
   console.log(`seed ${seed}: dense validation ${r.denseVal.toFixed(3)}, test ${r.denseTest.toFixed(3)} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   return r;
 });
@@ -101,26 +103,26 @@ const results: at.StudySeed[] = SEEDS.map((seed) => {
 
 // %%
 const ci = (i: at.Interval, d = 1) => `${i.mean.toFixed(d)} [${i.low.toFixed(d)}, ${i.high.toFixed(d)}]`;
-const { summary, headline } = at.summarizeCompression(setup, results, REF_K);
+const { summary, headline } = st.summarizeCompression(setup, results, REF_K);
 console.log(`dense (plain, unpruned, ${HIDDEN.join("→")} hidden units): test accuracy ${ci(at.meanCI(results.map((r) => r.denseTest)), 3)}${NOTE}`);
-tslab.display.html(at.htmlTable(at.compressionTableRows(summary, REF_K), { caption: `${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}; mean [95% CI]; tolerance 1 point; an arm with no width within it counts as ${WIDTH} units${QUICK ? "; quick setting: a smoke test, not the study's numbers" : ""}` }));
+tslab.display.html(nb.htmlTable(nb.compressionTableRows(summary, REF_K), { caption: `${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}; mean [95% CI]; tolerance 1 point; an arm with no width within it counts as ${WIDTH} units${QUICK ? "; quick setting: a smoke test, not the study's numbers" : ""}` }));
 console.log(`headline: ${headline}${NOTE}`);
-for (const html of at.compressionCharts(setup, results, summary)) tslab.display.html(html);
+for (const html of nb.compressionCharts(setup, results, summary)) tslab.display.html(html);
 const cores = summary.filter((x) => !Number.isNaN(x.core95.mean));
-tslab.display.html(at.chart(
+tslab.display.html(nb.chart(
   [{ type: "bar", x: cores.map((x) => x.arm), y: cores.map((x) => x.core95.mean),
      error_y: { type: "data", symmetric: false, array: cores.map((x) => x.core95.high - x.core95.mean), arrayminus: cores.map((x) => x.core95.mean - x.core95.low) } }],
-  { ...at.axes("arm", `95% core of the unpruned h1 (units of ${WIDTH}, validation)`, `Concentration before pruning (mean of ${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}, 95% CI)`), margin: { l: 70, t: 50, r: 20, b: 170 }, height: 480 },
+  { ...nb.axes("arm", `95% core of the unpruned h1 (units of ${WIDTH}, validation)`, `Concentration before pruning (mean of ${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}, 95% CI)`), margin: { l: 70, t: 50, r: 20, b: 170 }, height: 480 },
 ));
 const antiCore = summary.find((x) => x.arm === "antitrain");
 const plainCore = summary.find((x) => x.arm === "plain, importance");
 console.log(`95% core before pruning (validation): antitrain ${antiCore ? ci(antiCore.core95) : "?"}, plain ${plainCore ? ci(plainCore.core95) : "?"} units of ${WIDTH}${NOTE}`);
 
 // %%
-console.log(at.writeResults("17-fashion-mnist-deep", {
+console.log(nb.writeResults("17-fashion-mnist-deep", {
   quick: QUICK, seeds: SEEDS, tuneSeeds: TUNE_SEEDS, subsample: SUBSAMPLE, hidden: HIDDEN, site: SITE, width: WIDTH, pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE,
   finetune: FINETUNE, keep: KEEP, scratchKeep: SCRATCH_KEEP, tolerance: TOLERANCE, refK: REF_K, grids: grids, chosen: chosen, tuning: tuning,
-  split: at.splitSizes(setup), headline: headline, summary: summary, results: results, seconds: (Date.now() - t0) / 1000,
+  split: st.splitSizes(setup), headline: headline, summary: summary, results: results, seconds: (Date.now() - t0) / 1000,
 }));
 
 // %% [markdown]

@@ -49,6 +49,8 @@ const GRIDS: Record<string, Record<string, number>[]> = {
 
 // %%
 import * as at from "../dist/index";
+import * as st from "../dist/studies/index";
+import * as nb from "../dist/notebook/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
 import * as fs from "node:fs";
@@ -56,9 +58,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 await at.ready();
-console.log(at.provenance({ notebook: "18-your-own-model", quick: QUICK, seeds: SEEDS }));
-tslab.display.html(at.plotlyScript());
-const NOTE = at.quickNote(QUICK, "18-your-own-model");
+console.log(nb.provenance({ notebook: "18-your-own-model", quick: QUICK, seeds: SEEDS }));
+tslab.display.html(nb.plotlyScript());
+const NOTE = nb.quickNote(QUICK, "18-your-own-model");
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 // %% [markdown]
@@ -69,9 +71,9 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 // its outputs are the logits.
 
 // %%
-const { train, validation, test } = at.keep("fashion", at.fashionMnist({ flatten: false, subsample: SUBSAMPLE, validation: VALIDATION, seed: 0 }));
+const { train, validation, test } = nb.keep("fashion", at.fashionMnist({ flatten: false, subsample: SUBSAMPLE, validation: VALIDATION, seed: 0 }));
 const val = validation!;
-console.log(`images ${JSON.stringify(train.x.shape.slice(1))}; split sizes ${JSON.stringify(at.convSplitSizes({ train: train, validation: val, test: test }))} (${QUICK ? "quick" : "full"} setting)`);
+console.log(`images ${JSON.stringify(train.x.shape.slice(1))}; split sizes ${JSON.stringify(st.convSplitSizes({ train: train, validation: val, test: test }))} (${QUICK ? "quick" : "full"} setting)`);
 
 function buildCnn(seed: number): tf.LayersModel {
   const init = (k: number) => tf.initializers.heNormal({ seed: 1000 * seed + k });
@@ -85,7 +87,7 @@ function buildCnn(seed: number): tf.LayersModel {
   net.add(tf.layers.dense({ units: 10, kernelInitializer: init(4), name: "logits" }));
   return net;
 }
-const net = at.keep("cnn", buildCnn(0));
+const net = nb.keep("cnn", buildCnn(0));
 net.summary();
 
 // %% [markdown]
@@ -98,14 +100,14 @@ net.summary();
 
 // %%
 const model = at.fromLayersModel(net);
-const probe = at.keep("probe", at.head(val, 16));
+const probe = nb.keep("probe", at.head(val, 16));
 const report = at.checkModel(model, probe.x);
 console.log(`sites: ${model.sites().map((s) => `${s.name} (${s.units})`).join(", ")}`);
 console.log(`checkModel: ${report.ok ? "every check passed" : "FAILED"} (${report.items.length} checks)`);
 for (const item of report.items.filter((i) => !i.ok)) console.log(`  ✗ ${item.check}${item.site ? ` at ${item.site}` : ""}: ${item.detail}`);
 let t0 = Date.now();
 at.train(model, train, { steps: PRETRAIN, batchSize: BATCH, learningRate: 1e-3, seed: 0 });
-const pretrainedWeights = at.keep("pretrained", net.getWeights().map((w) => w.clone()));
+const pretrainedWeights = nb.keep("pretrained", net.getWeights().map((w) => w.clone()));
 at.train(model, train, { steps: UPDATES, batchSize: BATCH, learningRate: 1e-3, seed: 1 });
 const plainEval = at.evaluate(model, val);
 console.log(`trained ${PRETRAIN} + ${UPDATES} steps on the ${at.backendName()} backend in ${((Date.now() - t0) / 1000).toFixed(1)} s: validation accuracy ${plainEval.accuracy.toFixed(3)}, loss ${plainEval.loss.toFixed(3)}`);
@@ -124,9 +126,9 @@ const convImportance = importanceOf(SITE);
 const denseImportance = importanceOf("dense");
 for (const [site, imp] of [[SITE, convImportance], ["dense", denseImportance]] as const) {
   const order = at.ranked(imp);
-  tslab.display.html(at.chart(
+  tslab.display.html(nb.chart(
     [{ type: "bar", x: order.map((_, i) => i + 1), y: order.map((u) => imp.scores[u]), text: order.map((u) => `unit ${u}`), hovertemplate: "%{text}: %{y:.4f}<extra></extra>" }],
-    at.axes(`${site === SITE ? "channels" : "units"} of ${site}, most important first`, "loss damage when resampled alone (nats)", `Importance of ${site}'s ${imp.scores.length} ${site === SITE ? "channels" : "units"} (validation split)`),
+    nb.axes(`${site === SITE ? "channels" : "units"} of ${site}, most important first`, "loss damage when resampled alone (nats)", `Importance of ${site}'s ${imp.scores.length} ${site === SITE ? "channels" : "units"} (validation split)`),
   ));
   const top = order.slice(0, 3).map((u) => imp.scores[u]);
   const total = Array.from(imp.scores).reduce((a, b) => a + Math.max(b, 0), 0);
@@ -144,10 +146,10 @@ const plainCores = coreSites.map((site) => {
   const split = at.findCore(model, site, val, { stats: stats, fraction: 0.95, metric: "accuracy", method: "resample", spatial: SPATIAL, seed: 0 });
   return { site: site, units: stats.mean.length, core: split.core.length, fullDamage: split.fullDamage };
 });
-tslab.display.html(at.htmlTable(plainCores.map((c) => ({ layer: c.site, units: c.units, "95% core": c.core, "share of the layer": pct(c.core / c.units), "accuracy lost, whole layer randomized": +c.fullDamage.toFixed(3) }))));
-tslab.display.html(at.chart(
+tslab.display.html(nb.htmlTable(plainCores.map((c) => ({ layer: c.site, units: c.units, "95% core": c.core, "share of the layer": pct(c.core / c.units), "accuracy lost, whole layer randomized": +c.fullDamage.toFixed(3) }))));
+tslab.display.html(nb.chart(
   [{ type: "bar", x: plainCores.map((c) => c.site), y: plainCores.map((c) => c.core / c.units), text: plainCores.map((c) => `${c.core} of ${c.units}`), textposition: "outside" }],
-  { ...at.axes("layer", "95% core as a share of the layer's units", "Cores of the plainly trained CNN (validation split)"), yaxis: { title: { text: "95% core / units" }, range: [0, 1.1] } },
+  { ...nb.axes("layer", "95% core as a share of the layer's units", "Cores of the plainly trained CNN (validation split)"), yaxis: { title: { text: "95% core / units" }, range: [0, 1.1] } },
 ));
 
 // %% [markdown]
@@ -160,12 +162,12 @@ tslab.display.html(at.chart(
 // The chart follows the 95% core at each measurement.
 
 // %%
-const antiNet = at.keep("antitrained", buildCnn(0));
+const antiNet = nb.keep("antitrained", buildCnn(0));
 antiNet.setWeights(pretrainedWeights);
 const antiModel = at.fromLayersModel(antiNet);
-const measureData = at.keep("measure", at.head(train, MEASURE));
+const measureData = nb.keep("measure", at.head(train, MEASURE));
 const coreLog: { step: number; core: number }[] = [];
-const antitrainer = at.keep("antitrainer", new at.Antitrainer(antiModel, [SITE], {
+const antitrainer = nb.keep("antitrainer", new at.Antitrainer(antiModel, [SITE], {
   schedule: at.interleaved(1, { cycle: CYCLE }), fraction: DEMO_FRACTION, data: measureData, spatial: SPATIAL, seed: 1,
   onMeasure: (r) => coreLog.push({ step: r.step, core: r.report.core.length }),
 }));
@@ -178,12 +180,12 @@ const plainConvCore = plainCores.find((c) => c.site === SITE)!.core;
 console.log(`${UPDATES / 2} training + ${antitrainer.antiSteps} antitrain steps in ${((Date.now() - t0) / 1000).toFixed(1)} s: validation accuracy ${antiEval.accuracy.toFixed(3)} (plain ${plainEval.accuracy.toFixed(3)})`);
 const plainMeasureStats = at.collectStats(model, SITE, measureData, { seed: 0 });
 const plainMeasureCore = at.findCore(model, SITE, measureData, { stats: plainMeasureStats, fraction: 0.95, metric: "accuracy", method: "resample", spatial: SPATIAL, seed: 0 }).core.length;
-tslab.display.html(at.chart(
+tslab.display.html(nb.chart(
   [
     { type: "scatter", mode: "lines+markers", name: "antitrained copy", x: coreLog.map((c) => c.step), y: coreLog.map((c) => c.core) },
     { type: "scatter", mode: "lines", name: "plain training, at its end", x: [0, UPDATES / 2], y: [plainMeasureCore, plainMeasureCore], line: { dash: "dot", color: "black" } },
   ],
-  { ...at.axes("training steps of the antitrained copy", "95% core of conv2 (channels of 32)", "conv2's 95% core while antitraining (measured on the first training images)"), yaxis: { title: { text: "95% core (channels)" }, range: [0, 33] } },
+  { ...nb.axes("training steps of the antitrained copy", "95% core of conv2 (channels of 32)", "conv2's 95% core while antitraining (measured on the first training images)"), yaxis: { title: { text: "95% core (channels)" }, range: [0, 33] } },
 ));
 const coreWord = antiCore.core.length < plainConvCore ? "smaller than" : antiCore.core.length > plainConvCore ? "larger than" : "the same as";
 console.log(`conv2's 95% core on the validation split after antitraining: ${antiCore.core.length} of 32 channels, ${coreWord} plain training's ${plainConvCore}${NOTE}`);
@@ -197,20 +199,20 @@ console.log(`conv2's 95% core on the validation split after antitraining: ${anti
 // `at.saveModel`, reloaded with `at.loadModel`, and the reloaded model's predictions compared again.
 
 // %%
-const keepChannels = at.convChannelOrder(antiModel, SITE, measureData, "importance", { seed: 0, spatial: SPATIAL }).slice(0, DEMO_K);
+const keepChannels = st.convChannelOrder(antiModel, SITE, measureData, "importance", { seed: 0, spatial: SPATIAL }).slice(0, DEMO_K);
 const trainStats = at.collectStats(antiModel, SITE, train, { seed: 0 });
-const small = at.keep("small", at.compressLayersModel(antiModel, SITE, { core: keepChannels }, { stats: trainStats }));
+const small = nb.keep("small", at.compressLayersModel(antiModel, SITE, { core: keepChannels }, { stats: trainStats }));
 const folder = fs.mkdtempSync(path.join(os.tmpdir(), "antitrain-18-"));
 await at.saveModel(antiNet, path.join(folder, "antitrained"));
 await at.saveModel(small, path.join(folder, "small"));
-const reloaded = at.keep("reloaded", await at.loadModel(path.join(folder, "small")));
+const reloaded = nb.keep("reloaded", await at.loadModel(path.join(folder, "small")));
 const bytesOf = (dir: string) => fs.readdirSync(dir).reduce((s, f) => s + fs.statSync(path.join(dir, f)).size, 0);
 const maxAbs = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
 const compression = tf.tidy(() => {
   const smallLogits = small.predict(val.x) as tf.Tensor;
   return {
     k: DEMO_K, channels: keepChannels,
-    maskedDiff: maxAbs(smallLogits, at.meanMaskedLogits(antiModel, SITE, keepChannels, trainStats, val.x)),
+    maskedDiff: maxAbs(smallLogits, st.meanMaskedLogits(antiModel, SITE, keepChannels, trainStats, val.x)),
     reloadDiff: maxAbs(smallLogits, reloaded.predict(val.x) as tf.Tensor),
     params: { antitrained: antiNet.countParams(), small: small.countParams() },
     bytes: { antitrained: bytesOf(path.join(folder, "antitrained")), small: bytesOf(path.join(folder, "small")) },
@@ -219,7 +221,7 @@ const compression = tf.tidy(() => {
   };
 });
 fs.rmSync(folder, { recursive: true, force: true });
-tslab.display.html(at.htmlTable([
+tslab.display.html(nb.htmlTable([
   { model: "antitrained CNN", "conv2 channels": 32, parameters: compression.params.antitrained, "bytes on disk": compression.bytes.antitrained, "validation accuracy": +compression.valAntitrained.toFixed(3) },
   { model: `compressed (${DEMO_K} channels, no fine-tuning)`, "conv2 channels": DEMO_K, parameters: compression.params.small, "bytes on disk": compression.bytes.small, "validation accuracy": +compression.valSmall.toFixed(3) },
 ]));
@@ -233,44 +235,44 @@ console.log(`size: ${pct(compression.params.small / compression.params.antitrain
 // Per seed, a fresh network (initializers seeded by the seed) is pretrained plainly for `PRETRAIN` steps; every arm
 // then continues it for the same `UPDATES` optimizer updates (antitrain steps counted), `conv2` is cut to each width
 // of `KEEP` by the arm's channel order (removed channels' means folded in), and every cut network is fine-tuned for
-// the same `FINETUNE` steps. The arms (`at.CONV_ARMS`):
+// the same `FINETUNE` steps. The arms (`st.CONV_ARMS`):
 //
 // - **antitrain**: antitraining conv2's channels as above, cut by their importance (training split);
 // - **plain, importance**: plain training, cut by the same importance ranking;
 // - **plain, filter L1**: plain training, cut by each filter's L1 norm (Li et al. 2017, "Pruning Filters for Efficient
 //   ConvNets");
 // - **group lasso**: plain training with λ Σ_c ‖W_c‖₂ added to the loss, W_c being channel c's filter, its bias and its
-//   outgoing weights (`at.convGroupLasso`; Wen et al. 2016), cut by that same group norm.
+//   outgoing weights (`st.convGroupLasso`; Wen et al. 2016), cut by that same group norm.
 //
 // The dense reference is the plain arm's network, unpruned. λ and the antitrained share are chosen on held-out tuning
 // seeds' validation split by the headline criterion; the test split is read only for the final numbers.
 
 // %%
-const setup: at.ConvStudySetup = {
+const setup: st.ConvStudySetup = {
   build: buildCnn, train: train, validation: val, test: test, site: SITE, pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE,
   finetune: FINETUNE, keep: KEEP, tolerance: TOLERANCE, batchSize: BATCH, measureSize: MEASURE, spatial: SPATIAL,
 };
-const grids: Record<string, at.MethodSettings[]> = Object.fromEntries(Object.keys(GRIDS).map((m) => [m, QUICK ? GRIDS[m].slice(0, 1) : GRIDS[m]]));
+const grids: Record<string, st.MethodSettings[]> = Object.fromEntries(Object.keys(GRIDS).map((m) => [m, QUICK ? GRIDS[m].slice(0, 1) : GRIDS[m]]));
 const TUNE_SETTINGS = { subsample: SUBSAMPLE, validation: VALIDATION, site: SITE, batch: BATCH, pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE, finetune: FINETUNE, keep: KEEP, measure: MEASURE, spatial: SPATIAL, grids: grids };
 t0 = Date.now();
-at.prefetchSeeds("18-your-own-model-tuning", TUNE_SETTINGS, TUNE_SEEDS, !QUICK, (seed) => at.tuneConvCompressionSeed(setup, grids, seed));
-const tuning = TUNE_SEEDS.flatMap((seed) => at.cachedSeed("18-your-own-model-tuning", TUNE_SETTINGS, seed, !QUICK, () => at.tuneConvCompressionSeed(setup, grids, seed)));
-const { chosen, table: tuningTable } = at.chooseSettings(grids, tuning);
+nb.prefetchSeeds("18-your-own-model-tuning", TUNE_SETTINGS, TUNE_SEEDS, !QUICK, (seed) => st.tuneConvCompressionSeed(setup, grids, seed));
+const tuning = TUNE_SEEDS.flatMap((seed) => nb.cachedSeed("18-your-own-model-tuning", TUNE_SETTINGS, seed, !QUICK, () => st.tuneConvCompressionSeed(setup, grids, seed)));
+const { chosen, table: tuningTable } = st.chooseSettings(grids, tuning);
 console.log(`tuning: ${tuning.length} runs on seeds ${TUNE_SEEDS.join(", ")} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 const tuningRows = tuningTable.map((r) => ({ method: r.method, settings: JSON.stringify(r.settings), "channels within tolerance (val)": r.units, "val acc, k ≤ 16": +r.smallAcc.toFixed(3), chosen: r.chosen ? "✓" : "" }));
-tslab.display.html(at.htmlTable(tuningRows, { caption: `Tuning grid on seeds ${TUNE_SEEDS.join(", ")}, validation split (ties in channels broken by mean validation accuracy at k ≤ 16)${QUICK ? " (quick setting: one setting per method, nothing is tuned)" : ""}` }));
+tslab.display.html(nb.htmlTable(tuningRows, { caption: `Tuning grid on seeds ${TUNE_SEEDS.join(", ")}, validation split (ties in channels broken by mean validation accuracy at k ≤ 16)${QUICK ? " (quick setting: one setting per method, nothing is tuned)" : ""}` }));
 
 // %%
-const SETTINGS = { ...TUNE_SETTINGS, chosen: chosen, arms: at.CONV_ARMS.map((a) => a.name) };
+const SETTINGS = { ...TUNE_SETTINGS, chosen: chosen, arms: st.CONV_ARMS.map((a) => a.name) };
 t0 = Date.now();
 const runSeed = (seed: number) => {
   const started = Date.now();
-  const r = at.runConvCompressionSeed(setup, chosen, seed);
+  const r = st.runConvCompressionSeed(setup, chosen, seed);
   return { ...r, seconds: (Date.now() - started) / 1000 };
 };
-at.prefetchSeeds("18-your-own-model", SETTINGS, SEEDS, !QUICK, runSeed);
+nb.prefetchSeeds("18-your-own-model", SETTINGS, SEEDS, !QUICK, runSeed);
 const results = SEEDS.map((seed) => {
-  const r = at.cachedSeed("18-your-own-model", SETTINGS, seed, !QUICK, () => runSeed(seed));
+  const r = nb.cachedSeed("18-your-own-model", SETTINGS, seed, !QUICK, () => runSeed(seed));
   console.log(`seed ${seed}: dense validation ${r.denseVal.toFixed(3)}, test ${r.denseTest.toFixed(3)}; computed in ${r.seconds.toFixed(0)} s`);
   return r;
 });
@@ -293,9 +295,9 @@ console.log(`one study seed: ${meanSeconds.toFixed(0)} s on average (${Math.min(
 
 // %%
 const ci = (i: at.Interval, d = 1) => `${i.mean.toFixed(d)} [${i.low.toFixed(d)}, ${i.high.toFixed(d)}]`;
-const { summary, headline } = at.summarizeConvCompression(results, { tolerance: TOLERANCE, refK: REF_K });
+const { summary, headline } = st.summarizeConvCompression(results, { tolerance: TOLERANCE, refK: REF_K });
 console.log(`dense (plain, unpruned, 32 channels): test accuracy ${ci(at.meanCI(results.map((r) => r.denseTest)), 3)}${NOTE}`);
-tslab.display.html(at.htmlTable(at.compressionTableRows(summary, REF_K), { caption: `${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}; units = channels of conv2; mean [95% CI]; tolerance 1 point; an arm with no width within it counts as 32${QUICK ? "; quick setting: a smoke test, not the study's numbers" : ""}` }));
+tslab.display.html(nb.htmlTable(nb.compressionTableRows(summary, REF_K), { caption: `${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}; units = channels of conv2; mean [95% CI]; tolerance 1 point; an arm with no width within it counts as 32${QUICK ? "; quick setting: a smoke test, not the study's numbers" : ""}` }));
 console.log(`headline: ${headline}${NOTE}`);
 const antiSummary = summary.find((s) => s.arm === "antitrain")!;
 for (const s of summary.filter((x) => x.arm !== "antitrain")) {
@@ -309,32 +311,32 @@ const meanAt = (arm: string, k: number, key: "valAfter" | "valBefore") =>
 const armNames = summary.map((s) => s.arm);
 const denseVal = at.meanCI(results.map((r) => r.denseVal)).mean;
 const log2 = { type: "log", title: { text: "channels of conv2 kept (log scale, of 32)" } };
-tslab.display.html(at.chart(
+tslab.display.html(nb.chart(
   [
     ...armNames.map((arm) => ({ type: "scatter", mode: "lines+markers", name: arm, x: KEEP, y: KEEP.map((k) => meanAt(arm, k, "valAfter")), line: { width: arm === "antitrain" ? 3 : 1.5 } })),
     { type: "scatter", mode: "lines", name: "dense − 1 point", x: [Math.min(...KEEP), 32], y: [denseVal - TOLERANCE, denseVal - TOLERANCE], line: { color: "black", width: 1 } },
   ],
-  { ...at.axes("channels of conv2 kept", "validation accuracy after fine-tuning", "Accuracy vs channels kept (mean over seeds)"), xaxis: log2, height: 480 },
+  { ...nb.axes("channels of conv2 kept", "validation accuracy after fine-tuning", "Accuracy vs channels kept (mean over seeds)"), xaxis: log2, height: 480 },
 ));
-tslab.display.html(at.chart(
+tslab.display.html(nb.chart(
   armNames.map((arm) => ({ type: "scatter", mode: "lines+markers", name: arm, x: KEEP, y: KEEP.map((k) => meanAt(arm, k, "valBefore")), line: { width: arm === "antitrain" ? 3 : 1.5 } })),
-  { ...at.axes("channels of conv2 kept", "validation accuracy, no fine-tuning", "Removal alone: accuracy right after the cut (mean over seeds)"), xaxis: log2, height: 440 },
+  { ...nb.axes("channels of conv2 kept", "validation accuracy, no fine-tuning", "Removal alone: accuracy right after the cut (mean over seeds)"), xaxis: log2, height: 440 },
 ));
 const others = summary.filter((s) => s.arm !== "antitrain");
-tslab.display.html(at.chart(
+tslab.display.html(nb.chart(
   [{
     type: "bar", orientation: "h", y: others.map((s) => s.arm), x: others.map((s) => s.diff.mean),
     error_x: { type: "data", symmetric: false, array: others.map((s) => s.diff.high - s.diff.mean), arrayminus: others.map((s) => s.diff.mean - s.diff.low) },
   }],
-  { ...at.axes("channels needed minus antitraining's (paired per seed, 95% CI)", "arm", "Paired difference to antitraining: > 0 means the arm needs more channels"), margin: { l: 160, t: 50, r: 20, b: 60 }, height: 360 },
+  { ...nb.axes("channels needed minus antitraining's (paired per seed, 95% CI)", "arm", "Paired difference to antitraining: > 0 means the arm needs more channels"), margin: { l: 160, t: 50, r: 20, b: 60 }, height: 360 },
 ));
 const plainSummary = summary.find((s) => s.arm === "plain, importance")!;
 const concentration = antiSummary.core95.mean < plainSummary.core95.mean ? "smaller than" : antiSummary.core95.mean > plainSummary.core95.mean ? "larger than" : "the same as";
 console.log(`95% core of the unpruned conv2 (validation): antitrain ${ci(antiSummary.core95)}, ${concentration} plain's ${ci(plainSummary.core95)} (paired ${ci(plainSummary.coreDiff)} for plain minus antitrain)${NOTE}`);
 
 // %%
-console.log(at.writeResults("18-your-own-model", {
-  quick: QUICK, seeds: SEEDS, tuneSeeds: TUNE_SEEDS, subsample: SUBSAMPLE, validation: VALIDATION, split: at.convSplitSizes(setup), site: SITE, width: 32,
+console.log(nb.writeResults("18-your-own-model", {
+  quick: QUICK, seeds: SEEDS, tuneSeeds: TUNE_SEEDS, subsample: SUBSAMPLE, validation: VALIDATION, split: st.convSplitSizes(setup), site: SITE, width: 32,
   network: "conv3x3(16)-avgpool2-conv3x3(32)-avgpool2-flatten-dense(64)-dense(10), relu", params: net.countParams(),
   batch: BATCH, pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE, finetune: FINETUNE, keep: KEEP, measure: MEASURE, spatial: SPATIAL,
   tolerance: TOLERANCE, refK: REF_K, targetSeconds: TARGET_SECONDS,

@@ -1,6 +1,6 @@
 /** Redis for sweeps and seed jobs: the queue name, connection options from a URL, and a one-line error when Redis is not there. */
 import type { Queue, Worker } from "bullmq";
-import { AntitrainError } from "../base/errors";
+import { AntitrainError } from "./errors";
 
 /** The default BullMQ queue name of sweeps. */
 export const SWEEP_QUEUE = "antitrain-sweep";

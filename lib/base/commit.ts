@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { PACKAGE_ROOT } from "../base/io";
+import { PACKAGE_ROOT } from "./io";
 
 /** The code a checkout runs: its commit, and whether tracked code differs from it (and how, as a hash). */
 export interface CodeVersion {

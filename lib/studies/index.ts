@@ -1,0 +1,137 @@
+/**
+ * `antitrain/studies`: the research studies behind the notebooks. Each study is one object behind one contract
+ * (`Study`: checked arms, `tune` on validation data or separate seeds, `choose`, `run(settings, chosen, seed)`,
+ * `summarize`, `verdict`), registered in `STUDIES` and run by `runStudy` locally, in worker processes or on the
+ * sweep queue, with every seed cached under a key that includes a hash of the library's code. The building blocks
+ * the studies share (arms, training methods, unit orders, iterative magnitude pruning, grokking runs) are exported
+ * here too.
+ *
+ * @example
+ * import * as st from "antitrain/studies";
+ * const run = await st.runStudy(st.STUDIES["04-compression"], settings, { seeds: [0, 1, 2] });
+ * console.log(run.verdict.sentence);
+ */
+export {
+  runExperiment,
+  type ExperimentOptions,
+  type ExperimentResult,
+  type CycleRecord,
+  type PhaseEnd,
+} from "./run-experiment";
+export { grokRun, type GrokRunOptions, type GrokResult, type GrokPoint, type GrokMethod } from "./grokking";
+export {
+  iterativeMagnitudePruning,
+  type MagnitudePruningOptions,
+  type PruningRound,
+  type PruningResult,
+} from "./magnitude-pruning";
+export {
+  trainWithMethod,
+  unitOrder,
+  TRAINING_METHODS,
+  UNIT_ORDERS,
+  type TrainingMethod,
+  type MethodSettings,
+  type TrainWithMethodOptions,
+  type MethodRun,
+  type UnitOrder,
+} from "./compression-arms";
+export {
+  STUDY_ARMS,
+  STUDY_ARM_NAMES,
+  IMP_ARM,
+  SCRATCH_ARM,
+  tuneCompressionSeed,
+  chooseSettings,
+  runCompressionSeed,
+  summarizeCompression,
+  fewestUnits,
+  splitSizes,
+  checkArms,
+  type RunSeedOptions,
+  type StudyArm,
+  type CompressionSetup,
+  type StudyPoint,
+  type StudyCurve,
+  type StudySeed,
+  type TuneRow,
+  type ArmSummary,
+} from "./compression-study";
+export type { StudySetup } from "./study-setup";
+export {
+  convGroupLasso,
+  channelScores,
+  CHANNEL_SCORES,
+  CONV_METHODS,
+  CONV_ORDERS,
+  CONV_ARMS,
+  trainConvArm,
+  convChannelOrder,
+  meanMaskedLogits,
+  tuneConvCompressionSeed,
+  runConvCompressionSeed,
+  summarizeConvCompression,
+  convSplitSizes,
+  type ChannelScore,
+  type ConvMethod,
+  type ConvOrder,
+  type ConvArm,
+  type ConvStudySetup,
+  type ConvStudyPoint,
+  type ConvStudyCurve,
+  type ConvStudySeed,
+  type TrainConvArmOptions,
+} from "./conv-compression";
+export {
+  CONCENTRATION_ARMS,
+  CONCENTRATION_ARM_NAMES,
+  CONCENTRATION_GRIDS,
+  CONCENTRATION_REFERENCE,
+  concentrationArm,
+  tuneConcentrationSeed,
+  chooseConcentrationSettings,
+  runConcentrationSeed,
+  summarizeConcentration,
+  type ConcentrationArm,
+  type ConcentrationSetup,
+  type ConcentrationMeasure,
+  type ConcentrationRun,
+  type SpectatorProbe,
+  type ConcentrationSeed,
+  type ConcentrationTuneRow,
+  type ConcentrationTuneChoice,
+  type ConcentrationSummary,
+} from "./concentration-study";
+export {
+  MULTILAYER_METHODS,
+  MULTILAYER_TUNED,
+  MULTILAYER_ARMS,
+  MULTILAYER_ARM_NAMES,
+  MULTILAYER_REFERENCE,
+  LAYER_ORDERS,
+  trainAllLayers,
+  compressLayers,
+  checkMultilayerSetup,
+  tuneMultilayerSeed,
+  chooseMultilayerSettings,
+  runMultilayerSeed,
+  summarizeMultilayer,
+  type MultilayerMethod,
+  type MultilayerTuned,
+  type LayerOrder,
+  type LayerPlan,
+  type MultilayerSettings,
+  type MultilayerSetup,
+  type MultilayerArm,
+  type CorePoint,
+  type AllLayersRun,
+  type AllLayersOptions,
+  type CompressedLayers,
+  type MultilayerDense,
+  type MultilayerRow,
+  type MultilayerSeed,
+  type MultilayerTuneRow,
+  type MultilayerTuneChoice,
+  type MultilayerSummary,
+  type MultilayerDenseSummary,
+} from "./multilayer-study";
