@@ -1,12 +1,12 @@
 import { AntitrainError } from "../base/errors";
 import { numericsTag } from "../base/backend";
-import { jobSeed, queueSeeds, seedJob } from "./seed-queue";
+import { codeHash } from "../studies/code-hash";
 import { cachedValue, rememberSeed, writeSeedRecord } from "./seed-store";
 
 /**
  * One seed's results, computed once: when `enabled`, the value is read from
- * `.cache/seeds/NAME/seed-SEED.json` if that file was written with the same `settings` (compared as JSON) and the
- * same numerics (`numericsTag()`: backend and wasm matmul kernels), else
+ * `.cache/seeds/NAME/seed-SEED.json` if that file was written with the same `settings` (compared as JSON), the
+ * same library code (`codeHash()`: every source under lib/) and the same numerics (`numericsTag()`: backend and wasm matmul kernels), else
  * computed, written atomically and returned — so an interrupted full notebook run resumes at the first missing
  * seed, and a changed setting recomputes. `ANTITRAIN_SEED_CACHE` overrides the folder. With `enabled` false
  * (quick runs) it always computes and writes nothing. The value must be plain JSON (typed arrays come back as arrays).
@@ -17,9 +17,7 @@ import { cachedValue, rememberSeed, writeSeedRecord } from "./seed-store";
 export function cachedSeed<T>(name: string, settings: unknown, seed: number, enabled: boolean, compute: () => T): T {
   requireSeeds("cachedSeed", name, [seed]);
   if (!enabled) return compute();
-  const key = JSON.stringify(settings);
-  const job = seedJob();
-  if (job !== null) return jobSeed(job, name, key, seed, compute);
+  const key = cacheKey(settings);
   rememberSeed(name, key, seed);
   const hit = cachedValue<T>(name, seed, key, numericsTag());
   if (hit !== undefined) return hit.value;
@@ -59,11 +57,7 @@ export function seedShard(): { index: number; count: number } | null {
  * so n kernels share a sweep and each then renders the same complete report. Does nothing when `enabled` is false
  * (quick runs, which never cache).
  *
- * With `SEED_QUEUE=redis://HOST:PORT` it instead submits every missing seed as a job to the sweep queue, where
- * `antitrain worker --redis URL` processes on any machines with a checkout of the same commit compute them, waits
- * (progress on stderr, or printed by `npm run notebooks`), writes each value into the same cache and prints one
- * line saying how the seeds were computed. Inside such a worker (`ANTITRAIN_SEED_JOB`) it computes only the job's
- * seed and ends the process.
+ * (Seeds on the sweep queue are for studies run with `runStudy`, lib/studies.)
  *
  * @example
  * at.prefetchSeeds("01-concentration", settings, SEEDS, !QUICK, (seed) => runSeed(seed));
@@ -79,17 +73,10 @@ export function prefetchSeeds<T>(
 ): void {
   requireSeeds("prefetchSeeds", name, seeds);
   if (!enabled) return;
-  const key = JSON.stringify(settings);
-  const job = seedJob();
-  if (job !== null) {
-    if (job.name === name) jobSeed(job, name, key, job.seed, () => compute(job.seed));
-    return;
-  }
+  const key = cacheKey(settings);
   const queue = process.env.SEED_QUEUE;
   if (queue !== undefined && queue !== "") {
-    const line = queueSeeds(name, key, seeds, queue);
-    if (line !== null) console.log(line);
-    return;
+    throw new AntitrainError(`${name}: SEED_QUEUE takes the seeds of studies run with runStudy (antitrain/studies); this notebook still computes its seeds itself: run it without SEED_QUEUE, or with SEED_WORKERS=2`);
   }
   const shard = seedShard();
   const mine = shard === null ? seeds : seeds.filter((_, i) => i % shard.count === shard.index);
@@ -107,4 +94,9 @@ export function prefetchSeeds<T>(
       Atomics.wait(pause, 0, 0, 250); // a synchronous sleep: notebook cells are synchronous
     }
   }
+}
+
+/** The cache key of a seed: its settings and the library's code hash, as JSON (a change to lib/ recomputes). */
+function cacheKey(settings: unknown): string {
+  return JSON.stringify({ settings, code: codeHash() });
 }

@@ -98,7 +98,7 @@ export interface SweepWorkerOptions {
 
 /**
  * Serves sweep jobs from Redis, one at a time, until `close()` is called on the returned worker: sweep runs (each
- * job's config is validated again and must hash to its id) and notebook seeds (`at.prefetchSeeds` with SEED_QUEUE;
+ * job's config is validated again and must hash to its id) and study seeds (`runStudy` with a queue;
  * see {@link runSeedJob}: a seed made on another commit is refused).
  *
  * @example
@@ -111,10 +111,10 @@ export function serveSweepJobs(options: SweepWorkerOptions): Worker {
     options.queue ?? SWEEP_QUEUE,
     async (job: Job) => {
       if (job.name === SEED_JOB) {
-        const what = `${String(job.data?.name)} seed ${String(job.data?.seed)}`;
+        const what = `${String(job.data?.job?.study)} ${job.data?.job?.kind === "tune" ? "tuning " : ""}seed ${String(job.data?.job?.seed)}`;
         log(`antitrain worker ${process.pid}: job ${job.id} started (${what}, try ${job.attemptsMade + 1})`);
         const result = await runSeedJob(job);
-        log(`antitrain worker ${process.pid}: job ${job.id} done (${what}, ${result.seconds.toFixed(1)} s)`);
+        log(`antitrain worker ${process.pid}: job ${job.id} done (${what}, ${result.record.provenance.wallSeconds.toFixed(1)} s)`);
         return result;
       }
       const data = job.data as { id?: unknown; params?: unknown; config?: unknown };

@@ -135,3 +135,11 @@ export {
   type MultilayerSummary,
   type MultilayerDenseSummary,
 } from "./multilayer-study";
+export { defineStudy, ANSWERS, STUDY_SIZES, type Study, type AnyStudy, type StudySize, type StudySummary, type ArmStatistic, type PairedDifference, type Verdict, type Answer } from "./study";
+export { summarizeScores, verdictFromSummary, signedRankP, quantile, interval, type SeedScores, type ScoreSummaryOptions } from "./summary";
+export { runStudy, describeCommit, type RunStudyOptions, type StudyRun, type RunProvenance, type SeedSource } from "./run-study";
+export { STUDIES, registerStudy, studyByName } from "./registry";
+export { studyData, STUDY_DATASETS, type DataDescription } from "./data";
+export { codeHash, jsonHash, canonicalJson } from "./code-hash";
+export { seedCacheDir, readSeedRecord, type SeedKind, type SeedKey, type SeedProvenance, type SeedRecord } from "./seed-records";
+export { computeSeed, type SeedJob } from "./compute-seed";

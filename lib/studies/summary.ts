@@ -1,0 +1,160 @@
+/**
+ * The one summary shape of every study, built from per-seed scores: per arm the mean with a 95% t interval, the
+ * median and quartiles; per arm against the reference the paired per-seed difference (t interval, median, wins and
+ * losses, the Wilcoxon signed-rank p-value), and the verdict on the fixed scale of {@link Verdict}.
+ */
+import wilcoxon from "@stdlib/stats-wilcoxon";
+import { AntitrainError } from "../base/errors";
+import { meanCI } from "../base/statistics";
+import type { Answer, ArmStatistic, PairedDifference, StudySummary, Verdict } from "./study";
+
+/** One seed's headline metric per arm (an arm missing on a seed is left out of that seed's pairs). */
+export type SeedScores = Readonly<Record<string, number>>;
+
+/** What {@link summarizeScores} needs besides the scores. */
+export interface ScoreSummaryOptions {
+  /** What the metric is, e.g. "units within 1 point of the dense validation accuracy". */
+  readonly metric: string;
+  readonly better: "lower" | "higher";
+  /** The arm every other is paired against. */
+  readonly reference: string;
+  /** Arms in table order (default: the order they first appear in). */
+  readonly arms?: readonly string[];
+  /** Digits the headline prints (default 3). */
+  readonly digits?: number;
+  readonly details?: unknown;
+}
+
+/** Quantile `q` of sorted values, linear interpolation between order statistics (R's type 7). */
+export function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const h = (sorted.length - 1) * q;
+  const lo = Math.floor(h);
+  const hi = Math.ceil(h);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+function armStatistic(arm: string, values: readonly number[]): ArmStatistic {
+  const ci = meanCI(values);
+  const sorted = [...values].sort((a, b) => a - b);
+  return { arm, n: ci.n, mean: ci.mean, low: ci.low, high: ci.high, median: quantile(sorted, 0.5), q1: quantile(sorted, 0.25), q3: quantile(sorted, 0.75) };
+}
+
+/** Two-sided Wilcoxon signed-rank p-value of paired differences (zeros dropped); 1 when fewer than two differ. */
+export function signedRankP(differences: readonly number[]): number {
+  const nonzero = differences.filter((d) => d !== 0);
+  if (nonzero.length < 2) return 1;
+  return wilcoxon(nonzero).pValue;
+}
+
+function pairedDifference(arm: string, reference: string, pairs: readonly [number, number][], better: "lower" | "higher"): PairedDifference {
+  const d = pairs.map(([a, r]) => a - r);
+  const ci = meanCI(d);
+  const sorted = [...d].sort((a, b) => a - b);
+  const sign = better === "lower" ? -1 : 1;
+  return {
+    arm,
+    reference,
+    n: ci.n,
+    mean: ci.mean,
+    low: ci.low,
+    high: ci.high,
+    median: quantile(sorted, 0.5),
+    wins: d.filter((x) => sign * x > 0).length,
+    losses: d.filter((x) => sign * x < 0).length,
+    ties: d.filter((x) => x === 0).length,
+    wilcoxonP: signedRankP(d),
+  };
+}
+
+/**
+ * The summary of a study from one {@link SeedScores} per seed.
+ *
+ * @example
+ * const summary = summarizeScores([{ antitrain: 30, plain: 40 }, { antitrain: 28, plain: 44 }],
+ *   { metric: "units needed", better: "lower", reference: "antitrain" });
+ * summary.paired[0];   // plain − antitrain: mean 13, …
+ */
+export function summarizeScores(perSeed: readonly SeedScores[], options: ScoreSummaryOptions): StudySummary {
+  if (perSeed.length === 0) throw new AntitrainError("summarizeScores needs at least one seed's scores");
+  const arms = options.arms ?? [...new Set(perSeed.flatMap((s) => Object.keys(s)))];
+  if (!arms.includes(options.reference)) throw new AntitrainError(`the reference arm "${options.reference}" is not among the arms: ${arms.join(", ")}`);
+  const values = (arm: string) => perSeed.map((s) => s[arm]).filter((v): v is number => typeof v === "number" && Number.isFinite(v));
+  const armStats = arms.map((arm) => armStatistic(arm, values(arm)));
+  const paired = arms
+    .filter((arm) => arm !== options.reference)
+    .map((arm) => {
+      const pairs = perSeed.flatMap((s): [number, number][] => (Number.isFinite(s[arm]) && Number.isFinite(s[options.reference]) ? [[s[arm], s[options.reference]]] : []));
+      return pairedDifference(arm, options.reference, pairs, options.better);
+    });
+  const digits = options.digits ?? 3;
+  const ref = armStats.find((a) => a.arm === options.reference) as ArmStatistic;
+  const best = bestOther(armStats, options.reference, options.better);
+  const pair = best === undefined ? undefined : paired.find((p) => p.arm === best.arm);
+  const headline =
+    `${options.metric}: ${options.reference} ${interval(ref, digits)}` +
+    (best === undefined || pair === undefined ? "" : `; best other arm ${best.arm} ${interval(best, digits)}, paired difference ${interval(pair, digits)}`) +
+    ` (${perSeed.length} seed${perSeed.length === 1 ? "" : "s"}, mean [95% CI])`;
+  return {
+    metric: options.metric,
+    better: options.better,
+    reference: options.reference,
+    seeds: perSeed.length,
+    arms: armStats,
+    paired,
+    headline,
+    ...(options.details === undefined ? {} : { details: options.details }),
+  };
+}
+
+function bestOther(arms: readonly ArmStatistic[], reference: string, better: "lower" | "higher"): ArmStatistic | undefined {
+  const others = arms.filter((a) => a.arm !== reference && Number.isFinite(a.mean));
+  const sign = better === "lower" ? 1 : -1;
+  return others.sort((a, b) => sign * (a.mean - b.mean))[0];
+}
+
+/** "12.3 [10.1, 14.5]". */
+export function interval(i: { mean: number; low: number; high: number }, digits = 3): string {
+  const f = (x: number) => (Object.is(Number(x.toFixed(digits)), -0) ? 0 : x).toFixed(digits);
+  return `${f(i.mean)} [${f(i.low)}, ${f(i.high)}]`;
+}
+
+/**
+ * The verdict from a summary's paired differences: is the reference arm reliably better (95% interval of the paired
+ * difference excluding zero on the side of `better`) than every other arm in `against` (default: all)?
+ *
+ * @example
+ * const v = verdictFromSummary(summary, { question: "Does antitraining need fewer units?", claim: "antitraining needs fewer units" });
+ */
+export function verdictFromSummary(summary: StudySummary, options: { question: string; claim: string; against?: readonly string[]; digits?: number }): Verdict {
+  const digits = options.digits ?? 3;
+  const compared = summary.paired.filter((p) => options.against === undefined || options.against.includes(p.arm));
+  const sign = summary.better === "lower" ? 1 : -1;
+  const armWorse = (p: PairedDifference) => (summary.better === "lower" ? p.low > 0 : p.high < 0);
+  const armBetter = (p: PairedDifference) => (summary.better === "lower" ? p.high < 0 : p.low > 0);
+  const refBetter = compared.filter((p) => p.n > 1 && armWorse(p));
+  const refWorse = compared.filter((p) => p.n > 1 && armBetter(p));
+  let answer: Answer;
+  if (compared.length > 0 && refBetter.length === compared.length) answer = "supported";
+  else if (refWorse.length > 0 && refBetter.length > 0) answer = "mixed";
+  else if (refWorse.length > 0) answer = "not supported";
+  else answer = "inconclusive";
+  const ref = summary.arms.find((a) => a.arm === summary.reference) as ArmStatistic;
+  const strongest = [...compared].sort((a, b) => sign * (a.mean - b.mean))[0];
+  const numbers = [
+    `${summary.reference}: ${interval(ref, digits)} (median ${ref.median.toFixed(digits)})`,
+    ...compared
+      .slice()
+      .sort((a, b) => sign * (a.mean - b.mean))
+      .slice(0, 3)
+      .map((p) => `${p.arm} − ${p.reference}: ${interval(p, digits)}, ${p.wins}/${p.n} seeds better, Wilcoxon p = ${p.wilcoxonP.toPrecision(2)}`),
+  ];
+  const what: Record<Answer, string> = {
+    supported: `Supported: ${options.claim}`,
+    "not supported": `Not supported: ${options.claim} does not hold`,
+    mixed: `Mixed: ${options.claim} holds against some arms and fails against others`,
+    inconclusive: `Inconclusive: no paired difference excludes zero, so ${options.claim} is neither shown nor refuted`,
+  };
+  const detail = strongest === undefined ? "" : ` (${summary.metric}; strongest comparison ${strongest.arm} − ${strongest.reference} = ${interval(strongest, digits)} over ${strongest.n} seeds)`;
+  return { question: options.question, answer, sentence: `${what[answer]}${detail}.`, numbers };
+}
