@@ -13,7 +13,7 @@ import { AntitrainError } from "../base/errors";
 import { PACKAGE_ROOT } from "../base/io";
 import { codeHash } from "../studies/code-hash";
 import type { SeedJob } from "../studies/compute-seed";
-import { seedWorkerFile, workerExecArgv } from "../studies/run-study";
+import { seedWorkerFile } from "../studies/run-study";
 import { SEED_JOB, type SeedJobData, type SeedJobResult, seedJobId } from "../studies/seed-queue";
 import type { SeedRecord } from "../studies/seed-records";
 
@@ -72,7 +72,7 @@ export async function runSeedJob(job: Job): Promise<SeedJobResult> {
 /** Computes one seed job in a fresh seed-worker process (which a killed worker takes down with it). */
 function computeInChild(job: SeedJob): Promise<SeedRecord> {
   return new Promise((resolve, reject) => {
-    const child = fork(seedWorkerFile(), [], { execArgv: workerExecArgv(), cwd: PACKAGE_ROOT, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const child = fork(seedWorkerFile(), [], { cwd: PACKAGE_ROOT, stdio: ["ignore", "inherit", "inherit", "ipc"] });
     let answered = false;
     child.on("message", (m: { ready?: boolean; record?: SeedRecord; error?: string }) => {
       if (m.ready === true) {

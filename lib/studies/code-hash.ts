@@ -1,7 +1,9 @@
 /**
- * A hash of the code a study's seeds are computed with: every TypeScript source under the checkout's `lib/` (or,
- * in an installed package without sources, every `.js` file under `dist/`), with its path, plus the versions of the
- * dependencies that compute (package.json's `dependencies`). A seed cached under another hash is never reused.
+ * A hash of the code a study's seeds are computed with, as this process runs it: every `.js` file under `dist/`
+ * when the library runs from its build (notebooks, `antitrain worker`), every TypeScript source under `lib/` when
+ * it runs from its sources (tsx: tests, benchmarks), each with its path, plus the versions of the dependencies that
+ * compute (package.json's `dependencies`). A seed cached under another hash is never reused; a stale build is
+ * hashed as what it is, so it never claims the sources' hash.
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
@@ -9,6 +11,9 @@ import * as path from "node:path";
 import { PACKAGE_ROOT } from "../base/io";
 
 const hashes = new Map<string, string>();
+
+/** Whether this process runs the library from its build (dist/*.js) or its sources (lib/*.ts under tsx). */
+const RUNNING_FROM: "lib" | "dist" = path.extname(__filename) === ".ts" ? "lib" : "dist";
 
 /** The files a code hash covers under `root`, relative, sorted. */
 function sources(root: string, extension: string): string[] {
@@ -25,17 +30,18 @@ function sources(root: string, extension: string): string[] {
 }
 
 /**
- * The code hash (16 hex digits) of the library at `root` (default: this checkout; computed once per process, as
- * the code a process runs does not change under it).
+ * The code hash (16 hex digits) of the library at `root` (default: this checkout), from its sources (`"lib"`) or
+ * its build (`"dist"`; default: whichever this process runs). Computed once per process for this checkout, as the
+ * code a process runs does not change under it.
  *
  * @example
  * codeHash();   // "3f9a0c…": changes whenever any file under lib/ changes
  */
-export function codeHash(root: string = PACKAGE_ROOT): string {
-  const known = root === PACKAGE_ROOT ? hashes.get(root) : undefined;
+export function codeHash(root: string = PACKAGE_ROOT, from: "lib" | "dist" = RUNNING_FROM): string {
+  const known = root === PACKAGE_ROOT && from === RUNNING_FROM ? hashes.get(root) : undefined;
   if (known !== undefined) return known;
-  const lib = path.join(root, "lib");
-  const [dir, extension] = fs.existsSync(lib) ? [lib, ".ts"] : [path.join(root, "dist"), ".js"];
+  const dir = path.join(root, from);
+  const extension = from === "lib" ? ".ts" : ".js";
   const h = createHash("sha256");
   for (const file of fs.existsSync(dir) ? sources(dir, extension) : []) {
     h.update(`${file}\0`);

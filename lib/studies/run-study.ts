@@ -220,10 +220,6 @@ export function seedWorkerFile(): string {
   return path.join(__dirname, `seed-worker${path.extname(__filename)}`);
 }
 
-/** Node flags a worker needs: tsx's loader when this runs from sources, none from dist/. */
-export function workerExecArgv(): string[] {
-  return path.extname(__filename) === ".ts" ? process.execArgv : [];
-}
 
 /** Worker processes, each computing one seed at a time. */
 class WorkerPool {
@@ -234,7 +230,7 @@ class WorkerPool {
   constructor(size: number) {
     const env = childThreadsEnv(size);
     for (let i = 0; i < size; i++) {
-      const child = fork(seedWorkerFile(), [], { execArgv: workerExecArgv(), env, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+      const child = fork(seedWorkerFile(), [], { env, stdio: ["ignore", "inherit", "inherit", "ipc"] });
       this.all.push(child);
       child.once("message", () => this.release(child)); // its first message says it is ready
     }
