@@ -5,15 +5,12 @@
  */
 export { AntitrainError } from "./base/errors";
 export { ready, backendName, numericsTag, type BackendName, type ReadyOptions } from "./base/backend";
-export { wasmThreads, wasmThreadsWanted, threadsPerChild, childThreadsEnv, defaultThreads, MAX_WASM_THREADS } from "./base/wasm-threads";
-export { installWasmMatMul, wasmMatMulMode } from "./base/wasm-matmul";
-export { installWasmConvGrads, wasmConvGradsInstalled, WASM_CONV_GRAD_KERNELS } from "./base/wasm-conv-grads";
-export { explainKernelError, withKernelHelp } from "./base/kernel-errors";
+export { wasmThreads } from "./base/wasm-threads";
+export { withKernelHelp } from "./base/kernel-errors";
 export { Rng, rngFor } from "./base/rng";
 export type { HookedModel, SiteInfo, Hook, Hooks, SiteSplit, NamedVariable, CompressibleModel, UnitParameter, UnitParameters } from "./models/types";
 export { isCompressible } from "./models/types";
 export { mlp, Mlp, ACTIVATIONS, type MlpOptions, type DenseWeights, type Activation } from "./models/mlp";
-export { fromSequential } from "./models/sequential";
 export { fromLayersModel, LayersHookedModel, type FromLayersModelOptions, type LayerCall } from "./models/layers-model";
 export {
   dataset,
@@ -28,27 +25,10 @@ export {
   type Split,
 } from "./data/dataset";
 export { digits, type DigitsOptions } from "./data/digits";
-export { readIdx, type IdxArray, type IdxData } from "./data/idx";
-export { readNpy, parseNpy, NPY_DTYPES, type NpyArray, type NpyDtype } from "./data/npy";
-export {
-  loadDataFile,
-  readArrayFile,
-  dataFormat,
-  DATA_FORMATS,
-  type DataFormat,
-  type ArrayFile,
-  type LoadDataOptions,
-  type LoadedData,
-} from "./data/data-file";
-export {
-  fashionMnist,
-  FASHION_MNIST_CLASSES,
-  FASHION_MNIST_DEBIAN_DIR,
-  FASHION_MNIST_DIR_ENV,
-  FASHION_STANDARDIZE,
-  type FashionMnistOptions,
-  type FashionStandardize,
-} from "./data/fashion-mnist";
+export { readIdx, type IdxData } from "./data/idx";
+export { readNpy } from "./data/npy";
+export { loadDataFile, type LoadDataOptions, type LoadedData } from "./data/data-file";
+export { fashionMnist, FASHION_MNIST_CLASSES, type FashionMnistOptions } from "./data/fashion-mnist";
 export { validationSplit, type ValidationSplitOptions, type TrainValidation } from "./data/validation";
 export { teacherStudent, type TeacherStudentOptions, type TeacherStudentTask } from "./data/teacherStudent";
 export { collectStats, permutationTail, StatsTracker, type UnitStats, type StatsOptions } from "./measure/unit-stats";
@@ -70,14 +50,14 @@ export { interleaved, cyclic, cycleLength, type Schedule } from "./antitrain/sch
 export { Antitrainer, type AntitrainerOptions, type AntitrainerState, type PlainTensor, type MeasureRecord } from "./antitrain/antitrainer";
 export { compress, parameterCount, type CompressOptions } from "./core/compress";
 export { compressLayersModel, type CompressLayersOptions } from "./core/compress-layers";
-export { fileSystem, saveModel, loadModel, MODEL_JSON, WEIGHTS_BIN } from "./base/model-io";
+export { saveModel, loadModel } from "./base/model-io";
 export { checkModel, type CheckModelOptions, type ModelCheck, type ModelCheckItem } from "./models/check-model";
 export { train, evaluate, type TrainOptions, type Evaluation } from "./training/train";
 export { meanCI, spearman, type Interval } from "./base/statistics";
 export { linearCKA } from "./analysis/cka";
 export { reportCore, type CoreReport } from "./core/report-core";
 export { taylorImportance, type TaylorOptions } from "./importance/taylor";
-export { magnitudeScores, magnitudeImportance } from "./importance/magnitude";
+export { magnitudeImportance } from "./importance/magnitude";
 export { heldOutImportance, type HeldOutImportance, type HeldOutOptions, type UnitRole } from "./importance/heldout";
 export { dropoutHooks, activationL1 } from "./training/regularize";
 export { groupLasso } from "./training/group-lasso";
@@ -101,7 +81,6 @@ export {
 } from "./analysis/redundancy";
 export { tyingHints, type TyingHints, type TyingHint, type TyingOptions } from "./analysis/tying";
 export { plantDuplicates } from "./analysis/plant";
-export { siteFeatures, expandUnitMask } from "./models/types";
 export { modularAddition, type ModularOptions, type ModularTask } from "./data/modular";
 export { transformer, Transformer, type TransformerOptions, type TransformerConfig, type TransformerWeights } from "./models/transformer";
 export { adamw, AdamW, type AdamWOptions } from "./training/adamw";
@@ -124,9 +103,7 @@ export {
   type TunableMlpOptions,
 } from "./models/tunable-mlp";
 export { spectatorBlowup, rescaleUnits, type Blowup } from "./antitrain/spectators";
-export { DAMAGE_PATHS, DAMAGE_OPTION_KEYS } from "./measure/damage";
-export type { SignFlipEstimate, SignFlipTally } from "./measure/damage-signflip";
-export type { DenseSiteSplit, ReluDenseNext } from "./models/types";
-export { groupImportance, GROUP_SOLVES, type GroupSolve, type GroupImportanceOptions, type EstimatedImportance } from "./importance/group-testing";
+export { DAMAGE_PATHS } from "./measure/damage";
+export { groupImportance, type GroupImportanceOptions, type EstimatedImportance } from "./importance/group-testing";
 export { gateImportance, gateUnitImportance, type GateOptions } from "./importance/gate";
-export { charWindows, textFromFiles, OTHER_CHAR, type CharWindowOptions, type CharTask } from "./data/text";
+export { charWindows, textFromFiles, type CharWindowOptions, type CharTask } from "./data/text";

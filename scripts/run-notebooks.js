@@ -3,14 +3,13 @@
 // whose numbers RESULTS.md quotes and writes the committed reports/NAME.{ipynb,html} and results/NAME.json. `--resume` skips notebooks whose report is newer
 // than the notebook and the built library (an interrupted run picks up where it stopped); names given as
 // arguments (e.g. `npm run notebooks -- 01-concentration 05`) select notebooks by prefix.
-// `SEED_WORKERS=n` (with FULL=1) runs each notebook as n kernels that share its seed sweep through the seed
-// cache (`at.prefetchSeeds`): each computes every n-th seed, waits for the others', and only the first writes
-// the report and results (one notebook at a time then, unless JOBS says otherwise). `SEED_QUEUE=redis://HOST:PORT`
-// (with FULL=1) instead sends each notebook's missing seeds as jobs to the sweep queue, where `antitrain worker
-// --redis redis://HOST:PORT` processes on any machines with a checkout of the same commit compute them; the
-// notebook waits, and its progress (seeds done, each worker's throughput, time left) is printed here
-// (docs/runs.md, "Running a study over several machines"). `CELL_TIMEOUT_S` (default 1800; 86400 with SEED_QUEUE,
-// whose seed cells wait for the workers) bounds each cell. The kernels share the cores: each computes on
+// A notebook that runs its study with `runStudy` (lib/studies) computes its seeds itself: with `SEED_WORKERS=n`
+// (and FULL=1) in n seed-worker processes, with `SEED_QUEUE=redis://HOST:PORT` as jobs on the sweep queue, where
+// `antitrain worker --redis redis://HOST:PORT` processes on any machines with a checkout of the same commit compute
+// them (docs/runs.md, "Running a study over several machines"); one kernel per notebook either way. A notebook
+// that still computes its seeds in its own cells (`nb.prefetchSeeds`) runs as n kernels that share its seeds
+// through the seed cache with SEED_WORKERS=n, and cannot use the queue. `CELL_TIMEOUT_S` (default 1800; 86400 with
+// SEED_QUEUE, whose seed cells wait for the workers) bounds each cell. The kernels share the cores: each computes on
 // max(1, floor(cores / kernels running at once)) wasm threads (ANTITRAIN_THREADS, unless set here already).
 const fs = require("node:fs");
 const path = require("node:path");
@@ -58,22 +57,9 @@ function seedQueue() {
   return process.env.FULL === "1" && url !== undefined && url !== "" ? url : null;
 }
 
-/** Prints the lines the notebook's seed queue appends to `file` (progress while the kernel waits); returns a stop function. */
-function tailProgress(name, file) {
-  let shown = 0;
-  const show = () => {
-    if (!fs.existsSync(file)) return;
-    const text = fs.readFileSync(file, "utf8");
-    const end = text.lastIndexOf("\n") + 1;
-    for (const line of text.slice(shown, end).split("\n")) if (line !== "") console.log(`  ${name} · ${line}`);
-    shown = Math.max(shown, end);
-  };
-  const timer = setInterval(show, 2000);
-  return () => {
-    clearInterval(timer);
-    show();
-    fs.rmSync(file, { force: true });
-  };
+/** Whether a notebook runs its study with runStudy (which shares its seeds itself), rather than in its own cells. */
+function usesRunStudy(name) {
+  return fs.readFileSync(path.join(NOTEBOOKS, `${name}.ipynb`), "utf8").includes("runStudy(");
 }
 
 /** Kernels running at once (notebooks at a time × seed workers each); set by main. */
@@ -91,14 +77,7 @@ function kernelThreads() {
 function renderShard(name, shard, workers, children) {
   return new Promise((resolve) => {
     const env = { ...process.env, ANTITRAIN_THREADS: kernelThreads() };
-    let stopTail = () => {};
-    if (seedQueue() !== null) {
-      env.ANTITRAIN_NOTEBOOK = `notebooks/${name}.ipynb`;
-      env.ANTITRAIN_SEED_PROGRESS = path.join(os.tmpdir(), `antitrain-${name}-${process.pid}-progress.log`);
-      stopTail = tailProgress(name, env.ANTITRAIN_SEED_PROGRESS);
-    } else {
-      delete env.SEED_QUEUE; // quick runs never use the queue
-    }
+    if (seedQueue() === null) delete env.SEED_QUEUE; // quick runs never use the queue
     let outDir = REPORTS;
     if (workers > 1) {
       env.ANTITRAIN_SEED_SHARD = `${shard}/${workers}`;
@@ -117,7 +96,6 @@ function renderShard(name, shard, workers, children) {
       err += d;
     });
     child.on("close", (exit) => {
-      stopTail();
       if (shard > 0) fs.rmSync(outDir, { recursive: true, force: true });
       // A failed shard would leave the others waiting for its seeds: stop them.
       if (exit !== 0) for (const other of children) if (other !== child) other.kill("SIGTERM");
@@ -126,14 +104,19 @@ function renderShard(name, shard, workers, children) {
   });
 }
 
-/** Renders one notebook (as `workers` kernels sharing its seeds when workers > 1); resolves to its exit code. */
-async function render(name, workers) {
+/**
+ * Renders one notebook; resolves to its exit code. A runStudy notebook is one kernel (its study spreads the seeds
+ * over SEED_WORKERS processes itself); an older one runs as `workers` kernels sharing its seeds.
+ */
+async function render(name, seedWorkers) {
+  const workers = usesRunStudy(name) ? 1 : seedWorkers;
   const started = Date.now();
   const children = [];
   const results = await Promise.all(Array.from({ length: workers }, (_, k) => renderShard(name, k, workers, children)));
   const failed = results.find((r) => r.code !== 0);
   const s = ((Date.now() - started) / 1000).toFixed(0);
-  if (failed === undefined) console.log(`ok      ${name} (${s} s${workers > 1 ? `, ${workers} seed workers` : ""}) -> ${path.relative(ROOT, path.join(REPORTS, `${name}.html`))}`);
+  const shared = usesRunStudy(name) && seedWorkers > 1 ? `, ${seedWorkers} seed workers` : workers > 1 ? `, ${workers} kernels` : "";
+  if (failed === undefined) console.log(`ok      ${name} (${s} s${shared}) -> ${path.relative(ROOT, path.join(REPORTS, `${name}.html`))}`);
   else console.error(`FAILED  ${name} (${s} s)\n${failed.err.trim().split("\n").slice(-30).join("\n")}\n`);
   return failed === undefined ? 0 : failed.code;
 }
@@ -148,7 +131,7 @@ async function main(argv) {
   const todo = resume ? names.filter((n) => !upToDate(n)) : names;
   const seedUrl = seedQueue();
   const workers = process.env.FULL === "1" && seedUrl === null ? Math.max(1, Number(process.env.SEED_WORKERS ?? 1)) : 1;
-  if (seedUrl !== null) console.log(`seeds go to the sweep queue at ${seedUrl}: start \`antitrain worker --redis ${seedUrl}\` on machines with this commit${process.env.SEED_WORKERS ? " (SEED_WORKERS is ignored)" : ""}`);
+  if (seedUrl !== null) console.log(`runStudy notebooks send their seeds to the sweep queue at ${seedUrl}: start \`antitrain worker --redis ${seedUrl}\` on machines with this commit${process.env.SEED_WORKERS ? " (SEED_WORKERS is ignored there)" : ""}`);
   else if (process.env.SEED_QUEUE) console.log("SEED_QUEUE is for full runs (FULL=1): this quick run computes every seed here");
   const jobs = Math.max(1, Number(process.env.JOBS ?? (workers > 1 ? 1 : 2)));
   const mode = process.env.FULL === "1" ? "full" : "quick";

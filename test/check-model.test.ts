@@ -19,7 +19,7 @@ describe("checkModel", () => {
     });
     const models: [at.HookedModel, tf.Tensor][] = [
       [at.mlp({ inputs: 6, hidden: [8, 5], classes: 3, seed: 0 }), x],
-      [at.fromSequential(seq), x],
+      [at.fromLayersModel(seq), x],
       [at.transformer({ vocab: 8, seqLen: 3, classes: 7, dModel: 8, heads: 2, dMlp: 16, layers: 2, seed: 1 }), tf.tensor2d([[0, 1, 7], [3, 4, 7], [6, 2, 7]])],
     ];
     for (const [model, input] of models) {

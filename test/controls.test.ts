@@ -7,7 +7,8 @@ import { strict as assert } from "node:assert";
 import { before, describe, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
-import * as runs from "../lib/runs/index";
+import { expandUnitMask, siteFeatures } from "../lib/models/types";
+import type * as runs from "../lib/runs/index";
 import { type RunParts, captureRun } from "../lib/runs/run-state";
 import { parseRunConfig } from "../lib/runs/config";
 import { assertAntitrainError, invariant, smallTask, snapshot, wrapModel } from "./helpers";
@@ -35,8 +36,8 @@ function frozenStep(
   const rng = new at.Rng(seed);
   const cut = model.split(site, batch.x);
   const act = cut.act;
-  const draws = at.drawReplacements(stats, method, act.size / at.siteFeatures(info), rng);
-  const mask = at.expandUnitMask(core, info.units, info.width ?? 1);
+  const draws = at.drawReplacements(stats, method, act.size / siteFeatures(info), rng);
+  const mask = expandUnitMask(core, info.units, info.width ?? 1);
   const n = batch.x.shape[0];
   const labels = target === "random-labels" ? Int32Array.from({ length: n }, () => rng.int(model.classes)) : null;
   const loss = optimizer.minimize(

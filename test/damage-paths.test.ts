@@ -235,8 +235,8 @@ test("a model without splitDense measures on the batched path; forcing lowRank t
   const seq = tf.sequential({
     layers: [tf.layers.dense({ inputShape: [4], units: 6, activation: "relu", name: "hidden" }), tf.layers.dense({ units: 3, name: "out" })],
   });
-  // fromSequential now offers splitDense (the low-rank path); behind the bare interface it has none.
-  const model = wrapModel(at.fromSequential(seq));
+  // fromLayersModel now offers splitDense (the low-rank path); behind the bare interface it has none.
+  const model = wrapModel(at.fromLayersModel(seq));
   const data = randomData(4, 3, 12, 3);
   const perts = perturbationsFor(6, 1);
   const loop = at.damage(model, "hidden", data, perts, { seed: 1, path: "loop" });

@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
+import type { SignFlipEstimate } from "../lib/measure/damage-signflip";
 import { assertAntitrainError, invariant } from "./helpers";
 
 // The sign-flip path (lib/measure/damage-signflip.ts) against the plain loop (same draws: float32 rounding only) and
@@ -195,7 +196,7 @@ test("auto takes the sign-flip path where its cost model predicts it cheaper (fl
     assertClose(few, loop.values.slice(0, 15), REL, "auto (low-rank, few units) vs loop");
     const viaAuto = auto.evaluate([...singles, [0, 1]]);
     assert.deepEqual(auto.pathCounts, { signFlip: 24, lowRank: 16, batched: 0, loop: 0 }, "24 singles to sign-flip, the pair to low-rank");
-    const e = (auto as { lastSignFlipEstimate?: at.SignFlipEstimate }).lastSignFlipEstimate;
+    const e = (auto as { lastSignFlipEstimate?: SignFlipEstimate }).lastSignFlipEstimate;
     assert.ok(e !== undefined && e.scanned < 0.01 && 1.1 * e.signFlipCost <= e.lowRankCost, `estimate ${JSON.stringify(e)}`);
     const values = forced.evaluate([...singles, [0, 1]]);
     assert.deepEqual(forced.pathCounts, { signFlip: 24, lowRank: 1, batched: 0, loop: 0 });
@@ -214,7 +215,7 @@ test("auto takes the sign-flip path where its cost model predicts it cheaper (fl
     const engine = new at.DamageEngine(narrow, "h1", data, { seed: 1, path });
     try {
       const v = engine.evaluate(singles);
-      const e = engine.lastSignFlipEstimate as at.SignFlipEstimate;
+      const e = engine.lastSignFlipEstimate as SignFlipEstimate;
       assert.ok(e.signFlipCost >= e.lowRankCost, `estimate ${JSON.stringify(e)}`);
       assert.equal(engine.pathCounts[path === "auto" ? "lowRank" : "signFlip"], 24, `${path}: ${JSON.stringify(engine.pathCounts)}`);
       assertClose(v, narrowLoop.values, REL, `${path} on the narrow layer vs loop`);
@@ -253,7 +254,7 @@ test("signFlip where it does not apply is a clear error, and auto there is uncha
   const tanh = at.mlp({ inputs: 4, hidden: [8, 6], classes: 3, seed: 0, activation: "tanh" });
   const relu = at.mlp({ inputs: 4, hidden: [8, 6], classes: 3, seed: 0 });
   const seq = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 6, activation: "relu", name: "hidden" }), tf.layers.dense({ units: 3, name: "out" })] });
-  const wrapped = at.fromSequential(seq);
+  const wrapped = at.fromLayersModel(seq);
   for (const [model, site] of [
     [tanh, "h1"], // another activation: no exact sign-flip identity
     [relu, "h2"], // the last hidden layer feeds the read-out directly

@@ -22,16 +22,19 @@ console.log(JSON.stringify({ bullmq: loaded.filter((k) => k.includes("/bullmq/")
 
 /** What each subpath entry exports (values; types are checked by tsc). */
 const RUNS = [
+  "MEASURE_ROWS",
   "buildTask",
   "cli",
   "expandSweep",
   "latestCheckpoint",
   "listCheckpoints",
+  "measureModel",
   "modelFileHash",
   "parseRunConfig",
   "readCheckpoint",
   "readResults",
   "redisConnection",
+  "renderMeasureReport",
   "restoreOptimizer",
   "runFromConfig",
   "runJob",
@@ -50,19 +53,27 @@ const NOTEBOOK = [
   "chart",
   "compressionCharts",
   "compressionTableRows",
+  "concentrationCharts",
+  "concentrationTableRows",
+  "concentrationTuningRows",
   "htmlTable",
+  "isFullRun",
   "keep",
   "plotlyScript",
   "prefetchSeeds",
   "provenance",
   "quickNote",
+  "readJson",
+  "resultsPath",
   "seedShard",
   "tableConfig",
   "tuningTableRows",
+  "writeJsonAtomic",
+  "writeResults",
 ];
 
 // The built package as a user installs it: a folder whose node_modules/antitrain links to this repository, so Node
-// resolves "antitrain", "antitrain/runs" and "antitrain/notebook" through package.json's "exports" into dist/.
+// resolves "antitrain", "antitrain/studies", "antitrain/runs" and "antitrain/notebook" through package.json's "exports" into dist/.
 describe("the package's entry points (built dist/, resolved through package.json's exports)", () => {
   let user = "";
   before(() => {
@@ -85,10 +96,11 @@ describe("the package's entry points (built dist/, resolved through package.json
 
   test("each entry resolves by the package's own name to its file in dist/, and dist/ is not reachable otherwise", () => {
     const got = inUserFolder(`const out = {};
-for (const s of ["antitrain", "antitrain/runs", "antitrain/notebook", "antitrain/package.json"]) out[s] = require.resolve(s);
+for (const s of ["antitrain", "antitrain/studies", "antitrain/runs", "antitrain/notebook", "antitrain/package.json"]) out[s] = require.resolve(s);
 try { require.resolve("antitrain/dist/runs/cli"); out.deep = "resolved"; } catch (e) { out.deep = e.code; }
 console.log(JSON.stringify(out));`);
     assert.equal(got.antitrain, path.join(root, "dist", "index.js"));
+    assert.equal(got["antitrain/studies"], path.join(root, "dist", "studies", "index.js"));
     assert.equal(got["antitrain/runs"], path.join(root, "dist", "runs", "index.js"));
     assert.equal(got["antitrain/notebook"], path.join(root, "dist", "notebook", "index.js"));
     assert.equal(got["antitrain/package.json"], path.join(root, "package.json"));
@@ -118,13 +130,15 @@ console.log(JSON.stringify({ keys: Object.keys(runs).sort(), bullmq: loaded.filt
     assert.deepEqual(got.redis, { host: "example", port: 7000, db: 2, maxRetriesPerRequest: null });
   });
 
-  test("the main entry still exports every name of both subpaths, as the same values", () => {
-    const got = inUserFolder(`const main = require("antitrain"), runs = require("antitrain/runs"), nb = require("antitrain/notebook");
-const differ = [...Object.keys(runs).filter((k) => main[k] !== runs[k]), ...Object.keys(nb).filter((k) => main[k] !== nb[k])];
-console.log(JSON.stringify({ differ, mlp: typeof main.mlp, findCore: typeof main.findCore }));`);
-    assert.deepEqual(got.differ, [], "names the main entry lacks or holds as another value");
+  test("the main entry is the research API: no name of the studies, runs or notebook entries", () => {
+    const got = inUserFolder(`const main = require("antitrain"), subs = [require("antitrain/studies"), require("antitrain/runs"), require("antitrain/notebook")];
+const shared = subs.flatMap((m) => Object.keys(m).filter((k) => k in main));
+console.log(JSON.stringify({ shared, mlp: typeof main.mlp, findCore: typeof main.findCore, runStudy: typeof main.runStudy, STUDIES: typeof require("antitrain/studies").STUDIES }));`);
+    assert.deepEqual(got.shared, [], "names the main entry shares with a subpath entry");
     assert.equal(got.mlp, "function");
     assert.equal(got.findCore, "function");
+    assert.equal(got.runStudy, "undefined", "studies come from antitrain/studies");
+    assert.equal(got.STUDIES, "object");
   });
 
   test("TypeScript resolves each entry's types under node10 (typesVersions), node16 and bundler resolution (exports)", () => {
@@ -137,6 +151,7 @@ console.log(JSON.stringify({ differ, mlp: typeof main.mlp, findCore: typeof main
     for (const [name, options] of settings) {
       for (const [specifier, file] of [
         ["antitrain", "index.d.ts"],
+        ["antitrain/studies", "studies/index.d.ts"],
         ["antitrain/runs", "runs/index.d.ts"],
         ["antitrain/notebook", "notebook/index.d.ts"],
       ]) {
@@ -145,4 +160,14 @@ console.log(JSON.stringify({ differ, mlp: typeof main.mlp, findCore: typeof main
       }
     }
   });
+});
+
+test("the main entry holds at most about 200 names (types included), none from studies, runs or notebook helpers", () => {
+  const program = ts.createProgram([path.join(root, "lib", "index.ts")], { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, skipLibCheck: true, noEmit: true });
+  const checker = program.getTypeChecker();
+  const file = program.getSourceFile(path.join(root, "lib", "index.ts")) as ts.SourceFile;
+  const names = checker.getExportsOfModule(checker.getSymbolAtLocation(file) as ts.Symbol).map((s) => s.name);
+  assert.ok(names.length <= 215, `the root exports ${names.length} names`);
+  const source = fs.readFileSync(path.join(root, "lib", "index.ts"), "utf8");
+  assert.doesNotMatch(source, /from "\.\/(studies|runs|notebook)\//, "no study, runs or notebook module re-exported at the root");
 });

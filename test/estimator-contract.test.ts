@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { before, test } from "node:test";
 import * as at from "../lib/index";
+import { magnitudeScores } from "../lib/importance/magnitude";
 import { assertAntitrainError, invariant, smallTask } from "./helpers";
 
 before(async () => {
@@ -78,7 +79,7 @@ test("every estimator returns the Importance shape, and its result feeds ranked 
 test("the new shapes carry exactly the old scores; gate's clean and full are the damage engine's zero-ablation numbers", () => {
   const { model, train, test: heldOut } = smallTask(1, [UNITS]);
   const stats = at.collectStats(model, "h1", train);
-  assert.deepEqual(at.magnitudeImportance(model, "h1").scores, at.magnitudeScores(model, "h1"));
+  assert.deepEqual(at.magnitudeImportance(model, "h1").scores, magnitudeScores(model, "h1"));
   const gate = at.gateUnitImportance(model, "h1", train, { stats, batchSize: 50 });
   assert.deepEqual(gate.scores, at.gateImportance(model, "h1", train, 50));
   const all = Array.from({ length: UNITS }, (_, u) => u);
@@ -112,8 +113,8 @@ test("findCore along a Taylor or magnitude ranking finds a core that reaches the
     }
   }
   // bare scores with a site are a ranking too
-  const bare = at.findCore(model, "h1", heldOut, { stats, importance: { site: "h1", scores: at.magnitudeScores(model, "h1") }, seed: 3 });
-  assertValidSplit(bare, at.ranked({ scores: at.magnitudeScores(model, "h1") }), "bare scores");
+  const bare = at.findCore(model, "h1", heldOut, { stats, importance: { site: "h1", scores: magnitudeScores(model, "h1") }, seed: 3 });
+  assertValidSplit(bare, at.ranked({ scores: magnitudeScores(model, "h1") }), "bare scores");
   assert.equal(bare.method, "resample", "bare scores: the default randomization");
   model.dispose();
   at.disposeDataset(train);

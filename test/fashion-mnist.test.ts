@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
+import { FASHION_MNIST_DEBIAN_DIR } from "../lib/data/fashion-mnist";
 import { assertAntitrainError } from "./helpers";
 import { writeIdx } from "./idx-files";
 
@@ -221,7 +222,7 @@ describe("fashionMnist on small IDX files posing as the package folder", () => {
   });
 });
 
-const REAL_DIR = process.env.ANTITRAIN_FASHION_MNIST_DIR || at.FASHION_MNIST_DEBIAN_DIR;
+const REAL_DIR = process.env.ANTITRAIN_FASHION_MNIST_DIR || FASHION_MNIST_DEBIAN_DIR;
 const realMissing = !fs.existsSync(path.join(REAL_DIR, "train-images-idx3-ubyte.gz"));
 
 describe("fashionMnist on the real package files", () => {

@@ -264,7 +264,7 @@ describe("the tf.Sequential adapter", () => {
         tf.layers.dense({ units: 3, activation: "softmax", name: "out" }),
       ],
     });
-    const wrapped = at.fromSequential(seq);
+    const wrapped = at.fromLayersModel(seq);
     assert.deepEqual(wrapped.sites(), [{ name: "hidden", units: 10 }]);
     const [w1, b1, w2, b2] = seq.getWeights().map((t) => t.dataSync() as Float32Array);
     const twin = new at.Mlp([

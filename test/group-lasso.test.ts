@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
+import { magnitudeScores } from "../lib/importance/magnitude";
 import { assertAntitrainError, invariant, smallTask, snapshot, wrapModel } from "./helpers";
 
 before(async () => {
@@ -56,7 +57,7 @@ test("group lasso training switches whole units off; magnitude ranking + compres
   assert.ok(off >= 3 && on >= 3 && off + on === 12, `group norms split into off and on: ${lasso.map((n) => n.toFixed(3))}`);
   assert.ok(Math.min(...ref) > 1, `plain training leaves every group large: ${ref.map((n) => n.toFixed(3))}`);
   // pruning pipeline: rank by weight magnitude, keep the units that are on, fold the rest's means into the next bias
-  const keep = at.ranked({ scores: at.magnitudeScores(model, "h1") }).slice(0, on);
+  const keep = at.ranked({ scores: magnitudeScores(model, "h1") }).slice(0, on);
   assert.deepEqual([...keep].sort((a, b) => a - b), lasso.flatMap((n, u) => (n > 0.5 ? [u] : [])));
   const small = at.compress(model, "h1", { core: keep }, { stats: at.collectStats(model, "h1", train) });
   assert.equal(small.sites()[0].units, on);

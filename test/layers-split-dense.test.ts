@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { after, before, describe, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
+import type { DenseSiteSplit } from "../lib/models/types";
 import { invariant, wrapModel } from "./helpers";
 
 // The damage engine's exact low-rank path on wrapped tf.LayersModels (LayersHookedModel.splitDense): where a site
@@ -275,13 +276,13 @@ describe("LayersHookedModel.splitDense", () => {
   test("a 1×1 convolution's weight is its kernel as [in, out]; a Dense's weight is its own kernel variable", () => {
     const model = at.fromLayersModel(conv1x1Net());
     const x = tf.randomNormal([3, 6, 6, 2], 0, 1, "float32", 6);
-    const cut = model.splitDense("conv1", x) as at.DenseSiteSplit;
+    const cut = model.splitDense("conv1", x) as DenseSiteSplit;
     const kernel = model.layersModel.getLayer("conv2").getWeights()[0];
     assert.deepEqual(kernel.shape, [1, 1, 4, 5]);
     assert.deepEqual(Array.from(cut.weight.dataSync()), Array.from(kernel.dataSync()));
     assert.deepEqual(cut.pre.shape, [3, 4, 4, 5]);
     cut.dispose();
-    const gap = model.splitDense("gap", x) as at.DenseSiteSplit;
+    const gap = model.splitDense("gap", x) as DenseSiteSplit;
     assert.ok(model.variables().includes(gap.weight as tf.Variable), "a Dense reader's weight is the model's variable");
     gap.dispose();
     assert.ok(!model.layersModel.getLayer("out").getWeights()[0].isDisposed, "dispose frees only what the split made");
@@ -352,7 +353,7 @@ describe("LayersHookedModel.splitDense", () => {
     const x = tf.randomNormal([4, 6], 0, 1, "float32", 11);
     assert.equal(model.splitDense("h1", x), null, "dropout may be active in training mode: no shortcut through it");
     assert.equal(model.splitDense("drop", x), null);
-    const cut = model.splitDense("noise", x) as at.DenseSiteSplit;
+    const cut = model.splitDense("noise", x) as DenseSiteSplit;
     assert.ok(cut !== null, "noise → h2 is a direct Dense reader");
     refused(model, "pre of 3 rows", () => tf.tidy(() => cut.resumeFromPre(tf.zeros([3, 6]), () => cut.act)), /k stacked copies of the batch, \[k·4, 6\]; got \[3, 6\]/);
     refused(model, "pre of 5 columns", () => tf.tidy(() => cut.resumeFromPre(tf.zeros([4, 5]), () => cut.act)), /\[k·4, 6\]/);

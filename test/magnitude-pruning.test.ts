@@ -7,6 +7,7 @@ import { strict as assert } from "node:assert";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
+import { magnitudeScores } from "../lib/importance/magnitude";
 import * as st from "../lib/studies/index";
 import { assertAntitrainError, invariant, smallTask, snapshot, wrapModel } from "./helpers";
 
@@ -51,7 +52,7 @@ test("on hand-built weights each round keeps exactly the largest-magnitude units
     { fanIn: 2, fanOut: 5, w: w1, b: new Float32Array([0.1, 0.2, 0.3, 0.4, 0.5]) },
     { fanIn: 5, fanOut: 2, w: new Float32Array(10), b: new Float32Array([0, 0]) },
   ]);
-  assert.deepEqual(Array.from(at.magnitudeScores(model, "h1")), a);
+  assert.deepEqual(Array.from(magnitudeScores(model, "h1")), a);
   const data = at.dataset([1, 0, -1, 0, 0.5, 1, -0.5, 1], [0, 1, 0, 1], { features: 2, classes: 2 });
   const before = snapshot(model);
   const tensors = tf.memory().numTensors;
@@ -99,7 +100,7 @@ test("with fine-tuning: widths follow keep, each round prunes the smallest-magni
   result.rounds.forEach((r, i) => {
     const previous = i === 0 ? model : result.rounds[i - 1].model;
     const previousKept = i === 0 ? Array.from({ length: 12 }, (_, u) => u) : result.rounds[i - 1].kept;
-    const top = at.ranked({ scores: at.magnitudeScores(previous, "h1") }).slice(0, r.units);
+    const top = at.ranked({ scores: magnitudeScores(previous, "h1") }).slice(0, r.units);
     const expected = top.sort((x, y) => x - y).map((u) => previousKept[u]);
     assert.deepEqual(r.kept, expected, `round ${i}: the kept units are the largest-magnitude ones of the model it started from`);
     // fine-tuning ran: the weights are not the pruned weights of the previous model

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
+import { parseNpy } from "../lib/data/npy";
 import * as runs from "../lib/runs/index";
 import { invariant } from "./helpers";
 import { writeIdx } from "./idx-files";
@@ -374,7 +375,7 @@ describe("readNpy", () => {
     ];
     for (const [bytes, pattern] of refused) {
       assert.throws(
-        () => at.parseNpy(bytes, "x.npy"),
+        () => parseNpy(bytes, "x.npy"),
         (e: unknown) => e instanceof at.AntitrainError && pattern.test(e.message),
       );
     }

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
+import { fileSystem } from "../lib/base/model-io";
 import { tempDirs } from "./temp";
 
 const temp = tempDirs();
@@ -73,10 +74,10 @@ describe("saveModel / loadModel / fileSystem", () => {
       const [want, got] = predictions(net, back, x);
       assert.deepEqual(got, want, "predictions identical");
       // The same through the IO handler, given the model.json path and a file:// prefix.
-      const again = await tf.loadLayersModel(at.fileSystem(`file://${path.join(dir, "model.json")}`));
+      const again = await tf.loadLayersModel(fileSystem(`file://${path.join(dir, "model.json")}`));
       assert.deepEqual(predictions(net, again, x)[1], want);
       // Saving again over it replaces it.
-      await net.save(at.fileSystem(dir));
+      await net.save(fileSystem(dir));
       assert.deepEqual(fs.readdirSync(dir).sort(), ["model.json", "weights.bin"]);
       tf.dispose(x);
       for (const m of [net, back, again]) m.dispose();
@@ -156,7 +157,7 @@ describe("saveModel / loadModel / fileSystem", () => {
 
     await rejectsWith(() => at.saveModel(null as unknown as tf.LayersModel, dir), /needs a tf.LayersModel/);
     await rejectsWith(() => at.saveModel(net, path.join(dir, "model.json")), /takes a folder/);
-    assert.throws(() => at.fileSystem(""), /folder path/);
+    assert.throws(() => fileSystem(""), /folder path/);
     net.dispose();
     assert.equal(tf.memory().numTensors, tensors);
   });

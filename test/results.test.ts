@@ -3,7 +3,6 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
-import * as at from "../lib/index";
 import * as nb from "../lib/notebook/index";
 
 test("writeJsonAtomic writes typed arrays as arrays and leaves no temporary file", () => {

@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
+import { magnitudeScores } from "../lib/importance/magnitude";
 import { assertAntitrainError, invariant, smallTask, snapshot, wrapModel } from "./helpers";
 
 before(async () => {
@@ -56,16 +57,16 @@ test("targeted dropout zeroes only the bottom γ fraction by magnitude, each wit
   model.dispose();
 });
 
-test("targets follow the current magnitude scores: rate 1 removes exactly the lowest units of at.magnitudeScores", () => {
+test("targets follow the current magnitude scores: rate 1 removes exactly the lowest units of magnitudeScores", () => {
   const { model } = smallTask(6, [12]);
   const hooks = at.targetedDropoutHooks(model, ["h1"], { targetFraction: 0.25, rate: 1, seed: 0 });
-  const lowest = () => at.ranked({ scores: at.magnitudeScores(model, "h1") }).slice(-3).sort((a, b) => a - b);
+  const lowest = () => at.ranked({ scores: magnitudeScores(model, "h1") }).slice(-3).sort((a, b) => a - b);
   const dropped = (step: number) => zeroShares(hooks, [step], 5, 12).flatMap((share, u) => (share === 1 ? [u] : []));
   const before = lowest();
   assert.deepEqual(dropped(0), before);
   assert.ok(zeroShares(hooks, [0], 5, 12).every((s) => s === 0 || s === 1));
   // make the strongest unit the weakest: the next step targets it
-  const strongest = at.ranked({ scores: at.magnitudeScores(model, "h1") })[0];
+  const strongest = at.ranked({ scores: magnitudeScores(model, "h1") })[0];
   tf.tidy(() => {
     const [w1, , w2] = model.variables();
     const keep = tf.tensor1d(Array.from({ length: 12 }, (_, u) => (u === strongest ? 1e-3 : 1)));

@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { before, describe, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
+import { expandUnitMask } from "../lib/models/types";
 import { assertUnchanged, invariant, snapshot } from "./helpers";
 
 before(async () => {
@@ -313,7 +314,7 @@ describe("transformer", () => {
       const small = at.compress(model, site, { core: [...core] }, { stats });
       assertUnchanged(model, before, `compress ${site}`);
       assert.equal(small.sites().find((s) => s.name === site)!.units, core.length);
-      const keep = at.expandUnitMask(core, info.units, width);
+      const keep = expandUnitMask(core, info.units, width);
       const masked = model.forward(task.test.x, {
         [site]: (a) => tf.tidy(() => tf.add(tf.mul(a, keep), tf.mul(tf.sub(1, keep), stats.mean))),
       });
@@ -363,7 +364,7 @@ describe("transformer", () => {
     const headless = at.compress(second, "blocks.0.attn", { core: [0] }, { stats: attnStats }) as at.Transformer;
     assert.deepEqual(headless.config.finalDims, [1, 3, 5, 7]);
     // Removing a head of the already narrowed model still equals replacing that head by its mean.
-    const headKeep = at.expandUnitMask([0], attn.units, attn.width ?? 1);
+    const headKeep = expandUnitMask([0], attn.units, attn.width ?? 1);
     const headMasked = second.forward(task.test.x, {
       "blocks.0.attn": (a) => tf.tidy(() => tf.add(tf.mul(a, headKeep), tf.mul(tf.sub(1, headKeep), attnStats.mean))),
     });
@@ -386,7 +387,7 @@ describe("transformer", () => {
     const eps = 1e-2;
     const lossAt = (head: number, gate: number) =>
       tf.tidy(() => {
-        const m = at.expandUnitMask([head], 2, 4);
+        const m = expandUnitMask([head], 2, 4);
         const scale = Float32Array.from(m, (v) => (v === 1 ? gate : 1));
         const logits = model.forward(one.x, { [site]: (a) => tf.mul(a, scale) });
         return at.crossEntropy(logits, one.y).dataSync()[0];

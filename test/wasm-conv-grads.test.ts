@@ -8,6 +8,8 @@ import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
+import { explainKernelError } from "../lib/base/kernel-errors";
+import { WASM_CONV_GRAD_KERNELS, installWasmConvGrads, wasmConvGradsInstalled } from "../lib/base/wasm-conv-grads";
 import { invariant, wrapModel } from "./helpers";
 
 let onWasm = false;
@@ -83,12 +85,12 @@ async function assertGradientsMatchCpu(cases: GradCase[]): Promise<void> {
 
 test("ready() installs the missing convolution gradient kernels on wasm, replaces MaxPoolGrad, leaves the others alone", (t) => {
   if (!onWasm) return t.skip("not on the wasm backend");
-  assert.deepEqual([...at.wasmConvGradsInstalled()].sort(), [...at.WASM_CONV_GRAD_KERNELS].sort());
-  assert.deepEqual(at.installWasmConvGrads(), at.wasmConvGradsInstalled(), "a second install registers nothing new");
-  assert.ok(at.wasmConvGradsInstalled().includes("MaxPoolGrad"), "wasm's MaxPoolGrad (wrong for negative maxima) is replaced");
+  assert.deepEqual([...wasmConvGradsInstalled()].sort(), [...WASM_CONV_GRAD_KERNELS].sort());
+  assert.deepEqual(installWasmConvGrads(), wasmConvGradsInstalled(), "a second install registers nothing new");
+  assert.ok(wasmConvGradsInstalled().includes("MaxPoolGrad"), "wasm's MaxPoolGrad (wrong for negative maxima) is replaced");
   for (const own of ["Conv2DBackpropInput", "AvgPoolGrad", "FusedBatchNorm"]) {
     assert.ok(tf.getKernel(own, "wasm") !== undefined, `wasm has ${own}`);
-    assert.ok(!at.wasmConvGradsInstalled().includes(own), `${own} is wasm's own`);
+    assert.ok(!wasmConvGradsInstalled().includes(own), `${own} is wasm's own`);
   }
 });
 
@@ -371,15 +373,15 @@ test("an op wasm has no kernel for is an AntitrainError naming it and ANTITRAIN_
 
 test("explainKernelError translates only tfjs's missing-kernel error", () => {
   const raw = new Error("Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'");
-  const explained = at.explainKernelError(raw);
+  const explained = explainKernelError(raw);
   assert.ok(explained instanceof at.AntitrainError);
   assert.match(explained.message, /'Conv2DBackpropFilter' \(the weight gradient of a convolution.*ANTITRAIN_BACKEND=cpu.*tfjs-node/);
   assert.equal(explained.cause, raw);
   const other = new Error("something else");
-  assert.equal(at.explainKernelError(other), other);
+  assert.equal(explainKernelError(other), other);
   const mine = new at.AntitrainError("Kernel 'X' not registered for backend 'wasm' — already explained");
-  assert.equal(at.explainKernelError(mine), mine);
-  assert.equal(at.explainKernelError("a string"), "a string");
+  assert.equal(explainKernelError(mine), mine);
+  assert.equal(explainKernelError("a string"), "a string");
   assert.throws(() => at.withKernelHelp(() => { throw raw; }), at.AntitrainError);
   assert.equal(at.withKernelHelp(() => 7), 7);
 });

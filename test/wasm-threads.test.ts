@@ -9,6 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { before, test } from "node:test";
 import * as at from "../lib/index";
+import { childThreadsEnv, defaultThreads, threadsPerChild, wasmThreadsWanted } from "../lib/base/wasm-threads";
 
 const ROOT = path.resolve(__dirname, "..");
 const CHILD = path.join(__dirname, "fixtures", "threads-child.ts");
@@ -75,14 +76,14 @@ test("a thread count that is not an integer from 1 to 8 is refused, naming the v
   try {
     for (const bad of ["two", "0", "1.5", "-2", "9", "2x"]) {
       process.env.ANTITRAIN_THREADS = bad;
-      assert.throws(() => at.wasmThreadsWanted(), (e: Error) => e instanceof at.AntitrainError && /ANTITRAIN_THREADS=.*integer from 1 to 8/.test(e.message), bad);
+      assert.throws(() => wasmThreadsWanted(), (e: Error) => e instanceof at.AntitrainError && /ANTITRAIN_THREADS=.*integer from 1 to 8/.test(e.message), bad);
     }
     process.env.ANTITRAIN_THREADS = " 3 ";
-    assert.equal(at.wasmThreadsWanted(), 3);
+    assert.equal(wasmThreadsWanted(), 3);
     process.env.ANTITRAIN_THREADS = "";
-    assert.equal(at.wasmThreadsWanted(), at.defaultThreads());
-    assert.ok(at.defaultThreads() >= 1 && at.defaultThreads() <= 4);
-    assert.equal(at.wasmThreadsWanted(1), 1, "an option wins over the environment");
+    assert.equal(wasmThreadsWanted(), defaultThreads());
+    assert.ok(defaultThreads() >= 1 && defaultThreads() <= 4);
+    assert.equal(wasmThreadsWanted(1), 1, "an option wins over the environment");
   } finally {
     if (saved === undefined) delete process.env.ANTITRAIN_THREADS;
     else process.env.ANTITRAIN_THREADS = saved;
@@ -101,13 +102,13 @@ test("a thread count that is not an integer from 1 to 8 is refused, naming the v
 
 test("threadsPerChild and childThreadsEnv share the cores among child processes unless the user chose", () => {
   const cores = os.availableParallelism();
-  assert.equal(at.threadsPerChild(1), Math.min(8, cores));
-  assert.equal(at.threadsPerChild(2), Math.max(1, Math.floor(cores / 2)));
-  assert.equal(at.threadsPerChild(1000), 1);
-  assert.equal(at.childThreadsEnv(1000, { PATH: "/bin" }).ANTITRAIN_THREADS, "1");
-  assert.equal(at.childThreadsEnv(1000, { PATH: "/bin" }).PATH, "/bin");
-  assert.equal(at.childThreadsEnv(1000, { ANTITRAIN_THREADS: "3" }).ANTITRAIN_THREADS, "3", "a user's setting is kept");
-  assert.throws(() => at.threadsPerChild(0), at.AntitrainError);
+  assert.equal(threadsPerChild(1), Math.min(8, cores));
+  assert.equal(threadsPerChild(2), Math.max(1, Math.floor(cores / 2)));
+  assert.equal(threadsPerChild(1000), 1);
+  assert.equal(childThreadsEnv(1000, { PATH: "/bin" }).ANTITRAIN_THREADS, "1");
+  assert.equal(childThreadsEnv(1000, { PATH: "/bin" }).PATH, "/bin");
+  assert.equal(childThreadsEnv(1000, { ANTITRAIN_THREADS: "3" }).ANTITRAIN_THREADS, "3", "a user's setting is kept");
+  assert.throws(() => threadsPerChild(0), at.AntitrainError);
 });
 
 test("a threaded build that does not start in time falls back to one thread with one stderr line", () => {
