@@ -64,17 +64,17 @@ test("empty data asks for at least one example", () => {
   at.disposeDataset(empty);
 });
 
-test("NaN or infinite activations and losses name where they were met", () => {
+test("NaN or infinite data names the row and column where it was met", () => {
   const x = Array.from({ length: 16 }, (_, i) => (i === 3 ? Number.NaN : 0.5));
   const nan = data(x, [0, 1]);
-  refuses(() => at.collectStats(model, "h1", nan), /activations of site "h1" contains NaN \(at element \d+\): check the inputs for NaN\/inf/);
-  refuses(() => at.train(model, nan, { steps: 1, batchSize: 2 }), /the training loss at step 0 contains NaN/);
+  refuses(() => at.collectStats(model, "h1", nan), /data\.x holds NaN at row 0, column 3: every value must be finite\. Remove or impute/);
+  refuses(() => at.train(model, nan, { steps: 1, batchSize: 2 }), /data\.x holds NaN at row 0, column 3/);
   at.disposeDataset(nan);
   const inf = data(
     Array.from({ length: 16 }, (_, i) => (i === 0 ? Number.POSITIVE_INFINITY : 0.5)),
     [0, 1],
   );
-  refuses(() => at.collectStats(model, "h1", inf), /activations of site "h1" contains (Infinity|NaN)/);
+  refuses(() => at.collectStats(model, "h1", inf), /data\.x holds Infinity at row 0, column 0/);
   at.disposeDataset(inf);
 });
 

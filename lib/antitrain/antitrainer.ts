@@ -187,6 +187,7 @@ export class Antitrainer {
    * schedule's antitrain steps. Returns how many antitrain steps ran and whether it measured.
    */
   afterStep(batch: Dataset): { antiSteps: number; measured: boolean } {
+    requireData(this.model, batch); // before it is remembered: a NaN batch would otherwise poison every later measurement
     this.stepCount++;
     if (this.options.data === undefined) this.remember(batch);
     let measured = false;
