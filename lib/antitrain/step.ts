@@ -178,6 +178,10 @@ function stepWith(model: HookedModel, site: string, batch: Dataset, options: Ant
         const value = lossT.dataSync()[0];
         if (!Number.isFinite(value)) throw new AntitrainError(`antitraining loss at site "${site}" is ${value}: lower the antitraining learning rate`);
       },
+      (v, value) =>
+        new AntitrainError(
+          `antitraining at site "${site}" diverged: the update made variable "${v.name}" ${value}; the downstream weights were restored to their values before this step. Lower the antitraining learning rate (Antitrainer's learningRate, e.g. 10 times)`,
+        ),
     );
     optimizerSites.set(optimizer, { site, variables: new Set(downstream) });
     return loss;
