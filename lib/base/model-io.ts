@@ -79,9 +79,9 @@ export async function saveModel(model: tf.LayersModel, dir: string): Promise<tf.
  * model.sites();                                        // one site per layer, named as in Keras
  */
 export async function loadModel(target: string): Promise<tf.LayersModel> {
-  const handler = fileSystem(target);
+  fileSystem(target); // checks target
   const jsonFile = jsonFileOf(target);
-  const artifacts = await handler.load();
+  const artifacts = await loadArtifacts(jsonFile);
   // Built from the topology alone (its initial weights), so its weights can be compared with the manifest before any
   // is loaded: tfjs would fail inside loadWeights with a bare "Shape mismatch" naming no file or layer, and leak the
   // half-loaded model.
