@@ -19,6 +19,8 @@ interface CheckedModel<S extends CheckedSite = CheckedSite> {
   /** Per-example input shape when it is not `[inputs]` (e.g. images `[h, w, c]`). */
   readonly inputShape?: readonly number[];
   readonly classes: number;
+  /** The output layer's name, where the model has named layers (it is not a site). */
+  readonly output?: string;
   sites(): readonly S[];
   variables(): readonly tf.Variable[];
 }
@@ -50,6 +52,9 @@ export function requireSite<S extends CheckedSite>(model: CheckedModel<S>, site:
   const found = sites.find((s) => s.name === site);
   if (found === undefined) {
     const names = sites.map((s) => `"${s.name}"`).join(", ");
+    if (model.output !== undefined && site === model.output) {
+      throw new AntitrainError(`"${site}" is the output layer of this ${model.kind} model (its logits or probabilities), not a site: measure a hidden layer, one of ${names}`);
+    }
     throw new AntitrainError(`unknown site "${site}": this ${model.kind} model has sites ${names}`);
   }
   return found;
