@@ -328,7 +328,7 @@ describe("compressLayersModel refusals", () => {
     const model = at.fromLayersModel(skip);
     invariant(model, "add at h", () => assertAntitrainError(() => at.compressLayersModel(model, "h", { core: [0] }), /units of "h".*meet "g" in layer "s" \(Add\).*dependency group/));
     invariant(model, "add at g", () => assertAntitrainError(() => at.compressLayersModel(model, "g", { core: [0] }), /units of "g".*meet "h" in layer "s" \(Add\)/));
-    invariant(model, "add site", () => assertAntitrainError(() => at.compressLayersModel(model, "s", { core: [0] }), /made by a Add layer, not by a dense or convolution layer/));
+    invariant(model, "add site", () => assertAntitrainError(() => at.compressLayersModel(model, "s", { core: [0] }), /made by an Add layer, not by a dense or convolution layer/));
 
     const cnn = at.fromLayersModel(convFlatCnn());
     invariant(cnn, "flatten", () => assertAntitrainError(() => at.compressLayersModel(cnn, "flat", { core: [0] }), /flatten's units are positions × channels/));

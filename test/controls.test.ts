@@ -219,7 +219,7 @@ describe("antitrainStep's control arms", () => {
       ["positional form, no options", () => (at.antitrainStep as unknown as (...a: unknown[]) => number)(model, "h1", batch, split, stats, opt), /needs its last argument \{ seed \}/],
       ["positional form, unknown key", () => (at.antitrainStep as unknown as (...a: unknown[]) => number)(model, "h1", batch, split, stats, opt, { seed: 0, targt: "uniform" }), /unknown option "targt" of antitrainStep/],
       ["core out of range", step({ seed: 0, randomize: "spectators" }, { core: [0, 10], method: "mean" }), /core unit 10 is not in site "h1" \(0\.\.9\)/],
-      ["NaN activations midway", step({ seed: 0, randomize: "spectators", target: "true-labels" }, split, nan), /activations of site "h1" during antitraining contains NaN/],
+      ["NaN data midway", step({ seed: 0, randomize: "spectators", target: "true-labels" }, split, nan), /data\.x holds NaN at row 0, column 0: every value must be finite/],
       ["Antitrainer randomize", () => new at.Antitrainer(model, ["h1"], { schedule: at.interleaved(1), randomize: "noncore" as at.RandomizedUnits }), /randomize must be one of "core", "spectators", got "noncore"/],
       ["Antitrainer target", () => new at.Antitrainer(model, ["h1"], { schedule: at.interleaved(1), target: "labels" as at.AntitrainTarget }), /target must be one of "uniform", "random-labels", "true-labels", got "labels"/],
       ["Antitrainer unknown key", () => new at.Antitrainer(model, ["h1"], { schedule: at.interleaved(1), targt: "uniform" } as at.AntitrainerOptions), /unknown option "targt" of Antitrainer: the options are schedule, data, .*randomize/],

@@ -247,8 +247,8 @@ describe("fromLayersModel on dense graphs", () => {
     const net = skipModel();
     const model = at.fromLayersModel(net);
     assertAntitrainError(() => model.unitParameters("h"), /read by "g" and "s"/);
-    assertAntitrainError(() => model.unitParameters("g"), /read by "s", a Add layer that merges it/);
-    assertAntitrainError(() => model.unitParameters("s"), /made by a Add layer/);
+    assertAntitrainError(() => model.unitParameters("g"), /read by "s", an Add layer that merges it/);
+    assertAntitrainError(() => model.unitParameters("s"), /made by an Add layer/);
     // Through dropout and batch norm: the dense kernels around them, and batch norm's gamma and beta as per-unit others.
     const input = tf.input({ shape: [3] });
     const p1 = tf.layers.dense({ units: 4, activation: "relu", name: "p" }).apply(input) as tf.SymbolicTensor;

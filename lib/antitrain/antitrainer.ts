@@ -187,6 +187,7 @@ export class Antitrainer {
    * schedule's antitrain steps. Returns how many antitrain steps ran and whether it measured.
    */
   afterStep(batch: Dataset): { antiSteps: number; measured: boolean } {
+    requireData(this.model, batch); // before it is remembered: a NaN batch would otherwise poison every later measurement
     this.stepCount++;
     if (this.options.data === undefined) this.remember(batch);
     let measured = false;
@@ -423,7 +424,9 @@ export class Antitrainer {
       if (split === undefined || stats === undefined || optimizer === undefined) throw new Error("antitrainer not measured");
       const seed = rngFor(this.options.seed, this.step, k, i, 7).nextUint32();
       const { target, randomize, method, spatial } = this.options;
-      antitrainStep(this.model, site, batch, { split, stats, optimizer, target, randomize, method, spatial, seed });
+      // Deliberate reuse: the split and stats of the last measurement serve until the next one, while the training
+      // steps in between move the upstream weights.
+      antitrainStep(this.model, site, batch, { split, stats, optimizer, target, randomize, method, spatial, seed, allowStale: true });
       this.antiStepCount++;
     });
     return 1;

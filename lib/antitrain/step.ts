@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { type CoreSplit, requireSplitFor } from "../core/find-core";
 import type { Dataset } from "../data/dataset";
 import { AntitrainError } from "../base/errors";
+import { requireAllowStale, requireFresh, siteFingerprint } from "../base/fingerprint";
 import { crossEntropy } from "../measure/metrics";
 import { type HookedModel, type SiteInfo, expandUnitMask, siteFeatures } from "../models/types";
 import { DEFAULT_SPATIAL, RANDOMIZE_METHODS, type RandomizeMethod, SPATIAL_MODES, type SpatialMode, drawReplacements, requireSpatialFor } from "../measure/randomize";
@@ -53,6 +54,11 @@ export interface AntitrainStepOptions {
   spatial?: SpatialMode;
   /** Seed of this step's draws. */
   seed: number;
+  /**
+   * Accept a split and stats measured with other weights upstream of the site (another model, or this one before a
+   * training step, as {@link Antitrainer} does between measurements): refused by default. Default false.
+   */
+  allowStale?: boolean;
 }
 
 const STEP_OPTION_KEYS = [
@@ -64,6 +70,7 @@ const STEP_OPTION_KEYS = [
   "method",
   "seed",
   "spatial",
+  "allowStale",
 ] as const satisfies readonly (keyof AntitrainStepOptions)[];
 
 /**
@@ -148,6 +155,12 @@ function stepWith(model: HookedModel, site: string, batch: Dataset, options: Ant
   }
   requireStatsFor(stats, info);
   requireSplitFor(split, site);
+  requireAllowStale(options.allowStale);
+  if (options.allowStale !== true) {
+    const now = siteFingerprint(model, site);
+    requireFresh(stats, now, "the stats", false);
+    requireFresh(split, now, "the split", false);
+  }
   if (!Number.isSafeInteger(options.seed)) {
     throw new AntitrainError(`antitrainStep needs a finite seed, an integer, got ${String(options.seed)}: pass e.g. { seed: step }`);
   }
@@ -178,6 +191,10 @@ function stepWith(model: HookedModel, site: string, batch: Dataset, options: Ant
         const value = lossT.dataSync()[0];
         if (!Number.isFinite(value)) throw new AntitrainError(`antitraining loss at site "${site}" is ${value}: lower the antitraining learning rate`);
       },
+      (v, value) =>
+        new AntitrainError(
+          `antitraining at site "${site}" diverged: the update made variable "${v.name}" ${value}; the downstream weights were restored to their values before this step. Lower the antitraining learning rate (Antitrainer's learningRate, e.g. 10 times)`,
+        ),
     );
     optimizerSites.set(optimizer, { site, variables: new Set(downstream) });
     return loss;

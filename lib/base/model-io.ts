@@ -79,7 +79,90 @@ export async function saveModel(model: tf.LayersModel, dir: string): Promise<tf.
  * model.sites();                                        // one site per layer, named as in Keras
  */
 export async function loadModel(target: string): Promise<tf.LayersModel> {
-  return tf.loadLayersModel(fileSystem(target));
+  fileSystem(target); // checks target
+  const jsonFile = jsonFileOf(target);
+  const artifacts = await loadArtifacts(jsonFile);
+  // Built from the topology alone (its initial weights), so its weights can be compared with the manifest before any
+  // is loaded: tfjs would fail inside loadWeights with a bare "Shape mismatch" naming no file or layer, and leak the
+  // half-loaded model.
+  const { weightData, weightSpecs, ...topology } = artifacts;
+  const model = await buildTopology(topology, jsonFile);
+  try {
+    requireWeightsFit(model, weightSpecs ?? [], jsonFile);
+    if (weightData !== undefined) {
+      const decoded = tf.io.decodeWeights(weightData, weightSpecs ?? []);
+      try {
+        const own = Object.fromEntries((weightSpecs ?? []).filter((s) => s.group !== "optimizer").map((s) => [s.name, decoded[s.name]]));
+        model.loadWeights(own, true);
+        const optimizerWeights = (weightSpecs ?? []).filter((s) => s.group === "optimizer").map((s) => ({ name: s.name, tensor: decoded[s.name] }));
+        if (model.optimizer != null && optimizerWeights.length > 0) await model.optimizer.setWeights(optimizerWeights);
+      } finally {
+        tf.dispose(Object.values(decoded));
+      }
+    }
+    return model;
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+}
+
+/** The model.json path {@link fileSystem} reads for `target`. */
+function jsonFileOf(target: string): string {
+  const plain = target.startsWith("file://") ? target.slice("file://".length) : target;
+  return plain.endsWith(".json") ? plain : path.join(plain, MODEL_JSON);
+}
+
+/** The model described by `artifacts`' topology, with initial weights; a custom layer tfjs does not know is an AntitrainError naming it. */
+async function buildTopology(artifacts: tf.io.ModelArtifacts, jsonFile: string): Promise<tf.LayersModel> {
+  const handler: tf.io.IOHandler = { load: async () => artifacts };
+  const before = new Set(Object.keys(tf.engine().registeredVariables));
+  try {
+    return await tf.loadLayersModel(handler);
+  } catch (e) {
+    // The layers built before the failing one made variables that no model owns now: free them.
+    for (const [name, v] of Object.entries(tf.engine().registeredVariables)) if (!before.has(name)) v.dispose();
+    const message = e instanceof Error ? e.message : String(e);
+    const unknown = /Unknown (layer|initializer|regularizer|constraint|activation)[^:]*: (\w+)/.exec(message);
+    if (unknown !== null) {
+      throw new AntitrainError(
+        `"${jsonFile}" uses the ${unknown[1]} "${unknown[2]}", which this TensorFlow.js does not know: register its class with tf.serialization.registerClass(${unknown[2]}) before loading, or save the model without custom ${unknown[1]}s`,
+      );
+    }
+    throw new AntitrainError(`the topology in "${jsonFile}" cannot be built (${firstLine(message)}): it was edited or damaged; save or convert the model again`);
+  }
+}
+
+/**
+ * Refuses a weights manifest that does not fit the topology: a layer's weight missing from it, of another shape, or a
+ * weight no layer has, naming the file and the layer.
+ */
+function requireWeightsFit(model: tf.LayersModel, specs: readonly tf.io.WeightsManifestEntry[], jsonFile: string): void {
+  const byName = new Map(specs.filter((s) => s.group !== "optimizer").map((s) => [s.name, s]));
+  const fix = "the topology in model.json disagrees with its weights (was model.json edited, or copied from another model?): save or convert the model again";
+  const used = new Set<string>();
+  for (const layer of model.layers) {
+    for (const w of layer.weights) {
+      const spec = byName.get(w.originalName);
+      if (spec === undefined) {
+        throw new AntitrainError(`"${jsonFile}": layer "${layer.name}" has the weight "${w.originalName}" [${w.shape.join(", ")}], which the weights manifest does not list: ${fix}`);
+      }
+      used.add(w.originalName);
+      const shape = Array.isArray(spec.shape) ? spec.shape : [];
+      if (shape.length !== w.shape.length || shape.some((d, i) => d !== w.shape[i])) {
+        throw new AntitrainError(
+          `"${jsonFile}": layer "${layer.name}" needs its weight "${w.originalName}" of shape [${w.shape.join(", ")}] but the weights manifest gives [${shape.join(", ")}]: ${fix}`,
+        );
+      }
+    }
+  }
+  const extra = [...byName.keys()].find((name) => !used.has(name));
+  if (extra !== undefined) throw new AntitrainError(`"${jsonFile}": the weights manifest lists "${extra}", which no layer of the topology has: ${fix}`);
+}
+
+/** The first line of an error message (tfjs's can run on). */
+function firstLine(message: string): string {
+  return message.split("\n")[0].slice(0, 300);
 }
 
 /** Writes `data` to `file` atomically: a temporary file beside it, then a rename over it. */

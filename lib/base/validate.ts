@@ -19,6 +19,8 @@ interface CheckedModel<S extends CheckedSite = CheckedSite> {
   /** Per-example input shape when it is not `[inputs]` (e.g. images `[h, w, c]`). */
   readonly inputShape?: readonly number[];
   readonly classes: number;
+  /** The output layer's name, where the model has named layers (it is not a site). */
+  readonly output?: string;
   sites(): readonly S[];
   variables(): readonly tf.Variable[];
 }
@@ -50,6 +52,9 @@ export function requireSite<S extends CheckedSite>(model: CheckedModel<S>, site:
   const found = sites.find((s) => s.name === site);
   if (found === undefined) {
     const names = sites.map((s) => `"${s.name}"`).join(", ");
+    if (model.output !== undefined && site === model.output) {
+      throw new AntitrainError(`"${site}" is the output layer of this ${model.kind} model (its logits or probabilities), not a site: measure a hidden layer, one of ${names}`);
+    }
     throw new AntitrainError(`unknown site "${site}": this ${model.kind} model has sites ${names}`);
   }
   return found;
@@ -111,6 +116,7 @@ export function requireData(model: CheckedModel, data: CheckedData): void {
   if (data.classes !== model.classes) {
     throw new AntitrainError(`data has ${data.classes} classes but the model outputs ${model.classes}: use data with ${model.classes} classes`);
   }
+  requireFiniteData(data.x);
   const labels = data.y.dataSync();
   for (let i = 0; i < labels.length; i++) {
     const l = labels[i];
@@ -118,6 +124,43 @@ export function requireData(model: CheckedModel, data: CheckedData): void {
       throw new AntitrainError(`label ${l} at example ${i} is out of range: labels must be integers in [0, ${model.classes})`);
     }
   }
+}
+
+/**
+ * Refuses examples holding NaN or ±Infinity, naming the first offending row (example) and column (value within the
+ * example, with its position for inputs of several axes) and the fix. Costs one reduction over `x` on any backend
+ * (values are read back only when one is not finite): on wasm a fused dense+ReLU turns NaN into 0, so a check of the
+ * activations or the loss alone would miss it.
+ */
+export function requireFiniteData(x: tf.Tensor, what = "data.x"): void {
+  if (x.dtype !== "float32" && x.dtype !== "complex64") return; // int32 and bool hold only finite values
+  const finite = tidy(() => x.isFinite().all().dataSync()[0]);
+  if (finite) return;
+  const values = x.dataSync();
+  const inner = x.shape.slice(1);
+  const perRow = inner.reduce((a, b) => a * b, 1);
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isFinite(values[i])) continue;
+    const row = Math.floor(i / perRow);
+    const column = i % perRow;
+    const position = inner.length > 1 ? ` (position [${unravel(column, inner).join(", ")}] within the example)` : "";
+    throw new AntitrainError(
+      `${what} holds ${values[i]} at row ${row}, column ${column}${position}: every value must be finite. ` +
+        "Remove or impute the rows that hold NaN or ±Infinity before passing the data (e.g. replace them by the column mean, " +
+        "or keep the rows where tf.isFinite(x).all(1) is true)",
+    );
+  }
+}
+
+/** The multi-axis index of flat offset `i` in an array of shape `shape` (row-major). */
+function unravel(i: number, shape: readonly number[]): number[] {
+  const index = new Array<number>(shape.length);
+  let rest = i;
+  for (let axis = shape.length - 1; axis >= 0; axis--) {
+    index[axis] = rest % shape[axis];
+    rest = Math.floor(rest / shape[axis]);
+  }
+  return index;
 }
 
 /** Throws when a tensor holds NaN or infinity, naming where it was met. */

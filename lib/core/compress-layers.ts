@@ -24,7 +24,7 @@ import * as tf from "@tensorflow/tfjs";
 import { AntitrainError } from "../base/errors";
 import { requireKnownKeys, requireSite } from "../base/validate";
 import { type UnitStats, requireStatsFor } from "../measure/unit-stats";
-import { type LayerCall, LayersHookedModel } from "../models/layers-model";
+import { type LayerCall, LayersHookedModel, article } from "../models/layers-model";
 import { type CoreSplit, requireSplitFor } from "./find-core";
 
 /** Options for {@link compressLayersModel}. */
@@ -40,6 +40,8 @@ export interface CompressLayersOptions {
 const OPTION_KEYS = ["stats"] as const satisfies readonly (keyof CompressLayersOptions)[];
 
 // Layers that act on each unit separately; only batch normalization among them has per-unit weights.
+/** Recurrent layers: their units feed back into themselves. */
+const RECURRENT = new Set(["LSTM", "GRU", "SimpleRNN"]);
 const PER_UNIT = new Set(["Activation", "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU", "Dropout", "SpatialDropout1D", "GaussianNoise", "GaussianDropout", "AlphaDropout", "BatchNormalization"]);
 const POOLING = new Set(["MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D"]);
 const GLOBAL_POOLING = new Set(["GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D"]);
@@ -160,7 +162,7 @@ function planRemoval(model: LayersHookedModel, site: string, units: number): Pla
   while (!KERNEL.has(kind(maker))) {
     const name = kind(maker);
     if (!PER_UNIT.has(name) && !POOLING.has(name) && !GLOBAL_POOLING.has(name)) {
-      const what = name === "Flatten" ? "a flatten's units are positions × channels, not one layer's units; remove units at the layer before it" : `it is made by a ${name} layer, not by a dense or convolution layer (Dense, Conv1D, Conv2D)`;
+      const what = name === "Flatten" ? "a flatten's units are positions × channels, not one layer's units; remove units at the layer before it" : `it is made by ${article(name)} layer, not by a dense or convolution layer (Dense, Conv1D, Conv2D)${RECURRENT.has(name) ? "; a recurrent layer's units feed back into themselves, so none can be removed alone: measure it and compress the dense layers after it, or replace it by a Dense layer over a flattened sequence" : ""}`;
       refuse(what);
     }
     chain.unshift(maker);

@@ -1,6 +1,7 @@
 import type { Dataset } from "../data/dataset";
 import { DAMAGE_OPTION_KEYS, type DamageOptions, DamageEngine, pickDamageOptions, requireDamageOptions } from "../measure/damage";
 import { AntitrainError } from "../base/errors";
+import { markMeasured, requireFresh, siteFingerprint } from "../base/fingerprint";
 import { type UnitScores, importance as measureImportance, ranked, requireScores } from "../importance/importance";
 import type { Metric } from "../measure/metrics";
 import type { HookedModel } from "../models/types";
@@ -71,7 +72,10 @@ export function findCore(model: HookedModel, site: string, data: Dataset, option
   requireFraction(fraction);
   if (options.stats !== undefined) requireStatsFor(options.stats, info);
   const given = options.importance;
-  if (given !== undefined) requireRankingFor(given, site, units);
+  if (given !== undefined) {
+    requireRankingFor(given, site, units);
+    requireFresh(given, () => siteFingerprint(model, site), "the importance", options.allowStale);
+  }
   const damageOptions = pickDamageOptions(options);
   const imp = given ?? measureImportance(model, site, data, { ...damageOptions, metric: "loss" });
   const order = ranked(imp);
@@ -94,7 +98,7 @@ export function findCore(model: HookedModel, site: string, data: Dataset, option
     const done = (k: number, d: number): CoreSplit => {
       const core = prefix(k);
       const inCore = new Set(core);
-      return {
+      return markMeasured<CoreSplit>({
         site,
         core,
         spectators: order.filter((u) => !inCore.has(u)).sort((a, b) => a - b),
@@ -106,7 +110,7 @@ export function findCore(model: HookedModel, site: string, data: Dataset, option
         fullDamage: full,
         evaluations: engine.evaluations,
         curve: curve.sort((a, b) => a.k - b.k),
-      };
+      }, engine.fingerprint);
     };
     if (!(full > 0)) return done(0, 0);
     const target = fraction * full;

@@ -169,7 +169,11 @@ export function loadDataFile(file: string, options: LoadDataOptions): LoadedData
     notes.unshift("uint8 values scaled to [0, 1] (divided by 255)");
   }
   for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i])) throw new AntitrainError(`${file} holds ${values[i]} at element ${i}: the data must be finite numbers`);
+    if (!Number.isFinite(values[i])) {
+      throw new AntitrainError(
+        `${file} holds ${values[i]} at row ${Math.floor(i / exampleSize)}, column ${i % exampleSize} (element ${i}): the data must be finite numbers; remove or impute that row`,
+      );
+    }
   }
   const data: Dataset = {
     x: tf.tensor(values, [rows, ...want], "float32"),

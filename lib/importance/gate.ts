@@ -55,9 +55,11 @@ export interface GateOptions {
   batchSize?: number;
   /** Unit statistics for the damage engine that measures `clean` and `full`; default: collected on `data`. */
   stats?: UnitStats;
+  /** Accept `stats` measured with other weights upstream of the site (another model, or before a training step). Default false. */
+  allowStale?: boolean;
 }
 
-const GATE_OPTION_KEYS = ["batchSize", "stats"] as const satisfies readonly (keyof GateOptions)[];
+const GATE_OPTION_KEYS = ["batchSize", "stats", "allowStale"] as const satisfies readonly (keyof GateOptions)[];
 
 /**
  * {@link gateImportance} in the {@link Importance} shape, so the gate-gradient ranking feeds {@link findCore} like
@@ -78,7 +80,7 @@ export function gateUnitImportance(model: HookedModel, site: string, data: Datas
   requirePositiveInt(batchSize, "batchSize");
   if (options.stats !== undefined) requireStatsFor(options.stats, info);
   const scores = gateImportance(model, site, data, batchSize);
-  const engine = new DamageEngine(model, site, data, { stats: options.stats, method: "zero", metric: "loss", batchSize });
+  const engine = new DamageEngine(model, site, data, { stats: options.stats, method: "zero", metric: "loss", batchSize, allowStale: options.allowStale });
   try {
     const full = engine.damage([Array.from({ length: info.units }, (_, u) => u)])[0];
     return { site, estimator: "gate", method: "zero", metric: "loss", scores, clean: engine.clean, full };

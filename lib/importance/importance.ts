@@ -1,5 +1,6 @@
 import type { Dataset } from "../data/dataset";
 import { AntitrainError } from "../base/errors";
+import { markMeasured } from "../base/fingerprint";
 import { type DamageOptions, DamageEngine, requireDamageOptions } from "../measure/damage";
 import type { Metric } from "../measure/metrics";
 import type { HookedModel } from "../models/types";
@@ -72,7 +73,7 @@ export function importance(model: HookedModel, site: string, data: Dataset, opti
     const singles = Array.from({ length: engine.units }, (_, u) => [u]);
     const all = Array.from({ length: engine.units }, (_, u) => u);
     const d = engine.damage([...singles, all]);
-    return {
+    return markMeasured({
       site,
       estimator: "randomization",
       method: engine.method,
@@ -81,7 +82,7 @@ export function importance(model: HookedModel, site: string, data: Dataset, opti
       scores: Float32Array.from(d.subarray(0, engine.units)),
       clean: engine.clean,
       full: d[engine.units],
-    };
+    } satisfies Importance, engine.fingerprint);
   } finally {
     engine.dispose();
   }

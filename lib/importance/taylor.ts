@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { requireAllowStale, requireFresh, siteFingerprint } from "../base/fingerprint";
 import { type Dataset, forEachSlice, size } from "../data/dataset";
 import { DamageEngine } from "../measure/damage";
 import type { Importance } from "./importance";
@@ -13,9 +14,11 @@ export interface TaylorOptions {
   stats?: UnitStats;
   /** Examples per forward/backward pass. Default 512. */
   batchSize?: number;
+  /** Accept `stats` measured with other weights upstream of the site (another model, or before a training step). Default false. */
+  allowStale?: boolean;
 }
 
-const TAYLOR_OPTION_KEYS = ["stats", "batchSize"] as const satisfies readonly (keyof TaylorOptions)[];
+const TAYLOR_OPTION_KEYS = ["stats", "batchSize", "allowStale"] as const satisfies readonly (keyof TaylorOptions)[];
 
 /**
  * First-order Taylor importance of every unit of `site` (Molchanov et al. 2017, with the unit's mean as the
@@ -39,6 +42,8 @@ export function taylorImportance(model: HookedModel, site: string, data: Dataset
   const batchSize = options.batchSize ?? 512;
   requirePositiveInt(batchSize, "batchSize");
   if (options.stats !== undefined) requireStatsFor(options.stats, info);
+  requireAllowStale(options.allowStale);
+  if (options.stats !== undefined) requireFresh(options.stats, () => siteFingerprint(model, site), "the stats", options.allowStale);
   const stats = options.stats ?? collectStats(model, site, data);
   const sums = new Float64Array(units);
   forEachSlice(data, batchSize, (x, y) => {
@@ -61,7 +66,7 @@ export function taylorImportance(model: HookedModel, site: string, data: Dataset
     }
   });
   const n = size(data);
-  const engine = new DamageEngine(model, site, data, { stats, method: "mean", metric: "loss", batchSize });
+  const engine = new DamageEngine(model, site, data, { stats, method: "mean", metric: "loss", batchSize, allowStale: options.allowStale });
   try {
     const full = engine.damage([Array.from({ length: units }, (_, u) => u)])[0];
     return { site, estimator: "taylor", method: "mean", metric: "loss", scores: Float32Array.from(sums, (s) => s / n), clean: engine.clean, full };

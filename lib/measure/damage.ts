@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { type Dataset, size } from "../data/dataset";
 import { AntitrainError } from "../base/errors";
+import { type Fingerprint, requireAllowStale, requireFresh, siteFingerprint } from "../base/fingerprint";
 import { type Metric, damageOf, perExample, requireMetric } from "./metrics";
 import { type KernelContext, type Perturbation, type SliceDraw, loopSums, lowRankSums, stackedSums } from "./damage-kernels";
 import { type SignFlipEstimate, type SignFlipTally, signFlipEstimate, signFlipSums } from "./damage-signflip";
@@ -70,6 +71,11 @@ export interface DamageOptions {
    * Used by {@link tyingHints} to compare correlated with independent randomization.
    */
   coupled?: boolean;
+  /**
+   * Accept `stats` measured with other weights upstream of the site (another model, or this one before a training
+   * step): refused by default, since they randomize units within the wrong distributions. Default false.
+   */
+  allowStale?: boolean;
 }
 
 /** Every key of {@link DamageOptions} (unknown keys are refused). */
@@ -84,6 +90,7 @@ export const DAMAGE_OPTION_KEYS = Object.keys({
   path: 0,
   coupled: 0,
   spatial: 0,
+  allowStale: 0,
 } satisfies Record<keyof DamageOptions, 0>) as readonly (keyof DamageOptions)[];
 
 /**
@@ -99,6 +106,7 @@ export function requireDamageOptions(options: DamageOptions, what: string, known
   if (options.metric !== undefined) requireMetric(options.metric);
   if (options.path !== undefined) requireOneOf(options.path, DAMAGE_PATHS, "path");
   if (options.seed !== undefined) requireSeed(options.seed);
+  requireAllowStale(options.allowStale);
   for (const key of ["samples", "batchSize", "maxElements"] as const) {
     const v = options[key];
     if (v !== undefined) requirePositiveInt(v, key);
@@ -196,6 +204,8 @@ export class DamageEngine {
   lastSignFlipEstimate: SignFlipEstimate | undefined = undefined;
   /** The largest `tf.memory().numBytes` seen at the end of a downstream chunk (its tensors alive): for benchmarks. */
   peakBytes = 0;
+  /** The fingerprint of the site's upstream weights when the engine was made (results it measures carry it). */
+  readonly fingerprint: Fingerprint;
   private readonly slices: Slice[] = [];
   private readonly samples: number;
   private readonly examples: number;
@@ -221,6 +231,8 @@ export class DamageEngine {
     this.path = options.path ?? "auto";
     const batchSize = options.batchSize ?? 512;
     if (options.stats !== undefined) requireStatsFor(options.stats, info);
+    this.fingerprint = siteFingerprint(model, site);
+    if (options.stats !== undefined) requireFresh(options.stats, this.fingerprint, "the stats", options.allowStale);
     const stats = options.stats ?? collectStats(model, site, data);
     this.examples = size(data);
     try {

@@ -1,6 +1,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import { type Dataset, forEachSlice, size } from "../data/dataset";
 import { AntitrainError } from "../base/errors";
+import { markMeasured, siteFingerprint } from "../base/fingerprint";
 import { type HookedModel, siteFeatures } from "../models/types";
 import { Rng, rngFor } from "../base/rng";
 import type { SiteInfo } from "../models/types";
@@ -201,7 +202,7 @@ export function collectStats(model: HookedModel, site: string, data: Dataset, op
     }
   });
   if (acc === null) throw new AntitrainError(`no activations seen for "${site}": the data is empty`);
-  return (acc as StatsAccumulator).snapshot(info);
+  return markMeasured((acc as StatsAccumulator).snapshot(info), siteFingerprint(model, site));
 }
 
 /**

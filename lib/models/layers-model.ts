@@ -101,6 +101,13 @@ export class LayersHookedModel implements HookedModel {
   readonly inputs: number;
   readonly inputShape: readonly number[];
   readonly classes: number;
+  /** The output layer's name (not a site). */
+  readonly output: string;
+  /**
+   * What the adapter noticed but did not refuse, e.g. a Reshape or Permute site whose "units" mix different neurons
+   * (also printed once with console.warn when the model is wrapped).
+   */
+  readonly warnings: readonly string[];
   private readonly steps: readonly Step[];
   private readonly siteInfos: readonly SiteInfo[];
   private readonly siteSteps: ReadonlyMap<string, number>;
@@ -129,6 +136,7 @@ export class LayersHookedModel implements HookedModel {
       );
     }
     this.classes = last.shape[0];
+    this.output = last.layer.name;
     this.outputKind = outputKind(last, steps);
     this.training = options.training ?? false;
     this.options = { ...options };
@@ -139,6 +147,8 @@ export class LayersHookedModel implements HookedModel {
     if (this.siteInfos.length === 0) {
       throw new AntitrainError("this model has no site: a site is the output of a layer before the last one (add a hidden layer)");
     }
+    this.warnings = chosen.map(({ step }) => mixingWarning(step, steps)).filter((w): w is string => w !== null);
+    for (const w of this.warnings) console.warn(`antitrain: ${w}`);
   }
 
   sites(): SiteInfo[] {
@@ -288,7 +298,7 @@ export class LayersHookedModel implements HookedModel {
       maker = from - 1;
     }
     const making = this.steps[maker].layer;
-    if (!KERNEL_LAYERS.has(className(making))) refuse(`it is made by a ${className(making)} layer, not by a dense or convolution layer`);
+    if (!KERNEL_LAYERS.has(className(making))) refuse(`it is made by ${article(className(making))} layer, not by a dense or convolution layer`);
     const [kernel, bias] = kernelAndBias(making);
     if (bias === undefined) return refuse(`layer "${making.name}" has no bias (useBias: false)`);
     // Forwards through pooling and per-unit layers to the one layer that reads the units.
@@ -301,13 +311,13 @@ export class LayersHookedModel implements HookedModel {
         refuse(`layer "${this.steps[reader].layer.name}" is read by ${by}: a unit has one outgoing weight only when a single dense or convolution layer reads it`);
       }
       if (readers[0].s.inputs.length !== 1) {
-        refuse(`layer "${this.steps[reader].layer.name}" is read by ${by}, a ${className(readers[0].s.layer)} layer that merges it with another tensor: a unit has one outgoing weight only when a single dense or convolution layer reads it`);
+        refuse(`layer "${this.steps[reader].layer.name}" is read by ${by}, ${article(className(readers[0].s.layer))} layer that merges it with another tensor: a unit has one outgoing weight only when a single dense or convolution layer reads it`);
       }
       reader = readers[0].i;
       const name = className(this.steps[reader].layer);
       if (KERNEL_LAYERS.has(name)) break;
       if (name === "Flatten") refuse(`a flatten layer ("${this.steps[reader].layer.name}") mixes the units with positions before the next dense layer, so no single axis of its kernel indexes them`);
-      if (!PER_UNIT.has(name) && !POOLING.has(name)) refuse(`it is read by a ${name} layer ("${this.steps[reader].layer.name}"), not by a dense or convolution layer`);
+      if (!PER_UNIT.has(name) && !POOLING.has(name)) refuse(`it is read by ${article(name)} layer ("${this.steps[reader].layer.name}"), not by a dense or convolution layer`);
       others.push(...perUnitVariables(this.steps[reader].layer, units));
     }
     const [outKernel] = kernelAndBias(this.steps[reader].layer);
@@ -545,6 +555,7 @@ function buildSteps(model: tf.LayersModel): { steps: Step[]; inputShape: number[
     if (shape.some((d) => d === null)) {
       throw new AntitrainError(`layer "${layer.name}" gives [batch, ${shape.map((d) => d ?? "null").join(", ")}]: fromLayersModel needs fixed sizes; build the model with a fixed inputShape`);
     }
+    requireLastAxisBatchNorm(layer, shape.length + 1);
     const slot = steps.length + 1;
     steps.push({ layer, inputs, slot, layout: layoutAfter(layer, inputs.map(layoutOf)), shape: shape as number[] });
     slotOf.set(t.id, slot);
@@ -553,6 +564,45 @@ function buildSteps(model: tf.LayersModel): { steps: Step[]; inputShape: number[
   visit(model.outputs[0]);
   if (steps.length === 0) throw new AntitrainError("this model has no layers between its input and output: add a hidden layer and an output layer");
   return { steps, inputShape: inputShape as number[] };
+}
+
+/**
+ * A warning for a Reshape or Permute site whose last axis is no longer its input's unit axis: its "units" then mix
+ * values of different neurons (or positions), so randomizing one is not randomizing a neuron. Null otherwise.
+ */
+function mixingWarning(step: Step, steps: readonly Step[]): string | null {
+  const name = className(step.layer);
+  if (name !== "Reshape" && name !== "Permute") return null;
+  const input = step.inputs[0] === 0 ? null : steps[step.inputs[0] - 1];
+  const inLast = input === null ? undefined : input.shape[input.shape.length - 1];
+  const outLast = step.shape[step.shape.length - 1];
+  const dims = (step.layer.getConfig() as { dims?: unknown }).dims;
+  const moved = name === "Permute" ? !(Array.isArray(dims) && dims[dims.length - 1] === dims.length) : inLast !== outLast;
+  if (!moved) return null;
+  return `site "${step.layer.name}" is the output of a ${name} layer that moves the unit axis: its ${outLast} "units" mix values of different neurons or positions, so its importances do not describe neurons; measure the layer before it, or pass fromLayersModel({ sites }) without it`;
+}
+
+/** "a" or "an" before a layer's class name, by its sound: "an LSTM", "an Embedding", "a GRU", "a Dense". */
+export function article(name: string): string {
+  const initialism = /^[A-Z]{2,}/.test(name);
+  return /^[AEIOU]/.test(name) || (initialism && /^[FHLMNRSX]/.test(name)) ? `an ${name}` : `a ${name}`;
+}
+
+/**
+ * Refuses a BatchNormalization over any axis but the last (channels-first, `axis: 1` on images): TensorFlow.js's cpu
+ * and wasm `batchNorm` apply the parameters along the last axis whatever `axis` says (tensorflow/tfjs#1106, closed
+ * unfixed), so such a layer computes wrong outputs and cannot be trained; measuring or compressing it would report
+ * numbers of a model that does not exist. `rank` counts the batch axis.
+ */
+function requireLastAxisBatchNorm(layer: tf.layers.Layer, rank: number): void {
+  if (className(layer) !== "BatchNormalization") return;
+  const axis = (layer.getConfig() as { axis?: unknown }).axis;
+  const axes = (Array.isArray(axis) ? axis : [axis ?? -1]).map((a) => (typeof a === "number" && a < 0 ? a + rank : a));
+  if (axes.length === 1 && axes[0] === rank - 1) return;
+  throw new AntitrainError(
+    `layer "${layer.name}" is a BatchNormalization over axis ${JSON.stringify(axis)} of a rank-${rank} tensor (channels first), which TensorFlow.js computes wrongly: its cpu and wasm batchNorm apply the parameters along the last axis whatever axis says (tensorflow/tfjs#1106), and it cannot be trained. ` +
+      'Rebuild the model channels-last (dataFormat "channelsLast" in the convolutions, BatchNormalization with axis -1, the input transposed to [batch, height, width, channels]) and copy the weights across',
+  );
 }
 
 /** Where a layer's output keeps its units, from its class, its `dataFormat` and its inputs' layouts. */

@@ -139,6 +139,8 @@ export interface HookedModel {
   readonly inputShape?: readonly number[];
   /** Number of output classes (logits per example). */
   readonly classes: number;
+  /** Optional: the output layer's name, where the model names its layers (a wrapped `tf.LayersModel`); it is not a site. */
+  readonly output?: string;
   /** The sites in forward order. */
   sites(): SiteInfo[];
   /** Trainable variables in forward order. */

@@ -295,13 +295,18 @@ function chooseSites(
     if (chosen.has(layer.name) || layer.getClassName() === "InputLayer") continue;
     const site = all.find((s) => s.name === layer.name);
     let reason: string;
-    if (layer.name === output) reason = "the model's output (the logits)";
+    if (layer.name === output) reason = `the model's output (${outputsProbabilities(layer) ? "output probabilities" : "the logits"})`;
     else if (site === undefined) reason = "no unit axis the library can address (e.g. a reshape after a channelsFirst layer)";
     else if (asked !== undefined) reason = "not among the sites asked for";
     else reason = `${site.units} unit: nothing to rank`;
     skipped.push({ name: layer.name, reason });
   }
   return { sites, skipped };
+}
+
+/** True when a layer's output is probabilities (a softmax layer or a softmax activation) rather than logits. */
+function outputsProbabilities(layer: tf.layers.Layer): boolean {
+  return layer.getClassName() === "Softmax" || (layer.getConfig() as { activation?: unknown }).activation === "softmax";
 }
 
 /** A layer's name, class, output shape (batch axis dropped) and parameter count. */

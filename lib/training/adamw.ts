@@ -40,8 +40,8 @@ export class AdamW extends tf.Optimizer {
     this.beta2 = options.beta2 ?? 0.999;
     this.epsilon = options.epsilon ?? 1e-8;
     this.weightDecay = options.weightDecay ?? 0.01;
-    if (!(learningRate > 0)) throw new AntitrainError(`learningRate must be > 0, got ${learningRate}: e.g. 1e-3`);
-    if (!(this.weightDecay >= 0)) throw new AntitrainError(`weightDecay must be >= 0, got ${this.weightDecay}: e.g. 1.0 (Nanda et al.)`);
+    if (!(Number.isFinite(learningRate) && learningRate > 0)) throw new AntitrainError(`learningRate must be a finite number > 0, got ${learningRate}: e.g. 1e-3`);
+    if (!(Number.isFinite(this.weightDecay) && this.weightDecay >= 0)) throw new AntitrainError(`weightDecay must be >= 0, got ${this.weightDecay}: e.g. 1.0 (Nanda et al.)`);
     this.adam = tf.train.adam(learningRate, this.beta1, this.beta2, this.epsilon);
   }
 

@@ -5,7 +5,8 @@ import type { HookedModel, Hooks } from "../models/types";
 import { AntitrainError } from "../base/errors";
 import { withKernelHelp } from "../base/kernel-errors";
 import { minimizeChecked } from "../base/tape";
-import { requireData, requireFinite, requireKnownKeys, requirePositiveInt, requireSeed } from "../base/validate";
+import { requireData, requireFiniteData, requireInRange, requireKnownKeys, requirePositiveInt, requireSeed } from "../base/validate";
+import { requireOptimizer } from "./optimizer-checks";
 
 /** Accuracy and mean cross-entropy of a model on a dataset. */
 export interface Evaluation {
@@ -107,10 +108,16 @@ export function train(model: HookedModel, data: Dataset, options: TrainOptions):
     requirePositiveInt(options.batchSize ?? 64, "batchSize");
     requireSeed(options.seed ?? 0);
   }
+  if (options.learningRate !== undefined) {
+    requireInRange(options.learningRate, "learningRate", { min: 0, max: Number.MAX_VALUE, minOpen: true }, "use e.g. 1e-3 (Adam's usual rate)");
+  }
+  if (options.optimizer !== undefined) requireOptimizer(options.optimizer, "train's optimizer");
   const extra = extraVariables(model, options.variables);
   const stream = options.stream ?? new BatchStream(data, options.batchSize ?? 64, options.seed ?? 0);
-  const optimizer = options.optimizer ?? tf.train.adam(options.learningRate ?? 1e-3);
+  const learningRate = options.learningRate ?? 1e-3;
+  const optimizer = options.optimizer ?? tf.train.adam(learningRate);
   const ownOptimizer = options.optimizer === undefined;
+  const rate = options.optimizer === undefined ? learningRate : optimizerRate(options.optimizer);
   const modelVars = model.variables();
   const vars = [...modelVars, ...extra];
   const losses: number[] = [];
@@ -118,6 +125,8 @@ export function train(model: HookedModel, data: Dataset, options: TrainOptions):
     for (let step = 0; step < options.steps; step++) {
       const batch = stream.next();
       try {
+        // `data` was checked whole; a stream of the caller's may read other data, so its batches are checked one by one.
+        if (options.stream !== undefined) requireFiniteData(batch.x, `batch ${step}'s x`);
         const hooks = options.hooks?.(step) ?? {};
         // A non-finite loss is refused before its update is applied, so the model keeps its last finite weights.
         const loss = minimizeChecked(
@@ -133,7 +142,11 @@ export function train(model: HookedModel, data: Dataset, options: TrainOptions):
               return loss;
             }),
           vars,
-          (lossT) => requireFinite(lossT, `the training loss at step ${step}`),
+          (lossT) => {
+            const value = lossT.dataSync()[0];
+            if (!Number.isFinite(value)) throw divergence(step, `the training loss is ${value}`, losses, rate);
+          },
+          (v, value) => divergence(step, `the update made variable "${v.name}" ${value}`, losses, rate),
         );
         losses.push(loss);
         options.onStep?.(step, batch, loss);
@@ -145,6 +158,39 @@ export function train(model: HookedModel, data: Dataset, options: TrainOptions):
     if (ownOptimizer) optimizer.dispose();
   }
   return losses;
+}
+
+/**
+ * The error of a training step that went non-finite (`what` says how), after the weights were kept or restored:
+ * it names the step, that the weights are the last finite ones, and the likely cause: the data (checked finite at
+ * the door, so only values large enough to overflow), the learning rate, or divergence (a loss that was rising).
+ */
+function divergence(step: number, what: string, losses: readonly number[], rate: number | undefined): AntitrainError {
+  const kept = step === 0 ? "the weights are the initial ones (no update was applied)" : `the weights are the last finite ones, from after step ${step - 1}`;
+  const lower = rate === undefined ? "lower the optimizer's learning rate (e.g. 10 times)" : `lower the learning rate (${rate}, e.g. to ${rate / 10})`;
+  const recent = losses.slice(-5);
+  const rising = recent.length >= 2 && recent[recent.length - 1] > 2 * Math.min(...losses);
+  let cause: string;
+  if (step === 0 && what.startsWith("the training loss")) {
+    cause = "the data or the model's scale: the forward pass overflowed before any update, so standardize the inputs (the data holds no NaN or ±Infinity: it was checked), or check a hook or penalty";
+  } else if (rising) {
+    cause = `divergence: the loss rose from ${Math.min(...losses).toPrecision(3)} to ${recent[recent.length - 1].toPrecision(3)} before it, so ${lower}`;
+  } else {
+    cause = what.startsWith("the training loss")
+      ? `a learning rate too high for this model (the last update made the outputs overflow): ${lower}, or standardize the inputs if they hold very large values`
+      : `a learning rate too high for this model, or a gradient that overflowed (a penalty or hook of extreme scale): ${lower}`;
+  }
+  return new AntitrainError(`training stopped at step ${step}: ${what}; ${kept}. Likely cause: ${cause}`);
+}
+
+/** The learning rate an optimizer reports in its config (undefined when it reports none). */
+function optimizerRate(optimizer: tf.Optimizer): number | undefined {
+  try {
+    const rate = optimizer.getConfig().learningRate;
+    return typeof rate === "number" ? rate : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The `variables` option checked: live tf.Variables, none of them the model's, none twice. */
