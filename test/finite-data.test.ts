@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
+import * as runs from "../lib/runs/index";
 import { snapshot, assertUnchanged } from "./helpers";
 import { tempDirs } from "./temp";
 
@@ -109,7 +110,7 @@ for (const backend of ["wasm", "cpu"]) {
       try {
         const tensors = tf.memory().numTensors;
         const weights = net.getWeights().map((w) => w.dataSync().slice());
-        assert.throws(() => at.measureModel(net, bad, { seed: 0 }), (e: Error) => e instanceof at.AntitrainError && /holds NaN at row 5, column 2/.test(e.message));
+        assert.throws(() => runs.measureModel(net, bad, { seed: 0 }), (e: Error) => e instanceof at.AntitrainError && /holds NaN at row 5, column 2/.test(e.message));
         assert.equal(tf.memory().numTensors, tensors);
         net.getWeights().forEach((w, i) => assert.deepEqual(w.dataSync(), weights[i]));
       } finally {
@@ -150,7 +151,7 @@ test("the measure CLI answers a data file holding Infinity with one line naming 
   const tensors = tf.memory().numTensors;
   let code: number;
   try {
-    code = await at.cli(["measure", path.join(dir, "model"), "--data", path.join(dir, "x.npy"), "--labels", path.join(dir, "y.npy"), "--out", path.join(dir, "r.html")]);
+    code = await runs.cli(["measure", path.join(dir, "model"), "--data", path.join(dir, "x.npy"), "--labels", path.join(dir, "y.npy"), "--out", path.join(dir, "r.html")]);
   } finally {
     console.log = log;
     console.error = error;

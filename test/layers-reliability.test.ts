@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
+import * as runs from "../lib/runs/index";
 import { article } from "../lib/models/layers-model";
 
 before(async () => {
@@ -61,7 +62,7 @@ test("measureModel calls a softmax output 'output probabilities' and a linear on
     const net = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 5, activation: "relu", name: "h" }), tf.layers.dense({ units: 3, activation, name: "out" })] });
     const data = at.dataset(Array.from({ length: 24 }, (_, i) => Math.sin(i)), [0, 1, 2, 0, 1, 2], { features: 4, classes: 3 });
     try {
-      const report = at.measureModel(net, data, { seed: 0 });
+      const report = runs.measureModel(net, data, { seed: 0 });
       assert.deepEqual(report.skipped.find((s) => s.name === "out")?.reason, `the model's output (${said})`);
     } finally {
       at.disposeDataset(data);

@@ -132,6 +132,7 @@ export function grokRun(options: GrokRunOptions): GrokResult {
               stats,
               optimizer: anti,
               seed: rngFor(seed, step + s, k).nextUint32(),
+              allowStale: true, // the stats are re-measured every `every` steps, on purpose not after each step
             });
             antiSteps++;
           }
