@@ -49,7 +49,6 @@ export {
 export { interleaved, cyclic, cycleLength, type Schedule } from "./antitrain/schedule";
 export { Antitrainer, type AntitrainerOptions, type AntitrainerState, type PlainTensor, type MeasureRecord } from "./antitrain/antitrainer";
 export { compress, parameterCount, type CompressOptions } from "./core/compress";
-export { compressLayersModel, type CompressLayersOptions } from "./core/compress-layers";
 export { saveModel, loadModel } from "./base/model-io";
 export { checkModel, type CheckModelOptions, type ModelCheck, type ModelCheckItem } from "./models/check-model";
 export { train, evaluate, type TrainOptions, type Evaluation } from "./training/train";
@@ -105,5 +104,5 @@ export {
 export { spectatorBlowup, rescaleUnits, type Blowup } from "./antitrain/spectators";
 export { DAMAGE_PATHS } from "./measure/damage";
 export { groupImportance, type GroupImportanceOptions, type EstimatedImportance } from "./importance/group-testing";
-export { gateImportance, gateUnitImportance, type GateOptions } from "./importance/gate";
+export { gateImportance, type GateOptions } from "./importance/gate";
 export { charWindows, textFromFiles, type CharWindowOptions, type CharTask } from "./data/text";

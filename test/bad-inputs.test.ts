@@ -203,9 +203,9 @@ test("unknown option keys are refused by every function that takes options (a mi
     ["InfoAdaptiveOptimizer", () => new at.InfoAdaptiveOptimizer(model, inner, { sites: ["h1"], data: good, ...typo } as at.InfoAdaptiveOptions), "sites, data, direction"],
   ];
   for (const [door, call, keys] of doors) refuses(call, new RegExp(`unknown option "fractoin" of ${door}: the options are ${keys}`), model, door);
-  // evaluate and gateImportance take a batch size, not an options object, and say so
+  // evaluate takes a batch size, not an options object, and gateImportance an options object, not a batch size: each says so
   refuses(() => at.evaluate(model, good, { batchSize: 0 } as unknown as at.Hooks), /"batchSize" is not a site \(sites "h1"\): evaluate\(model, data, hooks, batchSize\) takes the batch size as a number, e\.g\. evaluate\(model, data, \{\}, 256\)/);
-  refuses(() => at.gateImportance(model, "h1", good, { batchSize: 64 } as unknown as number), /gateImportance takes no options object: its fourth argument is the batch size/);
+  refuses(() => at.gateImportance(model, "h1", good, 64 as unknown as at.GateOptions), /gateImportance takes an options object as its fourth argument, e\.g\. gateImportance\(model, site, data, \{ batchSize: 256 \}\)/);
   opt.dispose();
   inner.dispose();
 });

@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { after, before, describe, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
+import { type CompressLayersOptions, compressLayersModel } from "../lib/core/compress-layers";
 import { assertAntitrainError, invariant, snapshot } from "./helpers";
 import { tempDirs } from "./temp";
 
@@ -134,7 +135,7 @@ function checkCompression(net: tf.LayersModel, site: string, keep: number[], wit
   const stats = withStats ? at.collectStats(model, site, data) : undefined;
   const before = snapshot(model);
   const tensors = tf.memory().numTensors;
-  const small = at.compressLayersModel(model, site, { core: keep }, stats === undefined ? {} : { stats });
+  const small = compressLayersModel(model, site, { core: keep }, stats === undefined ? {} : { stats });
   assert.equal(tf.memory().numTensors, tensors + small.weights.length, `${site}: only the new model's variables are new tensors`);
   assert.deepEqual(snapshot(model), before, `${site}: the original model is unchanged`);
   const wrapped = at.fromLayersModel(small);
@@ -205,7 +206,7 @@ describe("compressLayersModel on dense graphs", () => {
     const model = at.fromLayersModel(net);
     const data = randomData([5], 32, 3, 1);
     const stats = at.collectStats(model, "h1", data);
-    const small = at.compressLayersModel(model, "h1", { core: [0, 1, 4] }, { stats });
+    const small = compressLayersModel(model, "h1", { core: [0, 1, 4] }, { stats });
     const before = snapshot(model);
     small.compile({ optimizer: tf.train.sgd(0.1), loss: "categoricalCrossentropy" });
     const labels = tf.oneHot(data.y, 3);
@@ -288,7 +289,7 @@ describe("compressLayersModel on convolutional models", () => {
     const data = randomData([6, 6, 2], 32, 2, 3);
     const stats = at.collectStats(model, "s1", data);
     invariant(model, "same padding", () =>
-      assertAntitrainError(() => at.compressLayersModel(model, "s1", { core: [0] }, { stats }), /"s2" \(Conv2D, padding "same", kernel \[3,3\]\).*differs between output positions.*padding "valid", a 1×1 kernel/),
+      assertAntitrainError(() => compressLayersModel(model, "s1", { core: [0] }, { stats }), /"s2" \(Conv2D, padding "same", kernel \[3,3\]\).*differs between output positions.*padding "valid", a 1×1 kernel/),
     );
     checkCompression(net, "s1", [0, 2], false).dispose();
     checkCompression(net, "s2", [1, 2]).dispose(); // read through global average pooling: exact with stats
@@ -302,7 +303,7 @@ describe("compressLayersModel on convolutional models", () => {
       const net = poolingCnn();
       const model = at.fromLayersModel(net);
       const data = randomData([6, 6, 2], 24, 3, 4);
-      const small = at.compressLayersModel(model, "c2", { core: [1, 2] }, { stats: at.collectStats(model, "c2", data) });
+      const small = compressLayersModel(model, "c2", { core: [1, 2] }, { stats: at.collectStats(model, "c2", data) });
       small.compile({ optimizer: tf.train.sgd(0.05), loss: "categoricalCrossentropy" });
       const labels = tf.oneHot(data.y, 3);
       const history = await small.fit(data.x, labels, { epochs: 1, batchSize: 12, verbose: 0 });
@@ -326,22 +327,22 @@ describe("compressLayersModel refusals", () => {
     const s = tf.layers.add({ name: "s" }).apply([h, g]) as tf.SymbolicTensor;
     const skip = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 2, name: "o" }).apply(s) as tf.SymbolicTensor });
     const model = at.fromLayersModel(skip);
-    invariant(model, "add at h", () => assertAntitrainError(() => at.compressLayersModel(model, "h", { core: [0] }), /units of "h".*meet "g" in layer "s" \(Add\).*dependency group/));
-    invariant(model, "add at g", () => assertAntitrainError(() => at.compressLayersModel(model, "g", { core: [0] }), /units of "g".*meet "h" in layer "s" \(Add\)/));
-    invariant(model, "add site", () => assertAntitrainError(() => at.compressLayersModel(model, "s", { core: [0] }), /made by an Add layer, not by a dense or convolution layer/));
+    invariant(model, "add at h", () => assertAntitrainError(() => compressLayersModel(model, "h", { core: [0] }), /units of "h".*meet "g" in layer "s" \(Add\).*dependency group/));
+    invariant(model, "add at g", () => assertAntitrainError(() => compressLayersModel(model, "g", { core: [0] }), /units of "g".*meet "h" in layer "s" \(Add\)/));
+    invariant(model, "add site", () => assertAntitrainError(() => compressLayersModel(model, "s", { core: [0] }), /made by an Add layer, not by a dense or convolution layer/));
 
     const cnn = at.fromLayersModel(convFlatCnn());
-    invariant(cnn, "flatten", () => assertAntitrainError(() => at.compressLayersModel(cnn, "flat", { core: [0] }), /flatten's units are positions × channels/));
+    invariant(cnn, "flatten", () => assertAntitrainError(() => compressLayersModel(cnn, "flat", { core: [0] }), /flatten's units are positions × channels/));
 
     const softmaxed = at.fromLayersModel(
       tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 4, name: "hid" }), tf.layers.dense({ units: 2, name: "logits" }), tf.layers.activation({ activation: "softmax", name: "probs" })] }),
     );
-    invariant(softmaxed, "output", () => assertAntitrainError(() => at.compressLayersModel(softmaxed, "logits", { core: [0] }), /reach the model's output through "probs"/));
+    invariant(softmaxed, "output", () => assertAntitrainError(() => compressLayersModel(softmaxed, "logits", { core: [0] }), /reach the model's output through "probs"/));
 
     const reshaped = at.fromLayersModel(
       tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 4, name: "hid" }), tf.layers.reshape({ targetShape: [2, 2], name: "re" }), tf.layers.flatten({ name: "fl" }), tf.layers.dense({ units: 2, name: "o" })] }),
     );
-    invariant(reshaped, "reshape", () => assertAntitrainError(() => at.compressLayersModel(reshaped, "hid", { core: [0] }), /"re" \(Reshape\) reads its units/));
+    invariant(reshaped, "reshape", () => assertAntitrainError(() => compressLayersModel(reshaped, "hid", { core: [0] }), /"re" \(Reshape\) reads its units/));
 
     // A maker whose output is also read past the site: those readers would lose the units unmasked.
     const forked = tf.input({ shape: [3] });
@@ -349,7 +350,7 @@ describe("compressLayersModel refusals", () => {
     const r = tf.layers.activation({ activation: "relu", name: "r" }).apply(d) as tf.SymbolicTensor;
     const both = tf.layers.concatenate({ name: "both" }).apply([d, r]) as tf.SymbolicTensor;
     const fork = at.fromLayersModel(tf.model({ inputs: forked, outputs: tf.layers.dense({ units: 2, name: "o2" }).apply(both) as tf.SymbolicTensor }));
-    invariant(fork, "fork", () => assertAntitrainError(() => at.compressLayersModel(fork, "r", { core: [0] }), /layer "d" is also read by "both"/));
+    invariant(fork, "fork", () => assertAntitrainError(() => compressLayersModel(fork, "r", { core: [0] }), /layer "d" is also read by "both"/));
     for (const m of [model, cnn, softmaxed, reshaped, fork]) m.dispose();
     assert.equal(tf.memory().numTensors, tensors);
   });
@@ -361,13 +362,13 @@ describe("compressLayersModel refusals", () => {
     const h2 = at.collectStats(model, "h2", data);
     const mlp = at.mlp({ inputs: 5, hidden: [4], classes: 3, seed: 0 });
     const cases: [() => unknown, RegExp][] = [
-      [() => at.compressLayersModel(mlp as unknown as at.LayersHookedModel, "h1", { core: [0] }), /takes a model wrapped by at.fromLayersModel.*at.compress/],
-      [() => at.compressLayersModel(model, "h9", { core: [0] }), /unknown site "h9".*"h1", "bn", "h2"/],
-      [() => at.compressLayersModel(model, "h1", { core: [0] }, { stat: h2 } as unknown as at.CompressLayersOptions), /unknown option "stat".*stats/],
-      [() => at.compressLayersModel(model, "h1", { core: [] }), /core of "h1" is empty/],
-      [() => at.compressLayersModel(model, "h1", { core: [0, 8] }), /core unit 8 is not in site "h1" \(0..7\)/],
-      [() => at.compressLayersModel(model, "h1", { core: [0] }, { stats: h2 }), /collected at site "h2", not "h1"/],
-      [() => at.compressLayersModel(model, "h1", { core: [0], site: "h2" }), /h2/],
+      [() => compressLayersModel(mlp as unknown as at.LayersHookedModel, "h1", { core: [0] }), /takes a model wrapped by at.fromLayersModel.*at.compress/],
+      [() => compressLayersModel(model, "h9", { core: [0] }), /unknown site "h9".*"h1", "bn", "h2"/],
+      [() => compressLayersModel(model, "h1", { core: [0] }, { stat: h2 } as unknown as CompressLayersOptions), /unknown option "stat".*stats/],
+      [() => compressLayersModel(model, "h1", { core: [] }), /core of "h1" is empty/],
+      [() => compressLayersModel(model, "h1", { core: [0, 8] }), /core unit 8 is not in site "h1" \(0..7\)/],
+      [() => compressLayersModel(model, "h1", { core: [0] }, { stats: h2 }), /collected at site "h2", not "h1"/],
+      [() => compressLayersModel(model, "h1", { core: [0], site: "h2" }), /h2/],
     ];
     for (const [fn, pattern] of cases) invariant(model, String(pattern), () => assertAntitrainError(fn, pattern));
     at.disposeDataset(data);

@@ -93,11 +93,11 @@ test("Antitrainer.setFraction changes the antitrained core from the next measure
   try {
     assert.equal(anti.fraction, 0.5);
     anti.measure();
-    const small = anti.splits_.get("h1")?.core.length ?? 0;
+    const small = anti.splits.get("h1")?.core.length ?? 0;
     anti.setFraction(1);
     assert.equal(anti.fraction, 1);
     anti.measure();
-    const all = anti.splits_.get("h1")?.core.length ?? 0;
+    const all = anti.splits.get("h1")?.core.length ?? 0;
     assert.ok(all >= small, `core at 100% (${all}) at least the core at 50% (${small})`);
     assert.throws(() => anti.setFraction(0), /fraction must be in \(0, 1\]/);
     assert.throws(() => anti.setFraction(Number.NaN), /fraction must be in/);

@@ -76,21 +76,19 @@ describe("antitrainStep's control arms", () => {
     const core = [1, 4, 6];
     for (const target of ["uniform", "random-labels"] as const) {
       for (const method of ["resample", "gaussian"] as const) {
-        const [a, b, c, d] = [model.clone(), model.clone(), model.clone(), model.clone()];
-        const [oa, ob, oc, od] = [tf.train.adam(1e-2), tf.train.adam(1e-2), tf.train.adam(1e-2), tf.train.adam(1e-2)];
+        const [a, b, c] = [model.clone(), model.clone(), model.clone()];
+        const [oa, ob, oc] = [tf.train.adam(1e-2), tf.train.adam(1e-2), tf.train.adam(1e-2)];
         for (let s = 0; s < 3; s++) {
           const defaults = target === "uniform" ? { seed: s } : { seed: s, target };
           at.antitrainStep(a, "h1", batch, { split: { core, method }, stats, optimizer: oa, ...defaults });
           at.antitrainStep(b, "h1", batch, { split: { core, method }, stats, optimizer: ob, seed: s, target, randomize: "core", method });
           frozenStep(c, "h1", batch, core, stats, oc, target, method, s);
-          at.antitrainStep(d, "h1", batch, { core, method }, stats, od, defaults);   // DESIGN.md's positional form
         }
-        const [wa, wb, wc, wd] = [snapshot(a), snapshot(b), snapshot(c), snapshot(d)];
+        const [wa, wb, wc] = [snapshot(a), snapshot(b), snapshot(c)];
         assert.deepEqual(wa, wb, `${target}/${method}: explicit defaults`);
         assert.deepEqual(wa, wc, `${target}/${method}: frozen pre-control step`);
-        assert.deepEqual(wa, wd, `${target}/${method}: positional form`);
         assert.notDeepEqual(wa, snapshot(model), `${target}/${method}: the step moved the model`);
-        for (const x of [a, b, c, d, oa, ob, oc, od]) x.dispose();
+        for (const x of [a, b, c, oa, ob, oc]) x.dispose();
       }
     }
     at.disposeDataset(batch);
@@ -215,9 +213,7 @@ describe("antitrainStep's control arms", () => {
       ["unknown key", step({ seed: 0, randmize: "core" } as Arms), /unknown option "randmize" of antitrainStep: the options are split, stats, optimizer, target, randomize, method, seed/],
       ["no seed", step({} as Arms), /finite seed/],
       ["no optimizer", () => at.antitrainStep(model, "h1", batch, { split, stats, seed: 0 } as unknown as at.AntitrainStepOptions), /antitrainStep needs options\.optimizer: pass antitraining's own optimizer, e\.g\. tf\.train\.adam\(1e-3\)/],
-      ["positional form, split twice", () => (at.antitrainStep as unknown as (...a: unknown[]) => number)(model, "h1", batch, split, stats, opt, { seed: 0, split }), /"split" is passed twice/],
-      ["positional form, no options", () => (at.antitrainStep as unknown as (...a: unknown[]) => number)(model, "h1", batch, split, stats, opt), /needs its last argument \{ seed \}/],
-      ["positional form, unknown key", () => (at.antitrainStep as unknown as (...a: unknown[]) => number)(model, "h1", batch, split, stats, opt, { seed: 0, targt: "uniform" }), /unknown option "targt" of antitrainStep/],
+      ["removed positional form", () => (at.antitrainStep as unknown as (...a: unknown[]) => number)(model, "h1", batch, split, stats, opt, { seed: 0 }), /antitrainStep takes one options object after the batch: antitrainStep\(model, site, batch, \{ split, stats, optimizer, seed \}\)/],
       ["core out of range", step({ seed: 0, randomize: "spectators" }, { core: [0, 10], method: "mean" }), /core unit 10 is not in site "h1" \(0\.\.9\)/],
       ["NaN data midway", step({ seed: 0, randomize: "spectators", target: "true-labels" }, split, nan), /data\.x holds NaN at row 0, column 0: every value must be finite/],
       ["Antitrainer randomize", () => new at.Antitrainer(model, ["h1"], { schedule: at.interleaved(1), randomize: "noncore" as at.RandomizedUnits }), /randomize must be one of "core", "spectators", got "noncore"/],
@@ -245,8 +241,8 @@ describe("the Antitrainer's control arms", () => {
       const b = model.clone();
       const opt = tf.train.adam(1e-3);
       const seed = at.rngFor(7, 1, 0, 0, 7).nextUint32();
-      const split = anti.splits_.get("h1") as at.CoreSplit;
-      at.antitrainStep(b, "h1", batch, { split, stats: anti.stats_.get("h1") as at.UnitStats, optimizer: opt, ...arm, method: "resample", seed });
+      const split = anti.splits.get("h1") as at.CoreSplit;
+      at.antitrainStep(b, "h1", batch, { split, stats: anti.stats.get("h1") as at.UnitStats, optimizer: opt, ...arm, method: "resample", seed });
       assert.deepEqual(snapshot(a), snapshot(b), `${JSON.stringify(arm)}: the antitrainer's step is antitrainStep with these options`);
       const w = snapshot(a);
       for (const x of [a, b, opt, anti]) x.dispose();

@@ -1,6 +1,8 @@
 import { strict as assert } from "node:assert";
 import { before, test } from "node:test";
 import * as at from "../lib/index";
+import * as tf from "@tensorflow/tfjs";
+import { gateScores } from "../lib/importance/gate";
 import { magnitudeScores } from "../lib/importance/magnitude";
 import { assertAntitrainError, invariant, smallTask } from "./helpers";
 
@@ -16,7 +18,7 @@ function everyEstimator(model: at.Mlp, train: at.Dataset, test: at.Dataset, stat
     ["importance", () => at.importance(model, "h1", test, { stats, seed: 1 })],
     ["groupImportance", () => at.groupImportance(model, "h1", test, { stats, seed: 1, groupShare: 0.2, groups: 24 })],
     ["taylorImportance", () => at.taylorImportance(model, "h1", train, { stats })],
-    ["gateUnitImportance", () => at.gateUnitImportance(model, "h1", train, { stats })],
+    ["gateImportance", () => at.gateImportance(model, "h1", train, { stats })],
     ["magnitudeImportance", () => at.magnitudeImportance(model, "h1")],
     ["heldOutImportance.train", () => at.heldOutImportance(model, "h1", train, test, { stats, seed: 1 }).train],
     ["heldOutImportance.heldOut", () => at.heldOutImportance(model, "h1", train, test, { stats, seed: 1 }).heldOut],
@@ -27,7 +29,7 @@ const EXPECTED: Record<string, { estimator: at.Estimator; method: at.RandomizeMe
   importance: { estimator: "randomization", method: "resample", metric: "loss" },
   groupImportance: { estimator: "group-testing", method: "resample", metric: "loss" },
   taylorImportance: { estimator: "taylor", method: "mean", metric: "loss" },
-  gateUnitImportance: { estimator: "gate", method: "zero", metric: "loss" },
+  gateImportance: { estimator: "gate", method: "zero", metric: "loss" },
   magnitudeImportance: { estimator: "magnitude", method: "zero", metric: "loss" },
   "heldOutImportance.train": { estimator: "randomization", method: "resample", metric: "loss" },
   "heldOutImportance.heldOut": { estimator: "randomization", method: "resample", metric: "loss" },
@@ -80,8 +82,8 @@ test("the new shapes carry exactly the old scores; gate's clean and full are the
   const { model, train, test: heldOut } = smallTask(1, [UNITS]);
   const stats = at.collectStats(model, "h1", train);
   assert.deepEqual(at.magnitudeImportance(model, "h1").scores, magnitudeScores(model, "h1"));
-  const gate = at.gateUnitImportance(model, "h1", train, { stats, batchSize: 50 });
-  assert.deepEqual(gate.scores, at.gateImportance(model, "h1", train, 50));
+  const gate = at.gateImportance(model, "h1", train, { stats, batchSize: 50 });
+  assert.deepEqual(gate.scores, gateScores(model, "h1", train, 50));
   const all = Array.from({ length: UNITS }, (_, u) => u);
   const ref = at.damage(model, "h1", train, [all], { stats, method: "zero", metric: "loss", batchSize: 50 });
   assert.ok(Math.abs(gate.clean - ref.clean) < 1e-6, `clean ${gate.clean} vs ${ref.clean}`);
@@ -127,7 +129,7 @@ test("findCore refuses a ranking of another site, of the wrong length, without a
   const h2: at.Importance[] = [
     at.importance(model, "h2", heldOut, { seed: 0 }),
     at.taylorImportance(model, "h2", train),
-    at.gateUnitImportance(model, "h2", train),
+    at.gateImportance(model, "h2", train),
     at.magnitudeImportance(model, "h2"),
     at.groupImportance(model, "h2", heldOut, { groups: 12, groupShare: 0.2 }),
   ];
@@ -153,13 +155,51 @@ test("findCore refuses a ranking of another site, of the wrong length, without a
   invariant(model, "ranked null", () => assertAntitrainError(() => at.ranked(null as unknown as at.Importance), /ranked needs an Importance/));
   invariant(model, "ranked NaN", () => assertAntitrainError(() => at.ranked({ scores: nan }), /ranked: the score of unit 3 is NaN/));
   invariant(model, "gate option", () =>
-    assertAntitrainError(() => at.gateUnitImportance(model, "h1", train, { batchsize: 8 } as at.GateOptions), /unknown option "batchsize" of gateUnitImportance/),
+    assertAntitrainError(() => at.gateImportance(model, "h1", train, { batchsize: 8 } as at.GateOptions), /unknown option "batchsize" of gateImportance/),
   );
   invariant(model, "gate stats", () =>
-    assertAntitrainError(() => at.gateUnitImportance(model, "h2", train, { stats }), /collected at site "h1", not "h2"/),
+    assertAntitrainError(() => at.gateImportance(model, "h2", train, { stats }), /collected at site "h1", not "h2"/),
   );
   invariant(model, "magnitude site", () => assertAntitrainError(() => at.magnitudeImportance(model, "h9"), /unknown site "h9"/));
   model.dispose();
   at.disposeDataset(train);
   at.disposeDataset(heldOut);
+});
+
+test("one magnitude verb: magnitudeImportance scores MLP units as the plain loop does, transformer units as unitMagnitudes, conv channels by their filters", async () => {
+  const mlp = at.mlp({ inputs: 5, hidden: [4], classes: 3, seed: 2 });
+  const { into, out } = mlp.unitParameters("h1");
+  const w = into.variable.arraySync() as number[][]; // [5, 4]
+  const v = out.variable.arraySync() as number[][]; // [4, 3]
+  const loop = w[0].map((_, u) => Math.sqrt(w.reduce((a, row) => a + row[u] ** 2, 0) + v[u].reduce((a, x) => a + x ** 2, 0)));
+  const got = at.magnitudeImportance(mlp, "h1").scores;
+  for (let u = 0; u < 4; u++) assert.ok(Math.abs(got[u] - loop[u]) < 1e-6 * loop[u], `unit ${u}: ${got[u]} vs ${loop[u]}`);
+  mlp.dispose();
+  const tfm = at.transformer({ vocab: 6, seqLen: 3, classes: 4, dModel: 8, heads: 2, dMlp: 8, seed: 1 });
+  for (const site of ["blocks.0.attn", "blocks.0.mlp", "blocks.0.resid"]) assert.deepEqual(at.magnitudeImportance(tfm, site).scores, tfm.unitMagnitudes(site), site);
+  tfm.dispose();
+  const input = tf.input({ shape: [4, 4, 1] });
+  const conv = tf.layers.conv2d({ filters: 3, kernelSize: 2, activation: "relu", name: "conv", kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }).apply(input) as tf.SymbolicTensor;
+  const flat = tf.layers.flatten().apply(conv) as tf.SymbolicTensor;
+  const logits = tf.layers.dense({ units: 2, name: "out", kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }).apply(flat) as tf.SymbolicTensor;
+  const net = tf.model({ inputs: input, outputs: logits });
+  const wrapped = at.fromLayersModel(net);
+  const p = wrapped.unitParameters?.("conv");
+  if (p !== undefined) {
+    const kernel = p.into.variable.arraySync() as number[][][][]; // [2, 2, 1, 3]
+    const reader = p.out.variable;
+    const readerData = reader.dataSync();
+    const inner = reader.shape.slice(p.out.axis + 1).reduce((a, b) => a * b, 1);
+    const expect = [0, 1, 2].map((c) => {
+      let s = 0;
+      for (const a of kernel) for (const b of a) for (const d of b) s += d[c] ** 2;
+      for (let i = 0; i < readerData.length; i++) if (Math.floor(i / inner) % reader.shape[p.out.axis] === c) s += readerData[i] ** 2;
+      return Math.sqrt(s);
+    });
+    const scores = at.magnitudeImportance(wrapped, "conv").scores;
+    for (let c = 0; c < 3; c++) assert.ok(Math.abs(scores[c] - expect[c]) < 1e-6 * expect[c], `channel ${c}`);
+  } else {
+    assert.throws(() => at.magnitudeImportance(wrapped, "conv"), /magnitude scores need the weights around site "conv"/);
+  }
+  net.dispose();
 });

@@ -168,9 +168,9 @@ describe("antitraining", () => {
     const anti = new at.Antitrainer(model, ["h1"], { schedule: at.interleaved(1, { cycle: 100 }), fraction: 0.5, data: heldOut, seed: 0 });
     const opt = tf.train.adam(1e-3);
     at.train(model, train, { steps: 800, optimizer: opt, seed: 1, onStep: (_, b) => anti.afterStep(b) });
-    const first = anti.history_[0].report;
-    const last = anti.history_[anti.history_.length - 1].report;
-    assert.equal(anti.history_.length, 1 + 800 / 100);
+    const first = anti.history[0].report;
+    const last = anti.history[anti.history.length - 1].report;
+    assert.equal(anti.history.length, 1 + 800 / 100);
     // Measured once (wasm): 55 → 36 units at 0.987 accuracy; the assertion leaves room for other backends.
     assert.ok(last.core.length < 0.8 * first.core.length, `95% core shrank: ${first.core.length} → ${last.core.length}`);
     assert.ok(at.evaluate(model, heldOut).accuracy > 0.95);
@@ -206,9 +206,9 @@ describe("antitraining", () => {
     const tensors = tf.memory().numTensors;
     const anti = new at.Antitrainer(model, ["h1", "h2"], { schedule: at.interleaved(2, { cycle: 5 }), fraction: 0.5, measureSize: 64 });
     at.train(model, train, { steps: 10, batchSize: 32, seed: 0, onStep: (_, b) => anti.afterStep(b) });
-    assert.deepEqual([...anti.splits_.keys()], ["h1", "h2"]);
+    assert.deepEqual([...anti.splits.keys()], ["h1", "h2"]);
     assert.equal(anti.antiSteps, 10 * 2 * 2);
-    assert.equal(anti.history_.length, 3 * 2);
+    assert.equal(anti.history.length, 3 * 2);
     anti.dispose();
     assert.equal(tf.memory().numTensors, tensors, "no tensors left after dispose");
     model.dispose();

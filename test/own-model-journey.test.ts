@@ -5,6 +5,7 @@ import { strict as assert } from "node:assert";
 import { after, before, describe, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
+import { compressLayersModel } from "../lib/core/compress-layers";
 import { snapshot } from "./helpers";
 import { tempDirs } from "./temp";
 
@@ -81,7 +82,7 @@ function journey(net: tf.LayersModel, site: string, data: at.Dataset): { units: 
   anti.dispose();
 
   const finalStats = at.collectStats(model, site, data, { seed: 4 });
-  const small = at.compressLayersModel(model, site, final, { stats: finalStats });
+  const small = compressLayersModel(model, site, final, { stats: finalStats });
   const wrapped = at.fromLayersModel(small);
   assert.equal(wrapped.sites().find((s) => s.name === site)?.units, final.core.length, "the compressed site keeps the core");
   assert.ok(at.checkModel(wrapped, data.x).ok, "checkModel passes on the compressed model");

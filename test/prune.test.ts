@@ -36,9 +36,9 @@ test("magnitude scores of the second of two hidden layers use that layer's weigh
   model.dispose();
 });
 
-test("magnitude scores refuse a model without MLP weights", () => {
+test("magnitude scores refuse a model that offers no unit parameters", () => {
   const mlp = at.mlp({ inputs: 2, hidden: [2], classes: 2 });
   const notMlp = wrapModel(mlp, { kind: "other" });
-  assertAntitrainError(() => magnitudeScores(notMlp, "h1"), /needs the weights of an MLP/);
+  assertAntitrainError(() => magnitudeScores(notMlp, "h1"), /magnitude scores need the weights around site "h1" \(model.unitParameters\), which this "other" model does not offer/);
   mlp.dispose();
 });

@@ -382,7 +382,7 @@ describe("transformer", () => {
     const one = at.head(task.test, 1);
     const site = "blocks.0.attn";
     const tensors = tf.memory().numTensors;
-    const scores = at.gateImportance(model, site, one);
+    const scores = at.gateImportance(model, site, one).scores;
     assert.equal(tf.memory().numTensors, tensors, "no tensor left behind");
     const eps = 1e-2;
     const lossAt = (head: number, gate: number) =>

@@ -114,7 +114,7 @@ export interface AntitrainerState {
  * It measures every site's core (stats, importance, core search) at the start and every cycle, and runs the
  * antitrain steps the schedule asks for, each site with its own Adam optimizer over its downstream variables.
  * Mutates the model (downstream variables only). What it learned is read through `splits`, `stats` and `history`
- * (read-only views; `splits_`, `stats_`, `history_` are deprecated aliases); `state()` and `restore(state)` save
+ * (read-only views); `state()` and `restore(state)` save
  * and restore it for checkpoints.
  * The control arms of {@link antitrainStep} (`randomize`, `target`) run the same schedule with one ingredient changed.
  *
@@ -265,21 +265,6 @@ export class Antitrainer {
 
   /** Every measurement so far, oldest first (a read-only view). */
   get history(): readonly MeasureRecord[] {
-    return this.records;
-  }
-
-  /** @deprecated Read {@link splits}; set state with {@link restore}. The same map, mutable. */
-  get splits_(): Map<string, CoreSplit> {
-    return this.currentSplits;
-  }
-
-  /** @deprecated Read {@link stats}; set state with {@link restore}. The same map, mutable. */
-  get stats_(): Map<string, UnitStats> {
-    return this.currentStats;
-  }
-
-  /** @deprecated Read {@link history}. The same array, mutable. */
-  get history_(): MeasureRecord[] {
     return this.records;
   }
 

@@ -99,42 +99,13 @@ const optimizerSites = new WeakMap<tf.Optimizer, { readonly site: string; readon
  * // control: true-label dropout of the non-core units, same loop otherwise
  * at.antitrainStep(model, "h1", batch, { split, stats, optimizer, randomize: "spectators", target: "true-labels", seed: step });
  */
-export function antitrainStep(model: HookedModel, site: string, batch: Dataset, options: AntitrainStepOptions): number;
-/**
- * The positional form of DESIGN.md's contract, `antitrainStep(model, site, batch, split, stats, optimizer, { target, seed })`:
- * the same step as `antitrainStep(model, site, batch, { split, stats, optimizer, target, seed })`.
- *
- * @example
- * at.antitrainStep(model, "h1", batch, split, stats, antiOptimizer, { target: "uniform", seed: step });
- */
-export function antitrainStep(
-  model: HookedModel,
-  site: string,
-  batch: Dataset,
-  split: StepSplit,
-  stats: UnitStats,
-  optimizer: tf.Optimizer,
-  rest: Omit<AntitrainStepOptions, "split" | "stats" | "optimizer">,
-): number;
-export function antitrainStep(
-  model: HookedModel,
-  site: string,
-  batch: Dataset,
-  optionsOrSplit: AntitrainStepOptions | StepSplit,
-  stats?: UnitStats,
-  optimizer?: tf.Optimizer,
-  rest?: Omit<AntitrainStepOptions, "split" | "stats" | "optimizer">,
-): number {
-  if (stats !== undefined || optimizer !== undefined || rest !== undefined) {
-    if (rest === null || typeof rest !== "object" || Array.isArray(rest)) {
-      throw new AntitrainError("antitrainStep(model, site, batch, split, stats, optimizer, { seed }) needs its last argument { seed }, e.g. { target: \"uniform\", seed: step }");
-    }
-    for (const key of ["split", "stats", "optimizer"]) {
-      if (key in rest) throw new AntitrainError(`antitrainStep: "${key}" is passed twice (as an argument and in the options): pass it once`);
-    }
-    return stepWith(model, site, batch, { ...rest, split: optionsOrSplit as StepSplit, stats: stats as UnitStats, optimizer: optimizer as tf.Optimizer });
+export function antitrainStep(model: HookedModel, site: string, batch: Dataset, options: AntitrainStepOptions, ...rest: never[]): number {
+  if (rest.length > 0 || (options !== null && typeof options === "object" && "core" in options && !("split" in options))) {
+    throw new AntitrainError(
+      "antitrainStep takes one options object after the batch: antitrainStep(model, site, batch, { split, stats, optimizer, seed }) (the positional form split, stats, optimizer, { seed } was removed in 0.2.0)",
+    );
   }
-  return stepWith(model, site, batch, optionsOrSplit as AntitrainStepOptions);
+  return stepWith(model, site, batch, options);
 }
 
 function stepWith(model: HookedModel, site: string, batch: Dataset, options: AntitrainStepOptions): number {

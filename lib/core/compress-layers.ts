@@ -92,12 +92,15 @@ interface Plan {
  * kernel wider than 1, when the removed channels do not arrive as 0): use padding "valid" there, or remove without
  * `stats` where the removed channels are 0 after relu.
  *
+ * The engine of {@link compress} for wrapped models (the library's one compress verb): users call
+ * `at.compress(model, site, split, { stats })` and take the new `tf.LayersModel` from the result's `layersModel`.
+ *
  * @example
  * const model = at.fromLayersModel(cnn);
  * const stats = at.collectStats(model, "conv1", data);
- * const small = at.compressLayersModel(model, "conv1", { core: [0, 2, 5] }, { stats });   // conv1 keeps 3 filters
- * small.predict(data.x);   // ≈ the original with conv1's other channels fixed at their means
- * await at.saveModel(small, "models/small");
+ * const small = at.compress(model, "conv1", { core: [0, 2, 5] }, { stats }) as at.LayersHookedModel;   // 3 filters
+ * small.layersModel.predict(data.x);   // ≈ the original with conv1's other channels fixed at their means
+ * await at.saveModel(small.layersModel, "models/small");
  */
 export function compressLayersModel(
   model: LayersHookedModel,
@@ -106,7 +109,7 @@ export function compressLayersModel(
   options: CompressLayersOptions = {},
 ): tf.LayersModel {
   if (!(model instanceof LayersHookedModel)) {
-    throw new AntitrainError("compressLayersModel takes a model wrapped by at.fromLayersModel(net); for at.mlp and at.transformer use at.compress");
+    throw new AntitrainError("compressLayersModel takes a model wrapped by at.fromLayersModel(net); call at.compress, which takes every kind of model");
   }
   const info = requireSite(model, site);
   requireKnownKeys(options, OPTION_KEYS, "compressLayersModel");

@@ -14,18 +14,15 @@ import type { Importance } from "./importance";
  * |∂L/∂ξ_u| = |Σ a · ∂L/∂a| summed over the unit's elements and every position. For heads this is exactly the
  * paper's head importance; for single neurons it is first-order Taylor importance with 0 as the reference
  * (Molchanov et al. 2017). One gradient pass per slice through `model.split(site, x).resume`; no randomization.
- * Returns one score per unit. Leaves the model unchanged.
+ * Returns one score per unit (the bare scores of {@link gateImportance}, without its clean and full losses).
+ * Leaves the model unchanged.
  *
  * @example
- * const scores = at.gateImportance(model, "blocks.0.attn", test);   // one per head
- * const order = at.ranked({ scores });
+ * const scores = gateScores(model, "blocks.0.attn", test, 512);   // one per head
  */
-export function gateImportance(model: HookedModel, site: string, data: Dataset, batchSize = 512): Float32Array {
+export function gateScores(model: HookedModel, site: string, data: Dataset, batchSize = 512): Float32Array {
   const info = requireSite(model, site);
   requireData(model, data);
-  if (typeof batchSize === "object") {
-    throw new AntitrainError("gateImportance takes no options object: its fourth argument is the batch size, a number, e.g. gateImportance(model, site, data, 256)");
-  }
   requirePositiveInt(batchSize, "batchSize");
   const units = info.units;
   const width = info.width ?? 1;
@@ -62,24 +59,29 @@ export interface GateOptions {
 const GATE_OPTION_KEYS = ["batchSize", "stats", "allowStale"] as const satisfies readonly (keyof GateOptions)[];
 
 /**
- * {@link gateImportance} in the {@link Importance} shape, so the gate-gradient ranking feeds {@link findCore} like
- * any other estimator: the same scores, `estimator: "gate"`, `method: "zero"` (the gate linearizes zeroing the
+ * Gradient-based unit importance of Michel et al. (2019, "Are Sixteen Heads Really Better than One?") in the
+ * {@link Importance} shape, so the gate-gradient ranking feeds {@link findCore} like any other estimator: the
+ * scores of {@link gateScores} (the mean |∂L/∂ξ_u| of a gate on each unit; for a head, its whole output),
+ * `estimator: "gate"`, `method: "zero"` (the gate linearizes zeroing the
  * unit), `metric: "loss"`; `clean` (the clean loss) and `full` (the loss damage of zeroing the whole site) are
  * measured by the damage engine. Leaves the model unchanged.
  *
  * @example
- * const imp = at.gateUnitImportance(model, "blocks.0.attn", train);   // one score per head
+ * const imp = at.gateImportance(model, "blocks.0.attn", train);   // one score per head
  * const split = at.findCore(model, "blocks.0.attn", test, { importance: imp, fraction: 0.9 });
  * split.core;   // the heads whose zeroing does 90% of the whole site's damage
  */
-export function gateUnitImportance(model: HookedModel, site: string, data: Dataset, options: GateOptions = {}): Importance {
+export function gateImportance(model: HookedModel, site: string, data: Dataset, options: GateOptions = {}): Importance {
   const info = requireSite(model, site);
   requireData(model, data);
-  requireKnownKeys(options, GATE_OPTION_KEYS, "gateUnitImportance");
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new AntitrainError("gateImportance takes an options object as its fourth argument, e.g. gateImportance(model, site, data, { batchSize: 256 })");
+  }
+  requireKnownKeys(options, GATE_OPTION_KEYS, "gateImportance");
   const batchSize = options.batchSize ?? 512;
   requirePositiveInt(batchSize, "batchSize");
   if (options.stats !== undefined) requireStatsFor(options.stats, info);
-  const scores = gateImportance(model, site, data, batchSize);
+  const scores = gateScores(model, site, data, batchSize);
   const engine = new DamageEngine(model, site, data, { stats: options.stats, method: "zero", metric: "loss", batchSize, allowStale: options.allowStale });
   try {
     const full = engine.damage([Array.from({ length: info.units }, (_, u) => u)])[0];

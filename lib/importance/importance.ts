@@ -11,7 +11,7 @@ import type { RandomizeMethod, SpatialMode } from "../measure/randomize";
  * - `randomization`: {@link importance}, each unit randomized alone (the reference);
  * - `group-testing`: {@link groupImportance}, single-unit damage solved from random groups;
  * - `taylor`: {@link taylorImportance}, first-order estimate of replacing each unit by its mean;
- * - `gate`: {@link gateUnitImportance}, first-order estimate of zeroing each unit (Michel et al.'s gate gradient);
+ * - `gate`: {@link gateImportance}, first-order estimate of zeroing each unit (Michel et al.'s gate gradient);
  * - `magnitude`: {@link magnitudeImportance}, the norm of each unit's weights (no data).
  */
 export type Estimator = "randomization" | "group-testing" | "taylor" | "gate" | "magnitude";
