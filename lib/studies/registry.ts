@@ -4,9 +4,12 @@
  */
 import { AntitrainError } from "../base/errors";
 import type { AnyStudy } from "./study";
+import { conceptsStudy } from "./concepts/study";
 
 /** The notebooks' studies, by notebook name. */
-export const STUDIES: Readonly<Record<string, AnyStudy>> = {};
+export const STUDIES: Readonly<Record<string, AnyStudy>> = {
+  "12-concepts": conceptsStudy,
+};
 
 const extra = new Map<string, AnyStudy>();
 
