@@ -18,4 +18,5 @@ export { compressionTableRows, tuningTableRows, compressionCharts } from "./comp
 export { concentrationTableRows, concentrationTuningRows, concentrationCharts } from "./concentration-report";
 export { conceptTableRows, conceptFlowChart, conceptLossChart } from "./concepts-report";
 export { adaptiveLrTableRows, adaptiveLrPairedRows, adaptiveLrCurvesChart } from "./adaptive-lr-report";
+export { shapeTableRows, shapePairedRows, shapeCharts } from "./activation-shapes-report";
 export { resultsPath, writeResults, isFullRun, writeJsonAtomic, readJson } from "../base/io";

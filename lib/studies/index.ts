@@ -145,3 +145,4 @@ export { seedCacheDir, readSeedRecord, type SeedKind, type SeedKey, type SeedPro
 export { computeSeed, type SeedJob } from "./compute-seed";
 export * from "./concepts/index";
 export * from "./adaptive-lr/index";
+export * from "./activation-shapes/index";
