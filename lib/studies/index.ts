@@ -146,3 +146,4 @@ export { computeSeed, type SeedJob } from "./compute-seed";
 export * from "./concepts/index";
 export * from "./adaptive-lr/index";
 export * from "./activation-shapes/index";
+export * from "./quickstart/index";
