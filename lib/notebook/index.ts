@@ -16,4 +16,7 @@ export { cachedSeed, prefetchSeeds, seedShard } from "./seed-cache";
 export { keep, type Disposable } from "./keep";
 export { compressionTableRows, tuningTableRows, compressionCharts } from "./compression-report";
 export { concentrationTableRows, concentrationTuningRows, concentrationCharts } from "./concentration-report";
+export { conceptTableRows, conceptFlowChart, conceptLossChart } from "./concepts-report";
+export { adaptiveLrTableRows, adaptiveLrPairedRows, adaptiveLrCurvesChart } from "./adaptive-lr-report";
+export { shapeTableRows, shapePairedRows, shapeCharts } from "./activation-shapes-report";
 export { resultsPath, writeResults, isFullRun, writeJsonAtomic, readJson } from "../base/io";

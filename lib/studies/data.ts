@@ -7,15 +7,19 @@ import { AntitrainError } from "../base/errors";
 import type { Split } from "../data/dataset";
 import { type DigitsOptions, digits } from "../data/digits";
 import { type FashionMnistOptions, fashionMnist } from "../data/fashion-mnist";
+import type { ModularOptions } from "../data/modular";
+import { modularOneHot } from "./activation-shapes/one-hot-pairs";
 import { canonicalJson } from "./code-hash";
 
 /** The data sets a study can name, with the loader's own options (plain JSON). */
 export type DataDescription =
   | ({ readonly dataset: "digits" } & Readonly<Omit<DigitsOptions, "file">>)
-  | ({ readonly dataset: "fashion-mnist" } & Readonly<Omit<FashionMnistOptions, "dir">>);
+  | ({ readonly dataset: "fashion-mnist" } & Readonly<Omit<FashionMnistOptions, "dir">>)
+  /** Modular addition a + b mod p for an MLP: one-hot(a) ‖ one-hot(b) (notebook 14). */
+  | ({ readonly dataset: "modular-one-hot" } & Readonly<Omit<ModularOptions, "equals">>);
 
 /** The data sets {@link studyData} knows. */
-export const STUDY_DATASETS = ["digits", "fashion-mnist"] as const;
+export const STUDY_DATASETS = ["digits", "fashion-mnist", "modular-one-hot"] as const;
 
 const built = new Map<string, Split>();
 
@@ -37,6 +41,9 @@ export function studyData(description: DataDescription): Split {
       break;
     case "fashion-mnist":
       split = fashionMnist(options as FashionMnistOptions) as Split;
+      break;
+    case "modular-one-hot":
+      split = modularOneHot(options as Omit<ModularOptions, "equals">);
       break;
     default:
       throw new AntitrainError(`unknown dataset ${JSON.stringify(dataset)} in a study's data description: use one of ${STUDY_DATASETS.join(", ")}`);

@@ -143,3 +143,7 @@ export { studyData, STUDY_DATASETS, type DataDescription } from "./data";
 export { codeHash, jsonHash, canonicalJson } from "./code-hash";
 export { seedCacheDir, readSeedRecord, type SeedKind, type SeedKey, type SeedProvenance, type SeedRecord } from "./seed-records";
 export { computeSeed, type SeedJob } from "./compute-seed";
+export * from "./concepts/index";
+export * from "./adaptive-lr/index";
+export * from "./activation-shapes/index";
+export * from "./quickstart/index";

@@ -4,9 +4,18 @@
  */
 import { AntitrainError } from "../base/errors";
 import type { AnyStudy } from "./study";
+import { quickstartStudy } from "./quickstart/study";
+import { conceptsStudy } from "./concepts/study";
+import { adaptiveLrStudy } from "./adaptive-lr/study";
+import { activationShapesStudy } from "./activation-shapes/study";
 
 /** The notebooks' studies, by notebook name. */
-export const STUDIES: Readonly<Record<string, AnyStudy>> = {};
+export const STUDIES: Readonly<Record<string, AnyStudy>> = {
+  "00-quickstart": quickstartStudy,
+  "12-concepts": conceptsStudy,
+  "13-adaptive-learning-rate": adaptiveLrStudy,
+  "14-activation-shapes": activationShapesStudy,
+};
 
 const extra = new Map<string, AnyStudy>();
 

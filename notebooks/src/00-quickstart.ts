@@ -202,8 +202,8 @@ tslab.display.html(nb.htmlTable(summary, { caption: QUICK ? "quick setting: a sm
 // Everything above is one seed, with its cores measured on the training split and a weak comparison (the plain
 // model cut to the same size). Here the same schedule — `PRETRAIN_STEPS` plain steps, then `CYCLES` × `STEPS_PER_CYCLE`
 // training steps each followed by one antitrain step of the 50% core, the core re-measured every cycle — runs on
-// 10 seeds through notebook 01's concentration study (`st.runConcentrationSeed`), beside arms that get the *same
-// number of optimizer updates* (antitrain steps counted):
+// 10 seeds as a registered study (`st.quickstartStudy`: each seed is one `st.runConcentrationSeed` of notebook 01's
+// concentration study), beside arms that get the *same number of optimizer updates* (antitrain steps counted):
 //
 // - **plain**: plain training for the same number of updates;
 // - **control: spectators, true labels** and **control: core, true labels**: the same loop with the spectators (or
@@ -214,35 +214,33 @@ tslab.display.html(nb.htmlTable(summary, { caption: QUICK ? "quick setting: a sm
 //
 // The digits' training split loses 20% to a validation split (1078 / 269 / 450 train / validation / test): the 95%
 // core is measured on the **validation** split, test numbers are read only for the final table. Differences are
-// paired per seed against antitrain 0.5, with 95% t intervals.
+// paired per seed against antitrain 0.5, with 95% t intervals; the verdict printed first reads the validation core.
 
 // %%
+// The study's settings: the walk-through's schedule (st.quickstartStudy in lib/studies/quickstart holds the same
+// values as its "quick" and "full" settings); override any knob here.
 const STUDY_SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-const STUDY_PRETRAIN = QUICK ? 300 : PRETRAIN_STEPS;
-const STUDY_UPDATES = QUICK ? 400 : 2 * CYCLES * STEPS_PER_CYCLE;   // antitraining: half training, half antitrain steps
-const STUDY_ARMS = ["plain", "antitrain 0.5", "control: spectators, true labels", "control: core, true labels", "group lasso",
-  "network slimming", "activation L1", "targeted dropout", "nested dropout"];
-/** Notebook 01's validation choices for the digits (results/01-concentration.json `chosen.digits`). */
-const STUDY_CHOSEN: Record<string, Record<string, number>> = {
-  "group-lasso": { lambda: 0.01 }, slimming: { lambda: 0.1 }, "activation-l1": { lambda: 0.1 },
-  "targeted-dropout": { targetFraction: 0.75, rate: 0.5 }, "nested-dropout": { p: 0.1 },
+const quickstartStudy = st.quickstartStudy;
+const STUDY_SETTINGS: st.QuickstartSettings = {
+  ...quickstartStudy.settings(QUICK ? "quick" : "full"),
+  width: HIDDEN,
+  pretrain: QUICK ? 300 : PRETRAIN_STEPS,
+  updates: QUICK ? 400 : 2 * CYCLES * STEPS_PER_CYCLE,   // antitraining: half training, half antitrain steps
+  cycle: STEPS_PER_CYCLE,
+  fraction: REPORT_FRACTION,
 };
-const studyData = nb.keep("digits with a validation split", at.digits({ validation: 0.2 }));
-const studySetup: st.ConcentrationSetup = {
-  train: studyData.train, validation: studyData.validation!, test: studyData.test, inputs: 64, hidden: [HIDDEN], classes: 10,
-  site: "h1", pretrain: STUDY_PRETRAIN, updates: STUDY_UPDATES, cycle: STEPS_PER_CYCLE, fraction: REPORT_FRACTION, tolerance: 0.01,
-  probeFractions: [],
-};
-const STUDY_SETTINGS = { pretrain: STUDY_PRETRAIN, updates: STUDY_UPDATES, cycle: STEPS_PER_CYCLE, width: HIDDEN, arms: STUDY_ARMS, chosen: STUDY_CHOSEN };
-t0 = Date.now();
-nb.prefetchSeeds("00-quickstart", STUDY_SETTINGS, STUDY_SEEDS, !QUICK, (seed) => st.runConcentrationSeed(studySetup, STUDY_CHOSEN, seed, { arms: STUDY_ARMS }));
-const studyRuns = STUDY_SEEDS.map((seed) =>
-  nb.cachedSeed("00-quickstart", STUDY_SETTINGS, seed, !QUICK, () => st.runConcentrationSeed(studySetup, STUDY_CHOSEN, seed, { arms: STUDY_ARMS })));
-const studySeconds = (Date.now() - t0) / 1000;
-const study = st.summarizeConcentration(studyRuns, 0.01);
-console.log(`${STUDY_SEEDS.length} seed${STUDY_SEEDS.length > 1 ? "s" : ""} × ${STUDY_ARMS.length} arms in ${studySeconds.toFixed(0)} s; ${study.headline}${NOTE}`);
+console.log(STUDY_SETTINGS);
+
+// %%
+const run = await st.runStudy(quickstartStudy, STUDY_SETTINGS, { seeds: STUDY_SEEDS, cache: !QUICK });
+console.log(`${run.verdict.sentence}${NOTE}`);
+for (const line of run.verdict.numbers) console.log(`  ${line}`);
+console.log(run.provenance.line);
+const study = st.summarizeConcentration(run.results, STUDY_SETTINGS.tolerance);
+const split = st.studyData(STUDY_SETTINGS.data);
+console.log(`${study.headline}${NOTE}`);
 tslab.display.html(nb.htmlTable(nb.concentrationTableRows(study.summary), {
-  caption: `digits, W = ${HIDDEN}, ${STUDY_PRETRAIN} + ${STUDY_UPDATES} updates: ${STUDY_SEEDS.length} seed${STUDY_SEEDS.length > 1 ? "s" : ""}; mean [95% CI]; core and damages on the validation split (269 examples), test numbers on the test split (450)${QUICK ? "; quick setting: a smoke test, not the study's numbers" : ""}`,
+  caption: `digits, W = ${STUDY_SETTINGS.width}, ${STUDY_SETTINGS.pretrain} + ${STUDY_SETTINGS.updates} updates: ${STUDY_SEEDS.length} seed${STUDY_SEEDS.length > 1 ? "s" : ""}; mean [95% CI]; core and damages on the validation split (${at.size(split.validation!)} examples), test numbers on the test split (${at.size(split.test)})${QUICK ? "; quick setting: a smoke test, not the study's numbers" : ""}`,
 }));
 
 // %%
@@ -261,8 +259,11 @@ console.log(nb.writeResults("00-quickstart", {
   compressed: { units: small.sites()[0].units, parameters: at.parameterCount(small), testAccuracy: compressed.accuracy },
   plainCutToSameSize: { units: plainCut.sites()[0].units, testAccuracy: plainCutEval.accuracy },
   summary: summary,
-  study: { seeds: STUDY_SEEDS, settings: STUDY_SETTINGS, split: { train: at.size(studyData.train), validation: at.size(studyData.validation!), test: at.size(studyData.test) },
-           headline: study.headline, summary: study.summary, runs: studyRuns, seconds: studySeconds },
+  study: { seeds: STUDY_SEEDS, settings: STUDY_SETTINGS, split: { train: at.size(split.train), validation: at.size(split.validation!), test: at.size(split.test) },
+           headline: study.headline, summary: study.summary, runs: run.results, seconds: run.provenance.elapsedSeconds },
+  verdict: run.verdict,
+  studySummary: run.summary,
+  provenance: run.provenance,
 }));
 
 // %% [markdown]

@@ -27,16 +27,16 @@
 // the layer after the site, so the site's activations should still hold parity in the other units.
 
 // %%
-// Hyperparameters. Quick by default (the test suite runs this); FULL=1 for the numbers quoted in the text.
+// Settings. Quick by default (the test suite runs this); FULL=1 for the numbers quoted in the text. The study lives in
+// lib/studies/concepts (st.conceptsStudy); its knobs are printed below: override any of them here, e.g.
+// { ...study.settings("quick"), steps: 1000, conceptUnits: [0, 1] }.
+import * as st from "../dist/studies/index";
 const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4];
-const HIDDEN = 32;                       // width of the hidden layer (site "h1")
-const CHOSEN = [0, 1, 2, 3];             // the units the concept should flow through
-const PRETRAIN = 300;                    // plain training steps first (Adam 1e-3, batch 64)
-const STEPS = QUICK ? 300 : 2000;        // then this many steps, each followed by one concept antitrain step (control: none)
-const ANTI_LR = 0.02;                    // Adam learning rate of the concept antitraining optimizer
-const STATS_EVERY = 100;                 // refresh the chosen units' means every this many steps
-const PARITY = [0, 1, 0, 1, 0, 1, 0, 1, 0, 1]; // concept value of each digit class: 0 = even, 1 = odd
+const TUNE_SEEDS: number[] = [];           // nothing is tuned
+const study = st.conceptsStudy;
+const SETTINGS: st.ConceptsSettings = { ...study.settings(QUICK ? "quick" : "full") };
+console.log(SETTINGS);
 
 // %%
 import * as at from "../dist/index";
@@ -51,46 +51,17 @@ const NOTE = nb.quickNote(QUICK, "12-concepts");
 // %% [markdown]
 // ## The runs
 //
-// For each seed: a fresh 64 → 32 → 10 MLP, pretrained plainly, then trained for `STEPS` more steps with (antitrained)
-// or without (control) a concept antitrain step after each. Then the measurements: main-task test accuracy, the
-// output-probe and hidden-probe concept flows, and the main-task accuracy damage of randomizing the chosen units
-// and the others (`at.splitDamage`).
+// For each seed (`st.conceptSeed`): a fresh 64 → 32 → 10 MLP, pretrained plainly, then trained for `steps` more steps
+// with (antitrained) or without (control) a concept antitrain step after each. Then the measurements: main-task test
+// accuracy, the output-probe and hidden-probe concept flows, and the main-task accuracy damage of randomizing the
+// chosen units and the others (`at.splitDamage`). The verdict's headline is the output probe's parity accuracy with
+// the chosen units randomized, paired per seed against the control.
 
 // %%
-const { train, test } = nb.keep("digits", at.digits());
-const parity = at.concept("parity", PARITY);
-const others = Array.from({ length: HIDDEN }, (_, u) => u).filter((u) => !CHOSEN.includes(u));
-type Row = { condition: string; seed: number; mainAccuracy: number; probeClean: number; probeChosen: number;
-             probeOthers: number; hidProbeChosen: number; hidProbeOthers: number; chance: number;
-             mainDamageChosen: number; mainDamageOthers: number };
-const rows: Row[] = [];
-const antiLoss: number[][] = [];
-const t0 = Date.now();
-for (const seed of SEEDS) {
-  for (const condition of ["control", "antitrained"]) {
-    const model = at.mlp({ inputs: 64, hidden: [HIDDEN], classes: 10, seed });
-    const opt = tf.train.adam(1e-3);
-    const antiOpt = tf.train.adam(ANTI_LR);
-    at.train(model, train, { steps: PRETRAIN, optimizer: opt, seed });
-    let stats = at.collectStats(model, "h1", train, { seed });
-    const losses: number[] = [];
-    at.train(model, train, { steps: STEPS, optimizer: opt, seed: seed + 100, onStep: (step, batch) => {
-      if (condition === "control") return;
-      if (step % STATS_EVERY === 0) stats = at.collectStats(model, "h1", train, { seed: step });
-      losses.push(at.conceptAntitrainStep(model, "h1", batch, { units: CHOSEN, stats, concept: parity, optimizer: antiOpt, seed: seed * 100000 + step }));
-    }});
-    if (condition === "antitrained") antiLoss.push(losses);
-    stats = at.collectStats(model, "h1", train, { seed });
-    const flow = at.conceptFlow(model, "h1", test, at.fitProbe(model, train, parity), CHOSEN, { stats, seed: 1 });
-    const hidden = at.conceptFlow(model, "h1", test, at.fitProbe(model, train, parity, { readout: "h1" }), CHOSEN, { stats, seed: 1 });
-    const main = at.splitDamage(model, "h1", test, { core: CHOSEN, spectators: others }, { stats, metric: "accuracy", seed: 1 });
-    rows.push({ condition, seed, mainAccuracy: at.evaluate(model, test).accuracy, probeClean: flow.clean,
-      probeChosen: flow.chosen, probeOthers: flow.others, hidProbeChosen: hidden.chosen, hidProbeOthers: hidden.others,
-      chance: flow.chance, mainDamageChosen: main.core, mainDamageOthers: main.spectators });
-    opt.dispose(); antiOpt.dispose(); model.dispose();
-  }
-}
-console.log(`${rows.length} runs in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+const run = await st.runStudy(study, SETTINGS, { seeds: SEEDS, tuneSeeds: TUNE_SEEDS, cache: !QUICK });
+console.log(`${run.verdict.sentence}${NOTE}`);
+for (const line of run.verdict.numbers) console.log(`  ${line}`);
+console.log(run.provenance.line);
 
 // %% [markdown]
 // ## Results
@@ -100,54 +71,26 @@ console.log(`${rows.length} runs in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
 // hidden layer itself; "main damage" is main-task accuracy lost when that group of units is randomized.
 
 // %%
-const fmt = (v: number[]) => { const ci = at.meanCI(v); return ci.n < 2 ? `${ci.mean.toFixed(3)} (one seed: no CI)` : `${ci.mean.toFixed(3)} ±${(ci.high - ci.mean).toFixed(3)}`; };
-const columns: (keyof Row)[] = ["mainAccuracy", "probeClean", "probeChosen", "probeOthers", "hidProbeChosen",
-  "hidProbeOthers", "mainDamageChosen", "mainDamageOthers"];
-const summary: Record<string, Record<string, ReturnType<typeof at.meanCI>>> = {};
-const conditions = ["control", "antitrained"];
-for (const condition of conditions) {
-  const rs = rows.filter((r) => r.condition === condition);
-  summary[condition] = Object.fromEntries(columns.map((c) => [c, at.meanCI(rs.map((r) => r[c] as number))]));
-}
-// One row per measurement, one column per condition: "mean ±half-width of the 95% CI".
-const table = columns.map((c) => ({ measurement: c,
-  ...Object.fromEntries(conditions.map((k) => [k, fmt(rows.filter((r) => r.condition === k).map((r) => r[c] as number))])) }));
-tslab.display.html(nb.htmlTable(table, {
-  caption: QUICK ? `quick setting (${SEEDS.length} seed, ${PRETRAIN} + ${STEPS} steps): a smoke test, not the study's numbers` : undefined,
+const rows = st.conceptRows(run.results);
+const summary = st.conceptTable(rows);
+const chance = rows[0].chance;
+tslab.display.html(nb.htmlTable(nb.conceptTableRows(summary), {
+  caption: QUICK ? `quick setting (${SEEDS.length} seed, ${SETTINGS.pretrain} + ${SETTINGS.steps} steps): a smoke test, not the study's numbers` : undefined,
 }));
-console.log(`chance (test set): ${rows[0].chance.toFixed(3)}`);
-const anti = summary.antitrained;
-console.log(`antitrained: output probe ${anti.probeChosen.mean.toFixed(3)} with the chosen units randomized, ` +
-  `${anti.probeOthers.mean.toFixed(3)} with the others randomized (control: ${summary.control.probeChosen.mean.toFixed(3)}, ` +
+console.log(`chance (test set): ${chance.toFixed(3)}`);
+console.log(`antitrained: output probe ${summary.antitrained.probeChosen.mean.toFixed(3)} with the chosen units randomized, ` +
+  `${summary.antitrained.probeOthers.mean.toFixed(3)} with the others randomized (control: ${summary.control.probeChosen.mean.toFixed(3)}, ` +
   `${summary.control.probeOthers.mean.toFixed(3)})${NOTE}`);
 
 // %%
-const groups = [["probeClean", "clean"], ["probeChosen", "chosen units randomized"], ["probeOthers", "other units randomized"]] as const;
-const bars: nb.PlotlyObject[] = ["control", "antitrained"].map((condition) => ({
-  type: "bar", name: condition,
-  x: groups.map((g) => g[1]),
-  y: groups.map((g) => summary[condition][g[0]].mean),
-  error_y: { type: "data", symmetric: false,
-    array: groups.map((g) => summary[condition][g[0]].high - summary[condition][g[0]].mean),
-    arrayminus: groups.map((g) => summary[condition][g[0]].mean - summary[condition][g[0]].low) },
-}));
-bars.push({ type: "scatter", mode: "lines", name: "chance", x: groups.map((g) => g[1]),
-  y: groups.map(() => rows[0].chance), line: { dash: "dash", color: "gray" } });
-tslab.display.html(nb.chart(bars,
-  { barmode: "group", ...nb.axes("what is randomized at h1", "output probe's parity accuracy (test)",
-    "Does parity reach the output only through the 4 chosen units?"), yaxis: { title: { text: "output probe's parity accuracy (test)" }, range: [0.4, 1] } }));
-
-// %%
-const smooth = (v: number[], k = 25) => v.map((_, i) => { const s = v.slice(Math.max(0, i - k + 1), i + 1); return s.reduce((a, b) => a + b, 0) / s.length; });
-tslab.display.html(nb.chart([
-  ...antiLoss.map((l, i) => ({ type: "scatter", mode: "lines", name: `seed ${SEEDS[i]}`, y: smooth(l) })),
-  { type: "scatter", mode: "lines", name: "ln 2 (parity gone)", x: [0, STEPS - 1], y: [Math.log(2), Math.log(2)], line: { dash: "dash", color: "gray" } },
-], nb.axes("concept antitrain step", "loss vs uniform parity (25-step mean)", "Concept antitraining loss")));
+tslab.display.html(nb.conceptFlowChart(summary, chance, SETTINGS.conceptUnits.length));
+tslab.display.html(nb.conceptLossChart(run.results));
 
 // %%
 console.log(nb.writeResults("12-concepts", {
-  quick: QUICK, seeds: SEEDS, hidden: HIDDEN, chosen: CHOSEN, pretrain: PRETRAIN, steps: STEPS, antiLearningRate: ANTI_LR,
-  chance: rows[0].chance, summary: summary, rows: rows,
+  quick: QUICK, seeds: SEEDS, hidden: SETTINGS.hidden, chosen: SETTINGS.conceptUnits, pretrain: SETTINGS.pretrain, steps: SETTINGS.steps,
+  antiLearningRate: SETTINGS.antiLearningRate, chance: chance, summary: summary, rows: rows,
+  verdict: run.verdict, studySummary: run.summary, provenance: run.provenance,
 }));
 
 // %% [markdown]

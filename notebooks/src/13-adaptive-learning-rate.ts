@@ -19,18 +19,18 @@
 // same learning rate, batch size and number of steps: 5 configurations.
 
 // %%
-// Hyperparameters. Quick by default (the test suite runs this): the full budget on one seed, because the question is
-// what happens *at the budget* — in the first few hundred steps up-weighting is ahead of Adam (a 150-step quick run
-// read the opposite of the study; at 500 steps the configurations were still level). FULL=1 for the numbers quoted
-// in the text.
+// Settings. Quick by default (the test suite runs this): the full budget on one seed, because the question is what
+// happens *at the budget* — in the first few hundred steps up-weighting is ahead of Adam (a 150-step quick run read
+// the opposite of the study; at 500 steps the configurations were still level). FULL=1 for the numbers quoted in the
+// text. The study lives in lib/studies/adaptive-lr (st.adaptiveLrStudy); its knobs are printed below: override any
+// of them here, e.g. { ...study.settings("quick"), refresh: 100 }.
+import * as st from "../dist/studies/index";
 const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4];
-const HIDDEN = [64, 64];              // sites "h1", "h2": both get per-unit scales
-const LEARNING_RATE = 1e-3;           // Adam, the same for every configuration
-const STEPS = 1000;                   // the budget (batches of 64)
-const REFRESH = 50;                   // re-measure information content every this many steps
-const EVAL_EVERY = 100;               // test-set checkpoints for the learning curves
-const MEASURE_EXAMPLES = 512;         // training examples the importance is measured on
+const TUNE_SEEDS: number[] = [];           // nothing is tuned
+const study = st.adaptiveLrStudy;
+const SETTINGS: st.AdaptiveLrSettings = { ...study.settings(QUICK ? "quick" : "full") };
+console.log(SETTINGS);
 
 // %%
 import * as at from "../dist/index";
@@ -43,50 +43,22 @@ tslab.display.html(nb.plotlyScript());
 const NOTE = nb.quickNote(QUICK, "13-adaptive-learning-rate");
 /** Shows rows as an HTML table; in the quick setting captioned as a smoke test. */
 const show = (rows: Record<string, unknown>[]) => tslab.display.html(nb.htmlTable(rows, {
-  caption: QUICK ? `quick setting (${SEEDS.length} seed, ${STEPS} steps): a smoke test, not the study's numbers` : undefined,
+  caption: QUICK ? `quick setting (${SEEDS.length} seed, ${SETTINGS.steps} steps): a smoke test, not the study's numbers` : undefined,
 }));
 
+// %% [markdown]
+// ## The runs
+//
+// For each seed (`st.adaptiveLrSeed`) the five configurations train the same MLP (64 → 64 → 64 → 10, same
+// initialization and batches) for the same number of steps. The verdict pairs each configuration's final test loss
+// with *update · up* — the notes' idea taken literally, high-information units' updates scaled up — and asks whether
+// it beats plain Adam.
+
 // %%
-const { train, test } = nb.keep("digits", at.digits());
-const slice = nb.keep("measurement slice", at.head(train, MEASURE_EXAMPLES));
-type Config = { name: string; mode?: at.ScaleMode; direction?: at.ScaleDirection };
-const CONFIGS: Config[] = [
-  { name: "plain Adam" },
-  { name: "update · up", mode: "update", direction: "up" },
-  { name: "update · down", mode: "update", direction: "down" },
-  { name: "gradient · up", mode: "gradient", direction: "up" },
-  { name: "gradient · down", mode: "gradient", direction: "down" },
-];
-type Row = { config: string; seed: number; testAccuracy: number; testLoss: number; trainLoss: number; seconds: number;
-             maxScale: number; minScale: number };
-const rows: Row[] = [];
-const curves: { config: string; seed: number; step: number[]; loss: number[] }[] = [];
-const t0 = Date.now();
-for (const seed of SEEDS) {
-  for (const c of CONFIGS) {
-    const model = at.mlp({ inputs: 64, hidden: HIDDEN, classes: 10, seed });
-    const adam = tf.train.adam(LEARNING_RATE);
-    const opt = c.mode === undefined ? adam : new at.InfoAdaptiveOptimizer(model, adam,
-      { sites: ["h1", "h2"], data: slice, mode: c.mode, direction: c.direction, refreshEvery: REFRESH, seed });
-    const stream = new at.BatchStream(train, 64, seed);
-    const curve = { config: c.name, seed, step: [0], loss: [at.evaluate(model, test).loss] };
-    const start = Date.now();
-    for (let done = 0; done < STEPS; done += EVAL_EVERY) {
-      at.train(model, train, { steps: Math.min(EVAL_EVERY, STEPS - done), optimizer: opt, stream });
-      curve.step.push(Math.min(done + EVAL_EVERY, STEPS));
-      curve.loss.push(at.evaluate(model, test).loss);
-    }
-    const seconds = (Date.now() - start) / 1000;
-    const scales = opt instanceof at.InfoAdaptiveOptimizer ? [...opt.scales_.values()].flatMap((s) => [...s]) : [1];
-    const ev = at.evaluate(model, test);
-    rows.push({ config: c.name, seed, testAccuracy: ev.accuracy, testLoss: ev.loss, trainLoss: at.evaluate(model, train).loss,
-      seconds, maxScale: Math.max(...scales), minScale: Math.min(...scales) });
-    curves.push(curve);
-    opt.dispose();
-    model.dispose();
-  }
-}
-console.log(`${rows.length} runs in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+const run = await st.runStudy(study, SETTINGS, { seeds: SEEDS, tuneSeeds: TUNE_SEEDS, cache: !QUICK });
+console.log(`${run.verdict.sentence}${NOTE}`);
+for (const line of run.verdict.numbers) console.log(`  ${line}`);
+console.log(run.provenance.line);
 
 // %% [markdown]
 // ## Results at the same budget
@@ -96,45 +68,22 @@ console.log(`${rows.length} runs in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
 // per-unit scale at the end of training, over all seeds.
 
 // %%
-// "mean ±half-width of the 95% CI" (with a unit after each number when given); one seed has no interval.
-const fmt = (v: number[], d = 4, unit = "") => {
-  const ci = at.meanCI(v);
-  return ci.n < 2 ? `${ci.mean.toFixed(d)}${unit} (one seed: no CI)` : `${ci.mean.toFixed(d)}${unit} ±${(ci.high - ci.mean).toFixed(d)}${unit}`;
-};
-const summary: Record<string, Record<string, at.Interval>> = {};
-const table = CONFIGS.map((c) => {
-  const rs = rows.filter((r) => r.config === c.name);
-  const pick = (k: keyof Row) => rs.map((r) => r[k] as number);
-  summary[c.name] = { testAccuracy: at.meanCI(pick("testAccuracy")), testLoss: at.meanCI(pick("testLoss")),
-    trainLoss: at.meanCI(pick("trainLoss")), seconds: at.meanCI(pick("seconds")) };
-  return { config: c.name, testAcc: fmt(pick("testAccuracy")), testLoss: fmt(pick("testLoss")), trainLoss: fmt(pick("trainLoss")),
-    seconds: fmt(pick("seconds"), 1, " s") };
-});
-show(table);
-// Paired differences against plain Adam (same seed, same initialization and batches): the sharper comparison.
-const paired = CONFIGS.slice(1).map((c) => {
-  const d = SEEDS.map((s) => rows.find((r) => r.config === c.name && r.seed === s)!.testLoss - rows.find((r) => r.config === "plain Adam" && r.seed === s)!.testLoss);
-  const a = SEEDS.map((s) => rows.find((r) => r.config === c.name && r.seed === s)!.testAccuracy - rows.find((r) => r.config === "plain Adam" && r.seed === s)!.testAccuracy);
-  summary[c.name].dLoss = at.meanCI(d);
-  summary[c.name].dAccuracy = at.meanCI(a);
-  const pick = (k: keyof Row) => rows.filter((r) => r.config === c.name).map((r) => r[k] as number);
-  return { config: c.name, dTestLoss: fmt(d), dTestAcc: fmt(a), scales: `${Math.min(...pick("minScale")).toFixed(2)}…${Math.max(...pick("maxScale")).toFixed(1)}` };
-});
+const rows = st.adaptiveLrRows(run.results);
+const curves = st.adaptiveLrCurves(run.results);
+const summary = st.adaptiveLrTable(run.results);
+show(nb.adaptiveLrTableRows(summary));
+const paired = nb.adaptiveLrPairedRows(summary, rows);
 show(paired);
 console.log(`test loss minus plain Adam's, same seed: ${paired.map((p) => `${p.config} ${p.dTestLoss}`).join("; ")}${NOTE}`);
 
 // %%
-tslab.display.html(nb.chart(CONFIGS.map((c) => {
-  const cs = curves.filter((k) => k.config === c.name);
-  return { type: "scatter", mode: "lines+markers", name: c.name, x: cs[0].step,
-    y: cs[0].step.map((_, i) => cs.reduce((a, k) => a + k.loss[i], 0) / cs.length) };
-}), { ...nb.axes("training step", "test cross-entropy (mean over seeds)", "Learning curves at the same budget"),
-  yaxis: { title: { text: "test cross-entropy (mean over seeds)" }, type: "log" } }));
+tslab.display.html(nb.adaptiveLrCurvesChart(curves));
 
 // %%
 console.log(nb.writeResults("13-adaptive-learning-rate", {
-  quick: QUICK, seeds: SEEDS, hidden: HIDDEN, learningRate: LEARNING_RATE, steps: STEPS, refresh: REFRESH,
+  quick: QUICK, seeds: SEEDS, hidden: SETTINGS.hidden, learningRate: SETTINGS.learningRate, steps: SETTINGS.steps, refresh: SETTINGS.refresh,
   summary: summary, rows: rows, curves: curves,
+  verdict: run.verdict, studySummary: run.summary, provenance: run.provenance,
 }));
 
 // %% [markdown]

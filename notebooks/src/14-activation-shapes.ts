@@ -20,18 +20,18 @@
 // the budget tests which model gets to the generalizing solution sooner. We record test accuracy and loss, and the learned t.
 
 // %%
-// Hyperparameters. Quick by default (the test suite runs this); FULL=1 for the numbers quoted in the text.
+// Settings. Quick by default (the test suite runs this); FULL=1 for the numbers quoted in the text. Quick runs digits
+// for 200 steps and modular addition for 1500 (at 200 no model had left 0 test accuracy, so the comparison read as a
+// tie). Fixed sigmoid is a reference on digits only: on modular addition it does not even fit the training set. The
+// study lives in lib/studies/activation-shapes (st.activationShapesStudy); its knobs are printed below: override any
+// of them here, e.g. set tasks.modular.steps.
+import * as st from "../dist/studies/index";
 const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4];
-const P = 23;                                    // modulus of the modular-addition task
-const TRAIN_FRACTION = 0.8;                      // share of the P² pairs in the training split
-// Fixed sigmoid is a reference on digits only: on modular addition it does not even fit the training set.
-// Quick modular runs 1500 steps: at 200 no model had left 0 test accuracy, so the comparison read as a tie.
-const TASKS = {
-  digits: { hidden: 64, steps: QUICK ? 200 : 1000, learningRate: 1e-3, l2: 0, models: ["relu", "sigmoid", "tunable · layer", "tunable · unit"] },
-  modular: { hidden: 128, steps: QUICK ? 1500 : 3000, learningRate: 3e-3, l2: 1e-3, models: ["relu", "tunable · layer", "tunable · unit"] },
-};
-const TRACK_EVERY = QUICK ? 50 : 100;            // record t every this many steps
+const TUNE_SEEDS: number[] = [];           // nothing is tuned
+const study = st.activationShapesStudy;
+const SETTINGS: st.ActivationShapesSettings = { ...study.settings(QUICK ? "quick" : "full") };
+console.log(JSON.stringify(SETTINGS, null, 1));
 
 // %%
 import * as at from "../dist/index";
@@ -43,124 +43,50 @@ console.log(nb.provenance({ notebook: "14-activation-shapes", quick: QUICK, seed
 tslab.display.html(nb.plotlyScript());
 const NOTE = nb.quickNote(QUICK, "14-activation-shapes");
 
-// %%
-// Modular addition as an MLP input: the token ids [a, b] of at.modularAddition become one-hot(a) ‖ one-hot(b).
-function oneHotPairs(d: at.Dataset): at.Dataset<tf.Tensor2D> {
-  return tf.tidy(() => {
-    const ids = tf.cast(d.x, "int32");
-    const a = tf.oneHot(tf.reshape(tf.slice(ids, [0, 0], [-1, 1]), [-1]) as tf.Tensor1D, P);
-    const b = tf.oneHot(tf.reshape(tf.slice(ids, [0, 1], [-1, 1]), [-1]) as tf.Tensor1D, P);
-    return { x: tf.cast(tf.concat([a, b], 1), "float32") as tf.Tensor2D, y: tf.clone(d.y) as tf.Tensor1D, classes: d.classes };
-  });
-}
-const modular = nb.keep("modular addition", at.modularAddition({ p: P, trainFraction: TRAIN_FRACTION, seed: 0, equals: false }));
-const data: Record<string, at.Split<tf.Tensor2D>> = nb.keep("task data", {
-  digits: at.digits(),
-  modular: { train: oneHotPairs(modular.train), test: oneHotPairs(modular.test) },
-});
-console.log(`modular: ${modular.train.x.shape[0]} train pairs, ${modular.test.x.shape[0]} test pairs, inputs ${data.modular.train.x.shape[1]}`);
-
 // %% [markdown]
 // ## The runs
+//
+// For each seed (`st.activationShapesSeed`), on each task, every model trains from the same initialization and
+// batches for the task's budget; the per-layer t is recorded along the way. Modular addition's a and b enter the MLP
+// one-hot and concatenated (the `modular-one-hot` data description). The verdict's headline is the test accuracy on
+// modular addition, paired per seed against the per-layer tunable model.
 
 // %%
-type Row = { task: string; model: string; seed: number; trainAccuracy: number; testAccuracy: number; testLoss: number;
-             tMean: number; tMin: number; tMax: number };
-const rows: Row[] = [];
-const tracks: { task: string; seed: number; step: number[]; t: number[] }[] = [];
-const unitShapes: Record<string, number[]> = { digits: [], modular: [] };
-const t0 = Date.now();
-for (const [task, cfg] of Object.entries(TASKS)) {
-  const { train, test } = data[task];
-  const spec = { inputs: train.x.shape[1], hidden: [cfg.hidden], classes: train.classes };
-  for (const seed of SEEDS) {
-    for (const kind of cfg.models) {
-      const model = kind === "relu" || kind === "sigmoid" ? at.mlp({ ...spec, seed, activation: kind as at.Activation })
-        : at.tunableMlp({ ...spec, seed, shapePer: kind === "tunable · layer" ? "layer" : "unit" });
-      const opt = tf.train.adam(cfg.learningRate);
-      const stream = new at.BatchStream(train, 64, seed);
-      const track = { task, seed, step: [0], t: [1] };
-      for (let done = 0; done < cfg.steps; done += TRACK_EVERY) {
-        at.train(model, train, { steps: Math.min(TRACK_EVERY, cfg.steps - done), optimizer: opt, stream, l2: cfg.l2 });
-        if (kind === "tunable · layer") {
-          track.step.push(Math.min(done + TRACK_EVERY, cfg.steps));
-          track.t.push((model as at.TunableMlp).shapes()[0][0]);
-        }
-      }
-      if (kind === "tunable · layer") tracks.push(track);
-      const t = model instanceof at.TunableMlp ? [...model.shapes()[0]] : [kind === "relu" ? at.SHAPE_RELU : at.SHAPE_SIGMOID];
-      if (kind === "tunable · unit") unitShapes[task].push(...t);
-      const ev = at.evaluate(model, test);
-      rows.push({ task, model: kind, seed, trainAccuracy: at.evaluate(model, train).accuracy, testAccuracy: ev.accuracy,
-        testLoss: ev.loss, tMean: t.reduce((a, b) => a + b, 0) / t.length, tMin: Math.min(...t), tMax: Math.max(...t) });
-      opt.dispose();
-      model.dispose();
-    }
-  }
-}
-console.log(`${rows.length} runs in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+const run = await st.runStudy(study, SETTINGS, { seeds: SEEDS, tuneSeeds: TUNE_SEEDS, cache: !QUICK });
+console.log(`${run.verdict.sentence}${NOTE}`);
+for (const line of run.verdict.numbers) console.log(`  ${line}`);
+console.log(run.provenance.line);
 
 // %% [markdown]
 // ## Results at the same budget
 //
 // Mean over seeds ± the half-width of the 95% confidence interval (Student t). t: the learned shape parameter
 // (mean over units for the per-unit model; 1 = ReLU, 0 = sigmoid, > 1 = ReLU with a negative dip), with the smallest
-// and largest value over all seeds (and units) in brackets.
+// and largest value over all seeds (and units) in brackets. The second table pairs each model with fixed ReLU (same
+// seed, initialization and batches).
 
 // %%
-const fmt = (v: number[], d = 3) => { const ci = at.meanCI(v); return ci.n < 2 ? `${ci.mean.toFixed(d)} (one seed: no CI)` : `${ci.mean.toFixed(d)} ±${(ci.high - ci.mean).toFixed(d)}`; };
 const caption = QUICK
-  ? `quick setting (${SEEDS.length} seed; digits ${TASKS.digits.steps} steps, modular ${TASKS.modular.steps} steps): a smoke test, not the study's numbers`
+  ? `quick setting (${SEEDS.length} seed; digits ${SETTINGS.tasks.digits.steps} steps, modular ${SETTINGS.tasks.modular.steps} steps): a smoke test, not the study's numbers`
   : undefined;
-const summary: Record<string, Record<string, Record<string, at.Interval>>> = {};
-const table: Record<string, string>[] = [];
-for (const task of Object.keys(TASKS)) {
-  summary[task] = {};
-  for (const kind of TASKS[task as keyof typeof TASKS].models) {
-    const rs = rows.filter((r) => r.task === task && r.model === kind);
-    const pick = (k: keyof Row) => rs.map((r) => r[k] as number);
-    summary[task][kind] = { trainAccuracy: at.meanCI(pick("trainAccuracy")), testAccuracy: at.meanCI(pick("testAccuracy")),
-      testLoss: at.meanCI(pick("testLoss")), tMean: at.meanCI(pick("tMean")) };
-    table.push({ task: `${task} · ${kind}`, trainAcc: fmt(pick("trainAccuracy")), testAcc: fmt(pick("testAccuracy")),
-      testLoss: fmt(pick("testLoss")), t: `${fmt(pick("tMean"), 2)} (${Math.min(...pick("tMin")).toFixed(1)}…${Math.max(...pick("tMax")).toFixed(1)})` });
-  }
-}
-tslab.display.html(nb.htmlTable(table, { caption: caption }));
-// Paired differences against fixed ReLU (same seed, same initialization and batches).
-const paired: Record<string, string>[] = [];
-for (const task of Object.keys(TASKS)) {
-  for (const kind of TASKS[task as keyof typeof TASKS].models.slice(1)) {
-    const diff = (k: keyof Row) => SEEDS.map((s) => (rows.find((r) => r.task === task && r.model === kind && r.seed === s)![k] as number)
-      - (rows.find((r) => r.task === task && r.model === "relu" && r.seed === s)![k] as number));
-    summary[task][kind].dTestAccuracy = at.meanCI(diff("testAccuracy"));
-    summary[task][kind].dTestLoss = at.meanCI(diff("testLoss"));
-    paired.push({ task, model: kind, dTestAcc: fmt(diff("testAccuracy")), dTestLoss: fmt(diff("testLoss")) });
-  }
-}
+const { rows, tracks, unitShapes } = st.shapeTables(run.results);
+const summary = st.shapeTable(SETTINGS, run.results);
+tslab.display.html(nb.htmlTable(nb.shapeTableRows(SETTINGS, summary, rows), { caption: caption }));
+const paired = nb.shapePairedRows(SETTINGS, summary);
 tslab.display.html(nb.htmlTable(paired, { caption: caption }));
 console.log(`modular addition, test accuracy minus ReLU's: ${paired.filter((p) => p.task === "modular").map((p) => `${p.model} ${p.dTestAcc}`).join("; ")}${NOTE}`);
 
-// %%
-tslab.display.html(nb.chart(tracks.map((k) => ({ type: "scatter", mode: "lines", name: `${k.task} · seed ${k.seed}`, x: k.step, y: k.t,
-  line: { color: k.task === "digits" ? "#1f77b4" : "#d62728" } })),
-  nb.axes("training step", "shape parameter t (per layer)", "Learned shape per layer (1 = ReLU, 0 = sigmoid, > 1: dip below 0)")));
+// %% [markdown]
+// The per-layer t along training, the per-unit t at the end, and what the learned activations look like: f_t on
+// z ∈ [−4, 4] at the mean learned per-layer t of each task, with ReLU and sigmoid.
 
 // %%
-tslab.display.html(nb.chart(Object.entries(unitShapes).map(([task, t]) => ({ type: "histogram", name: task, x: t, opacity: 0.6, nbinsx: 40 })),
-  { barmode: "overlay", ...nb.axes("learned shape parameter t of a unit", "units (all seeds)", "Per-unit shapes at the end of training") }));
-
-// %%
-// What the learned shapes look like: f_t on z ∈ [−4, 4] at the mean learned per-layer t of each task, with ReLU and sigmoid.
-const zGrid = Array.from({ length: 81 }, (_, i) => -4 + i * 0.1);
-const curve = (t: number) => tf.tidy(() => [...at.tunableActivation(tf.tensor1d(zGrid), tf.tensor1d([t])).dataSync()]);
-const shown = [["ReLU (t = 1)", 1], ["sigmoid (t = 0)", 0],
-  ...Object.keys(TASKS).map((task) => [`${task}: learned t = ${summary[task]["tunable · layer"].tMean.mean.toFixed(2)}`, summary[task]["tunable · layer"].tMean.mean])] as [string, number][];
-tslab.display.html(nb.chart(shown.map(([name, t]) => ({ type: "scatter", mode: "lines", name, x: zGrid, y: curve(t) })),
-  nb.axes("pre-activation z", "f_t(z)", "The learned activations")));
+for (const html of nb.shapeCharts(tracks, unitShapes, summary)) tslab.display.html(html);
 
 // %%
 console.log(nb.writeResults("14-activation-shapes", {
-  quick: QUICK, seeds: SEEDS, p: P, trainFraction: TRAIN_FRACTION, tasks: TASKS, summary: summary, rows: rows, tracks: tracks, unitShapes: unitShapes,
+  quick: QUICK, seeds: SEEDS, p: SETTINGS.tasks.modular.data.p, trainFraction: SETTINGS.tasks.modular.data.trainFraction, tasks: SETTINGS.tasks, summary: summary, rows: rows,
+  tracks: tracks, unitShapes: unitShapes, verdict: run.verdict, studySummary: run.summary, provenance: run.provenance,
 }));
 
 // %% [markdown]
