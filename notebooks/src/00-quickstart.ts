@@ -124,7 +124,7 @@ const anti = nb.keep("antitrainer", new at.Antitrainer(model, ["h1"], {
   seed: SEED,
   onMeasure: (record) => {
     const evaluation = at.evaluate(model, test);
-    const shares = at.splitDamage(model, "h1", test, record.report, { stats: anti.stats_.get("h1"), metric: "accuracy", seed: SEED });
+    const shares = at.splitDamage(model, "h1", test, record.report, { stats: anti.stats.get("h1"), metric: "accuracy", seed: SEED });
     history.push({
       cycle: Math.floor(record.step / STEPS_PER_CYCLE),
       coreSize: record.report.core.length,
