@@ -20,3 +20,4 @@ export { conceptTableRows, conceptFlowChart, conceptLossChart } from "./concepts
 export { adaptiveLrTableRows, adaptiveLrPairedRows, adaptiveLrCurvesChart } from "./adaptive-lr-report";
 export { shapeTableRows, shapePairedRows, shapeCharts } from "./activation-shapes-report";
 export { resultsPath, writeResults, isFullRun, writeJsonAtomic, readJson } from "../base/io";
+export { verdictBox } from "./verdict-box";
