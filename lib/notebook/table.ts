@@ -44,6 +44,7 @@ export function htmlTable(rows: readonly Record<string, unknown>[], options: { c
   return `<table class="antitrain-table" style="white-space:nowrap;border-collapse:collapse">${caption}${head}<tbody>${body}</tbody></table>`;
 }
 
-function escapeHtml(s: string): string {
+/** Text made safe inside HTML: &, <, > and " escaped. */
+export function escapeHtml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }

@@ -6,6 +6,7 @@
  */
 import type { StudyRun } from "../studies/run-study";
 import type { Answer } from "../studies/study";
+import { escapeHtml } from "./table";
 
 const COLOURS: Record<Answer, string> = {
   supported: "#1b7f3b",
@@ -13,10 +14,6 @@ const COLOURS: Record<Answer, string> = {
   mixed: "#9a6700",
   inconclusive: "#555555",
 };
-
-function escape(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
 
 /**
  * The verdict box of a study run, as HTML.
@@ -29,11 +26,11 @@ export function verdictBox(run: Pick<StudyRun, "verdict" | "provenance" | "summa
   const v = run.verdict;
   const colour = COLOURS[v.answer] ?? COLOURS.inconclusive;
   const quick = options.quick === true ? `<p style="margin:6px 0 0;color:#9a6700"><b>Quick setting:</b> a smoke test of the whole study, not its numbers (FULL=1 runs the study).</p>` : "";
-  const numbers = v.numbers.map((n) => `<li>${escape(n)}</li>`).join("");
+  const numbers = v.numbers.map((n) => `<li>${escapeHtml(n)}</li>`).join("");
   return `<div class="antitrain-verdict" style="border-left:6px solid ${colour};background:#f7f7f7;padding:10px 14px;margin:8px 0;max-width:1100px;font-family:sans-serif;line-height:1.4">
-<p style="margin:0"><b>Question.</b> ${escape(v.question)}</p>
-<p style="margin:6px 0 0"><b style="color:${colour};text-transform:uppercase">${escape(v.answer)}</b> — ${escape(v.sentence)}</p>
+<p style="margin:0"><b>Question.</b> ${escapeHtml(v.question)}</p>
+<p style="margin:6px 0 0"><b style="color:${colour};text-transform:uppercase">${escapeHtml(v.answer)}</b> — ${escapeHtml(v.sentence)}</p>
 <ul style="margin:6px 0 0 18px;padding:0">${numbers}</ul>
-<p style="margin:6px 0 0;font-size:90%;color:#444"><b>Provenance:</b> ${escape(run.provenance.line)}</p>${quick}
+<p style="margin:6px 0 0;font-size:90%;color:#444"><b>Provenance:</b> ${escapeHtml(run.provenance.line)}</p>${quick}
 </div>`;
 }
