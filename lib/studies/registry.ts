@@ -3,12 +3,14 @@
  * process; worker processes load the modules `ANTITRAIN_STUDY_MODULES` names, comma-separated, which register theirs).
  */
 import { AntitrainError } from "../base/errors";
+import { memorizationStudy } from "./memorization/study";
 import { randomizationStudy } from "./randomization/study";
 import type { AnyStudy } from "./study";
 
 /** The notebooks' studies, by notebook name. */
 export const STUDIES: Readonly<Record<string, AnyStudy>> = {
   "07-randomization": randomizationStudy,
+  "08-generalizing-vs-memorizing": memorizationStudy,
 };
 
 const extra = new Map<string, AnyStudy>();
