@@ -17,5 +17,6 @@ export { keep, type Disposable } from "./keep";
 export { compressionTableRows, tuningTableRows, compressionCharts } from "./compression-report";
 export { randomizationBranchRows, randomizationAgreementChart, randomizationBranchCharts } from "./randomization-report";
 export { memorizationRoleRows, memorizationAblationRows, memorizationUnitsChart, memorizationOutcomeChart } from "./memorization-report";
+export { interactionHeatmaps, interactionRows, groupQuestion, tyingRows, tyingHintsView } from "./mutual-information-report";
 export { concentrationTableRows, concentrationTuningRows, concentrationCharts } from "./concentration-report";
 export { resultsPath, writeResults, isFullRun, writeJsonAtomic, readJson } from "../base/io";

@@ -145,3 +145,4 @@ export { seedCacheDir, readSeedRecord, type SeedKind, type SeedKey, type SeedPro
 export { computeSeed, type SeedJob } from "./compute-seed";
 export * from "./randomization/index";
 export * from "./memorization/index";
+export * from "./mutual-information/index";

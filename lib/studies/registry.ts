@@ -4,6 +4,7 @@
  */
 import { AntitrainError } from "../base/errors";
 import { memorizationStudy } from "./memorization/study";
+import { mutualInformationStudy } from "./mutual-information/study";
 import { randomizationStudy } from "./randomization/study";
 import type { AnyStudy } from "./study";
 
@@ -11,6 +12,7 @@ import type { AnyStudy } from "./study";
 export const STUDIES: Readonly<Record<string, AnyStudy>> = {
   "07-randomization": randomizationStudy,
   "08-generalizing-vs-memorizing": memorizationStudy,
+  "11-mutual-information": mutualInformationStudy,
 };
 
 const extra = new Map<string, AnyStudy>();
