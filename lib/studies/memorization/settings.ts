@@ -42,14 +42,16 @@ const KEYS = ["train_examples", "held_out", "noise", "hidden", "steps", "warmup"
  * memorizationSettings("full").steps;   // 800
  */
 export function memorizationSettings(size: StudySize): MemorizationSettings {
-  const common = { train_examples: 300, held_out: 150, noise: 0.2, hidden: 128, fraction: 0.5, ablate: 16, learningRate: 1e-3, batchSize: 64 };
+  const sizes = { train_examples: 300, held_out: 150, noise: 0.2, hidden: 128 };
+  const rest = { fraction: 0.5, ablate: 16 };
+  const optimizer = { learningRate: 1e-3, batchSize: 64 };
   switch (size) {
     case "full":
-      return { ...common, steps: 800, warmup: 200, cycle: 50, samples: 3 };
+      return { ...sizes, steps: 800, warmup: 200, cycle: 50, ...rest, samples: 3, ...optimizer };
     case "quick":
-      return { ...common, steps: 500, warmup: 150, cycle: 25, samples: 1 };
+      return { ...sizes, steps: 500, warmup: 150, cycle: 25, ...rest, samples: 1, ...optimizer };
     case "tiny":
-      return { ...common, train_examples: 100, held_out: 50, hidden: 16, ablate: 4, steps: 40, warmup: 10, cycle: 10, samples: 1 };
+      return { ...sizes, train_examples: 100, held_out: 50, hidden: 16, steps: 40, warmup: 10, cycle: 10, fraction: 0.5, ablate: 4, samples: 1, ...optimizer };
     default:
       throw new AntitrainError(`unknown study size ${JSON.stringify(size)}: use "tiny", "quick" or "full"`);
   }

@@ -43,14 +43,15 @@ const KEYS = ["data", "HIDDEN", "STEPS", "LEARNING_RATE", "SAMPLES", "DROPOUT", 
  * mutualInformationSettings("full").SAMPLES;   // 4
  */
 export function mutualInformationSettings(size: StudySize): MutualInformationSettings {
-  const common = { data: { dataset: "digits" } as const, HIDDEN: 32, STEPS: 750, LEARNING_RATE: 1e-3, DROPOUT: 0.3, L2: 1e-3, FRACTION: 0.5, CYCLE: 100, PLANTED: 4, SUBSETS: 8 };
+  const model = { data: { dataset: "digits" } as const, HIDDEN: 32, STEPS: 750, LEARNING_RATE: 1e-3 };
+  const rest = { DROPOUT: 0.3, L2: 1e-3, FRACTION: 0.5, CYCLE: 100, PLANTED: 4, SUBSETS: 8 };
   switch (size) {
     case "full":
-      return { ...common, SAMPLES: 4 };
+      return { ...model, SAMPLES: 4, ...rest };
     case "quick":
-      return { ...common, SAMPLES: 1 };
+      return { ...model, SAMPLES: 1, ...rest };
     case "tiny":
-      return { ...common, data: { dataset: "digits", trainLimit: 200, test: 100 }, HIDDEN: 8, STEPS: 40, CYCLE: 10, PLANTED: 2, SUBSETS: 2, SAMPLES: 1 };
+      return { data: { dataset: "digits", trainLimit: 200, test: 100 }, HIDDEN: 8, STEPS: 40, LEARNING_RATE: 1e-3, SAMPLES: 1, ...rest, CYCLE: 10, PLANTED: 2, SUBSETS: 2 };
     default:
       throw new AntitrainError(`unknown study size ${JSON.stringify(size)}: use "tiny", "quick" or "full"`);
   }
