@@ -1,3 +1,5 @@
+import { AntitrainError } from "./errors";
+
 /** Mean and 95% confidence interval (Student t) of repeated measurements, e.g. across seeds. */
 export interface Interval {
   readonly mean: number;
@@ -50,10 +52,24 @@ function ranks(v: ArrayLike<number>): Float64Array {
   return r;
 }
 
-function pearson(a: Float64Array, b: Float64Array): number {
+/**
+ * Pearson correlation of two equally long lists (two passes: means first, then centred sums); 0 when either list is
+ * constant.
+ *
+ * @example
+ * pearson([1, 2, 3], [2, 4, 7]);   // 0.993
+ */
+export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new AntitrainError(`pearson needs equally long lists, got ${a.length} and ${b.length} values`);
   const n = a.length;
-  const ma = a.reduce((s, x) => s + x, 0) / n;
-  const mb = b.reduce((s, x) => s + x, 0) / n;
+  let sa = 0;
+  let sb = 0;
+  for (let i = 0; i < n; i++) {
+    sa += a[i];
+    sb += b[i];
+  }
+  const ma = sa / n;
+  const mb = sb / n;
   let num = 0;
   let da = 0;
   let db = 0;

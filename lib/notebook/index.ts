@@ -15,6 +15,9 @@ export { provenance, quickNote, RUN_TIME_MARK, type ProvenanceOptions } from "./
 export { cachedSeed, prefetchSeeds, seedShard } from "./seed-cache";
 export { keep, type Disposable } from "./keep";
 export { compressionTableRows, tuningTableRows, compressionCharts } from "./compression-report";
+export { randomizationBranchRows, randomizationAgreementChart, randomizationBranchCharts } from "./randomization-report";
+export { memorizationRoleRows, memorizationAblationRows, memorizationUnitsChart, memorizationOutcomeChart } from "./memorization-report";
+export { interactionHeatmaps, interactionRows, groupQuestion, tyingRows, tyingHintsView } from "./mutual-information-report";
 export { concentrationTableRows, concentrationTuningRows, concentrationCharts } from "./concentration-report";
 export { conceptTableRows, conceptFlowChart, conceptLossChart } from "./concepts-report";
 export { adaptiveLrTableRows, adaptiveLrPairedRows, adaptiveLrCurvesChart } from "./adaptive-lr-report";

@@ -147,3 +147,6 @@ export * from "./concepts/index";
 export * from "./adaptive-lr/index";
 export * from "./activation-shapes/index";
 export * from "./quickstart/index";
+export * from "./randomization/index";
+export * from "./memorization/index";
+export * from "./mutual-information/index";

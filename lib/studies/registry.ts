@@ -3,6 +3,9 @@
  * process; worker processes load the modules `ANTITRAIN_STUDY_MODULES` names, comma-separated, which register theirs).
  */
 import { AntitrainError } from "../base/errors";
+import { memorizationStudy } from "./memorization/study";
+import { mutualInformationStudy } from "./mutual-information/study";
+import { randomizationStudy } from "./randomization/study";
 import type { AnyStudy } from "./study";
 import { quickstartStudy } from "./quickstart/study";
 import { conceptsStudy } from "./concepts/study";
@@ -15,6 +18,9 @@ export const STUDIES: Readonly<Record<string, AnyStudy>> = {
   "12-concepts": conceptsStudy,
   "13-adaptive-learning-rate": adaptiveLrStudy,
   "14-activation-shapes": activationShapesStudy,
+  "07-randomization": randomizationStudy,
+  "08-generalizing-vs-memorizing": memorizationStudy,
+  "11-mutual-information": mutualInformationStudy,
 };
 
 const extra = new Map<string, AnyStudy>();

@@ -17,174 +17,64 @@
 // Part 2 stops before the first re-measurement, so its tables and charts say so.
 
 // %%
+import * as st from "../dist/studies/index";
 const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4];
-const HIDDEN = 128;
-const PRETRAIN = QUICK ? 100 : 600;    // plain Adam steps before measuring / antitraining
-const MORE = QUICK ? 60 : 1600;        // further training steps, with each antitrainer or plain
-const CYCLE = 100;
-const FRACTION = 0.5;
-const SAMPLES = QUICK ? 1 : 3;                  // random draws averaged per importance measurement
+const TUNE_SEEDS: number[] = [];   // the study tunes nothing: every knob below is fixed in advance
+// The knobs, as the study defines them for this setting (quick: 100 + 60 steps, 1 draw; full: 600 + 1600, 3 draws):
+// data, hidden (units of h1), pretrain (plain Adam steps before measuring), more (further steps per branch),
+// cycle (steps between core re-measurements), fraction (antitrained core's share of the accuracy damage),
+// samples (random draws averaged per measurement), methods, learningRate. Override any of them here.
+const SETTINGS: st.RandomizationSettings = {
+  ...st.randomizationStudy.settings(QUICK ? "quick" : "full"),
+};
+console.log(SETTINGS);
 
 // %%
 import * as at from "../dist/index";
 import * as nb from "../dist/notebook/index";
-import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
 await at.ready();
 console.log(nb.provenance({ notebook: "07-randomization", quick: QUICK, seeds: SEEDS }));
 tslab.display.html(nb.plotlyScript());
 const NOTE = nb.quickNote(QUICK, "07-randomization");
 const QUICK_LABEL = QUICK
-  ? `quick setting (1 seed, ${PRETRAIN} + ${MORE} steps, ${SAMPLES} draw per measurement): a smoke test, not the study's numbers`
+  ? `quick setting (1 seed, ${SETTINGS.pretrain} + ${SETTINGS.more} steps, ${SETTINGS.samples} draw per measurement): a smoke test, not the study's numbers`
   : undefined;
-const quickTitle = (title: string) => (QUICK ? `${title} (quick setting: a smoke test)` : title);
 // Part 2 in the quick setting antitrains for fewer steps than one re-measurement cycle: too short to compare methods.
 const PART2_LABEL = QUICK
-  ? `quick setting (1 seed, ${MORE} further steps, fewer than one ${CYCLE}-step cycle): antitraining has barely started, too short to compare the methods; a smoke test, not the study's numbers`
+  ? `quick setting (1 seed, ${SETTINGS.more} further steps, fewer than one ${SETTINGS.cycle}-step cycle): antitraining has barely started, too short to compare the methods; a smoke test, not the study's numbers`
   : undefined;
-const part2Title = (title: string) => (QUICK ? `${title} (quick setting: too short to compare)` : title);
-// Held with `nb.keep`, so re-running this cell frees the previous copy.
-const { train, test } = nb.keep("digits", at.digits());
-const METHODS: at.RandomizeMethod[] = ["gaussian", "resample", "mean", "zero"];
 
 // %%
-interface Agreement { a: string; b: string; rho: number }
-interface Branch { variant: string; testAcc: number; testLoss: number; core95Own: number; core95Resample: number; spectatorShare: number; seconds: number }
-interface SeedResult { seed: number; agreements: Agreement[]; coreByMethod: Record<string, number>; branches: Branch[] }
-
-/** 95% core (accuracy, on test) and spectator share, with stats from the training data, under `method`. */
-function core95(model: at.Mlp, method: at.RandomizeMethod, seed: number) {
-  const stats = at.collectStats(model, "h1", train, { seed });
-  const imp = at.importance(model, "h1", test, { stats, method, metric: "loss", seed, samples: SAMPLES });
-  const split = at.findCore(model, "h1", test, { stats, importance: imp, method, metric: "accuracy", fraction: 0.95, seed, samples: SAMPLES });
-  const d = at.splitDamage(model, "h1", test, split, { stats, method, metric: "accuracy", seed, samples: SAMPLES });
-  return { imp, split, spectatorShare: d.spectatorShare };
-}
-
-function runSeed(seed: number): SeedResult {
-  const base = at.mlp({ inputs: 64, hidden: [HIDDEN], classes: 10, seed });
-  at.train(base, train, { steps: PRETRAIN, learningRate: 1e-3, seed });
-  // Part 1: importances of the pretrained model under every method, plus a second draw of the random ones.
-  const measured = METHODS.map((m) => ({ method: m, ...core95(base, m, seed) }));
-  const agreements: Agreement[] = [];
-  for (let i = 0; i < METHODS.length; i++) {
-    for (let j = i + 1; j < METHODS.length; j++) {
-      agreements.push({ a: METHODS[i], b: METHODS[j], rho: at.spearman(measured[i].imp.scores, measured[j].imp.scores) });
-    }
-  }
-  const stats = at.collectStats(base, "h1", train, { seed });
-  for (const m of ["gaussian", "resample"] as at.RandomizeMethod[]) {
-    const again = at.importance(base, "h1", test, { stats, method: m, metric: "loss", seed: seed + 777, samples: SAMPLES });
-    agreements.push({ a: m, b: `${m} (other draws)`, rho: at.spearman(measured[METHODS.indexOf(m)].imp.scores, again.scores) });
-  }
-  const coreByMethod: Record<string, number> = {};
-  for (const m of measured) coreByMethod[m.method] = m.split.core.length;
-  // Part 2: plain continuation and one antitrained branch per method, all from the same pretrained weights.
-  const branches: Branch[] = [];
-  for (const variant of ["plain", ...METHODS]) {
-    const t = Date.now();
-    const model = base.clone();
-    let anti: at.Antitrainer | undefined;
-    try {
-      if (variant !== "plain") {
-        anti = new at.Antitrainer(model, ["h1"], { schedule: at.interleaved(1, { cycle: CYCLE }), fraction: FRACTION, method: variant as at.RandomizeMethod, data: train, seed });
-      }
-      const a = anti;
-      at.train(model, train, { steps: MORE, learningRate: 1e-3, seed: seed + 1, onStep: (_s, b) => { a?.afterStep(b); } });
-      const ev = at.evaluate(model, test);
-      const own = variant === "plain" ? core95(model, "resample", seed) : core95(model, variant as at.RandomizeMethod, seed);
-      const yardstick = variant === "resample" || variant === "plain" ? own : core95(model, "resample", seed);
-      branches.push({
-        variant, testAcc: ev.accuracy, testLoss: ev.loss, core95Own: own.split.core.length, core95Resample: yardstick.split.core.length,
-        spectatorShare: yardstick.spectatorShare, seconds: (Date.now() - t) / 1000,
-      });
-    } finally {
-      anti?.dispose();
-      model.dispose();
-    }
-  }
-  base.dispose();
-  return { seed, agreements, coreByMethod, branches };
-}
-
-// %%
-const SETTINGS = { hidden: HIDDEN, pretrain: PRETRAIN, more: MORE, cycle: CYCLE, fraction: FRACTION, samples: SAMPLES, methods: METHODS };
-const results: SeedResult[] = [];
-const t0 = Date.now();
-// With SEED_WORKERS=n (FULL=1 npm run notebooks), n kernels share the seeds; alone, this just fills the cache.
-nb.prefetchSeeds("07-randomization", SETTINGS, SEEDS, !QUICK, (seed) => runSeed(seed));
-for (const seed of SEEDS) {
-  results.push(nb.cachedSeed("07-randomization", SETTINGS, seed, !QUICK, () => runSeed(seed)));
-  console.log(`seed ${seed} done (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
-}
+const run = await st.runStudy(st.randomizationStudy, SETTINGS, { seeds: SEEDS, tuneSeeds: TUNE_SEEDS, cache: !QUICK });
+const tables = st.randomizationTables(run.results, SETTINGS.methods);
+console.log(run.verdict.sentence);
+console.log(run.provenance.line);
+tslab.display.html(nb.htmlTable(run.verdict.numbers.map((n) => ({ "the numbers that carry it": n })), { caption: QUICK_LABEL }));
 
 // %% [markdown]
 // ## Part 1: do the methods agree on which units matter?
 
 // %%
-const pairs = results[0].agreements.map((g) => `${g.a} | ${g.b}`);
-const agreementRows = pairs.map((p, i) => {
-  const ci = at.meanCI(results.map((r) => r.agreements[i].rho));
-  return { pair: p, "Spearman ρ (mean)": Number(ci.mean.toFixed(3)), "95% CI": `${ci.low.toFixed(3)}–${ci.high.toFixed(3)}` };
-});
-tslab.display.html(nb.htmlTable(agreementRows, { caption: QUICK_LABEL }));
-const coreRows = METHODS.map((m) => {
-  const ci = at.meanCI(results.map((r) => r.coreByMethod[m]));
-  return { method: m, "95% core of the plain model (mean)": Number(ci.mean.toFixed(1)), "95% CI": `${ci.low.toFixed(1)}–${ci.high.toFixed(1)}` };
-});
-tslab.display.html(nb.htmlTable(coreRows, { caption: QUICK_LABEL }));
-
-// %%
+tslab.display.html(nb.htmlTable(tables.agreement, { caption: QUICK_LABEL }));
+tslab.display.html(nb.htmlTable(tables.cores, { caption: QUICK_LABEL }));
 // Mean Spearman matrix over seeds (diagonal: 1 for deterministic methods, the other-draws agreement for random ones).
-const rho = (a: string, b: string) => {
-  if (a === b) {
-    const i = results[0].agreements.findIndex((g) => g.a === a && g.b === `${a} (other draws)`);
-    return i < 0 ? 1 : at.meanCI(results.map((r) => r.agreements[i].rho)).mean;
-  }
-  const i = results[0].agreements.findIndex((g) => (g.a === a && g.b === b) || (g.a === b && g.b === a));
-  return at.meanCI(results.map((r) => r.agreements[i].rho)).mean;
-};
-const z = METHODS.map((a) => METHODS.map((b) => rho(a, b)));
-tslab.display.html(nb.chart(
-  [{ type: "heatmap", x: METHODS, y: METHODS, z: z, zmin: 0, zmax: 1, colorscale: "Viridis", text: z.map((row) => row.map((v) => v.toFixed(2))), texttemplate: "%{text}" }],
-  { ...nb.axes("randomization method", "randomization method", quickTitle("Spearman agreement of unit importances (mean over seeds)")), height: 420 },
-));
+const part1Title = `Spearman agreement of unit importances (mean over seeds)${QUICK ? " (quick setting: a smoke test)" : ""}`;
+tslab.display.html(nb.randomizationAgreementChart(run.results, SETTINGS.methods, part1Title));
 
 // %% [markdown]
 // ## Part 2: does antitraining work with each method?
 
 // %%
-const VARIANTS = ["plain", ...METHODS];
-const branchSummary = VARIANTS.map((v) => {
-  const bs = results.map((r) => r.branches.find((b) => b.variant === v)!);
-  const acc = at.meanCI(bs.map((b) => b.testAcc));
-  const own = at.meanCI(bs.map((b) => b.core95Own));
-  const res = at.meanCI(bs.map((b) => b.core95Resample));
-  const spec = at.meanCI(bs.map((b) => b.spectatorShare));
-  return { v, acc, own, res, spec, loss: at.meanCI(bs.map((b) => b.testLoss)) };
-});
-const g = (i: at.Interval, d = 3) => `${i.mean.toFixed(d)} (${i.low.toFixed(d)}–${i.high.toFixed(d)})`;
-tslab.display.html(nb.htmlTable(branchSummary.map((s) => ({
-  training: s.v === "plain" ? "plain (no antitraining)" : `antitrain with ${s.v}`, "test acc": g(s.acc), "test loss": g(s.loss),
-  "95% core, own method": g(s.own, 1), "95% core, resample yardstick": g(s.res, 1), "spectator share (resample)": g(s.spec),
-})), { caption: PART2_LABEL }));
-console.log(`95% core after training (resample yardstick): ${branchSummary.map((s) => `${s.v} ${s.res.mean.toFixed(1)}`).join(", ")}${NOTE}`);
-
-// %%
-const err = (xs: at.Interval[]) => ({ type: "data", symmetric: false, array: xs.map((i) => i.high - i.mean), arrayminus: xs.map((i) => i.mean - i.low) });
-tslab.display.html(nb.chart([
-  { type: "bar", name: "95% core, own method", x: VARIANTS, y: branchSummary.map((s) => s.own.mean), error_y: err(branchSummary.map((s) => s.own)) },
-  { type: "bar", name: "95% core, resample yardstick", x: VARIANTS, y: branchSummary.map((s) => s.res.mean), error_y: err(branchSummary.map((s) => s.res)) },
-], { ...nb.axes("training (antitrainer's randomization method)", "95% core size (units of 128)", part2Title("Core size after antitraining with each method")), barmode: "group" }));
-tslab.display.html(nb.chart([
-  { type: "bar", name: "test accuracy", x: VARIANTS, y: branchSummary.map((s) => s.acc.mean), error_y: err(branchSummary.map((s) => s.acc)) },
-], { ...nb.axes("training (antitrainer's randomization method)", "test accuracy", part2Title("Test accuracy after antitraining with each method")), yaxis: { title: { text: "test accuracy" }, range: [0.9, 1] } }));
+tslab.display.html(nb.htmlTable(nb.randomizationBranchRows(tables.branches), { caption: PART2_LABEL }));
+console.log(`95% core after training (resample yardstick): ${tables.branches.map((s) => `${s.v} ${s.res.mean.toFixed(1)}`).join(", ")}${NOTE}`);
+for (const c of nb.randomizationBranchCharts(tables.branches, SETTINGS.hidden, QUICK ? " (quick setting: too short to compare)" : "")) tslab.display.html(c);
 
 // %%
 console.log(nb.writeResults("07-randomization", {
-  quick: QUICK, settings: SETTINGS, seeds: SEEDS, results: results, agreement: agreementRows, cores: coreRows,
-  branches: branchSummary, seconds: (Date.now() - t0) / 1000,
+  quick: QUICK, settings: SETTINGS, seeds: SEEDS, results: run.results, agreement: tables.agreement, cores: tables.cores,
+  branches: tables.branches, seconds: run.provenance.elapsedSeconds, verdict: run.verdict, studySummary: run.summary, provenance: run.provenance,
 }));
 
 // %% [markdown]

@@ -29,24 +29,24 @@
 // %%
 // Hyperparameters. QUICK (the default, for the test suite) runs the full setting's models on one seed with one
 // resampling draw (about a minute; shorter training left the layer too undertrained to read the way the full run
-// does); FULL=1 gives the numbers quoted below.
+// does); FULL=1 gives the numbers quoted below (4 draws).
+import * as st from "../dist/studies/index";
 const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4];
-const HIDDEN = 32;                       // units in h1: every pair is measured exactly (32 units: 496 pairs)
-const STEPS = 750;                       // plain steps before the split; every model gets 2·STEPS training steps
-const LEARNING_RATE = 1e-3;
-const SAMPLES = QUICK ? 1 : 4;           // random draws averaged per measurement
-const DROPOUT = 0.3;                     // dropout rate on h1 (training only)
-const L2 = 1e-3;                         // loss += L2 · Σ w² over weight matrices
-const FRACTION = 0.5;                    // antitrained core: share of the accuracy damage
-const CYCLE = 100;                       // antitraining re-measures the core every CYCLE steps
-const PLANTED = 4;                       // duplicates planted (copies of the most informative units)
-const SUBSETS = 8;                       // random sub-groups per size in the group question
+const TUNE_SEEDS: number[] = [];   // the study tunes nothing: every knob below is fixed in advance
+// The knobs, as the study defines them for this setting: data; HIDDEN (units in h1: every pair is measured exactly,
+// 32 units: 496 pairs); STEPS (plain steps before the split; every model gets 2·STEPS); LEARNING_RATE; SAMPLES
+// (random draws averaged per measurement); DROPOUT (rate on h1, training only); L2 (loss += L2 · Σ w²); FRACTION
+// (antitrained core's share of the accuracy damage); CYCLE (steps between core re-measurements); PLANTED (duplicates
+// planted: copies of the most informative units); SUBSETS (random sub-groups per size). Override any of them here.
+const SETTINGS: st.MutualInformationSettings = {
+  ...st.mutualInformationStudy.settings(QUICK ? "quick" : "full"),
+};
+console.log(SETTINGS);
 
 // %%
 import * as at from "../dist/index";
 import * as nb from "../dist/notebook/index";
-import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
 await at.ready();
 console.log(nb.provenance({ notebook: "11-mutual-information", quick: QUICK, seeds: SEEDS }));
@@ -54,10 +54,10 @@ tslab.display.html(nb.plotlyScript());
 const NOTE = nb.quickNote(QUICK, "11-mutual-information");
 /** Shows rows as an HTML table; in the quick setting captioned as a smoke test (one seed: means, no intervals). */
 const show = (rows: Record<string, unknown>[]) => tslab.display.html(nb.htmlTable(rows, {
-  caption: QUICK ? `quick setting (${SEEDS.length} seed, h1 of ${HIDDEN} units, ${2 * STEPS} steps per model): a smoke test, not the study's numbers` : undefined,
+  caption: QUICK ? `quick setting (${SEEDS.length} seed, h1 of ${SETTINGS.HIDDEN} units, ${2 * SETTINGS.STEPS} steps per model): a smoke test, not the study's numbers` : undefined,
 }));
-const { train, test } = nb.keep("digits", at.digits());
-console.log(`digits: train ${at.size(train)}, test ${at.size(test)}; h1 has ${HIDDEN} units`);
+const { train, test } = st.studyData(SETTINGS.data);
+console.log(`digits: train ${at.size(train)}, test ${at.size(test)}; h1 has ${SETTINGS.HIDDEN} units`);
 
 // %% [markdown]
 // ## Method
@@ -84,136 +84,11 @@ console.log(`digits: train ${at.size(train)}, test ${at.size(test)}; h1 has ${HI
 // comparisons *between models on the same metric* are the meaningful part, and both metrics are reported.
 
 // %%
-const allUnits = (m: at.HookedModel) => Array.from({ length: m.sites()[0].units }, (_, u) => u);
-const mean = (v: ArrayLike<number>) => Array.from(v).reduce((a, b) => a + b, 0) / v.length;
-
-/** Correlation of two units' activations over the stats bank (the rows the resampler draws from). */
-function activationCorrelation(stats: at.UnitStats, a: number, b: number): number {
-  const w = stats.units;
-  const n = stats.bankRows;
-  let sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
-  for (let r = 0; r < n; r++) {
-    const x = stats.bank[r * w + a];
-    const y = stats.bank[r * w + b];
-    sa += x; sb += y; saa += x * x; sbb += y * y; sab += x * y;
-  }
-  const cov = sab / n - (sa / n) * (sb / n);
-  const den = Math.sqrt((saa / n - (sa / n) ** 2) * (sbb / n - (sb / n) ** 2));
-  return den > 0 ? cov / den : 0;
-}
-
-/** Everything measured on one model: interactions on loss and accuracy, the group curve. */
-function measure(model: at.Mlp, seed: number) {
-  const stats = at.collectStats(model, "h1", train, { seed });
-  const common = { stats, samples: SAMPLES, seed };
-  const loss = at.redundancy(model, "h1", test, { ...common, metric: "loss" });
-  const acc = at.redundancy(model, "h1", test, { ...common, metric: "accuracy" });
-  const n = HIDDEN;
-  const sizes = [...new Set([1, 2, 4, 8, 16, 24, 31].map((s) => Math.min(n - 1, Math.max(1, Math.round((s * n) / 32)))))];
-  const group = at.groupDamage(model, "h1", test, allUnits(model), { ...common, metric: "accuracy", sizes, subsets: SUBSETS });
-  const sl = at.summarizeInteractions(loss);
-  const sa = at.summarizeInteractions(acc);
-  return {
-    accuracy: at.evaluate(model, test).accuracy,
-    lossSingles: Array.from(loss.singles),
-    lossMatrix: Array.from(loss.matrix),
-    lossMeanSingle: mean(loss.singles),
-    lossMean: sl.mean,
-    lossRatio: sl.mean / mean(loss.singles),     // mean interaction per unit of mean single damage
-    lossPositive: sl.positiveShare,
-    lossExcess: sl.groupExcess,                   // (layer damage − Σ singles) / layer damage
-    accMean: sa.mean,
-    accPositive: sa.positiveShare,
-    accNegative: sa.negativeShare,
-    accExcess: sa.groupExcess,
-    groupSizes: group.sizes,
-    groupShare: Array.from(group.share),
-    groupFull: group.full,
-  };
-}
-
-/** Tying hints on the plain model, and on the plain model with planted duplicates of its most informative units. */
-function tying(model: at.Mlp, seed: number) {
-  const stats = at.collectStats(model, "h1", train, { seed });
-  const hints = at.tyingHints(model, "h1", test, { stats, metric: "loss", samples: SAMPLES, seed });
-  const corr = hints.ranked.map((h) => activationCorrelation(stats, h.a, h.b));
-  const imp = at.importance(model, "h1", test, { stats, metric: "loss", samples: SAMPLES, seed });
-  const top = at.ranked(imp).slice(0, PLANTED);
-  const planted = at.plantDuplicates(model, "h1", top);
-  try {
-    const copies = top.map((u, i) => `${u},${HIDDEN + i}`);
-    const pstats = at.collectStats(planted, "h1", train, { seed });
-    const ph = at.tyingHints(planted, "h1", test, { stats: pstats, metric: "loss", samples: SAMPLES, seed });
-    const keys = ph.ranked.map((h) => `${h.a},${h.b}`);
-    const ranks = copies.map((c) => keys.indexOf(c) + 1);
-    // For each planted copy, is its highest-hint partner its original? (the question tying asks of one unit)
-    const partnerHits = top.filter((u, i) => {
-      const best = ph.ranked.find((h) => h.a === HIDDEN + i || h.b === HIDDEN + i);
-      return best !== undefined && (best.a === u || best.b === u);
-    }).length;
-    const pr = at.redundancy(planted, "h1", test, { stats: pstats, metric: "loss", samples: SAMPLES, seed });
-    const plantedInteraction = mean(pr.pairs.filter((p) => copies.includes(`${p.a},${p.b}`)).map((p) => p.interaction));
-    const otherInteraction = mean(pr.pairs.filter((p) => !copies.includes(`${p.a},${p.b}`)).map((p) => p.interaction));
-    return {
-      top: hints.ranked.slice(0, 5).map((h, i) => ({ pair: `${h.a},${h.b}`, hint: h.hint, correlation: corr[i] })),
-      hints: hints.ranked.map((h) => h.hint),
-      correlations: corr,
-      spearmanCorr: at.spearman(hints.ranked.map((h) => h.hint), corr),
-      spearmanAbsCorr: at.spearman(hints.ranked.map((h) => h.hint), corr.map(Math.abs)),
-      plantedRanks: ranks,
-      plantedPrecision: ranks.filter((r) => r <= PLANTED).length / PLANTED,
-      partnerAccuracy: partnerHits / PLANTED,
-      plantedHint: mean(ranks.map((r) => ph.ranked[r - 1].hint)),
-      nextHint: ph.ranked.find((h) => !copies.includes(`${h.a},${h.b}`))?.hint ?? Number.NaN,
-      plantedInteraction,
-      otherInteraction,
-    };
-  } finally {
-    planted.dispose();
-  }
-}
-
-/** One seed: train the five models, measure each, run the tying hints; plain JSON (cached per seed in full runs). */
-function runSeed(seed: number) {
-  const fit = (m: at.Mlp, steps: number, extra: Partial<at.TrainOptions> = {}) =>
-    at.train(m, train, { steps, learningRate: LEARNING_RATE, seed, ...extra });
-  const before = at.mlp({ inputs: 64, hidden: [HIDDEN], classes: 10, seed });
-  fit(before, STEPS);
-  const plain = before.clone();
-  fit(plain, STEPS, { seed: seed + 1000 });
-  const anti = before.clone();
-  const antitrainer = new at.Antitrainer(anti, ["h1"], { schedule: at.interleaved(1, { cycle: CYCLE }), fraction: FRACTION, data: train, seed });
-  fit(anti, STEPS, { seed: seed + 1000, onStep: (_s, batch) => antitrainer.afterStep(batch) });
-  const coreSize = antitrainer.splits_.get("h1")?.core.length ?? Number.NaN;
-  antitrainer.dispose();
-  const dropout = at.mlp({ inputs: 64, hidden: [HIDDEN], classes: 10, seed });
-  fit(dropout, 2 * STEPS, { hooks: at.dropoutHooks(dropout, ["h1"], DROPOUT, seed) });
-  const l2 = at.mlp({ inputs: 64, hidden: [HIDDEN], classes: 10, seed });
-  fit(l2, 2 * STEPS, { l2: L2 });
-  const models: Record<string, at.Mlp> = { before, plain, antitrained: anti, dropout, L2: l2 };
-  const measured: Record<string, ReturnType<typeof measure>> = {};
-  for (const [name, m] of Object.entries(models)) measured[name] = measure(m, seed);
-  const tie = tying(plain, seed);
-  for (const m of Object.values(models)) m.dispose();
-  return { seed, coreSize, measured, tying: tie };
-}
-
-// %%
-const t0 = Date.now();
-// (explicit keys: tslab does not rewrite shorthand properties that name an earlier cell's constants)
-const SETTINGS = { HIDDEN: HIDDEN, STEPS: STEPS, LEARNING_RATE: LEARNING_RATE, SAMPLES: SAMPLES, DROPOUT: DROPOUT, L2: L2,
-  FRACTION: FRACTION, CYCLE: CYCLE, PLANTED: PLANTED, SUBSETS: SUBSETS };
-const runs: ReturnType<typeof runSeed>[] = [];
-// With SEED_WORKERS=n (FULL=1 npm run notebooks), n kernels share the seeds; alone, this just fills the cache.
-nb.prefetchSeeds("11-mutual-information", SETTINGS, SEEDS, !QUICK, (seed) => runSeed(seed));
-for (const seed of SEEDS) {
-  runs.push(nb.cachedSeed("11-mutual-information", SETTINGS, seed, !QUICK, () => runSeed(seed)));
-  console.log(`seed ${seed} done (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
-}
-const sweepSeconds = (Date.now() - t0) / 1000;
-const MODELS = ["before", "plain", "antitrained", "dropout", "L2"];
-const ci = (f: (r: (typeof runs)[number]) => number) => at.meanCI(runs.map(f));
-const fmt = (i: at.Interval, d = 3) => (i.n > 1 ? `${i.mean.toFixed(d)} [${i.low.toFixed(d)}, ${i.high.toFixed(d)}]` : i.mean.toFixed(d));
+const run = await st.runStudy(st.mutualInformationStudy, SETTINGS, { seeds: SEEDS, tuneSeeds: TUNE_SEEDS, cache: !QUICK });
+const tables = st.mutualInformationTables(run.results);
+console.log(run.verdict.sentence);
+console.log(run.provenance.line);
+show(run.verdict.numbers.map((n) => ({ "the numbers that carry it": n })));
 
 // %% [markdown]
 // ## Interaction heat maps
@@ -224,49 +99,13 @@ const fmt = (i: at.Interval, d = 3) => (i.n > 1 ? `${i.mean.toFixed(d)} [${i.low
 // second row the regularizers.
 
 // %%
-function heatmaps(names: string[], title: string): string {
-  const r0 = runs[0].measured;
-  const traces = names.map((name, p) => {
-    const m = r0[name];
-    const order = Array.from(m.lossSingles, (_, u) => u).sort((a, b) => m.lossSingles[b] - m.lossSingles[a]);
-    const z = order.map((i) => order.map((j) => m.lossMatrix[i * HIDDEN + j]));
-    const axis = p === 0 ? "" : String(p + 1);
-    return { type: "heatmap", z, x: order.map(String), y: order.map(String), xaxis: `x${axis}`, yaxis: `y${axis}`, coloraxis: "coloraxis", name,
-      hovertemplate: `units %{y} & %{x}: %{z:.4f}<extra>${name}</extra>` };
-  });
-  const layout: Record<string, unknown> = {
-    title: { text: title }, height: 380, coloraxis: { colorscale: "RdBu", cmid: 0, colorbar: { title: { text: "interaction" } } },
-    annotations: names.map((name, p) => ({ text: `${name} (acc ${r0[name].accuracy.toFixed(3)})`, showarrow: false, xref: "paper", yref: "paper",
-      x: (p + 0.5) / names.length, y: 1.06 })),
-  };
-  names.forEach((_, p) => {
-    const axis = p === 0 ? "" : String(p + 1);
-    const w = 1 / names.length;
-    layout[`xaxis${axis}`] = { domain: [p * w + 0.02, (p + 1) * w - 0.04], title: { text: "unit (by importance)" }, showticklabels: false, type: "category" };
-    layout[`yaxis${axis}`] = { domain: [0, 1], anchor: `x${axis}`, title: { text: p === 0 ? "unit (by importance)" : "" }, showticklabels: false, autorange: "reversed", type: "category" };
-  });
-  return nb.chart(traces, layout);
-}
-tslab.display.html(heatmaps(["before", "plain", "antitrained"], "Pair interactions on loss: before, then plain vs antitrained"));
-tslab.display.html(heatmaps(["plain", "dropout", "L2"], "Pair interactions on loss: plain vs dropout vs L2"));
+tslab.display.html(nb.interactionHeatmaps(run.results, ["before", "plain", "antitrained"], "Pair interactions on loss: before, then plain vs antitrained"));
+tslab.display.html(nb.interactionHeatmaps(run.results, ["plain", "dropout", "L2"], "Pair interactions on loss: plain vs dropout vs L2"));
 
 // %%
-const rows = MODELS.map((name) => {
-  const g = (f: (m: (typeof runs)[number]["measured"][string]) => number) => fmt(ci((r) => f(r.measured[name])));
-  return {
-    model: name,
-    "test acc": g((m) => m.accuracy),
-    "mean single (loss)": g((m) => m.lossMeanSingle),
-    "mean interaction (loss)": g((m) => m.lossMean),
-    "interaction / single": g((m) => m.lossRatio),
-    "positive pairs (loss)": g((m) => m.lossPositive),
-    "positive pairs (acc)": g((m) => m.accPositive),
-    "negative pairs (acc)": g((m) => m.accNegative),
-    "layer excess (acc)": g((m) => m.accExcess),
-  };
-});
-console.log(`mean [95% CI] over ${runs.length} seed(s); antitrained core size: ${fmt(ci((r) => r.coreSize), 1)} of ${HIDDEN}${NOTE}`);
-show(rows);
+const fmt = (i: at.Interval, d = 3) => (i.n > 1 ? `${i.mean.toFixed(d)} [${i.low.toFixed(d)}, ${i.high.toFixed(d)}]` : i.mean.toFixed(d));
+console.log(`mean [95% CI] over ${run.results.length} seed(s); antitrained core size: ${fmt(tables.coreSize, 1)} of ${SETTINGS.HIDDEN}${NOTE}`);
+show(nb.interactionRows(run.results));
 
 // %% [markdown]
 // *Layer excess* = (damage of randomizing the whole layer − Σ single damages) / whole-layer damage, on accuracy:
@@ -281,19 +120,9 @@ show(rows);
 // other up.
 
 // %%
-const groupTraces = MODELS.map((name) => {
-  const sizes = runs[0].measured[name].groupSizes;
-  return { type: "scatter", mode: "lines+markers", name, x: sizes.map((s) => s / HIDDEN),
-    y: sizes.map((_, i) => ci((r) => r.measured[name].groupShare[i]).mean) };
-});
-groupTraces.push({ type: "scatter", mode: "lines", name: "additive (s/N)", x: [0, 1], y: [0, 1], line: { dash: "dot", color: "gray" } } as never);
-tslab.display.html(nb.chart(groupTraces, nb.axes("share of the layer randomized (s/N)", "damage / whole-layer damage (accuracy)", "Group question on h1")));
-const sizes = runs[0].measured.plain.groupSizes;
-show(MODELS.map((name) => {
-  const row: Record<string, string> = { model: name, "whole layer damage": fmt(ci((r) => r.measured[name].groupFull)) };
-  sizes.forEach((s, i) => { row[`${s}/${HIDDEN}`] = fmt(ci((r) => r.measured[name].groupShare[i])); });
-  return row;
-}));
+const group = nb.groupQuestion(run.results);
+tslab.display.html(group.chart);
+show(group.rows);
 
 // %% [markdown]
 // ## Tying hints
@@ -305,48 +134,18 @@ show(MODELS.map((name) => {
 // activations?
 
 // %%
-const tieRows = [
-  { measure: `planted pairs in the top ${PLANTED} (precision)`, value: fmt(ci((r) => r.tying.plantedPrecision)) },
-  { measure: "planted copies whose best partner is their original", value: fmt(ci((r) => r.tying.partnerAccuracy)) },
-  { measure: "mean hint of the planted pairs", value: fmt(ci((r) => r.tying.plantedHint), 4) },
-  { measure: "highest hint of any other pair", value: fmt(ci((r) => r.tying.nextHint), 4) },
-  { measure: "mean interaction (loss) of planted pairs", value: fmt(ci((r) => r.tying.plantedInteraction), 4) },
-  { measure: "mean interaction (loss) of other pairs", value: fmt(ci((r) => r.tying.otherInteraction), 4) },
-  { measure: "plain model: Spearman(hint, activation correlation)", value: fmt(ci((r) => r.tying.spearmanCorr)) },
-  { measure: "plain model: Spearman(hint, |activation correlation|)", value: fmt(ci((r) => r.tying.spearmanAbsCorr)) },
-];
-console.log(`planted ranks per seed: ${runs.map((r) => `[${r.tying.plantedRanks.join(", ")}]`).join(" ")}${NOTE}`);
-show(tieRows);
-console.log(`plain model, seed ${runs[0].seed}, top hints:`);
-show(runs[0].tying.top.map((t) => ({ pair: t.pair, hint: t.hint.toFixed(4), "activation correlation": t.correlation.toFixed(3) })));
-const t = runs[0].tying;
-tslab.display.html(nb.chart([{ type: "scatter", mode: "markers", x: t.correlations, y: t.hints, marker: { size: 5, opacity: 0.6 }, name: "pairs" }],
-  nb.axes("activation correlation of the pair", "tying hint (loss)", "Tying hints vs activation correlation, plain model, seed 0")));
+console.log(`planted ranks per seed: ${run.results.map((r) => `[${r.tying.plantedRanks.join(", ")}]`).join(" ")}${NOTE}`);
+show(nb.tyingRows(run.results, SETTINGS.PLANTED));
+const hintsView = nb.tyingHintsView(run.results[0]);
+console.log(`plain model, seed ${run.results[0].seed}, top hints:`);
+show(hintsView.rows);
+tslab.display.html(hintsView.chart);
 
 // %%
-const summary = Object.fromEntries(MODELS.map((name) => [name, {
-  accuracy: ci((r) => r.measured[name].accuracy),
-  lossMeanSingle: ci((r) => r.measured[name].lossMeanSingle),
-  lossMeanInteraction: ci((r) => r.measured[name].lossMean),
-  lossInteractionPerSingle: ci((r) => r.measured[name].lossRatio),
-  lossPositiveShare: ci((r) => r.measured[name].lossPositive),
-  accPositiveShare: ci((r) => r.measured[name].accPositive),
-  accNegativeShare: ci((r) => r.measured[name].accNegative),
-  accLayerExcess: ci((r) => r.measured[name].accExcess),
-  groupSizes: runs[0].measured[name].groupSizes,
-  groupShare: runs[0].measured[name].groupSizes.map((_, i) => ci((r) => r.measured[name].groupShare[i])),
-}]));
 console.log(nb.writeResults("11-mutual-information", {
-  quick: QUICK, settings: SETTINGS, seeds: SEEDS, seconds: sweepSeconds,
-  coreSize: ci((r) => r.coreSize), summary,
-  tying: {
-    plantedPrecision: ci((r) => r.tying.plantedPrecision), partnerAccuracy: ci((r) => r.tying.partnerAccuracy), plantedRanks: runs.map((r) => r.tying.plantedRanks),
-    plantedHint: ci((r) => r.tying.plantedHint), nextHint: ci((r) => r.tying.nextHint),
-    plantedInteraction: ci((r) => r.tying.plantedInteraction), otherInteraction: ci((r) => r.tying.otherInteraction),
-    spearmanCorr: ci((r) => r.tying.spearmanCorr), spearmanAbsCorr: ci((r) => r.tying.spearmanAbsCorr),
-  },
-  perSeed: runs.map((r) => ({ seed: r.seed, coreSize: r.coreSize, tying: { ...r.tying, hints: undefined, correlations: undefined },
-    measured: Object.fromEntries(Object.entries(r.measured).map(([k, m]) => [k, { ...m, lossMatrix: undefined, lossSingles: undefined }])) })),
+  quick: QUICK, settings: SETTINGS, seeds: SEEDS, seconds: run.provenance.elapsedSeconds,
+  coreSize: tables.coreSize, summary: tables.summary, tying: tables.tying, perSeed: tables.perSeed,
+  verdict: run.verdict, studySummary: run.summary, provenance: run.provenance,
 }));
 
 // %% [markdown]
