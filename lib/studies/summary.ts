@@ -113,9 +113,10 @@ function bestOther(arms: readonly ArmStatistic[], reference: string, better: "lo
   return others.sort((a, b) => sign * (a.mean - b.mean))[0];
 }
 
-/** "12.3 [10.1, 14.5]". */
-export function interval(i: { mean: number; low: number; high: number }, digits = 3): string {
+/** "12.3 [10.1, 14.5]"; a single measurement has no interval: "12.3 (one seed)". */
+export function interval(i: { mean: number; low: number; high: number; n?: number }, digits = 3): string {
   const f = (x: number) => (Object.is(Number(x.toFixed(digits)), -0) ? 0 : x).toFixed(digits);
+  if (i.n !== undefined && i.n < 2) return `${f(i.mean)} (one seed, no interval)`;
   return `${f(i.mean)} [${f(i.low)}, ${f(i.high)}]`;
 }
 
@@ -149,12 +150,17 @@ export function verdictFromSummary(summary: StudySummary, options: { question: s
       .slice(0, 3)
       .map((p) => `${p.arm} − ${p.reference}: ${interval(p, digits)}, ${p.wins}/${p.n} seeds better, Wilcoxon p = ${p.wilcoxonP.toPrecision(2)}`),
   ];
+  const strongestText = strongest === undefined ? "" : `; strongest comparison ${strongest.arm} − ${strongest.reference} = ${interval(strongest, digits)} over ${strongest.n} seed${strongest.n === 1 ? "" : "s"}`;
+  const fewSeeds = compared.every((p) => p.n < 2);
   const what: Record<Answer, string> = {
-    supported: `Supported: ${options.claim}`,
-    "not supported": `Not supported: ${options.claim} does not hold`,
-    mixed: `Mixed: ${options.claim} holds against some arms and fails against others`,
-    inconclusive: `Inconclusive: no paired difference excludes zero, so ${options.claim} is neither shown nor refuted`,
+    supported: `Supported: ${options.claim} — the 95% interval of every paired difference on ${summary.metric} excludes zero in its favour${strongestText}`,
+    "not supported": `Not supported: ${refWorse.map((p) => p.arm).join(", ")} ${refWorse.length === 1 ? "is" : "are"} reliably better than ${summary.reference} on ${summary.metric}, so it is not true that ${options.claim}${strongestText}`,
+    mixed: `Mixed: ${summary.reference} is reliably better than ${refBetter.map((p) => p.arm).join(", ")} but reliably worse than ${refWorse.map((p) => p.arm).join(", ")} on ${summary.metric}${strongestText}`,
+    inconclusive: fewSeeds
+      ? `Inconclusive: one seed cannot show whether ${options.claim} (paired intervals need two or more seeds)${strongestText}`
+      : refBetter.length > 0
+        ? `Inconclusive: ${summary.reference} is reliably better than ${refBetter.map((p) => p.arm).join(", ")} on ${summary.metric}, but not than ${compared.filter((p) => !refBetter.includes(p)).map((p) => p.arm).join(", ")} (intervals include zero), so the seeds neither show nor refute that ${options.claim}${strongestText}`
+        : `Inconclusive: no paired difference on ${summary.metric} excludes zero, so the seeds neither show nor refute that ${options.claim}${strongestText}`,
   };
-  const detail = strongest === undefined ? "" : ` (${summary.metric}; strongest comparison ${strongest.arm} − ${strongest.reference} = ${interval(strongest, digits)} over ${strongest.n} seeds)`;
-  return { question: options.question, answer, sentence: `${what[answer]}${detail}.`, numbers };
+  return { question: options.question, answer, sentence: `${what[answer]}.`, numbers };
 }
