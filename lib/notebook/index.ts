@@ -15,5 +15,6 @@ export { provenance, quickNote, RUN_TIME_MARK, type ProvenanceOptions } from "./
 export { cachedSeed, prefetchSeeds, seedShard } from "./seed-cache";
 export { keep, type Disposable } from "./keep";
 export { compressionTableRows, tuningTableRows, compressionCharts } from "./compression-report";
+export { regularizationTableRows, regularizationPairedRows, regularizationCharts } from "./regularization-report";
 export { concentrationTableRows, concentrationTuningRows, concentrationCharts } from "./concentration-report";
 export { resultsPath, writeResults, isFullRun, writeJsonAtomic, readJson } from "../base/io";

@@ -4,9 +4,12 @@
  */
 import { AntitrainError } from "../base/errors";
 import type { AnyStudy } from "./study";
+import { regularizationStudy } from "./regularization/study";
 
 /** The notebooks' studies, by notebook name. */
-export const STUDIES: Readonly<Record<string, AnyStudy>> = {};
+export const STUDIES: Readonly<Record<string, AnyStudy>> = {
+  "03-regularization": regularizationStudy,
+};
 
 const extra = new Map<string, AnyStudy>();
 
