@@ -16,5 +16,6 @@ export { cachedSeed, prefetchSeeds, seedShard } from "./seed-cache";
 export { keep, type Disposable } from "./keep";
 export { compressionTableRows, tuningTableRows, compressionCharts } from "./compression-report";
 export { regularizationTableRows, regularizationPairedRows, regularizationCharts } from "./regularization-report";
+export { schedulesTableRows, reattachmentRows, schedulesCharts, membershipHeatmap } from "./schedules-report";
 export { concentrationTableRows, concentrationTuningRows, concentrationCharts } from "./concentration-report";
 export { resultsPath, writeResults, isFullRun, writeJsonAtomic, readJson } from "../base/io";

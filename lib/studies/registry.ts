@@ -5,10 +5,12 @@
 import { AntitrainError } from "../base/errors";
 import type { AnyStudy } from "./study";
 import { regularizationStudy } from "./regularization/study";
+import { schedulesStudy } from "./schedules/study";
 
 /** The notebooks' studies, by notebook name. */
 export const STUDIES: Readonly<Record<string, AnyStudy>> = {
   "03-regularization": regularizationStudy,
+  "05-schedules": schedulesStudy,
 };
 
 const extra = new Map<string, AnyStudy>();
