@@ -17,5 +17,6 @@ export { keep, type Disposable } from "./keep";
 export { compressionTableRows, tuningTableRows, compressionCharts } from "./compression-report";
 export { regularizationTableRows, regularizationPairedRows, regularizationCharts } from "./regularization-report";
 export { schedulesTableRows, reattachmentRows, schedulesCharts, membershipHeatmap } from "./schedules-report";
+export { importanceView, layerCoresView, coreLogChart, compressionDemoView, convTuningRows, convArmLines, convCoreLine, convCompressionCharts, type LayerCore, type CompressionDemo } from "./your-model-report";
 export { concentrationTableRows, concentrationTuningRows, concentrationCharts } from "./concentration-report";
 export { resultsPath, writeResults, isFullRun, writeJsonAtomic, readJson } from "../base/io";

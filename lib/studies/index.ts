@@ -145,3 +145,4 @@ export { seedCacheDir, readSeedRecord, type SeedKind, type SeedKey, type SeedPro
 export { computeSeed, type SeedJob } from "./compute-seed";
 export * from "./regularization/index";
 export * from "./schedules/index";
+export * from "./your-model/index";

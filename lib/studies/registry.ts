@@ -6,11 +6,13 @@ import { AntitrainError } from "../base/errors";
 import type { AnyStudy } from "./study";
 import { regularizationStudy } from "./regularization/study";
 import { schedulesStudy } from "./schedules/study";
+import { yourModelStudy } from "./your-model/study";
 
 /** The notebooks' studies, by notebook name. */
 export const STUDIES: Readonly<Record<string, AnyStudy>> = {
   "03-regularization": regularizationStudy,
   "05-schedules": schedulesStudy,
+  "18-your-own-model": yourModelStudy,
 };
 
 const extra = new Map<string, AnyStudy>();
