@@ -150,3 +150,6 @@ export * from "./quickstart/index";
 export * from "./randomization/index";
 export * from "./memorization/index";
 export * from "./mutual-information/index";
+export * from "./regularization/index";
+export * from "./schedules/index";
+export * from "./your-model/index";

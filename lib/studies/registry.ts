@@ -21,6 +21,15 @@ export const STUDIES: Readonly<Record<string, AnyStudy>> = {
   "07-randomization": randomizationStudy,
   "08-generalizing-vs-memorizing": memorizationStudy,
   "11-mutual-information": mutualInformationStudy,
+import { regularizationStudy } from "./regularization/study";
+import { schedulesStudy } from "./schedules/study";
+import { yourModelStudy } from "./your-model/study";
+
+/** The notebooks' studies, by notebook name. */
+export const STUDIES: Readonly<Record<string, AnyStudy>> = {
+  "03-regularization": regularizationStudy,
+  "05-schedules": schedulesStudy,
+  "18-your-own-model": yourModelStudy,
 };
 
 const extra = new Map<string, AnyStudy>();

@@ -22,34 +22,24 @@
 // below reports what it took.
 
 // %%
+// Hyperparameters. Quick by default (500 training and 200 test images, 30 + 20 steps per arm, one setting per grid);
+// FULL=1 for the study's numbers (3,000 and 1,000 images, 300 + 300 steps, widths 4, 8, 16, 24, the grids tuned on
+// two seeds). The table below lists every knob of the study; override any of them here.
+import * as st from "../dist/studies/index";
 const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4];
 const TUNE_SEEDS = QUICK ? [100] : [100, 101];
-const SUBSAMPLE = QUICK ? { train: 500, test: 200 } : { train: 3000, test: 1000 };
-const VALIDATION = 0.2;                   // share of the subsampled training images held out for every choice
-const SITE = "conv2";                     // the convolution whose channels are measured, antitrained and cut
-const BATCH = 32;
-const PRETRAIN = QUICK ? 30 : 300;        // plain Adam steps every arm of a seed continues from
-const UPDATES = QUICK ? 20 : 300;         // per arm after pretraining (antitraining: half train, half antitrain steps)
-const CYCLE = QUICK ? 5 : 50;             // antitraining re-measures conv2's core every CYCLE training steps
-const FINETUNE = QUICK ? 5 : 40;          // steps of every pruned network
-const KEEP = QUICK ? [4, 16] : [4, 8, 16, 24];
-const MEASURE = QUICK ? 200 : 1000;       // training examples on which antitraining measures the core and channels are ranked
-const SPATIAL = "whole-map" as const;    // a randomized channel gets its whole feature map from another image
-const TOLERANCE = 0.01;
-const REF_K = 8;
+const study = st.yourModelStudy;
+const SETTINGS: st.YourModelSettings = {
+  ...study.settings(QUICK ? "quick" : "full"),
+  // e.g. keep: [2, 4, 8, 16, 24], grids: { antitrain: [{ fraction: 0.5 }, { fraction: 0.3 }], "group-lasso": [{ lambda: 1e-2 }] }
+};
 const DEMO_K = 8;                         // channels kept in the walk-through's compressed model
 const DEMO_FRACTION = 0.5;                // the walk-through's antitrained share of the damage (the study tunes it)
 const TARGET_SECONDS = 120;               // per full-setting study seed, one core
-/** The tuned methods' grids (the first entry is the quick setting), chosen on the tuning seeds' validation split. */
-const GRIDS: Record<string, Record<string, number>[]> = {
-  antitrain: [{ fraction: 0.5 }, { fraction: 0.3 }],
-  "group-lasso": [{ lambda: 1e-3 }, { lambda: 1e-2 }, { lambda: 1e-1 }],
-};
 
 // %%
 import * as at from "../dist/index";
-import * as st from "../dist/studies/index";
 import * as nb from "../dist/notebook/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
@@ -60,34 +50,25 @@ import * as path from "node:path";
 await at.ready();
 console.log(nb.provenance({ notebook: "18-your-own-model", quick: QUICK, seeds: SEEDS }));
 tslab.display.html(nb.plotlyScript());
+tslab.display.html(nb.htmlTable(Object.entries(SETTINGS).map(([knob, value]) => ({ knob, value: JSON.stringify(value) })), { caption: "Settings of the study" }));
 const NOTE = nb.quickNote(QUICK, "18-your-own-model");
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const { site: SITE, batch: BATCH, pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE, measure: MEASURE, spatial: SPATIAL } = SETTINGS;
 
 // %% [markdown]
 // ## 1 · The data and the network
 //
-// A network written as in Keras: `tf.sequential`, `tf.layers.conv2d`, pooling, `flatten`, `dense`. Its initializers
-// take a seed, so every seed of the study starts from its own reproducible weights. The last layer has no softmax:
-// its outputs are the logits.
+// A network written as in Keras: `tf.sequential`, `tf.layers.conv2d`, pooling, `flatten`, `dense` — `st.smallCnn`, a
+// dozen lines in `lib/studies/your-model/cnn.ts`, kept in the library so that any process computing a seed of the
+// study can rebuild it (a network of your own goes the same way: a function from a seed to a `tf.LayersModel`). Its
+// initializers take a seed, so every seed of the study starts from its own reproducible weights. The last layer has
+// no softmax: its outputs are the logits. The images come from `st.studyData(SETTINGS.data)`, built once per process:
+// the study below runs on the same split.
 
 // %%
-const { train, validation, test } = nb.keep("fashion", at.fashionMnist({ flatten: false, subsample: SUBSAMPLE, validation: VALIDATION, seed: 0 }));
+const { train, validation, test } = st.studyData(SETTINGS.data);   // built once, shared with the study below
 const val = validation!;
 console.log(`images ${JSON.stringify(train.x.shape.slice(1))}; split sizes ${JSON.stringify(st.convSplitSizes({ train: train, validation: val, test: test }))} (${QUICK ? "quick" : "full"} setting)`);
-
-function buildCnn(seed: number): tf.LayersModel {
-  const init = (k: number) => tf.initializers.heNormal({ seed: 1000 * seed + k });
-  const net = tf.sequential();
-  net.add(tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 16, kernelSize: 3, activation: "relu", kernelInitializer: init(1), name: "conv1" }));
-  net.add(tf.layers.averagePooling2d({ poolSize: 2, name: "pool1" }));
-  net.add(tf.layers.conv2d({ filters: 32, kernelSize: 3, activation: "relu", kernelInitializer: init(2), name: "conv2" }));
-  net.add(tf.layers.averagePooling2d({ poolSize: 2, name: "pool2" }));
-  net.add(tf.layers.flatten({ name: "flatten" }));
-  net.add(tf.layers.dense({ units: 64, activation: "relu", kernelInitializer: init(3), name: "dense" }));
-  net.add(tf.layers.dense({ units: 10, kernelInitializer: init(4), name: "logits" }));
-  return net;
-}
-const net = nb.keep("cnn", buildCnn(0));
+const net = nb.keep("cnn", st.smallCnn(0));
 net.summary();
 
 // %% [markdown]
@@ -124,15 +105,10 @@ const importanceOf = (site: string) => {
 };
 const convImportance = importanceOf(SITE);
 const denseImportance = importanceOf("dense");
-for (const [site, imp] of [[SITE, convImportance], ["dense", denseImportance]] as const) {
-  const order = at.ranked(imp);
-  tslab.display.html(nb.chart(
-    [{ type: "bar", x: order.map((_, i) => i + 1), y: order.map((u) => imp.scores[u]), text: order.map((u) => `unit ${u}`), hovertemplate: "%{text}: %{y:.4f}<extra></extra>" }],
-    nb.axes(`${site === SITE ? "channels" : "units"} of ${site}, most important first`, "loss damage when resampled alone (nats)", `Importance of ${site}'s ${imp.scores.length} ${site === SITE ? "channels" : "units"} (validation split)`),
-  ));
-  const top = order.slice(0, 3).map((u) => imp.scores[u]);
-  const total = Array.from(imp.scores).reduce((a, b) => a + Math.max(b, 0), 0);
-  console.log(`${site}: the top 3 carry ${pct(top.reduce((a, b) => a + Math.max(b, 0), 0) / total)} of the summed positive damage; clean loss ${imp.clean.toFixed(3)}, every unit resampled ${imp.full.toFixed(3)}`);
+for (const [imp, noun] of [[convImportance, "channels"], [denseImportance, "units"]] as const) {
+  const { html, line } = nb.importanceView(imp, noun);
+  tslab.display.html(html);
+  console.log(line);
 }
 
 // %% [markdown]
@@ -140,17 +116,12 @@ for (const [site, imp] of [[SITE, convImportance], ["dense", denseImportance]] a
 // of the accuracy lost when the whole layer is randomized.
 
 // %%
-const coreSites = ["conv1", SITE, "dense"];
-const plainCores = coreSites.map((site) => {
+const plainCores = ["conv1", SITE, "dense"].map((site) => {
   const stats = at.collectStats(model, site, val, { seed: 0 });
   const split = at.findCore(model, site, val, { stats: stats, fraction: 0.95, metric: "accuracy", method: "resample", spatial: SPATIAL, seed: 0 });
   return { site: site, units: stats.mean.length, core: split.core.length, fullDamage: split.fullDamage };
 });
-tslab.display.html(nb.htmlTable(plainCores.map((c) => ({ layer: c.site, units: c.units, "95% core": c.core, "share of the layer": pct(c.core / c.units), "accuracy lost, whole layer randomized": +c.fullDamage.toFixed(3) }))));
-tslab.display.html(nb.chart(
-  [{ type: "bar", x: plainCores.map((c) => c.site), y: plainCores.map((c) => c.core / c.units), text: plainCores.map((c) => `${c.core} of ${c.units}`), textposition: "outside" }],
-  { ...nb.axes("layer", "95% core as a share of the layer's units", "Cores of the plainly trained CNN (validation split)"), yaxis: { title: { text: "95% core / units" }, range: [0, 1.1] } },
-));
+for (const html of nb.layerCoresView(plainCores)) tslab.display.html(html);
 
 // %% [markdown]
 // ## 3 · Antitrain conv2's channels, compress, save, reload
@@ -162,7 +133,7 @@ tslab.display.html(nb.chart(
 // The chart follows the 95% core at each measurement.
 
 // %%
-const antiNet = nb.keep("antitrained", buildCnn(0));
+const antiNet = nb.keep("antitrained", st.smallCnn(0));
 antiNet.setWeights(pretrainedWeights);
 const antiModel = at.fromLayersModel(antiNet);
 const measureData = nb.keep("measure", at.head(train, MEASURE));
@@ -180,13 +151,7 @@ const plainConvCore = plainCores.find((c) => c.site === SITE)!.core;
 console.log(`${UPDATES / 2} training + ${antitrainer.antiSteps} antitrain steps in ${((Date.now() - t0) / 1000).toFixed(1)} s: validation accuracy ${antiEval.accuracy.toFixed(3)} (plain ${plainEval.accuracy.toFixed(3)})`);
 const plainMeasureStats = at.collectStats(model, SITE, measureData, { seed: 0 });
 const plainMeasureCore = at.findCore(model, SITE, measureData, { stats: plainMeasureStats, fraction: 0.95, metric: "accuracy", method: "resample", spatial: SPATIAL, seed: 0 }).core.length;
-tslab.display.html(nb.chart(
-  [
-    { type: "scatter", mode: "lines+markers", name: "antitrained copy", x: coreLog.map((c) => c.step), y: coreLog.map((c) => c.core) },
-    { type: "scatter", mode: "lines", name: "plain training, at its end", x: [0, UPDATES / 2], y: [plainMeasureCore, plainMeasureCore], line: { dash: "dot", color: "black" } },
-  ],
-  { ...nb.axes("training steps of the antitrained copy", "95% core of conv2 (channels of 32)", "conv2's 95% core while antitraining (measured on the first training images)"), yaxis: { title: { text: "95% core (channels)" }, range: [0, 33] } },
-));
+tslab.display.html(nb.coreLogChart(coreLog, plainMeasureCore, UPDATES / 2, SITE, 32));
 const coreWord = antiCore.core.length < plainConvCore ? "smaller than" : antiCore.core.length > plainConvCore ? "larger than" : "the same as";
 console.log(`conv2's 95% core on the validation split after antitraining: ${antiCore.core.length} of 32 channels, ${coreWord} plain training's ${plainConvCore}${NOTE}`);
 
@@ -206,6 +171,8 @@ const folder = fs.mkdtempSync(path.join(os.tmpdir(), "antitrain-18-"));
 await at.saveModel(antiNet, path.join(folder, "antitrained"));
 await at.saveModel(small, path.join(folder, "small"));
 const reloaded = nb.keep("reloaded", await at.loadModel(path.join(folder, "small")));
+
+// %%
 const bytesOf = (dir: string) => fs.readdirSync(dir).reduce((s, f) => s + fs.statSync(path.join(dir, f)).size, 0);
 const maxAbs = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
 const compression = tf.tidy(() => {
@@ -221,21 +188,17 @@ const compression = tf.tidy(() => {
   };
 });
 fs.rmSync(folder, { recursive: true, force: true });
-tslab.display.html(nb.htmlTable([
-  { model: "antitrained CNN", "conv2 channels": 32, parameters: compression.params.antitrained, "bytes on disk": compression.bytes.antitrained, "validation accuracy": +compression.valAntitrained.toFixed(3) },
-  { model: `compressed (${DEMO_K} channels, no fine-tuning)`, "conv2 channels": DEMO_K, parameters: compression.params.small, "bytes on disk": compression.bytes.small, "validation accuracy": +compression.valSmall.toFixed(3) },
-]));
-console.log(`compressed vs mean-masked antitrained network: max |Δ logit| ${compression.maskedDiff.toExponential(1)} (${compression.maskedDiff < 1e-4 ? "equal" : "NOT equal"} within 1e-4)`);
-console.log(`reloaded vs compressed: max |Δ logit| ${compression.reloadDiff.toExponential(1)} (${compression.reloadDiff === 0 ? "identical" : "different"})`);
-console.log(`size: ${pct(compression.params.small / compression.params.antitrained)} of the parameters, ${pct(compression.bytes.small / compression.bytes.antitrained)} of the bytes on disk${NOTE}`);
+const demo = nb.compressionDemoView(compression, 32);
+tslab.display.html(nb.htmlTable(demo.rows));
+for (const line of demo.lines) console.log(`${line}${line.startsWith("size") ? NOTE : ""}`);
 
 // %% [markdown]
 // ## 4 · The study: accuracy vs channels kept
 //
 // Per seed, a fresh network (initializers seeded by the seed) is pretrained plainly for `PRETRAIN` steps; every arm
 // then continues it for the same `UPDATES` optimizer updates (antitrain steps counted), `conv2` is cut to each width
-// of `KEEP` by the arm's channel order (removed channels' means folded in), and every cut network is fine-tuned for
-// the same `FINETUNE` steps. The arms (`st.CONV_ARMS`):
+// of `keep` by the arm's channel order (removed channels' means folded in), and every cut network is fine-tuned for
+// the same `finetune` steps (all in `SETTINGS`). The arms (`st.CONV_ARMS`):
 //
 // - **antitrain**: antitraining conv2's channels as above, cut by their importance (training split);
 // - **plain, importance**: plain training, cut by the same importance ranking;
@@ -246,36 +209,19 @@ console.log(`size: ${pct(compression.params.small / compression.params.antitrain
 //
 // The dense reference is the plain arm's network, unpruned. λ and the antitrained share are chosen on held-out tuning
 // seeds' validation split by the headline criterion; the test split is read only for the final numbers.
+// `st.runStudy` runs the tuning seeds, the choice and the study seeds (`st.yourModelStudy`); the verdict pairs each
+// seed's fewest channels per arm against antitraining's. Full runs cache each seed (keyed on the settings and the
+// library's code), so an interrupted run resumes.
 
 // %%
-const setup: st.ConvStudySetup = {
-  build: buildCnn, train: train, validation: val, test: test, site: SITE, pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE,
-  finetune: FINETUNE, keep: KEEP, tolerance: TOLERANCE, batchSize: BATCH, measureSize: MEASURE, spatial: SPATIAL,
-};
-const grids: Record<string, st.MethodSettings[]> = Object.fromEntries(Object.keys(GRIDS).map((m) => [m, QUICK ? GRIDS[m].slice(0, 1) : GRIDS[m]]));
-const TUNE_SETTINGS = { subsample: SUBSAMPLE, validation: VALIDATION, site: SITE, batch: BATCH, pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE, finetune: FINETUNE, keep: KEEP, measure: MEASURE, spatial: SPATIAL, grids: grids };
-t0 = Date.now();
-nb.prefetchSeeds("18-your-own-model-tuning", TUNE_SETTINGS, TUNE_SEEDS, !QUICK, (seed) => st.tuneConvCompressionSeed(setup, grids, seed));
-const tuning = TUNE_SEEDS.flatMap((seed) => nb.cachedSeed("18-your-own-model-tuning", TUNE_SETTINGS, seed, !QUICK, () => st.tuneConvCompressionSeed(setup, grids, seed)));
-const { chosen, table: tuningTable } = st.chooseSettings(grids, tuning);
-console.log(`tuning: ${tuning.length} runs on seeds ${TUNE_SEEDS.join(", ")} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-const tuningRows = tuningTable.map((r) => ({ method: r.method, settings: JSON.stringify(r.settings), "channels within tolerance (val)": r.units, "val acc, k ≤ 16": +r.smallAcc.toFixed(3), chosen: r.chosen ? "✓" : "" }));
-tslab.display.html(nb.htmlTable(tuningRows, { caption: `Tuning grid on seeds ${TUNE_SEEDS.join(", ")}, validation split (ties in channels broken by mean validation accuracy at k ≤ 16)${QUICK ? " (quick setting: one setting per method, nothing is tuned)" : ""}` }));
-
-// %%
-const SETTINGS = { ...TUNE_SETTINGS, chosen: chosen, arms: st.CONV_ARMS.map((a) => a.name) };
-t0 = Date.now();
-const runSeed = (seed: number) => {
-  const started = Date.now();
-  const r = st.runConvCompressionSeed(setup, chosen, seed);
-  return { ...r, seconds: (Date.now() - started) / 1000 };
-};
-nb.prefetchSeeds("18-your-own-model", SETTINGS, SEEDS, !QUICK, runSeed);
-const results = SEEDS.map((seed) => {
-  const r = nb.cachedSeed("18-your-own-model", SETTINGS, seed, !QUICK, () => runSeed(seed));
-  console.log(`seed ${seed}: dense validation ${r.denseVal.toFixed(3)}, test ${r.denseTest.toFixed(3)}; computed in ${r.seconds.toFixed(0)} s`);
-  return r;
-});
+const run = await st.runStudy(study, SETTINGS, { seeds: SEEDS, tuneSeeds: TUNE_SEEDS, cache: !QUICK });
+const { summary, headline } = run.summary.details as { summary: st.ArmSummary[]; headline: string };
+const results = run.results;
+console.log(run.verdict.sentence + NOTE);
+console.log(run.verdict.numbers.join("\n"));
+console.log(run.provenance.line);
+const tuningTable = st.chooseSettings(SETTINGS.grids, run.tuning).table;
+tslab.display.html(nb.htmlTable(nb.convTuningRows(tuningTable), { caption: `Tuning grid on seeds ${TUNE_SEEDS.join(", ")}, validation split (ties in channels broken by mean validation accuracy at k ≤ 16)${QUICK ? " (quick setting: one setting per method, nothing is tuned)" : ""}` }));
 
 // %% [markdown]
 // **Timing.** What one study seed cost when it was computed (pretraining, the three trained arms, and every cut
@@ -294,58 +240,26 @@ console.log(`one study seed: ${meanSeconds.toFixed(0)} s on average (${Math.min(
 // seed's chosen width; then the same at a fixed width, and each arm's 95% core of the unpruned conv2.
 
 // %%
-const ci = (i: at.Interval, d = 1) => `${i.mean.toFixed(d)} [${i.low.toFixed(d)}, ${i.high.toFixed(d)}]`;
-const { summary, headline } = st.summarizeConvCompression(results, { tolerance: TOLERANCE, refK: REF_K });
-console.log(`dense (plain, unpruned, 32 channels): test accuracy ${ci(at.meanCI(results.map((r) => r.denseTest)), 3)}${NOTE}`);
-tslab.display.html(nb.htmlTable(nb.compressionTableRows(summary, REF_K), { caption: `${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}; units = channels of conv2; mean [95% CI]; tolerance 1 point; an arm with no width within it counts as 32${QUICK ? "; quick setting: a smoke test, not the study's numbers" : ""}` }));
+console.log(`dense (plain, unpruned, 32 channels): test accuracy ${st.interval(at.meanCI(results.map((r) => r.denseTest)), 3)}${NOTE}`);
+tslab.display.html(nb.htmlTable(nb.compressionTableRows(summary, SETTINGS.refK), { caption: `${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}; units = channels of conv2; mean [95% CI]; tolerance 1 point; an arm with no width within it counts as 32${QUICK ? "; quick setting: a smoke test, not the study's numbers" : ""}` }));
 console.log(`headline: ${headline}${NOTE}`);
-const antiSummary = summary.find((s) => s.arm === "antitrain")!;
-for (const s of summary.filter((x) => x.arm !== "antitrain")) {
-  const verdict = SEEDS.length < 2 ? "one seed, no interval" : s.diff.low > 0 ? "needs more channels than antitraining" : s.diff.high < 0 ? "needs fewer channels than antitraining" : "no difference from antitraining that the interval resolves";
-  console.log(`${s.arm}: ${s.units.mean.toFixed(1)} channels vs antitrain's ${antiSummary.units.mean.toFixed(1)}, paired ${ci(s.diff)}: ${verdict}${NOTE}`);
-}
-
-// %%
-const meanAt = (arm: string, k: number, key: "valAfter" | "valBefore") =>
-  at.meanCI(results.map((r) => r.curves.find((c) => c.arm === arm)?.points.find((p) => p.k === k)?.[key]).filter((v): v is number => v !== undefined)).mean;
-const armNames = summary.map((s) => s.arm);
-const denseVal = at.meanCI(results.map((r) => r.denseVal)).mean;
-const log2 = { type: "log", title: { text: "channels of conv2 kept (log scale, of 32)" } };
-tslab.display.html(nb.chart(
-  [
-    ...armNames.map((arm) => ({ type: "scatter", mode: "lines+markers", name: arm, x: KEEP, y: KEEP.map((k) => meanAt(arm, k, "valAfter")), line: { width: arm === "antitrain" ? 3 : 1.5 } })),
-    { type: "scatter", mode: "lines", name: "dense − 1 point", x: [Math.min(...KEEP), 32], y: [denseVal - TOLERANCE, denseVal - TOLERANCE], line: { color: "black", width: 1 } },
-  ],
-  { ...nb.axes("channels of conv2 kept", "validation accuracy after fine-tuning", "Accuracy vs channels kept (mean over seeds)"), xaxis: log2, height: 480 },
-));
-tslab.display.html(nb.chart(
-  armNames.map((arm) => ({ type: "scatter", mode: "lines+markers", name: arm, x: KEEP, y: KEEP.map((k) => meanAt(arm, k, "valBefore")), line: { width: arm === "antitrain" ? 3 : 1.5 } })),
-  { ...nb.axes("channels of conv2 kept", "validation accuracy, no fine-tuning", "Removal alone: accuracy right after the cut (mean over seeds)"), xaxis: log2, height: 440 },
-));
-const others = summary.filter((s) => s.arm !== "antitrain");
-tslab.display.html(nb.chart(
-  [{
-    type: "bar", orientation: "h", y: others.map((s) => s.arm), x: others.map((s) => s.diff.mean),
-    error_x: { type: "data", symmetric: false, array: others.map((s) => s.diff.high - s.diff.mean), arrayminus: others.map((s) => s.diff.mean - s.diff.low) },
-  }],
-  { ...nb.axes("channels needed minus antitraining's (paired per seed, 95% CI)", "arm", "Paired difference to antitraining: > 0 means the arm needs more channels"), margin: { l: 160, t: 50, r: 20, b: 60 }, height: 360 },
-));
-const plainSummary = summary.find((s) => s.arm === "plain, importance")!;
-const concentration = antiSummary.core95.mean < plainSummary.core95.mean ? "smaller than" : antiSummary.core95.mean > plainSummary.core95.mean ? "larger than" : "the same as";
-console.log(`95% core of the unpruned conv2 (validation): antitrain ${ci(antiSummary.core95)}, ${concentration} plain's ${ci(plainSummary.core95)} (paired ${ci(plainSummary.coreDiff)} for plain minus antitrain)${NOTE}`);
+for (const line of nb.convArmLines(summary)) console.log(`${line}${NOTE}`);
+for (const html of nb.convCompressionCharts(results, summary, { keep: SETTINGS.keep, tolerance: SETTINGS.tolerance, width: 32 })) tslab.display.html(html);
+console.log(`${nb.convCoreLine(summary, SITE)}${NOTE}`);
 
 // %%
 console.log(nb.writeResults("18-your-own-model", {
-  quick: QUICK, seeds: SEEDS, tuneSeeds: TUNE_SEEDS, subsample: SUBSAMPLE, validation: VALIDATION, split: st.convSplitSizes(setup), site: SITE, width: 32,
-  network: "conv3x3(16)-avgpool2-conv3x3(32)-avgpool2-flatten-dense(64)-dense(10), relu", params: net.countParams(),
-  batch: BATCH, pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE, finetune: FINETUNE, keep: KEEP, measure: MEASURE, spatial: SPATIAL,
-  tolerance: TOLERANCE, refK: REF_K, targetSeconds: TARGET_SECONDS,
+  quick: QUICK, seeds: SEEDS, tuneSeeds: TUNE_SEEDS, subsample: SETTINGS.data.subsample, validation: SETTINGS.data.validation, split: st.convSplitSizes({ train: train, validation: val, test: test }),
+  site: SITE, width: 32, network: st.SMALL_CNN, params: net.countParams(),
+  batch: BATCH, pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE, finetune: SETTINGS.finetune, keep: SETTINGS.keep, measure: MEASURE, spatial: SPATIAL,
+  tolerance: SETTINGS.tolerance, refK: SETTINGS.refK, targetSeconds: TARGET_SECONDS,
   walkthrough: {
     checkModel: report.ok, plainVal: plainEval.accuracy, antitrainedVal: antiEval.accuracy, fraction: DEMO_FRACTION,
     importance: { [SITE]: convImportance.scores, dense: denseImportance.scores }, plainCores: plainCores, antitrainedCore: antiCore.core.length, plainMeasureCore: plainMeasureCore, coreLog: coreLog,
     compression: compression,
   },
-  grids: grids, chosen: chosen, tuning: tuning, headline: headline, summary: summary, results: results, seedSeconds: seconds,
+  grids: SETTINGS.grids, chosen: run.chosen, tuning: run.tuning, headline: headline, summary: summary, results: results, seedSeconds: seconds,
+  verdict: run.verdict, studySummary: run.summary, provenance: run.provenance,
 }));
 
 // %% [markdown]
