@@ -17,3 +17,4 @@ export { keep, type Disposable } from "./keep";
 export { compressionTableRows, tuningTableRows, compressionCharts } from "./compression-report";
 export { concentrationTableRows, concentrationTuningRows, concentrationCharts } from "./concentration-report";
 export { resultsPath, writeResults, isFullRun, writeJsonAtomic, readJson } from "../base/io";
+export { GROK_COLORS, grokCurvesChart, grokRoleCharts, grokTestChart } from "./grokking-report";

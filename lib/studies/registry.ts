@@ -3,10 +3,13 @@
  * process; worker processes load the modules `ANTITRAIN_STUDY_MODULES` names, comma-separated, which register theirs).
  */
 import { AntitrainError } from "../base/errors";
+import { grokkingStudy } from "./grokking-study/study";
 import type { AnyStudy } from "./study";
 
 /** The notebooks' studies, by notebook name. */
-export const STUDIES: Readonly<Record<string, AnyStudy>> = {};
+export const STUDIES: Readonly<Record<string, AnyStudy>> = {
+  "09-grokking": grokkingStudy,
+};
 
 const extra = new Map<string, AnyStudy>();
 
