@@ -144,3 +144,4 @@ export { codeHash, jsonHash, canonicalJson } from "./code-hash";
 export { seedCacheDir, readSeedRecord, type SeedKind, type SeedKey, type SeedProvenance, type SeedRecord } from "./seed-records";
 export { computeSeed, type SeedJob } from "./compute-seed";
 export * from "./grokking-study/index";
+export * from "./transformer-compression/index";

@@ -4,11 +4,14 @@
  */
 import { AntitrainError } from "../base/errors";
 import { grokkingStudy } from "./grokking-study/study";
+import { charLmCompressionStudy, transformerCompressionStudy } from "./transformer-compression/study";
 import type { AnyStudy } from "./study";
 
 /** The notebooks' studies, by notebook name. */
 export const STUDIES: Readonly<Record<string, AnyStudy>> = {
   "09-grokking": grokkingStudy,
+  "10-transformer-compression": transformerCompressionStudy,
+  "10-transformer-compression-lm": charLmCompressionStudy,
 };
 
 const extra = new Map<string, AnyStudy>();
