@@ -86,9 +86,9 @@ describe("transformer compression tables and helpers", () => {
   });
 
   test("units needed per site and ranking, from hand-made curves", () => {
-    const curve = (site: string, ranking: st.Ranking, seed: number, accuracy: number[]): st.ModularCurve => ({ site, ranking, seed, kept: [0, 1, 2, 3, 4], accuracy, params: [null, 1, 2, 3, 4] });
+    const curve = (site: string, ranking: st.UnitRanking, seed: number, accuracy: number[]): st.ModularCurve => ({ site, ranking, seed, kept: [0, 1, 2, 3, 4], accuracy, params: [null, 1, 2, 3, 4] });
     assert.equal(st.unitsFor95({ kept: [0, 1, 2], accuracy: [0.1, 0.9, 1] }, 1), 2);
-    const curves = st.RANKINGS.flatMap((ranking) => [
+    const curves = st.UNIT_RANKINGS.flatMap((ranking) => [
       curve("blocks.0.mlp", ranking, 0, ranking === "randomization" ? [0, 0.5, 0.96, 1, 1] : [0, 0.5, 0.9, 0.96, 1]),
       curve("blocks.0.mlp", ranking, 1, [0, 0.9, 0.95, 0.99, 1]),
     ]);
@@ -105,9 +105,9 @@ describe("transformer compression tables and helpers", () => {
     assert.equal(summary.reference, "randomization");
     assert.deepEqual(summary.paired.map((p) => [p.arm, p.mean]), [["magnitude", 0.5], ["gradient", 0.5]]);
 
-    const lmCurve = (ranking: st.Ranking, loss: number[]): st.LmCurve => ({ site: "blocks.0.mlp", ranking, kept: [0, 2, 4, 8], loss, accuracy: [0.1, 0.5, 0.6, 0.6], params: [null, 1, 2, 3], physical: true });
+    const lmCurve = (ranking: st.UnitRanking, loss: number[]): st.LmCurve => ({ site: "blocks.0.mlp", ranking, kept: [0, 2, 4, 8], loss, accuracy: [0.1, 0.5, 0.6, 0.6], params: [null, 1, 2, 3], physical: true });
     assert.equal(st.lossTopHalf(lmCurve("magnitude", [3, 2.5, 2.2, 2])), 2.2);
-    const run = { seed: 0, trainSeconds: 1, clean: { loss: 2, accuracy: 0.6 }, trainCurve: [], maskedVsCompressed: 0, anti: [], curves: st.RANKINGS.map((r) => lmCurve(r, [3, 2.5, 2.05, 2])) };
+    const run = { seed: 0, trainSeconds: 1, clean: { loss: 2, accuracy: 0.6 }, trainCurve: [], maskedVsCompressed: 0, anti: [], curves: st.UNIT_RANKINGS.map((r) => lmCurve(r, [3, 2.5, 2.05, 2])) };
     const [row] = st.lmNeededRows([run], ["blocks.0.mlp"]);
     assert.deepEqual(row, {
       site: "blocks.0.mlp",
@@ -137,7 +137,7 @@ describe("transformer compression seeds (tiny)", () => {
     const tensors = tf.memory().numTensors;
     const r = st.modularCompressionSeed(s, 0);
     assert.equal(tf.memory().numTensors, tensors, "no tensor leaked");
-    assert.equal(r.curves.length, s.sites.length * st.RANKINGS.length);
+    assert.equal(r.curves.length, s.sites.length * st.UNIT_RANKINGS.length);
     for (const c of r.curves) {
       assert.equal(c.kept.at(-1), { "blocks.0.attn": s.model.heads, "blocks.0.mlp": s.model.dMlp, "blocks.0.resid": s.model.dModel }[c.site]);
       assert.ok(Math.abs((c.accuracy.at(-1) as number) - r.trained.clean) < 6e-4, `${c.site} ${c.ranking}: every unit kept gives the clean accuracy`);
@@ -156,7 +156,7 @@ describe("transformer compression seeds (tiny)", () => {
     const tensors = tf.memory().numTensors;
     const r = st.charLmSeed(s, 0);
     assert.equal(tf.memory().numTensors, tensors, "no tensor leaked");
-    assert.equal(r.curves.length, 6 * st.RANKINGS.length);
+    assert.equal(r.curves.length, 6 * st.UNIT_RANKINGS.length);
     for (const c of r.curves) assert.equal(c.physical, c.site !== "blocks.0.resid", c.site);
     assert.ok(r.maskedVsCompressed < 1e-4, `${r.maskedVsCompressed}`);
     assert.equal(r.trainCurve.at(-1)?.step, s.steps);

@@ -18,4 +18,4 @@ export { compressionTableRows, tuningTableRows, compressionCharts } from "./comp
 export { concentrationTableRows, concentrationTuningRows, concentrationCharts } from "./concentration-report";
 export { resultsPath, writeResults, isFullRun, writeJsonAtomic, readJson } from "../base/io";
 export { GROK_COLORS, grokCurvesChart, grokRoleCharts, grokTestChart } from "./grokking-report";
-export { RANKING_COLORS, modularKeptCharts, modularParamsChart, lmTrainingChart, lmKeptCharts, lmParamsChart } from "./transformer-compression-report";
+export { UNIT_RANKING_COLORS, modularKeptCharts, modularParamsChart, lmTrainingChart, lmKeptCharts, lmParamsChart } from "./transformer-compression-report";

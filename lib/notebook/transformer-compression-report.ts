@@ -5,11 +5,11 @@
 import { meanCI } from "../base/statistics";
 import type { LmSeed } from "../studies/transformer-compression/lm-seed";
 import type { ModularCurve } from "../studies/transformer-compression/modular-seed";
-import { RANKINGS, type Ranking } from "../studies/transformer-compression/settings";
+import { UNIT_RANKINGS, type UnitRanking } from "../studies/transformer-compression/settings";
 import { axes, chart, type PlotlyObject } from "./plot";
 
 /** One colour per ranking, the same in every chart. */
-export const RANKING_COLORS: Readonly<Record<Ranking, string>> = { randomization: "#ef553b", magnitude: "#636efa", gradient: "#00cc96" };
+export const UNIT_RANKING_COLORS: Readonly<Record<UnitRanking, string>> = { randomization: "#ef553b", magnitude: "#636efa", gradient: "#00cc96" };
 const SITE_COLORS: Readonly<Record<string, string>> = { "blocks.0.attn": "#ab63fa", "blocks.0.mlp": "#ef553b", "blocks.0.resid": "#00cc96" };
 
 /** Mean over curves of `values(c)[i]` at every grid index of the first curve. */
@@ -24,9 +24,9 @@ const meanAt = <C extends { kept: number[] }>(cs: readonly C[], values: (c: C) =
 export function modularKeptCharts(curves: readonly ModularCurve[], sites: readonly string[], p: number): string[] {
   return sites.map((site) =>
     chart(
-      RANKINGS.map((ranking) => {
+      UNIT_RANKINGS.map((ranking) => {
         const cs = curves.filter((c) => c.site === site && c.ranking === ranking);
-        return { x: cs[0].kept, y: meanAt(cs, (c) => c.accuracy), name: ranking, mode: "lines+markers", line: { color: RANKING_COLORS[ranking] } };
+        return { x: cs[0].kept, y: meanAt(cs, (c) => c.accuracy), name: ranking, mode: "lines+markers", line: { color: UNIT_RANKING_COLORS[ranking] } };
       }),
       axes("units kept (the rest replaced by their training mean = physically removed)", "test accuracy", `${site}: accuracy vs units kept, p = ${p}`),
     ),
@@ -79,13 +79,13 @@ export function lmTrainingChart(runs: readonly LmSeed[], steps: number, unigramL
  */
 export function lmKeptCharts(runs: readonly LmSeed[], sites: readonly string[]): string[] {
   return sites.map((site) => {
-    const curves = (ranking: Ranking) => runs.flatMap((r) => r.curves.filter((c) => c.site === site && c.ranking === ranking));
+    const curves = (ranking: UnitRanking) => runs.flatMap((r) => r.curves.filter((c) => c.site === site && c.ranking === ranking));
     const first = runs.flatMap((r) => r.curves.filter((c) => c.site === site));
     const clean = meanCI(runs.map((r) => r.curves.find((c) => c.site === site)?.loss.at(-1) as number)).mean;
     const how = first[0].physical ? "physically compressed, the rest's means folded into a bias" : "the rest replaced by their training mean";
-    const traces: PlotlyObject[] = RANKINGS.map((ranking) => {
+    const traces: PlotlyObject[] = UNIT_RANKINGS.map((ranking) => {
       const cs = curves(ranking);
-      return { x: cs[0].kept, y: meanAt(cs, (c) => c.loss), name: ranking, mode: "lines+markers", line: { color: RANKING_COLORS[ranking] } };
+      return { x: cs[0].kept, y: meanAt(cs, (c) => c.loss), name: ranking, mode: "lines+markers", line: { color: UNIT_RANKING_COLORS[ranking] } };
     });
     traces.push({ x: [0, curves("magnitude")[0].kept.at(-1)], y: [clean, clean], name: "all units", mode: "lines", line: { dash: "dot", color: "#999" } });
     return chart(traces, axes(`units kept (${how})`, "test loss (nats)", `char-LM ${site}: test loss vs units kept`));

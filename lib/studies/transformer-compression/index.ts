@@ -1,11 +1,11 @@
 /** Notebook 10's studies: a modular-addition transformer and a character-level language model, compressed unit by unit. */
 export {
-  RANKINGS,
+  UNIT_RANKINGS,
   modularCompressionSettings,
   charLmSettings,
   checkModularCompression,
   checkCharLm,
-  type Ranking,
+  type UnitRanking,
   type CompressionModel,
   type ModularCompressionSettings,
   type CharLmSettings,

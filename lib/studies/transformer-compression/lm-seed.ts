@@ -19,12 +19,12 @@ import { adamw } from "../../training/adamw";
 import { evaluate, train } from "../../training/train";
 import { charLmTask } from "./data";
 import { keptGrid } from "./kept-grid";
-import { type CharLmSettings, RANKINGS, type Ranking } from "./settings";
+import { type CharLmSettings, UNIT_RANKINGS, type UnitRanking } from "./settings";
 
 /** Test loss and accuracy against units kept for one site and ranking. */
 export interface LmCurve {
   readonly site: string;
-  readonly ranking: Ranking;
+  readonly ranking: UnitRanking;
   readonly kept: number[];
   readonly loss: number[];
   readonly accuracy: number[];
@@ -95,7 +95,7 @@ function lmCurves(model: Transformer, s: CharLmSettings, seed: number, rankData:
   let maskedVsCompressed = 0;
   for (const site of lmSites(s.model.layers)) {
     const stats = collectStats(model, site, rankData, { seed });
-    const scores: Record<Ranking, Float32Array> = {
+    const scores: Record<UnitRanking, Float32Array> = {
       randomization: importance(model, site, rankData, { stats, method: "resample", metric: "loss", seed }).scores,
       magnitude: model.unitMagnitudes(site),
       gradient: gateImportance(model, site, rankData),
@@ -105,7 +105,7 @@ function lmCurves(model: Transformer, s: CharLmSettings, seed: number, rankData:
     const physical = !site.endsWith(".resid") || site === `blocks.${s.model.layers - 1}.resid`;
     const lossEngine = new DamageEngine(model, site, evalData, { stats, method: "mean", metric: "loss", seed });
     const accEngine = new DamageEngine(model, site, evalData, { stats, method: "mean", metric: "accuracy", seed });
-    for (const ranking of RANKINGS) {
+    for (const ranking of UNIT_RANKINGS) {
       const order = ranked({ scores: scores[ranking] });
       const masks = kept.map((k) => order.slice(k)); // mean-replace all but the top k
       const loss = Array.from(lossEngine.evaluate(masks));

@@ -18,12 +18,12 @@ import { adamw } from "../../training/adamw";
 import { evaluate, train } from "../../training/train";
 import { modularTask } from "./data";
 import { keptGrid } from "./kept-grid";
-import { type ModularCompressionSettings, RANKINGS, type Ranking } from "./settings";
+import { type ModularCompressionSettings, UNIT_RANKINGS, type UnitRanking } from "./settings";
 
 /** Test accuracy against units kept for one site, ranking and seed. */
 export interface ModularCurve {
   readonly site: string;
-  readonly ranking: Ranking;
+  readonly ranking: UnitRanking;
   readonly seed: number;
   readonly kept: number[];
   /** Test accuracy with all but the top `kept[i]` units replaced by their training mean. */
@@ -70,14 +70,14 @@ function siteCurves(model: Transformer, s: ModularCompressionSettings, seed: num
   let maskedVsCompressed = 0;
   for (const site of s.sites) {
     const stats = collectStats(model, site, task.train, { seed });
-    const scores: Record<Ranking, Float32Array> = {
+    const scores: Record<UnitRanking, Float32Array> = {
       randomization: importance(model, site, task.train, { stats, method: "resample", metric: "loss", seed }).scores,
       magnitude: model.unitMagnitudes(site),
       gradient: gateImportance(model, site, task.train),
     };
     const kept = keptGrid(scores.magnitude.length);
     const engine = new DamageEngine(model, site, task.test, { stats, method: "mean", metric: "accuracy", seed });
-    for (const ranking of RANKINGS) {
+    for (const ranking of UNIT_RANKINGS) {
       const order = ranked({ scores: scores[ranking] });
       const accuracy = Array.from(engine.evaluate(kept.map((k) => order.slice(k)))); // randomize all but the top k
       // The same points on the physically compressed model; k = 0 stays the masked value.

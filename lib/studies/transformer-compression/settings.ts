@@ -8,8 +8,8 @@ import { requireFraction, requireInRange, requireKnownKeys, requirePositiveInt }
 import type { StudySize } from "../study";
 
 /** The three rankings compared at every site, in table order; "randomization" is the notes' information content. */
-export const RANKINGS = ["randomization", "magnitude", "gradient"] as const;
-export type Ranking = (typeof RANKINGS)[number];
+export const UNIT_RANKINGS = ["randomization", "magnitude", "gradient"] as const;
+export type UnitRanking = (typeof UNIT_RANKINGS)[number];
 
 /** A transformer's shape (vocabulary, sequence length and classes come from the data). */
 export interface CompressionModel {

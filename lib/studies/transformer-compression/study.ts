@@ -12,7 +12,7 @@ import { type ModularSeed, modularCompressionSeed } from "./modular-seed";
 import {
   type CharLmSettings,
   type ModularCompressionSettings,
-  RANKINGS,
+  UNIT_RANKINGS,
   charLmSettings,
   checkCharLm,
   checkModularCompression,
@@ -34,7 +34,7 @@ const LM_QUESTION = "Does the randomization ranking keep a character-level langu
 export const transformerCompressionStudy = defineStudy({
   name: "10-transformer-compression",
   question: MODULAR_QUESTION,
-  arms: RANKINGS,
+  arms: UNIT_RANKINGS,
   settings: modularCompressionSettings,
   check: checkModularCompression,
   choose: () => null,
@@ -49,7 +49,7 @@ export const transformerCompressionStudy = defineStudy({
       metric: `MLP neurons kept for 95% of the clean test accuracy (of ${s.model.dMlp}, p = ${s.p})`,
       better: "lower",
       reference: "randomization",
-      arms: RANKINGS,
+      arms: UNIT_RANKINGS,
       digits: 1,
       details: { trained, needed: modularNeededRows(curves, trained, s.sites), antitraining: results.flatMap((r) => r.anti) },
     });
@@ -69,7 +69,7 @@ export const transformerCompressionStudy = defineStudy({
 export const charLmCompressionStudy = defineStudy({
   name: "10-transformer-compression-lm",
   question: LM_QUESTION,
-  arms: RANKINGS,
+  arms: UNIT_RANKINGS,
   settings: charLmSettings,
   check: checkCharLm,
   choose: () => null,
@@ -78,7 +78,7 @@ export const charLmCompressionStudy = defineStudy({
     const sites = lmSites(s.model.layers);
     const perSeed = results.map((r) =>
       Object.fromEntries(
-        RANKINGS.map((ranking) => {
+        UNIT_RANKINGS.map((ranking) => {
           const losses = r.curves.filter((c) => c.ranking === ranking).map(lossTopHalf);
           return [ranking, losses.reduce((a, b) => a + b, 0) / losses.length];
         }),
@@ -88,7 +88,7 @@ export const charLmCompressionStudy = defineStudy({
       metric: `test loss (nats) with the top half of a site's units kept, mean over the ${sites.length} sites`,
       better: "lower",
       reference: "randomization",
-      arms: RANKINGS,
+      arms: UNIT_RANKINGS,
       digits: 3,
       details: { needed: lmNeededRows(results, sites), antitraining: results.flatMap((r) => r.anti.map((row) => ({ seed: r.seed, ...row }))) },
     });

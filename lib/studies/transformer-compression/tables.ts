@@ -5,12 +5,12 @@
 import { meanCI } from "../../base/statistics";
 import type { LmCurve, LmSeed } from "./lm-seed";
 import type { ModularCurve, ModularTrained } from "./modular-seed";
-import { RANKINGS, type Ranking } from "./settings";
+import { UNIT_RANKINGS, type UnitRanking } from "./settings";
 
 /** One row of {@link modularNeededRows}. */
 export interface ModularNeededRow {
   readonly site: string;
-  readonly ranking: Ranking;
+  readonly ranking: UnitRanking;
   /** Mean over seeds, one decimal. */
   readonly "units for 95% of clean acc": number;
   readonly "95% CI": string;
@@ -21,7 +21,7 @@ export interface ModularNeededRow {
 /** One row of {@link lmNeededRows}: per-seed values joined by ", ". */
 export interface LmNeededRow {
   readonly site: string;
-  readonly ranking: Ranking;
+  readonly ranking: UnitRanking;
   readonly "units for loss ≤ full + 0.1": string;
   readonly "units for 95% of acc": string;
   readonly of: number;
@@ -48,7 +48,7 @@ export function unitsFor95(curve: Pick<ModularCurve, "kept" | "accuracy">, clean
  */
 export function modularNeededRows(curves: readonly ModularCurve[], trained: readonly ModularTrained[], sites: readonly string[]): ModularNeededRow[] {
   return sites.flatMap((site) =>
-    RANKINGS.map((ranking) => {
+    UNIT_RANKINGS.map((ranking) => {
       const ks = curves
         .filter((c) => c.site === site && c.ranking === ranking)
         .map((c) => unitsFor95(c, (trained.find((t) => t.seed === c.seed) as ModularTrained).clean));
@@ -80,7 +80,7 @@ export function lossTopHalf(c: Pick<LmCurve, "kept" | "loss">): number {
  */
 export function lmNeededRows(runs: readonly LmSeed[], sites: readonly string[]): LmNeededRow[] {
   return sites.flatMap((site) =>
-    RANKINGS.map((ranking) => {
+    UNIT_RANKINGS.map((ranking) => {
       const cs = runs.map((r) => r.curves.find((c) => c.site === site && c.ranking === ranking) as LmCurve);
       const k = (c: LmCurve, ok: (i: number) => boolean) => c.kept[c.kept.findIndex((_, i) => ok(i))];
       const last = (xs: readonly number[]) => xs.at(-1) as number;
