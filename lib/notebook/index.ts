@@ -27,3 +27,5 @@ export { adaptiveLrTableRows, adaptiveLrPairedRows, adaptiveLrCurvesChart } from
 export { shapeTableRows, shapePairedRows, shapeCharts } from "./activation-shapes-report";
 export { resultsPath, writeResults, isFullRun, writeJsonAtomic, readJson } from "../base/io";
 export { verdictBox } from "./verdict-box";
+export { GROK_COLORS, grokCurvesChart, grokRoleCharts, grokTestChart } from "./grokking-report";
+export { UNIT_RANKING_COLORS, modularKeptCharts, modularParamsChart, lmTrainingChart, lmKeptCharts, lmParamsChart } from "./transformer-compression-report";

@@ -153,3 +153,5 @@ export * from "./mutual-information/index";
 export * from "./regularization/index";
 export * from "./schedules/index";
 export * from "./your-model/index";
+export * from "./grokking-study/index";
+export * from "./transformer-compression/index";

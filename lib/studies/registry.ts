@@ -6,6 +6,8 @@ import { AntitrainError } from "../base/errors";
 import { memorizationStudy } from "./memorization/study";
 import { mutualInformationStudy } from "./mutual-information/study";
 import { randomizationStudy } from "./randomization/study";
+import { grokkingStudy } from "./grokking-study/study";
+import { charLmCompressionStudy, transformerCompressionStudy } from "./transformer-compression/study";
 import type { AnyStudy } from "./study";
 import { quickstartStudy } from "./quickstart/study";
 import { conceptsStudy } from "./concepts/study";
@@ -30,6 +32,9 @@ export const STUDIES: Readonly<Record<string, AnyStudy>> = {
   "03-regularization": regularizationStudy,
   "05-schedules": schedulesStudy,
   "18-your-own-model": yourModelStudy,
+  "09-grokking": grokkingStudy,
+  "10-transformer-compression": transformerCompressionStudy,
+  "10-transformer-compression-lm": charLmCompressionStudy,
 };
 
 const extra = new Map<string, AnyStudy>();

@@ -8,7 +8,7 @@
 // Sixteen Heads Really Better than One?")?
 //
 // **Method.** Model: the one-layer transformer of notebook 09 (`at.transformer`: 4 heads, ReLU MLP, no LayerNorm)
-// trained full batch with AdamW (weight decay 1.0) on a + b mod p for `TRAIN_STEPS` steps (in the full setting long
+// trained full batch with AdamW (weight decay 1.0) on a + b mod p for `trainSteps` steps (in the full setting long
 // enough to generalize: test accuracy 0.96–1.00 on every seed; the printed clean accuracy says how far a run got).
 // Sites: `blocks.0.attn` (one unit per head; a head is its whole d_head-wide output, randomized as one vector),
 // `blocks.0.mlp` (neurons) and `blocks.0.resid` (residual dimensions after the block, i.e. what the unembedding
@@ -27,38 +27,31 @@
 // core, compress physically — against the same continued training without antitraining.
 //
 // Section 4 repeats the study on a small character-level language model trained on real text (TypeScript's own
-// library declarations), with test loss instead of accuracy.
+// library declarations), with test loss instead of accuracy. Each is a registered study
+// (`st.transformerCompressionStudy`, `st.charLmCompressionStudy`) that `st.runStudy` runs seed by seed; the cells
+// below show their verdicts, tables and charts.
+
 
 // %%
 // Hyperparameters. Quick by default (the test suite runs this); FULL=1 for the numbers quoted in the text.
+import * as st from "../dist/studies/index";
 const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4];
-const P = QUICK ? 23 : 31;
-const TRAIN_FRACTION = 0.7;
-const MODEL = { dModel: 32, heads: 4, dMlp: QUICK ? 64 : 128, layers: 1, layerNorm: false };
-const LEARNING_RATE = 1e-2;                  // AdamW, weight decay 1.0, betas (0.9, 0.98)
-const TRAIN_STEPS = QUICK ? 150 : 1000;      // full-batch steps before measuring
-const ANTI_CYCLES = QUICK ? 1 : 3;           // antitraining: cycles of CYCLE training steps, 1 antitrain step after each
-const CYCLE = QUICK ? 50 : 100;
-const ANTI_FRACTIONS = [0.95, 0.5];          // antitrained cores: the notes' 95%, and 50% (notebook 01: only a small one concentrates)
-const SITES = ["blocks.0.attn", "blocks.0.mlp", "blocks.0.resid"];
-
-// Section 4, the character-level language model (next character from the 16 before it).
-const LM_SEEDS = QUICK ? [0] : [0, 1, 2];             // three seeds: the FULL run's time budget (see the reading)
-const LM_FILES = ["lib.es5.d.ts", "lib.es2015.core.d.ts", "lib.es2015.collection.d.ts", "lib.es2015.promise.d.ts", "lib.es2015.iterable.d.ts"];
-const LM_MAX_CHARS = QUICK ? 40_000 : 300_000;        // characters of TypeScript's own .d.ts files (node_modules, offline)
-const LM_WINDOW = 16;                                  // characters per example: the transformer's seqLen
-const LM_VOCAB = 64;                                   // most frequent 63 characters + one "other" id
-const LM_EXAMPLES = QUICK ? 3000 : 40_000;            // windows kept (90% train, 10% test), seeded subsample
-const LM_MODEL = { dModel: QUICK ? 32 : 64, heads: 4, dMlp: QUICK ? 64 : 128, layers: 2, layerNorm: false };
-const LM_LR = 3e-3;                                    // AdamW, betas (0.9, 0.98), weight decay 0.01, batch 64
-const LM_STEPS = QUICK ? 60 : 1500;
-const LM_RANK_EXAMPLES = QUICK ? 256 : 512;           // training windows the stats and the three rankings use
-const LM_EVAL_EXAMPLES = QUICK ? 300 : 1500;          // test windows the units-kept curves use
-const LM_ANTI_SITE = "blocks.1.mlp";
-const LM_ANTI_STEPS = QUICK ? 40 : 400;               // continued training, interleaved 1 antitrain step per step
-const LM_CYCLE = QUICK ? 20 : 100;                     // core re-measured every LM_CYCLE steps
-const LM_ANTI_FRACTION = 0.5;                          // the antitrained core (notebook 01: 0.95 changes nothing)
+const LM_SEEDS = QUICK ? [0] : [0, 1, 2];   // three seeds: the FULL run's time budget (see the reading)
+// Modular addition (printed below; tweak any knob here, e.g. { ...size, trainSteps: 2000 }), quick | full: p 23 | 31,
+// trainFraction 0.7, model { dModel 32, heads 4, dMlp 64 | 128, 1 layer, no LayerNorm }, learningRate 1e-2 (AdamW,
+// weight decay 1.0, betas 0.9, 0.98), trainSteps 150 | 1000 (full-batch steps before measuring), antiCycles 1 | 3
+// cycles of cycle 50 | 100 steps (1 antitrain step after each), antiFractions [0.95, 0.5] (the notes' 95%, and 50%:
+// notebook 01 found only a small core concentrates), sites blocks.0.attn, blocks.0.mlp, blocks.0.resid.
+const size = QUICK ? "quick" : "full";
+const SETTINGS: st.ModularCompressionSettings = { ...st.transformerCompressionStudy.settings(size) };
+// Section 4, the character-level language model (next character from the 16 before it): files (TypeScript's own
+// .d.ts files, offline), maxChars 40,000 | 300,000, window 16, vocab 64 (63 most frequent + "other"), examples
+// 3000 | 40,000 windows (90% train, 10% test), model { dModel 32 | 64, heads 4, dMlp 64 | 128, 2 layers },
+// learningRate 3e-3 (AdamW, weight decay 0.01, batch 64), steps 60 | 1500, rankExamples 256 | 512 (training
+// windows for stats and rankings), evalExamples 300 | 1500 (test windows of the curves), antiSite blocks.1.mlp,
+// antiSteps 40 | 400 (interleaved antitraining), cycle 20 | 100 (core re-measured), antiFraction 0.5.
+const LM_SETTINGS: st.CharLmSettings = { ...st.charLmCompressionStudy.settings(size) };
 
 // %%
 import * as at from "../dist/index";
@@ -68,157 +61,48 @@ import * as tslab from "tslab";
 await at.ready();
 console.log(nb.provenance({ notebook: "10-transformer-compression", quick: QUICK, seeds: SEEDS }));
 tslab.display.html(nb.plotlyScript());
+const knobs = (s: object) => Object.entries(s).map(([knob, value]) => ({ knob: knob, value: JSON.stringify(value) }));
+tslab.display.html(nb.htmlTable(knobs(SETTINGS), { caption: "modular-addition settings" }));
+tslab.display.html(nb.htmlTable(knobs(LM_SETTINGS), { caption: "char-LM settings" }));
+const run = await st.runStudy(st.transformerCompressionStudy, SETTINGS, { seeds: SEEDS, cache: !QUICK });
+const lmRun = await st.runStudy(st.charLmCompressionStudy, LM_SETTINGS, { seeds: LM_SEEDS, cache: !QUICK });
+
+// %%
+for (const r of [run, lmRun]) {
+  console.log(`${r.study}: ${r.verdict.sentence}`);
+  for (const line of r.verdict.numbers) console.log(`  ${line}`);
+  console.log(`  ${r.provenance.line}`);
+}
 const NOTE = nb.quickNote(QUICK, "10-transformer-compression");
 /** Shows rows as an HTML table; in the quick setting captioned as a smoke test. */
-const show = (rows: Record<string, unknown>[], what: string) => tslab.display.html(nb.htmlTable(rows, {
+const show = (rows: readonly object[], what: string) => tslab.display.html(nb.htmlTable(rows.map((r) => ({ ...r })), {
   caption: QUICK ? `quick setting (${what}): a smoke test, not the study's numbers` : undefined,
 }));
 
 // %% [markdown]
 // ## 1 · Train, rank, and measure accuracy against units kept
 
+
 // %%
-const task = nb.keep("modular addition", at.modularAddition({ p: P, trainFraction: TRAIN_FRACTION, seed: 0 }));
-const modelOptions = { vocab: task.vocab, seqLen: task.seqLen, classes: P, ...MODEL };
-const RANKINGS = ["randomization", "magnitude", "gradient"] as const;
-type Curve = { site: string; ranking: string; seed: number; kept: number[]; accuracy: number[]; params: (number | null)[] };
-const curves: Curve[] = [];
-const trained: { seed: number; clean: number; train: number }[] = [];
-const antiRows: Record<string, number | string>[] = [];   // one per seed and arm
-const keptGrid = (units: number) => units <= 8 ? Array.from({ length: units + 1 }, (_, k) => k)
-  : [...new Set([0, 1, 2, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128].filter((k) => k <= units).concat([units]))];
-
-/** One seed of the modular-addition study: train, rank, accuracy vs units kept, antitrain and compress the MLP. */
-function modularSeed(seed: number): {
-  curves: Curve[]; trained: { seed: number; clean: number; train: number }; anti: Record<string, number | string>[]; maskedVsCompressed: number;
-} {
-  const seedCurves: Curve[] = [];
-  let maskedVsCompressed = 0;   // largest |masked − compressed| test accuracy over every compressed point
-  const model = at.transformer({ ...modelOptions, seed });
-  const opt = at.adamw(LEARNING_RATE, { beta1: 0.9, beta2: 0.98, weightDecay: 1.0 });
-  const stream = new at.BatchStream(task.train, at.size(task.train), seed);
-  at.train(model, task.train, { steps: TRAIN_STEPS, optimizer: opt, stream });
-  const clean = at.evaluate(model, task.test).accuracy;
-  const trainedRow = { seed: seed, clean: Number(clean.toFixed(3)), train: Number(at.evaluate(model, task.train).accuracy.toFixed(3)) };
-  for (const site of SITES) {
-    const stats = at.collectStats(model, site, task.train, { seed });
-    const scores = {
-      randomization: at.importance(model, site, task.train, { stats, method: "resample", metric: "loss", seed }).scores,
-      magnitude: model.unitMagnitudes(site),
-      gradient: at.gateImportance(model, site, task.train),
-    };
-    const units = scores.magnitude.length;
-    const kept = keptGrid(units);
-    const engine = new at.DamageEngine(model, site, task.test, { stats, method: "mean", metric: "accuracy", seed });
-    for (const ranking of RANKINGS) {
-      const order = at.ranked({ scores: scores[ranking] });
-      const accuracy = Array.from(engine.evaluate(kept.map((k) => order.slice(k))));   // randomize all but the top k
-      // The same points on the physically compressed model (every site here can be removed: the one block is
-      // the last, so its residual dims are what the unembedding reads). k = 0 stays the masked value.
-      const params = kept.map((k, i) => {
-        if (k === 0) return null;
-        const small = at.compress(model, site, { core: order.slice(0, k) }, { stats: stats });
-        const acc = at.evaluate(small, task.test).accuracy;
-        maskedVsCompressed = Math.max(maskedVsCompressed, Math.abs(acc - accuracy[i]));
-        const n = at.parameterCount(small);
-        small.dispose();
-        return n;
-      });
-      seedCurves.push({ site: site, ranking: ranking, seed: seed, kept: kept, accuracy: accuracy, params: params });
-    }
-    engine.dispose();
-  }
-  // The notes' loop on the MLP neurons, against plain continued training: clones of the trained model, each
-  // trained ANTI_CYCLES · CYCLE more full-batch steps with a fresh AdamW and the same batches, one plain and one
-  // antitraining per fraction of ANTI_FRACTIONS; then each one's 95% core (accuracy damage on training pairs),
-  // each compressed physically to it, and each cut to the smallest antitrained core's size by its own ranking.
-  const site = "blocks.0.mlp";
-  const coreOf = (net: at.HookedModel) => {
-    const stats = at.collectStats(net, site, task.train, { seed: seed });
-    return { stats: stats, split: at.findCore(net, site, task.train, { stats: stats, fraction: 0.95, metric: "accuracy", seed: seed }) };
-  };
-  const before = coreOf(model).split.core.length;
-  const arms = [null, ...ANTI_FRACTIONS].map((fraction) => {
-    const net = model.clone();
-    const armOpt = at.adamw(LEARNING_RATE, { beta1: 0.9, beta2: 0.98, weightDecay: 1.0 });
-    const armStream = new at.BatchStream(task.train, at.size(task.train), seed + 100);
-    const antitrainer = fraction === null ? undefined
-      : new at.Antitrainer(net, [site], { schedule: at.interleaved(1, { cycle: CYCLE }), fraction: fraction, data: task.train, seed: seed });
-    at.train(net, task.train, { steps: ANTI_CYCLES * CYCLE, optimizer: armOpt, stream: armStream, onStep: (_, batch) => antitrainer?.afterStep(batch) });
-    antitrainer?.dispose();
-    armOpt.dispose();
-    return { name: fraction === null ? "plain (control)" : `antitrained (${fraction * 100}% core)`, net: net, ...coreOf(net) };
-  });
-  const k = Math.min(...arms.slice(1).map((arm) => arm.split.core.length));
-  const anti = arms.map((arm) => {
-    const small = at.compress(arm.net, site, arm.split, { stats: arm.stats });
-    const order = at.ranked(at.importance(arm.net, site, task.train, { stats: arm.stats, metric: "loss", seed: seed }));
-    const cut = at.compress(arm.net, site, { core: order.slice(0, k) }, { stats: arm.stats });
-    const row = {
-      seed: seed,
-      arm: arm.name,
-      "core before": before,
-      "core after": arm.split.core.length,
-      "test acc": Number(at.evaluate(arm.net, task.test).accuracy.toFixed(3)),
-      "own core: test acc": Number(at.evaluate(small, task.test).accuracy.toFixed(3)),
-      params: `${at.parameterCount(arm.net)} → ${at.parameterCount(small)}`,
-      k: k,
-      "top k: test acc": Number(at.evaluate(cut, task.test).accuracy.toFixed(3)),
-    };
-    for (const m of [small, cut, arm.net]) m.dispose();
-    return row;
-  });
-  opt.dispose();
-  model.dispose();
-  console.log(`seed ${seed}: trained test accuracy ${clean.toFixed(3)}; MLP core ${before} → ${anti.map((r) => `${r["core after"]} (${r.arm})`).join(", ")}${NOTE}`);
-  return { curves: seedCurves, trained: trainedRow, anti: anti, maskedVsCompressed: maskedVsCompressed };
-}
-
-// FULL runs cache each seed in .cache/seeds/ (keyed by these settings), so a rerun or an interrupted run resumes.
-const modularSettings = { P: P, TRAIN_FRACTION: TRAIN_FRACTION, MODEL: MODEL, LEARNING_RATE: LEARNING_RATE, TRAIN_STEPS: TRAIN_STEPS, ANTI_CYCLES: ANTI_CYCLES, CYCLE: CYCLE, ANTI_FRACTIONS: ANTI_FRACTIONS, SITES: SITES, PHYSICAL: "every site", CONTROL: true };
-nb.prefetchSeeds("10-transformer-compression", modularSettings, SEEDS, !QUICK, (seed) => modularSeed(seed));   // SEED_WORKERS=n shares the seeds
-for (const seed of SEEDS) {
-  const r = nb.cachedSeed("10-transformer-compression", modularSettings, seed, !QUICK, () => modularSeed(seed));
-  curves.push(...r.curves);
-  trained.push(r.trained);
-  antiRows.push(...r.anti);
-  console.log(`seed ${seed}: largest |masked − physically compressed| test accuracy ${r.maskedVsCompressed}`);
+const curves = run.results.flatMap((r) => r.curves);
+const trained = run.results.map((r) => r.trained);
+const antiRows = run.results.flatMap((r) => r.anti);
+for (const r of run.results) {
+  console.log(`seed ${r.trained.seed}: trained test accuracy ${r.trained.clean.toFixed(3)}; MLP core ${r.anti[0]["core before"]} → ` +
+    `${r.anti.map((a) => `${a["core after"]} (${a.arm})`).join(", ")}; largest |masked − physically compressed| test accuracy ${r.maskedVsCompressed}${NOTE}`);
 }
 
 // %% [markdown]
 // ## 2 · Accuracy against units kept, per site and ranking (mean over seeds)
 
+
 // %%
-const colors = { randomization: "#ef553b", magnitude: "#636efa", gradient: "#00cc96" };
-const meanCurve = (site: string, ranking: string) => {
-  const cs = curves.filter((c) => c.site === site && c.ranking === ranking);
-  return { kept: cs[0].kept, accuracy: cs[0].kept.map((_, i) => at.meanCI(cs.map((c) => c.accuracy[i])).mean) };
-};
-for (const site of SITES) {
-  tslab.display.html(nb.chart(
-    RANKINGS.map((ranking) => {
-      const m = meanCurve(site, ranking);
-      return { x: m.kept, y: m.accuracy, name: ranking, mode: "lines+markers", line: { color: colors[ranking] } };
-    }),
-    nb.axes("units kept (the rest replaced by their training mean = physically removed)", "test accuracy", `${site}: accuracy vs units kept, p = ${P}`),
-  ));
-}
+for (const html of nb.modularKeptCharts(curves, SETTINGS.sites, SETTINGS.p)) tslab.display.html(html);
 
 // %%
 // Units needed to keep 95% of the clean test accuracy (smallest k on the grid), mean over seeds.
-const needed = SITES.flatMap((site) => RANKINGS.map((ranking) => {
-  const ks = curves.filter((c) => c.site === site && c.ranking === ranking).map((c) => {
-    const clean = trained.find((t) => t.seed === c.seed)!.clean;
-    const i = c.accuracy.findIndex((a) => a >= 0.95 * clean);
-    return c.kept[i];
-  });
-  const ci = at.meanCI(ks);
-  return {
-    site, ranking, "units for 95% of clean acc": Number(ci.mean.toFixed(1)),
-    "95% CI": ci.n < 2 ? "one seed: no CI" : `[${ci.low.toFixed(1)}, ${ci.high.toFixed(1)}]`, of: curves.find((c) => c.site === site)!.kept.at(-1),
-  };
-}));
-const modularWhat = `p = ${P}, ${SEEDS.length} seed, ${TRAIN_STEPS} training steps`;
+const needed = st.modularNeededRows(curves, trained, SETTINGS.sites);
+const modularWhat = `p = ${SETTINGS.p}, ${SEEDS.length} seed, ${SETTINGS.trainSteps} training steps`;
 show(trained, modularWhat);
 show(needed, modularWhat);
 
@@ -227,32 +111,23 @@ show(needed, modularWhat);
 // compressed model (randomization ranking, mean over seeds): a head carries 4·d_model·d_head weights, a neuron
 // 2·d_model + 1, a residual dimension (after the last block) only its unembedding row and last-MLP output column.
 
+
 // %%
-const siteColors: Record<string, string> = { "blocks.0.attn": "#ab63fa", "blocks.0.mlp": "#ef553b", "blocks.0.resid": "#00cc96" };
-tslab.display.html(nb.chart(
-  SITES.map((site) => {
-    const cs = curves.filter((c) => c.site === site && c.ranking === "randomization");
-    const idx = cs[0].kept.map((_, i) => i).filter((i) => cs[0].params[i] !== null);
-    return {
-      x: idx.map((i) => cs[0].params[i]), y: idx.map((i) => at.meanCI(cs.map((c) => c.accuracy[i])).mean),
-      text: idx.map((i) => `${cs[0].kept[i]} units`), name: site, mode: "lines+markers", line: { color: siteColors[site] },
-    };
-  }),
-  nb.axes("parameters of the compressed model", "test accuracy", `Accuracy vs parameters, one site compressed at a time, p = ${P}`),
-));
+tslab.display.html(nb.modularParamsChart(curves, SETTINGS.sites, SETTINGS.p));
 
 // %% [markdown]
 // ## 3 · Antitraining and physical compression of the MLP
 //
-// From the trained model of each seed, three clones train `ANTI_CYCLES · CYCLE` more full-batch steps with a fresh
+// From the trained model of each seed, three clones train `antiCycles · cycle` more full-batch steps with a fresh
 // AdamW: plain (the control), and with interleaved antitraining (one antitrain step per step, core re-measured
-// every `CYCLE` steps) of the 95% core — the notes' setting — or of a 50% core, which notebook 01 found to be the
+// every `cycle` steps) of the 95% core — the notes' setting — or of a 50% core, which notebook 01 found to be the
 // one that concentrates information. Then each clone's 95% core (accuracy damage on training pairs), the clone
 // compressed physically to its own core, and every clone cut to the same size k (the smallest antitrained core)
 // by its own randomization ranking: the same-size comparison that decides whether antitraining helped compression.
 
+
 // %%
-show(antiRows, `p = ${P}, ${SEEDS.length} seed, ${ANTI_CYCLES} cycle of ${CYCLE} steps`);
+show(antiRows, `p = ${SETTINGS.p}, ${SEEDS.length} seed, ${SETTINGS.antiCycles} cycle of ${SETTINGS.cycle} steps`);
 
 // %% [markdown]
 // ## 4 · A character-level language model
@@ -279,152 +154,24 @@ show(antiRows, `p = ${P}, ${SEEDS.length} seed, ${ANTI_CYCLES} cycle of ${CYCLE}
 // continued training without antitraining (a clone, same fresh optimizer and batch order); then the 95% core
 // (accuracy damage on test windows) and both models compressed to it.
 
+
 // %%
-const lmText = at.textFromFiles(LM_FILES.map((f) => require.resolve(`typescript/lib/${f}`)), { maxChars: LM_MAX_CHARS });
-const lm = nb.keep("char-LM data", at.charWindows(lmText, { window: LM_WINDOW, vocab: LM_VOCAB, maxExamples: LM_EXAMPLES, testFraction: 0.1, seed: 0 }));
-const V = lm.vocab.length;
-const LM_SITES = Array.from({ length: LM_MODEL.layers }, (_, i) => [`blocks.${i}.attn`, `blocks.${i}.mlp`, `blocks.${i}.resid`]).flat();
+const lm = st.charLmTask(LM_SETTINGS);
+const LM_SITES = st.lmSites(LM_SETTINGS.model.layers);
 // The unigram baseline: the training label frequencies as the prediction for every test window.
-const trainLabels = Array.from(lm.train.y.dataSync());
-const testLabels = Array.from(lm.test.y.dataSync());
-const freq = new Float64Array(V).fill(1);   // add-one smoothing
-for (const c of trainLabels) freq[c]++;
-const freqTotal = freq.reduce((a, b) => a + b, 0);
-const unigramLoss = -testLabels.reduce((sum, c) => sum + Math.log(freq[c] / freqTotal), 0) / testLabels.length;
-const unigramAcc = testLabels.filter((c) => c === freq.indexOf(Math.max(...freq))).length / testLabels.length;
-console.log(`${lm.chars} characters, vocabulary ${V}: ${JSON.stringify(lm.vocab.join(""))}`);
+const unigram = st.unigramBaseline(lm.train.y.dataSync(), lm.test.y.dataSync(), lm.vocab.length);
+console.log(`${lm.chars} characters, vocabulary ${lm.vocab.length}: ${JSON.stringify(lm.vocab.join(""))}`);
 console.log(`${at.size(lm.train)} training windows (of ${lm.available.train}) and ${at.size(lm.test)} test windows (of ${lm.available.test})`);
-console.log(`unigram baseline on test: loss ${unigramLoss.toFixed(3)} nats, accuracy ${unigramAcc.toFixed(3)}`);
+console.log(`unigram baseline on test: loss ${unigram.loss.toFixed(3)} nats, accuracy ${unigram.accuracy.toFixed(3)}`);
 
 // %%
-type LmCurve = { site: string; ranking: string; kept: number[]; loss: number[]; accuracy: number[]; params: (number | null)[]; physical: boolean };
-type LmSeed = {
-  seed: number; trainSeconds: number; clean: { loss: number; accuracy: number }; trainCurve: { step: number; loss: number; accuracy: number }[];
-  curves: LmCurve[]; maskedVsCompressed: number; anti: Record<string, number | string>[];
-};
-const sampleRows = (d: at.Dataset, n: number, seed: number) => at.take(d, new at.Rng(seed).permutation(at.size(d)).subarray(0, Math.min(n, at.size(d))));
-const lmOptimizer = () => at.adamw(LM_LR, { beta1: 0.9, beta2: 0.98, weightDecay: 0.01 });
-
-/** One seed of the char-LM study: train, rank every site three ways, loss vs units kept, antitrain blocks.1.mlp. */
-function lmSeed(seed: number): LmSeed {
-  const rankData = sampleRows(lm.train, LM_RANK_EXAMPLES, seed);
-  const evalData = sampleRows(lm.test, LM_EVAL_EXAMPLES, seed + 1);
-  const model = at.transformer({ vocab: V, seqLen: LM_WINDOW, classes: V, ...LM_MODEL, seed: seed });
-  const opt = lmOptimizer();
-  const stream = new at.BatchStream(lm.train, 64, seed);
-  const trainCurve: { step: number; loss: number; accuracy: number }[] = [];
-  const t0 = Date.now();
-  const every = Math.max(1, Math.round(LM_STEPS / 10));
-  for (let step = 0; step < LM_STEPS; step += every) {
-    at.train(model, lm.train, { steps: Math.min(every, LM_STEPS - step), optimizer: opt, stream: stream });
-    const ev = at.evaluate(model, evalData);
-    trainCurve.push({ step: Math.min(step + every, LM_STEPS), loss: ev.loss, accuracy: ev.accuracy });
-  }
-  opt.dispose();
-  const trainSeconds = (Date.now() - t0) / 1000;
-  const clean = at.evaluate(model, lm.test);
-  const curves: LmCurve[] = [];
-  let maskedVsCompressed = 0;   // largest |masked − compressed| test loss over every compressed point
-  for (const site of LM_SITES) {
-    const stats = at.collectStats(model, site, rankData, { seed: seed });
-    const scores = {
-      randomization: at.importance(model, site, rankData, { stats: stats, method: "resample", metric: "loss", seed: seed }).scores,
-      magnitude: model.unitMagnitudes(site),
-      gradient: at.gateImportance(model, site, rankData),
-    };
-    const kept = keptGrid(scores.magnitude.length);
-    const physical = !site.endsWith(".resid") || site === `blocks.${LM_MODEL.layers - 1}.resid`;   // see above
-    const lossEngine = new at.DamageEngine(model, site, evalData, { stats: stats, method: "mean", metric: "loss", seed: seed });
-    const accEngine = new at.DamageEngine(model, site, evalData, { stats: stats, method: "mean", metric: "accuracy", seed: seed });
-    for (const ranking of RANKINGS) {
-      const order = at.ranked({ scores: scores[ranking] });
-      const masks = kept.map((k) => order.slice(k));   // randomize (mean-replace) all but the top k
-      const loss = Array.from(lossEngine.evaluate(masks));
-      const accuracy = Array.from(accEngine.evaluate(masks));
-      const params: (number | null)[] = kept.map(() => null);
-      if (physical) {
-        kept.forEach((k, i) => {
-          if (k === 0) return;   // at.compress keeps at least one unit; k = 0 stays the masked value
-          const small = at.compress(model, site, { core: order.slice(0, k) }, { stats: stats });
-          const ev = at.evaluate(small, evalData);
-          maskedVsCompressed = Math.max(maskedVsCompressed, Math.abs(ev.loss - loss[i]));
-          loss[i] = ev.loss;
-          accuracy[i] = ev.accuracy;
-          params[i] = at.parameterCount(small);
-          small.dispose();
-        });
-      }
-      curves.push({ site: site, ranking: ranking, kept: kept, loss: loss, accuracy: accuracy, params: params, physical: physical });
-    }
-    lossEngine.dispose();
-    accEngine.dispose();
-  }
-
-  // The notes' loop on the last MLP, against the same continued training without antitraining.
-  const site = LM_ANTI_SITE;
-  const control = model.clone();
-  const before = at.reportCore(model, site, evalData, rankData, { fraction: 0.95, seed: seed });
-  const arms = [
-    { name: "antitrained (50% core)", net: model, antitrain: true },
-    { name: "plain (control)", net: control, antitrain: false },
-  ];
-  const anti: Record<string, number | string>[] = [];
-  let antiCore = 0;
-  for (const arm of arms) {
-    const armOpt = lmOptimizer();
-    const armStream = new at.BatchStream(lm.train, 64, seed + 100);
-    const antitrainer = arm.antitrain
-      ? new at.Antitrainer(arm.net, [site], { schedule: at.interleaved(1, { cycle: LM_CYCLE }), fraction: LM_ANTI_FRACTION, data: rankData, seed: seed })
-      : undefined;
-    at.train(arm.net, lm.train, { steps: LM_ANTI_STEPS, optimizer: armOpt, stream: armStream, onStep: (_, batch) => antitrainer?.afterStep(batch) });
-    antitrainer?.dispose();
-    armOpt.dispose();
-    const after = at.reportCore(arm.net, site, evalData, rankData, { fraction: 0.95, seed: seed });
-    if (arm.antitrain) antiCore = after.core.length;
-    const ev = at.evaluate(arm.net, lm.test);
-    const small = at.compress(arm.net, site, after.split, { stats: after.stats });
-    const evSmall = at.evaluate(small, lm.test);
-    // The same model cut to the antitrained model's core size k (its own top-k units by the same ranking
-    // reportCore used), for a same-size comparison.
-    const order = at.ranked(at.importance(arm.net, site, evalData, { stats: after.stats, metric: "loss", seed: seed }));
-    const sameSize = at.compress(arm.net, site, { core: order.slice(0, Math.max(1, antiCore)) }, { stats: after.stats });
-    const evSame = at.evaluate(sameSize, lm.test);
-    anti.push({
-      arm: arm.name,
-      "core before": before.core.length,
-      "core after": after.core.length,
-      "test loss": Number(ev.loss.toFixed(3)),
-      "test acc": Number(ev.accuracy.toFixed(3)),
-      "own core: loss": Number(evSmall.loss.toFixed(3)),
-      "own core: acc": Number(evSmall.accuracy.toFixed(3)),
-      "params": `${at.parameterCount(arm.net)} → ${at.parameterCount(small)}`,
-      k: Math.max(1, antiCore),
-      "top k: loss": Number(evSame.loss.toFixed(3)),
-      "top k: acc": Number(evSame.accuracy.toFixed(3)),
-    });
-    small.dispose();
-    sameSize.dispose();
-  }
-  control.dispose();
-  model.dispose();
-  at.disposeDataset(rankData);
-  at.disposeDataset(evalData);
-  return { seed: seed, trainSeconds: trainSeconds, clean: clean, trainCurve: trainCurve, curves: curves, maskedVsCompressed: maskedVsCompressed, anti: anti };
-}
-
-const lmSettings = { LM_FILES: LM_FILES, LM_MAX_CHARS: LM_MAX_CHARS, LM_WINDOW: LM_WINDOW, LM_VOCAB: LM_VOCAB, LM_EXAMPLES: LM_EXAMPLES, LM_MODEL: LM_MODEL,
-  LM_LR: LM_LR, LM_STEPS: LM_STEPS, LM_RANK_EXAMPLES: LM_RANK_EXAMPLES, LM_EVAL_EXAMPLES: LM_EVAL_EXAMPLES, LM_ANTI_SITE: LM_ANTI_SITE,
-  LM_ANTI_STEPS: LM_ANTI_STEPS, LM_CYCLE: LM_CYCLE, LM_ANTI_FRACTION: LM_ANTI_FRACTION, PHYSICAL: "attn, mlp, last resid" };
-const tensorsBefore = tf.memory().numTensors;
-nb.prefetchSeeds("10-transformer-compression-charlm", lmSettings, LM_SEEDS, !QUICK, (seed) => lmSeed(seed));
-const lmRuns = LM_SEEDS.map((seed) => nb.cachedSeed("10-transformer-compression-charlm", lmSettings, seed, !QUICK, () => lmSeed(seed)));
-console.log(`tensors before/after the char-LM study: ${tensorsBefore} / ${tf.memory().numTensors}`);
+const lmRuns = lmRun.results;
 for (const r of lmRuns) {
   console.log(`seed ${r.seed}: ${r.trainSeconds.toFixed(0)} s of training; test loss ${r.clean.loss.toFixed(3)} nats, accuracy ${r.clean.accuracy.toFixed(3)}; ` +
     `largest |masked − compressed| test loss ${r.maskedVsCompressed.toExponential(1)}${NOTE}`);
 }
 if (QUICK) {
-  console.log(`quick setting: the language model trains only ${LM_STEPS} steps on ${LM_EXAMPLES} windows (the full run: 1500 steps on 40,000, ` +
+  console.log(`quick setting: the language model trains only ${LM_SETTINGS.steps} steps on ${LM_SETTINGS.examples} windows (the full run: 1500 steps on 40,000, ` +
     "test loss about 1.6 nats, see the reading); it has barely begun to use its units, attention heads least of all, so the charts and " +
     "tables of this section show that the code runs, not how many units a trained language model needs");
 }
@@ -432,78 +179,38 @@ if (QUICK) {
 // %% [markdown]
 // ### Training curve, and test loss against units kept per site and ranking
 
+
 // %%
-const trainTraces: nb.PlotlyObject[] = lmRuns.map((r) => ({ x: r.trainCurve.map((c) => c.step), y: r.trainCurve.map((c) => c.loss), name: `seed ${r.seed}`, mode: "lines+markers" }));
-trainTraces.push({ x: [0, LM_STEPS], y: [unigramLoss, unigramLoss], name: "unigram baseline", mode: "lines", line: { dash: "dot", color: "#999" } });
-tslab.display.html(nb.chart(
-  trainTraces,
-  nb.axes("training step (batch 64)", `test loss (nats, ${LM_EVAL_EXAMPLES} test windows)`, "char-LM: test loss during training"),
-));
-const lmMean = (site: string, ranking: string, key: "loss" | "accuracy") => {
-  const cs = lmRuns.flatMap((r) => r.curves.filter((c) => c.site === site && c.ranking === ranking));
-  return { kept: cs[0].kept, y: cs[0].kept.map((_, i) => at.meanCI(cs.map((c) => c[key][i])).mean) };
-};
-for (const site of LM_SITES) {
-  const clean = at.meanCI(lmRuns.map((r) => r.curves.find((c) => c.site === site)!.loss.at(-1)!)).mean;
-  const physical = lmRuns[0].curves.find((c) => c.site === site)!.physical;
-  const how = physical ? "physically compressed, the rest's means folded into a bias" : "the rest replaced by their training mean";
-  const traces: nb.PlotlyObject[] = RANKINGS.map((ranking) => {
-    const m = lmMean(site, ranking, "loss");
-    return { x: m.kept, y: m.y, name: ranking, mode: "lines+markers", line: { color: colors[ranking] } };
-  });
-  traces.push({ x: [0, lmMean(site, "magnitude", "loss").kept.at(-1)], y: [clean, clean], name: "all units", mode: "lines", line: { dash: "dot", color: "#999" } });
-  tslab.display.html(nb.chart(
-    traces,
-    nb.axes(`units kept (${how})`, "test loss (nats)", `char-LM ${site}: test loss vs units kept`),
-  ));
-}
+tslab.display.html(nb.lmTrainingChart(lmRuns, LM_SETTINGS.steps, unigram.loss, LM_SETTINGS.evalExamples));
+for (const html of nb.lmKeptCharts(lmRuns, LM_SITES)) tslab.display.html(html);
 
 // %%
 // Test loss against the parameter count of the physically compressed model, per compressible site
 // (randomization ranking, mean over seeds).
-tslab.display.html(nb.chart(
-  LM_SITES.filter((site) => lmRuns[0].curves.find((c) => c.site === site)!.physical).map((site) => {
-    const cs = lmRuns.flatMap((r) => r.curves.filter((c) => c.site === site && c.ranking === "randomization"));
-    const idx = cs[0].kept.map((_, i) => i).filter((i) => cs[0].params[i] !== null);
-    return {
-      x: idx.map((i) => cs[0].params[i]), y: idx.map((i) => at.meanCI(cs.map((c) => c.loss[i])).mean),
-      text: idx.map((i) => `${cs[0].kept[i]} units`), name: site, mode: "lines+markers",
-    };
-  }),
-  nb.axes("parameters of the compressed model", "test loss (nats)", "char-LM: test loss vs parameters, one site compressed at a time"),
-));
+tslab.display.html(nb.lmParamsChart(lmRuns, LM_SITES));
 
 // %%
 // Units needed (smallest k on the grid) to keep the test loss within 0.1 nats of the full model's, and to keep
 // 95% of its test accuracy; per seed.
-const lmNeeded = LM_SITES.flatMap((site) => RANKINGS.map((ranking) => {
-  const cs = lmRuns.map((r) => r.curves.find((c) => c.site === site && c.ranking === ranking)!);
-  const k = (c: LmCurve, ok: (i: number) => boolean) => c.kept[c.kept.findIndex((_, i) => ok(i))];
-  return {
-    site: site,
-    ranking: ranking,
-    "units for loss ≤ full + 0.1": cs.map((c) => k(c, (i) => c.loss[i] <= c.loss.at(-1)! + 0.1)).join(", "),
-    "units for 95% of acc": cs.map((c) => k(c, (i) => c.accuracy[i] >= 0.95 * c.accuracy.at(-1)!)).join(", "),
-    of: cs[0].kept.at(-1)!,
-    "loss, top half kept": cs.map((c) => c.loss[c.kept.findIndex((kk) => kk >= c.kept.at(-1)! / 2)].toFixed(3)).join(", "),
-    "loss, none kept": cs.map((c) => c.loss[0].toFixed(3)).join(", "),
-  };
-}));
-const lmWhat = `${LM_SEEDS.length} seed, ${LM_STEPS} training steps, ${LM_EXAMPLES} windows`;
+const lmNeeded = st.lmNeededRows(lmRuns, LM_SITES);
+const lmWhat = `${LM_SEEDS.length} seed, ${LM_SETTINGS.steps} training steps, ${LM_SETTINGS.examples} windows`;
 show(lmNeeded, lmWhat);
 
 // %% [markdown]
 // ### Antitraining the last MLP, against plain continued training
 
+
 // %%
 const lmAnti = lmRuns.flatMap((r) => r.anti.map((row) => ({ seed: r.seed, ...row })));
-show(lmAnti, `${lmWhat}, ${LM_ANTI_STEPS} continued steps`);
+show(lmAnti, `${lmWhat}, ${LM_SETTINGS.antiSteps} continued steps`);
 console.log(nb.writeResults("10-transformer-compression", {
-  quick: QUICK, backend: at.backendName(), p: P, trainFraction: TRAIN_FRACTION, model: MODEL, trainSteps: TRAIN_STEPS,
-  antiCycles: ANTI_CYCLES, cycle: CYCLE, antiFractions: ANTI_FRACTIONS, seeds: SEEDS, trained: trained, needed: needed, antitraining: antiRows, curves: curves,
+  quick: QUICK, backend: at.backendName(), p: SETTINGS.p, trainFraction: SETTINGS.trainFraction, model: SETTINGS.model, trainSteps: SETTINGS.trainSteps,
+  antiCycles: SETTINGS.antiCycles, cycle: SETTINGS.cycle, antiFractions: SETTINGS.antiFractions, seeds: SEEDS, trained: trained, needed: needed,
+  antitraining: antiRows, curves: curves, verdict: run.verdict, studySummary: run.summary, provenance: run.provenance,
   charLm: {
-    settings: lmSettings, seeds: LM_SEEDS, chars: lm.chars, vocab: lm.vocab, trainWindows: at.size(lm.train), testWindows: at.size(lm.test),
-    unigram: { loss: unigramLoss, accuracy: unigramAcc }, needed: lmNeeded, antitraining: lmAnti, runs: lmRuns,
+    settings: LM_SETTINGS, seeds: LM_SEEDS, chars: lm.chars, vocab: lm.vocab, trainWindows: at.size(lm.train), testWindows: at.size(lm.test),
+    unigram: unigram, needed: lmNeeded, antitraining: lmAnti, runs: lmRuns,
+    verdict: lmRun.verdict, studySummary: lmRun.summary, provenance: lmRun.provenance,
   },
 }));
 

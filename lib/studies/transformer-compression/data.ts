@@ -1,0 +1,70 @@
+/**
+ * The data of notebook 10's studies, built once per process from their settings (like `studyData`): the
+ * modular-addition task, and the character windows of TypeScript's own declaration files with the unigram baseline.
+ */
+import { type ModularTask, modularAddition } from "../../data/modular";
+import { type CharTask, charWindows, textFromFiles } from "../../data/text";
+import type { CharLmSettings } from "./settings";
+
+const modular = new Map<string, ModularTask>();
+const charTasks = new Map<string, CharTask>();
+
+/**
+ * a + b mod p with `trainFraction` of the pairs training (task seed 0), built once per process.
+ *
+ * @example
+ * const task = modularTask(31, 0.7);   // 673 training and 288 test pairs
+ */
+export function modularTask(p: number, trainFraction: number): ModularTask {
+  const key = `${p}/${trainFraction}`;
+  const known = modular.get(key);
+  if (known !== undefined) return known;
+  const task = modularAddition({ p, trainFraction, seed: 0 });
+  modular.set(key, task);
+  return task;
+}
+
+/**
+ * The char-LM task: the first `maxChars` characters of `files` (from node_modules/typescript/lib), cut into windows
+ * of `window` characters predicting the next, a vocabulary of the `vocab − 1` most frequent characters plus
+ * "other", `examples` windows kept, whole blocks of text held out for test (seed 0). Built once per process.
+ *
+ * @example
+ * const lm = charLmTask(charLmSettings("quick"));   // lm.vocab.length === 64
+ */
+export function charLmTask(s: Pick<CharLmSettings, "files" | "maxChars" | "window" | "vocab" | "examples">): CharTask {
+  const key = JSON.stringify([s.files, s.maxChars, s.window, s.vocab, s.examples]);
+  const known = charTasks.get(key);
+  if (known !== undefined) return known;
+  const text = textFromFiles(
+    s.files.map((f) => require.resolve(`typescript/lib/${f}`)),
+    { maxChars: s.maxChars },
+  );
+  const task = charWindows(text, { window: s.window, vocab: s.vocab, maxExamples: s.examples, testFraction: 0.1, seed: 0 });
+  charTasks.set(key, task);
+  return task;
+}
+
+/** The unigram baseline's test loss (nats) and accuracy. */
+export interface UnigramBaseline {
+  readonly loss: number;
+  readonly accuracy: number;
+}
+
+/**
+ * The unigram baseline: the training labels' add-one-smoothed frequencies as the prediction for every test label;
+ * its loss is the mean negative log frequency, its accuracy the share of test labels equal to the most frequent
+ * training label (the first, on ties).
+ *
+ * @example
+ * unigramBaseline([0, 0, 1], [0, 1], 2);   // loss −(ln 3/5 + ln 2/5)/2 ≈ 0.714, accuracy 0.5
+ */
+export function unigramBaseline(trainLabels: ArrayLike<number>, testLabels: ArrayLike<number>, classes: number): UnigramBaseline {
+  const freq = new Float64Array(classes).fill(1); // add-one smoothing
+  for (const c of Array.from(trainLabels)) freq[c]++;
+  const total = freq.reduce((a, b) => a + b, 0);
+  const test = Array.from(testLabels);
+  const loss = -test.reduce((sum, c) => sum + Math.log(freq[c] / total), 0) / test.length;
+  const top = freq.indexOf(Math.max(...freq));
+  return { loss, accuracy: test.filter((c) => c === top).length / test.length };
+}
