@@ -20,7 +20,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as at from "../lib/index";
 import * as st from "../lib/studies/index";
-import * as nb from "../lib/notebook/index";
 import { timed } from "./timing";
 
 const ROOT = path.resolve(__dirname, "..");

@@ -3,38 +3,35 @@
  * process; worker processes load the modules `ANTITRAIN_STUDY_MODULES` names, comma-separated, which register theirs).
  */
 import { AntitrainError } from "../base/errors";
+import type { AnyStudy } from "./study";
+import { activationShapesStudy } from "./activation-shapes/study";
+import { adaptiveLrStudy } from "./adaptive-lr/study";
+import { charLmCompressionStudy, transformerCompressionStudy } from "./transformer-compression/study";
+import { conceptsStudy } from "./concepts/study";
+import { grokkingStudy } from "./grokking-study/study";
 import { memorizationStudy } from "./memorization/study";
 import { mutualInformationStudy } from "./mutual-information/study";
-import { randomizationStudy } from "./randomization/study";
-import { grokkingStudy } from "./grokking-study/study";
-import { charLmCompressionStudy, transformerCompressionStudy } from "./transformer-compression/study";
-import type { AnyStudy } from "./study";
 import { quickstartStudy } from "./quickstart/study";
-import { conceptsStudy } from "./concepts/study";
-import { adaptiveLrStudy } from "./adaptive-lr/study";
-import { activationShapesStudy } from "./activation-shapes/study";
-
-/** The notebooks' studies, by notebook name. */
-export const STUDIES: Readonly<Record<string, AnyStudy>> = {
-  "00-quickstart": quickstartStudy,
-  "12-concepts": conceptsStudy,
-  "13-adaptive-learning-rate": adaptiveLrStudy,
-  "14-activation-shapes": activationShapesStudy,
-  "07-randomization": randomizationStudy,
-  "08-generalizing-vs-memorizing": memorizationStudy,
-  "11-mutual-information": mutualInformationStudy,
+import { randomizationStudy } from "./randomization/study";
 import { regularizationStudy } from "./regularization/study";
 import { schedulesStudy } from "./schedules/study";
 import { yourModelStudy } from "./your-model/study";
 
 /** The notebooks' studies, by notebook name. */
 export const STUDIES: Readonly<Record<string, AnyStudy>> = {
+  "00-quickstart": quickstartStudy,
   "03-regularization": regularizationStudy,
   "05-schedules": schedulesStudy,
-  "18-your-own-model": yourModelStudy,
+  "07-randomization": randomizationStudy,
+  "08-generalizing-vs-memorizing": memorizationStudy,
   "09-grokking": grokkingStudy,
   "10-transformer-compression": transformerCompressionStudy,
   "10-transformer-compression-lm": charLmCompressionStudy,
+  "11-mutual-information": mutualInformationStudy,
+  "12-concepts": conceptsStudy,
+  "13-adaptive-learning-rate": adaptiveLrStudy,
+  "14-activation-shapes": activationShapesStudy,
+  "18-your-own-model": yourModelStudy,
 };
 
 const extra = new Map<string, AnyStudy>();

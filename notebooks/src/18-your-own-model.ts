@@ -5,7 +5,7 @@
 // over to a network a researcher writes with `tf.layers`, as they would in Keras — a small convolutional network whose
 // units are channels? This notebook walks through it cell by cell: define the network, wrap it with
 // `at.fromLayersModel`, check the wrapper, train it on the default (wasm) backend, measure channel importance and
-// cores, antitrain one convolution's channels, cut it to a few channels with `at.compressLayersModel` and save the
+// cores, antitrain one convolution's channels, cut it to a few channels with `at.compress` and save the
 // smaller model to disk. It ends with notebook 15's compression question asked of conv channels: after the same
 // update and fine-tuning budget, how few channels of `conv2` does each method keep within 1 point of the dense
 // network's validation accuracy?
@@ -157,16 +157,16 @@ console.log(`conv2's 95% core on the validation split after antitraining: ${anti
 
 // %% [markdown]
 // **Compression.** The antitrained `conv2` is cut to its `DEMO_K` most important channels (importance on the
-// measuring images). `at.compressLayersModel` removes the other filters and their rows of the dense layer after the
+// measuring images). `at.compress` removes the other filters and their rows of the dense layer after the
 // flatten, and folds each removed channel's mean (from `at.collectStats` on the training split) into that layer's
-// bias; the result is a new, smaller `tf.LayersModel`. It must predict exactly what the antitrained network predicts
+// bias; the result wraps a new, smaller `tf.LayersModel` (its `layersModel`). It must predict exactly what the antitrained network predicts
 // with the removed channels held at their means (checked below on the validation images); it is then saved with
 // `at.saveModel`, reloaded with `at.loadModel`, and the reloaded model's predictions compared again.
 
 // %%
 const keepChannels = st.convChannelOrder(antiModel, SITE, measureData, "importance", { seed: 0, spatial: SPATIAL }).slice(0, DEMO_K);
 const trainStats = at.collectStats(antiModel, SITE, train, { seed: 0 });
-const small = nb.keep("small", at.compressLayersModel(antiModel, SITE, { core: keepChannels }, { stats: trainStats }));
+const small = nb.keep("small", (at.compress(antiModel, SITE, { core: keepChannels }, { stats: trainStats }) as at.LayersHookedModel).layersModel);
 const folder = fs.mkdtempSync(path.join(os.tmpdir(), "antitrain-18-"));
 await at.saveModel(antiNet, path.join(folder, "antitrained"));
 await at.saveModel(small, path.join(folder, "small"));

@@ -10,7 +10,7 @@ import { Rng } from "../../base/rng";
 import { compress, parameterCount } from "../../core/compress";
 import { reportCore } from "../../core/report-core";
 import { BatchStream, type Dataset, disposeDataset, size, take } from "../../data/dataset";
-import { gateImportance } from "../../importance/gate";
+import { gateScores } from "../../importance/gate";
 import { importance, ranked } from "../../importance/importance";
 import { DamageEngine } from "../../measure/damage";
 import { collectStats } from "../../measure/unit-stats";
@@ -98,7 +98,7 @@ function lmCurves(model: Transformer, s: CharLmSettings, seed: number, rankData:
     const scores: Record<UnitRanking, Float32Array> = {
       randomization: importance(model, site, rankData, { stats, method: "resample", metric: "loss", seed }).scores,
       magnitude: model.unitMagnitudes(site),
-      gradient: gateImportance(model, site, rankData),
+      gradient: gateScores(model, site, rankData),
     };
     const kept = keptGrid(scores.magnitude.length);
     // An inner residual stream cannot be removed: the next block writes into it and reads it back.

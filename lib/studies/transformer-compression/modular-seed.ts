@@ -8,7 +8,7 @@ import { interleaved } from "../../antitrain/schedule";
 import { compress, parameterCount } from "../../core/compress";
 import { findCore } from "../../core/find-core";
 import { BatchStream, size } from "../../data/dataset";
-import { gateImportance } from "../../importance/gate";
+import { gateScores } from "../../importance/gate";
 import { importance, ranked } from "../../importance/importance";
 import { DamageEngine } from "../../measure/damage";
 import { collectStats } from "../../measure/unit-stats";
@@ -73,7 +73,7 @@ function siteCurves(model: Transformer, s: ModularCompressionSettings, seed: num
     const scores: Record<UnitRanking, Float32Array> = {
       randomization: importance(model, site, task.train, { stats, method: "resample", metric: "loss", seed }).scores,
       magnitude: model.unitMagnitudes(site),
-      gradient: gateImportance(model, site, task.train),
+      gradient: gateScores(model, site, task.train),
     };
     const kept = keptGrid(scores.magnitude.length);
     const engine = new DamageEngine(model, site, task.test, { stats, method: "mean", metric: "accuracy", seed });
