@@ -4,9 +4,12 @@
  */
 import { AntitrainError } from "../base/errors";
 import type { AnyStudy } from "./study";
+import { concentrationStudy } from "./concentration/concentration";
 
 /** The notebooks' studies, by notebook name. */
-export const STUDIES: Readonly<Record<string, AnyStudy>> = {};
+export const STUDIES: Readonly<Record<string, AnyStudy>> = {
+  "01-concentration": concentrationStudy,
+};
 
 const extra = new Map<string, AnyStudy>();
 
