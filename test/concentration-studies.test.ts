@@ -104,3 +104,69 @@ describe("01-concentration", () => {
     assert.ok(st.ANSWERS.includes(study.verdict(summary).answer));
   });
 });
+
+describe("02-equivalence-class", () => {
+  const study = st.equivalenceStudy;
+  const ARMS = ["plain", "antitrain 0.5", "control: spectators, true labels", "control: core, true labels", "group lasso", "network slimming", "activation L1", "targeted dropout", "nested dropout"];
+  const CHOSEN = {
+    "teacher-student": { "group-lasso": { lambda: 0.01 }, slimming: { lambda: 0.01 }, "activation-l1": { lambda: 0.1 }, "targeted-dropout": { targetFraction: 0.5, rate: 0.9 }, "nested-dropout": { p: 0.03 } },
+    digits: { "group-lasso": { lambda: 0.01 }, slimming: { lambda: 0.1 }, "activation-l1": { lambda: 0.1 }, "targeted-dropout": { targetFraction: 0.75, rate: 0.5 }, "nested-dropout": { p: 0.1 } },
+  };
+
+  test("is registered, and its quick and full settings are notebook 02's", () => {
+    assert.equal(st.STUDIES["02-equivalence-class"], study);
+    const common = { teacherK: 8, widths: [32, 512], digitWidths: [64, 256], cycle: 100, fraction: 0.95, tolerance: 0.01, validation: 0.2, arms: ARMS, chosen: CHOSEN };
+    assert.deepEqual(study.settings("quick"), { ...common, pretrain: 300, updates: 300 });
+    assert.deepEqual(study.settings("full"), { ...common, pretrain: 600, updates: 1600 });
+    assert.deepEqual(st.equivalenceCells(study.settings("quick")).map((c) => c.key), ["teacher-student/32", "teacher-student/512", "digits/64", "digits/256"]);
+    assert.equal(study.tune, undefined, "nothing is tuned: the knobs are 01's");
+  });
+
+  test("refuses settings that cannot run, naming the fix", () => {
+    const quick = study.settings("quick");
+    assertAntitrainError(() => study.check({ ...quick, widths: [512, 32] }), /ascending/);
+    assertAntitrainError(() => study.check({ ...quick, widths: [32] }), /at least two widths/);
+    assertAntitrainError(() => study.check({ ...quick, arms: ["plain", "group lasso"] }), /must include "antitrain 0.5"/);
+    assertAntitrainError(() => study.check({ ...quick, arms: ["plain", "antitrain 0.5", "antitrain 0.9"] }), /antitrain 0.9/);
+    assertAntitrainError(() => study.check({ ...quick, chosen: { ...quick.chosen, digits: {} } }), /chosen.digits needs a setting for group-lasso/);
+  });
+
+  test("coreGrowth: the paired per-seed growth between neighbouring widths (hand-computed)", () => {
+    const seed = (s: number, core: number, testCore: number): st.ConcentrationSeed => ({
+      seed: s, fraction: 0.95, probes: [], runs: [{ arm: "plain", core, testCore } as st.ConcentrationRun],
+    });
+    const g = st.coreGrowth([
+      { width: 8, seeds: [seed(0, 4, 5), seed(1, 6, 5)] },
+      { width: 16, seeds: [seed(0, 7, 9), seed(1, 7, 8)] },
+      { width: 32, seeds: [seed(0, 7, 9), seed(1, 9, 8)] },
+    ], "plain");
+    assert.deepEqual(g.map((x) => [x.from, x.to]), [[8, 16], [16, 32]]);
+    assert.equal(g[0].valCore.mean, 2);   // (3 + 1) / 2
+    assert.equal(g[0].testCore.mean, 3.5);   // (4 + 3) / 2
+    assert.equal(g[1].valCore.mean, 1);
+    assert.equal(g[1].testCore.mean, 0);
+    assert.ok(g[0].testCore.low < 3.5 && g[0].testCore.high > 3.5 && g[0].testCore.n === 2);
+    assertAntitrainError(() => st.coreGrowth([{ width: 8, seeds: [seed(0, 1, 1)] }, { width: 16, seeds: [seed(1, 1, 1)] }], "plain"), /same seeds/);
+  });
+
+  test("a tiny seed: every cell runs the arms at one budget; the headline is the core's growth", { timeout: 300_000 }, () => {
+    const s = study.settings("tiny");
+    const r = study.run(s, study.choose(s, []), 0);
+    assert.deepEqual(Object.keys(r), ["teacher-student/8", "teacher-student/16", "digits/8", "digits/16"]);
+    for (const [key, cell] of Object.entries(r)) {
+      const width = Number(key.split("/")[1]);
+      assert.ok(cell.seconds > 0);
+      assert.deepEqual(cell.result.runs.map((x) => x.arm), s.arms);
+      assert.deepEqual(cell.result.probes, [], "01's probes are not repeated");
+      for (const x of cell.result.runs) assert.ok(x.updates === s.updates && x.core + x.spectators === width, `${key} ${x.arm}`);
+    }
+    const summary = study.summarize(s, [r]);
+    const d = summary.details as st.EquivalenceDetails;
+    const test = (key: string, arm: string) => (r[key].result.runs.find((x) => x.arm === arm) as st.ConcentrationRun).testCore;
+    const grown = (test("teacher-student/16", "plain") - test("teacher-student/8", "plain") + test("digits/16", "plain") - test("digits/8", "plain")) / 2;
+    assert.equal(summary.arms.find((a) => a.arm === "plain")?.mean, grown);
+    assert.equal(d.growth.digits.plain[0].testCore.mean, test("digits/16", "plain") - test("digits/8", "plain"));
+    assert.deepEqual(Object.keys(d.summary), Object.keys(r));
+    assert.ok(st.ANSWERS.includes(study.verdict(summary).answer));
+  });
+});

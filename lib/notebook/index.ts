@@ -16,5 +16,5 @@ export { cachedSeed, prefetchSeeds, seedShard } from "./seed-cache";
 export { keep, type Disposable } from "./keep";
 export { compressionTableRows, tuningTableRows, compressionCharts } from "./compression-report";
 export { concentrationTableRows, concentrationTuningRows, concentrationCharts } from "./concentration-report";
-export { probeRows, probeChart } from "./concentration-studies-report";
+export { probeRows, probeChart, widthTableRows, widthGrowthLine, widthChart } from "./concentration-studies-report";
 export { resultsPath, writeResults, isFullRun, writeJsonAtomic, readJson } from "../base/io";

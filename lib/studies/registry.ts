@@ -5,10 +5,12 @@
 import { AntitrainError } from "../base/errors";
 import type { AnyStudy } from "./study";
 import { concentrationStudy } from "./concentration/concentration";
+import { equivalenceStudy } from "./concentration/equivalence-class";
 
 /** The notebooks' studies, by notebook name. */
 export const STUDIES: Readonly<Record<string, AnyStudy>> = {
   "01-concentration": concentrationStudy,
+  "02-equivalence-class": equivalenceStudy,
 };
 
 const extra = new Map<string, AnyStudy>();

@@ -14,3 +14,18 @@ export {
   type ConcentrationChosen,
   type ConcentrationDetails,
 } from "./concentration";
+export { coreGrowth, type CoreGrowth, type WidthSeeds } from "./growth";
+export {
+  equivalenceStudy,
+  equivalenceSettings,
+  equivalenceCells,
+  equivalenceWidths,
+  equivalenceDetails,
+  EQUIVALENCE_ARMS,
+  EQUIVALENCE_CHOSEN,
+  type EquivalenceSettings,
+  type EquivalenceCell,
+  type EquivalenceCellRun,
+  type EquivalenceSeed,
+  type EquivalenceDetails,
+} from "./equivalence-class";
