@@ -142,5 +142,6 @@ export { STUDIES, registerStudy, studyByName } from "./registry";
 export { studyData, STUDY_DATASETS, type DataDescription } from "./data";
 export { codeHash, jsonHash, canonicalJson } from "./code-hash";
 export * from "./concentration/index";
+export * from "./multilayer/index";
 export { seedCacheDir, readSeedRecord, type SeedKind, type SeedKey, type SeedProvenance, type SeedRecord } from "./seed-records";
 export { computeSeed, type SeedJob } from "./compute-seed";

@@ -6,11 +6,13 @@ import { AntitrainError } from "../base/errors";
 import type { AnyStudy } from "./study";
 import { concentrationStudy } from "./concentration/concentration";
 import { equivalenceStudy } from "./concentration/equivalence-class";
+import { multilayerStudy } from "./multilayer/multilayer";
 
 /** The notebooks' studies, by notebook name. */
 export const STUDIES: Readonly<Record<string, AnyStudy>> = {
   "01-concentration": concentrationStudy,
   "02-equivalence-class": equivalenceStudy,
+  "06-multilayer": multilayerStudy,
 };
 
 const extra = new Map<string, AnyStudy>();
