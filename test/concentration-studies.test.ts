@@ -62,6 +62,7 @@ describe("01-concentration", () => {
     } finally {
       for (const d of [teacher.train, teacher.test, fit.train, fit.validation]) at.disposeDataset(d);
     }
+    assertAntitrainError(() => st.studyData({ dataset: "teacher-student", teacherK: 8 } as never), /unknown option "teacherK" of a teacher-student data description/);
   });
 
   test("aggregateProbes: mean spectators and damage share per fraction, 0 where the layer does no damage", () => {

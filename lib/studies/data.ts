@@ -4,6 +4,7 @@
  * it for the process's life (seeds of one study share it; nothing disposes it).
  */
 import { AntitrainError } from "../base/errors";
+import { requireKnownKeys } from "../base/validate";
 import { type Split, disposeDataset } from "../data/dataset";
 import { type DigitsOptions, digits } from "../data/digits";
 import { type FashionMnistOptions, fashionMnist } from "../data/fashion-mnist";
@@ -57,8 +58,11 @@ export function studyData(description: DataDescription): Split {
   return split;
 }
 
+const TEACHER_STUDENT_KEYS = ["inputs", "teacherHidden", "classes", "train", "test", "seed", "validation", "validationSeed"];
+
 /** A teacher-student task with `validation` of its training examples held out (stratified, seeded by `validationSeed`). */
 function teacherStudentSplit(options: TeacherStudentOptions & TeacherStudentValidation): Split {
+  requireKnownKeys(options, TEACHER_STUDENT_KEYS, "a teacher-student data description");
   const { validation, validationSeed, ...task } = options;
   const made = teacherStudent(task);
   if (validation === undefined) return { train: made.train, test: made.test };
