@@ -4,11 +4,14 @@
  * it for the process's life (seeds of one study share it; nothing disposes it).
  */
 import { AntitrainError } from "../base/errors";
-import type { Split } from "../data/dataset";
+import { requireKnownKeys } from "../base/validate";
+import { type Split, disposeDataset } from "../data/dataset";
 import { type DigitsOptions, digits } from "../data/digits";
 import { type FashionMnistOptions, fashionMnist } from "../data/fashion-mnist";
 import type { ModularOptions } from "../data/modular";
 import { modularOneHot } from "./activation-shapes/one-hot-pairs";
+import { type TeacherStudentOptions, teacherStudent } from "../data/teacherStudent";
+import { validationSplit } from "../data/validation";
 import { canonicalJson } from "./code-hash";
 
 /** The data sets a study can name, with the loader's own options (plain JSON). */
@@ -16,10 +19,17 @@ export type DataDescription =
   | ({ readonly dataset: "digits" } & Readonly<Omit<DigitsOptions, "file">>)
   | ({ readonly dataset: "fashion-mnist" } & Readonly<Omit<FashionMnistOptions, "dir">>)
   /** Modular addition a + b mod p for an MLP: one-hot(a) ‖ one-hot(b) (notebook 14). */
-  | ({ readonly dataset: "modular-one-hot" } & Readonly<Omit<ModularOptions, "equals">>);
+  | ({ readonly dataset: "modular-one-hot" } & Readonly<Omit<ModularOptions, "equals">>)
+  | ({ readonly dataset: "teacher-student" } & Readonly<TeacherStudentOptions> & TeacherStudentValidation);
+
+/** A teacher-student description's validation split: `validation` of its training examples, drawn with `validationSeed` (default 0). */
+export interface TeacherStudentValidation {
+  readonly validation?: number;
+  readonly validationSeed?: number;
+}
 
 /** The data sets {@link studyData} knows. */
-export const STUDY_DATASETS = ["digits", "fashion-mnist", "modular-one-hot"] as const;
+export const STUDY_DATASETS = ["digits", "fashion-mnist", "modular-one-hot", "teacher-student"] as const;
 
 const built = new Map<string, Split>();
 
@@ -45,9 +55,25 @@ export function studyData(description: DataDescription): Split {
     case "modular-one-hot":
       split = modularOneHot(options as Omit<ModularOptions, "equals">);
       break;
+    case "teacher-student":
+      split = teacherStudentSplit(options as TeacherStudentOptions & TeacherStudentValidation);
+      break;
     default:
       throw new AntitrainError(`unknown dataset ${JSON.stringify(dataset)} in a study's data description: use one of ${STUDY_DATASETS.join(", ")}`);
   }
   built.set(key, split);
   return split;
+}
+
+const TEACHER_STUDENT_KEYS = ["inputs", "teacherHidden", "classes", "train", "test", "seed", "validation", "validationSeed"];
+
+/** A teacher-student task with `validation` of its training examples held out (stratified, seeded by `validationSeed`). */
+function teacherStudentSplit(options: TeacherStudentOptions & TeacherStudentValidation): Split {
+  requireKnownKeys(options, TEACHER_STUDENT_KEYS, "a teacher-student data description");
+  const { validation, validationSeed, ...task } = options;
+  const made = teacherStudent(task);
+  if (validation === undefined) return { train: made.train, test: made.test };
+  const fit = validationSplit(made.train, { fraction: validation, seed: validationSeed ?? 0 });
+  disposeDataset(made.train);
+  return { train: fit.train, validation: fit.validation, test: made.test };
 }

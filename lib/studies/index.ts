@@ -141,6 +141,8 @@ export { runStudy, describeCommit, type RunStudyOptions, type StudyRun, type Run
 export { STUDIES, registerStudy, studyByName } from "./registry";
 export { studyData, STUDY_DATASETS, type DataDescription } from "./data";
 export { codeHash, jsonHash, canonicalJson } from "./code-hash";
+export * from "./concentration/index";
+export * from "./multilayer/index";
 export { seedCacheDir, readSeedRecord, type SeedKind, type SeedKey, type SeedProvenance, type SeedRecord } from "./seed-records";
 export { computeSeed, type SeedJob } from "./compute-seed";
 export * from "./concepts/index";

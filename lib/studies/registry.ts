@@ -7,9 +7,12 @@ import type { AnyStudy } from "./study";
 import { activationShapesStudy } from "./activation-shapes/study";
 import { adaptiveLrStudy } from "./adaptive-lr/study";
 import { charLmCompressionStudy, transformerCompressionStudy } from "./transformer-compression/study";
+import { concentrationStudy } from "./concentration/concentration";
 import { conceptsStudy } from "./concepts/study";
+import { equivalenceStudy } from "./concentration/equivalence-class";
 import { grokkingStudy } from "./grokking-study/study";
 import { memorizationStudy } from "./memorization/study";
+import { multilayerStudy } from "./multilayer/multilayer";
 import { mutualInformationStudy } from "./mutual-information/study";
 import { quickstartStudy } from "./quickstart/study";
 import { randomizationStudy } from "./randomization/study";
@@ -20,8 +23,11 @@ import { yourModelStudy } from "./your-model/study";
 /** The notebooks' studies, by notebook name. */
 export const STUDIES: Readonly<Record<string, AnyStudy>> = {
   "00-quickstart": quickstartStudy,
+  "01-concentration": concentrationStudy,
+  "02-equivalence-class": equivalenceStudy,
   "03-regularization": regularizationStudy,
   "05-schedules": schedulesStudy,
+  "06-multilayer": multilayerStudy,
   "07-randomization": randomizationStudy,
   "08-generalizing-vs-memorizing": memorizationStudy,
   "09-grokking": grokkingStudy,

@@ -58,31 +58,19 @@
 // 21 minutes. W = 128 on teacher-student would add about a quarter, which is why 01's W = 128 tables stand in for it.
 
 // %%
-// Hyperparameters. Quick by default (the test suite runs this); FULL=1 for the study's numbers.
+// Settings. Quick by default (the test suite runs this); FULL=1 for the study's numbers. The study lives in
+// lib/studies/concentration/ (`st.equivalenceStudy`); its quick and full settings are the ones documented above.
+import * as st from "../dist/studies/index";
 const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-const TEACHER_K = 8;
-const WIDTHS = [32, 512];                             // teacher-student student widths (01 ran 128)
-const DIGIT_WIDTHS = [64, 256];                      // digits hidden widths (01 ran 128)
-const PRETRAIN = QUICK ? 300 : 600;                  // plain Adam steps shared by every arm of a seed and width
-const UPDATES = QUICK ? 300 : 1600;                  // further optimizer updates per arm (antitraining: half train, half anti)
-const CYCLE = 100;                                   // antitraining re-measures its core every CYCLE training steps
-const FRACTION = 0.95;                               // the reported core holds 95% of the whole-layer accuracy damage
-const TOLERANCE = 0.01;                              // "accuracy holds": within 1 point of plain's validation accuracy
-const VALIDATION = 0.2;                              // share of each task's training split held out for validation
-const ARMS = ["plain", "antitrain 0.5", "control: spectators, true labels", "control: core, true labels", "group lasso",
-  "network slimming", "activation L1", "targeted dropout", "nested dropout"];
-/** Notebook 01's validation choices (results/01-concentration.json `chosen`), tuned at width 128 on seeds 100 and 101. */
-const CHOSEN: Record<string, Record<string, Record<string, number>>> = {
-  "teacher-student": { "group-lasso": { lambda: 0.01 }, slimming: { lambda: 0.01 }, "activation-l1": { lambda: 0.1 },
-                       "targeted-dropout": { targetFraction: 0.5, rate: 0.9 }, "nested-dropout": { p: 0.03 } },
-  digits: { "group-lasso": { lambda: 0.01 }, slimming: { lambda: 0.1 }, "activation-l1": { lambda: 0.1 },
-            "targeted-dropout": { targetFraction: 0.75, rate: 0.5 }, "nested-dropout": { p: 0.1 } },
-};
+// teacherK, widths (teacher-student student widths; 01 ran 128), digitWidths (digits widths; 01 ran 128), pretrain
+// (plain Adam steps shared by every arm of a seed and width), updates (further updates per arm: antitraining half
+// train, half anti), cycle, fraction (the reported core's share of the accuracy damage), tolerance ("accuracy
+// holds"), validation (held-out share), arms, chosen (01's validation choices). Tweak inline, e.g. { ...base, widths: [32, 128, 512] }.
+const SETTINGS: st.EquivalenceSettings = { ...st.equivalenceStudy.settings(QUICK ? "quick" : "full") };
 
 // %%
 import * as at from "../dist/index";
-import * as st from "../dist/studies/index";
 import * as nb from "../dist/notebook/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
@@ -92,66 +80,45 @@ console.log(nb.provenance({ notebook: "02-equivalence-class", quick: QUICK, seed
 const backend = at.backendName();
 tslab.display.html(nb.plotlyScript());
 const NOTE = nb.quickNote(QUICK, "02-equivalence-class");
-const QUICK_CAPTION = QUICK ? `; quick setting (${SEEDS.length} seed, ${PRETRAIN} + ${UPDATES} updates): a smoke test, not the study's numbers` : "";
+const QUICK_CAPTION = QUICK ? `; quick setting (${SEEDS.length} seed, ${SETTINGS.pretrain} + ${SETTINGS.updates} updates): a smoke test, not the study's numbers` : "";
 const quickTitle = (title: string) => (QUICK ? `${title} (quick setting: a smoke test)` : title);
+tslab.display.html(nb.htmlTable(Object.entries(SETTINGS).map(([knob, value]) => ({ knob: knob, value: JSON.stringify(value) })), { caption: "Settings" }));
 
 // %% [markdown]
 // ## The tasks and their splits
 //
-// As in 01, held with `nb.keep`: the digits loader holds out its validation split before standardizing; the
-// teacher-student inputs are standard Gaussian, so `at.validationSplit` just splits its training set.
+// As in 01, the study describes its data (`st.taskData`) and every process builds it once: the digits loader holds
+// out its validation split before standardizing; the teacher-student inputs are standard Gaussian, so its training
+// set is just split (`at.validationSplit`, seed 0).
 
 // %%
-const digitsSplit = at.digits({ validation: VALIDATION });
-const teacher = at.teacherStudent({ teacherHidden: TEACHER_K, seed: 0 });
-const teacherFit = at.validationSplit(teacher.train, { fraction: VALIDATION, seed: 0 });
-at.disposeDataset(teacher.train);
-const tasks = nb.keep("tasks", {
-  "teacher-student": { train: teacherFit.train, validation: teacherFit.validation, test: teacher.test },
-  digits: { train: digitsSplit.train, validation: digitsSplit.validation!, test: digitsSplit.test },
-});
-const TASKS = Object.keys(tasks) as (keyof typeof tasks)[];
-const shape = { "teacher-student": { inputs: 16, classes: 4 }, digits: { inputs: 64, classes: 10 } };
-const widthsOf = (t: string) => (t === "digits" ? DIGIT_WIDTHS : WIDTHS);
-/** One cell of the sweep: a task at one hidden width. */
-const CELLS = TASKS.flatMap((t) => widthsOf(t).map((w) => ({ task: t, width: w, key: `${t}/${w}` })));
-const setupOf = (t: keyof typeof tasks, width: number): st.ConcentrationSetup => ({
-  train: tasks[t].train, validation: tasks[t].validation, test: tasks[t].test, inputs: shape[t].inputs, hidden: [width],
-  classes: shape[t].classes, site: "h1", pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE, fraction: FRACTION, tolerance: TOLERANCE,
-  probeFractions: [],   // 01's plain-arm probes are not repeated here
-});
-const splits = Object.fromEntries(TASKS.map((t) => [t, { train: at.size(tasks[t].train), validation: at.size(tasks[t].validation), test: at.size(tasks[t].test) }]));
-tslab.display.html(nb.htmlTable(TASKS.map((t) => ({ task: t, ...splits[t], widths: widthsOf(t).join(", ") })), { caption: "Examples per split, and the hidden widths studied" }));
+const TASKS = ["teacher-student", "digits"] as const;
+const splits = Object.fromEntries(TASKS.map((t) => [t, st.taskSplitSizes(t, SETTINGS)]));
+tslab.display.html(nb.htmlTable(TASKS.map((t) => ({ task: t, ...splits[t], widths: st.equivalenceWidths(SETTINGS, t).join(", ") })), { caption: "Examples per split, and the hidden widths studied" }));
 
 // %% [markdown]
 // ## The sweep
 //
-// For each seed, every cell (task × width) pretrains its MLP and runs every arm on a copy. Full runs cache each seed
-// (`nb.cachedSeed`, keyed by every setting below), so an interrupted run resumes and `SEED_WORKERS=2` shares the
-// seeds between two kernels. Each cell's wall time is recorded (it gives the full-run estimate).
+// `st.runStudy` runs the study's seeds: for each seed, every cell (task × width) pretrains its MLP and runs every arm
+// on a copy. Full runs cache each seed (keyed by the settings and the library's code), so an interrupted run resumes
+// and `SEED_WORKERS=2` shares the seeds between two processes. Each cell's wall time is recorded (it gives the
+// full-run estimate).
 
 // %%
-type CellRun = { seconds: number; result: st.ConcentrationSeed };
-const SETTINGS = { teacherK: TEACHER_K, widths: WIDTHS, digitWidths: DIGIT_WIDTHS, pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE,
-                   fraction: FRACTION, tolerance: TOLERANCE, validation: VALIDATION, arms: ARMS, chosen: CHOSEN };
-function runSeed(seed: number): Record<string, CellRun> {
-  const out: Record<string, CellRun> = {};
-  for (const c of CELLS) {
-    const start = Date.now();
-    const result = st.runConcentrationSeed(setupOf(c.task, c.width), CHOSEN[c.task], seed, { arms: ARMS });
-    out[c.key] = { seconds: (Date.now() - start) / 1000, result: result };
-  }
-  return out;
-}
-const t0 = Date.now();
-nb.prefetchSeeds("02-equivalence-class", SETTINGS, SEEDS, !QUICK, runSeed);
-const results = SEEDS.map((seed) => {
-  const r = nb.cachedSeed("02-equivalence-class", SETTINGS, seed, !QUICK, () => runSeed(seed));
-  console.log(`seed ${seed} (${((Date.now() - t0) / 1000).toFixed(0)} s): ` + CELLS.map((c) => `${c.key} ${r[c.key].seconds.toFixed(0)} s`).join(", "));
-  return r;
-});
-const cellSeconds = Object.fromEntries(CELLS.map((c) => [c.key, at.meanCI(results.map((r) => r[c.key].seconds)).mean]));
-console.log(`${results.length} seed${results.length > 1 ? "s" : ""} in ${((Date.now() - t0) / 1000).toFixed(0)} s; tensors alive: ${tf.memory().numTensors}`);
+const run = await st.runStudy(st.equivalenceStudy, SETTINGS, { seeds: SEEDS, cache: !QUICK });
+const details = run.summary.details as st.EquivalenceDetails;
+console.log(run.provenance.line);
+console.log(`mean seconds per seed and cell: ${Object.entries(details.cellSeconds).map(([k, v]) => `${k} ${v.toFixed(0)} s`).join(", ")}; tensors alive: ${tf.memory().numTensors}`);
+
+// %% [markdown]
+// ## Verdict
+//
+// The one-sentence answer on the study's headline: how many units the test-split 95% core grew from the narrowest to
+// the widest layer (mean of the two tasks), antitrain 0.5 against every other arm, paired per seed.
+
+// %%
+console.log(run.verdict.sentence + NOTE);
+for (const line of run.verdict.numbers) console.log(`  ${line}`);
 
 // %% [markdown]
 // ## Results per width
@@ -162,17 +129,12 @@ console.log(`${results.length} seed${results.length > 1 ? "s" : ""} in ${((Date.
 // (also paired), cross-entropy and ECE.
 
 // %%
-const summaries: Record<string, st.ConcentrationSummary[]> = {};
-const headlines: Record<string, string> = {};
-for (const c of CELLS) {
-  const { summary, headline } = st.summarizeConcentration(results.map((r) => r[c.key].result), TOLERANCE);
-  summaries[c.key] = summary;
-  headlines[c.key] = headline;
-  tslab.display.html(nb.htmlTable(nb.concentrationTableRows(summary), {
+for (const c of st.equivalenceCells(SETTINGS)) {
+  tslab.display.html(nb.htmlTable(nb.concentrationTableRows(details.summary[c.key]), {
     caption: `${c.task}, W = ${c.width}: ${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}; mean [95% CI]; core and damages on the validation split (${splits[c.task].validation} examples), test numbers on the test split (${splits[c.task].test})${QUICK_CAPTION}`,
   }));
 }
-for (const c of CELLS) console.log(`${c.key}: ${headlines[c.key]}${NOTE}`);
+for (const c of st.equivalenceCells(SETTINGS)) console.log(`${c.key}: ${details.headlines[c.key]}${NOTE}`);
 
 // %% [markdown]
 // ## Does the core stop growing?
@@ -182,68 +144,25 @@ for (const c of CELLS) console.log(`${c.key}: ${headlines[c.key]}${NOTE}`);
 // layer the core fills is the core divided by the width.
 
 // %%
-const ci = (i: at.Interval, d = 1) => (i.n > 1 ? `${i.mean.toFixed(d)} [${i.low.toFixed(d)}, ${i.high.toFixed(d)}]` : i.mean.toFixed(d));
-const armRun = (r: Record<string, CellRun>, key: string, arm: string) => r[key].result.runs.find((x) => x.arm === arm) as st.ConcentrationRun;
-const growth: Record<string, Record<string, { from: number; to: number; valCore: at.Interval; testCore: at.Interval }[]>> = {};
-const finalRows: Record<string, string | number>[] = [];
 for (const t of TASKS) {
-  growth[t] = {};
-  const ws = widthsOf(t);
-  for (const arm of ARMS) {
-    const row: Record<string, string | number> = { task: t, arm: arm };
-    for (const w of ws) {
-      const s = summaries[`${t}/${w}`].find((x) => x.arm === arm) as st.ConcentrationSummary;
-      row[`W=${w} core (val)`] = ci(s.core);
-      row[`W=${w} core (test)`] = ci(s.testCore);
-      row[`W=${w} test acc`] = ci(s.testAccuracy, 3);
-      row[`W=${w} holds acc.`] = s.holds ? "yes" : "no";
-    }
-    growth[t][arm] = ws.slice(1).map((w, i) => {
-      const prev = ws[i];
-      const diff = (key: "core" | "testCore") => at.meanCI(results.map((r) => armRun(r, `${t}/${w}`, arm)[key] - armRun(r, `${t}/${prev}`, arm)[key]));
-      return { from: prev, to: w, valCore: diff("core"), testCore: diff("testCore") };
-    });
-    for (const g of growth[t][arm]) row[`growth ${g.from}→${g.to} (test, paired)`] = ci(g.testCore);
-    finalRows.push(row);
-  }
-}
-for (const t of TASKS) {
-  tslab.display.html(nb.htmlTable(finalRows.filter((r) => r.task === t), {
+  tslab.display.html(nb.htmlTable(nb.widthTableRows(details, t, st.equivalenceWidths(SETTINGS, t), SETTINGS.arms), {
     caption: `${t}: the 95% core at each width, mean [95% CI] over ${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}; growth paired per seed${QUICK_CAPTION}`,
   }));
 }
-for (const t of TASKS) {
-  const ws = widthsOf(t);
-  const [lo, hi] = [ws[0], ws[ws.length - 1]];
-  const core = (w: number, arm: string) => ((summaries[`${t}/${w}`].find((x) => x.arm === arm) as st.ConcentrationSummary).testCore.mean).toFixed(1);
-  console.log(`${t}: test-split 95% core from W = ${lo} to ${hi}: ` + ARMS.map((a) => `${a} ${core(lo, a)} → ${core(hi, a)}`).join("; ") + NOTE);
-}
+for (const t of TASKS) console.log(nb.widthGrowthLine(details, t, st.equivalenceWidths(SETTINGS, t), SETTINGS.arms) + NOTE);
 
 // %%
-const COLORS: Record<string, string> = {
-  plain: "#7f7f7f", "antitrain 0.5": "#d62728", "control: spectators, true labels": "#ff9896", "control: core, true labels": "#e377c2",
-  "group lasso": "#1f77b4", "network slimming": "#2ca02c", "activation L1": "#9467bd", "targeted dropout": "#8c564b",
-  "nested dropout": "#17becf",
-};
 for (const t of TASKS) {
-  const ws = widthsOf(t);
-  const traces: Record<string, unknown>[] = ARMS.map((arm) => {
-    const s = ws.map((w) => (summaries[`${t}/${w}`].find((x) => x.arm === arm) as st.ConcentrationSummary).core);
-    return { x: ws, y: s.map((i) => i.mean), error_y: { type: "data", symmetric: false, array: s.map((i) => (i.n > 1 ? i.high - i.mean : 0)), arrayminus: s.map((i) => (i.n > 1 ? i.mean - i.low : 0)) },
-      type: "scatter", mode: "lines+markers", name: arm, line: { color: COLORS[arm], dash: arm.startsWith("control") ? "dot" : "solid" } };
-  });
-  traces.push({ x: ws, y: ws, type: "scatter", mode: "lines", name: "core = whole layer", line: { color: "black", dash: "dash", width: 1 } });
-  if (t === "teacher-student") traces.push({ x: [ws[0], ws[ws.length - 1]], y: [TEACHER_K, TEACHER_K], type: "scatter", mode: "lines", name: `teacher width k = ${TEACHER_K}`, line: { color: "#bcbd22", dash: "dash", width: 1 } });
-  tslab.display.html(nb.chart(traces, { ...nb.axes("hidden width W", "95% core, validation split (units)", quickTitle(`${t}: 95% core vs width per arm (mean, 95% CI over seeds)`)),
-    xaxis: { title: { text: "hidden width W" }, type: "log" }, yaxis: { title: { text: "95% core, validation split (units)" }, type: "log" }, height: 480 }));
+  tslab.display.html(nb.widthChart(details, t, st.equivalenceWidths(SETTINGS, t), SETTINGS.arms, {
+    title: quickTitle(`${t}: 95% core vs width per arm (mean, 95% CI over seeds)`), teacherK: t === "teacher-student" ? SETTINGS.teacherK : undefined,
+  }));
 }
 
 // %%
 console.log(nb.writeResults("02-equivalence-class", {
-  quick: QUICK, backend: backend, seeds: SEEDS, teacherK: TEACHER_K, widths: WIDTHS, digitWidths: DIGIT_WIDTHS, pretrain: PRETRAIN,
-  updates: UPDATES, cycle: CYCLE, fraction: FRACTION, tolerance: TOLERANCE, validation: VALIDATION, split: splits, arms: ARMS,
-  chosen: CHOSEN, headlines: headlines, summary: summaries, growth: growth, cellSeconds: cellSeconds, results: results,
-  seconds: (Date.now() - t0) / 1000,
+  quick: QUICK, backend: backend, seeds: SEEDS, ...SETTINGS, split: splits, headlines: details.headlines, summary: details.summary,
+  growth: details.growth, cellSeconds: details.cellSeconds, results: run.results, seconds: run.provenance.elapsedSeconds,
+  verdict: run.verdict, studySummary: run.summary, provenance: run.provenance,
 }));
 
 // %% [markdown]
