@@ -28,161 +28,20 @@ const { figureImages } = require("./check-report.js");
 const { palettePng } = require("./palette-png.js");
 // The provenance line's placeholder for the run time (RUN_TIME_MARK in lib/notebook/provenance.ts).
 const RUN_TIME_MARK = "run time: stated in the rendered report";
-// The provenance line's placeholder for how a SEED_QUEUE run's seeds were computed (SEED_QUEUE_MARK there).
-const SEED_QUEUE_MARK = "seeds via queue: stated in the rendered report";
-// The line at.prefetchSeeds prints per stage on the queue (queueLine in lib/notebook/seed-queue.ts).
-const QUEUE_LINE = /^seeds via queue \([^)]*\): (\d+) jobs? in [^:]* by \d+ workers?: (.*) \(commit [^)]*\)$/gm;
-
 /**
- * The seed-queue lines of an executed notebook summed into one provenance fact: "seeds via queue: 20 jobs by
- * 2 workers on 2 machines (hostA 12, hostB 8)".
- */
-function seedQueueFact(nb) {
-  let jobs = 0;
-  const workers = new Map();
-  for (const cell of nb.cells) {
-    for (const output of cell.outputs ?? []) {
-      for (const [holder, key] of textFields(output)) {
-        for (const m of asText(holder[key]).matchAll(QUEUE_LINE)) {
-          jobs += Number(m[1]);
-          for (const w of m[2].matchAll(/(\S+) ×(\d+)/g)) workers.set(w[1], (workers.get(w[1]) ?? 0) + Number(w[2]));
-        }
-      }
-    }
-  }
-  if (jobs === 0) return "seeds via queue: none computed in this run (every seed was in the seed cache)";
-  const hosts = new Map();
-  for (const [w, n] of workers) {
-    const host = w.replace(/:\d+$/, "");
-    hosts.set(host, (hosts.get(host) ?? 0) + n);
-  }
-  const list = [...hosts].map(([h, n]) => `${h} ${n}`).join(", ");
-  const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
-  return `seeds via queue: ${plural(jobs, "job")} by ${plural(workers.size, "worker")} on ${plural(hosts.size, "machine")} (${list})`;
-}
-
-/** The python that has Jupyter: the one scripts/setup.sh chose, else Debian's, else python3 on PATH. */
-function jupyterPython() {
-  const cached = path.join(ROOT, ".cache", "jupyter-python");
-  if (fs.existsSync(cached)) {
-    const py = fs.readFileSync(cached, "utf8").trim();
-    if (py && fs.existsSync(py)) return py;
-  }
-  for (const py of ["/usr/bin/python3", "python3"]) {
-    const probe = spawnSync(py, ["-c", "import nbconvert, nbclient"], { stdio: "ignore" });
-    if (probe.status === 0) return py;
-  }
-  throw new Error("Jupyter (nbconvert, nbclient) not found in any python3: run `npm run setup`.");
-}
-
-/** Writes a file atomically: a temporary file beside it, then a rename. */
-function writeAtomic(file, data) {
-  const tmp = `${file}.tmp-${process.pid}`;
-  try {
-    fs.writeFileSync(tmp, data);
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
-}
-
-/** Runs `python ARGS` and returns its stdout; throws with the end of its stderr if it fails. */
-function runPython(python, args, env, what) {
-  const run = spawnSync(python, args, { cwd: ROOT, env, encoding: "utf8", maxBuffer: MAX_OUTPUT });
-  if (run.error) throw new Error(`${what}: could not run ${python}: ${run.error.message}`);
-  if (run.status !== 0) {
-    const stderr = (run.stderr || "").trim();
-    // execute-notebook.py ends with its own report of the failing cell; else show the end of stderr.
-    const at = stderr.search(/^cell \d+ of \d+ failed:$/m);
-    const detail = at >= 0 ? stderr.slice(at) : stderr.split("\n").slice(-60).join("\n");
-    const err = new Error(`${what} failed (exit ${run.status ?? run.signal}):\n${detail}`);
-    err.stderr = stderr;
-    throw err;
-  }
-  return run.stdout;
-}
-
-// A URL that loads from the network or from this machine's file system: http:, https:, //host, file:.
-const REMOTE = /^\s*(?:https?:|file:|\/\/)/i;
-// Elements that load a resource. A <script> is matched with its body, so that markup inside inline
-// scripts (the Plotly bundle holds strings such as '<a href="https://plotly.com/">') is never read.
-const RESOURCE = /(<script\b[^>]*>)[\s\S]*?<\/script\s*>|<(?:link|img|iframe|source|audio|video|embed)\b[^>]*>/gi;
-
-/** The URL an element loads: the src of its opening tag, or the href of a <link>. */
-function resourceUrl(element, openTag = element) {
-  const name = /^<link\b/i.test(openTag) ? "href" : "src";
-  const m = openTag.match(new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, "i"));
-  return m ? (m[1] ?? m[2] ?? m[3]) : undefined;
-}
-
-/** Every remote URL the page would load through an element (inline script bodies are not read). */
-function remoteResources(html) {
-  const urls = [];
-  for (const m of html.matchAll(RESOURCE)) {
-    const url = resourceUrl(m[0], m[1]);
-    if (url !== undefined && REMOTE.test(url)) urls.push(url);
-  }
-  return urls;
-}
-
-/**
- * Removes every <script src> and <link href> that would load from the network or from this machine's
- * file system, leaving inline scripts untouched: those hold the notebook's outputs and the Plotly
- * bundle. Other elements (a remote <img> a notebook's author chose) stay, for remoteResources to report.
- */
-function stripRemoteResources(html) {
-  return html.replace(RESOURCE, (element, openTag) => {
-    const tag = openTag ?? element;
-    if (!/^<(?:script|link)\b/i.test(tag)) return element;
-    const url = resourceUrl(element, tag);
-    return url !== undefined && REMOTE.test(url) ? "" : element;
-  });
-}
-
-/** Where reports go by default: reports/ for a full run (FULL=1), else reports/quick/ (ignored by git). */
-function defaultReportsDir(env = process.env) {
-  return path.join(ROOT, "reports", env.FULL === "1" ? "" : "quick");
-}
-
-/** An output's text fields (stream text, text/plain, text/html) as [holder, key] pairs. */
-function textFields(output) {
-  const fields = [];
-  if (output.output_type === "stream") fields.push([output, "text"]);
-  for (const mime of ["text/plain", "text/html", "text/markdown"]) if (output.data?.[mime] !== undefined) fields.push([output.data, mime]);
-  return fields;
-}
-
-const asText = (v) => (Array.isArray(v) ? v.join("") : String(v));
-const FIGURE = /<script type="application\/json" class="antitrain-figure" data-chart="([^"]+)">([\s\S]*?)<\/script>/g;
-const FALLBACK_IMG = /<img class="antitrain-fallback"[^>]*>/g;
-/** Width in pixels of a chart's static image (its height is the figure's own). */
-const IMAGE_WIDTH = 800;
-
-/** "12.3 s" or "4 min 05 s". */
-function formatDuration(seconds) {
-  if (seconds < 59.95) return `${seconds.toFixed(1)} s`;
-  const whole = Math.round(seconds); // round first: 2219.6 s is "37 min 00 s", not "36 min 60 s"
-  const m = Math.floor(whole / 60);
-  return `${m} min ${String(whole - 60 * m).padStart(2, "0")} s`;
-}
-
-/**
- * Finishes an executed notebook (parsed JSON) for sharing, in place: states the run time (and, for a SEED_QUEUE run,
- * the seed jobs' workers and machines) in the provenance line,
+ * Finishes an executed notebook (parsed JSON) for sharing, in place: states the run time in the provenance line (how
+ * each seed was computed, at which commit and in how long, is the study's own provenance line, printed by the notebook),
  * adds a static PNG (64-colour palette) to every chart, replaces this checkout's absolute path by "." in every output, and drops
  * execution timestamps. Resolves to the number of chart images added.
  */
 async function finishNotebook(nb, { seconds, root = ROOT }) {
   const charts = [];
-  const queueFact = seedQueueFact(nb);
   for (const cell of nb.cells) {
     if (cell.metadata) delete cell.metadata.execution;
     for (const output of cell.outputs ?? []) {
       for (const [holder, key] of textFields(output)) {
         let text = asText(holder[key]).split(`${root}${path.sep}`).join("").split(root).join(".");
         if (seconds !== undefined) text = text.replace(RUN_TIME_MARK, `run time: ${formatDuration(seconds)}`);
-        text = text.replace(SEED_QUEUE_MARK, queueFact);
         holder[key] = text;
       }
       let html = output.data?.["text/html"];
@@ -292,7 +151,7 @@ async function main(argv) {
   return failed > 0 ? 1 : 0;
 }
 
-module.exports = { renderNotebook, finishNotebook, refreshImages, formatDuration, defaultReportsDir, jupyterPython, remoteResources, stripRemoteResources, RUN_TIME_MARK, SEED_QUEUE_MARK, seedQueueFact };
+module.exports = { renderNotebook, finishNotebook, refreshImages, formatDuration, defaultReportsDir, jupyterPython, remoteResources, stripRemoteResources, RUN_TIME_MARK };
 
 if (require.main === module) {
   main(process.argv.slice(2)).then(

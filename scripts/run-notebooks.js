@@ -3,12 +3,10 @@
 // whose numbers RESULTS.md quotes and writes the committed reports/NAME.{ipynb,html} and results/NAME.json. `--resume` skips notebooks whose report is newer
 // than the notebook and the built library (an interrupted run picks up where it stopped); names given as
 // arguments (e.g. `npm run notebooks -- 01-concentration 05`) select notebooks by prefix.
-// A notebook that runs its study with `runStudy` (lib/studies) computes its seeds itself: with `SEED_WORKERS=n`
-// (and FULL=1) in n seed-worker processes, with `SEED_QUEUE=redis://HOST:PORT` as jobs on the sweep queue, where
+// Every notebook runs its study with `runStudy` (lib/studies), which computes the seeds itself: with `SEED_WORKERS=n`
+// in n seed-worker processes, with `SEED_QUEUE=redis://HOST:PORT` (and FULL=1) as jobs on the sweep queue, where
 // `antitrain worker --redis redis://HOST:PORT` processes on any machines with a checkout of the same commit compute
-// them (docs/runs.md, "Running a study over several machines"); one kernel per notebook either way. A notebook
-// that still computes its seeds in its own cells (`nb.prefetchSeeds`) runs as n kernels that share its seeds
-// through the seed cache with SEED_WORKERS=n, and cannot use the queue. `CELL_TIMEOUT_S` (default 1800; 86400 with
+// them (docs/runs.md, "Running a study over several machines"); one kernel per notebook either way. `CELL_TIMEOUT_S` (default 1800; 86400 with
 // SEED_QUEUE, whose seed cells wait for the workers) bounds each cell. The kernels share the cores: each computes on
 // max(1, floor(cores / kernels running at once)) wasm threads (ANTITRAIN_THREADS, unless set here already).
 const fs = require("node:fs");
@@ -57,11 +55,6 @@ function seedQueue() {
   return process.env.FULL === "1" && url !== undefined && url !== "" ? url : null;
 }
 
-/** Whether a notebook runs its study with runStudy (which shares its seeds itself), rather than in its own cells. */
-function usesRunStudy(name) {
-  return fs.readFileSync(path.join(NOTEBOOKS, `${name}.ipynb`), "utf8").includes("runStudy(");
-}
-
 /** Kernels running at once (notebooks at a time × seed workers each); set by main. */
 let kernelsAtOnce = 1;
 
@@ -73,52 +66,27 @@ function kernelThreads() {
   return String(Math.max(1, Math.min(8, Math.floor(cores / kernelsAtOnce))));
 }
 
-/** One kernel: renders `name` in a child process; shard k > 0 writes its report and results to a scratch folder. */
-function renderShard(name, shard, workers, children) {
+/** Renders one notebook in a child process (one kernel); resolves to its exit code. */
+function render(name) {
+  const started = Date.now();
   return new Promise((resolve) => {
     const env = { ...process.env, ANTITRAIN_THREADS: kernelThreads() };
     if (seedQueue() === null) delete env.SEED_QUEUE; // quick runs never use the queue
-    let outDir = REPORTS;
-    if (workers > 1) {
-      env.ANTITRAIN_SEED_SHARD = `${shard}/${workers}`;
-      if (shard > 0) {
-        outDir = fs.mkdtempSync(path.join(os.tmpdir(), `antitrain-${name}-shard${shard}-`));
-        env.ANTITRAIN_RESULTS_DIR = outDir;
-      }
-    }
     const code = `require(${JSON.stringify(path.join(__dirname, "render-notebook.js"))}).renderNotebook(${JSON.stringify(
       path.join(NOTEBOOKS, `${name}.ipynb`),
-    )}, { outDir: ${JSON.stringify(outDir)}, timeoutS: ${cellTimeout()} }).catch((err) => { console.error(err.message); process.exit(1); })`;
+    )}, { outDir: ${JSON.stringify(REPORTS)}, timeoutS: ${cellTimeout()} }).catch((err) => { console.error(err.message); process.exit(1); })`;
     const child = spawn(process.execPath, ["-e", code], { cwd: ROOT, env, stdio: ["ignore", "ignore", "pipe"] });
-    children.push(child);
     let err = "";
     child.stderr.on("data", (d) => {
       err += d;
     });
     child.on("close", (exit) => {
-      if (shard > 0) fs.rmSync(outDir, { recursive: true, force: true });
-      // A failed shard would leave the others waiting for its seeds: stop them.
-      if (exit !== 0) for (const other of children) if (other !== child) other.kill("SIGTERM");
-      resolve({ code: exit ?? 1, err });
+      const s = ((Date.now() - started) / 1000).toFixed(0);
+      if (exit === 0) console.log(`ok      ${name} (${s} s) -> ${path.relative(ROOT, path.join(REPORTS, `${name}.html`))}`);
+      else console.error(`FAILED  ${name} (${s} s)\n${err.trim().split("\n").slice(-30).join("\n")}\n`);
+      resolve(exit ?? 1);
     });
   });
-}
-
-/**
- * Renders one notebook; resolves to its exit code. A runStudy notebook is one kernel (its study spreads the seeds
- * over SEED_WORKERS processes itself); an older one runs as `workers` kernels sharing its seeds.
- */
-async function render(name, seedWorkers) {
-  const workers = usesRunStudy(name) ? 1 : seedWorkers;
-  const started = Date.now();
-  const children = [];
-  const results = await Promise.all(Array.from({ length: workers }, (_, k) => renderShard(name, k, workers, children)));
-  const failed = results.find((r) => r.code !== 0);
-  const s = ((Date.now() - started) / 1000).toFixed(0);
-  const shared = usesRunStudy(name) && seedWorkers > 1 ? `, ${seedWorkers} seed workers` : workers > 1 ? `, ${workers} kernels` : "";
-  if (failed === undefined) console.log(`ok      ${name} (${s} s${shared}) -> ${path.relative(ROOT, path.join(REPORTS, `${name}.html`))}`);
-  else console.error(`FAILED  ${name} (${s} s)\n${failed.err.trim().split("\n").slice(-30).join("\n")}\n`);
-  return failed === undefined ? 0 : failed.code;
 }
 
 async function main(argv) {
@@ -130,8 +98,8 @@ async function main(argv) {
   const resume = argv.includes("--resume");
   const todo = resume ? names.filter((n) => !upToDate(n)) : names;
   const seedUrl = seedQueue();
-  const workers = process.env.FULL === "1" && seedUrl === null ? Math.max(1, Number(process.env.SEED_WORKERS ?? 1)) : 1;
-  if (seedUrl !== null) console.log(`runStudy notebooks send their seeds to the sweep queue at ${seedUrl}: start \`antitrain worker --redis ${seedUrl}\` on machines with this commit${process.env.SEED_WORKERS ? " (SEED_WORKERS is ignored there)" : ""}`);
+  const workers = seedUrl === null ? Math.max(1, Number(process.env.SEED_WORKERS ?? 1)) : 1;
+  if (seedUrl !== null) console.log(`studies send their seeds to the sweep queue at ${seedUrl}: start \`antitrain worker --redis ${seedUrl}\` on machines with this commit${process.env.SEED_WORKERS ? " (SEED_WORKERS is ignored)" : ""}`);
   else if (process.env.SEED_QUEUE) console.log("SEED_QUEUE is for full runs (FULL=1): this quick run computes every seed here");
   const jobs = Math.max(1, Number(process.env.JOBS ?? (workers > 1 ? 1 : 2)));
   const mode = process.env.FULL === "1" ? "full" : "quick";
@@ -146,7 +114,7 @@ async function main(argv) {
     Array.from({ length: Math.min(jobs, queue.length) }, async () => {
       while (queue.length > 0) {
         const name = queue.shift();
-        if ((await render(name, workers)) !== 0) failed++;
+        if ((await render(name)) !== 0) failed++;
       }
     }),
   );

@@ -12,7 +12,6 @@
 export { plotlyScript, chart, axes, CHART_TYPES, type PlotlyObject } from "./plot";
 export { tableConfig, htmlTable } from "./table";
 export { provenance, quickNote, RUN_TIME_MARK, type ProvenanceOptions } from "./provenance";
-export { cachedSeed, prefetchSeeds, seedShard } from "./seed-cache";
 export { keep, type Disposable } from "./keep";
 export { compressionTableRows, tuningTableRows, compressionCharts } from "./compression-report";
 export { randomizationBranchRows, randomizationAgreementChart, randomizationBranchCharts } from "./randomization-report";

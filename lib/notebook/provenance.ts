@@ -2,7 +2,6 @@ import * as tf from "@tensorflow/tfjs";
 import { numericsTag } from "../base/backend";
 import { AntitrainError } from "../base/errors";
 import type { CodeVersion } from "../base/commit";
-import { seedShard } from "./seed-cache";
 
 /** What {@link provenance} states about a notebook run. */
 export interface ProvenanceOptions {
@@ -21,15 +20,10 @@ export interface ProvenanceOptions {
 export const RUN_TIME_MARK = "run time: stated in the rendered report";
 
 /**
- * The text the report renderer replaces with how a full run's seeds were computed on the sweep queue (SEED_QUEUE):
- * jobs, workers and machines, summed from the lines `at.prefetchSeeds` prints.
- */
-export const SEED_QUEUE_MARK = "seeds via queue: stated in the rendered report";
-
-/**
  * Two lines for a notebook's first output: the setting (and, for a quick run, that its numbers are a smoke test and
- * where the study's numbers are), then the seeds, date, commit, backend, how a full run shares its seeds (on n
- * local kernels with SEED_WORKERS=n, or on the sweep queue with SEED_QUEUE) and run time. Reads the commit with git
+ * where the study's numbers are), then the seeds, date, commit, backend, how a full run computes its study's seeds
+ * (in n seed-worker processes with SEED_WORKERS=n, or on the sweep queue with SEED_QUEUE) and run time. The commit is
+ * the rendering checkout's; the commit and time each seed was computed with are the study run's own provenance line. Reads the commit with git
  * when the package is a git checkout ("+ uncommitted code changes" when a tracked file other than reports, results and
  * Markdown differs from it).
  *
@@ -77,12 +71,12 @@ function codeVersion(): CodeVersion {
   return (require("../base/commit") as typeof import("../base/commit")).codeVersion();
 }
 
-/** How a full run's seeds are shared: on the queue, on local kernels, or (undefined) all in this kernel. */
+/** How a full run's study seeds are computed: on the sweep queue, in seed-worker processes, or (undefined) in the kernel. */
 function seedSharing(): string | undefined {
   const queue = process.env.SEED_QUEUE;
-  if (queue !== undefined && queue !== "") return SEED_QUEUE_MARK;
-  const shard = seedShard();
-  return shard === null ? undefined : `seeds shared by ${shard.count} local kernels`;
+  if (queue !== undefined && queue !== "") return "study seeds on the sweep queue (SEED_QUEUE)";
+  const workers = Number(process.env.SEED_WORKERS ?? 1);
+  return workers > 1 ? `study seeds in ${workers} worker processes` : undefined;
 }
 
 /** The checked-out commit, short, or "unknown" outside a git checkout. */
