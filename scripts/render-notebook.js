@@ -28,6 +28,112 @@ const { figureImages } = require("./check-report.js");
 const { palettePng } = require("./palette-png.js");
 // The provenance line's placeholder for the run time (RUN_TIME_MARK in lib/notebook/provenance.ts).
 const RUN_TIME_MARK = "run time: stated in the rendered report";
+/** The python that has Jupyter: the one scripts/setup.sh chose, else Debian's, else python3 on PATH. */
+function jupyterPython() {
+  const cached = path.join(ROOT, ".cache", "jupyter-python");
+  if (fs.existsSync(cached)) {
+    const py = fs.readFileSync(cached, "utf8").trim();
+    if (py && fs.existsSync(py)) return py;
+  }
+  for (const py of ["/usr/bin/python3", "python3"]) {
+    const probe = spawnSync(py, ["-c", "import nbconvert, nbclient"], { stdio: "ignore" });
+    if (probe.status === 0) return py;
+  }
+  throw new Error("Jupyter (nbconvert, nbclient) not found in any python3: run `npm run setup`.");
+}
+
+/** Writes a file atomically: a temporary file beside it, then a rename. */
+function writeAtomic(file, data) {
+  const tmp = `${file}.tmp-${process.pid}`;
+  try {
+    fs.writeFileSync(tmp, data);
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** Runs `python ARGS` and returns its stdout; throws with the end of its stderr if it fails. */
+function runPython(python, args, env, what) {
+  const run = spawnSync(python, args, { cwd: ROOT, env, encoding: "utf8", maxBuffer: MAX_OUTPUT });
+  if (run.error) throw new Error(`${what}: could not run ${python}: ${run.error.message}`);
+  if (run.status !== 0) {
+    const stderr = (run.stderr || "").trim();
+    // execute-notebook.py ends with its own report of the failing cell; else show the end of stderr.
+    const at = stderr.search(/^cell \d+ of \d+ failed:$/m);
+    const detail = at >= 0 ? stderr.slice(at) : stderr.split("\n").slice(-60).join("\n");
+    const err = new Error(`${what} failed (exit ${run.status ?? run.signal}):\n${detail}`);
+    err.stderr = stderr;
+    throw err;
+  }
+  return run.stdout;
+}
+
+// A URL that loads from the network or from this machine's file system: http:, https:, //host, file:.
+const REMOTE = /^\s*(?:https?:|file:|\/\/)/i;
+// Elements that load a resource. A <script> is matched with its body, so that markup inside inline
+// scripts (the Plotly bundle holds strings such as '<a href="https://plotly.com/">') is never read.
+const RESOURCE = /(<script\b[^>]*>)[\s\S]*?<\/script\s*>|<(?:link|img|iframe|source|audio|video|embed)\b[^>]*>/gi;
+
+/** The URL an element loads: the src of its opening tag, or the href of a <link>. */
+function resourceUrl(element, openTag = element) {
+  const name = /^<link\b/i.test(openTag) ? "href" : "src";
+  const m = openTag.match(new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, "i"));
+  return m ? (m[1] ?? m[2] ?? m[3]) : undefined;
+}
+
+/** Every remote URL the page would load through an element (inline script bodies are not read). */
+function remoteResources(html) {
+  const urls = [];
+  for (const m of html.matchAll(RESOURCE)) {
+    const url = resourceUrl(m[0], m[1]);
+    if (url !== undefined && REMOTE.test(url)) urls.push(url);
+  }
+  return urls;
+}
+
+/**
+ * Removes every <script src> and <link href> that would load from the network or from this machine's
+ * file system, leaving inline scripts untouched: those hold the notebook's outputs and the Plotly
+ * bundle. Other elements (a remote <img> a notebook's author chose) stay, for remoteResources to report.
+ */
+function stripRemoteResources(html) {
+  return html.replace(RESOURCE, (element, openTag) => {
+    const tag = openTag ?? element;
+    if (!/^<(?:script|link)\b/i.test(tag)) return element;
+    const url = resourceUrl(element, tag);
+    return url !== undefined && REMOTE.test(url) ? "" : element;
+  });
+}
+
+/** Where reports go by default: reports/ for a full run (FULL=1), else reports/quick/ (ignored by git). */
+function defaultReportsDir(env = process.env) {
+  return path.join(ROOT, "reports", env.FULL === "1" ? "" : "quick");
+}
+
+/** An output's text fields (stream text, text/plain, text/html) as [holder, key] pairs. */
+function textFields(output) {
+  const fields = [];
+  if (output.output_type === "stream") fields.push([output, "text"]);
+  for (const mime of ["text/plain", "text/html", "text/markdown"]) if (output.data?.[mime] !== undefined) fields.push([output.data, mime]);
+  return fields;
+}
+
+const asText = (v) => (Array.isArray(v) ? v.join("") : String(v));
+const FIGURE = /<script type="application\/json" class="antitrain-figure" data-chart="([^"]+)">([\s\S]*?)<\/script>/g;
+const FALLBACK_IMG = /<img class="antitrain-fallback"[^>]*>/g;
+/** Width in pixels of a chart's static image (its height is the figure's own). */
+const IMAGE_WIDTH = 800;
+
+/** "12.3 s" or "4 min 05 s". */
+function formatDuration(seconds) {
+  if (seconds < 59.95) return `${seconds.toFixed(1)} s`;
+  const whole = Math.round(seconds); // round first: 2219.6 s is "37 min 00 s", not "36 min 60 s"
+  const m = Math.floor(whole / 60);
+  return `${m} min ${String(whole - 60 * m).padStart(2, "0")} s`;
+}
+
 /**
  * Finishes an executed notebook (parsed JSON) for sharing, in place: states the run time in the provenance line (how
  * each seed was computed, at which commit and in how long, is the study's own provenance line, printed by the notebook),
