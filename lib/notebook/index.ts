@@ -17,3 +17,14 @@ export { keep, type Disposable } from "./keep";
 export { compressionTableRows, tuningTableRows, compressionCharts } from "./compression-report";
 export { concentrationTableRows, concentrationTuningRows, concentrationCharts } from "./concentration-report";
 export { resultsPath, writeResults, isFullRun, writeJsonAtomic, readJson } from "../base/io";
+export {
+  compressionSettingsTable,
+  compressionArmsTable,
+  compressionTuningTable,
+  compressionDenseLine,
+  compressionSummaryTable,
+  compressionStudyCharts,
+  compressionCoreLine,
+  compressionVariantsLine,
+  type CompressionRun,
+} from "./compression-study-report";

@@ -143,3 +143,4 @@ export { studyData, STUDY_DATASETS, type DataDescription } from "./data";
 export { codeHash, jsonHash, canonicalJson } from "./code-hash";
 export { seedCacheDir, readSeedRecord, type SeedKind, type SeedKey, type SeedProvenance, type SeedRecord } from "./seed-records";
 export { computeSeed, type SeedJob } from "./compute-seed";
+export * from "./compression/index";

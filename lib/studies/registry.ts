@@ -4,9 +4,12 @@
  */
 import { AntitrainError } from "../base/errors";
 import type { AnyStudy } from "./study";
+import { digitsCompression } from "./compression/index";
 
 /** The notebooks' studies, by notebook name. */
-export const STUDIES: Readonly<Record<string, AnyStudy>> = {};
+export const STUDIES: Readonly<Record<string, AnyStudy>> = {
+  "04-compression": digitsCompression,
+};
 
 const extra = new Map<string, AnyStudy>();
 
