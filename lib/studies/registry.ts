@@ -4,11 +4,12 @@
  */
 import { AntitrainError } from "../base/errors";
 import type { AnyStudy } from "./study";
-import { compressionVariants, digitsCompression } from "./compression/index";
+import { compressionVariants, digitsCompression, fashionCompression } from "./compression/index";
 
 /** The notebooks' studies, by notebook name. */
 export const STUDIES: Readonly<Record<string, AnyStudy>> = {
   "04-compression": digitsCompression,
+  "15-fashion-mnist": fashionCompression,
   "16-push-the-method": compressionVariants,
 };
 
