@@ -4,13 +4,14 @@
  */
 import { AntitrainError } from "../base/errors";
 import type { AnyStudy } from "./study";
-import { compressionVariants, digitsCompression, fashionCompression } from "./compression/index";
+import { compressionVariants, digitsCompression, fashionCompression, fashionDeepCompression } from "./compression/index";
 
 /** The notebooks' studies, by notebook name. */
 export const STUDIES: Readonly<Record<string, AnyStudy>> = {
   "04-compression": digitsCompression,
   "15-fashion-mnist": fashionCompression,
   "16-push-the-method": compressionVariants,
+  "17-fashion-mnist-deep": fashionDeepCompression,
 };
 
 const extra = new Map<string, AnyStudy>();
