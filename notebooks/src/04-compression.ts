@@ -55,20 +55,21 @@ await at.ready();
 console.log(nb.provenance({ notebook: "04-compression", quick: QUICK, seeds: SEEDS }));
 tslab.display.html(nb.plotlyScript());
 tslab.display.html(nb.compressionSettingsTable(SETTINGS));
+tslab.display.html(nb.compressionArmsTable(SETTINGS));
 
 // %% [markdown]
-// ## The arms and the run
+// ## The run
 //
 // An arm is a training method (`st.trainWithMethod`, every update counted) and a unit order (`st.unitOrder`);
-// `SETTINGS.arms` lists them. `st.runStudy` runs the protocol of `st.digitsCompression`: on each tuning seed every
-// setting of every grid (`st.tuneCompressionSeed`, validation split only), the choice (the fewest units within 1
-// point of the dense validation accuracy, mean over tuning seeds; ties broken by validation accuracy at k ≤ 32),
-// then on each study seed every arm (`st.runCompressionSeed`): the dense model, each arm cut to every width in
-// `keep` and fine-tuned, iterative magnitude pruning and the small networks from scratch. Full runs cache each seed
-// under a key that includes the library's code, so an interrupted run resumes and `SEED_WORKERS=2` shares the seeds.
+// `SETTINGS.arms` lists them (the second table above). `st.runStudy` runs the protocol of `st.digitsCompression`:
+// on each tuning seed every setting of every grid (`st.tuneCompressionSeed`, validation split only), the choice
+// (the fewest units within 1 point of the dense validation accuracy, mean over tuning seeds; ties broken by
+// validation accuracy at k ≤ 32), then on each study seed every arm (`st.runCompressionSeed`): the dense model, each
+// arm cut to every width in `keep` and fine-tuned, iterative magnitude pruning and the small networks from scratch.
+// Full runs cache each seed under a key that includes the library's code, so an interrupted run resumes and
+// `SEED_WORKERS=2` shares the seeds.
 
 // %%
-tslab.display.html(nb.compressionArmsTable(SETTINGS));
 const run = await st.runStudy(study, SETTINGS, { seeds: SEEDS, tuneSeeds: TUNE_SEEDS, cache: !QUICK });
 console.log(run.verdict.sentence + nb.quickNote(QUICK, "04-compression"));
 console.log(run.provenance.line);

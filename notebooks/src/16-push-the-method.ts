@@ -47,16 +47,16 @@ await at.ready();
 console.log(nb.provenance({ notebook: "16-push-the-method", quick: QUICK, seeds: SEEDS }));
 tslab.display.html(nb.plotlyScript());
 tslab.display.html(nb.compressionSettingsTable(SETTINGS));
+tslab.display.html(nb.compressionArmsTable(SETTINGS));
 
 // %% [markdown]
-// ## The arms and the run
+// ## The run
 //
 // As in notebook 04, `st.runStudy` tunes every setting of every grid on the tuning seeds (the fewest units within 1
 // point of the dense validation accuracy wins; ties: validation accuracy at k ≤ 32; the test split is not touched),
 // then runs every arm, iterative magnitude pruning and the small networks from scratch on each study seed.
 
 // %%
-tslab.display.html(nb.compressionArmsTable(SETTINGS));
 const run = await st.runStudy(study, SETTINGS, { seeds: SEEDS, tuneSeeds: TUNE_SEEDS, cache: !QUICK });
 console.log(run.verdict.sentence + nb.quickNote(QUICK, "16-push-the-method"));
 console.log(run.provenance.line);

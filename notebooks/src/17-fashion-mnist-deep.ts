@@ -40,15 +40,15 @@ await at.ready();
 console.log(nb.provenance({ notebook: "17-fashion-mnist-deep", quick: QUICK, seeds: SEEDS }));
 tslab.display.html(nb.plotlyScript());
 tslab.display.html(nb.compressionSettingsTable(SETTINGS));
+tslab.display.html(nb.compressionArmsTable(SETTINGS));
 
 // %% [markdown]
-// ## Data, arms and the run
+// ## The run
 //
 // `st.runStudy` runs notebook 04's protocol on these settings: every grid setting on the tuning seeds (validation
 // split only), the choice, then every arm on each study seed.
 
 // %%
-console.log(`Fashion-MNIST subsample: ${JSON.stringify(st.compressionSplit(SETTINGS))} (${QUICK ? "quick" : "full"} setting)`);
 tslab.display.html(nb.compressionArmsTable(SETTINGS));
 const run = await st.runStudy(study, SETTINGS, { seeds: SEEDS, tuneSeeds: TUNE_SEEDS, cache: !QUICK });
 console.log(run.verdict.sentence + nb.quickNote(QUICK, "17-fashion-mnist-deep"));
@@ -64,6 +64,7 @@ console.log(run.provenance.line);
 // %%
 const NOTE = nb.quickNote(QUICK, "17-fashion-mnist-deep");
 for (const line of run.verdict.numbers) console.log(`  ${line}`);
+console.log(`Fashion-MNIST subsample: ${JSON.stringify(st.compressionSplit(SETTINGS))} (${QUICK ? "quick" : "full"} setting)`);
 tslab.display.html(nb.compressionTuningTable(run));
 console.log(nb.compressionDenseLine(run) + NOTE);
 tslab.display.html(nb.compressionSummaryTable(run, QUICK));
