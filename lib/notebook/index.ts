@@ -30,3 +30,14 @@ export { resultsPath, writeResults, isFullRun, writeJsonAtomic, readJson } from 
 export { verdictBox } from "./verdict-box";
 export { GROK_COLORS, grokCurvesChart, grokRoleCharts, grokTestChart } from "./grokking-report";
 export { UNIT_RANKING_COLORS, modularKeptCharts, modularParamsChart, lmTrainingChart, lmKeptCharts, lmParamsChart } from "./transformer-compression-report";
+export {
+  compressionSettingsTable,
+  compressionArmsTable,
+  compressionTuningTable,
+  compressionDenseLine,
+  compressionSummaryTable,
+  compressionStudyCharts,
+  compressionCoreLine,
+  compressionVariantsLine,
+  type CompressionRun,
+} from "./compression-study-report";

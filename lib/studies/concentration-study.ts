@@ -368,7 +368,7 @@ function armSubset(names: readonly string[] | undefined): ConcentrationArm[] {
  * One seed of the study: pretrains the seed's MLP, then every arm of {@link CONCENTRATION_ARMS} (or the subset
  * `options.arms`, which must hold "plain" and antitrain 0.5, run in table order) on a clone for the same updates (tuned
  * arms at `chosen[arm.tuneAs]`; only the arms run need settings), each measured by {@link concentrationArm}'s rules,
- * and the plain arm's f-core spectators at `setup.probeFractions`. Plain JSON (cacheable with at.cachedSeed).
+ * and the plain arm's f-core spectators at `setup.probeFractions`. Plain JSON (a study seed: runStudy caches it).
  *
  * @example
  * const seed0 = at.runConcentrationSeed(setup, chosen, 0);

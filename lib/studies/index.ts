@@ -157,3 +157,4 @@ export * from "./schedules/index";
 export * from "./your-model/index";
 export * from "./grokking-study/index";
 export * from "./transformer-compression/index";
+export * from "./compression/index";

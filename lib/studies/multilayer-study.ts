@@ -557,7 +557,7 @@ export function chooseMultilayerSettings(
  * (importance) to exactly W, and trains a small W-wide MLP from scratch for pretrain + updates steps; also compresses
  * every baseline to its own cores. Every compressed or small model gets the same fine-tuning; validation numbers
  * before and after it, test accuracy, loss and ECE after it. With `track`, plain's and antitraining's cores during
- * training. Plain JSON (cacheable with at.cachedSeed).
+ * training. Plain JSON (a study seed: runStudy caches it).
  *
  * @example
  * const seed0 = at.runMultilayerSeed(setup, chosen, 0);

@@ -7,6 +7,7 @@ import type { AnyStudy } from "./study";
 import { activationShapesStudy } from "./activation-shapes/study";
 import { adaptiveLrStudy } from "./adaptive-lr/study";
 import { charLmCompressionStudy, transformerCompressionStudy } from "./transformer-compression/study";
+import { compressionVariants, digitsCompression, fashionCompression, fashionDeepCompression } from "./compression/index";
 import { concentrationStudy } from "./concentration/concentration";
 import { conceptsStudy } from "./concepts/study";
 import { equivalenceStudy } from "./concentration/equivalence-class";
@@ -26,6 +27,7 @@ export const STUDIES: Readonly<Record<string, AnyStudy>> = {
   "01-concentration": concentrationStudy,
   "02-equivalence-class": equivalenceStudy,
   "03-regularization": regularizationStudy,
+  "04-compression": digitsCompression,
   "05-schedules": schedulesStudy,
   "06-multilayer": multilayerStudy,
   "07-randomization": randomizationStudy,
@@ -37,6 +39,9 @@ export const STUDIES: Readonly<Record<string, AnyStudy>> = {
   "12-concepts": conceptsStudy,
   "13-adaptive-learning-rate": adaptiveLrStudy,
   "14-activation-shapes": activationShapesStudy,
+  "15-fashion-mnist": fashionCompression,
+  "16-push-the-method": compressionVariants,
+  "17-fashion-mnist-deep": fashionDeepCompression,
   "18-your-own-model": yourModelStudy,
 };
 

@@ -18,32 +18,18 @@
 // 30-minute budget with all arms and 10 seeds.
 
 // %%
+import * as st from "../dist/studies/index";
 const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 const TUNE_SEEDS = QUICK ? [100] : [100, 101];
-const SUBSAMPLE = QUICK ? { train: 750, test: 300 } : { train: 5000, test: 2000 };
-const HIDDEN = 256;
-const PRETRAIN = QUICK ? 60 : 400;
-const UPDATES = QUICK ? 60 : 600;         // per arm after pretraining (antitraining: half train, half antitrain steps)
-const CYCLE = 50;
-const FINETUNE = QUICK ? 10 : 60;
-const KEEP = QUICK ? [16, 64] : [8, 16, 32, 64, 128];
-const SCRATCH_KEEP = QUICK ? [16] : [16, 32, 64];
-const TOLERANCE = 0.01;
-const REF_K = 32;
-/** Each tunable method's grid (the first entry is the quick setting), centred on notebook 04's choices. */
-const GRIDS: Record<string, Record<string, number>[]> = {
-  antitrain: [{ fraction: 0.5 }, { fraction: 0.3 }],
-  "group-lasso": [{ lambda: 1e-3 }, { lambda: 1e-2 }, { lambda: 1e-1 }],
-  slimming: [{ lambda: 1e-2 }, { lambda: 1e-3 }, { lambda: 1e-1 }],
-  "activation-l1": [{ lambda: 1e-3 }, { lambda: 1e-2 }, { lambda: 1e-1 }],
-  "targeted-dropout": [{ targetFraction: 0.75, rate: 0.9 }, { targetFraction: 0.5, rate: 0.5 }],
-  "nested-dropout": [{ p: 0.03 }, { p: 0.01 }],
+const study = st.fashionCompression;
+// The study's settings (the table below lists every knob: data subsample, widths, budget, grids); override any here.
+const SETTINGS: st.CompressionSettings = {
+  ...study.settings(QUICK ? "quick" : "full"),
 };
 
 // %%
 import * as at from "../dist/index";
-import * as st from "../dist/studies/index";
 import * as nb from "../dist/notebook/index";
 import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
@@ -51,74 +37,47 @@ import * as tslab from "tslab";
 await at.ready();
 console.log(nb.provenance({ notebook: "15-fashion-mnist", quick: QUICK, seeds: SEEDS }));
 tslab.display.html(nb.plotlyScript());
-const NOTE = nb.quickNote(QUICK, "15-fashion-mnist");
+tslab.display.html(nb.compressionSettingsTable(SETTINGS));
+tslab.display.html(nb.compressionArmsTable(SETTINGS));
 
 // %% [markdown]
-// ## Data and arms
+// ## The run
+//
+// `st.runStudy` runs notebook 04's protocol on these settings: every grid setting on the tuning seeds (validation
+// split only), the choice, then every arm on each study seed.
 
 // %%
-const { train, validation, test } = nb.keep("fashion", at.fashionMnist({ subsample: SUBSAMPLE, validation: 0.2, seed: 0 }));
-const setup: st.CompressionSetup = {
-  train: train, validation: validation!, test: test, inputs: 784, hidden: [HIDDEN], classes: 10, site: "h1",
-  pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE, finetune: FINETUNE, keep: KEEP, scratchKeep: SCRATCH_KEEP, tolerance: TOLERANCE,
-};
-const grids: Record<string, st.MethodSettings[]> = Object.fromEntries(Object.keys(GRIDS).map((m) => [m, QUICK ? GRIDS[m].slice(0, 1) : GRIDS[m]]));
-console.log(`Fashion-MNIST subsample: ${JSON.stringify(st.splitSizes(setup))} (${QUICK ? "quick" : "full"} setting)`);
-
-// %% [markdown]
-// ## Tuning on separate seeds (validation split)
-
-// %%
-const TUNE_SETTINGS = { hidden: HIDDEN, subsample: SUBSAMPLE, pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE, finetune: FINETUNE, keep: KEEP, grids: grids };
-let t0 = Date.now();
-nb.prefetchSeeds("15-fashion-mnist-tuning", TUNE_SETTINGS, TUNE_SEEDS, !QUICK, (seed) => st.tuneCompressionSeed(setup, grids, seed));
-const tuning = TUNE_SEEDS.flatMap((seed) => nb.cachedSeed("15-fashion-mnist-tuning", TUNE_SETTINGS, seed, !QUICK, () => st.tuneCompressionSeed(setup, grids, seed)));
-const { chosen, table: tuningTable } = st.chooseSettings(grids, tuning);
-console.log(`tuning: ${tuning.length} runs on seeds ${TUNE_SEEDS.join(", ")} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-tslab.display.html(nb.htmlTable(nb.tuningTableRows(tuningTable), { caption: `Tuning grid on seeds ${TUNE_SEEDS.join(", ")}, validation split${QUICK ? " (quick setting: one setting per method, nothing is tuned)" : ""}` }));
-
-// %% [markdown]
-// ## The study's seeds
-
-// %%
-const SETTINGS = { ...TUNE_SETTINGS, chosen: chosen, scratch: SCRATCH_KEEP, arms: st.STUDY_ARM_NAMES };
-t0 = Date.now();
-nb.prefetchSeeds("15-fashion-mnist", SETTINGS, SEEDS, !QUICK, (seed) => st.runCompressionSeed(setup, chosen, seed));
-const results: st.StudySeed[] = SEEDS.map((seed) => {
-  const r = nb.cachedSeed("15-fashion-mnist", SETTINGS, seed, !QUICK, () => st.runCompressionSeed(setup, chosen, seed));
-  console.log(`seed ${seed}: dense validation ${r.denseVal.toFixed(3)}, test ${r.denseTest.toFixed(3)} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
-  return r;
-});
+tslab.display.html(nb.compressionArmsTable(SETTINGS));
+const run = await st.runStudy(study, SETTINGS, { seeds: SEEDS, tuneSeeds: TUNE_SEEDS, cache: !QUICK });
+console.log(run.verdict.sentence + nb.quickNote(QUICK, "15-fashion-mnist"));
+console.log(run.provenance.line);
 
 // %% [markdown]
 // ## Results
 //
-// As in notebook 04: per arm, the fewest units within 1 point of the dense validation accuracy, the paired
-// difference to antitraining, and the test numbers at that size; then each arm's 95% core before pruning
-// (validation split) and its paired difference to antitraining's.
+// As in notebook 04: the tuning table, then per arm the fewest units within 1 point of the dense validation
+// accuracy, the paired difference to antitraining, and the test numbers at that size; then each arm's 95% core
+// before pruning (validation split) and its paired difference to antitraining's.
 
 // %%
-const ci = (i: at.Interval, d = 1) => `${i.mean.toFixed(d)} [${i.low.toFixed(d)}, ${i.high.toFixed(d)}]`;
-const { summary, headline } = st.summarizeCompression(setup, results, REF_K);
-console.log(`dense (plain, unpruned, ${HIDDEN} units): test accuracy ${ci(at.meanCI(results.map((r) => r.denseTest)), 3)}${NOTE}`);
-tslab.display.html(nb.htmlTable(nb.compressionTableRows(summary, REF_K), { caption: `${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}; mean [95% CI]; tolerance 1 point; an arm with no width within it counts as ${HIDDEN} units${QUICK ? "; quick setting: a smoke test, not the study's numbers" : ""}` }));
-console.log(`headline: ${headline}${NOTE}`);
-for (const html of nb.compressionCharts(setup, results, summary)) tslab.display.html(html);
-const cores = summary.filter((x) => !Number.isNaN(x.core95.mean));
-tslab.display.html(nb.chart(
-  [{ type: "bar", x: cores.map((x) => x.arm), y: cores.map((x) => x.core95.mean),
-     error_y: { type: "data", symmetric: false, array: cores.map((x) => x.core95.high - x.core95.mean), arrayminus: cores.map((x) => x.core95.mean - x.core95.low) } }],
-  { ...nb.axes("arm", `95% core of the unpruned layer (units of ${HIDDEN}, validation)`, `Concentration before pruning (mean of ${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}, 95% CI)`), margin: { l: 70, t: 50, r: 20, b: 170 }, height: 480 },
-));
-const antiCore = summary.find((x) => x.arm === "antitrain");
-const plainCore = summary.find((x) => x.arm === "plain, importance");
-console.log(`95% core before pruning (validation): antitrain ${antiCore ? ci(antiCore.core95) : "?"}, plain ${plainCore ? ci(plainCore.core95) : "?"} units of ${HIDDEN}${NOTE}`);
+const NOTE = nb.quickNote(QUICK, "15-fashion-mnist");
+for (const line of run.verdict.numbers) console.log(`  ${line}`);
+console.log(`Fashion-MNIST subsample: ${JSON.stringify(st.compressionSplit(SETTINGS))} (${QUICK ? "quick" : "full"} setting)`);
+tslab.display.html(nb.compressionTuningTable(run));
+console.log(nb.compressionDenseLine(run) + NOTE);
+tslab.display.html(nb.compressionSummaryTable(run, QUICK));
+const details = st.compressionDetails(run.summary);
+console.log(`headline: ${details.headline}${NOTE}`);
+for (const html of nb.compressionStudyCharts(run)) tslab.display.html(html);
+console.log(nb.compressionCoreLine(run) + NOTE);
 
 // %%
 console.log(nb.writeResults("15-fashion-mnist", {
-  quick: QUICK, seeds: SEEDS, tuneSeeds: TUNE_SEEDS, subsample: SUBSAMPLE, hidden: HIDDEN, pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE,
-  finetune: FINETUNE, keep: KEEP, scratchKeep: SCRATCH_KEEP, tolerance: TOLERANCE, refK: REF_K, grids: grids, chosen: chosen, tuning: tuning,
-  split: st.splitSizes(setup), headline: headline, summary: summary, results: results, seconds: (Date.now() - t0) / 1000,
+  quick: QUICK, seeds: SEEDS, tuneSeeds: TUNE_SEEDS, subsample: SETTINGS.data.dataset === "fashion-mnist" ? SETTINGS.data.subsample : undefined, hidden: SETTINGS.hidden[0],
+  pretrain: SETTINGS.pretrain, updates: SETTINGS.updates, cycle: SETTINGS.cycle, finetune: SETTINGS.finetune, keep: SETTINGS.keep,
+  scratchKeep: SETTINGS.scratchKeep, tolerance: SETTINGS.tolerance, refK: SETTINGS.refK, grids: SETTINGS.grids, chosen: run.chosen,
+  tuning: run.tuning, split: st.compressionSplit(SETTINGS), headline: details.headline, summary: details.summary, results: run.results,
+  seconds: run.provenance.elapsedSeconds, verdict: run.verdict, studySummary: run.summary, provenance: run.provenance,
 }));
 
 // %% [markdown]

@@ -1,0 +1,81 @@
+/** Notebooks 15 and 17's studies: the compression study on a Fashion-MNIST subsample, one and two hidden layers. */
+import type { MethodSettings } from "../compression-arms";
+import { STUDY_ARMS } from "../compression-study";
+import { type CompressionStudy, compressionStudy } from "./factory";
+import { type CompressionSettings, firstOfEachGrid } from "./settings";
+import { tinySettings } from "./tiny";
+
+/** Each tunable method's grid (the first entry is the quick setting), centred on notebook 04's choices. */
+export const FASHION_COMPRESSION_GRIDS: Readonly<Record<string, readonly MethodSettings[]>> = {
+  antitrain: [{ fraction: 0.5 }, { fraction: 0.3 }],
+  "group-lasso": [{ lambda: 1e-3 }, { lambda: 1e-2 }, { lambda: 1e-1 }],
+  slimming: [{ lambda: 1e-2 }, { lambda: 1e-3 }, { lambda: 1e-1 }],
+  "activation-l1": [{ lambda: 1e-3 }, { lambda: 1e-2 }, { lambda: 1e-1 }],
+  "targeted-dropout": [{ targetFraction: 0.75, rate: 0.9 }, { targetFraction: 0.5, rate: 0.5 }],
+  "nested-dropout": [{ p: 0.03 }, { p: 0.01 }],
+};
+
+/**
+ * Notebook 15's full run: a seeded, class-stratified 5,000 training images (4,000 train, 1,000 validation) and 2,000
+ * test images, a 784→256→10 MLP, 400 + 600 steps, five widths.
+ */
+const full: CompressionSettings = {
+  data: { dataset: "fashion-mnist", subsample: { train: 5000, test: 2000 }, validation: 0.2, seed: 0 },
+  hidden: [256],
+  site: "h1",
+  pretrain: 400,
+  updates: 600,
+  cycle: 50,
+  finetune: 60,
+  keep: [8, 16, 32, 64, 128],
+  scratchKeep: [16, 32, 64],
+  tolerance: 0.01,
+  refK: 32,
+  arms: STUDY_ARMS,
+  grids: FASHION_COMPRESSION_GRIDS,
+};
+
+/** The quick run: 750 training and 300 test images, short budgets, two widths, one setting per grid. */
+const quick: CompressionSettings = {
+  ...full,
+  data: { dataset: "fashion-mnist", subsample: { train: 750, test: 300 }, validation: 0.2, seed: 0 },
+  pretrain: 60,
+  updates: 60,
+  finetune: 10,
+  keep: [16, 64],
+  scratchKeep: [16],
+  grids: firstOfEachGrid(FASHION_COMPRESSION_GRIDS),
+};
+
+/** The tiny setting's data: 100 training and 50 test images. */
+const TINY_DATA = { dataset: "fashion-mnist", subsample: { train: 100, test: 50 }, validation: 0.2, seed: 0 } as const;
+
+/**
+ * Notebook 15: does notebook 04's answer hold on real images (Fashion-MNIST) with a wider layer?
+ *
+ * @example
+ * const run = await st.runStudy(st.fashionCompression, st.fashionCompression.settings("quick"), { seeds: [0], tuneSeeds: [100] });
+ */
+export const fashionCompression: CompressionStudy = compressionStudy({
+  name: "15-fashion-mnist",
+  question: "On Fashion-MNIST with a 256-unit layer, does antitraining give a smaller layer at the dense model's accuracy than the structured-pruning baselines at the same update budget?",
+  claim: "antitraining needs fewer units within 1 point of the dense model than every other arm",
+  settings: { full, quick, tiny: tinySettings(quick, TINY_DATA, [16]) },
+});
+
+/** Notebook 17: notebook 15's settings on a 784→512→256→10 MLP, pruning the 512-unit h1; widths doubled. */
+const deepFull: CompressionSettings = { ...full, hidden: [512, 256], keep: [16, 32, 64, 128, 256], scratchKeep: [32, 64, 128], refK: 64 };
+const deepQuick: CompressionSettings = { ...quick, hidden: [512, 256], keep: [32, 128], scratchKeep: [32], refK: 64 };
+
+/**
+ * Notebook 17: does notebook 15's verdict hold in a deeper network (784→512→256→10), pruning its 512-unit first layer?
+ *
+ * @example
+ * const run = await st.runStudy(st.fashionDeepCompression, st.fashionDeepCompression.settings("quick"), { seeds: [0], tuneSeeds: [100] });
+ */
+export const fashionDeepCompression: CompressionStudy = compressionStudy({
+  name: "17-fashion-mnist-deep",
+  question: "In a deeper 784→512→256→10 MLP on Fashion-MNIST, pruning the 512-unit first layer, does antitraining give a smaller layer at the dense model's accuracy than the structured-pruning baselines?",
+  claim: "antitraining needs fewer units of h1 within 1 point of the dense model than every other arm",
+  settings: { full: deepFull, quick: deepQuick, tiny: tinySettings(deepQuick, TINY_DATA, [16, 8]) },
+});

@@ -1,0 +1,16 @@
+/** The compression studies of notebooks 04, 15, 16 and 17: one factory, four presets. */
+export { compressionStudy, chooseCompression, type CompressionPreset, type CompressionStudy } from "./factory";
+export {
+  checkCompressionSettings,
+  compressionSetup,
+  compressionSplit,
+  compressionWidth,
+  compressionArmNames,
+  firstOfEachGrid,
+  type CompressionSettings,
+  type CompressionChoice,
+} from "./settings";
+export { summarizeCompressionStudy, compressionDetails, bestVariantAndReference, type CompressionDetails } from "./summary";
+export { digitsCompression, DIGITS_COMPRESSION_GRIDS } from "./digits";
+export { compressionVariants, VARIANT_ARMS, VARIANT_GRIDS } from "./variants";
+export { fashionCompression, fashionDeepCompression, FASHION_COMPRESSION_GRIDS } from "./fashion";

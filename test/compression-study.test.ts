@@ -1,0 +1,149 @@
+import { strict as assert } from "node:assert";
+import { before, describe, test } from "node:test";
+import * as at from "../lib/index";
+import * as st from "../lib/studies/index";
+
+// The compression studies of notebooks 04, 15, 16 and 17 as Study objects: their quick and full settings are the
+// notebooks' documented values, the Study computes exactly what runCompressionSeed computes, the summary's scores are
+// the fewest units within tolerance (hand-computed case), and bad settings are refused with the fix.
+before(async () => {
+  await at.ready({ quiet: true });
+});
+
+const DIGITS = { dataset: "digits", validation: 0.2 };
+const FASHION = (train: number, test: number) => ({ dataset: "fashion-mnist", subsample: { train, test }, validation: 0.2, seed: 0 });
+const first = (grids: Readonly<Record<string, readonly object[]>>) => Object.fromEntries(Object.entries(grids).map(([m, g]) => [m, [g[0]]]));
+
+describe("settings are the notebooks' documented values", () => {
+  test("04-compression", () => {
+    const full = st.digitsCompression.settings("full");
+    const quick = st.digitsCompression.settings("quick");
+    const common = { data: DIGITS, hidden: [128], site: "h1", cycle: 100, tolerance: 0.01, refK: 16, arms: st.STUDY_ARMS };
+    assert.deepEqual(full, { ...common, pretrain: 600, updates: 1600, finetune: 100, keep: [2, 4, 6, 8, 10, 12, 16, 20, 24, 32, 48, 64], scratchKeep: [4, 8, 12, 16, 24, 32, 48], grids: st.DIGITS_COMPRESSION_GRIDS });
+    assert.deepEqual(quick, { ...common, pretrain: 300, updates: 300, finetune: 40, keep: [4, 8, 16, 32, 64], scratchKeep: [8, 32], grids: first(st.DIGITS_COMPRESSION_GRIDS) });
+    assert.equal(st.DIGITS_COMPRESSION_GRIDS["group-lasso"].length, 7);
+    assert.deepEqual(quick.grids.antitrain, [{ fraction: 0.5 }]);
+    assert.deepEqual(st.digitsCompression.arms, [...st.STUDY_ARM_NAMES]);
+  });
+
+  test("16-push-the-method: notebook 04's budget with the variants' arms and grids", () => {
+    const full = st.compressionVariants.settings("full");
+    const quick = st.compressionVariants.settings("quick");
+    assert.deepEqual({ ...full, arms: undefined, grids: undefined }, { ...st.digitsCompression.settings("full"), arms: undefined, grids: undefined });
+    assert.deepEqual({ ...quick, arms: undefined, grids: undefined }, { ...st.digitsCompression.settings("quick"), arms: undefined, grids: undefined });
+    assert.deepEqual(full.arms.map((a) => a.name), ["antitrain", "antitrain, rising fraction", "antitrain, other cycle", "antitrain + group lasso", "antitrain + activation L1", "network slimming", "activation L1"]);
+    assert.deepEqual(full.grids["antitrain-rising"], [{ fraction: 0.5, finalFraction: 0.95 }, { fraction: 0.5, finalFraction: 0.99 }, { fraction: 0.3, finalFraction: 0.95 }]);
+    assert.deepEqual(full.grids.slimming, [{ lambda: 3e-2 }]);
+    assert.deepEqual(quick.grids, first(st.VARIANT_GRIDS));
+  });
+
+  test("15-fashion-mnist", () => {
+    const full = st.fashionCompression.settings("full");
+    const quick = st.fashionCompression.settings("quick");
+    const common = { hidden: [256], site: "h1", cycle: 50, tolerance: 0.01, refK: 32, arms: st.STUDY_ARMS };
+    assert.deepEqual(full, { ...common, data: FASHION(5000, 2000), pretrain: 400, updates: 600, finetune: 60, keep: [8, 16, 32, 64, 128], scratchKeep: [16, 32, 64], grids: st.FASHION_COMPRESSION_GRIDS });
+    assert.deepEqual(quick, { ...common, data: FASHION(750, 300), pretrain: 60, updates: 60, finetune: 10, keep: [16, 64], scratchKeep: [16], grids: first(st.FASHION_COMPRESSION_GRIDS) });
+    assert.deepEqual(st.FASHION_COMPRESSION_GRIDS["targeted-dropout"], [{ targetFraction: 0.75, rate: 0.9 }, { targetFraction: 0.5, rate: 0.5 }]);
+  });
+
+  test("17-fashion-mnist-deep", () => {
+    const full = st.fashionDeepCompression.settings("full");
+    const quick = st.fashionDeepCompression.settings("quick");
+    const common = { hidden: [512, 256], site: "h1", cycle: 50, tolerance: 0.01, refK: 64, arms: st.STUDY_ARMS };
+    assert.deepEqual(full, { ...common, data: FASHION(5000, 2000), pretrain: 400, updates: 600, finetune: 60, keep: [16, 32, 64, 128, 256], scratchKeep: [32, 64, 128], grids: st.FASHION_COMPRESSION_GRIDS });
+    assert.deepEqual(quick, { ...common, data: FASHION(750, 300), pretrain: 60, updates: 60, finetune: 10, keep: [32, 128], scratchKeep: [32], grids: first(st.FASHION_COMPRESSION_GRIDS) });
+    assert.equal(st.compressionWidth(full), 512);
+  });
+
+  test("settings are fresh copies: changing one never reaches the preset", () => {
+    const s = st.digitsCompression.settings("quick");
+    (s.keep as number[]).push(99);
+    assert.deepEqual(st.digitsCompression.settings("quick").keep, [4, 8, 16, 32, 64]);
+  });
+});
+
+describe("the Study computes what the compression study's functions compute", () => {
+  test("tiny 04: tune, choose and run equal tuneCompressionSeed, chooseSettings and runCompressionSeed, bit for bit", { timeout: 300_000 }, async () => {
+    const study = st.digitsCompression;
+    const settings = study.settings("tiny");
+    const run = await st.runStudy(study, settings, { seeds: [0], tuneSeeds: [100], onProgress: () => {} });
+    const setup = st.compressionSetup(settings);
+    assert.deepEqual(setup.hidden, [16]);
+    assert.equal(setup.inputs, 64);
+    const rows = st.tuneCompressionSeed(setup, settings.grids, 100);
+    assert.deepEqual(run.tuning, rows);
+    assert.deepEqual(run.chosen, st.chooseSettings(settings.grids, rows).chosen);
+    assert.deepEqual(run.results[0], st.runCompressionSeed(setup, run.chosen, 0));
+    // The summary's per-seed score is each arm's fewest units within tolerance; the old summary is in details.
+    const d = st.compressionDetails(run.summary);
+    assert.deepEqual(d.summary, st.summarizeCompression(setup, run.results, settings.refK).summary);
+    for (const arm of run.summary.arms) {
+      const curve = run.results[0].curves.find((c) => c.arm === arm.arm);
+      assert.ok(curve !== undefined);
+      assert.equal(arm.mean, st.fewestUnits(curve.points, run.results[0].denseVal, 0.01, 16), arm.arm);
+    }
+    assert.deepEqual(st.compressionSplit(settings), { train: 200, validation: 269, test: 450 });
+  });
+});
+
+describe("summary, choice and checks", () => {
+  const point = (k: number, valAfter: number) => ({ k, valBefore: valAfter, valAfter, testAfter: valAfter, testLoss: 0.5, ece: 0.05, params: 10 * k });
+  const seed = (s: number, anti: [number, number], plain: [number, number]) => ({
+    seed: s, denseVal: 0.9, denseTest: 0.9, denseTestLoss: 0.3, denseEce: 0.02,
+    curves: [
+      { arm: "antitrain", settings: { fraction: 0.5 }, updates: 100, points: [point(4, anti[0]), point(8, anti[1])] },
+      { arm: "plain, importance", settings: {}, updates: 100, points: [point(4, plain[0]), point(8, plain[1])] },
+    ],
+  });
+  const settings = { ...st.digitsCompression.settings("tiny"), hidden: [16], tolerance: 0.01, refK: 8 };
+
+  test("hand-computed: units within 1 point, paired against antitraining", () => {
+    // dense 0.9, tolerance 0.01: a width counts from 0.89. Seed 0: antitrain 8 (0.85, 0.895), plain none → 16 units.
+    // Seed 1: antitrain 4 (0.9), plain 8 (0.80, 0.895). Paired plain − antitrain: 8 and 4.
+    const summary = st.summarizeCompressionStudy(settings, [seed(0, [0.85, 0.895], [0.8, 0.88]), seed(1, [0.9, 0.95], [0.8, 0.895])]);
+    assert.equal(summary.reference, "antitrain");
+    assert.equal(summary.better, "lower");
+    assert.deepEqual(summary.arms.map((a) => [a.arm, a.mean, a.median]), [["antitrain", 6, 6], ["plain, importance", 12, 12]]);
+    const p = summary.paired[0];
+    assert.deepEqual([p.arm, p.mean, p.wins, p.losses, p.ties], ["plain, importance", 6, 0, 2, 0]);
+    const d = st.compressionDetails(summary);
+    assert.deepEqual(d.summary.map((a) => a.perSeed), [[8, 4], [16, 8]]);
+    assert.equal(d.width, 16);
+    assert.match(summary.metric, /fewest units of 16 in h1 within 1 point/);
+    const v = st.digitsCompression.verdict(summary);
+    assert.ok(st.ANSWERS.includes(v.answer));
+  });
+
+  test("best variant and best reference by mean units", () => {
+    const summary = st.compressionDetails(st.summarizeCompressionStudy(settings, [seed(0, [0.85, 0.895], [0.9, 0.95])])).summary;
+    const { bestVariant, bestReference } = st.bestVariantAndReference(summary);
+    assert.equal(bestVariant.arm, "antitrain");
+    assert.equal(bestReference.arm, "plain, importance");
+    assert.equal(bestReference.units.mean, 4);
+  });
+
+  test("choose: tuning rows pick the fewest units; without rows only one-entry grids", () => {
+    const grids = { antitrain: [{ fraction: 0.5 }, { fraction: 0.3 }] };
+    const s = { ...settings, arms: [st.STUDY_ARMS[0]], grids };
+    const row = (fraction: number, units: number) => ({ method: "antitrain", settings: { fraction }, seed: 100, units, smallAcc: 0.9, denseVal: 0.95 });
+    assert.deepEqual(st.chooseCompression(s, [row(0.5, 40), row(0.3, 20)]), { antitrain: { fraction: 0.3 } });
+    assert.throws(() => st.chooseCompression(s, []), /tuneSeeds/);
+    assert.deepEqual(st.chooseCompression({ ...s, grids: { antitrain: [{ fraction: 0.7 }] } }, []), { antitrain: { fraction: 0.7 } });
+  });
+
+  test("check refuses bad settings, naming the fix", () => {
+    const good = st.digitsCompression.settings("quick");
+    const check = st.digitsCompression.check;
+    check(good);
+    assert.throws(() => check({ ...good, keep: [] }), /keep needs at least one width/);
+    assert.throws(() => check({ ...good, keep: [4, 128] }), /\[1, 127\]/);
+    assert.throws(() => check({ ...good, site: "h2" }), /not a hidden layer/);
+    assert.throws(() => check({ ...good, data: { dataset: "digits" } }), /validation/);
+    assert.throws(() => check({ ...good, tolerance: 1 }), /tolerance/);
+    assert.throws(() => check({ ...good, grids: { ...good.grids, bogus: [{ lambda: 1 }] } }), /belongs to no arm/);
+    const { slimming: _, ...noSlimming } = good.grids;
+    assert.throws(() => check({ ...good, grids: noSlimming }), /grids\["slimming"\]/);
+    assert.throws(() => check({ ...good, updatez: 3 } as typeof good), /updatez/);
+    assert.throws(() => st.digitsCompression.settings("huge" as "quick"), /tiny/);
+  });
+});
