@@ -132,6 +132,7 @@ describe("streamed collectStats", () => {
     const buffers: number[] = []; // live JS buffer bytes at the start of each batch
     const big = wrapModel(base, {
       sites: () => [{ name: "big", units: 32 }],
+      downstreamVariables: () => base.variables(), // a made-up site: nothing of base feeds it
       split: (_site, x) => {
         gc();
         peak.calls++;
