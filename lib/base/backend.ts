@@ -122,7 +122,28 @@ function parseBackend(value: string): BackendName {
   throw new AntitrainError(`ANTITRAIN_BACKEND="${value}" is not a backend: use tensorflow, wasm or cpu`);
 }
 
+/**
+ * Emscripten's glue (tfjs-backend-wasm's module) adds `uncaughtException` and `unhandledRejection` listeners that
+ * rethrow, so any later uncaught error is reported from inside the minified module: Node then prints its 60 KB
+ * source line before the error's own message. Removes the listeners the backend's start added; Node's own report
+ * (the message and stack) is then what a user sees.
+ */
+function withoutEmscriptenErrorHooks<T>(start: () => Promise<T>): Promise<T> {
+  type Listener = (...args: unknown[]) => void;
+  const emitter = process as unknown as { listeners(e: string): Listener[]; removeListener(e: string, l: Listener): void };
+  const events = ["uncaughtException", "unhandledRejection"];
+  const before = new Map(events.map((e) => [e, new Set(emitter.listeners(e))]));
+  const restore = () => {
+    for (const e of events) for (const l of emitter.listeners(e)) if (!before.get(e)?.has(l)) emitter.removeListener(e, l);
+  };
+  return start().finally(restore);
+}
+
 async function tryBackend(name: BackendName, threads: number): Promise<string | null> {
+  return withoutEmscriptenErrorHooks(() => startBackend(name, threads));
+}
+
+async function startBackend(name: BackendName, threads: number): Promise<string | null> {
   try {
     if (name === "tensorflow") require("@tensorflow/tfjs-node");
     if (name === "wasm") require("@tensorflow/tfjs-backend-wasm");

@@ -1,10 +1,11 @@
 /**
  * The worker side of a study's seeds on the sweep queue (the submitting side is lib/studies/seed-queue.ts):
- * `antitrain worker --redis URL` takes a "study-seed" job and computes it with the registered study in a
- * seed-worker child process (lib/studies/seed-worker.ts), which a killed worker takes down with it. No notebook code
+ * `antitrain worker --redis URL` takes a "study-seed" job and computes it with the registered study in its
+ * seed-worker child process (lib/studies/seed-worker.ts; one per worker, kept across jobs), which a killed worker
+ * takes down with it. No notebook code
  * runs; a job made on another commit, with other uncommitted changes or other numerics is refused.
  */
-import { fork } from "node:child_process";
+import { type ChildProcess, fork } from "node:child_process";
 import * as os from "node:os";
 import type { Job } from "bullmq";
 import { numericsTag, ready } from "../base/backend";
@@ -46,7 +47,7 @@ function parseSeedJob(raw: unknown): SeedJobData {
 /**
  * Computes one study seed job on this machine: refuses it (an UnrecoverableError, so no other try is made with the
  * same mismatch) when this checkout's commit, uncommitted changes, code hash or numerics differ from the job's,
- * else computes it in a seed-worker child process and returns its record.
+ * else computes it in the worker's seed-worker child process and returns its record.
  *
  * @example
  * const result = await runSeedJob(job);   // inside a BullMQ worker's processor
@@ -69,25 +70,45 @@ export async function runSeedJob(job: Job): Promise<SeedJobResult> {
   return { id: job.id as string, record: await computeInChild(data.job) };
 }
 
-/** Computes one seed job in a fresh seed-worker process (which a killed worker takes down with it). */
-function computeInChild(job: SeedJob): Promise<SeedRecord> {
+/** The seed-worker child this worker computes its jobs in (started at the first job, kept for the next). */
+let seedWorker: { child: ChildProcess; ready: Promise<void> } | undefined;
+
+/** This worker's seed-worker child, started when there is none (or the last one stopped). */
+function seedWorkerChild(): { child: ChildProcess; ready: Promise<void> } {
+  if (seedWorker !== undefined && seedWorker.child.exitCode === null && seedWorker.child.signalCode === null && seedWorker.child.connected) return seedWorker;
+  const child = fork(seedWorkerFile(), [], { cwd: PACKAGE_ROOT, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const ready = new Promise<void>((resolve, reject) => {
+    child.once("message", (m: { ready?: boolean; error?: string }) => (m.ready === true ? resolve() : reject(new AntitrainError(m.error ?? "the seed worker did not start"))));
+    child.once("exit", (code, signal) => reject(new AntitrainError(`the seed worker stopped (${signal ?? `exit ${code}`}) before it was ready`)));
+  });
+  ready.catch(() => {});
+  // The worker's own connection keeps it alive; the idle child must not keep a closing worker from exiting.
+  child.unref();
+  (child.channel as { unref?: () => void } | undefined)?.unref?.();
+  child.on("exit", () => {
+    if (seedWorker?.child === child) seedWorker = undefined;
+  });
+  seedWorker = { child, ready };
+  return seedWorker;
+}
+
+/**
+ * Computes one seed job in this worker's seed-worker child process, which stays for the next job (so its start-up
+ * and the study's data are paid once per worker, not per job) and which a killed worker takes down with it.
+ */
+async function computeInChild(job: SeedJob): Promise<SeedRecord> {
+  const { child, ready } = seedWorkerChild();
+  await ready;
   return new Promise((resolve, reject) => {
-    const child = fork(seedWorkerFile(), [], { cwd: PACKAGE_ROOT, stdio: ["ignore", "inherit", "inherit", "ipc"] });
-    let answered = false;
-    child.on("message", (m: { ready?: boolean; record?: SeedRecord; error?: string }) => {
-      if (m.ready === true) {
-        child.send({ job });
-        return;
-      }
-      answered = true;
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
+      reject(new AntitrainError(`the seed worker for ${job.study} seed ${job.seed} stopped (${signal ?? `exit ${code}`}) before answering`));
+    child.once("exit", onExit);
+    child.once("message", (m: { record?: SeedRecord; error?: string }) => {
+      child.off("exit", onExit);
       if (m.error !== undefined) reject(new AntitrainError(m.error));
       else resolve(m.record as SeedRecord);
-      child.disconnect();
     });
-    child.on("error", reject);
-    child.on("exit", (code, signal) => {
-      if (!answered) reject(new AntitrainError(`the seed worker for ${job.study} seed ${job.seed} stopped (${signal ?? `exit ${code}`}) before answering`));
-    });
+    child.send({ job });
   });
 }
 
