@@ -37,7 +37,8 @@ export function compressionSettingsTable(settings: CompressionSettings): string 
     ["tolerance, refK", `${settings.tolerance}, ${settings.refK}`, "'within tolerance of the dense validation accuracy'; the fixed-width comparison"],
     ["grids", Object.entries(settings.grids).map(([m, g]) => `${m}: ${g.map((s) => JSON.stringify(s)).join(" ")}`).join("; "), "each tuned method's settings (chosen on the tuning seeds' validation split)"],
   ];
-  return htmlTable(rows.map(([knob, value, meaning]) => ({ knob, value: typeof value === "string" || typeof value === "number" ? value : JSON.stringify(value), meaning })));
+  // Values as text, left-aligned: a right-aligned number sits at the far end of a column as wide as the grids row.
+  return htmlTable(rows.map(([knob, value, meaning]) => ({ knob, value: typeof value === "string" ? value : typeof value === "number" ? String(value) : JSON.stringify(value), meaning })));
 }
 
 /**
