@@ -138,6 +138,9 @@ test("summarizeScores and verdictFromSummary: intervals, medians, Wilcoxon, and 
   assert.equal(st.verdictFromSummary(worse, q).answer, "not supported");
   const mixed = st.summarizeScores(seeds.map((x) => ({ a: x.a, b: x.b, c: x.a - 5 })), { metric: "units", better: "lower", reference: "a" });
   assert.equal(st.verdictFromSummary(mixed, q).answer, "mixed");
+  assert.throws(() => st.summarizeScores(seeds, { metric: "units", better: "lower", reference: "a", referense: "b" } as never), /unknown option "referense" of summarizeScores/);
+  assert.throws(() => st.summarizeScores(seeds, { metric: "units", better: "less" as never, reference: "a" }), /better must be "lower" or "higher"/);
+  assert.throws(() => st.verdictFromSummary(s, { ...q, agianst: ["b"] } as never), /unknown option "agianst" of verdictFromSummary/);
   const higher = st.summarizeScores(seeds.map((x) => ({ a: x.b, b: x.a })), { metric: "accuracy", better: "higher", reference: "a" });
   assert.equal(st.verdictFromSummary(higher, q).answer, "supported", "with higher-is-better the same numbers support a");
 });

@@ -23,4 +23,5 @@ test("the verdict box shows question, answer, sentence, numbers and provenance a
   assert.match(html, /Quick setting/);
   assert.doesNotMatch(html, /<script/);
   assert.doesNotMatch(nb.verdictBox({ verdict, summary, provenance }), /Quick setting/);
+  assert.throws(() => nb.verdictBox({ verdict, summary, provenance }, { quik: true } as never), /unknown option "quik" of verdictBox/);
 });

@@ -7,6 +7,7 @@
 import type { StudyRun } from "../studies/run-study";
 import type { Answer } from "../studies/study";
 import { escapeHtml } from "./table";
+import { requireKnownKeys } from "../base/validate";
 
 const COLOURS: Record<Answer, string> = {
   supported: "#1b7f3b",
@@ -23,6 +24,7 @@ const COLOURS: Record<Answer, string> = {
  * tslab.display.html(nb.verdictBox(run, { quick: QUICK }));
  */
 export function verdictBox(run: Pick<StudyRun, "verdict" | "provenance" | "summary">, options: { quick?: boolean } = {}): string {
+  requireKnownKeys(options, ["quick"], "verdictBox");
   const v = run.verdict;
   const colour = COLOURS[v.answer] ?? COLOURS.inconclusive;
   const quick = options.quick === true ? `<p style="margin:6px 0 0;color:#9a6700"><b>Quick setting:</b> a smoke test of the whole study, not its numbers (FULL=1 runs the study).</p>` : "";

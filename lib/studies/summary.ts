@@ -6,6 +6,7 @@
 import wilcoxon from "@stdlib/stats-wilcoxon";
 import { AntitrainError } from "../base/errors";
 import { meanCI } from "../base/statistics";
+import { requireKnownKeys } from "../base/validate";
 import type { Answer, ArmStatistic, PairedDifference, StudySummary, Verdict } from "./study";
 
 /** One seed's headline metric per arm (an arm missing on a seed is left out of that seed's pairs). */
@@ -76,6 +77,8 @@ function pairedDifference(arm: string, reference: string, pairs: readonly [numbe
  * summary.paired[0];   // plain − antitrain: mean 13, …
  */
 export function summarizeScores(perSeed: readonly SeedScores[], options: ScoreSummaryOptions): StudySummary {
+  requireKnownKeys(options, ["metric", "better", "reference", "arms", "digits", "details"], "summarizeScores");
+  if (options.better !== "lower" && options.better !== "higher") throw new AntitrainError(`summarizeScores: better must be "lower" or "higher", got ${JSON.stringify(options.better)}`);
   if (perSeed.length === 0) throw new AntitrainError("summarizeScores needs at least one seed's scores");
   const arms = options.arms ?? [...new Set(perSeed.flatMap((s) => Object.keys(s)))];
   if (!arms.includes(options.reference)) throw new AntitrainError(`the reference arm "${options.reference}" is not among the arms: ${arms.join(", ")}`);
@@ -128,6 +131,7 @@ export function interval(i: { mean: number; low: number; high: number; n?: numbe
  * const v = verdictFromSummary(summary, { question: "Does antitraining need fewer units?", claim: "antitraining needs fewer units" });
  */
 export function verdictFromSummary(summary: StudySummary, options: { question: string; claim: string; against?: readonly string[]; digits?: number }): Verdict {
+  requireKnownKeys(options, ["question", "claim", "against", "digits"], "verdictFromSummary");
   const digits = options.digits ?? 3;
   const compared = summary.paired.filter((p) => options.against === undefined || options.against.includes(p.arm));
   const sign = summary.better === "lower" ? 1 : -1;
