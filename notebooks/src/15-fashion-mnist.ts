@@ -47,7 +47,6 @@ tslab.display.html(nb.compressionArmsTable(SETTINGS));
 // split only), the choice, then every arm on each study seed.
 
 // %%
-tslab.display.html(nb.compressionArmsTable(SETTINGS));
 const run = await st.runStudy(study, SETTINGS, { seeds: SEEDS, tuneSeeds: TUNE_SEEDS, cache: !QUICK });
 console.log(run.verdict.sentence + nb.quickNote(QUICK, "15-fashion-mnist"));
 console.log(run.provenance.line);
