@@ -83,6 +83,15 @@ describe("the Study computes what the compression study's functions compute", ()
       assert.equal(arm.mean, st.fewestUnits(curve.points, run.results[0].denseVal, 0.01, 16), arm.arm);
     }
     assert.deepEqual(st.compressionSplit(settings), { train: 200, validation: 269, test: 450 });
+    // The results file's shared fields come from the run: the one hidden width as a number, the old table in summary.
+    const file = st.compressionResultsFile(run, { quick: true, seeds: [0], tuneSeeds: [100] });
+    assert.equal(file.hidden, 16);
+    assert.equal(file.headline, d.headline);
+    assert.deepEqual(file.summary, d.summary);
+    assert.equal(file.results, run.results);
+    assert.deepEqual(file.split, { train: 200, validation: 269, test: 450 });
+    assert.equal(file.verdict, run.verdict);
+    assert.deepEqual(st.compressionResultsFile({ ...run, settings: { ...settings, hidden: [16, 8] } }, { quick: true, seeds: [0], tuneSeeds: [100] }).hidden, [16, 8]);
   });
 });
 

@@ -96,13 +96,7 @@ console.log(`headline: ${details.headline}${NOTE}`);
 for (const html of nb.compressionStudyCharts(run)) tslab.display.html(html);
 
 // %%
-console.log(nb.writeResults("04-compression", {
-  quick: QUICK, seeds: SEEDS, tuneSeeds: TUNE_SEEDS, hidden: SETTINGS.hidden[0], pretrain: SETTINGS.pretrain, updates: SETTINGS.updates,
-  cycle: SETTINGS.cycle, finetune: SETTINGS.finetune, keep: SETTINGS.keep, scratchKeep: SETTINGS.scratchKeep, tolerance: SETTINGS.tolerance,
-  refK: SETTINGS.refK, grids: SETTINGS.grids, chosen: run.chosen, tuning: run.tuning, split: st.compressionSplit(SETTINGS),
-  headline: details.headline, summary: details.summary, results: run.results, seconds: run.provenance.elapsedSeconds,
-  verdict: run.verdict, studySummary: run.summary, provenance: run.provenance,
-}));
+console.log(nb.writeResults("04-compression", st.compressionResultsFile(run, { quick: QUICK, seeds: SEEDS, tuneSeeds: TUNE_SEEDS })));
 
 // %% [markdown]
 // ## Reading

@@ -72,11 +72,8 @@ console.log(nb.compressionCoreLine(run) + NOTE);
 
 // %%
 console.log(nb.writeResults("15-fashion-mnist", {
-  quick: QUICK, seeds: SEEDS, tuneSeeds: TUNE_SEEDS, subsample: SETTINGS.data.dataset === "fashion-mnist" ? SETTINGS.data.subsample : undefined, hidden: SETTINGS.hidden[0],
-  pretrain: SETTINGS.pretrain, updates: SETTINGS.updates, cycle: SETTINGS.cycle, finetune: SETTINGS.finetune, keep: SETTINGS.keep,
-  scratchKeep: SETTINGS.scratchKeep, tolerance: SETTINGS.tolerance, refK: SETTINGS.refK, grids: SETTINGS.grids, chosen: run.chosen,
-  tuning: run.tuning, split: st.compressionSplit(SETTINGS), headline: details.headline, summary: details.summary, results: run.results,
-  seconds: run.provenance.elapsedSeconds, verdict: run.verdict, studySummary: run.summary, provenance: run.provenance,
+  ...st.compressionResultsFile(run, { quick: QUICK, seeds: SEEDS, tuneSeeds: TUNE_SEEDS }),
+  subsample: SETTINGS.data.dataset === "fashion-mnist" ? SETTINGS.data.subsample : undefined,
 }));
 
 // %% [markdown]

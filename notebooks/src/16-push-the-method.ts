@@ -84,12 +84,8 @@ for (const html of nb.compressionStudyCharts(run)) tslab.display.html(html);
 // %%
 const { bestVariant, bestReference } = st.bestVariantAndReference(details.summary);
 console.log(nb.writeResults("16-push-the-method", {
-  quick: QUICK, seeds: SEEDS, tuneSeeds: TUNE_SEEDS, hidden: SETTINGS.hidden[0], pretrain: SETTINGS.pretrain, updates: SETTINGS.updates,
-  cycle: SETTINGS.cycle, finetune: SETTINGS.finetune, keep: SETTINGS.keep, scratchKeep: SETTINGS.scratchKeep, tolerance: SETTINGS.tolerance,
-  refK: SETTINGS.refK, arms: SETTINGS.arms, grids: SETTINGS.grids, chosen: run.chosen, tuning: run.tuning, split: st.compressionSplit(SETTINGS),
-  headline: details.headline, bestVariant: bestVariant.arm, bestReference: bestReference.arm,
-  summary: details.summary, results: run.results, seconds: run.provenance.elapsedSeconds,
-  verdict: run.verdict, studySummary: run.summary, provenance: run.provenance,
+  ...st.compressionResultsFile(run, { quick: QUICK, seeds: SEEDS, tuneSeeds: TUNE_SEEDS }),
+  arms: SETTINGS.arms, bestVariant: bestVariant.arm, bestReference: bestReference.arm,
 }));
 
 // %% [markdown]

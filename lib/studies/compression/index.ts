@@ -14,3 +14,4 @@ export { summarizeCompressionStudy, compressionDetails, bestVariantAndReference,
 export { digitsCompression, DIGITS_COMPRESSION_GRIDS } from "./digits";
 export { compressionVariants, VARIANT_ARMS, VARIANT_GRIDS } from "./variants";
 export { fashionCompression, fashionDeepCompression, FASHION_COMPRESSION_GRIDS } from "./fashion";
+export { compressionResultsFile } from "./results-file";
