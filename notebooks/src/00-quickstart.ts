@@ -233,9 +233,7 @@ console.log(STUDY_SETTINGS);
 
 // %%
 const run = await st.runStudy(quickstartStudy, STUDY_SETTINGS, { seeds: STUDY_SEEDS, cache: !QUICK });
-console.log(`${run.verdict.sentence}${NOTE}`);
-for (const line of run.verdict.numbers) console.log(`  ${line}`);
-console.log(run.provenance.line);
+tslab.display.html(nb.verdictBox(run, { quick: QUICK }));
 const study = st.summarizeConcentration(run.results, STUDY_SETTINGS.tolerance);
 const split = st.studyData(STUDY_SETTINGS.data);
 console.log(`${study.headline}${NOTE}`);

@@ -90,8 +90,8 @@ tslab.display.html(nb.htmlTable(st.CONCENTRATION_TASKS.map((t) => ({ task: t, ..
 
 // %%
 const run = await st.runStudy(st.concentrationStudy, SETTINGS, { seeds: SEEDS, tuneSeeds: TUNE_SEEDS, cache: !QUICK });
+tslab.display.html(nb.verdictBox(run, { quick: QUICK }));
 const details = run.summary.details as st.ConcentrationDetails;
-console.log(run.provenance.line);
 console.log(`tensors alive: ${tf.memory().numTensors}`);
 
 // %% [markdown]

@@ -106,8 +106,8 @@ tslab.display.html(nb.htmlTable(TASKS.map((t) => ({ task: t, ...splits[t], width
 
 // %%
 const run = await st.runStudy(st.equivalenceStudy, SETTINGS, { seeds: SEEDS, cache: !QUICK });
+tslab.display.html(nb.verdictBox(run, { quick: QUICK }));
 const details = run.summary.details as st.EquivalenceDetails;
-console.log(run.provenance.line);
 console.log(`mean seconds per seed and cell: ${Object.entries(details.cellSeconds).map(([k, v]) => `${k} ${v.toFixed(0)} s`).join(", ")}; tensors alive: ${tf.memory().numTensors}`);
 
 // %% [markdown]

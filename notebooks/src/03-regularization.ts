@@ -75,10 +75,8 @@ const QUICK_LABEL = QUICK
 
 // %%
 const run = await st.runStudy(study, SETTINGS, { seeds: SEEDS, cache: !QUICK });
+tslab.display.html(nb.verdictBox(run, { quick: QUICK }));
 const tables = run.summary.details as st.RegularizationTables;
-console.log(run.verdict.sentence + NOTE);
-console.log(run.verdict.numbers.join("\n"));
-console.log(run.provenance.line);
 
 // %% [markdown]
 // ## Results

@@ -60,10 +60,9 @@ const SUFFIX = QUICK ? " (quick setting: a smoke test)" : "";
 
 // %%
 const run = await st.runStudy(study, SETTINGS, { seeds: SEEDS, cache: !QUICK });
+tslab.display.html(nb.verdictBox(run, { quick: QUICK }));
 const runs = run.results.flat();
 const tables = run.summary.details as st.SchedulesTables;
-console.log(run.verdict.sentence + NOTE);
-console.log(run.verdict.numbers.join("\n"));
 console.log(`${runs.length} runs; ${run.provenance.line}; tensors alive: ${tf.memory().numTensors}`);
 
 // %% [markdown]

@@ -94,8 +94,8 @@ tslab.display.html(nb.htmlTable(st.MULTILAYER_ARMS.map((a) => ({ arm: a.name, me
 
 // %%
 const run = await st.runStudy(st.multilayerStudy, SETTINGS, { seeds: SEEDS, tuneSeeds: TUNE_SEEDS, cache: !QUICK });
+tslab.display.html(nb.verdictBox(run, { quick: QUICK }));
 const details = run.summary.details as st.MultilayerDetails;
-console.log(run.provenance.line);
 for (const r of run.results) console.log(`seed ${r.seed}: antitraining keeps ${r.widths.join(" / ")} units`);
 console.log(`tensors alive: ${tf.memory().numTensors}`);
 

@@ -48,10 +48,8 @@ const PART2_LABEL = QUICK
 
 // %%
 const run = await st.runStudy(st.randomizationStudy, SETTINGS, { seeds: SEEDS, tuneSeeds: TUNE_SEEDS, cache: !QUICK });
+tslab.display.html(nb.verdictBox(run, { quick: QUICK }));
 const tables = st.randomizationTables(run.results, SETTINGS.methods);
-console.log(run.verdict.sentence);
-console.log(run.provenance.line);
-tslab.display.html(nb.htmlTable(run.verdict.numbers.map((n) => ({ "the numbers that carry it": n })), { caption: QUICK_LABEL }));
 
 // %% [markdown]
 // ## Part 1: do the methods agree on which units matter?

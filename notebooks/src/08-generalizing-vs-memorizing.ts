@@ -50,9 +50,7 @@ const show = (rows: Record<string, unknown>[]) => tslab.display.html(nb.htmlTabl
 
 // %%
 const run = await st.runStudy(st.memorizationStudy, SETTINGS, { seeds: SEEDS, tuneSeeds: TUNE_SEEDS, cache: !QUICK });
-console.log(run.verdict.sentence);
-console.log(run.provenance.line);
-show(run.verdict.numbers.map((n) => ({ "the numbers that carry it": n })));
+tslab.display.html(nb.verdictBox(run, { quick: QUICK }));
 
 // %% [markdown]
 // ## Part 1: are there memorizing and generalizing units?

@@ -65,11 +65,9 @@ console.log(nb.provenance({ notebook: "09-grokking", quick: QUICK, seeds: SEEDS 
 tslab.display.html(nb.plotlyScript());
 tslab.display.html(nb.htmlTable(Object.entries(SETTINGS).map(([knob, value]) => ({ knob: knob, value: JSON.stringify(value) })), { caption: "settings" }));
 const run = await st.runStudy(st.grokkingStudy, SETTINGS, { seeds: SEEDS, tuneSeeds: TUNE_SEEDS, cache: !QUICK });
+tslab.display.html(nb.verdictBox(run, { quick: QUICK }));
 
 // %%
-console.log(run.verdict.sentence);
-for (const line of run.verdict.numbers) console.log(`  ${line}`);
-console.log(run.provenance.line);
 const NOTE = nb.quickNote(QUICK, "09-grokking");
 /** Quick runs label their tables: one seed, a few steps, so intervals and step counts are not the study's. */
 const CAPTION = QUICK ? `quick setting (p = ${SETTINGS.p}, ${SEEDS.length} seed, ${SETTINGS.steps} steps): a smoke test, not the study's numbers` : undefined;

@@ -66,13 +66,10 @@ tslab.display.html(nb.htmlTable(knobs(SETTINGS), { caption: "modular-addition se
 tslab.display.html(nb.htmlTable(knobs(LM_SETTINGS), { caption: "char-LM settings" }));
 const run = await st.runStudy(st.transformerCompressionStudy, SETTINGS, { seeds: SEEDS, cache: !QUICK });
 const lmRun = await st.runStudy(st.charLmCompressionStudy, LM_SETTINGS, { seeds: LM_SEEDS, cache: !QUICK });
+tslab.display.html(nb.verdictBox(run, { quick: QUICK }));
+tslab.display.html(nb.verdictBox(lmRun, { quick: QUICK }));
 
 // %%
-for (const r of [run, lmRun]) {
-  console.log(`${r.study}: ${r.verdict.sentence}`);
-  for (const line of r.verdict.numbers) console.log(`  ${line}`);
-  console.log(`  ${r.provenance.line}`);
-}
 const NOTE = nb.quickNote(QUICK, "10-transformer-compression");
 /** Shows rows as an HTML table; in the quick setting captioned as a smoke test. */
 const show = (rows: readonly object[], what: string) => tslab.display.html(nb.htmlTable(rows.map((r) => ({ ...r })), {

@@ -85,10 +85,8 @@ console.log(`digits: train ${at.size(train)}, test ${at.size(test)}; h1 has ${SE
 
 // %%
 const run = await st.runStudy(st.mutualInformationStudy, SETTINGS, { seeds: SEEDS, tuneSeeds: TUNE_SEEDS, cache: !QUICK });
+tslab.display.html(nb.verdictBox(run, { quick: QUICK }));
 const tables = st.mutualInformationTables(run.results);
-console.log(run.verdict.sentence);
-console.log(run.provenance.line);
-show(run.verdict.numbers.map((n) => ({ "the numbers that carry it": n })));
 
 // %% [markdown]
 // ## Interaction heat maps

@@ -56,9 +56,7 @@ const show = (rows: Record<string, unknown>[]) => tslab.display.html(nb.htmlTabl
 
 // %%
 const run = await st.runStudy(study, SETTINGS, { seeds: SEEDS, tuneSeeds: TUNE_SEEDS, cache: !QUICK });
-console.log(`${run.verdict.sentence}${NOTE}`);
-for (const line of run.verdict.numbers) console.log(`  ${line}`);
-console.log(run.provenance.line);
+tslab.display.html(nb.verdictBox(run, { quick: QUICK }));
 
 // %% [markdown]
 // ## Results at the same budget

@@ -48,8 +48,7 @@ tslab.display.html(nb.compressionArmsTable(SETTINGS));
 
 // %%
 const run = await st.runStudy(study, SETTINGS, { seeds: SEEDS, tuneSeeds: TUNE_SEEDS, cache: !QUICK });
-console.log(run.verdict.sentence + nb.quickNote(QUICK, "15-fashion-mnist"));
-console.log(run.provenance.line);
+tslab.display.html(nb.verdictBox(run, { quick: QUICK }));
 
 // %% [markdown]
 // ## Results

@@ -215,11 +215,9 @@ for (const line of demo.lines) console.log(`${line}${line.startsWith("size") ? N
 
 // %%
 const run = await st.runStudy(study, SETTINGS, { seeds: SEEDS, tuneSeeds: TUNE_SEEDS, cache: !QUICK });
+tslab.display.html(nb.verdictBox(run, { quick: QUICK }));
 const { summary, headline } = run.summary.details as { summary: st.ArmSummary[]; headline: string };
 const results = run.results;
-console.log(run.verdict.sentence + NOTE);
-console.log(run.verdict.numbers.join("\n"));
-console.log(run.provenance.line);
 const tuningTable = st.chooseSettings(SETTINGS.grids, run.tuning).table;
 tslab.display.html(nb.htmlTable(nb.convTuningRows(tuningTable), { caption: `Tuning grid on seeds ${TUNE_SEEDS.join(", ")}, validation split (ties in channels broken by mean validation accuracy at k ≤ 16)${QUICK ? " (quick setting: one setting per method, nothing is tuned)" : ""}` }));
 
