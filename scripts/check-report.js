@@ -15,7 +15,7 @@ const path = require("node:path");
 const { spawn, spawnSync } = require("node:child_process");
 const { pathToFileURL } = require("node:url");
 
-const WIDTH = 1200;
+const WIDTH = 1300;
 const MAX_SCREENSHOT_HEIGHT = 16000; // Chromium cannot capture much more than 16384 px in one image
 
 /** The Chromium to run: $CHROMIUM, else Debian's, else the first of the usual names on PATH. */
@@ -75,6 +75,23 @@ const CHARTS_IN_PAGE = `JSON.stringify([...document.querySelectorAll(".js-plotly
     return { title: text(".gtitle"), xTitle: text(".g-xtitle"), yTitle: text(".g-ytitle") };
   }))`;
 
+// Runs in the page: where the verdict box starts, the tables that run past their cell, the chart images shown.
+const LAYOUT_IN_PAGE = `JSON.stringify((() => {
+  const verdict = document.querySelector(".antitrain-verdict");
+  const label = (t) => (t.querySelector("caption")?.textContent || t.textContent).trim().slice(0, 70);
+  return {
+    verdictTop: verdict ? verdict.getBoundingClientRect().top + window.scrollY : null,
+    verdictText: verdict ? verdict.textContent.trim().slice(0, 300) : null,
+    wideTables: [...document.querySelectorAll("table")].filter((t) => {
+      const cell = t.closest(".jp-Cell") || document.body;
+      return t.getBoundingClientRect().right > Math.min(cell.getBoundingClientRect().right, window.innerWidth) + 1;
+    }).map(label),
+    pageWidth: document.documentElement.scrollWidth,
+    chartDivs: document.querySelectorAll(".antitrain-chart").length,
+    imagesShown: [...document.querySelectorAll("img.antitrain-fallback")].filter((i) => i.naturalWidth > 0 && i.getBoundingClientRect().height > 0).length,
+  };
+})())`;
+
 /** Text of a console or exception argument. */
 const describe = (arg) => (arg.value !== undefined ? String(arg.value) : (arg.description ?? arg.type));
 
@@ -85,7 +102,7 @@ const describe = (arg) => (arg.value !== undefined ? String(arg.value) : (arg.de
  * than a local file or inline data, `loaded()` says whether the last navigation fired its load event. Closes the
  * browser and removes its profile afterwards, also when `use` throws. Resolves with what `use` returns.
  */
-async function withChromiumPage(use, { timeoutMs = 60000, what = "the page" } = {}) {
+async function withChromiumPage(use, { timeoutMs = 60000, what = "the page", width = WIDTH, javascript = true } = {}) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), "antitrain-chromium-"));
   const browser = spawn(
     findChromium(),
@@ -157,7 +174,8 @@ async function withChromiumPage(use, { timeoutMs = 60000, what = "the page" } = 
     const { sessionId } = await cdp.send("Target.attachToTarget", { targetId, flatten: true });
     const page = (method, params) => cdp.send(method, params, sessionId);
     await Promise.all(["Page.enable", "Runtime.enable", "Log.enable", "Network.enable"].map((m) => page(m)));
-    await page("Emulation.setDeviceMetricsOverride", { width: WIDTH, height: 900, deviceScaleFactor: 1, mobile: false });
+    await page("Emulation.setDeviceMetricsOverride", { width, height: 900, deviceScaleFactor: 1, mobile: false });
+    if (!javascript) await page("Emulation.setScriptExecutionDisabled", { value: true });
     const navigate = async (url) => {
       loaded = false;
       await page("Page.navigate", { url });
@@ -198,7 +216,7 @@ function writeAtomic(file, data) {
  * exceptions, console errors, failed loads and every request to something other than a local file
  * or inline data. With `screenshot`, writes a full-page PNG there (atomically).
  */
-async function checkReport(htmlPath, { screenshot = undefined, timeoutMs = 60000 } = {}) {
+async function checkReport(htmlPath, { screenshot = undefined, timeoutMs = 60000, width = WIDTH, javascript = true, screenshotHeight = MAX_SCREENSHOT_HEIGHT } = {}) {
   const file = path.resolve(htmlPath);
   if (!fs.existsSync(file)) throw new Error(`no report at ${htmlPath}`);
   return withChromiumPage(
@@ -206,7 +224,7 @@ async function checkReport(htmlPath, { screenshot = undefined, timeoutMs = 60000
       await navigate(pathToFileURL(file).href);
       // Plotly draws on the page's timers after load: wait until the chart count holds for a second.
       let charts = [];
-      for (let stable = 0; stable < 4; ) {
+      for (let stable = javascript ? 0 : 4; stable < 4; ) {
         await pause(250);
         const { result } = await page("Runtime.evaluate", { expression: CHARTS_IN_PAGE, returnByValue: true });
         const now = JSON.parse(result.value);
@@ -215,7 +233,7 @@ async function checkReport(htmlPath, { screenshot = undefined, timeoutMs = 60000
       }
       if (screenshot) {
         const { result } = await page("Runtime.evaluate", { expression: "document.documentElement.scrollHeight", returnByValue: true });
-        const height = Math.min(Math.max(1, Math.ceil(result.value)), MAX_SCREENSHOT_HEIGHT);
+        const height = Math.min(Math.max(1, Math.ceil(result.value)), screenshotHeight, MAX_SCREENSHOT_HEIGHT);
         const { data } = await page("Page.captureScreenshot", {
           format: "png",
           captureBeyondViewport: true,
@@ -223,9 +241,33 @@ async function checkReport(htmlPath, { screenshot = undefined, timeoutMs = 60000
         });
         writeAtomic(screenshot, Buffer.from(data, "base64"));
       }
-      return { plots: charts.length, charts, errors };
+      const { result: facts } = await page("Runtime.evaluate", { expression: LAYOUT_IN_PAGE, returnByValue: true });
+      return { plots: charts.length, charts, errors, layout: JSON.parse(facts.value) };
     },
-    { timeoutMs, what: htmlPath },
+    { timeoutMs, what: htmlPath, width, javascript },
+  );
+}
+
+/**
+ * Opens each report in one headless Chromium (JavaScript on or off) at `width` px and returns, per report, the
+ * page's layout facts: `verdictTop` (px from the top of the page to the verdict box, null without one), `verdictText`,
+ * `wideTables` (captions of tables that run past their cell or the window), `pageWidth`, `chartDivs`, `imagesShown`
+ * (static chart images that loaded and show), and `errors` (as checkReport's, for that page).
+ */
+async function reportLayouts(htmlPaths, { width = WIDTH, javascript = false, timeoutMs = 180000 } = {}) {
+  return withChromiumPage(
+    async ({ page, pause, errors, navigate }) => {
+      const out = [];
+      for (const htmlPath of htmlPaths) {
+        const seen = errors.length;
+        await navigate(pathToFileURL(path.resolve(htmlPath)).href);
+        if (javascript) await pause(1500);
+        const { result } = await page("Runtime.evaluate", { expression: LAYOUT_IN_PAGE, returnByValue: true });
+        out.push({ file: htmlPath, ...JSON.parse(result.value), errors: errors.slice(seen) });
+      }
+      return out;
+    },
+    { timeoutMs, what: `${htmlPaths.length} report(s)`, width, javascript },
   );
 }
 
@@ -283,7 +325,7 @@ async function main(argv) {
   return failed > 0 ? 1 : 0;
 }
 
-module.exports = { checkReport, figureImages, findChromium, withChromiumPage };
+module.exports = { checkReport, reportLayouts, figureImages, findChromium, withChromiumPage };
 
 if (require.main === module) {
   main(process.argv.slice(2)).then(

@@ -7,10 +7,13 @@
 // Writes OUT/NAME.ipynb (the executed notebook) and OUT/NAME.html, each atomically: OUT is reports/ for a full
 // run (FULL=1: the committed reports) and reports/quick/ (ignored by git) otherwise, so a default run never
 // overwrites a committed report. The kernel runs in the notebook's own folder (nbconvert's default), so a notebook
-// imports "../dist/index". After execution the notebook is finished for sharing: the provenance line gets the
-// measured run time, every chart (at.chart) gets a static PNG rendered offline in headless Chromium (as the
-// output's image/png and inside its HTML, so GitHub and an untrusted Jupyter show it), and no output names this
-// machine's folders.
+// imports "../dist/index". After execution the notebook is finished for sharing (finishNotebook): the run's verdict
+// box moves to the top, under the title; the provenance line gets the measured run time; the inline Plotly bundle is
+// dropped (the HTML report loads one shared OUT/assets/plotly.min.js); every chart (at.chart) gets a static PNG
+// rendered offline in headless Chromium (as the output's image/png and inside its HTML, so the chart shows without
+// JavaScript, on GitHub and in an untrusted Jupyter); tables wider than a 1300 px page are split, and each gets a
+// Markdown copy as text/plain; and no output names this machine's folders.
+//   node scripts/render-notebook.js --refinish reports/*.ipynb   (finish executed notebooks again, rewrite their HTML)
 // execute-notebook.py runs the cells (nbconvert's ExecutePreprocessor) and, when one fails, reports its
 // source and error readably and leaves the partly executed notebook in reports/NAME.failed.ipynb.
 // The report loads nothing from the network: an nbconvert template drops require.js, MathJax and the
@@ -23,7 +26,9 @@ const { spawnSync } = require("node:child_process");
 const ROOT = path.resolve(__dirname, "..");
 const EXECUTE = path.join(__dirname, "execute-notebook.py");
 const TEMPLATE = path.join(__dirname, "offline-report.html.j2");
-const MAX_OUTPUT = 1024 * 1024 * 1024; // notebooks inline the 1.4 MB Plotly bundle and chart images; leave room
+const MAX_OUTPUT = 1024 * 1024 * 1024; // executed notebooks inline the 1.4 MB Plotly bundle and chart images; leave room
+/** Where an HTML report finds Plotly, relative to the report: one shared copy per reports folder. */
+const PLOTLY_ASSET = "assets/plotly.min.js";
 const { figureImages } = require("./check-report.js");
 const { palettePng } = require("./palette-png.js");
 // The provenance line's placeholder for the run time (RUN_TIME_MARK in lib/notebook/provenance.ts).
@@ -134,27 +139,165 @@ function formatDuration(seconds) {
   return `${m} min ${String(whole - 60 * m).padStart(2, "0")} s`;
 }
 
+/** True for the output of nb.plotlyScript(): the whole Plotly bundle, inline. */
+function isPlotlyBundle(html) {
+  return html.length > 100_000 && html.startsWith("<script>(function(define, module, exports){");
+}
+
+const CHART_SNIPPET =
+  /<div id="([\w-]+)" class="antitrain-chart"[^>]*>[\s\S]*?<\/div><script type="application\/json" class="antitrain-figure" data-chart="\1">([\s\S]*?)<\/script><script>[\s\S]*?<\/script>/g;
+
+/** The notebook helpers of the build (dist/): chartSnippet and readableLogAxes, so old outputs get today's charts. */
+function plotHelpers() {
+  const file = path.join(ROOT, "dist", "notebook", "plot.js");
+  if (!fs.existsSync(file)) throw new Error("dist/notebook/plot.js is missing: run `npm run build` first");
+  return require(file);
+}
+
+/** Rewrites every chart snippet of `html` with the build's chartSnippet (its drawing script, readable log axes). */
+function redrawCharts(html) {
+  const { chartSnippet, readableLogAxes } = plotHelpers();
+  return html.replace(CHART_SNIPPET, (_all, id, json) => {
+    const figure = JSON.parse(json.replace(/<\\\//g, "</"));
+    return chartSnippet(id, { data: figure.data, layout: readableLogAxes(figure.data, figure.layout ?? {}) });
+  });
+}
+
+const entities = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'" };
+const unescapeHtml = (s) => s.replace(/&(?:amp|lt|gt|quot|#39);/g, (e) => entities[e]);
+const TABLE = /<table class="antitrain-table"[^>]*>([\s\S]*?)<\/table>/g;
+
+/** An antitrain table (nb.htmlTable) as { caption, head: cells, rows: cells[] }; a cell is { tag, attrs, html }. */
+function parseTable(inner) {
+  const caption = inner.match(/<caption>([\s\S]*?)<\/caption>/)?.[1];
+  const rows = [...inner.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((r) =>
+    [...r[1].matchAll(/<(t[hd])([^>]*)>([\s\S]*?)<\/t[hd]>/g)].map((c) => ({ tag: c[1], attrs: c[2], html: c[3] })),
+  );
+  return { caption, head: rows[0] ?? [], rows: rows.slice(1) };
+}
+
+/** A table's width in pixels at the report's 13.5 px font: headers wrap at spaces, cells do not. */
+function columnWidth(table, j) {
+  const longestWord = Math.max(0, ...unescapeHtml(table.head[j]?.html ?? "").split(/\s+/).map((w) => w.length));
+  const longestCell = Math.max(0, ...table.rows.map((r) => unescapeHtml(r[j]?.html ?? "").length));
+  return 7.4 * Math.max(longestWord, longestCell) + 20;
+}
+
+/** Room for a table in a report at 1300 px: the 1100 px column less the prompt and padding. */
+const TABLE_BUDGET = 960;
+
+function tableHtml(table, columns, caption) {
+  const row = (cells, tag) => `<tr>${columns.map((j) => { const c = cells[j] ?? { tag, attrs: "", html: "" }; return `<${c.tag}${c.attrs}>${c.html}</${c.tag}>`; }).join("")}</tr>`;
+  const cap = caption === undefined ? "" : `<caption>${caption}</caption>`;
+  return `<table class="antitrain-table" style="border-collapse:collapse">${cap}<thead>${row(table.head, "th")}</thead><tbody>${table.rows.map((r) => row(r, "td")).join("")}</tbody></table>`;
+}
+
 /**
- * Finishes an executed notebook (parsed JSON) for sharing, in place: states the run time in the provenance line (how
- * each seed was computed, at which commit and in how long, is the study's own provenance line, printed by the notebook),
- * adds a static PNG (64-colour palette) to every chart, replaces this checkout's absolute path by "." in every output, and drops
- * execution timestamps. Resolves to the number of chart images added.
+ * Splits every antitrain table of `html` wider than a 1300 px page into parts that fit, each repeating the first
+ * column, captioned "part i of k". A table that fits is left as it is.
  */
-async function finishNotebook(nb, { seconds, root = ROOT }) {
+function splitWideTables(html) {
+  return html.replace(TABLE, (whole, inner) => {
+    const table = parseTable(inner);
+    const n = table.head.length;
+    const widths = table.head.map((_c, j) => columnWidth(table, j));
+    if (n < 3 || widths.reduce((a, b) => a + b, 0) <= TABLE_BUDGET) return whole;
+    const parts = [];
+    let part = [0];
+    let used = widths[0];
+    for (let j = 1; j < n; j++) {
+      if (part.length > 1 && used + widths[j] > TABLE_BUDGET) {
+        parts.push(part);
+        part = [0];
+        used = widths[0];
+      }
+      part.push(j);
+      used += widths[j];
+    }
+    parts.push(part);
+    if (parts.length === 1) return whole;
+    return parts
+      .map((cols, i) => tableHtml(table, cols, `${table.caption === undefined ? "" : `${table.caption} `}(part ${i + 1} of ${parts.length}: columns ${cols.slice(1).map((j) => j + 1).join(", ")})`))
+      .join("\n");
+  });
+}
+
+/** Every antitrain table of `html` as Markdown (caption, then the table), for viewers that show no HTML. */
+function markdownTables(html) {
+  const text = (c) => unescapeHtml(c.html.replace(/<[^>]+>/g, "")).replace(/\|/g, "\\|").trim();
+  return [...html.matchAll(TABLE)].map((m) => {
+    const t = parseTable(m[1]);
+    const lines = [`| ${t.head.map(text).join(" | ")} |`, `| ${t.head.map(() => "---").join(" | ")} |`, ...t.rows.map((r) => `| ${r.map(text).join(" | ")} |`)];
+    return `${t.caption === undefined ? "" : `${unescapeHtml(t.caption)}\n\n`}${lines.join("\n")}`;
+  });
+}
+
+const VERDICT = /^<div class="antitrain-verdict"/;
+
+/**
+ * Moves every verdict box (nb.verdictBox) of the notebook into one Markdown cell right under the title, so the
+ * report opens with its answer. A notebook without one gets `missing` there instead (when given).
+ */
+function liftVerdicts(nb, missing) {
+  const boxes = [];
+  for (const cell of nb.cells) {
+    if (!cell.outputs) continue;
+    cell.outputs = cell.outputs.filter((o) => {
+      const html = o.data?.["text/html"];
+      if (html === undefined || !VERDICT.test(asText(html).trim())) return true;
+      boxes.push(asText(html).trim());
+      return false;
+    });
+  }
+  // A report finished before keeps its lifted cell: it is replaced, not doubled.
+  const at = nb.cells.findIndex((c) => c.metadata?.antitrain === "verdict");
+  if (at >= 0) {
+    if (boxes.length === 0) return;
+    nb.cells.splice(at, 1);
+  }
+  if (boxes.length === 0 && missing === undefined) return;
+  const source = (boxes.length > 0 ? boxes : [missing]).map((b) => b.replace(/\n\s*\n/g, "\n")).join("\n\n");
+  const cell = { cell_type: "markdown", id: "antitrain-verdict", metadata: { antitrain: "verdict" }, source };
+  // Under the title: split a first Markdown cell that opens with "# Title" into the title and the rest.
+  const first = nb.cells[0];
+  const firstText = first ? asText(first.source) : "";
+  if (first?.cell_type === "markdown" && /^# [^\n]*\n/.test(firstText)) {
+    const nl = firstText.indexOf("\n");
+    first.source = firstText.slice(0, nl);
+    const rest = firstText.slice(nl + 1).replace(/^\s*\n/, "");
+    const restCell = { cell_type: "markdown", id: `${first.id ?? "title"}-rest`, metadata: {}, source: rest };
+    nb.cells.splice(1, 0, cell, ...(rest.trim() ? [restCell] : []));
+  } else {
+    nb.cells.splice(first?.cell_type === "markdown" ? 1 : 0, 0, cell);
+  }
+}
+
+/**
+ * Finishes an executed notebook (parsed JSON) for sharing, in place: moves its verdict boxes under the title (or puts
+ * `noVerdict` there, when given and the notebook shows none), states the run time in the provenance line (how each
+ * seed was computed, at which commit and in how long, is the verdict box's provenance line), drops the inline Plotly
+ * bundle, redraws every chart's snippet with the build's chartSnippet and adds its static PNG (64-colour palette),
+ * splits tables wider than the page and adds their Markdown copy as text/plain, replaces this checkout's absolute
+ * path by "." in every output, and drops execution timestamps. Resolves to the number of chart images added.
+ */
+async function finishNotebook(nb, { seconds, root = ROOT, noVerdict = undefined }) {
   const charts = [];
   for (const cell of nb.cells) {
     if (cell.metadata) delete cell.metadata.execution;
+    if (cell.outputs) cell.outputs = cell.outputs.filter((o) => !(o.data?.["text/html"] !== undefined && isPlotlyBundle(asText(o.data["text/html"]))));
     for (const output of cell.outputs ?? []) {
       for (const [holder, key] of textFields(output)) {
         let text = asText(holder[key]).split(`${root}${path.sep}`).join("").split(root).join(".");
-        if (seconds !== undefined) text = text.replace(RUN_TIME_MARK, `run time: ${formatDuration(seconds)}`);
+        if (seconds !== undefined) text = text.replace(RUN_TIME_MARK, `notebook run time: ${formatDuration(seconds)}`);
         holder[key] = text;
       }
       let html = output.data?.["text/html"];
       if (html !== undefined) {
         // Idempotent: images from an earlier finish are replaced, not doubled.
-        html = asText(html).replace(FALLBACK_IMG, "");
+        html = splitWideTables(redrawCharts(asText(html).replace(FALLBACK_IMG, "")));
         output.data["text/html"] = html;
+        const tables = markdownTables(html);
+        if (tables.length > 0) output.data["text/plain"] = tables.join("\n\n");
         for (const m of html.matchAll(FIGURE)) {
           charts.push({ output, id: m[1], figure: JSON.parse(m[2]) });
           delete output.data["image/png"];
@@ -162,7 +305,8 @@ async function finishNotebook(nb, { seconds, root = ROOT }) {
       }
     }
   }
-  // 64-colour palettes: a quarter of the bytes, and the executed notebook stays under 2 MB.
+  liftVerdicts(nb, noVerdict);
+  // 64-colour palettes: a quarter of the bytes.
   const images = (await figureImages(charts.map((c) => c.figure), { width: IMAGE_WIDTH })).map(palettePng);
   charts.forEach(({ output, id }, i) => {
     const img = `<img class="antitrain-fallback" alt="chart (static image; the interactive chart needs JavaScript)" src="data:image/png;base64,${images[i]}">`;
@@ -172,6 +316,38 @@ async function finishNotebook(nb, { seconds, root = ROOT }) {
     if (charts.filter((c) => c.output === output).length === 1) output.data["image/png"] = images[i];
   });
   return charts.length;
+}
+
+/** Writes OUT/assets/plotly.min.js (the notebooks' bundle, wrapped as nb.plotlyScript wraps it) unless it is there. */
+function writePlotlyAsset(outDir) {
+  const bundle = fs.readFileSync(require.resolve("plotly.js-cartesian-dist-min"), "utf8");
+  const data = `(function(define, module, exports){${bundle}\n}).call(window);\n`;
+  const file = path.join(outDir, PLOTLY_ASSET);
+  if (fs.existsSync(file) && fs.readFileSync(file, "utf8") === data) return;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  writeAtomic(file, data);
+}
+
+/**
+ * Converts an executed, finished notebook to OUT/NAME.html with the offline template: charts load the shared
+ * OUT/assets/plotly.min.js and keep their static images (shown where scripts do not run).
+ */
+function writeHtml(executed, outDir, env = process.env) {
+  const name = path.basename(executed, ".ipynb");
+  const html = path.join(outDir, `${name}.html`);
+  const page = runPython(
+    jupyterPython(),
+    ["-m", "nbconvert", "--to=html", `--template-file=${TEMPLATE}`, "--embed-images", "--stdout", executed],
+    env,
+    `converting ${executed} to HTML`,
+  );
+  let out = stripRemoteResources(page);
+  if (out.includes('class="antitrain-chart"')) {
+    writePlotlyAsset(outDir);
+    out = out.replace("</head>", `<script src="${PLOTLY_ASSET}"></script>\n</head>`);
+  }
+  writeAtomic(html, out);
+  return html;
 }
 
 /**
@@ -201,37 +377,32 @@ async function renderNotebook(ipynbPath, { outDir = undefined, env = {}, timeout
   const nb = JSON.parse(raw);
   const charts = await finishNotebook(nb, { seconds });
   writeAtomic(executed, `${JSON.stringify(nb, null, 1)}\n`);
-
-  const html = path.join(out, `${name}.html`);
-  const page = runPython(
-    python,
-    ["-m", "nbconvert", "--to=html", `--template-file=${TEMPLATE}`, "--embed-images", "--stdout", executed],
-    fullEnv,
-    `converting ${executed} to HTML`,
-  );
-  // The report draws its charts interactively: the static fallbacks would only double its size.
-  const lean = page.replace(FALLBACK_IMG, "");
-  writeAtomic(html, stripRemoteResources(lean));
+  const html = writeHtml(executed, out, fullEnv);
   return { html, executed, seconds, charts };
 }
 
 /**
- * Redraws the static chart images of already executed notebooks (e.g. the committed reports/*.ipynb) in place, with
- * this script's current image settings; nothing is re-executed and the HTML reports (which carry no static images)
- * are unchanged. Resolves to the number of images drawn.
+ * Finishes already executed notebooks (e.g. the committed reports/*.ipynb) again, in place, with this script's current
+ * finishing (see finishNotebook), and rewrites each one's HTML beside it; nothing is re-executed. `noVerdict(name)`
+ * gives the box for a notebook that shows no verdict. Resolves to the number of chart images drawn.
  */
-async function refreshImages(files) {
+async function refinish(files, { noVerdict = () => undefined, html = true } = {}) {
   let total = 0;
   for (const file of files) {
     const nb = JSON.parse(fs.readFileSync(file, "utf8"));
     const before = fs.statSync(file).size;
-    const charts = await finishNotebook(nb, { seconds: undefined });
+    const charts = await finishNotebook(nb, { seconds: undefined, noVerdict: noVerdict(path.basename(file, ".ipynb")) });
     writeAtomic(file, `${JSON.stringify(nb, null, 1)}\n`);
-    console.log(`${file}: ${charts} chart image(s) redrawn, ${(before / 1e6).toFixed(2)} MB -> ${(fs.statSync(file).size / 1e6).toFixed(2)} MB`);
+    const page = html ? writeHtml(file, path.dirname(file)) : undefined;
+    const size = (f) => `${(fs.statSync(f).size / 1e6).toFixed(2)} MB`;
+    console.log(`${file}: ${charts} chart image(s) drawn, ${(before / 1e6).toFixed(2)} MB -> ${size(file)}${page ? `; ${path.basename(page)} ${size(page)}` : ""}`);
     total += charts;
   }
   return total;
 }
+
+/** Redraws executed notebooks' chart images in place (refinish without rewriting their HTML). */
+const refreshImages = (files) => refinish(files, { html: false });
 
 async function main(argv) {
   const notebooks = argv.filter((a) => !a.startsWith("-"));
@@ -239,8 +410,12 @@ async function main(argv) {
     await refreshImages(notebooks);
     return 0;
   }
+  if (argv.includes("--refinish")) {
+    await refinish(notebooks);
+    return 0;
+  }
   if (notebooks.length === 0 || argv.includes("--help")) {
-    console.error("usage: node scripts/render-notebook.js NOTEBOOK.ipynb [...]   (writes reports/quick/NAME.html; with FULL=1 reports/NAME.html)\n       node scripts/render-notebook.js --refresh-images reports/NAME.ipynb [...]   (redraws executed notebooks' chart images in place)");
+    console.error("usage: node scripts/render-notebook.js NOTEBOOK.ipynb [...]   (writes reports/quick/NAME.html; with FULL=1 reports/NAME.html)\n       node scripts/render-notebook.js --refresh-images reports/NAME.ipynb [...]   (redraws executed notebooks' chart images in place)\n       node scripts/render-notebook.js --refinish reports/NAME.ipynb [...]   (finishes executed notebooks again and rewrites their HTML)");
     return 2;
   }
   let failed = 0;
@@ -257,7 +432,7 @@ async function main(argv) {
   return failed > 0 ? 1 : 0;
 }
 
-module.exports = { renderNotebook, finishNotebook, refreshImages, formatDuration, defaultReportsDir, jupyterPython, remoteResources, stripRemoteResources, RUN_TIME_MARK };
+module.exports = { renderNotebook, finishNotebook, refinish, refreshImages, writeHtml, splitWideTables, markdownTables, liftVerdicts, formatDuration, defaultReportsDir, jupyterPython, remoteResources, stripRemoteResources, RUN_TIME_MARK };
 
 if (require.main === module) {
   main(process.argv.slice(2)).then(

@@ -22,7 +22,8 @@ const { renderNotebook, refreshImages, jupyterPython, remoteResources } = requir
   jupyterPython: () => string;
   remoteResources: (html: string) => string[];
 };
-const { checkReport } = require("../scripts/check-report.js") as {
+const { checkReport, reportLayouts } = require("../scripts/check-report.js") as {
+  reportLayouts: (files: string[], options: { javascript: boolean }) => Promise<{ chartDivs: number; imagesShown: number; errors: string[] }[]>;
   checkReport: (
     html: string,
     options?: { screenshot?: string; timeoutMs?: number },
@@ -72,14 +73,24 @@ test("a tslab notebook renders to an offline HTML report whose Plotly chart draw
 
   const page = fs.readFileSync(html, "utf8");
   assert.deepEqual(remoteResources(page), [], "the report loads no script, style or image from elsewhere");
-  assert.doesNotMatch(page, /<script[^>]*\ssrc=/i, "every script of the report is inline");
+  assert.deepEqual(
+    [...page.matchAll(/<script[^>]*\ssrc="([^"]*)"/gi)].map((m) => m[1]),
+    ["assets/plotly.min.js"],
+    "the one script the report loads is the reports folder's shared Plotly bundle",
+  );
+  assert.ok(fs.statSync(path.join(outDir, "assets", "plotly.min.js")).size > 1_000_000, "the bundle is written beside the report");
+  assert.ok(page.length < 400_000, `the report is ${page.length} bytes: no inline bundle`);
   assert.match(page, /Plotly\.newPlot\(/);
+  assert.equal((page.match(/<img class="antitrain-fallback"/g) ?? []).length, 1, "the chart's static image, for readers without JavaScript");
 
   const screenshot = path.join(outDir, "plotly-smoke.png");
   const report = await checkReport(html, { screenshot });
   assert.deepEqual(report.errors, [], "no page error and no request beyond the file itself");
   assert.ok(report.plots >= 1, `expected a rendered Plotly chart, found ${report.plots}`);
   assert.deepEqual(report.charts[0], { title: "Smoke test", xTitle: "training step", yTitle: "loss (nats)" });
+
+  const [plain] = await reportLayouts([html], { javascript: false });
+  assert.deepEqual([plain.chartDivs, plain.imagesShown, plain.errors], [1, 1, []], "without JavaScript the chart's static image shows");
 
   const png = fs.readFileSync(screenshot);
   assert.ok(png.length > 10_000, `screenshot is only ${png.length} bytes`);

@@ -9,7 +9,7 @@
  * tslab.display.html(plotlyScript());
  * tslab.display.html(chart([{ x: [1, 2, 3], y: [0.9, 0.8, 0.5], type: "scatter" }], axes("units kept", "accuracy")));
  */
-export { plotlyScript, chart, axes, CHART_TYPES, type PlotlyObject } from "./plot";
+export { plotlyScript, chart, chartSnippet, readableLogAxes, axes, CHART_TYPES, type PlotlyObject } from "./plot";
 export { tableConfig, htmlTable } from "./table";
 export { provenance, quickNote, RUN_TIME_MARK, type ProvenanceOptions } from "./provenance";
 export { keep, type Disposable } from "./keep";

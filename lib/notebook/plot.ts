@@ -44,16 +44,73 @@ export function chart(traces: readonly PlotlyObject[], layout: PlotlyObject = {}
     }
   }
   const id = `antitrain-chart-${++chartCounter}-${hash(JSON.stringify(traces))}`;
-  const fullLayout = { height: 380, margin: { t: 50, r: 20, b: 60, l: 70 }, ...layout };
-  const figure = safeJson({ data: traces, layout: fullLayout });
+  const fullLayout = readableLogAxes(traces, { height: 380, margin: { t: 50, r: 20, b: 60, l: 70 }, ...layout });
+  return chartSnippet(id, { data: traces, layout: fullLayout });
+}
+
+/**
+ * The HTML of one chart with a given element id: the div, the figure as JSON and the script that draws it once
+ * Plotly is on the page. The script waits up to 5 s for Plotly (a report loads it from `assets/plotly.min.js`, a
+ * live notebook from {@link plotlyScript}) and otherwise leaves the div as it is, so a static image placed inside it
+ * (the report renderer adds one) stays visible. The toolbar is off: it covered the chart's title.
+ */
+export function chartSnippet(id: string, figure: { data: readonly PlotlyObject[]; layout: PlotlyObject }): string {
+  if (!/^[\w-]+$/.test(id)) throw new AntitrainError(`chartSnippet: the id must be letters, digits, - or _, got ${JSON.stringify(id)}`);
+  const height = Number(figure.layout.height) || 380;
   return (
-    `<div id="${id}" class="antitrain-chart" style="width:100%;max-width:900px;height:${fullLayout.height}px"></div>` +
-    `<script type="application/json" class="antitrain-figure" data-chart="${id}">${figure}</script>` +
-    `<script>(function(){var draw=function(){if(!window.Plotly){return setTimeout(draw,50);}` +
+    `<div id="${id}" class="antitrain-chart" style="width:100%;max-width:900px;height:${height}px"></div>` +
+    `<script type="application/json" class="antitrain-figure" data-chart="${id}">${safeJson(figure)}</script>` +
+    `<script>(function(){var n=0,draw=function(){if(!window.Plotly){if(++n<100)setTimeout(draw,50);return;}` +
     `var el=document.getElementById("${id}");el.innerHTML="";` +
     `var f=JSON.parse(document.querySelector('script[data-chart="${id}"]').textContent);` +
-    `window.Plotly.newPlot(el,f.data,f.layout,{responsive:true,displaylogo:false});};draw();})();</script>`
+    `window.Plotly.newPlot(el,f.data,f.layout,{responsive:true,displaylogo:false,displayModeBar:false});};draw();})();</script>`
   );
+}
+
+/**
+ * A layout whose log axes are labelled at 1, 2, 5, 10, 20, 50, … within the data's range (one tick per decade over
+ * three decades), each tick as a plain number,
+ * instead of Plotly's default for short log ranges ("10 2 3 … 100"). Axes that set `tickvals` or `dtick` themselves,
+ * and axes that are not log, are left as they are. Returns a new layout; `layout` is not changed.
+ *
+ * @example
+ * readableLogAxes([{ x: [4, 8, 16, 128], y: [1, 2, 3, 4] }], { xaxis: { type: "log" } }).xaxis;
+ * // { type: "log", tickvals: [5, 10, 20, 50, 100], ticktext: ["5", "10", "20", "50", "100"] }
+ */
+export function readableLogAxes(traces: readonly PlotlyObject[], layout: PlotlyObject): PlotlyObject {
+  const out: PlotlyObject = { ...layout };
+  for (const [key, value] of Object.entries(layout)) {
+    const m = /^([xy])axis(\d*)$/.exec(key);
+    if (m === null || value === null || typeof value !== "object") continue;
+    const axis = value as PlotlyObject;
+    if (axis.type !== "log" || axis.tickvals !== undefined || axis.dtick !== undefined) continue;
+    const ref = `${m[1]}${m[2] === "1" ? "" : m[2]}`;
+    const values: number[] = [];
+    for (const t of traces) {
+      const on = (t[`${m[1]}axis`] as string | undefined) ?? m[1];
+      const data = t[m[1]];
+      if (on !== ref || data === null || typeof data !== "object" || !("length" in (data as object))) continue;
+      for (const v of Array.from(data as ArrayLike<unknown>)) if (typeof v === "number" && Number.isFinite(v) && v > 0) values.push(v);
+    }
+    if (values.length === 0) continue;
+    const lo = Math.min(...values);
+    const hi = Math.max(...values);
+    const ticks: number[] = [];
+    const digits = Math.log10(hi / lo) > 3 ? [1] : [1, 2, 5]; // over three decades, one tick per decade
+    for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+      for (const d of digits) {
+        const v = Number((d * 10 ** e).toPrecision(3));
+        if (v >= lo / 1.15 && v <= hi * 1.15) ticks.push(v);
+      }
+    }
+    if (ticks.length < 2) continue;
+    out[key] = { ...axis, tickvals: ticks, ticktext: ticks.map(tickText) };
+  }
+  return out;
+}
+
+function tickText(v: number): string {
+  return v >= 1e-3 && v < 1e6 ? String(v) : v.toExponential(0).replace("e+", "e");
 }
 
 /** Axis-title shorthand: `axes("step", "loss")` → `{ xaxis: { title: { text: "step" } }, yaxis: { title: { text: "loss" } } }`. */
