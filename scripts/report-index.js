@@ -1,12 +1,15 @@
-// Writes reports/index.html: one row per committed full-run report (reports/NAME.ipynb and NAME.html), with the
-// notebook's title, its one-line headline, the setting, date, commit and run time from its provenance line, and
-// links to the HTML report and the executed notebook. Self-contained (no script, nothing from the network).
+// Writes reports/index.html: one row per committed full-run report (reports/NAME.ipynb and NAME.html) with the
+// question it asks, its verdict (bold), its key number and links to the HTML report and the executed notebook,
+// under the notebook's title and the setting, date, commit and run time from its provenance line. Self-contained
+// (no script, nothing from the network).
 //
 //   node scripts/report-index.js [REPORTS_DIR]        (run by `FULL=1 npm run notebooks` after rendering)
 //
-// The headline is the notebook's row of RESULTS.md's headline table ("| NN name | headline | verdict |"), else the
-// `headline` string of results/NAME.json, else the first sentence of the notebook's "Question" paragraph (or of
-// its first paragraph).
+// Question, verdict and key number come from the notebook's row of RESULTS.md's headline table
+// ("| NN · question | **verdict** | key number | [NN](reports/NAME.html) |"; the older three-column
+// "| NN name | headline | verdict |" is read as key number and verdict). Without a row: the question is the first
+// sentence of the notebook's "Question" paragraph (or of its first paragraph), the key number the `headline` string
+// of results/NAME.json, and the verdict is left empty.
 
 const fs = require("node:fs");
 const path = require("node:path");
@@ -26,32 +29,39 @@ function firstSentence(paragraph) {
   return sentence.length > 240 ? `${sentence.slice(0, 237)}...` : sentence;
 }
 
-/** RESULTS.md's headline table: notebook number → "headline — verdict". */
+/** RESULTS.md's headline table: notebook number → { question, verdict, keyNumber } (plain text; question may be ""). */
 function resultsHeadlines(file) {
   const rows = new Map();
   if (!fs.existsSync(file)) return rows;
   for (const line of fs.readFileSync(file, "utf8").split("\n")) {
-    const m = line.match(/^\|\s*(\d\d)\b[^|]*\|([^|]+)\|([^|]+)\|\s*$/);
-    if (m) rows.set(m[1], `${plain(m[2])} — ${plain(m[3])}`);
+    if (!/^\|.*\|\s*$/.test(line)) continue;
+    const cells = line.trim().slice(1, -1).split("|").map((c) => plain(c));
+    const m = cells[0].match(/^(\d\d)(?:\s+|$)(?:·\s*)?(.*)$/);
+    if (!m || rows.has(m[1])) continue; // the headline table comes first; later tables never override it
+    if (cells.length === 4) rows.set(m[1], { question: m[2], verdict: cells[1], keyNumber: cells[2] });
+    else if (cells.length === 3) rows.set(m[1], { question: "", verdict: cells[2], keyNumber: cells[1] });
   }
   return rows;
 }
 
-/** Title, headline and provenance facts of one executed notebook. */
+/** Title, question, verdict, key number and provenance facts of one executed notebook. */
 function describe(name, reportsDir, resultsDir, headlines = new Map()) {
   const nb = JSON.parse(fs.readFileSync(path.join(reportsDir, `${name}.ipynb`), "utf8"));
   const markdown = nb.cells.filter((c) => c.cell_type === "markdown").map((c) => text(c.source));
   const first = markdown[0] ?? "";
   const title = plain((first.match(/^#\s+(.+)$/m) ?? [null, name])[1]);
   const paragraphs = first.split(/\n\s*\n/).filter((p) => !/^\s*#/.test(p));
-  const question = paragraphs.find((p) => /^\s*\*\*Question/.test(p)) ?? paragraphs[0] ?? "";
+  const questionParagraph = paragraphs.find((p) => /^\s*\*\*Question/.test(p)) ?? paragraphs[0] ?? "";
+  const row = headlines.get(name.slice(0, 2));
+  const question = row?.question || firstSentence(questionParagraph.replace(/^\s*\*\*Question[^*]*\*\*\s*/, ""));
+  const verdict = row?.verdict ?? "";
+  let keyNumber = row?.keyNumber;
   const results = path.join(resultsDir, `${name}.json`);
-  let headline = headlines.get(name.slice(0, 2));
-  if (headline === undefined && fs.existsSync(results)) {
+  if (keyNumber === undefined && fs.existsSync(results)) {
     const r = JSON.parse(fs.readFileSync(results, "utf8"));
-    if (typeof r.headline === "string") headline = r.headline;
+    if (typeof r.headline === "string") keyNumber = r.headline;
   }
-  headline ??= firstSentence(question.replace(/^\s*\*\*Question[^*]*\*\*\s*/, ""));
+  keyNumber ??= "";
   // The provenance line: "NAME · setting ...\nseeds ... · date · commit ... · backend ... · run time: ...".
   let facts = "";
   for (const cell of nb.cells) {
@@ -61,7 +71,7 @@ function describe(name, reportsDir, resultsDir, headlines = new Map()) {
       if (m && !facts) facts = `${m[1].split(":")[0]} · ${m[2]}`;
     }
   }
-  return { name, title, headline, facts };
+  return { name, title, question, verdict, keyNumber, facts };
 }
 
 /** Writes REPORTS_DIR/index.html atomically; returns its path and the notebooks it lists. */
@@ -76,21 +86,24 @@ function writeIndex(reportsDir = path.join(ROOT, "reports"), resultsDir = path.j
   const body = rows
     .map(
       (r) =>
-        `<tr><td><a href="${escapeHtml(r.name)}.html">${escapeHtml(r.title)}</a><div class="facts">${escapeHtml(r.facts || "no provenance line")}</div></td>` +
-        `<td>${escapeHtml(r.headline)}</td><td><a href="${escapeHtml(r.name)}.ipynb">notebook</a></td></tr>`,
+        `<tr><td><a href="${escapeHtml(r.name)}.html">${escapeHtml(r.title)}</a><div class="question">${escapeHtml(r.question)}</div>` +
+        `<div class="facts">${escapeHtml(r.facts || "no provenance line")}</div></td>` +
+        `<td class="verdict"><b>${escapeHtml(r.verdict || "—")}</b></td><td>${escapeHtml(r.keyNumber)}</td>` +
+        `<td><a href="${escapeHtml(r.name)}.html">report</a><br><a href="${escapeHtml(r.name)}.ipynb">notebook</a></td></tr>`,
     )
     .join("\n");
   const html = `<!doctype html>
 <html><head><meta charset="utf-8"><title>antitrain reports</title>
 <style>
-body { font: 15px/1.5 -apple-system, "Segoe UI", Roboto, Arial, sans-serif; max-width: 1100px; margin: 24px auto; padding: 0 16px; color: #1a1a1a; }
+body { font: 15px/1.5 -apple-system, "Segoe UI", Roboto, Arial, sans-serif; max-width: 1200px; margin: 24px auto; padding: 0 16px; color: #1a1a1a; }
 table { border-collapse: collapse; width: 100%; } td, th { border-bottom: 1px solid #e1e4e8; padding: 8px; vertical-align: top; text-align: left; }
-.facts { color: #666; font-size: 12px; margin-top: 2px; }
+.question { margin-top: 2px; } .facts { color: #666; font-size: 12px; margin-top: 2px; } .verdict { white-space: nowrap; }
 </style></head><body>
 <h1>antitrain reports</h1>
-<p>Executed full runs (<code>FULL=1 npm run notebooks</code>) of the notebooks that answer the questions of the notes. Each report is
-self-contained and loads nothing from the network; the numbers are also in <code>results/NAME.json</code> and discussed in RESULTS.md.</p>
-<table><thead><tr><th>notebook</th><th>headline</th><th></th></tr></thead><tbody>
+<p>Executed full runs (<code>FULL=1 npm run notebooks</code>) of the notebooks that answer the questions of the research notes
+(<a href="../docs/notes.md">docs/notes.md</a>). Each report is self-contained and loads nothing from the network; verdicts are on one scale (supported, not
+supported, mixed, inconclusive); the numbers are also in <code>results/NAME.json</code> and discussed in <a href="../RESULTS.md">RESULTS.md</a>.</p>
+<table><thead><tr><th>question</th><th>verdict</th><th>key number</th><th></th></tr></thead><tbody>
 ${body}
 </tbody></table>
 </body></html>

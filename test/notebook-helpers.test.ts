@@ -51,7 +51,7 @@ test("chart embeds its figure as JSON for the renderer's PNG and refuses trace t
   assert.ok(nb.plotlyScript().length < 1_600_000, "the partial (cartesian) Plotly bundle, not the 4.6 MB full one");
 });
 
-test("report index: one row per rendered report with its title, headline and provenance facts", () => {
+test("report index: one row per rendered report with its question, verdict, key number and provenance facts", () => {
   const fs = require("node:fs") as typeof import("node:fs");
   const os = require("node:os") as typeof import("node:os");
   const { writeIndex } = require(path.join(__dirname, "..", "scripts", "report-index.js")) as {
@@ -75,14 +75,31 @@ test("report index: one row per rendered report with its title, headline and pro
     fs.writeFileSync(path.join(reports, "02-b.html"), "<html></html>");
     fs.writeFileSync(path.join(results, "02-b.json"), JSON.stringify({ headline: "No: y is false on 10 of 10 seeds." }));
     fs.writeFileSync(path.join(reports, "03-unrendered.ipynb"), JSON.stringify(notebook("03", "q", "")));
-    fs.writeFileSync(path.join(dir, "RESULTS.md"), "| notebook | headline | verdict |\n| --- | --- | --- |\n| 01 a study | core 120 → 40 units | **works** |\n");
+    const resultsMd = [
+      "| question | verdict | key number | report |",
+      "| --- | --- | --- | --- |",
+      "| 01 · does `x` concentrate the layer? | **supported** | core 120 → 40 units | [01](reports/01-a.html) |",
+      "",
+      "| 95% arm − plain | +3.2 | −0.008 | 0.1 |",
+      "| 01 · a later table's row | **not supported** | never shown | x |",
+    ].join("\n");
+    fs.writeFileSync(path.join(dir, "RESULTS.md"), resultsMd);
     const { file, names } = writeIndex(reports, results, path.join(dir, "RESULTS.md"));
     assert.deepEqual(names, ["01-a", "02-b"], "only notebooks with both files are listed");
     const html = fs.readFileSync(file, "utf8");
+    assert.ok(html.includes("<th>question</th><th>verdict</th><th>key number</th>"), "columns: question, verdict, key number, links");
     assert.ok(html.includes('<a href="01-a.html">01 · A &lt;study&gt;</a>'), "title, escaped, linking the report");
-    assert.ok(html.includes("core 120 → 40 units — works"), "RESULTS.md's headline row first");
+    assert.ok(html.includes("does x concentrate the layer?"), "RESULTS.md's question, code marks dropped");
+    assert.ok(html.includes("<b>supported</b></td><td>core 120 → 40 units</td>"), "the verdict in bold, then the key number");
+    assert.ok(!html.includes("never shown"), "the headline table's row wins over later tables");
+    assert.ok(html.includes('<a href="01-a.ipynb">notebook</a>'));
     assert.ok(html.includes("full setting · seeds 0, 1 · 2026-11-30 · commit abc1234 · backend wasm · run time: 4 min 05 s"));
-    assert.ok(html.includes("No: y is false on 10 of 10 seeds."), "the results' headline");
+    assert.ok(html.includes("Is y true?"), "without a RESULTS.md row: the notebook's question");
+    assert.ok(html.includes("No: y is false on 10 of 10 seeds."), "and the results' headline as the key number");
+    // The older three-column table still reads, as key number and verdict.
+    fs.writeFileSync(path.join(dir, "RESULTS.md"), "| notebook | headline | verdict |\n| --- | --- | --- |\n| 01 a study | core 120 → 40 units | **works** |\n");
+    const old = fs.readFileSync(writeIndex(reports, results, path.join(dir, "RESULTS.md")).file, "utf8");
+    assert.ok(old.includes("<b>works</b></td><td>core 120 → 40 units</td>") && old.includes("Does x help?"));
     assert.ok(!/<script|https?:/.test(html), "no script, nothing from the network");
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
