@@ -1,7 +1,7 @@
 // %% [markdown]
 // # 00 · Quickstart: measure, antitrain, compress
 //
-// This notebook walks through the whole antitraining loop of the notes (`SEED.md`) on the embedded handwritten
+// This notebook walks through the whole antitraining loop of the research notes ([docs/notes.md](../docs/notes.md)) on the embedded handwritten
 // digits (8×8 images, 10 classes) with a one-hidden-layer MLP:
 //
 // 1. **Train** normally.

@@ -1,7 +1,7 @@
 // %% [markdown]
 // # 01 · Concentration: does antitraining force information through the core?
 //
-// **Question.** The notes (SEED.md, "Antitraining") claim that antitraining the spectators of a layer erases the
+// **Question.** The notes ([docs/notes.md](../docs/notes.md), "Antitraining") claim that antitraining the spectators of a layer erases the
 // information they pass on, so that afterwards the information flows through a small *core*. If that is true, then
 // after antitraining (a) the core that holds 95% of the damage is smaller than in a plainly trained network, (b)
 // randomizing the spectators does (almost) nothing, and (c) accuracy holds. Which antitrained fraction does it take,

@@ -56,7 +56,7 @@ const QUICK_LABEL = QUICK
 // | antitraining | fraction 0.5 / 0.9 / 0.95 / 0.99 | `warmup` plain steps, then an `at.Antitrainer` (interleaved: one antitrain step per training step, so (`steps` − `warmup`) / 2 training steps and as many antitrain steps; core re-measured every `cycle` training steps on the training data, resample randomization, core searched on accuracy, antitraining Adam at the training learning rate) |
 //
 // The grids were fixed before any run: a decade apart for the penalties, the usual range for dropout, and the
-// fractions the issue names. Every method makes `steps` optimizer updates: antitraining spends half of those after
+// fractions the study plan named. Every method makes `steps` optimizer updates: antitraining spends half of those after
 // its warm-up on antitrain steps (the previous version gave it `steps` training steps *plus* the antitrain steps),
 // and costs extra compute for its measurements. **Selection:** for each method, the configuration
 // (hyperparameter × learning rate) with the best mean validation accuracy over seeds; its test accuracy is the

@@ -128,7 +128,7 @@ console.log(nb.writeResults("05-schedules", {
 // right after the last phase is 79 units), but the next 200 training steps reattach them. Worse, the antitraining
 // phase costs accuracy and wrecks calibration: right after it, test accuracy is 0.954 (falling from 0.978 after
 // the first phase to 0.954 after the eighth) and the clean test loss is 1.56 (after the first phase 0.23, then climbing with every phase), closer to
-// the 2.30 of a uniform prediction than to plain training's 0.07; 200 training steps later accuracy is back at 0.986 and the loss at 0.069. So, as the issue warned,
+// the 2.30 of a uniform prediction than to plain training's 0.07; 200 training steps later accuracy is back at 0.986 and the loss at 0.069. So, as feared when the study was planned,
 // the phase end you report decides the story; neither end shows a smaller core that lasts.
 //
 // **Reattachment is not distinguishable from ordinary churn.** Between consecutive cycles, 13.8 units per cycle

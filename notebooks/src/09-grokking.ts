@@ -149,7 +149,7 @@ for (const html of nb.grokRoleCharts(runs, SEEDS[0])) tslab.display.html(html);
 // %% [markdown]
 // ## 6 · Replication at p = 59
 //
-// p = 31 is below the p = 59 of the BIMT paper, which the issue named as a reasonable floor. At p = 59 with half
+// p = 31 is below the p = 59 of the BIMT paper, a reasonable floor for this question. At p = 59 with half
 // the pairs training, this model shows no grokking delay to shorten (a baseline pilot on seeds 0 and 1 reached 95%
 // test accuracy after 100 and 200 steps, together with training accuracy); with 40% training pairs it groks after
 // a delay (pilot: 700 steps on seed 0, not within 2000 on seed 1), and with 30% it grokked on one seed of two

@@ -129,7 +129,7 @@ show(antiRows, `p = ${SETTINGS.p}, ${SEEDS.length} seed, ${SETTINGS.antiCycles} 
 // %% [markdown]
 // ## 4 · A character-level language model
 //
-// Modular addition is a toy with one right answer per input. The issue also asks for a model of real text, so
+// Modular addition is a toy with one right answer per input. The question also needs a model of real text, so
 // here is a small character-level language model trained on text every installation has offline: TypeScript's
 // own library declarations (`node_modules/typescript/lib/lib.es5.d.ts` and a few `lib.es2015.*.d.ts`, read by
 // `at.textFromFiles`). `at.charWindows` turns the text into a classification task: `x` = 16 character ids, `y` = the

@@ -14,7 +14,7 @@
 // notebook 04's (`st.runCompressionSeed`); only the sizes differ. Beside compression, the table gives each arm's
 // **concentration** before pruning, notebook 01's question: the 95% core of its trained 256-unit layer on the
 // validation split (accuracy damage, units resampled), with the paired difference to antitraining. The deeper
-// 784→512→256→10 network of the evidence issue is not run here: at about 25 ms of CPU per step it does not fit the
+// 784→512→256→10 network first planned for this study is not run here (notebook 17 runs it): at about 25 ms of CPU per step it does not fit the
 // 30-minute budget with all arms and 10 seeds.
 
 // %%

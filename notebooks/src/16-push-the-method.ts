@@ -3,7 +3,7 @@
 //
 // **Question.** Notebook 04 found antitraining behind every sparsity-inducing baseline on the digits: about 54
 // units within 1 point of the dense model, against about 20 for network slimming, activation L1 and a small network
-// trained from scratch. The notes propose variants; the evidence issue asks to try them and keep what works. Does
+// trained from scratch. The notes propose variants; this notebook tries them and keeps what works. Does
 // any variant reach the dense model's accuracy with fewer units than the best baselines, at the same budget?
 //
 // **Variants** (`st.trainWithMethod`, every update counted; each with a small grid tuned on separate seeds):
