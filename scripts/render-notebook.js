@@ -11,7 +11,7 @@
 // box moves to the top, under the title; the provenance line gets the measured run time; the inline Plotly bundle is
 // dropped (the HTML report loads one shared OUT/assets/plotly.min.js); every chart (at.chart) gets a static PNG
 // rendered offline in headless Chromium (as the output's image/png and inside its HTML, so the chart shows without
-// JavaScript, on GitHub and in an untrusted Jupyter); tables wider than a 1300 px page are split, and each gets a
+// JavaScript, on GitHub and in an untrusted Jupyter; stored once, in the output's HTML); tables wider than a 1300 px page are split, and each gets a
 // Markdown copy as text/plain; and no output names this machine's folders.
 //   node scripts/render-notebook.js --refinish reports/*.ipynb   (finish executed notebooks again, rewrite their HTML)
 // execute-notebook.py runs the cells (nbconvert's ExecutePreprocessor) and, when one fails, reports its
@@ -276,7 +276,8 @@ function liftVerdicts(nb, missing) {
  * Finishes an executed notebook (parsed JSON) for sharing, in place: moves its verdict boxes under the title (or puts
  * `noVerdict` there, when given and the notebook shows none), states the run time in the provenance line (how each
  * seed was computed, at which commit and in how long, is the verdict box's provenance line), drops the inline Plotly
- * bundle, redraws every chart's snippet with the build's chartSnippet and adds its static PNG (64-colour palette),
+ * bundle, redraws every chart's snippet with the build's chartSnippet and adds its static PNG (64-colour palette)
+ * inside the chart's div (once: no image/png copy beside it),
  * splits tables wider than the page and adds their Markdown copy as text/plain, replaces this checkout's absolute
  * path by "." in every output, and drops execution timestamps. Resolves to the number of chart images added.
  */
@@ -312,8 +313,6 @@ async function finishNotebook(nb, { seconds, root = ROOT, noVerdict = undefined 
     const img = `<img class="antitrain-fallback" alt="chart (static image; the interactive chart needs JavaScript)" src="data:image/png;base64,${images[i]}">`;
     const open = new RegExp(`(<div id="${id}" class="antitrain-chart"[^>]*>)`);
     output.data["text/html"] = output.data["text/html"].replace(open, `$1${img}`);
-    // One image/png per output: where an output holds several charts, their images stay inside its HTML.
-    if (charts.filter((c) => c.output === output).length === 1) output.data["image/png"] = images[i];
   });
   return charts.length;
 }
@@ -329,6 +328,14 @@ function writePlotlyAsset(outDir) {
 }
 
 /**
+ * Code cells' syntax highlighting with colour only where it reads: keywords, strings and comments keep their spans;
+ * names, punctuation, numbers and whitespace (two thirds of a report's markup) become plain text.
+ */
+function leanHighlight(html) {
+  return html.replace(/<span class="(?:n|nx|p|o|w|nb|na|nf|nc|mi|mf|m|err|nt|nn|kt|bp)">([^<]*)<\/span>/g, "$1");
+}
+
+/**
  * Converts an executed, finished notebook to OUT/NAME.html with the offline template: charts load the shared
  * OUT/assets/plotly.min.js and keep their static images (shown where scripts do not run).
  */
@@ -341,7 +348,7 @@ function writeHtml(executed, outDir, env = process.env) {
     env,
     `converting ${executed} to HTML`,
   );
-  let out = stripRemoteResources(page);
+  let out = leanHighlight(stripRemoteResources(page));
   if (out.includes('class="antitrain-chart"')) {
     writePlotlyAsset(outDir);
     out = out.replace("</head>", `<script src="${PLOTLY_ASSET}"></script>\n</head>`);
@@ -381,12 +388,36 @@ async function renderNotebook(ipynbPath, { outDir = undefined, env = {}, timeout
   return { html, executed, seconds, charts };
 }
 
+const ANSWER_COLOURS = { supported: "#1b7f3b", "not supported": "#b3261e", mixed: "#9a6700", inconclusive: "#555555" };
+
+/**
+ * The verdict box for a committed report whose run predates the study contract (results/NAME.json has no generated
+ * verdict): RESULTS.md's headline row for it, labelled as written by hand, with the results file's commit and what
+ * the run does not record. Undefined when RESULTS.md has no row for the notebook.
+ */
+function legacyVerdictBox(name, root = ROOT) {
+  const { resultsHeadlines } = require("./report-index.js");
+  const row = resultsHeadlines(path.join(root, "RESULTS.md")).get(name.slice(0, 2));
+  if (row === undefined) return undefined;
+  const esc = (t) => String(t).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  const file = `results/${name}.json`;
+  const log = spawnSync("git", ["log", "-1", "--format=%h on %cs", "--", file], { cwd: root, encoding: "utf8" });
+  const when = log.status === 0 && log.stdout.trim() ? `, committed at ${log.stdout.trim()}` : "";
+  const answer = row.verdict.toLowerCase();
+  const colour = ANSWER_COLOURS[answer] ?? ANSWER_COLOURS.inconclusive;
+  return `<div class="antitrain-verdict" style="border-left:6px solid ${colour};background:#f7f7f7;padding:10px 14px;margin:8px 0;max-width:1100px;font-family:sans-serif;line-height:1.4">
+<p style="margin:0"><b>Question.</b> ${esc(row.question)}</p>
+<p style="margin:6px 0 0"><b style="color:${colour};text-transform:uppercase">${esc(row.verdict)}</b> — ${esc(row.keyNumber)}</p>
+<p style="margin:6px 0 0;font-size:90%;color:#444"><b>Provenance:</b> this verdict is RESULTS.md's, written by hand from this run (${file}${when}). The run predates the study contract: its verdict is not generated from its summary, and its seeds record no computing commit or compute time; the run time printed below is this report's rendering and counts seeds read from a cache as 0 s. To regenerate: <code>FULL=1 node scripts/render-notebook.js notebooks/${name}.ipynb</code>.</p>
+</div>`;
+}
+
 /**
  * Finishes already executed notebooks (e.g. the committed reports/*.ipynb) again, in place, with this script's current
  * finishing (see finishNotebook), and rewrites each one's HTML beside it; nothing is re-executed. `noVerdict(name)`
- * gives the box for a notebook that shows no verdict. Resolves to the number of chart images drawn.
+ * gives the box for a notebook that shows no verdict (default: legacyVerdictBox). Resolves to the number of chart images drawn.
  */
-async function refinish(files, { noVerdict = () => undefined, html = true } = {}) {
+async function refinish(files, { noVerdict = (name) => legacyVerdictBox(name), html = true } = {}) {
   let total = 0;
   for (const file of files) {
     const nb = JSON.parse(fs.readFileSync(file, "utf8"));
@@ -402,7 +433,7 @@ async function refinish(files, { noVerdict = () => undefined, html = true } = {}
 }
 
 /** Redraws executed notebooks' chart images in place (refinish without rewriting their HTML). */
-const refreshImages = (files) => refinish(files, { html: false });
+const refreshImages = (files) => refinish(files, { html: false, noVerdict: () => undefined });
 
 async function main(argv) {
   const notebooks = argv.filter((a) => !a.startsWith("-"));
@@ -432,7 +463,7 @@ async function main(argv) {
   return failed > 0 ? 1 : 0;
 }
 
-module.exports = { renderNotebook, finishNotebook, refinish, refreshImages, writeHtml, splitWideTables, markdownTables, liftVerdicts, formatDuration, defaultReportsDir, jupyterPython, remoteResources, stripRemoteResources, RUN_TIME_MARK };
+module.exports = { renderNotebook, finishNotebook, refinish, legacyVerdictBox, refreshImages, writeHtml, splitWideTables, markdownTables, liftVerdicts, formatDuration, defaultReportsDir, jupyterPython, remoteResources, stripRemoteResources, RUN_TIME_MARK };
 
 if (require.main === module) {
   main(process.argv.slice(2)).then(

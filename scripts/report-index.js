@@ -54,13 +54,16 @@ function describe(name, reportsDir, resultsDir, headlines = new Map()) {
   const questionParagraph = paragraphs.find((p) => /^\s*\*\*Question/.test(p)) ?? paragraphs[0] ?? "";
   const row = headlines.get(name.slice(0, 2));
   const question = row?.question || firstSentence(questionParagraph.replace(/^\s*\*\*Question[^*]*\*\*\s*/, ""));
-  const verdict = row?.verdict ?? "";
+  let verdict = row?.verdict ?? "";
   let keyNumber = row?.keyNumber;
   const results = path.join(resultsDir, `${name}.json`);
-  if (keyNumber === undefined && fs.existsSync(results)) {
-    const r = JSON.parse(fs.readFileSync(results, "utf8"));
-    if (typeof r.headline === "string") keyNumber = r.headline;
+  const r = fs.existsSync(results) ? JSON.parse(fs.readFileSync(results, "utf8")) : {};
+  // A run's own generated verdict (results/NAME.json's verdict) comes before RESULTS.md's words.
+  if (typeof r.verdict?.answer === "string") {
+    verdict = r.verdict.answer;
+    keyNumber = [r.verdict.sentence, ...(r.verdict.numbers ?? []).slice(0, 2)].filter(Boolean).join(" · ");
   }
+  if (keyNumber === undefined && typeof r.headline === "string") keyNumber = r.headline;
   keyNumber ??= "";
   // The provenance line: "NAME · setting ...\nseeds ... · date · commit ... · backend ... · run time: ...".
   let facts = "";
@@ -98,7 +101,8 @@ function writeIndex(reportsDir = path.join(ROOT, "reports"), resultsDir = path.j
 body { font: 15px/1.5 -apple-system, "Segoe UI", Roboto, Arial, sans-serif; max-width: 1200px; margin: 24px auto; padding: 0 16px; color: #1a1a1a; }
 table { border-collapse: collapse; width: 100%; } td, th { border-bottom: 1px solid #e1e4e8; padding: 8px; vertical-align: top; text-align: left; }
 .question { margin-top: 2px; } .facts { color: #666; font-size: 12px; margin-top: 2px; } .verdict { white-space: nowrap; }
-</style></head><body>
+@media (max-width: 700px) { thead { display: none; } tr, td { display: block; } td { border: 0; padding: 4px 0; } tr { border-bottom: 1px solid #e1e4e8; padding: 8px 0; } }
+</style><meta name="viewport" content="width=device-width, initial-scale=1"></head><body>
 <h1>antitrain reports</h1>
 <p>Executed full runs (<code>FULL=1 npm run notebooks</code>) of the notebooks that answer the questions of the research notes
 (<a href="../docs/notes.md">docs/notes.md</a>). Each report is self-contained and loads nothing from the network; verdicts are on one scale (supported, not
@@ -115,7 +119,7 @@ ${body}
   return { file, names };
 }
 
-module.exports = { writeIndex, describe };
+module.exports = { writeIndex, describe, resultsHeadlines };
 
 if (require.main === module) {
   const { file, names } = writeIndex(process.argv[2] ? path.resolve(process.argv[2]) : undefined);

@@ -81,17 +81,21 @@ test("the quickstart report shows its Plotly charts in headless Chromium, offlin
   assert.ok(!fs.readFileSync(html, "utf8").includes(root), "no machine path in the report");
 });
 
-test("every chart of the executed quickstart carries a static PNG beside its interactive HTML; no timestamps", () => {
+test("every chart of the executed quickstart carries its static PNG inside its HTML, the verdict box opens it; no bundle, no timestamps", () => {
   const nb = JSON.parse(fs.readFileSync(path.join(quickReports, "00-quickstart.ipynb"), "utf8"));
   const outputs = nb.cells.flatMap((c: { outputs?: { data?: Record<string, string> }[] }) => c.outputs ?? []);
   const chartOutputs = outputs.filter((o: { data?: Record<string, string> }) => o.data?.["text/html"]?.includes('class="antitrain-chart"'));
   assert.equal(chartOutputs.length, 8);
   for (const o of chartOutputs) {
-    const png = Buffer.from(o.data["image/png"], "base64");
-    assert.equal(png.subarray(1, 4).toString("latin1"), "PNG", "an image/png output");
+    const m = o.data["text/html"].match(/<img class="antitrain-fallback"[^>]*src="data:image\/png;base64,([^"]+)"/);
+    assert.ok(m, "the image inside the chart's HTML, for viewers without JavaScript");
+    const png = Buffer.from(m[1], "base64");
+    assert.equal(png.subarray(1, 4).toString("latin1"), "PNG");
     assert.ok(png.length > 5_000, "a real chart image");
-    assert.ok(o.data["text/html"].includes('<img class="antitrain-fallback"'), "the image inside the HTML, for viewers without JavaScript");
+    assert.equal(o.data["image/png"], undefined, "stored once");
   }
+  assert.ok(!JSON.stringify(nb).includes("(function(define, module, exports){"), "the Plotly bundle is not in the executed notebook");
+  assert.match([nb.cells[1].source].flat().join(""), /^<div class="antitrain-verdict"/, "the verdict box under the title");
   for (const c of nb.cells) assert.equal(c.metadata?.execution, undefined, "no execution timestamps");
   assert.ok(!JSON.stringify(nb).includes(root), "no machine path in the executed notebook");
 });
