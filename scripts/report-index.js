@@ -74,6 +74,10 @@ function describe(name, reportsDir, resultsDir, headlines = new Map()) {
       if (m && !facts) facts = `${m[1].split(":")[0]} · ${m[2]}`;
     }
   }
+  // The run's own provenance (seeds computed now or read from the cache, at which commit, in how much compute) when its
+  // results carry it; an older run's line states only the render's time, which counts cached seeds as 0 s.
+  if (typeof r.provenance?.line === "string") facts = r.provenance.line;
+  else if (facts) facts = facts.replace(/run time: (.+)$/, "render time: $1 (this run predates per-seed provenance: seeds read from a cache count 0 s)");
   return { name, title, question, verdict, keyNumber, facts };
 }
 

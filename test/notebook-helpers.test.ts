@@ -93,7 +93,10 @@ test("report index: one row per rendered report with its question, verdict, key 
     assert.ok(html.includes("<b>supported</b></td><td>core 120 → 40 units</td>"), "the verdict in bold, then the key number");
     assert.ok(!html.includes("never shown"), "the headline table's row wins over later tables");
     assert.ok(html.includes('<a href="01-a.ipynb">notebook</a>'));
-    assert.ok(html.includes("full setting · seeds 0, 1 · 2026-11-30 · commit abc1234 · backend wasm · run time: 4 min 05 s"));
+    assert.ok(
+      html.includes("full setting · seeds 0, 1 · 2026-11-30 · commit abc1234 · backend wasm · render time: 4 min 05 s (this run predates per-seed provenance"),
+      "a run without per-seed provenance: its time is the render's, said so",
+    );
     assert.ok(html.includes("Is y true?"), "without a RESULTS.md row: the notebook's question");
     assert.ok(html.includes("No: y is false on 10 of 10 seeds."), "and the results' headline as the key number");
     // The older three-column table still reads, as key number and verdict.
@@ -101,6 +104,12 @@ test("report index: one row per rendered report with its question, verdict, key 
     const old = fs.readFileSync(writeIndex(reports, results, path.join(dir, "RESULTS.md")).file, "utf8");
     assert.ok(old.includes("<b>works</b></td><td>core 120 → 40 units</td>") && old.includes("Does x help?"));
     assert.ok(!/<script|https?:/.test(html), "no script, nothing from the network");
+    // A run with its own generated verdict and per-seed provenance: those come first.
+    const verdict = { answer: "mixed", sentence: "x helps on one task.", numbers: ["a 1.0 [0.5, 1.5]", "b 2.0", "c 3.0"] };
+    fs.writeFileSync(path.join(results, "01-a.json"), JSON.stringify({ verdict, provenance: { line: "10 seeds: 3 computed now, 7 from the cache (commit abc1234)" } }));
+    const generated = fs.readFileSync(writeIndex(reports, results, path.join(dir, "RESULTS.md")).file, "utf8");
+    assert.ok(generated.includes("<b>mixed</b></td><td>x helps on one task. · a 1.0 [0.5, 1.5] · b 2.0</td>"), "the generated verdict, sentence and first numbers");
+    assert.ok(generated.includes("10 seeds: 3 computed now, 7 from the cache (commit abc1234)"), "the run's own provenance line");
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
