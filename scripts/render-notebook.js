@@ -249,15 +249,21 @@ function liftVerdicts(nb, missing) {
       return false;
     });
   }
-  // A report finished before keeps its lifted cell: it is replaced, not doubled.
+  // A report finished before keeps its lifted cell (a generated verdict is never replaced by `missing`); a cell
+  // made from `missing` is made again, so it follows RESULTS.md.
   const at = nb.cells.findIndex((c) => c.metadata?.antitrain === "verdict");
   if (at >= 0) {
-    if (boxes.length === 0) return;
+    const generated = nb.cells[at].metadata.generated !== false && !asText(nb.cells[at].source).includes("this verdict is RESULTS.md's");
+    if (boxes.length === 0 && (generated || missing === undefined)) return;
+    if (boxes.length === 0) {
+      nb.cells[at].source = missing.replace(/\n\s*\n/g, "\n");
+      return;
+    }
     nb.cells.splice(at, 1);
   }
   if (boxes.length === 0 && missing === undefined) return;
   const source = (boxes.length > 0 ? boxes : [missing]).map((b) => b.replace(/\n\s*\n/g, "\n")).join("\n\n");
-  const cell = { cell_type: "markdown", id: "antitrain-verdict", metadata: { antitrain: "verdict" }, source };
+  const cell = { cell_type: "markdown", id: "antitrain-verdict", metadata: { antitrain: "verdict", generated: boxes.length > 0 }, source };
   // Under the title: split a first Markdown cell that opens with "# Title" into the title and the rest.
   const first = nb.cells[0];
   const firstText = first ? asText(first.source) : "";
@@ -409,6 +415,7 @@ function legacyVerdictBox(name, root = ROOT) {
 <p style="margin:0"><b>Question.</b> ${esc(row.question)}</p>
 <p style="margin:6px 0 0"><b style="color:${colour};text-transform:uppercase">${esc(row.verdict)}</b> — ${esc(row.keyNumber)}</p>
 <p style="margin:6px 0 0;font-size:90%;color:#444"><b>Provenance:</b> this verdict is RESULTS.md's, written by hand from this run (${file}${when}). The run predates the study contract: its verdict is not generated from its summary, and its seeds record no computing commit or compute time; the run time printed below is this report's rendering and counts seeds read from a cache as 0 s. To regenerate: <code>FULL=1 node scripts/render-notebook.js notebooks/${name}.ipynb</code>.</p>
+<p style="margin:6px 0 0;font-size:85%;color:#666">Scale: supported, not supported, mixed or inconclusive, on the question as asked (RESULTS.md's headline table explains it).</p>
 </div>`;
 }
 

@@ -50,6 +50,7 @@ const NOTEBOOK = [
   "GROK_COLORS",
   "RUN_TIME_MARK",
   "UNIT_RANKING_COLORS",
+  "VERDICT_SCALE",
   "adaptiveLrCurvesChart",
   "adaptiveLrPairedRows",
   "adaptiveLrTableRows",

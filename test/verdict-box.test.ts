@@ -22,6 +22,8 @@ test("the verdict box shows question, answer, sentence, numbers and provenance a
   assert.match(html, /lasso − anti: -15\.000 \[/);
   assert.match(html, /Quick setting/);
   assert.doesNotMatch(html, /<script/);
+  assert.match(html, /not supported<\/b> — lasso is reliably better/, "the sentence without its repeated answer");
+  assert.ok(html.includes(nb.VERDICT_SCALE.split(";")[0]), "the scale explained");
   assert.doesNotMatch(nb.verdictBox({ verdict, summary, provenance }), /Quick setting/);
   assert.throws(() => nb.verdictBox({ verdict, summary, provenance }, { quik: true } as never), /unknown option "quik" of verdictBox/);
 });

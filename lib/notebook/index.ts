@@ -27,7 +27,7 @@ export { shapeTableRows, shapePairedRows, shapeCharts } from "./activation-shape
 export { probeRows, probeChart, widthTableRows, widthGrowthLine, widthChart } from "./concentration-studies-report";
 export { multilayerTuningRows, multilayerDenseRows, multilayerTableRows, multilayerHeadline, multilayerPerSeedRows, multilayerCharts } from "./multilayer-report";
 export { resultsPath, writeResults, isFullRun, writeJsonAtomic, readJson } from "../base/io";
-export { verdictBox } from "./verdict-box";
+export { verdictBox, VERDICT_SCALE } from "./verdict-box";
 export { GROK_COLORS, grokCurvesChart, grokRoleCharts, grokTestChart } from "./grokking-report";
 export { UNIT_RANKING_COLORS, modularKeptCharts, modularParamsChart, lmTrainingChart, lmKeptCharts, lmParamsChart } from "./transformer-compression-report";
 export {

@@ -16,6 +16,12 @@ const COLOURS: Record<Answer, string> = {
   inconclusive: "#555555",
 };
 
+/** The fixed scale every verdict box states, in one line. */
+export const VERDICT_SCALE =
+  "Scale: supported = every paired 95% interval favours the claim; not supported = a compared arm is reliably better; " +
+  "mixed = reliably better than some arms and worse than others; inconclusive = the intervals neither show nor refute it.";
+const SCALE = escapeHtml(VERDICT_SCALE);
+
 /**
  * The verdict box of a study run, as HTML.
  *
@@ -29,10 +35,14 @@ export function verdictBox(run: Pick<StudyRun, "verdict" | "provenance" | "summa
   const colour = COLOURS[v.answer] ?? COLOURS.inconclusive;
   const quick = options.quick === true ? `<p style="margin:6px 0 0;color:#9a6700"><b>Quick setting:</b> a smoke test of the whole study, not its numbers (FULL=1 runs the study).</p>` : "";
   const numbers = v.numbers.map((n) => `<li>${escapeHtml(n)}</li>`).join("");
+  // The sentence often opens with the answer ("Mixed: ..."), which the box already shows in capitals.
+  const prefix = `${v.answer}: `;
+  const sentence = v.sentence.toLowerCase().startsWith(prefix) ? v.sentence.slice(prefix.length) : v.sentence;
   return `<div class="antitrain-verdict" style="border-left:6px solid ${colour};background:#f7f7f7;padding:10px 14px;margin:8px 0;max-width:1100px;font-family:sans-serif;line-height:1.4">
 <p style="margin:0"><b>Question.</b> ${escapeHtml(v.question)}</p>
-<p style="margin:6px 0 0"><b style="color:${colour};text-transform:uppercase">${escapeHtml(v.answer)}</b> — ${escapeHtml(v.sentence)}</p>
+<p style="margin:6px 0 0"><b style="color:${colour};text-transform:uppercase">${escapeHtml(v.answer)}</b> — ${escapeHtml(sentence)}</p>
 <ul style="margin:6px 0 0 18px;padding:0">${numbers}</ul>
 <p style="margin:6px 0 0;font-size:90%;color:#444"><b>Provenance:</b> ${escapeHtml(run.provenance.line)}</p>${quick}
+<p style="margin:6px 0 0;font-size:85%;color:#666">${SCALE}</p>
 </div>`;
 }
