@@ -101,8 +101,8 @@ tslab.display.html(nb.interactionHeatmaps(run.results, ["before", "plain", "anti
 tslab.display.html(nb.interactionHeatmaps(run.results, ["plain", "dropout", "L2"], "Pair interactions on loss: plain vs dropout vs L2"));
 
 // %%
-const fmt = (i: at.Interval, d = 3) => (i.n > 1 ? `${i.mean.toFixed(d)} [${i.low.toFixed(d)}, ${i.high.toFixed(d)}]` : i.mean.toFixed(d));
-console.log(`mean [95% CI] over ${run.results.length} seed(s); antitrained core size: ${fmt(tables.coreSize, 1)} of ${SETTINGS.HIDDEN}${NOTE}`);
+const coreSize = st.interval(tables.coreSize, 1);
+console.log(`mean [95% CI] over ${run.results.length} seed(s); antitrained core size: ${coreSize} of ${SETTINGS.HIDDEN}${NOTE}`);
 show(nb.interactionRows(run.results));
 
 // %% [markdown]
