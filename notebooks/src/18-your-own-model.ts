@@ -1,5 +1,5 @@
 // %% [markdown]
-// # 18 · Bring your own model: a Keras-style CNN on Fashion-MNIST
+// # 18 · Bring your own model: a tf.layers CNN (LayersModel) on Fashion-MNIST
 //
 // **Question.** Everything in notebooks 00–17 runs on the library's own MLPs and transformers. Does the method carry
 // over to a network a researcher writes with `tf.layers`, as they would in Keras — a small convolutional network whose
@@ -57,12 +57,12 @@ const { site: SITE, batch: BATCH, pretrain: PRETRAIN, updates: UPDATES, cycle: C
 // %% [markdown]
 // ## 1 · The data and the network
 //
-// A network written as in Keras: `tf.sequential`, `tf.layers.conv2d`, pooling, `flatten`, `dense` — `st.smallCnn`, a
-// dozen lines in `lib/studies/your-model/cnn.ts`, kept in the library so that any process computing a seed of the
-// study can rebuild it (a network of your own goes the same way: a function from a seed to a `tf.LayersModel`). Its
-// initializers take a seed, so every seed of the study starts from its own reproducible weights. The last layer has
-// no softmax: its outputs are the logits. The images come from `st.studyData(SETTINGS.data)`, built once per process:
-// the study below runs on the same split.
+// A `tf.LayersModel` written with the layers API (the one Keras has): `tf.sequential`, `tf.layers.conv2d`, pooling,
+// `flatten`, `dense` — `st.smallCnn`, a dozen lines in `lib/studies/your-model/cnn.ts`, kept in the library so that any
+// process computing a seed of the study can rebuild it (a network of your own goes the same way: a function from a seed
+// to a `tf.LayersModel`). Its initializers take a seed, so every seed of the study starts from its own reproducible
+// weights. The last layer has no softmax: its outputs are the logits. The images come from
+// `st.studyData(SETTINGS.data)`, built once per process: the study below runs on the same split.
 
 // %%
 const { train, validation, test } = st.studyData(SETTINGS.data);   // built once, shared with the study below
