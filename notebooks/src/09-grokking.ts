@@ -105,7 +105,8 @@ console.log(`grokfast-tuned: α ${run.chosen.alpha}, λ ${run.chosen.lambda}${NO
 // ## 3 · Train every method on every seed
 
 //
-// `st.runStudy` above trained every arm on every seed (the replication's too, section 6); each run as it ended:
+// `st.runStudy` above trained every arm on every seed (the replication's too, section 6). Each run, read from
+// `run.results` (so every seed is here, whichever worker process computed it or whether it came from the cache):
 
 // %%
 show(st.grokRunRows(runs, SETTINGS.steps));
@@ -157,7 +158,8 @@ for (const html of nb.grokRoleCharts(runs, SEEDS[0])) tslab.display.html(html);
 // `node --import tsx scripts/grok-pilot.ts`. So the
 // replication uses p = 59, 40% training pairs (the rest again halved into held-out and test), at most 3000 steps,
 // the same model and optimizer, and three arms on seeds 0–4: the baseline, antitraining, and Grokfast at the
-// (α, λ) tuned at p = 31 — not retuned, so it also tests whether that tuning transfers.
+// (α, λ) tuned at p = 31 — not retuned, so it also tests whether that tuning transfers. Below: steps to 95% per arm,
+// paired against the baseline, each run, and every run's test accuracy over training.
 
 
 // %%
@@ -170,6 +172,7 @@ const repCaption = QUICK ? `quick setting (p = ${REP.p}, not 59; ${SEEDS.length}
 show(repRows, repCaption);
 const repPaired = st.grokPairedRows(repRuns, st.REPLICATION_ARMS, REP.steps);
 show(repPaired, repCaption);
+show(st.grokRunRows(repRuns, REP.steps), repCaption);
 
 // %%
 tslab.display.html(nb.grokTestChart(repRuns, REP.p, REP.trainFraction));
