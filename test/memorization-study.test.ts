@@ -30,10 +30,10 @@ test("08-generalizing-vs-memorizing: check refuses settings the study cannot run
 });
 
 test("08-generalizing-vs-memorizing: ciText and the tables, by hand", () => {
-  assert.equal(st.ciText([0.8]), "0.800 (one seed: no CI)");
+  assert.equal(st.ciText([0.8]), "0.800 (one seed, no interval)");
   // mean 0.85, sd 0.0707, t(1) = 12.706: half-width 12.706 · 0.0707 / √2 = 0.6353
-  assert.equal(st.ciText([0.8, 0.9]), "0.850 (0.215–1.485)");
-  assert.equal(st.ciText([10, 12], 1), "11.0 (-1.7–23.7)");
+  assert.equal(st.ciText([0.8, 0.9]), "0.850 [0.215, 1.485]");
+  assert.equal(st.ciText([10, 12], 1), "11.0 [-1.7, 23.7]");
   const seed = (acc: number[]) => ({
     seed: 0, roles: {}, rhoTrainHeld: 0, trainShare: [], heldOutShare: [], roleList: [], ablations: [],
     outcomes: st.MEMORIZATION_VARIANTS.map((variant, i) => ({ variant, testAcc: acc[i], trainAcc: 1, gap: 1 - acc[i], noisyFit: 0.5, cleanFit: 1, core95: 10 })),
@@ -41,10 +41,10 @@ test("08-generalizing-vs-memorizing: ciText and the tables, by hand", () => {
   const results = [seed([0.8, 0.84, 0.82, 0.9]), seed([0.8, 0.84, 0.82, 0.9])];
   const rows = st.memorizationOutcomeRows(results);
   assert.deepEqual(rows.map((r) => r.variant), [...st.MEMORIZATION_VARIANTS]);
-  assert.equal(rows[1]["test acc"], "0.840 (0.840–0.840)");
+  assert.equal(rows[1]["test acc"], "0.840 [0.840, 0.840]");
   const paired = st.memorizationPairedRows(results);
   assert.deepEqual(paired.map((p) => p.comparison), ["antitrain, training core − plain", "antitrain, held-out core − plain", "plain on train + held-out − plain", "held-out core − training core"]);
-  assert.equal(paired[3]["test acc difference (mean, 95% CI)"], "-0.020 (-0.020–-0.020)");
+  assert.equal(paired[3]["test acc difference (mean, 95% CI)"], "-0.020 [-0.020, -0.020]");
   const summary = study.summarize(study.settings("tiny"), results);
   assert.equal(summary.reference, "antitrain, held-out core");
   assert.deepEqual(summary.paired.map((p) => [p.arm, Number(p.mean.toFixed(6))]), [["plain", -0.02], ["antitrain, training core", 0.02], ["plain on train + held-out", 0.08]]);

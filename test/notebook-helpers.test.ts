@@ -51,6 +51,18 @@ test("chart embeds its figure as JSON for the renderer's PNG and refuses trace t
   assert.ok(nb.plotlyScript().length < 1_600_000, "the partial (cartesian) Plotly bundle, not the 4.6 MB full one");
 });
 
+test("grokTestChart: one line per run but one legend entry per arm, so the legend fits however many seeds", () => {
+  const run = (label: string, seed: number) => ({ label, seed, curve: [{ step: 0, testAccuracy: 0.1 }, { step: 50, testAccuracy: 0.9 }] });
+  const runs = [0, 1, 2, 3, 4].flatMap((seed) => ["baseline", "grokfast-tuned", "antitrain"].map((label) => run(label, seed)));
+  const html = nb.grokTestChart(runs as never, 59, 0.4);
+  const figure = JSON.parse((/data-chart="[^"]+">([\s\S]*?)<\/script>/.exec(html) as RegExpExecArray)[1]);
+  assert.equal(figure.data.length, 15, "every seed of every arm is drawn");
+  const inLegend = figure.data.filter((t: { showlegend?: boolean }) => t.showlegend !== false).map((t: { name: string }) => t.name);
+  assert.deepEqual(inLegend, ["baseline", "grokfast-tuned", "antitrain"]);
+  assert.ok(figure.data.every((t: { legendgroup: string; name: string }) => t.legendgroup === t.name), "an arm's entry toggles all its seeds");
+  assert.match(figure.data[14].hovertemplate, /antitrain, seed 4/);
+});
+
 test("report index: one row per rendered report with its question, verdict, key number and provenance facts", () => {
   const fs = require("node:fs") as typeof import("node:fs");
   const os = require("node:os") as typeof import("node:os");

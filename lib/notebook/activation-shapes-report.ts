@@ -5,13 +5,11 @@ import { tunableActivation } from "../models/tunable-mlp";
 import type { ShapeRow, ShapeTrack } from "../studies/activation-shapes/run-seed";
 import { type ActivationShapesSettings, SHAPE_TASKS, type ShapeTask } from "../studies/activation-shapes/settings";
 import type { ShapeStats } from "../studies/activation-shapes/summarize";
+import { plusMinus } from "../studies/summary";
 import { axes, chart } from "./plot";
 
-/** "mean ±half-width of the 95% CI", or the mean alone for one seed. */
-const meanPm = (i: Interval | undefined, d = 3) => {
-  if (i === undefined) return "";
-  return i.n < 2 ? `${i.mean.toFixed(d)} (one seed: no CI)` : `${i.mean.toFixed(d)} ±${(i.high - i.mean).toFixed(d)}`;
-};
+/** "mean ±half-width of the 95% CI" (st.plusMinus). */
+const meanPm = (i: Interval | undefined, d = 3) => (i === undefined ? "" : plusMinus(i, d));
 
 /**
  * The results table's rows (for `nb.htmlTable`): per task and model train and test accuracy, test loss, and the learned

@@ -3,13 +3,11 @@ import type { Interval } from "../base/statistics";
 import type { AdaptiveLrCurve, AdaptiveLrRow } from "../studies/adaptive-lr/run-seed";
 import { ADAPTIVE_LR_ARMS } from "../studies/adaptive-lr/settings";
 import type { AdaptiveLrStats } from "../studies/adaptive-lr/summarize";
+import { plusMinus } from "../studies/summary";
 import { axes, chart } from "./plot";
 
-/** "mean ±half-width of the 95% CI" with a unit after each number; the mean alone for one seed. */
-const meanPm = (i: Interval | undefined, d = 4, unit = "") => {
-  if (i === undefined) return "";
-  return i.n < 2 ? `${i.mean.toFixed(d)}${unit} (one seed: no CI)` : `${i.mean.toFixed(d)}${unit} ±${(i.high - i.mean).toFixed(d)}${unit}`;
-};
+/** "mean ±half-width of the 95% CI" with a unit after each number (st.plusMinus). */
+const meanPm = (i: Interval | undefined, d = 4, unit = "") => (i === undefined ? "" : plusMinus(i, d, unit));
 
 /**
  * The results table's rows (for `nb.htmlTable`): per configuration test accuracy, test and training loss and seconds.

@@ -3,10 +3,11 @@ import type { Interval } from "../base/statistics";
 import { meanCI } from "../base/statistics";
 import { type ArmSummary, type CompressionSetup, IMP_ARM, SCRATCH_ARM, type StudySeed } from "../studies/compression-study";
 import { siteWidth } from "../studies/study-setup";
+import { interval } from "../studies/summary";
 import type { MethodSettings } from "../studies/compression-arms";
 import { axes, chart, type PlotlyObject } from "./plot";
 
-const ci = (i: Interval, d = 1) => `${i.mean.toFixed(d)} [${i.low.toFixed(d)}, ${i.high.toFixed(d)}]`;
+const ci = (i: Interval, d = 1) => interval(i, d);
 const COLORS = ["#d62728", "#ff9896", "#e377c2", "#1f77b4", "#aec7e8", "#2ca02c", "#98df8a", "#9467bd", "#8c564b", "#bcbd22", "#17becf", "#7f7f7f"];
 
 /**

@@ -8,6 +8,7 @@ import { chooseSettings, type StudySeed, type TuneRow } from "../studies/compres
 import { type CompressionChoice, type CompressionSettings, compressionSetup, compressionWidth } from "../studies/compression/settings";
 import { bestVariantAndReference, compressionDetails } from "../studies/compression/summary";
 import type { StudyRun } from "../studies/run-study";
+import { interval } from "../studies/summary";
 import { compressionCharts, compressionTableRows, tuningTableRows } from "./compression-report";
 import { axes, chart } from "./plot";
 import { htmlTable } from "./table";
@@ -15,7 +16,7 @@ import { htmlTable } from "./table";
 /** A compression study's run, as `runStudy` returns it. */
 export type CompressionRun = StudyRun<CompressionSettings, CompressionChoice, StudySeed, TuneRow>;
 
-const ci = (i: Interval, d = 1) => `${i.mean.toFixed(d)} [${i.low.toFixed(d)}, ${i.high.toFixed(d)}]`;
+const ci = (i: Interval, d = 1) => interval(i, d);
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /**

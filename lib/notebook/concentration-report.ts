@@ -2,10 +2,11 @@
 import type { Interval } from "../base/statistics";
 import { requireKnownKeys } from "../base/validate";
 import { CONCENTRATION_REFERENCE, type ConcentrationSummary, type ConcentrationTuneChoice } from "../studies/concentration-study";
+import { interval } from "../studies/summary";
 import { axes, chart, type PlotlyObject } from "./plot";
 
-/** `mean [low, high]`, or the mean alone for one seed. */
-const ci = (i: Interval, d = 1) => (i.n > 1 ? `${i.mean.toFixed(d)} [${i.low.toFixed(d)}, ${i.high.toFixed(d)}]` : i.mean.toFixed(d));
+/** `mean [low, high]` (st.interval). */
+const ci = (i: Interval, d = 1) => interval(i, d);
 const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd"];
 
 /**

@@ -6,10 +6,11 @@ import type { ConcentrationSummary } from "../studies/concentration-study";
 import type { EquivalenceDetails } from "../studies/concentration/equivalence-class";
 import type { ProbeAggregate } from "../studies/concentration/probes";
 import type { ConcentrationTask } from "../studies/concentration/tasks";
+import { interval } from "../studies/summary";
 import { type PlotlyObject, axes, chart } from "./plot";
 
-/** `mean [low, high]`, or the mean alone for one seed. */
-const ci = (i: Interval, d: number) => (i.n > 1 ? `${i.mean.toFixed(d)} [${i.low.toFixed(d)}, ${i.high.toFixed(d)}]` : i.mean.toFixed(d));
+/** `mean [low, high]` (st.interval). */
+const ci = (i: Interval, d: number) => interval(i, d);
 const TASK_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd"];
 
 /**

@@ -2,10 +2,11 @@
 import type { Interval } from "../base/statistics";
 import { CONCEPT_CONDITIONS, type ConceptSeed } from "../studies/concepts/run-seed";
 import { CONCEPT_MEASUREMENTS, type ConceptTable } from "../studies/concepts/summarize";
+import { plusMinus } from "../studies/summary";
 import { axes, chart, type PlotlyObject } from "./plot";
 
-/** "mean ±half-width of the 95% CI", or the mean alone for one seed. */
-const meanPm = (i: Interval, d = 3) => (i.n < 2 ? `${i.mean.toFixed(d)} (one seed: no CI)` : `${i.mean.toFixed(d)} ±${(i.high - i.mean).toFixed(d)}`);
+/** "mean ±half-width of the 95% CI" (st.plusMinus). */
+const meanPm = (i: Interval, d = 3) => plusMinus(i, d);
 
 /**
  * The table's rows (for `nb.htmlTable`): one per measurement, one column per condition, "mean ±half-width of the 95% CI".

@@ -45,12 +45,28 @@ export function grokRoleCharts(runs: readonly GrokArmRun[], seed: number): strin
 }
 
 /**
- * Test accuracy over training of every run (every seed, one legend group per arm), e.g. the replication's.
+ * Test accuracy over training of every run (every seed, one line each), e.g. the replication's. The legend has one
+ * entry per arm, which shows or hides all of that arm's seeds, so it fits beside the chart (and in its static image)
+ * however many seeds there are; hovering a line names its seed.
  *
  * @example
  * tslab.display.html(nb.grokTestChart(repRuns, 59, 0.4));
  */
 export function grokTestChart(runs: readonly GrokArmRun[], p: number, trainFraction: number): string {
-  const traces = runs.map((r) => ({ x: steps(r), y: r.curve.map((c) => c.testAccuracy), name: `${r.label}, seed ${r.seed}`, line: { color: GROK_COLORS[r.label] }, legendgroup: r.label }));
-  return chart(traces, axes("full-batch step", "test accuracy", `Test accuracy, p = ${p}, ${trainFraction * 100}% training pairs, every seed`));
+  const shown = new Set<GrokArm>();
+  const traces = runs.map((r) => {
+    const first = !shown.has(r.label);
+    shown.add(r.label);
+    return {
+      x: steps(r),
+      y: r.curve.map((c) => c.testAccuracy),
+      name: r.label,
+      legendgroup: r.label,
+      showlegend: first,
+      hovertemplate: `${r.label}, seed ${r.seed}<br>step %{x}: %{y:.3f}<extra></extra>`,
+      line: { color: GROK_COLORS[r.label] },
+    };
+  });
+  const title = `Test accuracy, p = ${p}, ${trainFraction * 100}% training pairs, every seed (one line per seed)`;
+  return chart(traces, axes("full-batch step", "test accuracy", title));
 }

@@ -8,15 +8,13 @@ import {
   type MultilayerSummary,
   type MultilayerTuneChoice,
 } from "../studies/multilayer-study";
+import { interval, signedInterval } from "../studies/summary";
 import { type PlotlyObject, axes, chart } from "./plot";
 
-/** `mean [low, high]`, or the mean alone for one seed. */
-const ci = (i: Interval, d = 3) => (i.n > 1 ? `${i.mean.toFixed(d)} [${i.low.toFixed(d)}, ${i.high.toFixed(d)}]` : i.mean.toFixed(d));
+/** `mean [low, high]`. */
+const ci = (i: Interval, d = 3) => interval(i, d);
 /** A signed difference with its interval: `+0.012 [−0.003, +0.027]`. */
-const signed = (i: Interval, d = 3) => {
-  const s = (v: number) => `${v >= 0 ? "+" : "−"}${Math.abs(v).toFixed(d)}`;
-  return i.n > 1 ? `${s(i.mean)} [${s(i.low)}, ${s(i.high)}]` : s(i.mean);
-};
+const signed = (i: Interval, d = 3) => signedInterval(i, d);
 const SITE_COLORS: Readonly<Record<string, string>> = { h1: "#1f77b4", h2: "#2ca02c", h3: "#d62728" };
 const ARM_COLORS = ["#d62728", "#1f77b4", "#aec7e8", "#2ca02c", "#9467bd", "#8c564b", "#7f7f7f", "#17becf", "#98df8a", "#c5b0d5", "#e377c2"];
 

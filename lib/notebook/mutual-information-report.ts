@@ -2,10 +2,11 @@
 import { type Interval, meanCI } from "../base/statistics";
 import type { ModelMeasures } from "../studies/mutual-information/measure-model";
 import { MUTUAL_INFORMATION_MODELS, type MutualInformationSeed } from "../studies/mutual-information/run-seed";
+import { interval } from "../studies/summary";
 import { axes, chart, type PlotlyObject } from "./plot";
 
-/** `mean [low, high]`, or the mean alone for one seed. */
-const fmt = (i: Interval, d = 3) => (i.n > 1 ? `${i.mean.toFixed(d)} [${i.low.toFixed(d)}, ${i.high.toFixed(d)}]` : i.mean.toFixed(d));
+/** `mean [low, high]` (st.interval). */
+const fmt = (i: Interval, d = 3) => interval(i, d);
 
 /** A measure of one model over seeds. */
 const over = (runs: readonly MutualInformationSeed[], name: string, f: (m: ModelMeasures) => number) =>

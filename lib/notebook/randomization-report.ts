@@ -2,10 +2,11 @@
 import type { Interval } from "../base/statistics";
 import type { RandomizationSeed } from "../studies/randomization/run-seed";
 import { type BranchSummary, meanAgreement } from "../studies/randomization/tables";
+import { interval } from "../studies/summary";
 import { axes, chart, type PlotlyObject } from "./plot";
 
 /** `mean (low–high)`. */
-const g = (i: Interval, d = 3) => `${i.mean.toFixed(d)} (${i.low.toFixed(d)}–${i.high.toFixed(d)})`;
+const g = (i: Interval, d = 3) => interval(i, d);
 
 /** Asymmetric error bars of intervals. */
 const err = (xs: readonly Interval[]) => ({ type: "data", symmetric: false, array: xs.map((i) => i.high - i.mean), arrayminus: xs.map((i) => i.mean - i.low) });

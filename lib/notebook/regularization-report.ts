@@ -1,10 +1,11 @@
 /** Tables and charts of the regularization study (notebook 03). */
 import type { Interval } from "../base/statistics";
 import type { RegularizationTables } from "../studies/regularization/summarize";
+import { interval, intervalBounds } from "../studies/summary";
 import { axes, chart, type PlotlyObject } from "./plot";
 
 const fmt = (x: number) => Number(x.toFixed(4));
-const ci = (i: Interval, d = 3) => (i.n > 1 ? `${i.mean.toFixed(d)} [${i.low.toFixed(d)}, ${i.high.toFixed(d)}]` : i.mean.toFixed(d));
+const ci = (i: Interval, d = 3) => interval(i, d);
 
 /**
  * The selection table's rows (for `nb.htmlTable`): per method its validation-chosen configuration, test accuracy with
@@ -15,14 +16,14 @@ const ci = (i: Interval, d = 3) => (i.n > 1 ? `${i.mean.toFixed(d)} [${i.low.toF
  */
 export function regularizationTableRows(tables: RegularizationTables): Record<string, string | number>[] {
   return tables.summary.map((s) => ({
-    method: s.method, chosen: s.chosen, lr: s.lr, "test acc": fmt(s.testAcc), "95% CI": `${fmt(s.ciLow)}–${fmt(s.ciHigh)}`,
+    method: s.method, chosen: s.chosen, lr: s.lr, "test acc": fmt(s.testAcc), "95% CI": intervalBounds({ mean: s.testAcc, low: s.ciLow, high: s.ciHigh, n: s.seeds }, 4),
     "train acc": fmt(s.trainAcc), "spread (own hyper)": fmt(s.spreadHyper), "spread (lr)": fmt(s.spreadLr), "worst config": fmt(s.worstConfig),
   }));
 }
 
 /**
  * The paired table's rows: per method its chosen configuration's test loss and ECE, and its differences to
- * antitraining's choice in accuracy, loss and ECE (mean [95% CI] over seeds; the mean alone for one seed).
+ * antitraining's choice in accuracy, loss and ECE (mean [95% CI] over seeds).
  *
  * @example
  * tslab.display.html(nb.htmlTable(nb.regularizationPairedRows(run.summary.details)));

@@ -2,9 +2,10 @@
 import type { Interval } from "../base/statistics";
 import type { ScheduleRun } from "../studies/schedules/run-schedules";
 import type { SchedulesTables } from "../studies/schedules/summarize";
+import { plusMinus } from "../studies/summary";
 import { axes, chart, type PlotlyObject } from "./plot";
 
-const fmt = (v: Interval, d = 3) => (v.n > 1 ? `${v.mean.toFixed(d)} ± ${(v.high - v.mean).toFixed(d)}` : v.mean.toFixed(d));
+const fmt = (v: Interval, d = 3) => plusMinus(v, d);
 const PALETTE: Record<string, string> = { plain: "#444", interleaved: "#1f77b4", cyclic: "#d62728" };
 
 /**

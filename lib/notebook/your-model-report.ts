@@ -5,11 +5,12 @@ import { type Importance, ranked } from "../importance/importance";
 import type { ArmSummary } from "../studies/compression-study";
 import type { MethodSettings } from "../studies/compression-arms";
 import type { ConvStudySeed } from "../studies/conv-compression";
+import { interval } from "../studies/summary";
 import { axes, chart, type PlotlyObject } from "./plot";
 import { htmlTable } from "./table";
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-const ci = (i: Interval, d = 1) => `${i.mean.toFixed(d)} [${i.low.toFixed(d)}, ${i.high.toFixed(d)}]`;
+const ci = (i: Interval, d = 1) => interval(i, d);
 
 /**
  * A bar chart of a site's unit importance, most important first, and one line: the top 3 units' share of the summed

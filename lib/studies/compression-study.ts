@@ -18,6 +18,7 @@ import { type Mlp, mlp } from "../models/mlp";
 import { evaluate, train } from "../training/train";
 import { type MethodRun, type MethodSettings, TRAINING_METHODS, type TrainingMethod, UNIT_ORDERS, type UnitOrder, trainWithMethod, unitOrder } from "./compression-arms";
 import { iterativeMagnitudePruning } from "./magnitude-pruning";
+import { interval } from "./summary";
 
 /** One arm: a training method and the unit order it prunes by; `tuneAs` names the grid its settings come from. */
 export interface StudyArm {
@@ -406,11 +407,10 @@ export function summarizeArms(
   });
   const best = [...summary].sort((a, b) => a.units.mean - b.units.mean)[0];
   const anti = summary.find((s) => s.arm === "antitrain") as ArmSummary;
-  const ci = (i: Interval) => `${i.mean.toFixed(1)} [${i.low.toFixed(1)}, ${i.high.toFixed(1)}]`;
   const headline =
     best.arm === "antitrain" || best.units.mean === anti.units.mean
       ? `antitrain needs ${best.arm === "antitrain" ? "the fewest" : "as few"} ${noun} within ${100 * tolerance} point of dense (${anti.units.mean.toFixed(1)} of ${width})`
-      : `${best.arm} needs the fewest ${noun} within ${100 * tolerance} point of dense: ${best.units.mean.toFixed(1)} of ${width}, vs antitrain ${anti.units.mean.toFixed(1)} (paired ${ci(best.diff)})`;
+      : `${best.arm} needs the fewest ${noun} within ${100 * tolerance} point of dense: ${best.units.mean.toFixed(1)} of ${width}, vs antitrain ${anti.units.mean.toFixed(1)} (paired ${interval(best.diff, 1)})`;
   return { summary, headline };
 }
 

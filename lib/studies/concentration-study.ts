@@ -16,6 +16,7 @@ import type { Mlp } from "../models/mlp";
 import { evaluate } from "../training/train";
 import { type MethodSettings, type TrainingMethod, trainWithMethod } from "./compression-arms";
 import { reportCore } from "../core/report-core";
+import { interval } from "./summary";
 
 /** One arm: a training method, its fixed settings (antitraining's fraction) or the grid it is tuned on (`tuneAs`). */
 export interface ConcentrationArm {
@@ -501,11 +502,10 @@ function headlineOf(summary: readonly ConcentrationSummary[], tolerance: number,
   const one = (arm: string) => summary.find((s) => s.arm === arm) as ConcentrationSummary;
   const plain = one("plain");
   const ref = one(CONCENTRATION_REFERENCE);
-  const ci = (i: Interval) => (i.n > 1 ? `${i.mean.toFixed(1)} [${i.low.toFixed(1)}, ${i.high.toFixed(1)}]` : i.mean.toFixed(1));
   const points = `${+(100 * tolerance).toFixed(2)} point${tolerance === 0.01 ? "" : "s"}`;
   const head = `validation ${+(100 * fraction).toFixed(2)}% core (of ${width} units): plain ${plain.core.mean.toFixed(1)}, ${CONCENTRATION_REFERENCE} ${ref.core.mean.toFixed(1)}${ref.holds ? "" : ` (its validation accuracy is not within ${points} of plain's)`}`;
   const best = summary.filter((s) => s.holds).sort((a, b) => a.core.mean - b.core.mean || b.valAccuracy.mean - a.valAccuracy.mean)[0];
   if (best === undefined) return `${head}; no arm's validation accuracy is within ${points} of plain's`;
   if (best.arm === CONCENTRATION_REFERENCE) return `${head}; among arms within ${points} of plain's validation accuracy, ${CONCENTRATION_REFERENCE} has the smallest core`;
-  return `${head}; among arms within ${points} of plain's validation accuracy, the smallest core is ${best.arm}'s: ${best.core.mean.toFixed(1)} (paired vs ${CONCENTRATION_REFERENCE}: ${ci(best.coreDiff)})`;
+  return `${head}; among arms within ${points} of plain's validation accuracy, the smallest core is ${best.arm}'s: ${best.core.mean.toFixed(1)} (paired vs ${CONCENTRATION_REFERENCE}: ${interval(best.coreDiff, 1)})`;
 }

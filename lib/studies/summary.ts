@@ -116,11 +116,75 @@ function bestOther(arms: readonly ArmStatistic[], reference: string, better: "lo
   return others.sort((a, b) => sign * (a.mean - b.mean))[0];
 }
 
-/** "12.3 [10.1, 14.5]"; a single measurement has no interval: "12.3 (one seed)". */
-export function interval(i: { mean: number; low: number; high: number; n?: number }, digits = 3): string {
-  const f = (x: number) => (Object.is(Number(x.toFixed(digits)), -0) ? 0 : x).toFixed(digits);
-  if (i.n !== undefined && i.n < 2) return `${f(i.mean)} (one seed, no interval)`;
-  return `${f(i.mean)} [${f(i.low)}, ${f(i.high)}]`;
+/** A mean with its 95% interval, as every report prints it (`n` is the number of seeds, when known). */
+export interface IntervalText {
+  readonly mean: number;
+  readonly low: number;
+  readonly high: number;
+  readonly n?: number;
+}
+
+/** What a single measurement prints in place of an interval: one value has no spread to estimate. */
+export const ONE_SEED = "one seed, no interval";
+
+/** `x` to `digits` places, never "-0.000": a value that rounds to zero prints as zero. */
+function fixed(x: number, digits: number): string {
+  return (Object.is(Number(x.toFixed(digits)), -0) ? 0 : x).toFixed(digits);
+}
+
+/** `x` to `digits` places with its sign, "+0.012" or "−0.003" (a minus sign, U+2212); a rounded zero is "+0.000". */
+function signedFixed(x: number, digits: number): string {
+  const text = fixed(x, digits);
+  return text.startsWith("-") ? `−${text.slice(1)}` : Number.isNaN(x) ? text : `+${text}`;
+}
+
+const oneSeed = (i: IntervalText) => i.n !== undefined && i.n < 2;
+
+/**
+ * "12.3 [10.1, 14.5]": the mean and its 95% interval to `digits` places; a single measurement has no interval,
+ * "12.3 (one seed, no interval)", and a value that rounds to zero prints without a sign.
+ *
+ * @example
+ * st.interval(at.meanCI([0.91, 0.93, 0.92]));   // "0.920 [0.895, 0.945]"
+ * st.interval(at.meanCI([41]), 1);              // "41.0 (one seed, no interval)"
+ */
+export function interval(i: IntervalText, digits = 3): string {
+  if (oneSeed(i)) return `${fixed(i.mean, digits)} (${ONE_SEED})`;
+  return `${fixed(i.mean, digits)} [${fixed(i.low, digits)}, ${fixed(i.high, digits)}]`;
+}
+
+/**
+ * A difference with its interval, every number signed: "+0.012 [−0.003, +0.027]"; one seed prints
+ * "+0.012 (one seed, no interval)".
+ *
+ * @example
+ * st.signedInterval(at.meanCI([0.01, 0.02]));   // "+0.015 [−0.049, +0.079]"
+ */
+export function signedInterval(i: IntervalText, digits = 3): string {
+  if (oneSeed(i)) return `${signedFixed(i.mean, digits)} (${ONE_SEED})`;
+  return `${signedFixed(i.mean, digits)} [${signedFixed(i.low, digits)}, ${signedFixed(i.high, digits)}]`;
+}
+
+/**
+ * The compact form, "0.920 ±0.025" (the mean and the half-width of its 95% interval), with `unit` after each number;
+ * one seed prints "0.920 (one seed, no interval)".
+ *
+ * @example
+ * st.plusMinus(at.meanCI([0.91, 0.93, 0.92]));   // "0.920 ±0.025"
+ */
+export function plusMinus(i: IntervalText, digits = 3, unit = ""): string {
+  if (oneSeed(i)) return `${fixed(i.mean, digits)}${unit} (${ONE_SEED})`;
+  return `${fixed(i.mean, digits)}${unit} ±${fixed(i.high - i.mean, digits)}${unit}`;
+}
+
+/**
+ * The interval alone, "[10.1, 14.5]", for a table column beside the mean; one seed prints "one seed, no interval".
+ *
+ * @example
+ * st.intervalBounds(at.meanCI([10, 12]), 1);   // "[-1.7, 23.7]"
+ */
+export function intervalBounds(i: IntervalText, digits = 3): string {
+  return oneSeed(i) ? ONE_SEED : `[${fixed(i.low, digits)}, ${fixed(i.high, digits)}]`;
 }
 
 /**

@@ -32,7 +32,7 @@ const STEPS_PER_CYCLE = 100;                   // training steps per cycle, each
 const ANTI_FRACTION = 0.5;                     // the core that is antitrained: its spectators get detached
 const REPORT_FRACTION = 0.95;                  // the core that is reported (the notes' 95%)
 const METHOD = "resample";                     // how a unit is randomized: its value on another example
-const CORE_METRIC = "accuracy";                // the core is found on accuracy (bounded), units ranked by loss
+const CORE_METRIC = "accuracy";                // core found on accuracy (bounded); units ranked by loss
 
 // %%
 import * as at from "../dist/index";
@@ -42,7 +42,8 @@ import * as tf from "@tensorflow/tfjs";
 import * as tslab from "tslab";
 
 const backend = await at.ready();
-console.log(nb.provenance({ notebook: "00-quickstart", quick: QUICK, seeds: QUICK ? [SEED] : [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] }));
+const SEEDS_SHOWN = QUICK ? [SEED] : [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+console.log(nb.provenance({ notebook: "00-quickstart", quick: QUICK, seeds: SEEDS_SHOWN }));
 tslab.display.html(nb.plotlyScript());
 const NOTE = nb.quickNote(QUICK, "00-quickstart");
 
@@ -55,9 +56,13 @@ const NOTE = nb.quickNote(QUICK, "00-quickstart");
 // %%
 const { train, test } = nb.keep("digits", at.digits());
 const plainModel = nb.keep("plain model", at.mlp({ inputs: 64, hidden: [HIDDEN], classes: 10, seed: SEED }));
-const pretrainLosses = at.train(plainModel, train, { steps: PRETRAIN_STEPS, learningRate: LEARNING_RATE, seed: SEED });
+const pretrainLosses = at.train(plainModel, train, {
+  steps: PRETRAIN_STEPS, learningRate: LEARNING_RATE, seed: SEED,
+});
 const plain = at.evaluate(plainModel, test);
-console.log(`plain training: test accuracy ${plain.accuracy.toFixed(3)}, test loss ${plain.loss.toFixed(3)}${NOTE}`);
+console.log(
+  `plain training: test accuracy ${plain.accuracy.toFixed(3)}, test loss ${plain.loss.toFixed(3)}${NOTE}`,
+);
 tslab.display.html(nb.chart(
   [{ y: pretrainLosses, type: "scatter", mode: "lines", name: "training loss" }],
   nb.axes("training step", "cross-entropy (nats)", "Plain training"),
@@ -78,21 +83,41 @@ tslab.display.html(nb.chart(
 // %%
 let t0 = Date.now();
 const stats0 = at.collectStats(plainModel, "h1", train, { seed: SEED });
-const imp0 = at.importance(plainModel, "h1", train, { stats: stats0, method: METHOD, metric: "loss", seed: SEED });
-const core0 = at.findCore(plainModel, "h1", train, { stats: stats0, importance: imp0, fraction: REPORT_FRACTION, metric: CORE_METRIC, seed: SEED });
-const lossCore0 = at.findCore(plainModel, "h1", train, { stats: stats0, importance: imp0, fraction: REPORT_FRACTION, metric: "loss", seed: SEED });
+const imp0 = at.importance(plainModel, "h1", train, {
+  stats: stats0, method: METHOD, metric: "loss", seed: SEED,
+});
+const coreOptions0 = { stats: stats0, importance: imp0, fraction: REPORT_FRACTION, seed: SEED };
+const core0 = at.findCore(plainModel, "h1", train, { ...coreOptions0, metric: CORE_METRIC });
+const lossCore0 = at.findCore(plainModel, "h1", train, { ...coreOptions0, metric: "loss" });
 const measureMs = Date.now() - t0;
-console.log(`measured ${HIDDEN} units in ${measureMs} ms: 95% core on accuracy = ${core0.core.length} units, on loss = ${lossCore0.core.length} units${NOTE}`);
-console.log(`core search used ${core0.evaluations} prefix evaluations; whole-layer accuracy damage ${core0.fullDamage.toFixed(3)}`);
+console.log(
+  `measured ${HIDDEN} units in ${measureMs} ms: 95% core on accuracy = ${core0.core.length} units, ` +
+    `on loss = ${lossCore0.core.length} units${NOTE}`,
+);
+console.log(
+  `core search used ${core0.evaluations} prefix evaluations; ` +
+    `whole-layer accuracy damage ${core0.fullDamage.toFixed(3)}`,
+);
 const sortedScores = (imp: at.Importance) => Array.from(imp.scores).sort((a, b) => b - a);
 tslab.display.html(nb.chart(
   [{ y: sortedScores(imp0), type: "bar", name: "plain model" }],
   nb.axes("unit rank", "loss damage when randomized alone (nats)", "Ranked information content, plain model"),
 ));
 tslab.display.html(nb.chart(
-  [{ x: core0.curve.map((p) => p.k), y: core0.curve.map((p) => p.damage / core0.fullDamage), type: "scatter", mode: "markers+lines", name: "prefix damage" },
-   { x: [0, HIDDEN], y: [REPORT_FRACTION, REPORT_FRACTION], type: "scatter", mode: "lines", name: "95% target", line: { dash: "dash" } }],
-  nb.axes("top-ranked units randomized together", "share of whole-layer accuracy damage", "Binary search for the core (points the search evaluated)"),
+  [
+    {
+      x: core0.curve.map((p) => p.k), y: core0.curve.map((p) => p.damage / core0.fullDamage),
+      type: "scatter", mode: "markers+lines", name: "prefix damage",
+    },
+    {
+      x: [0, HIDDEN], y: [REPORT_FRACTION, REPORT_FRACTION],
+      type: "scatter", mode: "lines", name: "95% target", line: { dash: "dash" },
+    },
+  ],
+  nb.axes(
+    "top-ranked units randomized together", "share of whole-layer accuracy damage",
+    "Binary search for the core (points the search evaluated)",
+  ),
 ));
 
 // %% [markdown]
@@ -109,7 +134,10 @@ tslab.display.html(nb.chart(
 // and the *reported* 95% core (measured independently every cycle) shows whether that worked.
 
 // %%
-interface CycleRecord { cycle: number; coreSize: number; antiCoreSize: number; testAccuracy: number; testLoss: number; coreDamage: number; spectatorDamage: number }
+interface CycleRecord {
+  cycle: number; coreSize: number; antiCoreSize: number; testAccuracy: number; testLoss: number;
+  coreDamage: number; spectatorDamage: number;
+}
 const history: CycleRecord[] = [];
 const model = nb.keep("antitrained model", plainModel.clone());
 const optimizer = nb.keep("optimizer", tf.train.adam(LEARNING_RATE));
@@ -124,7 +152,9 @@ const anti = nb.keep("antitrainer", new at.Antitrainer(model, ["h1"], {
   seed: SEED,
   onMeasure: (record) => {
     const evaluation = at.evaluate(model, test);
-    const shares = at.splitDamage(model, "h1", test, record.report, { stats: anti.stats.get("h1"), metric: "accuracy", seed: SEED });
+    const shares = at.splitDamage(model, "h1", test, record.report, {
+      stats: anti.stats.get("h1"), metric: "accuracy", seed: SEED,
+    });
     history.push({
       cycle: Math.floor(record.step / STEPS_PER_CYCLE),
       coreSize: record.report.core.length,
@@ -137,35 +167,75 @@ const anti = nb.keep("antitrainer", new at.Antitrainer(model, ["h1"], {
   },
 }));
 t0 = Date.now();
-at.train(model, train, { steps: CYCLES * STEPS_PER_CYCLE, optimizer: optimizer, seed: SEED + 1, onStep: (_step, batch) => anti.afterStep(batch) });
-console.log(`${CYCLES} cycles (${anti.antiSteps} antitrain steps) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-tslab.display.html(nb.htmlTable(history.map((h) => ({ ...h, testAccuracy: +h.testAccuracy.toFixed(3), testLoss: +h.testLoss.toFixed(3), coreDamage: +h.coreDamage.toFixed(3), spectatorDamage: +h.spectatorDamage.toFixed(3) }))));
+at.train(model, train, {
+  steps: CYCLES * STEPS_PER_CYCLE, optimizer: optimizer, seed: SEED + 1,
+  onStep: (_step, batch) => anti.afterStep(batch),
+});
+const antiSeconds = ((Date.now() - t0) / 1000).toFixed(1);
+console.log(`${CYCLES} cycles (${anti.antiSteps} antitrain steps) in ${antiSeconds} s`);
+const round3 = (x: number) => +x.toFixed(3);
+tslab.display.html(nb.htmlTable(history.map((h) => ({
+  ...h,
+  testAccuracy: round3(h.testAccuracy), testLoss: round3(h.testLoss),
+  coreDamage: round3(h.coreDamage), spectatorDamage: round3(h.spectatorDamage),
+}))));
 
 // %%
 const cycles = history.map((h) => h.cycle);
 tslab.display.html(nb.chart(
-  [{ x: cycles, y: history.map((h) => h.coreSize), type: "scatter", mode: "lines+markers", name: "95% core (reported)" },
-   { x: cycles, y: history.map((h) => h.antiCoreSize), type: "scatter", mode: "lines+markers", name: `${ANTI_FRACTION * 100}% core (antitrained)` }],
+  [
+    {
+      x: cycles, y: history.map((h) => h.coreSize), type: "scatter", mode: "lines+markers",
+      name: "95% core (reported)",
+    },
+    {
+      x: cycles, y: history.map((h) => h.antiCoreSize), type: "scatter", mode: "lines+markers",
+      name: `${ANTI_FRACTION * 100}% core (antitrained)`,
+    },
+  ],
   nb.axes("cycle", "units", "Core size per cycle"),
 ));
 tslab.display.html(nb.chart(
-  [{ x: cycles, y: history.map((h) => h.testAccuracy), type: "scatter", mode: "lines+markers", name: "test accuracy" }],
-  { ...nb.axes("cycle", "test accuracy", "Accuracy per cycle"), yaxis: { title: { text: "test accuracy" }, range: [0.8, 1] } },
+  [{
+    x: cycles, y: history.map((h) => h.testAccuracy), type: "scatter", mode: "lines+markers",
+    name: "test accuracy",
+  }],
+  {
+    ...nb.axes("cycle", "test accuracy", "Accuracy per cycle"),
+    yaxis: { title: { text: "test accuracy" }, range: [0.8, 1] },
+  },
 ));
 tslab.display.html(nb.chart(
-  [{ x: cycles, y: history.map((h) => h.coreDamage), type: "scatter", mode: "lines+markers", name: "core randomized" },
-   { x: cycles, y: history.map((h) => h.spectatorDamage), type: "scatter", mode: "lines+markers", name: "spectators randomized" }],
-  nb.axes("cycle", "share of whole-layer accuracy damage (test)", "Where the information is: core vs spectators (95% core)"),
+  [
+    {
+      x: cycles, y: history.map((h) => h.coreDamage), type: "scatter", mode: "lines+markers",
+      name: "core randomized",
+    },
+    {
+      x: cycles, y: history.map((h) => h.spectatorDamage), type: "scatter", mode: "lines+markers",
+      name: "spectators randomized",
+    },
+  ],
+  nb.axes(
+    "cycle", "share of whole-layer accuracy damage (test)",
+    "Where the information is: core vs spectators (95% core)",
+  ),
 ));
 
 // %%
 const statsAfter = at.collectStats(model, "h1", train, { seed: SEED });
-const impAfter = at.importance(model, "h1", train, { stats: statsAfter, method: METHOD, metric: "loss", seed: SEED });
-const finalSplit = at.findCore(model, "h1", train, { stats: statsAfter, importance: impAfter, fraction: REPORT_FRACTION, metric: CORE_METRIC, seed: SEED });
+const impAfter = at.importance(model, "h1", train, {
+  stats: statsAfter, method: METHOD, metric: "loss", seed: SEED,
+});
+const finalSplit = at.findCore(model, "h1", train, {
+  stats: statsAfter, importance: impAfter, fraction: REPORT_FRACTION, metric: CORE_METRIC, seed: SEED,
+});
 tslab.display.html(nb.chart(
   [{ y: sortedScores(imp0), type: "scatter", mode: "lines", name: "before antitraining" },
    { y: sortedScores(impAfter), type: "scatter", mode: "lines", name: "after antitraining" }],
-  nb.axes("unit rank", "loss damage when randomized alone (nats)", "Ranked information content before and after"),
+  nb.axes(
+    "unit rank", "loss damage when randomized alone (nats)", "Ranked information content before and after",
+  ),
 ));
 
 // %% [markdown]
@@ -181,20 +251,34 @@ const afterAnti = at.evaluate(model, test);
 const small = nb.keep("compressed model", at.compress(model, "h1", finalSplit, { stats: statsAfter }));
 const compressed = at.evaluate(small, test);
 const plainStats = at.collectStats(plainModel, "h1", train, { seed: SEED });
-const plainRank = at.ranked(at.importance(plainModel, "h1", train, { stats: plainStats, method: METHOD, metric: "loss", seed: SEED }));
-const plainCut = nb.keep("plain model, cut", at.compress(plainModel, "h1", { core: plainRank.slice(0, finalSplit.core.length) }, { stats: plainStats }));
+const plainRank = at.ranked(at.importance(plainModel, "h1", train, {
+  stats: plainStats, method: METHOD, metric: "loss", seed: SEED,
+}));
+const plainCore = { core: plainRank.slice(0, finalSplit.core.length) };
+const plainCut = nb.keep("plain model, cut", at.compress(plainModel, "h1", plainCore, { stats: plainStats }));
 const plainCutEval = at.evaluate(plainCut, test);
+/** One row of the summary: a model, its hidden units, parameters and test accuracy. */
+const row = (name: string, m: at.HookedModel, units: number, accuracy: number) => ({
+  model: name, units: units, parameters: at.parameterCount(m), testAccuracy: +accuracy.toFixed(4),
+});
 const summary = [
-  { model: "plain", units: HIDDEN, parameters: at.parameterCount(plainModel), testAccuracy: +plain.accuracy.toFixed(4) },
-  { model: "antitrained", units: HIDDEN, parameters: at.parameterCount(model), testAccuracy: +afterAnti.accuracy.toFixed(4) },
-  { model: "anti+compressed", units: small.sites()[0].units, parameters: at.parameterCount(small), testAccuracy: +compressed.accuracy.toFixed(4) },
-  { model: "plain, cut", units: plainCut.sites()[0].units, parameters: at.parameterCount(plainCut), testAccuracy: +plainCutEval.accuracy.toFixed(4) },
+  row("plain", plainModel, HIDDEN, plain.accuracy),
+  row("antitrained", model, HIDDEN, afterAnti.accuracy),
+  row("anti+compressed", small, small.sites()[0].units, compressed.accuracy),
+  row("plain, cut", plainCut, plainCut.sites()[0].units, plainCutEval.accuracy),
 ];
 tslab.display.html(nb.chart(
-  [{ x: summary.map((s) => s.model), y: summary.map((s) => s.testAccuracy), type: "bar", name: "test accuracy", text: summary.map((s) => `${s.units} units`), textposition: "outside" }],
-  { ...nb.axes("model", "test accuracy", "Compressed size and accuracy"), yaxis: { title: { text: "test accuracy" }, range: [0, 1.08] } },
+  [{
+    x: summary.map((s) => s.model), y: summary.map((s) => s.testAccuracy), type: "bar", name: "test accuracy",
+    text: summary.map((s) => `${s.units} units`), textposition: "outside",
+  }],
+  {
+    ...nb.axes("model", "test accuracy", "Compressed size and accuracy"),
+    yaxis: { title: { text: "test accuracy" }, range: [0, 1.08] },
+  },
 ));
-tslab.display.html(nb.htmlTable(summary, { caption: QUICK ? "quick setting: a smoke test, not the study's numbers" : undefined }));
+const smokeCaption = QUICK ? "quick setting: a smoke test, not the study's numbers" : undefined;
+tslab.display.html(nb.htmlTable(summary, { caption: smokeCaption }));
 
 // %% [markdown]
 // ## 5 · Ten seeds, the controls and the published baselines
@@ -217,8 +301,8 @@ tslab.display.html(nb.htmlTable(summary, { caption: QUICK ? "quick setting: a sm
 // paired per seed against antitrain 0.5, with 95% t intervals; the verdict printed first reads the validation core.
 
 // %%
-// The study's settings: the walk-through's schedule (st.quickstartStudy in lib/studies/quickstart holds the same
-// values as its "quick" and "full" settings); override any knob here.
+// The study's settings: the walk-through's schedule (st.quickstartStudy in lib/studies/quickstart holds
+// the same values as its "quick" and "full" settings); override any knob here.
 const STUDY_SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 const quickstartStudy = st.quickstartStudy;
 const STUDY_SETTINGS: st.QuickstartSettings = {
@@ -238,7 +322,12 @@ const study = st.summarizeConcentration(run.results, STUDY_SETTINGS.tolerance);
 const split = st.studyData(STUDY_SETTINGS.data);
 console.log(`${study.headline}${NOTE}`);
 tslab.display.html(nb.htmlTable(nb.concentrationTableRows(study.summary), {
-  caption: `digits, W = ${STUDY_SETTINGS.width}, ${STUDY_SETTINGS.pretrain} + ${STUDY_SETTINGS.updates} updates: ${STUDY_SEEDS.length} seed${STUDY_SEEDS.length > 1 ? "s" : ""}; mean [95% CI]; core and damages on the validation split (${at.size(split.validation!)} examples), test numbers on the test split (${at.size(split.test)})${QUICK ? "; quick setting: a smoke test, not the study's numbers" : ""}`,
+  caption:
+    `digits, W = ${STUDY_SETTINGS.width}, ${STUDY_SETTINGS.pretrain} + ${STUDY_SETTINGS.updates} updates: ` +
+    `${STUDY_SEEDS.length} seed${STUDY_SEEDS.length > 1 ? "s" : ""}; mean [95% CI]; ` +
+    `core and damages on the validation split (${at.size(split.validation!)} examples), ` +
+    `test numbers on the test split (${at.size(split.test)})` +
+    `${QUICK ? "; quick setting: a smoke test, not the study's numbers" : ""}`,
 }));
 
 // %%
@@ -248,17 +337,29 @@ console.log(nb.writeResults("00-quickstart", {
   width: HIDDEN,
   seed: SEED,
   backend: backend,
-  settings: { pretrainSteps: PRETRAIN_STEPS, cycles: CYCLES, stepsPerCycle: STEPS_PER_CYCLE, antiFraction: ANTI_FRACTION, reportFraction: REPORT_FRACTION, method: METHOD, coreMetric: CORE_METRIC, learningRate: LEARNING_RATE },
+  settings: {
+    pretrainSteps: PRETRAIN_STEPS, cycles: CYCLES, stepsPerCycle: STEPS_PER_CYCLE,
+    antiFraction: ANTI_FRACTION, reportFraction: REPORT_FRACTION, method: METHOD, coreMetric: CORE_METRIC,
+    learningRate: LEARNING_RATE,
+  },
   testAccuracy: { before: plain.accuracy, after: afterAnti.accuracy },
   testLoss: { before: plain.loss, after: afterAnti.loss },
-  coreSize: { before: core0.core.length, after: finalSplit.core.length, lossCoreBefore: lossCore0.core.length },
+  coreSize: {
+    before: core0.core.length, after: finalSplit.core.length, lossCoreBefore: lossCore0.core.length,
+  },
   measureMs: measureMs,
   history: history,
-  compressed: { units: small.sites()[0].units, parameters: at.parameterCount(small), testAccuracy: compressed.accuracy },
+  compressed: {
+    units: small.sites()[0].units, parameters: at.parameterCount(small), testAccuracy: compressed.accuracy,
+  },
   plainCutToSameSize: { units: plainCut.sites()[0].units, testAccuracy: plainCutEval.accuracy },
   summary: summary,
-  study: { seeds: STUDY_SEEDS, settings: STUDY_SETTINGS, split: { train: at.size(split.train), validation: at.size(split.validation!), test: at.size(split.test) },
-           headline: study.headline, summary: study.summary, runs: run.results, seconds: run.provenance.elapsedSeconds },
+  study: {
+    seeds: STUDY_SEEDS, settings: STUDY_SETTINGS,
+    split: { train: at.size(split.train), validation: at.size(split.validation!), test: at.size(split.test) },
+    headline: study.headline, summary: study.summary, runs: run.results,
+    seconds: run.provenance.elapsedSeconds,
+  },
   verdict: run.verdict,
   studySummary: run.summary,
   provenance: run.provenance,

@@ -43,15 +43,17 @@
 
 // %%
 // Settings. Quick by default (the test suite runs this); FULL=1 for the study's numbers. The study lives in
-// lib/studies/concentration/ (`st.concentrationStudy`); its quick and full settings are the ones documented above.
+// lib/studies/concentration/ (`st.concentrationStudy`); its quick and full settings are the ones documented
+// above.
 import * as st from "../dist/studies/index";
 const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-const TUNE_SEEDS = QUICK ? [100] : [100, 101];   // the baselines' knobs are chosen on these seeds' validation data
-// hidden (units), pretrain (plain Adam steps shared by every arm), updates (further optimizer updates per arm:
-// antitraining half train, half anti), cycle (core re-measured every cycle training steps), fraction (the reported
-// core's share of the accuracy damage), tolerance ("accuracy holds"), validation (held-out share), teacherK, grids
-// (each tuned baseline's settings; quick: the first of each). Tweak inline, e.g. { ...base, updates: 800 }.
+const TUNE_SEEDS = QUICK ? [100] : [100, 101];   // the baselines' knobs are chosen on these seeds' validation
+// hidden (units), pretrain (plain Adam steps shared by every arm), updates (further optimizer updates per
+// arm: antitraining half train, half anti), cycle (core re-measured every cycle training steps), fraction
+// (the reported core's share of the accuracy damage), tolerance ("accuracy holds"), validation (held-out
+// share), teacherK, grids (each tuned baseline's settings; quick: the first of each). Tweak inline, e.g. {
+// ...base, updates: 800 }.
 const SETTINGS: st.ConcentrationSettings = { ...st.concentrationStudy.settings(QUICK ? "quick" : "full") };
 
 // %%
@@ -65,8 +67,14 @@ console.log(nb.provenance({ notebook: "01-concentration", quick: QUICK, seeds: S
 const backend = at.backendName();
 tslab.display.html(nb.plotlyScript());
 const NOTE = nb.quickNote(QUICK, "01-concentration");
-const QUICK_CAPTION = QUICK ? `; quick setting (${SEEDS.length} seed, ${SETTINGS.pretrain} + ${SETTINGS.updates} updates, one setting per method): a smoke test, not the study's numbers` : "";
-tslab.display.html(nb.htmlTable(Object.entries(SETTINGS).map(([knob, value]) => ({ knob: knob, value: JSON.stringify(value) })), { caption: "Settings" }));
+const QUICK_CAPTION = QUICK
+  ? `; quick setting (${SEEDS.length} seed, ${SETTINGS.pretrain} + ${SETTINGS.updates} updates, ` +
+    `one setting per method): a smoke test, not the study's numbers`
+  : "";
+tslab.display.html(nb.htmlTable(
+  Object.entries(SETTINGS).map(([knob, value]) => ({ knob: knob, value: JSON.stringify(value) })),
+  { caption: "Settings" },
+));
 
 // %% [markdown]
 // ## The tasks and their splits
@@ -77,7 +85,9 @@ tslab.display.html(nb.htmlTable(Object.entries(SETTINGS).map(([knob, value]) => 
 
 // %%
 const splits = Object.fromEntries(st.CONCENTRATION_TASKS.map((t) => [t, st.taskSplitSizes(t, SETTINGS)]));
-tslab.display.html(nb.htmlTable(st.CONCENTRATION_TASKS.map((t) => ({ task: t, ...splits[t] })), { caption: "Examples per split" }));
+tslab.display.html(nb.htmlTable(st.CONCENTRATION_TASKS.map((t) => ({ task: t, ...splits[t] })), {
+  caption: "Examples per split",
+}));
 
 // %% [markdown]
 // ## The study: tuning seeds, then the study's seeds
@@ -89,7 +99,9 @@ tslab.display.html(nb.htmlTable(st.CONCENTRATION_TASKS.map((t) => ({ task: t, ..
 // resumes and `SEED_WORKERS=2` shares the seeds between two processes.
 
 // %%
-const run = await st.runStudy(st.concentrationStudy, SETTINGS, { seeds: SEEDS, tuneSeeds: TUNE_SEEDS, cache: !QUICK });
+const run = await st.runStudy(st.concentrationStudy, SETTINGS, {
+  seeds: SEEDS, tuneSeeds: TUNE_SEEDS, cache: !QUICK,
+});
 tslab.display.html(nb.verdictBox(run, { quick: QUICK }));
 const details = run.summary.details as st.ConcentrationDetails;
 console.log(`tensors alive: ${tf.memory().numTensors}`);
@@ -112,7 +124,9 @@ for (const line of run.verdict.numbers) console.log(`  ${line}`);
 const tuningTables = st.concentrationTuningTables(SETTINGS, run.tuning);
 for (const t of st.CONCENTRATION_TASKS) {
   tslab.display.html(nb.htmlTable(nb.concentrationTuningRows(tuningTables[t].table), {
-    caption: `${t}: tuning on seeds ${TUNE_SEEDS.join(", ")}, validation split, means over the tuning seeds${QUICK ? " (quick setting: one setting per method, nothing is tuned)" : ""}`,
+    caption:
+      `${t}: tuning on seeds ${TUNE_SEEDS.join(", ")}, validation split, means over the tuning seeds` +
+      (QUICK ? " (quick setting: one setting per method, nothing is tuned)" : ""),
   }));
 }
 
@@ -128,13 +142,18 @@ for (const t of st.CONCENTRATION_TASKS) {
 // %%
 for (const t of st.CONCENTRATION_TASKS) {
   tslab.display.html(nb.htmlTable(nb.concentrationTableRows(details.summary[t]), {
-    caption: `${t}: ${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}; mean [95% CI]; core and damages on the validation split (${splits[t].validation} examples), test numbers on the test split (${splits[t].test})${QUICK_CAPTION}`,
+    caption:
+      `${t}: ${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}; mean [95% CI]; ` +
+      `core and damages on the validation split (${splits[t].validation} examples), ` +
+      `test numbers on the test split (${splits[t].test})${QUICK_CAPTION}`,
   }));
 }
 for (const t of st.CONCENTRATION_TASKS) console.log(`${t}: ${details.headlines[t]}${NOTE}`);
 
 // %%
-for (const html of nb.concentrationCharts(details.summary, SETTINGS.hidden, { fraction: SETTINGS.fraction, tolerance: SETTINGS.tolerance })) tslab.display.html(html);
+const chartOptions = { fraction: SETTINGS.fraction, tolerance: SETTINGS.tolerance };
+const charts = nb.concentrationCharts(details.summary, SETTINGS.hidden, chartOptions);
+for (const html of charts) tslab.display.html(html);
 
 // %% [markdown]
 // ## Why antitraining a large core can do little
@@ -145,13 +164,19 @@ for (const html of nb.concentrationCharts(details.summary, SETTINGS.hidden, { fr
 // damage, there is little for it to erase.
 
 // %%
-tslab.display.html(nb.htmlTable(nb.probeRows(details.probes), { caption: `plain training, validation split; mean [95% CI] over ${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}${QUICK_CAPTION}` }));
+tslab.display.html(nb.htmlTable(nb.probeRows(details.probes), {
+  caption:
+    `plain training, validation split; mean [95% CI] over ${SEEDS.length} ` +
+    `seed${SEEDS.length > 1 ? "s" : ""}${QUICK_CAPTION}`,
+}));
 tslab.display.html(nb.probeChart(details.probes));
 
 // %%
 console.log(nb.writeResults("01-concentration", {
-  quick: QUICK, backend: backend, seeds: SEEDS, tuneSeeds: TUNE_SEEDS, ...SETTINGS, split: splits, chosen: run.chosen,
-  tuning: run.tuning, arms: st.CONCENTRATION_ARM_NAMES, headlines: details.headlines, summary: details.summary,
+  quick: QUICK, backend: backend, seeds: SEEDS, tuneSeeds: TUNE_SEEDS, ...SETTINGS, split: splits,
+  chosen: run.chosen,
+  tuning: run.tuning, arms: st.CONCENTRATION_ARM_NAMES, headlines: details.headlines,
+  summary: details.summary,
   probes: details.probes, results: run.results, seconds: run.provenance.elapsedSeconds,
   verdict: run.verdict, studySummary: run.summary, provenance: run.provenance,
 }));

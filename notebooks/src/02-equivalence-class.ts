@@ -59,14 +59,16 @@
 
 // %%
 // Settings. Quick by default (the test suite runs this); FULL=1 for the study's numbers. The study lives in
-// lib/studies/concentration/ (`st.equivalenceStudy`); its quick and full settings are the ones documented above.
+// lib/studies/concentration/ (`st.equivalenceStudy`); its quick and full settings are the ones documented
+// above.
 import * as st from "../dist/studies/index";
 const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-// teacherK, widths (teacher-student student widths; 01 ran 128), digitWidths (digits widths; 01 ran 128), pretrain
-// (plain Adam steps shared by every arm of a seed and width), updates (further updates per arm: antitraining half
-// train, half anti), cycle, fraction (the reported core's share of the accuracy damage), tolerance ("accuracy
-// holds"), validation (held-out share), arms, chosen (01's validation choices). Tweak inline, e.g. { ...base, widths: [32, 128, 512] }.
+// teacherK, widths (teacher-student student widths; 01 ran 128), digitWidths (digits widths; 01 ran 128),
+// pretrain (plain Adam steps shared by every arm of a seed and width), updates (further updates per arm:
+// antitraining half train, half anti), cycle, fraction (the reported core's share of the accuracy damage),
+// tolerance ("accuracy holds"), validation (held-out share), arms, chosen (01's validation choices). Tweak
+// inline, e.g. { ...base, widths: [32, 128, 512] }.
 const SETTINGS: st.EquivalenceSettings = { ...st.equivalenceStudy.settings(QUICK ? "quick" : "full") };
 
 // %%
@@ -80,9 +82,15 @@ console.log(nb.provenance({ notebook: "02-equivalence-class", quick: QUICK, seed
 const backend = at.backendName();
 tslab.display.html(nb.plotlyScript());
 const NOTE = nb.quickNote(QUICK, "02-equivalence-class");
-const QUICK_CAPTION = QUICK ? `; quick setting (${SEEDS.length} seed, ${SETTINGS.pretrain} + ${SETTINGS.updates} updates): a smoke test, not the study's numbers` : "";
+const QUICK_CAPTION = QUICK
+  ? `; quick setting (${SEEDS.length} seed, ${SETTINGS.pretrain} + ${SETTINGS.updates} updates): ` +
+    `a smoke test, not the study's numbers`
+  : "";
 const quickTitle = (title: string) => (QUICK ? `${title} (quick setting: a smoke test)` : title);
-tslab.display.html(nb.htmlTable(Object.entries(SETTINGS).map(([knob, value]) => ({ knob: knob, value: JSON.stringify(value) })), { caption: "Settings" }));
+tslab.display.html(nb.htmlTable(
+  Object.entries(SETTINGS).map(([knob, value]) => ({ knob: knob, value: JSON.stringify(value) })),
+  { caption: "Settings" },
+));
 
 // %% [markdown]
 // ## The tasks and their splits
@@ -94,7 +102,10 @@ tslab.display.html(nb.htmlTable(Object.entries(SETTINGS).map(([knob, value]) => 
 // %%
 const TASKS = ["teacher-student", "digits"] as const;
 const splits = Object.fromEntries(TASKS.map((t) => [t, st.taskSplitSizes(t, SETTINGS)]));
-tslab.display.html(nb.htmlTable(TASKS.map((t) => ({ task: t, ...splits[t], widths: st.equivalenceWidths(SETTINGS, t).join(", ") })), { caption: "Examples per split, and the hidden widths studied" }));
+tslab.display.html(nb.htmlTable(
+  TASKS.map((t) => ({ task: t, ...splits[t], widths: st.equivalenceWidths(SETTINGS, t).join(", ") })),
+  { caption: "Examples per split, and the hidden widths studied" },
+));
 
 // %% [markdown]
 // ## The sweep
@@ -108,7 +119,11 @@ tslab.display.html(nb.htmlTable(TASKS.map((t) => ({ task: t, ...splits[t], width
 const run = await st.runStudy(st.equivalenceStudy, SETTINGS, { seeds: SEEDS, cache: !QUICK });
 tslab.display.html(nb.verdictBox(run, { quick: QUICK }));
 const details = run.summary.details as st.EquivalenceDetails;
-console.log(`mean seconds per seed and cell: ${Object.entries(details.cellSeconds).map(([k, v]) => `${k} ${v.toFixed(0)} s`).join(", ")}; tensors alive: ${tf.memory().numTensors}`);
+console.log(
+  `mean seconds per seed and cell: ` +
+    `${Object.entries(details.cellSeconds).map(([k, v]) => `${k} ${v.toFixed(0)} s`).join(", ")}; ` +
+    `tensors alive: ${tf.memory().numTensors}`,
+);
 
 // %% [markdown]
 // ## Verdict
@@ -131,7 +146,10 @@ for (const line of run.verdict.numbers) console.log(`  ${line}`);
 // %%
 for (const c of st.equivalenceCells(SETTINGS)) {
   tslab.display.html(nb.htmlTable(nb.concentrationTableRows(details.summary[c.key]), {
-    caption: `${c.task}, W = ${c.width}: ${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}; mean [95% CI]; core and damages on the validation split (${splits[c.task].validation} examples), test numbers on the test split (${splits[c.task].test})${QUICK_CAPTION}`,
+    caption:
+      `${c.task}, W = ${c.width}: ${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}; mean [95% CI]; ` +
+      `core and damages on the validation split (${splits[c.task].validation} examples), ` +
+      `test numbers on the test split (${splits[c.task].test})${QUICK_CAPTION}`,
   }));
 }
 for (const c of st.equivalenceCells(SETTINGS)) console.log(`${c.key}: ${details.headlines[c.key]}${NOTE}`);
@@ -145,23 +163,32 @@ for (const c of st.equivalenceCells(SETTINGS)) console.log(`${c.key}: ${details.
 
 // %%
 for (const t of TASKS) {
-  tslab.display.html(nb.htmlTable(nb.widthTableRows(details, t, st.equivalenceWidths(SETTINGS, t), SETTINGS.arms), {
-    caption: `${t}: the 95% core at each width, mean [95% CI] over ${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}; growth paired per seed${QUICK_CAPTION}`,
+  const widths = st.equivalenceWidths(SETTINGS, t);
+  tslab.display.html(nb.htmlTable(nb.widthTableRows(details, t, widths, SETTINGS.arms), {
+    caption:
+      `${t}: the 95% core at each width, mean [95% CI] over ${SEEDS.length} ` +
+      `seed${SEEDS.length > 1 ? "s" : ""}; growth paired per seed${QUICK_CAPTION}`,
   }));
 }
-for (const t of TASKS) console.log(nb.widthGrowthLine(details, t, st.equivalenceWidths(SETTINGS, t), SETTINGS.arms) + NOTE);
+for (const t of TASKS) {
+  console.log(nb.widthGrowthLine(details, t, st.equivalenceWidths(SETTINGS, t), SETTINGS.arms) + NOTE);
+}
 
 // %%
 for (const t of TASKS) {
   tslab.display.html(nb.widthChart(details, t, st.equivalenceWidths(SETTINGS, t), SETTINGS.arms, {
-    title: quickTitle(`${t}: 95% core vs width per arm (mean, 95% CI over seeds)`), teacherK: t === "teacher-student" ? SETTINGS.teacherK : undefined,
+    title: quickTitle(
+      `${t}: 95% core vs width per arm (mean, 95% CI over seeds)`,
+    ), teacherK: t === "teacher-student" ? SETTINGS.teacherK : undefined,
   }));
 }
 
 // %%
 console.log(nb.writeResults("02-equivalence-class", {
-  quick: QUICK, backend: backend, seeds: SEEDS, ...SETTINGS, split: splits, headlines: details.headlines, summary: details.summary,
-  growth: details.growth, cellSeconds: details.cellSeconds, results: run.results, seconds: run.provenance.elapsedSeconds,
+  quick: QUICK, backend: backend, seeds: SEEDS, ...SETTINGS, split: splits, headlines: details.headlines,
+  summary: details.summary,
+  growth: details.growth, cellSeconds: details.cellSeconds, results: run.results,
+  seconds: run.provenance.elapsedSeconds,
   verdict: run.verdict, studySummary: run.summary, provenance: run.provenance,
 }));
 

@@ -12,17 +12,19 @@
 // each of four learning rates spanning 33×.
 
 // %%
-// Hyperparameters. QUICK (the default) runs in seconds for the test suite; FULL=1 gives the numbers quoted below.
-// QUICK keeps a subset of every grid (60 steps, two learning rates, one value of each penalty, two fractions); FULL
-// runs the whole grid: 300 updates at learning rates 3e-4, 1e-3, 3e-3 and 1e-2 (33×; the previous run's best, 3e-3,
-// sat at the grid's edge). The table below lists every knob; override any of them here.
+// Hyperparameters. QUICK (the default) runs in seconds for the test suite; FULL=1 gives the numbers quoted
+// below. QUICK keeps a subset of every grid (60 steps, two learning rates, one value of each penalty, two
+// fractions); FULL runs the whole grid: 300 updates at learning rates 3e-4, 1e-3, 3e-3 and 1e-2 (33×; the
+// previous run's best, 3e-3, sat at the grid's edge). The table below lists every knob; override any of them
+// here.
 import * as st from "../dist/studies/index";
 const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 const study = st.regularizationStudy;
 const SETTINGS: st.RegularizationSettings = {
   ...study.settings(QUICK ? "quick" : "full"),
-  // e.g. learningRates: [1e-3, 3e-3, 1e-2], fractions: [0.9, 0.99], steps: 300, warmup: 100 (steps − warmup even)
+  // e.g. learningRates: [1e-3, 3e-3, 1e-2], fractions: [0.9, 0.99], steps: 300, warmup: 100 (steps − warmup
+  // even)
 };
 
 // %%
@@ -32,12 +34,17 @@ import * as tslab from "tslab";
 await at.ready();
 console.log(nb.provenance({ notebook: "03-regularization", quick: QUICK, seeds: SEEDS }));
 tslab.display.html(nb.plotlyScript());
-tslab.display.html(nb.htmlTable(Object.entries(SETTINGS).map(([knob, value]) => ({ knob, value: JSON.stringify(value) })), { caption: "Settings" }));
+tslab.display.html(nb.htmlTable(
+  Object.entries(SETTINGS).map(([knob, value]) => ({ knob, value: JSON.stringify(value) })),
+  { caption: "Settings" },
+));
 const NOTE = nb.quickNote(QUICK, "03-regularization");
-// The quick setting trains 60 steps at two learning rates on a subset of every grid: its tables and charts say so.
+// The quick setting trains 60 steps at two learning rates on a subset of every grid: its tables and charts
+// say so.
 const QUICK_LABEL = QUICK
   ? `quick setting (1 seed, ${SETTINGS.steps} steps, ${st.regularizationConfigs(SETTINGS).length} ` +
-    `configurations at ${SETTINGS.learningRates.length} learning rates): a smoke test, not the study's numbers`
+    `configurations at ${SETTINGS.learningRates.length} learning rates): ` +
+    "a smoke test, not the study's numbers"
   : undefined;
 
 // %% [markdown]
@@ -86,23 +93,31 @@ const tables = run.summary.details as st.RegularizationTables;
 
 // %%
 tslab.display.html(nb.htmlTable(nb.regularizationTableRows(tables), { caption: QUICK_LABEL }));
-tslab.display.html(nb.htmlTable(nb.regularizationPairedRows(tables), { caption: QUICK_LABEL ?? `${SEEDS.length} seeds; mean [95% CI]; each method at its validation-chosen configuration, differences paired per seed` }));
+tslab.display.html(nb.htmlTable(nb.regularizationPairedRows(tables), { caption: QUICK_LABEL ??
+  `${SEEDS.length} seeds; mean [95% CI]; each method at its validation-chosen configuration, ` +
+  `differences paired per seed` }));
 // The headline: each method's validation-selected test accuracy against plain training's.
 const plainAcc = tables.summary[0].testAcc;
-console.log(`validation-selected test accuracy: ${tables.summary.map((s) => `${s.method} ${s.testAcc.toFixed(3)}`).join(", ")}; ` +
-  `best minus plain ${(Math.max(...tables.summary.map((s) => s.testAcc)) - plainAcc).toFixed(3)}${NOTE}`);
+const selected = tables.summary.map((s) => `${s.method} ${s.testAcc.toFixed(3)}`).join(", ");
+const bestMinusPlain = Math.max(...tables.summary.map((s) => s.testAcc)) - plainAcc;
+console.log(
+  `validation-selected test accuracy: ${selected}; best minus plain ${bestMinusPlain.toFixed(3)}${NOTE}`,
+);
 
 // %%
 // Every configuration at every learning rate; each method's chosen hyperparameter across learning rates; and
 // antitraining's side effect, the 95% core (validation data, accuracy metric) per configuration.
-for (const html of nb.regularizationCharts(tables, SETTINGS, QUICK ? " (quick setting: a smoke test)" : "")) tslab.display.html(html);
+const chartSuffix = QUICK ? " (quick setting: a smoke test)" : "";
+for (const html of nb.regularizationCharts(tables, SETTINGS, chartSuffix)) tslab.display.html(html);
 
 // %%
 console.log(nb.writeResults("03-regularization", {
-  quick: QUICK, seeds: SEEDS, steps: SETTINGS.steps, warmup: SETTINGS.warmup, cycle: SETTINGS.cycle, learningRates: SETTINGS.learningRates,
+  quick: QUICK, seeds: SEEDS, steps: SETTINGS.steps, warmup: SETTINGS.warmup, cycle: SETTINGS.cycle,
+  learningRates: SETTINGS.learningRates,
   trainExamples: SETTINGS.trainExamples, valExamples: SETTINGS.valExamples, hidden: SETTINGS.hidden,
   rows: run.results.flat(), grid: tables.grid, summary: tables.summary, paired: tables.paired,
-  seconds: run.provenance.elapsedSeconds, verdict: run.verdict, studySummary: run.summary, provenance: run.provenance,
+  seconds: run.provenance.elapsedSeconds, verdict: run.verdict, studySummary: run.summary,
+  provenance: run.provenance,
 }));
 
 // %% [markdown]

@@ -95,7 +95,9 @@ console.log(`headline: ${details.headline}${NOTE}`);
 for (const html of nb.compressionStudyCharts(run)) tslab.display.html(html);
 
 // %%
-console.log(nb.writeResults("04-compression", st.compressionResultsFile(run, { quick: QUICK, seeds: SEEDS, tuneSeeds: TUNE_SEEDS })));
+console.log(nb.writeResults("04-compression", st.compressionResultsFile(run, {
+  quick: QUICK, seeds: SEEDS, tuneSeeds: TUNE_SEEDS,
+})));
 
 // %% [markdown]
 // ## Reading

@@ -22,9 +22,10 @@
 // reported: the *end of a training phase* (when the core is measured) and the *end of an antitraining phase*.
 
 // %%
-// Hyperparameters. Quick by default (the test suite runs this); FULL=1 for the numbers quoted in the text. The full
-// setting pretrains 600 steps and runs 8 cycles of 200 (quick: 150, then 3 cycles of 100); the antitrained core is
-// the 50% core, the reported one the 95% core. The table below lists every knob; override any of them here.
+// Hyperparameters. Quick by default (the test suite runs this); FULL=1 for the numbers quoted in the text.
+// The full setting pretrains 600 steps and runs 8 cycles of 200 (quick: 150, then 3 cycles of 100); the
+// antitrained core is the 50% core, the reported one the 95% core. The table below lists every knob; override
+// any of them here.
 import * as st from "../dist/studies/index";
 const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4];
@@ -42,12 +43,16 @@ import * as tslab from "tslab";
 await at.ready();
 console.log(nb.provenance({ notebook: "05-schedules", quick: QUICK, seeds: SEEDS }));
 tslab.display.html(nb.plotlyScript());
-tslab.display.html(nb.htmlTable(Object.entries(SETTINGS).map(([knob, value]) => ({ knob, value: JSON.stringify(value) })), { caption: "Settings" }));
+tslab.display.html(nb.htmlTable(
+  Object.entries(SETTINGS).map(([knob, value]) => ({ knob, value: JSON.stringify(value) })),
+  { caption: "Settings" },
+));
 const NOTE = nb.quickNote(QUICK, "05-schedules");
-// The quick setting runs 3 cycles of 100 steps, too few for the schedules' final cores to separate (the full run's
-// 8 cycles of 200 do): its tables and charts say so.
+// The quick setting runs 3 cycles of 100 steps, too few for the schedules' final cores to separate (the full
+// run's 8 cycles of 200 do): its tables and charts say so.
 const QUICK_LABEL = QUICK
-  ? `quick setting (1 seed, ${SETTINGS.cycles} cycles of ${SETTINGS.phase} steps): too short for the schedules to separate reliably; a smoke test, not the study's numbers`
+  ? `quick setting (1 seed, ${SETTINGS.cycles} cycles of ${SETTINGS.phase} steps): ` +
+      `too short for the schedules to separate reliably; a smoke test, not the study's numbers`
   : undefined;
 const SUFFIX = QUICK ? " (quick setting: a smoke test)" : "";
 
@@ -74,7 +79,10 @@ console.log(`${runs.length} runs; ${run.provenance.line}; tensors alive: ${tf.me
 // %%
 const table = nb.schedulesTableRows(tables);
 tslab.display.html(nb.htmlTable(table, { caption: QUICK_LABEL }));
-console.log(`final 95% core (units of ${SETTINGS.hidden}): ${table.map((t) => `${t.schedule} ${t["95% core"]}`).join(", ")}${NOTE}`);
+console.log(
+  `final 95% core (units of ${SETTINGS.hidden}): ` +
+    `${table.map((t) => `${t.schedule} ${t["95% core"]}`).join(", ")}${NOTE}`,
+);
 
 // %%
 for (const html of nb.schedulesCharts(runs, SETTINGS.hidden, SUFFIX)) tslab.display.html(html);
@@ -92,19 +100,26 @@ for (const html of nb.schedulesCharts(runs, SETTINGS.hidden, SUFFIX)) tslab.disp
 // %%
 const rtable = nb.reattachmentRows(tables);
 tslab.display.html(nb.htmlTable(rtable, { caption: QUICK_LABEL }));
-console.log(`reattached units per cycle: ${rtable.map((t) => `${t.schedule} ${t["reattached/cycle"]}`).join(", ")}${NOTE}`);
+console.log(
+  `reattached units per cycle: ` +
+    `${rtable.map((t) => `${t.schedule} ${t["reattached/cycle"]}`).join(", ")}${NOTE}`,
+);
 
 // %%
-// Unit membership over cycles for the first seed: 2 = in the antitrained (50%) core, 1 = in the 95% core only, 0 = spectator.
+// Unit membership over cycles for the first seed: 2 = in the antitrained (50%) core, 1 = in the 95% core
+// only, 0 = spectator.
 for (const name of ["cyclic", "interleaved", "plain"]) {
   const r = runs.find((x) => x.schedule === name && x.seed === SEEDS[0])!;
-  tslab.display.html(nb.membershipHeatmap(r, SETTINGS.hidden, `${name}: unit membership over cycles (seed ${SEEDS[0]})${SUFFIX}`));
+  const title = `${name}: unit membership over cycles (seed ${SEEDS[0]})${SUFFIX}`;
+  tslab.display.html(nb.membershipHeatmap(r, SETTINGS.hidden, title));
 }
 
 // %%
 console.log(nb.writeResults("05-schedules", {
-  quick: QUICK, backend: at.backendName(), seeds: SEEDS, hidden: SETTINGS.hidden, pretrain: SETTINGS.pretrain, phase: SETTINGS.phase, cycles: SETTINGS.cycles,
-  fraction: SETTINGS.fraction, reportFraction: SETTINGS.reportFraction, runs: runs, aggregate: tables.aggregate, reattachment: tables.reattachment,
+  quick: QUICK, backend: at.backendName(), seeds: SEEDS, hidden: SETTINGS.hidden, pretrain: SETTINGS.pretrain,
+  phase: SETTINGS.phase, cycles: SETTINGS.cycles,
+  fraction: SETTINGS.fraction, reportFraction: SETTINGS.reportFraction, runs: runs,
+  aggregate: tables.aggregate, reattachment: tables.reattachment,
   verdict: run.verdict, studySummary: run.summary, provenance: run.provenance,
 }));
 

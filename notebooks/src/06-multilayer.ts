@@ -50,16 +50,18 @@
 // (6 antitraining settings, 3 λ per penalty) and fine-tuning is 200 steps; the seeds were not cut.
 
 // %%
-// Settings. Quick by default (the test suite runs this, a smoke test on a smaller network); FULL=1 for the study.
-// The study lives in lib/studies/multilayer/ (`st.multilayerStudy`); its quick and full settings are the ones above.
+// Settings. Quick by default (the test suite runs this, a smoke test on a smaller network); FULL=1 for the
+// study. The study lives in lib/studies/multilayer/ (`st.multilayerStudy`); its quick and full settings are
+// the ones above.
 import * as st from "../dist/studies/index";
 const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 const TUNE_SEEDS = QUICK ? [100] : [100, 101];   // the knobs are chosen on these seeds' validation numbers
-// hidden (widths of the 64 → hidden → 10 MLP), pretrain (plain Adam steps shared by every arm), updates (per arm
-// after pretraining, a multiple of 4), cycle (cores re-measured every cycle training steps), finetune (Adam steps
-// after compression), fraction (the kept core's share of each layer's damage), tolerance (the tuning rule's
-// "within 1 point"), validation (held-out share), grids (quick: the first of each). Tweak inline, e.g. { ...base, finetune: 100 }.
+// hidden (widths of the 64 → hidden → 10 MLP), pretrain (plain Adam steps shared by every arm), updates (per
+// arm after pretraining, a multiple of 4), cycle (cores re-measured every cycle training steps), finetune
+// (Adam steps after compression), fraction (the kept core's share of each layer's damage), tolerance (the
+// tuning rule's "within 1 point"), validation (held-out share), grids (quick: the first of each). Tweak
+// inline, e.g. { ...base, finetune: 100 }.
 const SETTINGS: st.MultilayerStudySettings = { ...st.multilayerStudy.settings(QUICK ? "quick" : "full") };
 
 // %%
@@ -73,16 +75,23 @@ const backend = at.backendName();
 tslab.display.html(nb.plotlyScript());
 const NOTE = nb.quickNote(QUICK, "06-multilayer");
 const QUICK_LABEL = QUICK
-  ? `quick setting (1 seed, hidden ${SETTINGS.hidden.join("/")}, ${SETTINGS.pretrain} + ${SETTINGS.updates} updates, ${SETTINGS.finetune} fine-tuning steps, one setting per method): a smoke test, not the study's numbers`
+  ? `quick setting (1 seed, hidden ${SETTINGS.hidden.join("/")}, ` +
+      `${SETTINGS.pretrain} + ${SETTINGS.updates} updates, ${SETTINGS.finetune} fine-tuning steps, ` +
+      `one setting per method): a smoke test, not the study's numbers`
   : undefined;
 const quickTitle = (title: string) => (QUICK ? `${title} (quick setting: a smoke test)` : title);
-tslab.display.html(nb.htmlTable(Object.entries(SETTINGS).map(([knob, value]) => ({ knob: knob, value: JSON.stringify(value) })), { caption: "Settings" }));
+tslab.display.html(nb.htmlTable(
+  Object.entries(SETTINGS).map(([knob, value]) => ({ knob: knob, value: JSON.stringify(value) })),
+  { caption: "Settings" },
+));
 
 // %%
 // The study describes its data (digits, validation held out) and every process builds it once.
 const split = st.multilayerSplitSizes(SETTINGS);
 console.log(`splits: ${split.train} train, ${split.validation} validation, ${split.test} test`);
-tslab.display.html(nb.htmlTable(st.MULTILAYER_ARMS.map((a) => ({ arm: a.name, method: a.method, "compared at": a.compare, "unit order": a.order ?? "" }))));
+tslab.display.html(nb.htmlTable(st.MULTILAYER_ARMS.map((a) => ({
+  arm: a.name, method: a.method, "compared at": a.compare, "unit order": a.order ?? "",
+}))));
 
 // %% [markdown]
 // ## The study: tuning seeds, then the study's seeds
@@ -93,7 +102,9 @@ tslab.display.html(nb.htmlTable(st.MULTILAYER_ARMS.map((a) => ({ arm: a.name, me
 // interrupted run resumes and `SEED_WORKERS=2` shares the seeds between two processes.
 
 // %%
-const run = await st.runStudy(st.multilayerStudy, SETTINGS, { seeds: SEEDS, tuneSeeds: TUNE_SEEDS, cache: !QUICK });
+const run = await st.runStudy(st.multilayerStudy, SETTINGS, {
+  seeds: SEEDS, tuneSeeds: TUNE_SEEDS, cache: !QUICK,
+});
 tslab.display.html(nb.verdictBox(run, { quick: QUICK }));
 const details = run.summary.details as st.MultilayerDetails;
 for (const r of run.results) console.log(`seed ${r.seed}: antitraining keeps ${r.widths.join(" / ")} units`);
@@ -117,7 +128,11 @@ for (const line of run.verdict.numbers) console.log(`  ${line}`);
 
 // %%
 const tuningTable = st.multilayerTuningTable(SETTINGS, run.tuning);
-tslab.display.html(nb.htmlTable(nb.multilayerTuningRows(tuningTable), { caption: `Tuning on seeds ${TUNE_SEEDS.join(", ")}, validation split${QUICK ? " (quick setting: one setting per method, nothing is tuned)" : ""}` }));
+tslab.display.html(nb.htmlTable(nb.multilayerTuningRows(tuningTable), {
+  caption:
+    `Tuning on seeds ${TUNE_SEEDS.join(", ")}, validation split` +
+    (QUICK ? " (quick setting: one setting per method, nothing is tuned)" : ""),
+}));
 
 // %% [markdown]
 // ## Results
@@ -128,12 +143,20 @@ tslab.display.html(nb.htmlTable(nb.multilayerTuningRows(tuningTable), { caption:
 // minus antitrain; mean [95% CI] over seeds). Equal-width arms have exactly antitraining's parameter count.
 
 // %%
-const caption = `${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}; mean [95% CI]${QUICK_LABEL ? `; ${QUICK_LABEL}` : ""}`;
+const caption =
+  `${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}; ` +
+  `mean [95% CI]${QUICK_LABEL ? `; ${QUICK_LABEL}` : ""}`;
 const denseParams = details.dense[0].params;
 tslab.display.html(nb.htmlTable(nb.multilayerDenseRows(details.dense), { caption: caption }));
-tslab.display.html(nb.htmlTable(nb.multilayerTableRows(details.summary, denseParams), { caption: `${caption}; the dense network has ${denseParams} parameters; accuracy after ${SETTINGS.finetune} fine-tuning steps` }));
+tslab.display.html(nb.htmlTable(nb.multilayerTableRows(details.summary, denseParams), {
+  caption:
+    `${caption}; the dense network has ${denseParams} parameters; ` +
+    `accuracy after ${SETTINGS.finetune} fine-tuning steps`,
+}));
 console.log(nb.multilayerHeadline(details.summary, denseParams) + NOTE);
-tslab.display.html(nb.htmlTable(nb.multilayerPerSeedRows(run.results), { caption: "Test accuracy after fine-tuning per seed, every equal-width arm" }));
+tslab.display.html(nb.htmlTable(nb.multilayerPerSeedRows(run.results), {
+  caption: "Test accuracy after fine-tuning per seed, every equal-width arm",
+}));
 
 // %% [markdown]
 // ## Charts
@@ -145,13 +168,17 @@ tslab.display.html(nb.htmlTable(nb.multilayerPerSeedRows(run.results), { caption
 
 // %%
 const SITES = SETTINGS.hidden.map((_, i) => `h${i + 1}`);
-for (const html of nb.multilayerCharts(run.results, details, { width: SETTINGS.hidden[0], sites: SITES, title: quickTitle })) tslab.display.html(html);
+const chartOptions = { width: SETTINGS.hidden[0], sites: SITES, title: quickTitle };
+for (const html of nb.multilayerCharts(run.results, details, chartOptions)) tslab.display.html(html);
 
 // %%
-const seconds = (kind: string) => run.provenance.seeds.filter((s) => s.kind === kind).reduce((a, s) => a + s.wallSeconds, 0);
+const seconds = (kind: string) =>
+  run.provenance.seeds.filter((s) => s.kind === kind).reduce((a, s) => a + s.wallSeconds, 0);
 console.log(nb.writeResults("06-multilayer", {
-  quick: QUICK, backend: backend, seeds: SEEDS, tuneSeeds: TUNE_SEEDS, ...SETTINGS, split: split, chosen: run.chosen,
-  tuning: run.tuning, tuningTable: tuningTable, arms: st.MULTILAYER_ARMS, results: run.results, summary: details.summary,
+  quick: QUICK, backend: backend, seeds: SEEDS, tuneSeeds: TUNE_SEEDS, ...SETTINGS, split: split,
+  chosen: run.chosen,
+  tuning: run.tuning, tuningTable: tuningTable, arms: st.MULTILAYER_ARMS, results: run.results,
+  summary: details.summary,
   dense: details.dense, seconds: { tuning: seconds("tune"), study: seconds("run") },
   verdict: run.verdict, studySummary: run.summary, provenance: run.provenance,
 }));

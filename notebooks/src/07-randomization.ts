@@ -21,10 +21,10 @@ import * as st from "../dist/studies/index";
 const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4];
 const TUNE_SEEDS: number[] = [];   // the study tunes nothing: every knob below is fixed in advance
-// The knobs, as the study defines them for this setting (quick: 100 + 60 steps, 1 draw; full: 600 + 1600, 3 draws):
-// data, hidden (units of h1), pretrain (plain Adam steps before measuring), more (further steps per branch),
-// cycle (steps between core re-measurements), fraction (antitrained core's share of the accuracy damage),
-// samples (random draws averaged per measurement), methods, learningRate. Override any of them here.
+// The knobs, as the study defines them for this setting (quick: 100 + 60 steps, 1 draw; full: 600 + 1600, 3
+// draws): data, hidden (units of h1), pretrain (plain Adam steps before measuring), more (further steps per
+// branch), cycle (steps between core re-measurements), fraction (antitrained core's share of the accuracy
+// damage), samples (random draws averaged per measurement), methods, learningRate. Override any of them here.
 const SETTINGS: st.RandomizationSettings = {
   ...st.randomizationStudy.settings(QUICK ? "quick" : "full"),
 };
@@ -39,15 +39,21 @@ console.log(nb.provenance({ notebook: "07-randomization", quick: QUICK, seeds: S
 tslab.display.html(nb.plotlyScript());
 const NOTE = nb.quickNote(QUICK, "07-randomization");
 const QUICK_LABEL = QUICK
-  ? `quick setting (1 seed, ${SETTINGS.pretrain} + ${SETTINGS.more} steps, ${SETTINGS.samples} draw per measurement): a smoke test, not the study's numbers`
+  ? `quick setting (1 seed, ${SETTINGS.pretrain} + ${SETTINGS.more} steps, ` +
+      `${SETTINGS.samples} draw per measurement): a smoke test, not the study's numbers`
   : undefined;
-// Part 2 in the quick setting antitrains for fewer steps than one re-measurement cycle: too short to compare methods.
+// Part 2 in the quick setting antitrains for fewer steps than one re-measurement cycle: too short to compare
+// methods.
 const PART2_LABEL = QUICK
-  ? `quick setting (1 seed, ${SETTINGS.more} further steps, fewer than one ${SETTINGS.cycle}-step cycle): antitraining has barely started, too short to compare the methods; a smoke test, not the study's numbers`
+  ? `quick setting (1 seed, ${SETTINGS.more} further steps, ` +
+      `fewer than one ${SETTINGS.cycle}-step cycle): antitraining has barely started, ` +
+      `too short to compare the methods; a smoke test, not the study's numbers`
   : undefined;
 
 // %%
-const run = await st.runStudy(st.randomizationStudy, SETTINGS, { seeds: SEEDS, tuneSeeds: TUNE_SEEDS, cache: !QUICK });
+const run = await st.runStudy(st.randomizationStudy, SETTINGS, {
+  seeds: SEEDS, tuneSeeds: TUNE_SEEDS, cache: !QUICK,
+});
 tslab.display.html(nb.verdictBox(run, { quick: QUICK }));
 const tables = st.randomizationTables(run.results, SETTINGS.methods);
 
@@ -57,8 +63,11 @@ const tables = st.randomizationTables(run.results, SETTINGS.methods);
 // %%
 tslab.display.html(nb.htmlTable(tables.agreement, { caption: QUICK_LABEL }));
 tslab.display.html(nb.htmlTable(tables.cores, { caption: QUICK_LABEL }));
-// Mean Spearman matrix over seeds (diagonal: 1 for deterministic methods, the other-draws agreement for random ones).
-const part1Title = `Spearman agreement of unit importances (mean over seeds)${QUICK ? " (quick setting: a smoke test)" : ""}`;
+// Mean Spearman matrix over seeds (diagonal: 1 for deterministic methods, the other-draws agreement for
+// random ones).
+const part1Title =
+  `Spearman agreement of unit importances (mean over ` +
+  `seeds)${QUICK ? " (quick setting: a smoke test)" : ""}`;
 tslab.display.html(nb.randomizationAgreementChart(run.results, SETTINGS.methods, part1Title));
 
 // %% [markdown]
@@ -66,13 +75,20 @@ tslab.display.html(nb.randomizationAgreementChart(run.results, SETTINGS.methods,
 
 // %%
 tslab.display.html(nb.htmlTable(nb.randomizationBranchRows(tables.branches), { caption: PART2_LABEL }));
-console.log(`95% core after training (resample yardstick): ${tables.branches.map((s) => `${s.v} ${s.res.mean.toFixed(1)}`).join(", ")}${NOTE}`);
-for (const c of nb.randomizationBranchCharts(tables.branches, SETTINGS.hidden, QUICK ? " (quick setting: too short to compare)" : "")) tslab.display.html(c);
+console.log(
+  `95% core after training (resample yardstick): ` +
+    `${tables.branches.map((s) => `${s.v} ${s.res.mean.toFixed(1)}`).join(", ")}${NOTE}`,
+);
+const chartSuffix = QUICK ? " (quick setting: too short to compare)" : "";
+const branchCharts = nb.randomizationBranchCharts(tables.branches, SETTINGS.hidden, chartSuffix);
+for (const c of branchCharts) tslab.display.html(c);
 
 // %%
 console.log(nb.writeResults("07-randomization", {
-  quick: QUICK, settings: SETTINGS, seeds: SEEDS, results: run.results, agreement: tables.agreement, cores: tables.cores,
-  branches: tables.branches, seconds: run.provenance.elapsedSeconds, verdict: run.verdict, studySummary: run.summary, provenance: run.provenance,
+  quick: QUICK, settings: SETTINGS, seeds: SEEDS, results: run.results, agreement: tables.agreement,
+  cores: tables.cores,
+  branches: tables.branches, seconds: run.provenance.elapsedSeconds, verdict: run.verdict,
+  studySummary: run.summary, provenance: run.provenance,
 }));
 
 // %% [markdown]

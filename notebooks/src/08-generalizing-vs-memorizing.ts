@@ -25,11 +25,12 @@ import * as st from "../dist/studies/index";
 const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4];
 const TUNE_SEEDS: number[] = [];   // the study tunes nothing: every knob below is fixed in advance
-// The knobs, as the study defines them for this setting (quick: 500 steps, warm-up 150, cycle 25, 1 draw; full: 800,
-// 200, 50, 3 draws): train_examples, held_out (clean rows only for measuring), noise (share of wrong training
-// labels), hidden (units of h1), steps, warmup (plain steps before the antitrainer), cycle (steps between core
-// re-measurements), fraction (antitrained core's share of the accuracy damage), ablate (units set to their mean in
-// the causal check), samples (draws per importance measurement), learningRate, batchSize. Override any of them here.
+// The knobs, as the study defines them for this setting (quick: 500 steps, warm-up 150, cycle 25, 1 draw;
+// full: 800, 200, 50, 3 draws): train_examples, held_out (clean rows only for measuring), noise (share of
+// wrong training labels), hidden (units of h1), steps, warmup (plain steps before the antitrainer), cycle
+// (steps between core re-measurements), fraction (antitrained core's share of the accuracy damage), ablate
+// (units set to their mean in the causal check), samples (draws per importance measurement), learningRate,
+// batchSize. Override any of them here.
 const SETTINGS: st.MemorizationSettings = {
   ...st.memorizationStudy.settings(QUICK ? "quick" : "full"),
 };
@@ -43,13 +44,18 @@ await at.ready();
 console.log(nb.provenance({ notebook: "08-generalizing-vs-memorizing", quick: QUICK, seeds: SEEDS }));
 tslab.display.html(nb.plotlyScript());
 const NOTE = nb.quickNote(QUICK, "08-generalizing-vs-memorizing");
-/** Quick runs label their tables: one seed and a short training, so no interval and not the study's numbers. */
-const CAPTION = QUICK ? `quick setting (${SEEDS.length} seed, ${SETTINGS.steps} steps): a smoke test, not the study's numbers` : undefined;
+/** Quick runs label their tables: one seed and short training, so no interval and not the study's numbers. */
+const CAPTION = QUICK
+  ? `quick setting (${SEEDS.length} seed, ${SETTINGS.steps} steps): a smoke test, not the study's numbers`
+  : undefined;
 /** Shows rows as an HTML table. */
-const show = (rows: Record<string, unknown>[]) => tslab.display.html(nb.htmlTable(rows, { caption: CAPTION }));
+const show = (rows: Record<string, unknown>[]) =>
+  tslab.display.html(nb.htmlTable(rows, { caption: CAPTION }));
 
 // %%
-const run = await st.runStudy(st.memorizationStudy, SETTINGS, { seeds: SEEDS, tuneSeeds: TUNE_SEEDS, cache: !QUICK });
+const run = await st.runStudy(st.memorizationStudy, SETTINGS, {
+  seeds: SEEDS, tuneSeeds: TUNE_SEEDS, cache: !QUICK,
+});
 tslab.display.html(nb.verdictBox(run, { quick: QUICK }));
 
 // %% [markdown]
@@ -57,7 +63,10 @@ tslab.display.html(nb.verdictBox(run, { quick: QUICK }));
 
 // %%
 show(nb.memorizationRoleRows(run.results));
-console.log(`Spearman agreement of training and held-out importance: ${st.ciText(run.results.map((s) => s.rhoTrainHeld))}${NOTE}`);
+console.log(
+  `Spearman agreement of training and held-out importance: ` +
+    `${st.ciText(run.results.map((s) => s.rhoTrainHeld))}${NOTE}`,
+);
 show(nb.memorizationAblationRows(run.results, SETTINGS.ablate));
 
 // %%
@@ -72,9 +81,13 @@ const paired = st.memorizationPairedRows(run.results);
 show(outcomes);
 show(paired);
 tslab.display.html(nb.memorizationOutcomeChart(run.results));
-console.log(`held-out core − training core, test accuracy: ${paired[paired.length - 1]["test acc difference (mean, 95% CI)"]}${NOTE}`);
+console.log(
+  `held-out core − training core, test accuracy: ` +
+    `${paired[paired.length - 1]["test acc difference (mean, 95% CI)"]}${NOTE}`,
+);
 console.log(nb.writeResults("08-generalizing-vs-memorizing", {
-  quick: QUICK, settings: SETTINGS, seeds: SEEDS, results: run.results, outcomes: outcomes, paired: paired, seconds: run.provenance.elapsedSeconds,
+  quick: QUICK, settings: SETTINGS, seeds: SEEDS, results: run.results, outcomes: outcomes, paired: paired,
+  seconds: run.provenance.elapsedSeconds,
   verdict: run.verdict, studySummary: run.summary, provenance: run.provenance,
 }));
 

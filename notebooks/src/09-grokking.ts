@@ -46,12 +46,13 @@ const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4];
 // Grokfast is tuned on seeds disjoint from SEEDS: every (α, λ) of grokfastGrid; the best with λ > 0 runs as
 // "grokfast-tuned". λ = 0 (the filter off, i.e. the baseline) is in the grid as the tuning seeds' reference.
 const TUNE_SEEDS = QUICK ? [100] : [100, 101];
-// The study's settings (printed below); tweak any knob here, e.g. { ...size, steps: 3000 }. Quick | full:
-// p 23 | 31 (modulus), trainFraction 0.5 (the rest: half held-out, half test), model { dModel 32, heads 4,
-// dMlp 64 | 128, 1 layer, no LayerNorm }, learningRate 1e-2 (AdamW; Nanda et al. use 1e-3 at p = 113, see the
-// scaling note), weightDecay 1.0, steps 100 | 1500 (full-batch, at most per run), evalEvery 50 (evaluation and
-// held-out importance cadence), target 0.95 ("grokked"), grokfastGrid 2 | 9 settings, measureSeeds [0] (every
-// arm measures roles on these: section 5), replication { p 23 | 59, trainFraction 0.4, steps 60 | 3000 }.
+// The study's settings (printed below); tweak any knob here, e.g. { ...size, steps: 3000 }. Quick | full: p
+// 23 | 31 (modulus), trainFraction 0.5 (the rest: half held-out, half test), model { dModel 32, heads 4, dMlp
+// 64 | 128, 1 layer, no LayerNorm }, learningRate 1e-2 (AdamW; Nanda et al. use 1e-3 at p = 113, see the
+// scaling note), weightDecay 1.0, steps 100 | 1500 (full-batch, at most per run), evalEvery 50 (evaluation
+// and held-out importance cadence), target 0.95 ("grokked"), grokfastGrid 2 | 9 settings, measureSeeds [0]
+// (every arm measures roles on these: section 5), replication { p 23 | 59, trainFraction 0.4, steps 60 | 3000
+// }.
 const size = st.grokkingStudy.settings(QUICK ? "quick" : "full");
 const SETTINGS: st.GrokSettings = { ...size };
 
@@ -63,17 +64,26 @@ import * as tslab from "tslab";
 await at.ready();
 console.log(nb.provenance({ notebook: "09-grokking", quick: QUICK, seeds: SEEDS }));
 tslab.display.html(nb.plotlyScript());
-tslab.display.html(nb.htmlTable(Object.entries(SETTINGS).map(([knob, value]) => ({ knob: knob, value: JSON.stringify(value) })), { caption: "settings" }));
-const run = await st.runStudy(st.grokkingStudy, SETTINGS, { seeds: SEEDS, tuneSeeds: TUNE_SEEDS, cache: !QUICK });
+tslab.display.html(nb.htmlTable(
+  Object.entries(SETTINGS).map(([knob, value]) => ({ knob: knob, value: JSON.stringify(value) })),
+  { caption: "settings" },
+));
+const run = await st.runStudy(st.grokkingStudy, SETTINGS, {
+  seeds: SEEDS, tuneSeeds: TUNE_SEEDS, cache: !QUICK,
+});
 tslab.display.html(nb.verdictBox(run, { quick: QUICK }));
 
 // %%
 const NOTE = nb.quickNote(QUICK, "09-grokking");
 /** Quick runs label their tables: one seed, a few steps, so intervals and step counts are not the study's. */
-const CAPTION = QUICK ? `quick setting (p = ${SETTINGS.p}, ${SEEDS.length} seed, ${SETTINGS.steps} steps): a smoke test, not the study's numbers` : undefined;
+const CAPTION = QUICK
+  ? `quick setting (p = ${SETTINGS.p}, ${SEEDS.length} seed, ${SETTINGS.steps} steps): a smoke test, ` +
+    `not the study's numbers`
+  : undefined;
 /** Shows rows as an HTML table; the measured seconds per run carry their unit. */
 const show = (rows: readonly object[], caption = CAPTION) =>
-  tslab.display.html(nb.htmlTable(rows.map((r) => ("seconds/run" in r ? { ...r, "seconds/run": `${r["seconds/run"]} s` } : { ...r })), { caption: caption }));
+  tslab.display.html(nb.htmlTable(rows.map((r) => ("seconds/run" in r ? { ...r, "seconds/run":
+    `${r["seconds/run"]} s` } : { ...r })), { caption: caption }));
 const runs = run.results.flatMap((r) => r.runs);
 const repRuns = run.results.flatMap((r) => r.replication);
 
@@ -82,9 +92,18 @@ const repRuns = run.results.flatMap((r) => r.replication);
 
 // %%
 const data = st.grokData(SETTINGS.p, SETTINGS.trainFraction);
-console.log(`p = ${SETTINGS.p}: ${at.size(data.train)} training, ${at.size(data.heldOut)} held-out and ${at.size(data.test)} test pairs`);
-const probe = at.transformer({ vocab: data.vocab, seqLen: data.seqLen, classes: SETTINGS.p, ...SETTINGS.model });
-console.log(`transformer: ${at.parameterCount(probe)} parameters; sites ${probe.sites().map((s) => `${s.name} (${s.units}${s.width ? ` × ${s.width}` : ""})`).join(", ")}`);
+console.log(
+  `p = ${SETTINGS.p}: ${at.size(data.train)} training, ` +
+    `${at.size(data.heldOut)} held-out and ${at.size(data.test)} test pairs`,
+);
+const probe = at.transformer({
+  vocab: data.vocab, seqLen: data.seqLen, classes: SETTINGS.p, ...SETTINGS.model,
+});
+console.log(
+  `transformer: ${at.parameterCount(probe)} parameters; ` +
+    `sites ` +
+    `${probe.sites().map((s) => `${s.name} (${s.units}${s.width ? ` × ${s.width}` : ""})`).join(", ")}`,
+);
 probe.dispose();
 
 // %% [markdown]
@@ -105,7 +124,8 @@ console.log(`grokfast-tuned: α ${run.chosen.alpha}, λ ${run.chosen.lambda}${NO
 // ## 3 · Train every method on every seed
 
 //
-// `st.runStudy` above trained every arm on every seed (the replication's too, section 6); each run as it ended:
+// `st.runStudy` above trained every arm on every seed (the replication's too, section 6). Each run, read from
+// `run.results` (so every seed is here, whichever worker process computed it or whether it came from the cache):
 
 // %%
 show(st.grokRunRows(runs, SETTINGS.steps));
@@ -157,30 +177,48 @@ for (const html of nb.grokRoleCharts(runs, SEEDS[0])) tslab.display.html(html);
 // `node --import tsx scripts/grok-pilot.ts`. So the
 // replication uses p = 59, 40% training pairs (the rest again halved into held-out and test), at most 3000 steps,
 // the same model and optimizer, and three arms on seeds 0–4: the baseline, antitraining, and Grokfast at the
-// (α, λ) tuned at p = 31 — not retuned, so it also tests whether that tuning transfers.
+// (α, λ) tuned at p = 31 — not retuned, so it also tests whether that tuning transfers. Below: steps to 95% per arm,
+// paired against the baseline, each run, and every run's test accuracy over training.
 
 
 // %%
 const REP = SETTINGS.replication;
-if (QUICK) console.log(`quick setting: this section runs at p = ${REP.p} for ${REP.steps} steps, not at p = 59 — it only checks that the code runs; the replication's numbers come from FULL=1`);
+if (QUICK) console.log(
+  `quick setting: this section runs at p = ${REP.p} for ${REP.steps} steps, ` +
+    `not at p = 59 — it only checks that the code runs; the replication's numbers come from FULL=1`,
+);
 const repData = st.grokData(REP.p, REP.trainFraction);
-console.log(`p = ${REP.p}: ${at.size(repData.train)} training, ${at.size(repData.heldOut)} held-out and ${at.size(repData.test)} test pairs`);
+console.log(
+  `p = ${REP.p}: ${at.size(repData.train)} training, ${at.size(repData.heldOut)} held-out and ` +
+    `${at.size(repData.test)} test pairs`,
+);
 const repRows = st.grokSummaryRows(repRuns, st.REPLICATION_ARMS, REP.steps);
-const repCaption = QUICK ? `quick setting (p = ${REP.p}, not 59; ${SEEDS.length} seed, ${REP.steps} steps): a smoke test, not the replication's numbers` : undefined;
+const repCaption = QUICK
+  ? `quick setting (p = ${REP.p}, not 59; ${SEEDS.length} seed, ${REP.steps} steps): a smoke test, ` +
+    `not the replication's numbers`
+  : undefined;
 show(repRows, repCaption);
 const repPaired = st.grokPairedRows(repRuns, st.REPLICATION_ARMS, REP.steps);
 show(repPaired, repCaption);
+show(st.grokRunRows(repRuns, REP.steps), repCaption);
 
 // %%
 tslab.display.html(nb.grokTestChart(repRuns, REP.p, REP.trainFraction));
 
 // %%
 console.log(nb.writeResults("09-grokking", {
-  quick: QUICK, backend: at.backendName(), p: SETTINGS.p, trainFraction: SETTINGS.trainFraction, model: SETTINGS.model,
-  learningRate: SETTINGS.learningRate, weightDecay: SETTINGS.weightDecay, steps: SETTINGS.steps, evalEvery: SETTINGS.evalEvery,
+  quick: QUICK, backend: at.backendName(), p: SETTINGS.p, trainFraction: SETTINGS.trainFraction,
+  model: SETTINGS.model,
+  learningRate: SETTINGS.learningRate, weightDecay: SETTINGS.weightDecay, steps: SETTINGS.steps,
+  evalEvery: SETTINGS.evalEvery,
   target: SETTINGS.target, seeds: SEEDS, summary: rows, paired: paired, runs: runs,
-  grokfastTuning: { seeds: TUNE_SEEDS, grid: SETTINGS.grokfastGrid, pilot: run.tuning, rows: pilotRows, chosen: run.chosen },
-  replication: { p: REP.p, trainFraction: REP.trainFraction, steps: REP.steps, summary: repRows, paired: repPaired, runs: repRuns },
+  grokfastTuning: {
+    seeds: TUNE_SEEDS, grid: SETTINGS.grokfastGrid, pilot: run.tuning, rows: pilotRows, chosen: run.chosen,
+  },
+  replication: {
+    p: REP.p, trainFraction: REP.trainFraction, steps: REP.steps,
+    summary: repRows, paired: repPaired, runs: repRuns,
+  },
   verdict: run.verdict, studySummary: run.summary, provenance: run.provenance,
 }));
 

@@ -38,19 +38,21 @@ import * as st from "../dist/studies/index";
 const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4];
 const LM_SEEDS = QUICK ? [0] : [0, 1, 2];   // three seeds: the FULL run's time budget (see the reading)
-// Modular addition (printed below; tweak any knob here, e.g. { ...size, trainSteps: 2000 }), quick | full: p 23 | 31,
-// trainFraction 0.7, model { dModel 32, heads 4, dMlp 64 | 128, 1 layer, no LayerNorm }, learningRate 1e-2 (AdamW,
-// weight decay 1.0, betas 0.9, 0.98), trainSteps 150 | 1000 (full-batch steps before measuring), antiCycles 1 | 3
-// cycles of cycle 50 | 100 steps (1 antitrain step after each), antiFractions [0.95, 0.5] (the notes' 95%, and 50%:
-// notebook 01 found only a small core concentrates), sites blocks.0.attn, blocks.0.mlp, blocks.0.resid.
+// Modular addition (printed below; tweak any knob here, e.g. { ...size, trainSteps: 2000 }), quick | full: p
+// 23 | 31, trainFraction 0.7, model { dModel 32, heads 4, dMlp 64 | 128, 1 layer, no LayerNorm },
+// learningRate 1e-2 (AdamW, weight decay 1.0, betas 0.9, 0.98), trainSteps 150 | 1000 (full-batch steps
+// before measuring), antiCycles 1 | 3 cycles of cycle 50 | 100 steps (1 antitrain step after each),
+// antiFractions [0.95, 0.5] (the notes' 95%, and 50%: notebook 01 found only a small core concentrates),
+// sites blocks.0.attn, blocks.0.mlp, blocks.0.resid.
 const size = QUICK ? "quick" : "full";
 const SETTINGS: st.ModularCompressionSettings = { ...st.transformerCompressionStudy.settings(size) };
-// Section 4, the character-level language model (next character from the 16 before it): files (TypeScript's own
-// .d.ts files, offline), maxChars 40,000 | 300,000, window 16, vocab 64 (63 most frequent + "other"), examples
-// 3000 | 40,000 windows (90% train, 10% test), model { dModel 32 | 64, heads 4, dMlp 64 | 128, 2 layers },
-// learningRate 3e-3 (AdamW, weight decay 0.01, batch 64), steps 60 | 1500, rankExamples 256 | 512 (training
-// windows for stats and rankings), evalExamples 300 | 1500 (test windows of the curves), antiSite blocks.1.mlp,
-// antiSteps 40 | 400 (interleaved antitraining), cycle 20 | 100 (core re-measured), antiFraction 0.5.
+// Section 4, the character-level language model (next character from the 16 before it): files (TypeScript's
+// own .d.ts files, offline), maxChars 40,000 | 300,000, window 16, vocab 64 (63 most frequent + "other"),
+// examples 3000 | 40,000 windows (90% train, 10% test), model { dModel 32 | 64, heads 4, dMlp 64 | 128, 2
+// layers }, learningRate 3e-3 (AdamW, weight decay 0.01, batch 64), steps 60 | 1500, rankExamples 256 | 512
+// (training windows for stats and rankings), evalExamples 300 | 1500 (test windows of the curves), antiSite
+// blocks.1.mlp, antiSteps 40 | 400 (interleaved antitraining), cycle 20 | 100 (core re-measured),
+// antiFraction 0.5.
 const LM_SETTINGS: st.CharLmSettings = { ...st.charLmCompressionStudy.settings(size) };
 
 // %%
@@ -61,7 +63,9 @@ import * as tslab from "tslab";
 await at.ready();
 console.log(nb.provenance({ notebook: "10-transformer-compression", quick: QUICK, seeds: SEEDS }));
 tslab.display.html(nb.plotlyScript());
-const knobs = (s: object) => Object.entries(s).map(([knob, value]) => ({ knob: knob, value: JSON.stringify(value) }));
+const knobs = (s: object) => Object.entries(s).map(([knob, value]) => ({
+  knob: knob, value: JSON.stringify(value),
+}));
 tslab.display.html(nb.htmlTable(knobs(SETTINGS), { caption: "modular-addition settings" }));
 tslab.display.html(nb.htmlTable(knobs(LM_SETTINGS), { caption: "char-LM settings" }));
 const run = await st.runStudy(st.transformerCompressionStudy, SETTINGS, { seeds: SEEDS, cache: !QUICK });
@@ -72,7 +76,8 @@ tslab.display.html(nb.verdictBox(lmRun, { quick: QUICK }));
 // %%
 const NOTE = nb.quickNote(QUICK, "10-transformer-compression");
 /** Shows rows as an HTML table; in the quick setting captioned as a smoke test. */
-const show = (rows: readonly object[], what: string) => tslab.display.html(nb.htmlTable(rows.map((r) => ({ ...r })), {
+const show = (rows: readonly object[], what: string) =>
+  tslab.display.html(nb.htmlTable(rows.map((r) => ({ ...r })), {
   caption: QUICK ? `quick setting (${what}): a smoke test, not the study's numbers` : undefined,
 }));
 
@@ -85,8 +90,12 @@ const curves = run.results.flatMap((r) => r.curves);
 const trained = run.results.map((r) => r.trained);
 const antiRows = run.results.flatMap((r) => r.anti);
 for (const r of run.results) {
-  console.log(`seed ${r.trained.seed}: trained test accuracy ${r.trained.clean.toFixed(3)}; MLP core ${r.anti[0]["core before"]} → ` +
-    `${r.anti.map((a) => `${a["core after"]} (${a.arm})`).join(", ")}; largest |masked − physically compressed| test accuracy ${r.maskedVsCompressed}${NOTE}`);
+  const after = r.anti.map((a) => `${a["core after"]} (${a.arm})`).join(", ");
+  console.log(
+    `seed ${r.trained.seed}: trained test accuracy ${r.trained.clean.toFixed(3)}; ` +
+      `MLP core ${r.anti[0]["core before"]} → ${after}; ` +
+      `largest |masked − physically compressed| test accuracy ${r.maskedVsCompressed}${NOTE}`,
+  );
 }
 
 // %% [markdown]
@@ -124,7 +133,8 @@ tslab.display.html(nb.modularParamsChart(curves, SETTINGS.sites, SETTINGS.p));
 
 
 // %%
-show(antiRows, `p = ${SETTINGS.p}, ${SEEDS.length} seed, ${SETTINGS.antiCycles} cycle of ${SETTINGS.cycle} steps`);
+show(antiRows, `p = ${SETTINGS.p}, ${SEEDS.length} seed, ${SETTINGS.antiCycles} cycle of ` +
+  `${SETTINGS.cycle} steps`);
 
 // %% [markdown]
 // ## 4 · A character-level language model
@@ -158,19 +168,32 @@ const LM_SITES = st.lmSites(LM_SETTINGS.model.layers);
 // The unigram baseline: the training label frequencies as the prediction for every test window.
 const unigram = st.unigramBaseline(lm.train.y.dataSync(), lm.test.y.dataSync(), lm.vocab.length);
 console.log(`${lm.chars} characters, vocabulary ${lm.vocab.length}: ${JSON.stringify(lm.vocab.join(""))}`);
-console.log(`${at.size(lm.train)} training windows (of ${lm.available.train}) and ${at.size(lm.test)} test windows (of ${lm.available.test})`);
-console.log(`unigram baseline on test: loss ${unigram.loss.toFixed(3)} nats, accuracy ${unigram.accuracy.toFixed(3)}`);
+console.log(
+  `${at.size(lm.train)} training windows (of ${lm.available.train}) and ${at.size(lm.test)} test windows ` +
+    `(of ${lm.available.test})`,
+);
+console.log(
+  `unigram baseline on test: loss ${unigram.loss.toFixed(3)} nats, ` +
+    `accuracy ${unigram.accuracy.toFixed(3)}`,
+);
 
 // %%
 const lmRuns = lmRun.results;
 for (const r of lmRuns) {
-  console.log(`seed ${r.seed}: ${r.trainSeconds.toFixed(0)} s of training; test loss ${r.clean.loss.toFixed(3)} nats, accuracy ${r.clean.accuracy.toFixed(3)}; ` +
-    `largest |masked − compressed| test loss ${r.maskedVsCompressed.toExponential(1)}${NOTE}`);
+  console.log(
+    `seed ${r.seed}: ${r.trainSeconds.toFixed(0)} s of training; ` +
+      `test loss ${r.clean.loss.toFixed(3)} nats, accuracy ${r.clean.accuracy.toFixed(3)}; ` +
+      `largest |masked − compressed| test loss ${r.maskedVsCompressed.toExponential(1)}${NOTE}`,
+  );
 }
 if (QUICK) {
-  console.log(`quick setting: the language model trains only ${LM_SETTINGS.steps} steps on ${LM_SETTINGS.examples} windows (the full run: 1500 steps on 40,000, ` +
-    "test loss about 1.6 nats, see the reading); it has barely begun to use its units, attention heads least of all, so the charts and " +
-    "tables of this section show that the code runs, not how many units a trained language model needs");
+  console.log(
+    `quick setting: the language model trains only ${LM_SETTINGS.steps} steps ` +
+      `on ${LM_SETTINGS.examples} windows ` +
+      "(the full run: 1500 steps on 40,000, test loss about 1.6 nats, see the reading); " +
+      "it has barely begun to use its units, attention heads least of all, so the charts and tables " +
+      "of this section show that the code runs, not how many units a trained language model needs",
+  );
 }
 
 // %% [markdown]
@@ -187,10 +210,11 @@ for (const html of nb.lmKeptCharts(lmRuns, LM_SITES)) tslab.display.html(html);
 tslab.display.html(nb.lmParamsChart(lmRuns, LM_SITES));
 
 // %%
-// Units needed (smallest k on the grid) to keep the test loss within 0.1 nats of the full model's, and to keep
-// 95% of its test accuracy; per seed.
+// Units needed (smallest k on the grid) to keep the test loss within 0.1 nats of the full model's, and to
+// keep 95% of its test accuracy; per seed.
 const lmNeeded = st.lmNeededRows(lmRuns, LM_SITES);
-const lmWhat = `${LM_SEEDS.length} seed, ${LM_SETTINGS.steps} training steps, ${LM_SETTINGS.examples} windows`;
+const lmWhat =
+  `${LM_SEEDS.length} seed, ${LM_SETTINGS.steps} training steps, ${LM_SETTINGS.examples} windows`;
 show(lmNeeded, lmWhat);
 
 // %% [markdown]
@@ -201,11 +225,15 @@ show(lmNeeded, lmWhat);
 const lmAnti = lmRuns.flatMap((r) => r.anti.map((row) => ({ seed: r.seed, ...row })));
 show(lmAnti, `${lmWhat}, ${LM_SETTINGS.antiSteps} continued steps`);
 console.log(nb.writeResults("10-transformer-compression", {
-  quick: QUICK, backend: at.backendName(), p: SETTINGS.p, trainFraction: SETTINGS.trainFraction, model: SETTINGS.model, trainSteps: SETTINGS.trainSteps,
-  antiCycles: SETTINGS.antiCycles, cycle: SETTINGS.cycle, antiFractions: SETTINGS.antiFractions, seeds: SEEDS, trained: trained, needed: needed,
-  antitraining: antiRows, curves: curves, verdict: run.verdict, studySummary: run.summary, provenance: run.provenance,
+  quick: QUICK, backend: at.backendName(), p: SETTINGS.p, trainFraction: SETTINGS.trainFraction,
+  model: SETTINGS.model, trainSteps: SETTINGS.trainSteps,
+  antiCycles: SETTINGS.antiCycles, cycle: SETTINGS.cycle, antiFractions: SETTINGS.antiFractions, seeds: SEEDS,
+  trained: trained, needed: needed,
+  antitraining: antiRows, curves: curves, verdict: run.verdict, studySummary: run.summary,
+  provenance: run.provenance,
   charLm: {
-    settings: LM_SETTINGS, seeds: LM_SEEDS, chars: lm.chars, vocab: lm.vocab, trainWindows: at.size(lm.train), testWindows: at.size(lm.test),
+    settings: LM_SETTINGS, seeds: LM_SEEDS, chars: lm.chars, vocab: lm.vocab, trainWindows: at.size(lm.train),
+    testWindows: at.size(lm.test),
     unigram: unigram, needed: lmNeeded, antitraining: lmAnti, runs: lmRuns,
     verdict: lmRun.verdict, studySummary: lmRun.summary, provenance: lmRun.provenance,
   },

@@ -27,18 +27,19 @@
 //   splits its outgoing weights in half — the same function, the same information in two units at half amplitude).
 
 // %%
-// Hyperparameters. QUICK (the default, for the test suite) runs the full setting's models on one seed with one
-// resampling draw (about a minute; shorter training left the layer too undertrained to read the way the full run
-// does); FULL=1 gives the numbers quoted below (4 draws).
+// Hyperparameters. QUICK (the default, for the test suite) runs the full setting's models on one seed with
+// one resampling draw (about a minute; shorter training left the layer too undertrained to read the way the
+// full run does); FULL=1 gives the numbers quoted below (4 draws).
 import * as st from "../dist/studies/index";
 const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4];
 const TUNE_SEEDS: number[] = [];   // the study tunes nothing: every knob below is fixed in advance
-// The knobs, as the study defines them for this setting: data; HIDDEN (units in h1: every pair is measured exactly,
-// 32 units: 496 pairs); STEPS (plain steps before the split; every model gets 2·STEPS); LEARNING_RATE; SAMPLES
-// (random draws averaged per measurement); DROPOUT (rate on h1, training only); L2 (loss += L2 · Σ w²); FRACTION
-// (antitrained core's share of the accuracy damage); CYCLE (steps between core re-measurements); PLANTED (duplicates
-// planted: copies of the most informative units); SUBSETS (random sub-groups per size). Override any of them here.
+// The knobs, as the study defines them for this setting: data; HIDDEN (units in h1: every pair is measured
+// exactly, 32 units: 496 pairs); STEPS (plain steps before the split; every model gets 2·STEPS);
+// LEARNING_RATE; SAMPLES (random draws averaged per measurement); DROPOUT (rate on h1, training only); L2
+// (loss += L2 · Σ w²); FRACTION (antitrained core's share of the accuracy damage); CYCLE (steps between core
+// re-measurements); PLANTED (duplicates planted: copies of the most informative units); SUBSETS (random
+// sub-groups per size). Override any of them here.
 const SETTINGS: st.MutualInformationSettings = {
   ...st.mutualInformationStudy.settings(QUICK ? "quick" : "full"),
 };
@@ -52,9 +53,12 @@ await at.ready();
 console.log(nb.provenance({ notebook: "11-mutual-information", quick: QUICK, seeds: SEEDS }));
 tslab.display.html(nb.plotlyScript());
 const NOTE = nb.quickNote(QUICK, "11-mutual-information");
-/** Shows rows as an HTML table; in the quick setting captioned as a smoke test (one seed: means, no intervals). */
+/** Shows rows as an HTML table; quick runs are captioned as a smoke test (one seed: means, no intervals). */
 const show = (rows: Record<string, unknown>[]) => tslab.display.html(nb.htmlTable(rows, {
-  caption: QUICK ? `quick setting (${SEEDS.length} seed, h1 of ${SETTINGS.HIDDEN} units, ${2 * SETTINGS.STEPS} steps per model): a smoke test, not the study's numbers` : undefined,
+  caption: QUICK
+    ? `quick setting (${SEEDS.length} seed, h1 of ${SETTINGS.HIDDEN} units, ` +
+      `${2 * SETTINGS.STEPS} steps per model): a smoke test, not the study's numbers`
+    : undefined,
 }));
 const { train, test } = st.studyData(SETTINGS.data);
 console.log(`digits: train ${at.size(train)}, test ${at.size(test)}; h1 has ${SETTINGS.HIDDEN} units`);
@@ -84,7 +88,9 @@ console.log(`digits: train ${at.size(train)}, test ${at.size(test)}; h1 has ${SE
 // comparisons *between models on the same metric* are the meaningful part, and both metrics are reported.
 
 // %%
-const run = await st.runStudy(st.mutualInformationStudy, SETTINGS, { seeds: SEEDS, tuneSeeds: TUNE_SEEDS, cache: !QUICK });
+const run = await st.runStudy(st.mutualInformationStudy, SETTINGS, {
+  seeds: SEEDS, tuneSeeds: TUNE_SEEDS, cache: !QUICK,
+});
 tslab.display.html(nb.verdictBox(run, { quick: QUICK }));
 const tables = st.mutualInformationTables(run.results);
 
@@ -97,12 +103,20 @@ const tables = st.mutualInformationTables(run.results);
 // second row the regularizers.
 
 // %%
-tslab.display.html(nb.interactionHeatmaps(run.results, ["before", "plain", "antitrained"], "Pair interactions on loss: before, then plain vs antitrained"));
-tslab.display.html(nb.interactionHeatmaps(run.results, ["plain", "dropout", "L2"], "Pair interactions on loss: plain vs dropout vs L2"));
+tslab.display.html(nb.interactionHeatmaps(
+  run.results, ["before", "plain", "antitrained"],
+  "Pair interactions on loss: before, then plain vs antitrained",
+));
+tslab.display.html(nb.interactionHeatmaps(
+  run.results, ["plain", "dropout", "L2"], "Pair interactions on loss: plain vs dropout vs L2",
+));
 
 // %%
-const fmt = (i: at.Interval, d = 3) => (i.n > 1 ? `${i.mean.toFixed(d)} [${i.low.toFixed(d)}, ${i.high.toFixed(d)}]` : i.mean.toFixed(d));
-console.log(`mean [95% CI] over ${run.results.length} seed(s); antitrained core size: ${fmt(tables.coreSize, 1)} of ${SETTINGS.HIDDEN}${NOTE}`);
+const coreSize = st.interval(tables.coreSize, 1);
+console.log(
+  `mean [95% CI] over ${run.results.length} seed(s); antitrained core size: ` +
+    `${coreSize} of ${SETTINGS.HIDDEN}${NOTE}`,
+);
 show(nb.interactionRows(run.results));
 
 // %% [markdown]
@@ -132,7 +146,10 @@ show(group.rows);
 // activations?
 
 // %%
-console.log(`planted ranks per seed: ${run.results.map((r) => `[${r.tying.plantedRanks.join(", ")}]`).join(" ")}${NOTE}`);
+console.log(
+  `planted ranks per seed: ` +
+    `${run.results.map((r) => `[${r.tying.plantedRanks.join(", ")}]`).join(" ")}${NOTE}`,
+);
 show(nb.tyingRows(run.results, SETTINGS.PLANTED));
 const hintsView = nb.tyingHintsView(run.results[0]);
 console.log(`plain model, seed ${run.results[0].seed}, top hints:`);

@@ -27,9 +27,9 @@
 // the layer after the site, so the site's activations should still hold parity in the other units.
 
 // %%
-// Settings. Quick by default (the test suite runs this); FULL=1 for the numbers quoted in the text. The study lives in
-// lib/studies/concepts (st.conceptsStudy); its knobs are printed below: override any of them here, e.g.
-// { ...study.settings("quick"), steps: 1000, conceptUnits: [0, 1] }.
+// Settings. Quick by default (the test suite runs this); FULL=1 for the numbers quoted in the text. The study
+// lives in lib/studies/concepts (st.conceptsStudy); its knobs are printed below: override any of them here,
+// e.g. { ...study.settings("quick"), steps: 1000, conceptUnits: [0, 1] }.
 import * as st from "../dist/studies/index";
 const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4];
@@ -73,12 +73,18 @@ const rows = st.conceptRows(run.results);
 const summary = st.conceptTable(rows);
 const chance = rows[0].chance;
 tslab.display.html(nb.htmlTable(nb.conceptTableRows(summary), {
-  caption: QUICK ? `quick setting (${SEEDS.length} seed, ${SETTINGS.pretrain} + ${SETTINGS.steps} steps): a smoke test, not the study's numbers` : undefined,
+  caption: QUICK
+    ? `quick setting (${SEEDS.length} seed, ${SETTINGS.pretrain} + ${SETTINGS.steps} steps): ` +
+      `a smoke test, not the study's numbers`
+    : undefined,
 }));
 console.log(`chance (test set): ${chance.toFixed(3)}`);
-console.log(`antitrained: output probe ${summary.antitrained.probeChosen.mean.toFixed(3)} with the chosen units randomized, ` +
-  `${summary.antitrained.probeOthers.mean.toFixed(3)} with the others randomized (control: ${summary.control.probeChosen.mean.toFixed(3)}, ` +
-  `${summary.control.probeOthers.mean.toFixed(3)})${NOTE}`);
+const probe3 = (i: at.Interval) => i.mean.toFixed(3);
+console.log(
+  `antitrained: output probe ${probe3(summary.antitrained.probeChosen)} with the chosen units randomized, ` +
+    `${probe3(summary.antitrained.probeOthers)} with the others randomized ` +
+    `(control: ${probe3(summary.control.probeChosen)}, ${probe3(summary.control.probeOthers)})${NOTE}`,
+);
 
 // %%
 tslab.display.html(nb.conceptFlowChart(summary, chance, SETTINGS.conceptUnits.length));
@@ -86,7 +92,8 @@ tslab.display.html(nb.conceptLossChart(run.results));
 
 // %%
 console.log(nb.writeResults("12-concepts", {
-  quick: QUICK, seeds: SEEDS, hidden: SETTINGS.hidden, chosen: SETTINGS.conceptUnits, pretrain: SETTINGS.pretrain, steps: SETTINGS.steps,
+  quick: QUICK, seeds: SEEDS, hidden: SETTINGS.hidden, chosen: SETTINGS.conceptUnits,
+  pretrain: SETTINGS.pretrain, steps: SETTINGS.steps,
   antiLearningRate: SETTINGS.antiLearningRate, chance: chance, summary: summary, rows: rows,
   verdict: run.verdict, studySummary: run.summary, provenance: run.provenance,
 }));

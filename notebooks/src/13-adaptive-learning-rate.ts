@@ -19,11 +19,11 @@
 // same learning rate, batch size and number of steps: 5 configurations.
 
 // %%
-// Settings. Quick by default (the test suite runs this): the full budget on one seed, because the question is what
-// happens *at the budget* — in the first few hundred steps up-weighting is ahead of Adam (a 150-step quick run read
-// the opposite of the study; at 500 steps the configurations were still level). FULL=1 for the numbers quoted in the
-// text. The study lives in lib/studies/adaptive-lr (st.adaptiveLrStudy); its knobs are printed below: override any
-// of them here, e.g. { ...study.settings("quick"), refresh: 100 }.
+// Settings. Quick by default (the test suite runs this): the full budget on one seed, because the question is
+// what happens *at the budget* — in the first few hundred steps up-weighting is ahead of Adam (a 150-step
+// quick run read the opposite of the study; at 500 steps the configurations were still level). FULL=1 for the
+// numbers quoted in the text. The study lives in lib/studies/adaptive-lr (st.adaptiveLrStudy); its knobs are
+// printed below: override any of them here, e.g. { ...study.settings("quick"), refresh: 100 }.
 import * as st from "../dist/studies/index";
 const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4];
@@ -43,7 +43,10 @@ tslab.display.html(nb.plotlyScript());
 const NOTE = nb.quickNote(QUICK, "13-adaptive-learning-rate");
 /** Shows rows as an HTML table; in the quick setting captioned as a smoke test. */
 const show = (rows: Record<string, unknown>[]) => tslab.display.html(nb.htmlTable(rows, {
-  caption: QUICK ? `quick setting (${SEEDS.length} seed, ${SETTINGS.steps} steps): a smoke test, not the study's numbers` : undefined,
+  caption: QUICK
+    ? `quick setting (${SEEDS.length} seed, ${SETTINGS.steps} steps): a smoke test, ` +
+      `not the study's numbers`
+    : undefined,
 }));
 
 // %% [markdown]
@@ -72,14 +75,18 @@ const summary = st.adaptiveLrTable(run.results);
 show(nb.adaptiveLrTableRows(summary));
 const paired = nb.adaptiveLrPairedRows(summary, rows);
 show(paired);
-console.log(`test loss minus plain Adam's, same seed: ${paired.map((p) => `${p.config} ${p.dTestLoss}`).join("; ")}${NOTE}`);
+console.log(
+  `test loss minus plain Adam's, same seed: ` +
+    `${paired.map((p) => `${p.config} ${p.dTestLoss}`).join("; ")}${NOTE}`,
+);
 
 // %%
 tslab.display.html(nb.adaptiveLrCurvesChart(curves));
 
 // %%
 console.log(nb.writeResults("13-adaptive-learning-rate", {
-  quick: QUICK, seeds: SEEDS, hidden: SETTINGS.hidden, learningRate: SETTINGS.learningRate, steps: SETTINGS.steps, refresh: SETTINGS.refresh,
+  quick: QUICK, seeds: SEEDS, hidden: SETTINGS.hidden, learningRate: SETTINGS.learningRate,
+  steps: SETTINGS.steps, refresh: SETTINGS.refresh,
   summary: summary, rows: rows, curves: curves,
   verdict: run.verdict, studySummary: run.summary, provenance: run.provenance,
 }));

@@ -20,11 +20,11 @@
 // the budget tests which model gets to the generalizing solution sooner. We record test accuracy and loss, and the learned t.
 
 // %%
-// Settings. Quick by default (the test suite runs this); FULL=1 for the numbers quoted in the text. Quick runs digits
-// for 200 steps and modular addition for 1500 (at 200 no model had left 0 test accuracy, so the comparison read as a
-// tie). Fixed sigmoid is a reference on digits only: on modular addition it does not even fit the training set. The
-// study lives in lib/studies/activation-shapes (st.activationShapesStudy); its knobs are printed below: override any
-// of them here, e.g. set tasks.modular.steps.
+// Settings. Quick by default (the test suite runs this); FULL=1 for the numbers quoted in the text. Quick
+// runs digits for 200 steps and modular addition for 1500 (at 200 no model had left 0 test accuracy, so the
+// comparison read as a tie). Fixed sigmoid is a reference on digits only: on modular addition it does not
+// even fit the training set. The study lives in lib/studies/activation-shapes (st.activationShapesStudy); its
+// knobs are printed below: override any of them here, e.g. set tasks.modular.steps.
 import * as st from "../dist/studies/index";
 const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4];
@@ -65,14 +65,18 @@ tslab.display.html(nb.verdictBox(run, { quick: QUICK }));
 
 // %%
 const caption = QUICK
-  ? `quick setting (${SEEDS.length} seed; digits ${SETTINGS.tasks.digits.steps} steps, modular ${SETTINGS.tasks.modular.steps} steps): a smoke test, not the study's numbers`
+  ? `quick setting (${SEEDS.length} seed; digits ${SETTINGS.tasks.digits.steps} steps, ` +
+      `modular ${SETTINGS.tasks.modular.steps} steps): a smoke test, not the study's numbers`
   : undefined;
 const { rows, tracks, unitShapes } = st.shapeTables(run.results);
 const summary = st.shapeTable(SETTINGS, run.results);
 tslab.display.html(nb.htmlTable(nb.shapeTableRows(SETTINGS, summary, rows), { caption: caption }));
 const paired = nb.shapePairedRows(SETTINGS, summary);
 tslab.display.html(nb.htmlTable(paired, { caption: caption }));
-console.log(`modular addition, test accuracy minus ReLU's: ${paired.filter((p) => p.task === "modular").map((p) => `${p.model} ${p.dTestAcc}`).join("; ")}${NOTE}`);
+console.log(
+  `modular addition, test accuracy minus ReLU's: ` +
+    `${paired.filter((p) => p.task === "modular").map((p) => `${p.model} ${p.dTestAcc}`).join("; ")}${NOTE}`,
+);
 
 // %% [markdown]
 // The per-layer t along training, the per-unit t at the end, and what the learned activations look like: f_t on
@@ -83,8 +87,11 @@ for (const html of nb.shapeCharts(tracks, unitShapes, summary)) tslab.display.ht
 
 // %%
 console.log(nb.writeResults("14-activation-shapes", {
-  quick: QUICK, seeds: SEEDS, p: SETTINGS.tasks.modular.data.p, trainFraction: SETTINGS.tasks.modular.data.trainFraction, tasks: SETTINGS.tasks, summary: summary, rows: rows,
-  tracks: tracks, unitShapes: unitShapes, verdict: run.verdict, studySummary: run.summary, provenance: run.provenance,
+  quick: QUICK, seeds: SEEDS, p: SETTINGS.tasks.modular.data.p,
+  trainFraction: SETTINGS.tasks.modular.data.trainFraction, tasks: SETTINGS.tasks, summary: summary,
+  rows: rows,
+  tracks: tracks, unitShapes: unitShapes, verdict: run.verdict, studySummary: run.summary,
+  provenance: run.provenance,
 }));
 
 // %% [markdown]

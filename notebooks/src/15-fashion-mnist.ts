@@ -23,7 +23,8 @@ const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 const TUNE_SEEDS = QUICK ? [100] : [100, 101];
 const study = st.fashionCompression;
-// The study's settings (the table below lists every knob: data subsample, widths, budget, grids); override any here.
+// The study's settings (the table below lists every knob: data subsample, widths, budget, grids); override
+// any here.
 const SETTINGS: st.CompressionSettings = {
   ...study.settings(QUICK ? "quick" : "full"),
 };
@@ -60,7 +61,10 @@ tslab.display.html(nb.verdictBox(run, { quick: QUICK }));
 // %%
 const NOTE = nb.quickNote(QUICK, "15-fashion-mnist");
 for (const line of run.verdict.numbers) console.log(`  ${line}`);
-console.log(`Fashion-MNIST subsample: ${JSON.stringify(st.compressionSplit(SETTINGS))} (${QUICK ? "quick" : "full"} setting)`);
+console.log(
+  `Fashion-MNIST subsample: ${JSON.stringify(st.compressionSplit(SETTINGS))} ` +
+    `(${QUICK ? "quick" : "full"} setting)`,
+);
 tslab.display.html(nb.compressionTuningTable(run));
 console.log(nb.compressionDenseLine(run) + NOTE);
 tslab.display.html(nb.compressionSummaryTable(run, QUICK));

@@ -32,7 +32,8 @@ const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 const TUNE_SEEDS = QUICK ? [100] : [100, 101];
 const study = st.compressionVariants;
-// Notebook 04's settings with the variants' arms and grids (tables below); override any knob here, e.g. `updates: 800`.
+// Notebook 04's settings with the variants' arms and grids (tables below); override any knob here, e.g.
+// `updates: 800`.
 const SETTINGS: st.CompressionSettings = {
   ...study.settings(QUICK ? "quick" : "full"),
 };

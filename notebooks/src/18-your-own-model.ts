@@ -1,5 +1,5 @@
 // %% [markdown]
-// # 18 · Bring your own model: a Keras-style CNN on Fashion-MNIST
+// # 18 · Bring your own model: a tf.layers CNN (LayersModel) on Fashion-MNIST
 //
 // **Question.** Everything in notebooks 00–17 runs on the library's own MLPs and transformers. Does the method carry
 // over to a network a researcher writes with `tf.layers`, as they would in Keras — a small convolutional network whose
@@ -22,9 +22,9 @@
 // below reports what it took.
 
 // %%
-// Hyperparameters. Quick by default (500 training and 200 test images, 30 + 20 steps per arm, one setting per grid);
-// FULL=1 for the study's numbers (3,000 and 1,000 images, 300 + 300 steps, widths 4, 8, 16, 24, the grids tuned on
-// two seeds). The table below lists every knob of the study; override any of them here.
+// Hyperparameters. Quick by default (500 training and 200 test images, 30 + 20 steps per arm, one setting per
+// grid); FULL=1 for the study's numbers (3,000 and 1,000 images, 300 + 300 steps, widths 4, 8, 16, 24, the
+// grids tuned on two seeds). The table below lists every knob of the study; override any of them here.
 import * as st from "../dist/studies/index";
 const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4];
@@ -32,10 +32,11 @@ const TUNE_SEEDS = QUICK ? [100] : [100, 101];
 const study = st.yourModelStudy;
 const SETTINGS: st.YourModelSettings = {
   ...study.settings(QUICK ? "quick" : "full"),
-  // e.g. keep: [2, 4, 8, 16, 24], grids: { antitrain: [{ fraction: 0.5 }, { fraction: 0.3 }], "group-lasso": [{ lambda: 1e-2 }] }
+  // e.g. keep: [2, 4, 8, 16, 24], grids: { antitrain: [{ fraction: 0.5 }, { fraction: 0.3 }], "group-lasso":
+  // [{ lambda: 1e-2 }] }
 };
 const DEMO_K = 8;                         // channels kept in the walk-through's compressed model
-const DEMO_FRACTION = 0.5;                // the walk-through's antitrained share of the damage (the study tunes it)
+const DEMO_FRACTION = 0.5;                // the walk-through's antitrained damage share (the study tunes it)
 const TARGET_SECONDS = 120;               // per full-setting study seed, one core
 
 // %%
@@ -50,24 +51,34 @@ import * as path from "node:path";
 await at.ready();
 console.log(nb.provenance({ notebook: "18-your-own-model", quick: QUICK, seeds: SEEDS }));
 tslab.display.html(nb.plotlyScript());
-tslab.display.html(nb.htmlTable(Object.entries(SETTINGS).map(([knob, value]) => ({ knob, value: JSON.stringify(value) })), { caption: "Settings of the study" }));
+tslab.display.html(nb.htmlTable(
+  Object.entries(SETTINGS).map(([knob, value]) => ({ knob, value: JSON.stringify(value) })),
+  { caption: "Settings of the study" },
+));
 const NOTE = nb.quickNote(QUICK, "18-your-own-model");
-const { site: SITE, batch: BATCH, pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE, measure: MEASURE, spatial: SPATIAL } = SETTINGS;
+const {
+  site: SITE, batch: BATCH, pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE, measure: MEASURE,
+  spatial: SPATIAL,
+} = SETTINGS;
 
 // %% [markdown]
 // ## 1 · The data and the network
 //
-// A network written as in Keras: `tf.sequential`, `tf.layers.conv2d`, pooling, `flatten`, `dense` — `st.smallCnn`, a
-// dozen lines in `lib/studies/your-model/cnn.ts`, kept in the library so that any process computing a seed of the
-// study can rebuild it (a network of your own goes the same way: a function from a seed to a `tf.LayersModel`). Its
-// initializers take a seed, so every seed of the study starts from its own reproducible weights. The last layer has
-// no softmax: its outputs are the logits. The images come from `st.studyData(SETTINGS.data)`, built once per process:
-// the study below runs on the same split.
+// A `tf.LayersModel` written with the layers API (the one Keras has): `tf.sequential`, `tf.layers.conv2d`, pooling,
+// `flatten`, `dense` — `st.smallCnn`, a dozen lines in `lib/studies/your-model/cnn.ts`, kept in the library so that any
+// process computing a seed of the study can rebuild it (a network of your own goes the same way: a function from a seed
+// to a `tf.LayersModel`). Its initializers take a seed, so every seed of the study starts from its own reproducible
+// weights. The last layer has no softmax: its outputs are the logits. The images come from
+// `st.studyData(SETTINGS.data)`, built once per process: the study below runs on the same split.
 
 // %%
 const { train, validation, test } = st.studyData(SETTINGS.data);   // built once, shared with the study below
 const val = validation!;
-console.log(`images ${JSON.stringify(train.x.shape.slice(1))}; split sizes ${JSON.stringify(st.convSplitSizes({ train: train, validation: val, test: test }))} (${QUICK ? "quick" : "full"} setting)`);
+console.log(
+  `images ${JSON.stringify(train.x.shape.slice(1))}; split sizes ` +
+    `${JSON.stringify(st.convSplitSizes({ train: train, validation: val, test: test }))} ` +
+    `(${QUICK ? "quick" : "full"} setting)`,
+);
 const net = nb.keep("cnn", st.smallCnn(0));
 net.summary();
 
@@ -85,13 +96,19 @@ const probe = nb.keep("probe", at.head(val, 16));
 const report = at.checkModel(model, probe.x);
 console.log(`sites: ${model.sites().map((s) => `${s.name} (${s.units})`).join(", ")}`);
 console.log(`checkModel: ${report.ok ? "every check passed" : "FAILED"} (${report.items.length} checks)`);
-for (const item of report.items.filter((i) => !i.ok)) console.log(`  ✗ ${item.check}${item.site ? ` at ${item.site}` : ""}: ${item.detail}`);
+for (const item of report.items.filter((i) => !i.ok)) console.log(
+  `  ✗ ${item.check}${item.site ? ` at ${item.site}` : ""}: ${item.detail}`,
+);
 let t0 = Date.now();
 at.train(model, train, { steps: PRETRAIN, batchSize: BATCH, learningRate: 1e-3, seed: 0 });
 const pretrainedWeights = nb.keep("pretrained", net.getWeights().map((w) => w.clone()));
 at.train(model, train, { steps: UPDATES, batchSize: BATCH, learningRate: 1e-3, seed: 1 });
 const plainEval = at.evaluate(model, val);
-console.log(`trained ${PRETRAIN} + ${UPDATES} steps on the ${at.backendName()} backend in ${((Date.now() - t0) / 1000).toFixed(1)} s: validation accuracy ${plainEval.accuracy.toFixed(3)}, loss ${plainEval.loss.toFixed(3)}`);
+console.log(
+  `trained ${PRETRAIN} + ${UPDATES} steps on the ${at.backendName()} backend in ` +
+    `${((Date.now() - t0) / 1000).toFixed(1)} s: validation accuracy ${plainEval.accuracy.toFixed(3)}, ` +
+    `loss ${plainEval.loss.toFixed(3)}`,
+);
 
 // %% [markdown]
 // **Channel importance** (validation split): each channel of `conv2`, and each unit of the dense layer, alone replaced
@@ -101,7 +118,9 @@ console.log(`trained ${PRETRAIN} + ${UPDATES} steps on the ${at.backendName()} b
 // %%
 const importanceOf = (site: string) => {
   const stats = at.collectStats(model, site, val, { seed: 0 });
-  return at.importance(model, site, val, { stats: stats, method: "resample", spatial: SPATIAL, metric: "loss", seed: 0 });
+  return at.importance(model, site, val, {
+    stats: stats, method: "resample", spatial: SPATIAL, metric: "loss", seed: 0,
+  });
 };
 const convImportance = importanceOf(SITE);
 const denseImportance = importanceOf("dense");
@@ -118,7 +137,9 @@ for (const [imp, noun] of [[convImportance, "channels"], [denseImportance, "unit
 // %%
 const plainCores = ["conv1", SITE, "dense"].map((site) => {
   const stats = at.collectStats(model, site, val, { seed: 0 });
-  const split = at.findCore(model, site, val, { stats: stats, fraction: 0.95, metric: "accuracy", method: "resample", spatial: SPATIAL, seed: 0 });
+  const split = at.findCore(model, site, val, {
+    stats: stats, fraction: 0.95, metric: "accuracy", method: "resample", spatial: SPATIAL, seed: 0,
+  });
   return { site: site, units: stats.mean.length, core: split.core.length, fullDamage: split.fullDamage };
 });
 for (const html of nb.layerCoresView(plainCores)) tslab.display.html(html);
@@ -139,21 +160,39 @@ const antiModel = at.fromLayersModel(antiNet);
 const measureData = nb.keep("measure", at.head(train, MEASURE));
 const coreLog: { step: number; core: number }[] = [];
 const antitrainer = nb.keep("antitrainer", new at.Antitrainer(antiModel, [SITE], {
-  schedule: at.interleaved(1, { cycle: CYCLE }), fraction: DEMO_FRACTION, data: measureData, spatial: SPATIAL, seed: 1,
+  schedule: at.interleaved(1, { cycle: CYCLE }), fraction: DEMO_FRACTION, data: measureData, spatial: SPATIAL,
+  seed: 1,
   onMeasure: (r) => coreLog.push({ step: r.step, core: r.report.core.length }),
 }));
 t0 = Date.now();
-at.train(antiModel, train, { steps: UPDATES / 2, batchSize: BATCH, learningRate: 1e-3, seed: 1, onStep: (_, batch) => antitrainer.afterStep(batch) });
+at.train(antiModel, train, {
+  steps: UPDATES / 2, batchSize: BATCH, learningRate: 1e-3, seed: 1,
+  onStep: (_, batch) => antitrainer.afterStep(batch),
+});
 const antiEval = at.evaluate(antiModel, val);
 const antiStats = at.collectStats(antiModel, SITE, val, { seed: 0 });
-const antiCore = at.findCore(antiModel, SITE, val, { stats: antiStats, fraction: 0.95, metric: "accuracy", method: "resample", spatial: SPATIAL, seed: 0 });
+const antiCore = at.findCore(antiModel, SITE, val, {
+  stats: antiStats, fraction: 0.95, metric: "accuracy", method: "resample", spatial: SPATIAL, seed: 0,
+});
 const plainConvCore = plainCores.find((c) => c.site === SITE)!.core;
-console.log(`${UPDATES / 2} training + ${antitrainer.antiSteps} antitrain steps in ${((Date.now() - t0) / 1000).toFixed(1)} s: validation accuracy ${antiEval.accuracy.toFixed(3)} (plain ${plainEval.accuracy.toFixed(3)})`);
+console.log(
+  `${UPDATES / 2} training + ${antitrainer.antiSteps} antitrain steps in ` +
+    `${((Date.now() - t0) / 1000).toFixed(1)} s: validation accuracy ${antiEval.accuracy.toFixed(3)} ` +
+    `(plain ${plainEval.accuracy.toFixed(3)})`,
+);
 const plainMeasureStats = at.collectStats(model, SITE, measureData, { seed: 0 });
-const plainMeasureCore = at.findCore(model, SITE, measureData, { stats: plainMeasureStats, fraction: 0.95, metric: "accuracy", method: "resample", spatial: SPATIAL, seed: 0 }).core.length;
+const plainMeasureCore = at.findCore(model, SITE, measureData, {
+  stats: plainMeasureStats, fraction: 0.95, metric: "accuracy", method: "resample", spatial: SPATIAL, seed: 0,
+}).core.length;
 tslab.display.html(nb.coreLogChart(coreLog, plainMeasureCore, UPDATES / 2, SITE, 32));
-const coreWord = antiCore.core.length < plainConvCore ? "smaller than" : antiCore.core.length > plainConvCore ? "larger than" : "the same as";
-console.log(`conv2's 95% core on the validation split after antitraining: ${antiCore.core.length} of 32 channels, ${coreWord} plain training's ${plainConvCore}${NOTE}`);
+const antiCoreSize = antiCore.core.length;
+const coreWord = antiCoreSize < plainConvCore
+  ? "smaller than"
+  : antiCoreSize > plainConvCore ? "larger than" : "the same as";
+console.log(
+  `conv2's 95% core on the validation split after antitraining: ${antiCore.core.length} of 32 channels, ` +
+    `${coreWord} plain training's ${plainConvCore}${NOTE}`,
+);
 
 // %% [markdown]
 // **Compression.** The antitrained `conv2` is cut to its `DEMO_K` most important channels (importance on the
@@ -164,16 +203,21 @@ console.log(`conv2's 95% core on the validation split after antitraining: ${anti
 // `at.saveModel`, reloaded with `at.loadModel`, and the reloaded model's predictions compared again.
 
 // %%
-const keepChannels = st.convChannelOrder(antiModel, SITE, measureData, "importance", { seed: 0, spatial: SPATIAL }).slice(0, DEMO_K);
+const channelOrder = st.convChannelOrder(antiModel, SITE, measureData, "importance", {
+  seed: 0, spatial: SPATIAL,
+});
+const keepChannels = channelOrder.slice(0, DEMO_K);
 const trainStats = at.collectStats(antiModel, SITE, train, { seed: 0 });
-const small = nb.keep("small", (at.compress(antiModel, SITE, { core: keepChannels }, { stats: trainStats }) as at.LayersHookedModel).layersModel);
+const smallHooked = at.compress(antiModel, SITE, { core: keepChannels }, { stats: trainStats });
+const small = nb.keep("small", (smallHooked as at.LayersHookedModel).layersModel);
 const folder = fs.mkdtempSync(path.join(os.tmpdir(), "antitrain-18-"));
 await at.saveModel(antiNet, path.join(folder, "antitrained"));
 await at.saveModel(small, path.join(folder, "small"));
 const reloaded = nb.keep("reloaded", await at.loadModel(path.join(folder, "small")));
 
 // %%
-const bytesOf = (dir: string) => fs.readdirSync(dir).reduce((s, f) => s + fs.statSync(path.join(dir, f)).size, 0);
+const bytesOf = (dir: string) =>
+  fs.readdirSync(dir).reduce((s, f) => s + fs.statSync(path.join(dir, f)).size, 0);
 const maxAbs = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
 const compression = tf.tidy(() => {
   const smallLogits = small.predict(val.x) as tf.Tensor;
@@ -182,7 +226,9 @@ const compression = tf.tidy(() => {
     maskedDiff: maxAbs(smallLogits, st.meanMaskedLogits(antiModel, SITE, keepChannels, trainStats, val.x)),
     reloadDiff: maxAbs(smallLogits, reloaded.predict(val.x) as tf.Tensor),
     params: { antitrained: antiNet.countParams(), small: small.countParams() },
-    bytes: { antitrained: bytesOf(path.join(folder, "antitrained")), small: bytesOf(path.join(folder, "small")) },
+    bytes: {
+      antitrained: bytesOf(path.join(folder, "antitrained")), small: bytesOf(path.join(folder, "small")),
+    },
     valAntitrained: antiEval.accuracy,
     valSmall: at.evaluate(at.fromLayersModel(small), val).accuracy,
   };
@@ -219,7 +265,12 @@ tslab.display.html(nb.verdictBox(run, { quick: QUICK }));
 const { summary, headline } = run.summary.details as { summary: st.ArmSummary[]; headline: string };
 const results = run.results;
 const tuningTable = st.chooseSettings(SETTINGS.grids, run.tuning).table;
-tslab.display.html(nb.htmlTable(nb.convTuningRows(tuningTable), { caption: `Tuning grid on seeds ${TUNE_SEEDS.join(", ")}, validation split (ties in channels broken by mean validation accuracy at k ≤ 16)${QUICK ? " (quick setting: one setting per method, nothing is tuned)" : ""}` }));
+tslab.display.html(nb.htmlTable(nb.convTuningRows(tuningTable), {
+  caption:
+    `Tuning grid on seeds ${TUNE_SEEDS.join(", ")}, validation split (ties in channels broken by mean ` +
+    `validation accuracy at k ≤ ` +
+    `16)${QUICK ? " (quick setting: one setting per method, nothing is tuned)" : ""}`,
+}));
 
 // %% [markdown]
 // **Timing.** What one study seed cost when it was computed (pretraining, the three trained arms, and every cut
@@ -228,7 +279,17 @@ tslab.display.html(nb.htmlTable(nb.convTuningRows(tuningTable), { caption: `Tuni
 // %%
 const seconds = results.map((r) => r.seconds);
 const meanSeconds = seconds.reduce((a, b) => a + b, 0) / seconds.length;
-console.log(`one study seed: ${meanSeconds.toFixed(0)} s on average (${Math.min(...seconds).toFixed(0)}–${Math.max(...seconds).toFixed(0)} s over ${seconds.length} seed${seconds.length > 1 ? "s" : ""}), ${QUICK ? "in the quick setting (the target applies to the full one)" : Math.max(...seconds) <= TARGET_SECONDS ? `within the ${TARGET_SECONDS} s target` : `over the ${TARGET_SECONDS} s target`}; backend ${at.backendName()}`);
+const slowest = Math.max(...seconds);
+const seedCount = `${seconds.length} seed${seconds.length > 1 ? "s" : ""}`;
+const range = `${Math.min(...seconds).toFixed(0)}–${slowest.toFixed(0)} s over ${seedCount}`;
+const target = QUICK
+  ? "in the quick setting (the target applies to the full one)"
+  : slowest <= TARGET_SECONDS
+    ? `within the ${TARGET_SECONDS} s target`
+    : `over the ${TARGET_SECONDS} s target`;
+console.log(
+  `one study seed: ${meanSeconds.toFixed(0)} s on average (${range}), ${target}; backend ${at.backendName()}`,
+);
 
 // %% [markdown]
 // ## Results
@@ -238,25 +299,40 @@ console.log(`one study seed: ${meanSeconds.toFixed(0)} s on average (${Math.min(
 // seed's chosen width; then the same at a fixed width, and each arm's 95% core of the unpruned conv2.
 
 // %%
-console.log(`dense (plain, unpruned, 32 channels): test accuracy ${st.interval(at.meanCI(results.map((r) => r.denseTest)), 3)}${NOTE}`);
-tslab.display.html(nb.htmlTable(nb.compressionTableRows(summary, SETTINGS.refK), { caption: `${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}; units = channels of conv2; mean [95% CI]; tolerance 1 point; an arm with no width within it counts as 32${QUICK ? "; quick setting: a smoke test, not the study's numbers" : ""}` }));
+console.log(
+  `dense (plain, unpruned, 32 channels): test accuracy ` +
+    `${st.interval(at.meanCI(results.map((r) => r.denseTest)), 3)}${NOTE}`,
+);
+tslab.display.html(nb.htmlTable(nb.compressionTableRows(summary, SETTINGS.refK), {
+  caption:
+    `${SEEDS.length} seed${SEEDS.length > 1 ? "s" : ""}; units = channels of conv2; mean [95% CI]; ` +
+    `tolerance 1 point; an arm with no width within it counts as ` +
+    `32${QUICK ? "; quick setting: a smoke test, not the study's numbers" : ""}`,
+}));
 console.log(`headline: ${headline}${NOTE}`);
 for (const line of nb.convArmLines(summary)) console.log(`${line}${NOTE}`);
-for (const html of nb.convCompressionCharts(results, summary, { keep: SETTINGS.keep, tolerance: SETTINGS.tolerance, width: 32 })) tslab.display.html(html);
+const chartOptions = { keep: SETTINGS.keep, tolerance: SETTINGS.tolerance, width: 32 };
+for (const html of nb.convCompressionCharts(results, summary, chartOptions)) tslab.display.html(html);
 console.log(`${nb.convCoreLine(summary, SITE)}${NOTE}`);
 
 // %%
 console.log(nb.writeResults("18-your-own-model", {
-  quick: QUICK, seeds: SEEDS, tuneSeeds: TUNE_SEEDS, subsample: SETTINGS.data.subsample, validation: SETTINGS.data.validation, split: st.convSplitSizes({ train: train, validation: val, test: test }),
+  quick: QUICK, seeds: SEEDS, tuneSeeds: TUNE_SEEDS, subsample: SETTINGS.data.subsample,
+  validation: SETTINGS.data.validation,
+  split: st.convSplitSizes({ train: train, validation: val, test: test }),
   site: SITE, width: 32, network: st.SMALL_CNN, params: net.countParams(),
-  batch: BATCH, pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE, finetune: SETTINGS.finetune, keep: SETTINGS.keep, measure: MEASURE, spatial: SPATIAL,
+  batch: BATCH, pretrain: PRETRAIN, updates: UPDATES, cycle: CYCLE, finetune: SETTINGS.finetune,
+  keep: SETTINGS.keep, measure: MEASURE, spatial: SPATIAL,
   tolerance: SETTINGS.tolerance, refK: SETTINGS.refK, targetSeconds: TARGET_SECONDS,
   walkthrough: {
-    checkModel: report.ok, plainVal: plainEval.accuracy, antitrainedVal: antiEval.accuracy, fraction: DEMO_FRACTION,
-    importance: { [SITE]: convImportance.scores, dense: denseImportance.scores }, plainCores: plainCores, antitrainedCore: antiCore.core.length, plainMeasureCore: plainMeasureCore, coreLog: coreLog,
+    checkModel: report.ok, plainVal: plainEval.accuracy, antitrainedVal: antiEval.accuracy,
+    fraction: DEMO_FRACTION,
+    importance: { [SITE]: convImportance.scores, dense: denseImportance.scores }, plainCores: plainCores,
+    antitrainedCore: antiCore.core.length, plainMeasureCore: plainMeasureCore, coreLog: coreLog,
     compression: compression,
   },
-  grids: SETTINGS.grids, chosen: run.chosen, tuning: run.tuning, headline: headline, summary: summary, results: results, seedSeconds: seconds,
+  grids: SETTINGS.grids, chosen: run.chosen, tuning: run.tuning, headline: headline, summary: summary,
+  results: results, seedSeconds: seconds,
   verdict: run.verdict, studySummary: run.summary, provenance: run.provenance,
 }));
 

@@ -5,6 +5,7 @@
  */
 import { AntitrainError } from "../../base/errors";
 import { meanCI } from "../../base/statistics";
+import { intervalBounds } from "../summary";
 import type { GrokArmRun, GrokTuningRow } from "./runs";
 import type { GrokArm, GrokfastSetting } from "./settings";
 
@@ -98,7 +99,7 @@ export function grokSummaryRows(all: readonly GrokArmRun[], arms: readonly GrokA
       runs: mine.length,
       grokked: mine.filter((r) => r.stepsToTarget !== null).length,
       "steps to 95% test (mean)": Math.round(ci.mean),
-      "95% CI": ci.n < 2 ? "one run: no CI" : `[${Math.round(ci.low)}, ${Math.round(ci.high)}]`,
+      "95% CI": intervalBounds(ci, 0),
       "steps to 95% train": Math.round(meanCI(mine.map((r) => r.stepsToTrain ?? steps)).mean),
       "final test acc": Number(meanCI(mine.map((r) => r.curve[r.curve.length - 1].testAccuracy)).mean.toFixed(3)),
       "antitrain steps": Math.round(meanCI(mine.map((r) => r.antiSteps)).mean),
@@ -148,7 +149,7 @@ export function grokPairedRows(all: readonly GrokArmRun[], arms: readonly GrokAr
         "steps, seeds in order": mine.map((v) => v ?? `>${steps}`).join(", "),
         "baseline, same seeds": base.map((v) => v ?? `>${steps}`).join(", "),
         "minus baseline (mean)": Math.round(diff.mean),
-        "95% CI": diff.n < 2 ? "one seed: no CI" : `[${Math.round(diff.low)}, ${Math.round(diff.high)}]`,
+        "95% CI": intervalBounds(diff, 0),
         "earlier / same / later": `${count((a, b) => a < b)} / ${count((a, b) => a === b)} / ${count((a, b) => a > b)}`,
         "speed-up where both grokked": speedUp(mine, base),
       };

@@ -4,18 +4,18 @@
  */
 import { AntitrainError } from "../../base/errors";
 import { meanCI } from "../../base/statistics";
+import { interval } from "../summary";
 import { MEMORIZATION_VARIANTS, type MemorizationSeed, type MemorizationVariant } from "./run-seed";
 
 /**
- * "mean (low–high)" over seeds with `digits` decimals; one seed has no interval and says so.
+ * "mean [low, high]" over seeds with `digits` decimals ({@link interval}); one seed has no interval and says so.
  *
  * @example
- * ciText([0.8, 0.9]);   // "0.850 (0.215–1.485)"
- * ciText([0.8]);        // "0.800 (one seed: no CI)"
+ * ciText([0.8, 0.9]);   // "0.850 [0.215, 1.485]"
+ * ciText([0.8]);        // "0.800 (one seed, no interval)"
  */
 export function ciText(values: readonly number[], digits = 3): string {
-  const i = meanCI(values);
-  return i.n < 2 ? `${i.mean.toFixed(digits)} (one seed: no CI)` : `${i.mean.toFixed(digits)} (${i.low.toFixed(digits)}–${i.high.toFixed(digits)})`;
+  return interval(meanCI(values), digits);
 }
 
 /** One variant's outcomes over seeds (a type literal, so a table row as `htmlTable` takes it). */

@@ -3,6 +3,7 @@
  * them: the methods' rank agreement, the pretrained model's cores, and each branch of part 2.
  */
 import { type Interval, meanCI } from "../../base/statistics";
+import { intervalBounds } from "../summary";
 import type { RandomizationSeed } from "./run-seed";
 
 /** One pair of methods' Spearman agreement over seeds (a type literal, so a table row as `htmlTable` takes it). */
@@ -48,11 +49,11 @@ export function randomizationTables(results: readonly RandomizationSeed[], metho
   const pairs = results[0].agreements.map((g) => `${g.a} | ${g.b}`);
   const agreement = pairs.map((pair, i) => {
     const ci = meanCI(results.map((r) => r.agreements[i].rho));
-    return { pair, "Spearman ρ (mean)": Number(ci.mean.toFixed(3)), "95% CI": `${ci.low.toFixed(3)}–${ci.high.toFixed(3)}` };
+    return { pair, "Spearman ρ (mean)": Number(ci.mean.toFixed(3)), "95% CI": intervalBounds(ci, 3) };
   });
   const cores = methods.map((m) => {
     const ci = meanCI(results.map((r) => r.coreByMethod[m]));
-    return { method: m, "95% core of the plain model (mean)": Number(ci.mean.toFixed(1)), "95% CI": `${ci.low.toFixed(1)}–${ci.high.toFixed(1)}` };
+    return { method: m, "95% core of the plain model (mean)": Number(ci.mean.toFixed(1)), "95% CI": intervalBounds(ci, 1) };
   });
   const branches = ["plain", ...methods].map((v) => {
     const bs = results.map((r) => r.branches.find((b) => b.variant === v));

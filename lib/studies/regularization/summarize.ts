@@ -27,6 +27,8 @@ export interface RegularizationChoice {
   readonly testAcc: number;
   readonly ciLow: number;
   readonly ciHigh: number;
+  /** Seeds the test accuracy's interval is over (one seed has none). */
+  readonly seeds: number;
   readonly trainAcc: number;
   readonly core95: number;
   /** Max − min of mean test accuracy across the method's own hyperparameter at the chosen learning rate. */
@@ -90,7 +92,7 @@ export function chooseRegularization(grid: readonly RegularizationCell[]): Regul
     const acrossLr = mine.filter((g) => g.label === best.label).map((g) => g.test.mean);
     const worst = Math.min(...mine.map((g) => g.test.mean));
     return {
-      method, chosen: best.label, lr: best.lr, testAcc: best.test.mean, ciLow: best.test.low, ciHigh: best.test.high,
+      method, chosen: best.label, lr: best.lr, testAcc: best.test.mean, ciLow: best.test.low, ciHigh: best.test.high, seeds: best.test.n,
       trainAcc: best.train, core95: best.core95,
       spreadHyper: Math.max(...acrossHyper) - Math.min(...acrossHyper),
       spreadLr: Math.max(...acrossLr) - Math.min(...acrossLr),

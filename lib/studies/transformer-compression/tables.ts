@@ -3,6 +3,7 @@
  * the clean test accuracy (modular addition), or the test loss within 0.1 nats and 95% of the accuracy (char-LM).
  */
 import { meanCI } from "../../base/statistics";
+import { intervalBounds } from "../summary";
 import type { LmCurve, LmSeed } from "./lm-seed";
 import type { ModularCurve, ModularTrained } from "./modular-seed";
 import { UNIT_RANKINGS, type UnitRanking } from "./settings";
@@ -58,7 +59,7 @@ export function modularNeededRows(curves: readonly ModularCurve[], trained: read
         site,
         ranking,
         "units for 95% of clean acc": Number(ci.mean.toFixed(1)),
-        "95% CI": ci.n < 2 ? "one seed: no CI" : `[${ci.low.toFixed(1)}, ${ci.high.toFixed(1)}]`,
+        "95% CI": intervalBounds(ci, 1),
         of: width,
       };
     }),

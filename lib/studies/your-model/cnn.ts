@@ -1,4 +1,4 @@
-/** Notebook 18's network: a small Keras-style CNN written with `tf.layers`, its initializers seeded. */
+/** Notebook 18's network: a small CNN, a `tf.LayersModel` built with `tf.layers`, its initializers seeded. */
 import * as tf from "@tensorflow/tfjs";
 
 /** What {@link smallCnn} builds, for a results file. */
