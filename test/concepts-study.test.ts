@@ -59,3 +59,24 @@ test("a tiny seed runs both conditions, frees its tensors, and summarizes with t
   assert.equal(summary.better, "lower");
   assert.equal(summary.arms.find((a) => a.arm === "control")?.mean, r.rows[0].probeChosen);
 });
+
+test("conceptsVerdict: beating the control is 'supported' only when the probe reaches chance; otherwise 'mixed', with the probe's interval", () => {
+  const summary = (anti: number[]) => {
+    const perSeed = anti.map((a) => ({ antitrained: a, control: 0.89 }));
+    const ci = st.summarizeScores(perSeed.map((p) => ({ x: p.antitrained })), { metric: "m", better: "lower", reference: "x" }).arms[0];
+    const probeChosen = { mean: ci.mean, low: ci.low, high: ci.high, n: anti.length };
+    return st.summarizeScores(perSeed, {
+      metric: "probe",
+      better: "lower",
+      reference: "antitrained",
+      arms: ["antitrained", "control"],
+      details: { chance: 0.5, table: { antitrained: { probeChosen } } },
+    });
+  };
+  const far = st.conceptsVerdict(summary([0.6, 0.62, 0.58, 0.61, 0.6]));
+  assert.equal(far.answer, "mixed");
+  assert.match(far.sentence, /not to chance: the antitrained probe with the chosen units randomized reads 0\.602 \[/);
+  const near = st.conceptsVerdict(summary([0.5, 0.51, 0.49, 0.52, 0.5]));
+  assert.equal(near.answer, "supported");
+  assert.match(near.numbers.at(-1) ?? "", /against chance 0\.500/);
+});

@@ -2,4 +2,4 @@
 export { PARITY, conceptsSettings, checkConceptsSettings, type ConceptsSettings } from "./settings";
 export { CONCEPT_CONDITIONS, conceptSeed, type ConceptCondition, type ConceptRow, type ConceptSeed } from "./run-seed";
 export { CONCEPT_MEASUREMENTS, conceptRows, conceptTable, summarizeConcepts, type ConceptMeasurement, type ConceptTable } from "./summarize";
-export { conceptsStudy } from "./study";
+export { conceptsStudy, conceptsVerdict } from "./study";

@@ -1,9 +1,9 @@
 /** Notebook 12's study as a registered Study: can one concept be made to flow through a few chosen units? */
-import { defineStudy } from "../study";
-import { verdictFromSummary } from "../summary";
+import { defineStudy, type StudySummary, type Verdict } from "../study";
+import { interval, verdictFromSummary } from "../summary";
 import { conceptSeed } from "./run-seed";
 import { checkConceptsSettings, conceptsSettings } from "./settings";
-import { summarizeConcepts } from "./summarize";
+import { type ConceptTable, summarizeConcepts } from "./summarize";
 
 const QUESTION = "Can concept-level antitraining make a concept (a digit's parity) reach the output only through a few chosen hidden units?";
 
@@ -23,10 +23,34 @@ export const conceptsStudy = defineStudy({
   choose: () => null,
   run: (s, _chosen: null, seed) => conceptSeed(s, seed),
   summarize: (_s, results) => summarizeConcepts(results),
-  verdict: (summary) =>
-    verdictFromSummary(summary, {
-      question: QUESTION,
-      claim: "randomizing the chosen units takes the output's parity closer to chance after concept antitraining than in the plainly trained control",
-      digits: 3,
-    }),
+  verdict: conceptsVerdict,
 });
+
+/**
+ * The verdict on the question as asked ("only through the chosen units"): antitraining must beat the control (paired
+ * interval) and its probe with the chosen units randomized must reach chance (its interval's low end within 2 points
+ * of chance). Beating the control while the concept still reaches the output around the chosen units is "mixed".
+ *
+ * @example
+ * conceptsVerdict(summarizeConcepts(results)).answer;   // "supported" | "not supported" | "mixed" | "inconclusive"
+ */
+export function conceptsVerdict(summary: StudySummary): Verdict {
+  const v = verdictFromSummary(summary, {
+    question: QUESTION,
+    claim: "randomizing the chosen units takes the output's parity closer to chance after concept antitraining than in the plainly trained control",
+    digits: 3,
+  });
+  const details = summary.details as { chance: number; table: ConceptTable } | undefined;
+  const probe = details?.table.antitrained.probeChosen;
+  if (v.answer !== "supported" || details === undefined || probe === undefined || !(probe.n > 1)) return v;
+  const reach = `the antitrained probe with the chosen units randomized reads ${interval(probe)} against chance ${details.chance.toFixed(3)}`;
+  if (probe.low <= details.chance + 0.02) return { ...v, numbers: [...v.numbers, reach] };
+  return {
+    ...v,
+    answer: "mixed",
+    sentence:
+      `Mixed: concept antitraining takes the parity probe closer to chance than the plainly trained control does, ` +
+      `but not to chance: ${reach}, so part of the concept still reaches the output around the chosen units.`,
+    numbers: [...v.numbers, reach],
+  };
+}
