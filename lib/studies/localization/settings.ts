@@ -96,7 +96,7 @@ function fashionTask(hidden: number, train: number, test: number): LocalizationT
 export function localizationSettings(size: StudySize): LocalizationSettings {
   const common = { units: 4, learningRate: 1e-3, otherDraws: 3, grid: GRID };
   if (size === "tiny") {
-    return { ...common, tasks: [digitsTask(8, 200)], units: 2, budget: 40, pretrain: 10, statsEvery: 10, otherDraws: 1, sweep: null };
+    return { ...common, tasks: [digitsTask(8, 200)], units: 2, budget: 40, pretrain: 10, learningRate: 0.01, statsEvery: 10, otherDraws: 1, sweep: null };
   }
   if (size === "quick") return { ...common, tasks: [digitsTask(32)], budget: 600, pretrain: 200, statsEvery: 50, sweep: null };
   return {
@@ -151,7 +151,7 @@ function checkTask(t: LocalizationTask, units: number): void {
     throw new AntitrainError(`task ${t.name}: its data needs a validation share (e.g. validation: 0.2): the knobs are chosen on validation data`);
   }
   requirePositiveInt(t.hidden, `task ${t.name}'s hidden`);
-  if (units >= t.hidden) throw new AntitrainError(`units (${units}) must be below task ${t.name}'s hidden width (${t.hidden}): leave other units for the concept to flow around`);
+  if (units >= t.hidden) throw new AntitrainError(`units (${units}) must be below the hidden width of task ${t.name} (${t.hidden}): leave other units for the concept to flow around`);
   const values = t.concept?.values;
   if (!Array.isArray(values) || values.length !== 10) {
     throw new AntitrainError(`task ${t.name}: concept must be { name, values } with one value per class (10), e.g. { name: "parity", values: [0, 1, 0, 1, 0, 1, 0, 1, 0, 1] }`);

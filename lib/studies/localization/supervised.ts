@@ -18,7 +18,7 @@ export interface ConceptHead {
 
 /** A zero-initialized concept head over `k` chosen units for a concept of `values` values. */
 export function conceptHead(k: number, values: number): ConceptHead {
-  return { w: tf.variable(tf.zeros([k, values])), b: tf.variable(tf.zeros([values])) };
+  return { w: tf.tidy(() => tf.variable(tf.zeros([k, values]))), b: tf.tidy(() => tf.variable(tf.zeros([values]))) };
 }
 
 /**
