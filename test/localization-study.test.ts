@@ -198,3 +198,19 @@ test("a tiny run through runStudy: tuned on validation, every arm on the budget,
   assert.ok(st.ANSWERS.includes(run.verdict.answer));
   assert.equal(run.verdict.numbers.length, 2);
 });
+
+test("the sweep: every arm at each unit count (at the task's width) and width (at the study's unit count); its table", { timeout: 300_000 }, () => {
+  const s = { ...st.localizationSettings("tiny"), sweep: { units: [1, 2], widths: [8, 12] } };
+  st.checkLocalizationSettings(s);
+  const r = st.localizationSeed(s, {}, 0);
+  const sweep = r.rows.filter((x) => x.part === "sweep");
+  assert.deepEqual([...new Set(sweep.map((x) => `${x.units}/${x.hidden}`))], ["1/8", "2/12"], "the main point (2 units of 8) is not repeated");
+  assert.equal(sweep.length, 2 * st.LOCALIZATION_ARMS.length);
+  for (const x of sweep) assert.equal(x.chosenUnits.length, x.units);
+  const table = st.localizationSweep(r.rows);
+  assert.deepEqual(Object.keys(table.units), ["1", "2"]);
+  assert.deepEqual(Object.keys(table.widths), ["8", "12"]);
+  const main = r.rows.find((x) => x.part === "main" && x.arm === "gradient-routing") as st.LocalizationRow;
+  assert.equal(table.units["2"]["gradient-routing"].excess.mean, main.probeChosen - main.chance, "the main rows are the sweep's shared point");
+  assertAntitrainError(() => st.checkLocalizationSettings({ ...s, sweep: { units: [8], widths: [8] } }), /below every sweep width/);
+});
