@@ -48,7 +48,7 @@ export function localizationChosenRows(run: LocalizationRun): Record<string, str
       const chosen = run.chosen[task.name]?.[arm] ?? grid[0];
       const tried = grid.map((g, i) => {
         const rows = run.tuning.filter((r) => r.task === task.name && r.arm === arm && r.configIndex === i);
-        const score = rows.length === 0 ? "" : ` (val. above chance ${(rows.reduce((a, r) => a + r.excess, 0) / rows.length).toFixed(3)}, acc ${(rows.reduce((a, r) => a + r.mainAccuracy, 0) / rows.length).toFixed(3)})`;
+        const score = rows.length === 0 ? "" : ` (val. distance from chance ${(rows.reduce((a, r) => a + r.excess, 0) / rows.length).toFixed(3)}, acc ${(rows.reduce((a, r) => a + r.mainAccuracy, 0) / rows.length).toFixed(3)})`;
         return `${JSON.stringify(g)}${score}`;
       });
       return { task: task.name, arm, chosen: JSON.stringify(chosen), tried: run.tuning.length === 0 ? "not tuned: first configuration" : tried.join("; ") };
@@ -78,7 +78,7 @@ export function localizationFlowChart(table: LocalizationTable, task: string, ch
 }
 
 /**
- * The sweep's charts (HTML; none without a sweep): probe accuracy above chance with the chosen units randomized,
+ * The sweep's charts (HTML; none without a sweep): probe accuracy's distance from chance with the chosen units randomized,
  * per arm, against the number of chosen units and against the width.
  *
  * @example
@@ -97,7 +97,7 @@ export function localizationSweepCharts(sweep: LocalizationSweep): string[] {
         y: keys.map((k) => points[k][arm].excess.mean),
         error_y: { type: "data", symmetric: false, array: keys.map((k) => points[k][arm].excess.high - points[k][arm].excess.mean), arrayminus: keys.map((k) => points[k][arm].excess.mean - points[k][arm].excess.low) },
       })),
-      { ...axes(x, "probe above chance, chosen randomized", title), xaxis: { title: { text: x }, type: "log" } },
+      { ...axes(x, "probe distance from chance, chosen randomized", title), xaxis: { title: { text: x }, type: "log" } },
     );
   };
   return [one(sweep.units, "chosen units", "Localization against the number of chosen units"), one(sweep.widths, "hidden width", "Localization against the width")].filter((c): c is string => c !== null);

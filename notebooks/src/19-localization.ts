@@ -9,13 +9,13 @@
 //
 // **Goal, stated before running.** Antitraining localizes the concept at least as well as gradient routing — the
 // output probe's concept accuracy with the chosen units randomized within **2 points of chance** — at **no more
-// main-task cost**. Concretely (`st.goalChecks`), for an antitraining arm over seeds: its accuracy above chance has a
-// 95% interval below 0.02; its paired difference to gradient routing has an upper bound below 0.02; its main-task
+// main-task cost**. Concretely (`st.goalChecks`), for an antitraining arm over seeds: the distance of that accuracy
+// from chance (|probe − chance|: below chance is not forgetting either) has a 95% interval below 0.02; its paired difference to gradient routing has an upper bound below 0.02; its main-task
 // accuracy minus gradient routing's has a lower bound above −0.01. If no antitraining arm meets it, the verdict says so.
 //
 // **Tasks.** Digits (64 → 32 → 10 MLP, concept: parity, as in notebook 12) and Fashion-MNIST (784 → 64 → 10,
-// concept: footwear — sandal, sneaker, ankle boot — vs the rest; **subsampled** to a stratified 6,000 training and
-// 2,000 test images in the full setting). The site is the hidden layer `h1`; the chosen units are its first 4. A
+// concept: footwear — sandal, sneaker, ankle boot — vs the rest; **subsampled** to a stratified 5,000 training
+// (4,000 to train, 1,000 to validate) and 1,500 test images in the full setting). The site is the hidden layer `h1`; the chosen units are its first 4. A
 // transformer task (modular addition's residue class) is **not built yet**.
 //
 // **Methods (arms), each with the same update budget (every optimizer update counted) and two configurations tried on
@@ -49,6 +49,9 @@ const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 const TUNE_SEEDS: number[] = QUICK ? [] : [100, 101];
 const study = st.localizationStudy;
 const SETTINGS: st.LocalizationSettings = { ...study.settings(QUICK ? "quick" : "full") };
+const WORKERS = Number(process.env.SEED_WORKERS ?? 1);
+const minutes = st.localizationMinutes(SETTINGS, { seeds: SEEDS.length, tuneSeeds: TUNE_SEEDS.length, workers: WORKERS });
+console.log(`estimate: about ${minutes.toFixed(1)} min on ${WORKERS} worker${WORKERS === 1 ? "" : "s"} (full setting on 2: ${st.localizationMinutes(study.settings("full"), { seeds: 10, tuneSeeds: 2, workers: 2 }).toFixed(0)} min)`);
 
 // %%
 import * as at from "../dist/index";
@@ -64,7 +67,7 @@ const NOTE = nb.quickNote(QUICK, "19-localization");
 // ## The run
 //
 // `st.runStudy`: every configuration of every arm on the tuning seeds (validation split only), the choice (lowest
-// validation probe-above-chance plus main accuracy lost against plain training, the same rule for every arm), then
+// validation distance from chance plus main accuracy lost against plain training, the same rule for every arm), then
 // every arm on each study seed. The verdict checks the goal above.
 
 // %%

@@ -7,6 +7,7 @@ export {
   FOOTWEAR,
   localizationSettings,
   checkLocalizationSettings,
+  localizationMinutes,
   type LocalizationArm,
   type LocalizationSettings,
   type LocalizationTask,

@@ -41,7 +41,7 @@ export interface LocalizationTuneRow {
   readonly arm: LocalizationArm;
   readonly configIndex: number;
   readonly seed: number;
-  /** Validation: the probe's concept accuracy above chance with the chosen units randomized, and the main accuracy. */
+  /** Validation: the probe's concept accuracy's distance from chance with the chosen units randomized, and the main accuracy. */
   readonly excess: number;
   readonly mainAccuracy: number;
 }
@@ -109,7 +109,7 @@ export function tuneLocalization(s: LocalizationSettings, seed: number): Localiz
     for (const arm of LOCALIZATION_ARMS) {
       s.grid[arm].forEach((config, configIndex) => {
         const r = armRow(s, task, arm, config, s.units, task.hidden, seed, "validation");
-        rows.push({ task: task.name, arm, configIndex, seed, excess: r.probeChosen - r.chance, mainAccuracy: r.mainAccuracy });
+        rows.push({ task: task.name, arm, configIndex, seed, excess: Math.abs(r.probeChosen - r.chance), mainAccuracy: r.mainAccuracy });
       });
     }
   }
@@ -117,8 +117,8 @@ export function tuneLocalization(s: LocalizationSettings, seed: number): Localiz
 }
 
 /**
- * Per task and arm, the configuration with the lowest validation score, averaged over tuning seeds: the concept
- * accuracy above chance with the chosen units randomized, plus the main accuracy lost against plain training
+ * Per task and arm, the configuration with the lowest validation score, averaged over tuning seeds: the distance of
+ * the concept accuracy from chance with the chosen units randomized, plus the main accuracy lost against plain training
  * (plain-picked's mean over its configurations), both in accuracy points; the same rule for every arm. No rows: every
  * arm's first configuration.
  *

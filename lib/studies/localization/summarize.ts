@@ -31,7 +31,7 @@ export const LOCALIZATION_GOAL = { chance: 0.02, localize: 0.02, cost: 0.01 } as
 /** One antitraining arm against the goal (over tasks: the mean of the tasks' numbers, seed by seed). */
 export interface GoalCheck {
   readonly arm: LocalizationArm;
-  /** Concept accuracy above chance with the chosen units randomized. */
+  /** Distance of the concept accuracy from chance with the chosen units randomized. */
   readonly excess: Interval;
   /** The same minus gradient routing's, paired per seed (negative: localizes better). */
   readonly excessVsRouting: Interval;
@@ -41,10 +41,15 @@ export interface GoalCheck {
   readonly status: "met" | "failed" | "open";
 }
 
-/** Per arm, a sweep's probe-above-chance (chosen randomized) and main accuracy at each unit count (at the first task's width) and width (at the study's unit count). */
+/** Per arm, a sweep's probe distance from chance (chosen randomized) and main accuracy at each unit count (at the first task's width) and width (at the study's unit count). */
 export interface LocalizationSweep {
   readonly units: Record<string, Record<LocalizationArm, { excess: Interval; mainAccuracy: Interval }>>;
   readonly widths: Record<string, Record<LocalizationArm, { excess: Interval; mainAccuracy: Interval }>>;
+}
+
+/** How far the probe is from chance with the chosen units randomized: |probeChosen − chance| (below chance is not forgetting either). */
+export function fromChance(r: Pick<LocalizationRow, "probeChosen" | "chance">): number {
+  return Math.abs(r.probeChosen - r.chance);
 }
 
 /** Every seed's rows, seed by seed. */
@@ -93,7 +98,7 @@ function perSeed(results: readonly LocalizationSeed[], f: (r: LocalizationRow) =
  * goalChecks(run.results)[1].status;   // "met" | "failed" | "open"
  */
 export function goalChecks(results: readonly LocalizationSeed[]): GoalCheck[] {
-  const excess = perSeed(results, (r) => r.probeChosen - r.chance);
+  const excess = perSeed(results, fromChance);
   const main = perSeed(results, (r) => r.mainAccuracy);
   const g = LOCALIZATION_GOAL;
   return ANTITRAINING_ARMS.map((arm) => {
@@ -122,7 +127,7 @@ export function localizationSweep(rows: readonly LocalizationRow[]): Localizatio
   const cell = (picked: LocalizationRow[]) =>
     Object.fromEntries(LOCALIZATION_ARMS.map((arm) => {
       const mine = picked.filter((r) => r.arm === arm);
-      return [arm, { excess: meanCI(mine.map((r) => r.probeChosen - r.chance)), mainAccuracy: meanCI(mine.map((r) => r.mainAccuracy)) }];
+      return [arm, { excess: meanCI(mine.map(fromChance)), mainAccuracy: meanCI(mine.map((r) => r.mainAccuracy)) }];
     })) as Record<LocalizationArm, { excess: Interval; mainAccuracy: Interval }>;
   for (const k of [...new Set(pool.filter((r) => r.hidden === first.hidden).map((r) => r.units))].sort((a, b) => a - b)) {
     out.units[String(k)] = cell(pool.filter((r) => r.hidden === first.hidden && r.units === k));
@@ -134,8 +139,8 @@ export function localizationSweep(rows: readonly LocalizationRow[]): Localizatio
 }
 
 /**
- * The one summary: per arm the output probe's concept accuracy above chance with the chosen units randomized (mean
- * over tasks; lower: the concept flows through the chosen units), paired per seed against concept antitraining;
+ * The one summary: per arm the distance of the output probe's concept accuracy from chance with the chosen units
+ * randomized (mean over tasks; lower: the concept flows through the chosen units), paired per seed against concept antitraining;
  * `details` holds the per-task table, the goal checks, the sweep and every task's chance level.
  *
  * @example
@@ -144,8 +149,8 @@ export function localizationSweep(rows: readonly LocalizationRow[]): Localizatio
 export function summarizeLocalization(results: readonly LocalizationSeed[]): StudySummary {
   const rows = localizationRows(results);
   const chance = Object.fromEntries([...new Set(rows.map((r) => r.task))].map((t) => [t, rows.find((r) => r.task === t)?.chance ?? Number.NaN]));
-  return summarizeScores(perSeed(results, (r) => r.probeChosen - r.chance), {
-    metric: "output probe's concept accuracy above chance with the chosen units randomized (test, mean over tasks; goal ≤ 0.02)",
+  return summarizeScores(perSeed(results, fromChance), {
+    metric: "distance of the output probe's concept accuracy from chance with the chosen units randomized (test, mean over tasks; goal ≤ 0.02)",
     better: "lower",
     reference: "concept-antitrain",
     arms: [...LOCALIZATION_ARMS],
@@ -157,6 +162,6 @@ export function summarizeLocalization(results: readonly LocalizationSeed[]): Stu
 export function goalLines(checks: readonly GoalCheck[], digits = 3): string[] {
   return checks.map(
     (c) =>
-      `${c.arm}: ${c.status} — above chance ${interval(c.excess, digits)}, minus gradient routing ${interval(c.excessVsRouting, digits)}, main accuracy minus gradient routing ${interval(c.mainVsRouting, digits)}`,
+      `${c.arm}: ${c.status} — distance from chance ${interval(c.excess, digits)}, minus gradient routing ${interval(c.excessVsRouting, digits)}, main accuracy minus gradient routing ${interval(c.mainVsRouting, digits)}`,
   );
 }
