@@ -183,7 +183,7 @@ test("a tiny run through runStudy: tuned on validation, every arm on the budget,
       assert.equal(row.updates, s.budget, `${row.arm}: equal update budget`);
       assert.equal(row.chosenUnits.length, s.units);
       assert.deepEqual(row.config, run.chosen.digits[row.arm]);
-      for (const k of st.LOCALIZATION_MEASUREMENTS.filter((m) => m !== "share")) assert.ok(row[k] >= 0 && row[k] <= 1, `${row.arm} ${k} ${row[k]}`);
+      for (const k of st.LOCALIZATION_MEASUREMENTS.filter((m): m is Exclude<st.LocalizationMeasurement, "mainCost"> => m !== "share" && m !== "mainCost")) assert.ok(row[k] >= 0 && row[k] <= 1, `${row.arm} ${k} ${row[k]}`);
       assert.ok(row.chance > 0.45 && row.chance < 0.55, `parity chance ${row.chance}`);
       assert.ok(row.mainAccuracy > 0.3, `${row.arm}: learns digits a little (${row.mainAccuracy})`);
       assert.ok(row.probeAll <= row.probeClean + 1e-9 || row.probeClean < 0.6, `${row.arm}: randomizing the whole site costs the probe`);
@@ -195,6 +195,9 @@ test("a tiny run through runStudy: tuned on validation, every arm on the budget,
   const details = run.summary.details as { goal: st.GoalCheck[]; table: st.LocalizationTable };
   assert.deepEqual(details.goal.map((g) => g.arm), [...st.ANTITRAINING_ARMS]);
   assert.deepEqual(Object.keys(details.table), ["digits"]);
+  assert.equal(details.table.digits["plain-picked"].mainCost.mean, 0, "plain training costs nothing against itself");
+  const cost = run.results.map((r) => (r.rows.find((x) => x.arm === "plain-picked")?.mainAccuracy ?? 0) - (r.rows.find((x) => x.arm === "supervised")?.mainAccuracy ?? 0));
+  assert.ok(Math.abs(details.table.digits.supervised.mainCost.mean - (cost[0] + cost[1]) / 2) < 1e-12, "the cost is paired per seed");
   assert.ok(st.ANSWERS.includes(run.verdict.answer));
   assert.equal(run.verdict.numbers.length, 2);
 });

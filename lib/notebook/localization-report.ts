@@ -15,6 +15,7 @@ const meanPm = (i: Interval, d = 3) => (i.n < 2 ? i.mean.toFixed(d) : `${i.mean.
 /** What each measurement means, for the table's first column. */
 const LABELS: Record<(typeof LOCALIZATION_MEASUREMENTS)[number], string> = {
   mainAccuracy: "main-task accuracy",
+  mainCost: "main-task cost: plain training's accuracy minus the arm's (paired)",
   probeClean: "concept probe, clean",
   probeChosen: "concept probe, chosen units randomized (goal: chance)",
   probeOthers: "concept probe, as many other units randomized (goal: clean)",

@@ -8,6 +8,7 @@ import { LOCALIZATION_ARMS, type LocalizationArm } from "./settings";
 /** The measurements the tables report, in table order (see {@link Localization}). */
 export const LOCALIZATION_MEASUREMENTS = [
   "mainAccuracy",
+  "mainCost",
   "probeClean",
   "probeChosen",
   "probeOthers",
@@ -18,6 +19,13 @@ export const LOCALIZATION_MEASUREMENTS = [
   "removedMain",
 ] as const;
 export type LocalizationMeasurement = (typeof LOCALIZATION_MEASUREMENTS)[number];
+
+/** A row's measurement; `mainCost` is plain training's main accuracy minus the row's, paired by seed and task. */
+function measured(row: LocalizationRow, m: LocalizationMeasurement, rows: readonly LocalizationRow[]): number {
+  if (m !== "mainCost") return row[m];
+  const plain = rows.find((r) => r.arm === "plain-picked" && r.seed === row.seed && r.task === row.task && r.units === row.units && r.hidden === row.hidden);
+  return plain === undefined ? Number.NaN : plain.mainAccuracy - row.mainAccuracy;
+}
 
 /** Per task, per arm, per measurement: the mean over seeds with its 95% t interval (the main comparison). */
 export type LocalizationTable = Record<string, Record<LocalizationArm, Record<LocalizationMeasurement, Interval>>>;
@@ -70,7 +78,7 @@ export function localizationTable(rows: readonly LocalizationRow[]): Localizatio
     table[task] = Object.fromEntries(
       LOCALIZATION_ARMS.map((arm) => {
         const mine = main.filter((r) => r.task === task && r.arm === arm);
-        return [arm, Object.fromEntries(LOCALIZATION_MEASUREMENTS.map((m) => [m, meanCI(mine.map((r) => r[m]))]))];
+        return [arm, Object.fromEntries(LOCALIZATION_MEASUREMENTS.map((m) => [m, meanCI(mine.map((r) => measured(r, m, main)))]))];
       }),
     ) as Record<LocalizationArm, Record<LocalizationMeasurement, Interval>>;
   }
