@@ -127,32 +127,41 @@ test("supervisedLoss: main cross-entropy + weight × the head's concept cross-en
   model.dispose();
 });
 
-test("bottleneckLoss: main cross-entropy + weight × the chosen units' binary cross-entropy of their pre-activations, by hand", () => {
+test("bottleneckLoss: main cross-entropy + weight × each chosen unit's calibrated binary cross-entropy, by hand", () => {
   const model = tiny();
   const b = batch();
   const ce = (logits: number[], k: number) => Math.log(logits.reduce((a, l) => a + Math.exp(l), 0)) - logits[k];
   const main = X.reduce((a, x, i) => a + ce(forward(x).logits, Y[i]), 0) / 2;
   const bce = (z: number, c: number) => -(c * Math.log(1 / (1 + Math.exp(-z))) + (1 - c) * Math.log(1 - 1 / (1 + Math.exp(-z))));
-  // Both units are concept neurons: pre A = [2, 2.5] (concept 1), pre B = [−0.5, 0.5] (concept 0); mean over 4 terms.
-  const aux = (bce(2, 1) + bce(2.5, 1) + bce(-0.5, 0) + bce(0.5, 0)) / 4;
+  // Both units are concept neurons: h A = [2, 2.5] (concept 1), h B = [0, 0.5] (concept 0); logit = scale·h + shift; mean over 4 terms.
+  const neurons = st.conceptNeurons(2);
+  neurons.scale.assign(tf.tensor1d([2, 0.5]));
+  neurons.shift.assign(tf.tensor1d([-1, 0.25]));
+  const z = (h: number[]) => [2 * h[0] - 1, 0.5 * h[1] + 0.25];
+  const [zA, zB] = [z(forward(X[0]).h), z(forward(X[1]).h)];
+  const aux = (bce(zA[0], 1) + bce(zA[1], 1) + bce(zB[0], 0) + bce(zB[1], 0)) / 4;
   const tensors = tf.memory().numTensors;
-  const { value } = gradients(model, () => st.bottleneckLoss(model, "h1", b, { concept: identity, chosen: [0, 1], weight: 0.5 }));
+  const { value, grads } = gradients(model, () => st.bottleneckLoss(model, "h1", b, { concept: identity, chosen: [0, 1], neurons, weight: 0.5 }));
   assert.ok(Math.abs(value - (main + 0.5 * aux)) < 1e-5, `${value} vs ${main + 0.5 * aux}`);
-  const one = gradients(model, () => st.bottleneckLoss(model, "h1", b, { concept: identity, chosen: [1], weight: 2 }));
-  assert.ok(Math.abs(one.value - (main + (2 * (bce(2.5, 1) + bce(0.5, 0))) / 2)) < 1e-5);
+  assert.ok(grads[0].some((g) => g !== 0), "the concept term trains the units upstream");
   assert.equal(tf.memory().numTensors, tensors, "no tensor leaked");
-  tf.dispose([b.x, b.y]);
+  // One concept neuron (unit 1) with the initial calibration: scale 1, shift −1.
+  const fresh = st.conceptNeurons(1);
+  const one = st.bottleneckLoss(model, "h1", b, { concept: identity, chosen: [1], neurons: fresh, weight: 2 });
+  const expected = main + (2 * (bce(forward(X[0]).h[1] - 1, 1) + bce(forward(X[1]).h[1] - 1, 0))) / 2;
+  assert.ok(Math.abs(one.dataSync()[0] - expected) < 1e-5, `${one.dataSync()[0]} vs ${expected}`);
+  tf.dispose([one, fresh.scale, fresh.shift, neurons.scale, neurons.shift, b.x, b.y]);
   model.dispose();
 });
 
 test("every arm makes exactly the update budget; the antitraining arms alternate after pretraining", () => {
   const s = st.localizationSettings("tiny");
-  const { train } = st.studyData(s.tasks[0].data);
+  const { train } = st.taskSplit(s.tasks[0]);
   const c = at.concept("parity", st.LOCALIZATION_PARITY);
   for (const arm of st.LOCALIZATION_ARMS) {
     const model = at.mlp({ inputs: 64, hidden: [8], classes: 10, seed: 0 });
     const tensors = tf.memory().numTensors;
-    const r = st.trainArm(model, train, { arm, config: s.grid[arm][0], concept: c, chosen: [0, 1], budget: 30, pretrain: 10, learningRate: 0.01, statsEvery: 10, seed: 0 });
+    const r = st.trainArm(model, train, { arm, site: "h1", config: s.grid[arm][0], concept: c, chosen: [0, 1], budget: 30, pretrain: 10, learningRate: 0.01, statsEvery: 10, seed: 0 });
     assert.equal(tf.memory().numTensors, tensors, `${arm}: no tensor leaked`);
     assert.equal(r.updates, 30, arm);
     assert.equal(r.antiLoss.length, st.ANTITRAINING_ARMS.includes(arm as never) ? 10 : 0, arm);
@@ -182,7 +191,7 @@ test("a tiny run through runStudy: tuned on validation, every arm on the budget,
     for (const row of r.rows) {
       assert.equal(row.updates, s.budget, `${row.arm}: equal update budget`);
       assert.equal(row.chosenUnits.length, s.units);
-      assert.deepEqual(row.config, run.chosen.digits[row.arm]);
+      assert.deepEqual(row.config, run.chosen[row.task][row.arm]);
       for (const k of st.LOCALIZATION_MEASUREMENTS.filter((m): m is Exclude<st.LocalizationMeasurement, "mainCost"> => m !== "share" && m !== "mainCost")) assert.ok(row[k] >= 0 && row[k] <= 1, `${row.arm} ${k} ${row[k]}`);
       assert.ok(row.chance > 0.45 && row.chance < 0.55, `parity chance ${row.chance}`);
       assert.ok(row.mainAccuracy > 0.3, `${row.arm}: learns digits a little (${row.mainAccuracy})`);
@@ -216,4 +225,40 @@ test("the sweep: every arm at each unit count (at the task's width) and width (a
   const main = r.rows.find((x) => x.part === "main" && x.arm === "gradient-routing") as st.LocalizationRow;
   assert.equal(table.units["2"]["gradient-routing"].excess.mean, main.probeChosen - main.chance, "the main rows are the sweep's shared point");
   assertAntitrainError(() => st.checkLocalizationSettings({ ...s, sweep: { units: [8], widths: [8] } }), /below every sweep width/);
+});
+
+test("on a transformer's MLP neurons (a sequence site) gradient routing masks every position: concept-1 examples leave the other units' W_in untouched", () => {
+  const task = st.modularLocalizationTask(7, 8, 8);
+  const { train } = st.taskSplit(task);
+  const model = st.taskModel(task, 8, 0);
+  const c = at.concept(task.concept.name, task.concept.values);
+  const labels = train.y.dataSync();
+  const rows = Array.from(labels.keys()).filter((i) => c.of[labels[i]] === 1).slice(0, 16);
+  const b = at.take(train, rows);
+  const win = model.namedVariables().find((v) => v.name === "blocks.0.mlp/W_in")?.variable as tf.Variable;
+  for (const routing of st.ROUTINGS) {
+    const { value, grads } = tf.variableGrads(() => st.routedLoss(model, "blocks.0.mlp", b, { concept: c, chosen: [0, 1], routing }), [win]);
+    const g = grads[win.name].arraySync() as number[][]; // [dModel, dMlp]
+    assert.ok(g.every((row) => row.slice(2).every((x) => x === 0)), `${routing}: no gradient into the other units`);
+    assert.ok(g.some((row) => row[0] !== 0 || row[1] !== 0), `${routing}: the chosen units learn`);
+    tf.dispose([value, ...Object.values(grads)]);
+  }
+  at.disposeDataset(b);
+  model.dispose();
+});
+
+test("a tiny transformer task runs every arm on the MLP neurons, frees its tensors, and measures in range", { timeout: 300_000 }, () => {
+  const s = { ...st.localizationSettings("tiny"), tasks: [st.modularLocalizationTask(7, 8, 8)] };
+  st.checkLocalizationSettings(s);
+  st.localizationSeed(s, {}, 0); // builds the task once for the process
+  const tensors = tf.memory().numTensors;
+  const r = st.localizationSeed(s, {}, 1);
+  assert.equal(tf.memory().numTensors, tensors, "no tensor leaked");
+  assert.deepEqual(r.rows.map((x) => x.arm), [...st.LOCALIZATION_ARMS]);
+  for (const row of r.rows) {
+    assert.equal(row.updates, s.budget);
+    assert.equal(row.hidden, 8);
+    for (const k of ["mainAccuracy", "probeClean", "probeChosen", "probeOthers", "removedConcept", "restClean", "restRemoved"] as const) assert.ok(row[k] >= 0 && row[k] <= 1, `${row.arm} ${k}`);
+  }
+  assertAntitrainError(() => st.checkLocalizationSettings({ ...s, tasks: [{ ...s.tasks[0], transformer: undefined }] }), /need a transformer/);
 });

@@ -16,3 +16,10 @@ export function selection(units: number, chosen: readonly number[]): tf.Tensor2D
   });
   return tf.tensor2d(s, [units, chosen.length]);
 }
+
+/** A site's activation per example, `[n, units]`: itself, or its last position when it is a sequence `[n, positions, units]`. */
+export function lastPosition(a: tf.Tensor): tf.Tensor2D {
+  if (a.rank === 2) return a as tf.Tensor2D;
+  const [n, s, u] = a.shape as [number, number, number];
+  return tf.reshape(tf.slice(a, [0, s - 1, 0], [n, 1, u]), [n, u]) as tf.Tensor2D;
+}

@@ -20,7 +20,8 @@ import { conceptLabels } from "./concept-labels";
 import type { Routing } from "./settings";
 
 /**
- * The identity on the forward pass whose gradient is `dy ⊙ mask` (`act` and `mask` both `[batch, units]`): the
+ * The identity on the forward pass whose gradient is `dy ⊙ mask` (`act` `[batch, units]` or `[batch, positions, units]`,
+ * `mask` `[batch, units]` or `[batch, 1, units]`, broadcast over positions; the same shape comes back for it): the
  * published stop-gradient mask `mask ⊙ act + (1 − mask) ⊙ stopgrad(act)`, as a custom gradient (tfjs has no stop-gradient op).
  *
  * @example
@@ -66,7 +67,8 @@ export function routedLoss(model: HookedModel, site: string, batch: Dataset, opt
   return tf.tidy(() => {
     const n = batch.y.shape[0];
     const mask = tf.tensor2d(routingMasks(conceptLabels(batch, options.concept), info.units, options.chosen, options.routing), [n, info.units]);
-    const logits = model.forward(batch.x, { [site]: (a) => routeGradient(a, mask) });
+    // A sequence site `[n, positions, units]` routes every position of an example alike.
+    const logits = model.forward(batch.x, { [site]: (a) => routeGradient(a, a.rank === 3 ? tf.reshape(mask, [n, 1, info.units]) : mask) });
     return tf.mean(crossEntropy(logits, batch.y as tf.Tensor1D)) as tf.Scalar;
   });
 }

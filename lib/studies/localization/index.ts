@@ -7,17 +7,21 @@ export {
   FOOTWEAR,
   localizationSettings,
   checkLocalizationSettings,
+  modularLocalizationTask,
   localizationMinutes,
   type LocalizationArm,
   type LocalizationSettings,
   type LocalizationTask,
+  type ModularTokens,
+  type TransformerShape,
   type ArmConfig,
   type Routing,
   type UnitPick,
 } from "./settings";
 export { routeGradient, routingMasks, routedLoss } from "./gradient-routing";
 export { conceptHead, supervisedLoss, type ConceptHead } from "./supervised";
-export { bottleneckLoss } from "./bottleneck";
+export { bottleneckLoss, conceptNeurons, type ConceptNeurons } from "./bottleneck";
+export { taskSplit, taskSite, taskModel, type TaskSplit } from "./data";
 export { trainArm, type ArmTraining } from "./train-arm";
 export { measureLocalization, restAccuracy, type Localization } from "./measure";
 export { pickConceptUnits } from "./pick";

@@ -8,6 +8,7 @@ import type { Dataset } from "../../data/dataset";
 import { collectStats } from "../../measure/unit-stats";
 import type { HookedModel } from "../../models/types";
 import { evaluate } from "../../training/train";
+import { requireSite } from "../../base/validate";
 
 /** One arm's numbers on one split (accuracies; the probe reads the layer after the site, the output logits). */
 export interface Localization {
@@ -31,28 +32,36 @@ export interface Localization {
 }
 
 /**
- * Measures `model` at "h1" on `data` (test or validation) with a fresh output probe fitted on `train`: the concept
+ * Measures `model` at `options.site` on `data` (test or validation) with a fresh output probe fitted on `train`: the concept
  * flows (`conceptFlow`, units resampled, common random numbers), `draws` equal-size random subsets of the other
  * units, and the removal of the chosen units (held at their mean). Leaves the model unchanged.
  *
  * @example
- * const m = measureLocalization(model, train, test, parity, [0, 1, 2, 3], { draws: 3, seed: 0 });   // m.probeChosen
+ * const m = measureLocalization(model, train, test, parity, [0, 1, 2, 3], { site: "h1", draws: 3, seed: 0 });   // m.probeChosen
  */
-export function measureLocalization(model: HookedModel, train: Dataset, data: Dataset, c: Concept, chosen: readonly number[], options: { draws: number; seed: number }): Localization {
-  const units = model.sites()[0].units;
-  const stats = collectStats(model, "h1", train, { seed: options.seed });
+export function measureLocalization(
+  model: HookedModel,
+  train: Dataset,
+  data: Dataset,
+  c: Concept,
+  chosen: readonly number[],
+  options: { site: string; draws: number; seed: number },
+): Localization {
+  const site = options.site;
+  const units = requireSite(model, site).units;
+  const stats = collectStats(model, site, train, { seed: options.seed });
   const probe = fitProbe(model, train, c);
-  const flow = conceptFlow(model, "h1", data, probe, chosen, { stats, seed: 1 });
+  const flow = conceptFlow(model, site, data, probe, chosen, { stats, seed: 1 });
   const others = Array.from({ length: units }, (_, u) => u).filter((u) => !chosen.includes(u));
   const rng = new Rng(options.seed + 31);
   let sum = 0;
   for (let d = 0; d < options.draws; d++) {
     const order = rng.permutation(others.length);
     const subset = Array.from(order.subarray(0, Math.min(chosen.length, others.length)), (i) => others[i]);
-    sum += conceptFlow(model, "h1", data, probe, subset, { stats, seed: 1 }).chosen;
+    sum += conceptFlow(model, site, data, probe, subset, { stats, seed: 1 }).chosen;
   }
-  const removed = conceptFlow(model, "h1", data, probe, chosen, { stats, method: "mean", seed: 1 });
-  const hook = { h1: meanHook(stats.mean, chosen, units) };
+  const removed = conceptFlow(model, site, data, probe, chosen, { stats, method: "mean", seed: 1 });
+  const hook = { [site]: meanHook(stats.mean, chosen, units) };
   const span = flow.clean - flow.all;
   return {
     mainAccuracy: evaluate(model, data).accuracy,
@@ -69,7 +78,7 @@ export function measureLocalization(model: HookedModel, train: Dataset, data: Da
   };
 }
 
-/** A hook holding the chosen units at their mean. */
+/** A hook holding the chosen units at their mean (at every position of a sequence site). */
 function meanHook(mean: Float32Array, chosen: readonly number[], units: number): (a: tf.Tensor) => tf.Tensor {
   const keep = new Float32Array(units).fill(1);
   const fill = new Float32Array(units);

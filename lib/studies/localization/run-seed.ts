@@ -3,9 +3,7 @@
  * shared update budget and measured on the test split (tuning: each configuration measured on the validation split).
  */
 import { concept } from "../../analysis/concept";
-import type { Split } from "../../data/dataset";
-import { mlp } from "../../models/mlp";
-import { studyData } from "../data";
+import { taskModel, taskSite, taskSplit } from "./data";
 import { type Localization, measureLocalization } from "./measure";
 import { pickConceptUnits } from "./pick";
 import { type ArmConfig, LOCALIZATION_ARMS, type LocalizationArm, type LocalizationSettings, type LocalizationTask, type UnitPick } from "./settings";
@@ -46,22 +44,29 @@ export interface LocalizationTuneRow {
   readonly mainAccuracy: number;
 }
 
-function splitOf(task: LocalizationTask): Required<Pick<Split, "train" | "test">> & { validation: NonNullable<Split["validation"]> } {
-  const split = studyData(task.data);
-  if (split.validation === undefined) throw new Error(`task ${task.name}: its data has no validation split`);
-  return { train: split.train, validation: split.validation, test: split.test };
-}
-
 /** Trains and measures one arm at one (units, width); `evalOn` picks the split measured (and plain-picked picks on validation). */
 function armRow(s: LocalizationSettings, task: LocalizationTask, arm: LocalizationArm, config: ArmConfig, k: number, hidden: number, seed: number, evalOn: "test" | "validation"): Omit<LocalizationRow, "part"> {
-  const data = splitOf(task);
+  const data = taskSplit(task);
+  const site = taskSite(task);
   const c = concept(task.concept.name, task.concept.values);
-  const model = mlp({ inputs: data.train.x.shape[1] as number, hidden: [hidden], classes: data.train.classes, seed });
+  const model = taskModel(task, hidden, seed);
   try {
     const fixed = Array.from({ length: k }, (_, u) => u);
-    const { updates } = trainArm(model, data.train, { arm, config, concept: c, chosen: fixed, budget: s.budget, pretrain: s.pretrain, learningRate: s.learningRate, statsEvery: s.statsEvery, seed });
-    const chosenUnits = arm === "plain-picked" ? pickConceptUnits(model, data.train, data.validation, c, k, (config as { pick: UnitPick }).pick) : fixed;
-    const m = measureLocalization(model, data.train, data[evalOn], c, chosenUnits, { draws: s.otherDraws, seed });
+    const { updates } = trainArm(model, data.train, {
+      arm,
+      site,
+      ...(task.transformer === undefined ? {} : { weightDecay: task.transformer.weightDecay }),
+      config,
+      concept: c,
+      chosen: fixed,
+      budget: s.budget,
+      pretrain: s.pretrain,
+      learningRate: task.transformer?.learningRate ?? s.learningRate,
+      statsEvery: s.statsEvery,
+      seed,
+    });
+    const chosenUnits = arm === "plain-picked" ? pickConceptUnits(model, site, data, c, k, (config as { pick: UnitPick }).pick) : fixed;
+    const m = measureLocalization(model, data.train, data[evalOn], c, chosenUnits, { site, draws: s.otherDraws, seed });
     return { task: task.name, arm, seed, units: k, hidden, chosenUnits, config, updates, ...m };
   } finally {
     model.dispose();
@@ -74,7 +79,7 @@ function chosenFor(chosen: LocalizationChosen, s: LocalizationSettings, task: st
 }
 
 /**
- * One seed: for every task and arm a fresh `inputs → hidden → classes` MLP (the same initialization for every arm),
+ * One seed: for every task and arm a fresh model (`taskModel`: the MLP, or the transformer; the same initialization for every arm),
  * trained for `budget` updates with the arm's chosen knob and measured on the test split; then, on the first task,
  * the sweep over unit counts (at its width) and widths (at `units`). Plain JSON.
  *

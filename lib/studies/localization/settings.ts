@@ -24,13 +24,34 @@ export type ArmConfig =
   | { readonly weight: number } // supervised, bottleneck: weight of the concept loss
   | { readonly pick: UnitPick }; // plain-picked
 
-/** One task: a data description with a validation split, a two-valued concept over its classes, and the hidden width. */
+/** Modular addition a + b mod p as tokens "a b =" for a transformer, `validation` of the training pairs held out. */
+export interface ModularTokens {
+  readonly dataset: "modular-tokens";
+  readonly p: number;
+  readonly trainFraction: number;
+  readonly validation: number;
+}
+
+/** A one-block transformer (no LayerNorm) whose MLP neurons are the site, trained with AdamW (notebook 10's recipe). */
+export interface TransformerShape {
+  readonly dModel: number;
+  readonly heads: number;
+  readonly weightDecay: number;
+  /** AdamW's learning rate (the settings' learningRate is the MLPs'). */
+  readonly learningRate: number;
+}
+
+/**
+ * One task: a data description with a validation split, a two-valued concept over its classes, the site's width,
+ * and, for modular tokens, the transformer (else the model is an inputs → hidden → classes MLP, site "h1").
+ */
 export interface LocalizationTask {
   readonly name: string;
-  readonly data: DataDescription;
+  readonly data: DataDescription | ModularTokens;
   readonly concept: { readonly name: string; readonly values: readonly number[] };
-  /** Width of the hidden layer (site "h1") of the inputs → hidden → classes MLP. */
+  /** Width of the site: the MLP's hidden layer "h1", or the transformer's MLP neurons "blocks.0.mlp". */
   readonly hidden: number;
+  readonly transformer?: TransformerShape;
 }
 
 /** Settings of the localization study (plain JSON). */
@@ -86,7 +107,24 @@ function fashionTask(hidden: number, train: number, test: number): LocalizationT
 }
 
 /**
- * The named settings. "full": digits and subsampled Fashion-MNIST, 4 of 32 / 64 units, 1200 updates per arm, the
+ * The transformer task: a + b mod p on a one-block transformer with `hidden` MLP neurons, the concept the residue
+ * class of the sum mod 2 (its parity); 80% of the pairs train (a fifth of them held out for validation), 20% test.
+ *
+ * @example
+ * const task = modularLocalizationTask(23, 64);   // the full setting's
+ */
+export function modularLocalizationTask(p: number, hidden: number, dModel = 32): LocalizationTask {
+  return {
+    name: "modular",
+    data: { dataset: "modular-tokens", p, trainFraction: 0.8, validation: 0.2 },
+    concept: { name: "sum mod 2", values: Array.from({ length: p }, (_, c) => c % 2) },
+    hidden,
+    transformer: { dModel, heads: 4, weightDecay: 1, learningRate: 3e-3 },
+  };
+}
+
+/**
+ * The named settings. "full": digits, subsampled Fashion-MNIST and modular addition (p = 23) on a transformer, 4 of 32 / 64 units, 1200 updates per arm, the
  * sweep over 1, 2, 4, 8 units and widths 16, 32, 64 on the digits; "quick": digits alone, 600 updates, no sweep;
  * "tiny": a few seconds.
  *
@@ -101,7 +139,7 @@ export function localizationSettings(size: StudySize): LocalizationSettings {
   if (size === "quick") return { ...common, tasks: [digitsTask(32)], budget: 600, pretrain: 200, statsEvery: 50, sweep: null };
   return {
     ...common,
-    tasks: [digitsTask(32), fashionTask(64, 5000, 1500)],
+    tasks: [digitsTask(32), fashionTask(64, 5000, 1500), modularLocalizationTask(23, 64)],
     budget: 1200,
     pretrain: 400,
     statsEvery: 50,
@@ -143,9 +181,21 @@ export function checkLocalizationSettings(s: LocalizationSettings): void {
 
 function checkTask(t: LocalizationTask, units: number): void {
   if (t === null || typeof t !== "object") throw new AntitrainError("a task must be { name, data, concept, hidden }");
-  requireKnownKeys(t, ["name", "data", "concept", "hidden"], `task ${t.name}`);
-  if (t.data?.dataset !== "digits" && t.data?.dataset !== "fashion-mnist") {
-    throw new AntitrainError(`task ${t.name}: data must describe the digits or fashion-mnist with a validation share, got ${JSON.stringify(t.data)}`);
+  requireKnownKeys(t, ["name", "data", "concept", "hidden", "transformer"], `task ${t.name}`);
+  const d = t.data?.dataset;
+  if (d !== "digits" && d !== "fashion-mnist" && d !== "modular-tokens") {
+    throw new AntitrainError(`task ${t.name}: data must describe the digits, fashion-mnist or modular-tokens with a validation share, got ${JSON.stringify(t.data)}`);
+  }
+  if ((d === "modular-tokens") !== (t.transformer !== undefined)) {
+    throw new AntitrainError(`task ${t.name}: modular tokens need a transformer ({ dModel, heads, weightDecay, learningRate }) and only they take one`);
+  }
+  if (t.transformer !== undefined) {
+    requireKnownKeys(t.transformer, ["dModel", "heads", "weightDecay", "learningRate"], `task ${t.name}'s transformer`);
+    if (!(t.transformer.learningRate > 0)) throw new AntitrainError(`task ${t.name}: transformer.learningRate must be positive, e.g. 3e-3`);
+    requirePositiveInt(t.transformer.dModel, "transformer.dModel");
+    requirePositiveInt(t.transformer.heads, "transformer.heads");
+    if (t.transformer.dModel % t.transformer.heads !== 0) throw new AntitrainError(`task ${t.name}: transformer.dModel must be a multiple of its heads`);
+    if (!(t.transformer.weightDecay >= 0)) throw new AntitrainError(`task ${t.name}: transformer.weightDecay must be ≥ 0, e.g. 1`);
   }
   if (!(typeof t.data.validation === "number" && t.data.validation > 0 && t.data.validation < 1)) {
     throw new AntitrainError(`task ${t.name}: its data needs a validation share (e.g. validation: 0.2): the knobs are chosen on validation data`);
@@ -153,8 +203,9 @@ function checkTask(t: LocalizationTask, units: number): void {
   requirePositiveInt(t.hidden, `task ${t.name}'s hidden`);
   if (units >= t.hidden) throw new AntitrainError(`units (${units}) must be below the hidden width of task ${t.name} (${t.hidden}): leave other units for the concept to flow around`);
   const values = t.concept?.values;
-  if (!Array.isArray(values) || values.length !== 10) {
-    throw new AntitrainError(`task ${t.name}: concept must be { name, values } with one value per class (10), e.g. { name: "parity", values: [0, 1, 0, 1, 0, 1, 0, 1, 0, 1] }`);
+  const classes = t.data.dataset === "modular-tokens" ? t.data.p : 10;
+  if (!Array.isArray(values) || values.length !== classes) {
+    throw new AntitrainError(`task ${t.name}: concept must be { name, values } with one value per class (${classes}), e.g. { name: "parity", values: [0, 1, 0, 1, 0, 1, 0, 1, 0, 1] }`);
   }
   const c = concept(t.concept.name, values);
   if (c.values !== 2) throw new AntitrainError(`task ${t.name}: the concept must have two values (0 and 1), got ${c.values}`);
@@ -165,25 +216,30 @@ function taskInputs(t: LocalizationTask): number {
   return t.data.dataset === "fashion-mnist" ? 784 : 64;
 }
 
+/** Milliseconds of one update of one arm (measured here, one wasm thread): MLPs by size; the p = 23 transformer about 12.5 ms. */
+function updateMs(t: LocalizationTask, hidden: number): number {
+  return t.transformer !== undefined ? 12.5 : 2.5 + 0.0003 * taskInputs(t) * hidden;
+}
+
 /**
- * Rough wall minutes of a run: every arm's updates at 2.5 ms + 0.3 µs × inputs × width each on one wasm thread
- * (measured here, 2026-12: one full-setting seed took 21 s on the digits and 129 s on a 6000-image Fashion-MNIST
- * subsample, measurements included), tuning seeds training every configuration, seeds shared among `workers`.
+ * Rough wall minutes of a run: every arm's updates at 2.5 ms + 0.3 µs × inputs × width each for an MLP, 12.5 ms for
+ * the transformer, on one wasm thread (measured here, 2026-12: one full-setting seed took 21 s on the digits and
+ * 129 s on a 6000-image Fashion-MNIST subsample, measurements included; 1200 transformer updates took 15 s), tuning seeds training every configuration, seeds shared among `workers`.
  *
  * @example
  * localizationMinutes(localizationSettings("full"), { seeds: 10, tuneSeeds: 2, workers: 2 });   // ≈ 27
  */
 export function localizationMinutes(s: LocalizationSettings, run: { seeds: number; tuneSeeds: number; workers: number }): number {
   const arms = LOCALIZATION_ARMS.length;
-  const armSeconds = (inputs: number, hidden: number) => (s.budget * (2.5 + 0.0003 * inputs * hidden)) / 1000;
-  const main = s.tasks.reduce((a, t) => a + arms * armSeconds(taskInputs(t), t.hidden), 0);
+  const armSeconds = (t: LocalizationTask, hidden: number) => (s.budget * updateMs(t, hidden)) / 1000;
+  const main = s.tasks.reduce((a, t) => a + arms * armSeconds(t, t.hidden), 0);
   const first = s.tasks[0];
   const sweep =
     s.sweep === null
       ? 0
       : arms *
-        (s.sweep.units.filter((k) => k !== s.units).length * armSeconds(taskInputs(first), first.hidden) +
-          s.sweep.widths.filter((w) => w !== first.hidden).reduce((a, w) => a + armSeconds(taskInputs(first), w), 0));
+        (s.sweep.units.filter((k) => k !== s.units).length * armSeconds(first, first.hidden) +
+          s.sweep.widths.filter((w) => w !== first.hidden).reduce((a, w) => a + armSeconds(first, w), 0));
   const configs = s.grid[LOCALIZATION_ARMS[0]].length;
   return (run.seeds * (main + sweep) + run.tuneSeeds * configs * main) / Math.max(1, run.workers) / 60;
 }

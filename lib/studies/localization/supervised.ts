@@ -1,14 +1,15 @@
 /**
  * The supervised control: an auxiliary loss asks the chosen units to predict the concept. A linear head reads the
  * chosen units' activations and is trained with the model; loss = cross-entropy of the main task + weight ×
- * cross-entropy of the head's concept prediction. Nothing stops the other units from carrying the concept too.
+ * cross-entropy of the head's concept prediction. Nothing stops the other units from carrying the concept too. On a
+ * sequence site the head reads the last position, where the model reads its output.
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Concept } from "../../analysis/concept";
 import type { Dataset } from "../../data/dataset";
 import { crossEntropy } from "../../measure/metrics";
 import type { HookedModel } from "../../models/types";
-import { conceptLabels, selection } from "./concept-labels";
+import { conceptLabels, lastPosition, selection } from "./concept-labels";
 
 /** The concept head of the supervised arm: `w` `[k, values]`, `b` `[values]` (trainable; the caller disposes). */
 export interface ConceptHead {
@@ -43,7 +44,8 @@ export function supervisedLoss(
       [site]: (a) => {
         aux = tf.keep(
           tf.tidy(() => {
-            const picked = tf.matMul(a as tf.Tensor2D, selection(a.shape[1] as number, options.chosen)); // [n, k]
+            const act = lastPosition(a);
+            const picked = tf.matMul(act, selection(act.shape[1], options.chosen)); // [n, k]
             const conceptLogits = tf.add(tf.matMul(picked, options.head.w), options.head.b) as tf.Tensor2D;
             return tf.mul(options.weight, tf.mean(crossEntropy(conceptLogits, tf.tensor1d(labels, "int32")))) as tf.Scalar;
           }),

@@ -12,7 +12,8 @@ import { BatchStream, type Dataset, disposeDataset } from "../../data/dataset";
 import { crossEntropy } from "../../measure/metrics";
 import { collectStats } from "../../measure/unit-stats";
 import type { HookedModel } from "../../models/types";
-import { bottleneckLoss } from "./bottleneck";
+import { bottleneckLoss, conceptNeurons } from "./bottleneck";
+import { adamw } from "../../training/adamw";
 import { routedLoss } from "./gradient-routing";
 import type { ArmConfig, LocalizationArm, Routing } from "./settings";
 import { conceptHead, supervisedLoss } from "./supervised";
@@ -20,6 +21,10 @@ import { conceptHead, supervisedLoss } from "./supervised";
 /** What one arm's training needs besides the model. */
 export interface ArmTraining {
   readonly arm: LocalizationArm;
+  /** The site the concept is forced into (an MLP's "h1", a transformer's "blocks.0.mlp"). */
+  readonly site: string;
+  /** AdamW's decoupled weight decay for training (the transformer's recipe); absent or 0: Adam. */
+  readonly weightDecay?: number;
   readonly config: ArmConfig;
   readonly concept: Concept;
   /** The units the concept is forced into (plain-picked: none yet; it picks afterwards). */
@@ -31,8 +36,6 @@ export interface ArmTraining {
   readonly seed: number;
 }
 
-const SITE = "h1";
-
 /** The knob of a config, read for the arm that owns it (a config of another arm is refused). */
 function knob<K extends "antiLearningRate" | "routing" | "weight">(config: ArmConfig, key: K, arm: string): K extends "routing" ? Routing : number {
   if (!(key in config)) throw new AntitrainError(`arm ${arm} needs a config with ${key}, got ${JSON.stringify(config)}`);
@@ -40,18 +43,21 @@ function knob<K extends "antiLearningRate" | "routing" | "weight">(config: ArmCo
 }
 
 /**
- * Mutates `model`: trains it as `t.arm` for exactly `t.budget` optimizer updates on `train` (batches of 64, Adam);
+ * Mutates `model`: trains it as `t.arm` for exactly `t.budget` optimizer updates on `train` (batches of 64, Adam, or
+ * AdamW with `weightDecay`; antitrain updates use their own Adam);
  * returns the number of updates made (always the budget) and, for the antitraining arms, each antitrain step's loss.
  *
  * @example
- * const { updates } = trainArm(model, train, { arm: "gradient-routing", config: { routing: "one-sided" }, concept: parity, chosen: [0, 1, 2, 3], budget: 600, pretrain: 200, learningRate: 1e-3, statsEvery: 50, seed: 0 });
+ * const { updates } = trainArm(model, train, { arm: "gradient-routing", site: "h1", config: { routing: "one-sided" }, concept: parity, chosen: [0, 1, 2, 3], budget: 600, pretrain: 200, learningRate: 1e-3, statsEvery: 50, seed: 0 });
  */
 export function trainArm(model: HookedModel, train: Dataset, t: ArmTraining): { updates: number; antiLoss: number[] } {
   const stream = new BatchStream(train, 64, t.seed + 7919);
-  const opt = tf.train.adam(t.learningRate);
+  const SITE = t.site;
+  const opt = t.weightDecay ? adamw(t.learningRate, { weightDecay: t.weightDecay }) : tf.train.adam(t.learningRate);
   const head = t.arm === "supervised" ? conceptHead(t.chosen.length, t.concept.values) : null;
+  const neurons = t.arm === "bottleneck" ? conceptNeurons(t.chosen.length) : null;
   const anti = t.arm === "antitrain-core" || t.arm === "concept-antitrain" ? tf.train.adam(knob(t.config, "antiLearningRate", t.arm)) : null;
-  const vars = [...model.variables(), ...(head === null ? [] : [head.w, head.b])];
+  const vars = [...model.variables(), ...(head === null ? [] : [head.w, head.b]), ...(neurons === null ? [] : [neurons.scale, neurons.shift])];
   const antiLoss: number[] = [];
   let updates = 0;
   const loss = (batch: Dataset): tf.Scalar => {
@@ -61,7 +67,7 @@ export function trainArm(model: HookedModel, train: Dataset, t: ArmTraining): { 
       case "supervised":
         return supervisedLoss(model, SITE, batch, { concept: t.concept, chosen: t.chosen, head: head as NonNullable<typeof head>, weight: knob(t.config, "weight", t.arm) });
       case "bottleneck":
-        return bottleneckLoss(model, SITE, batch, { concept: t.concept, chosen: t.chosen, weight: knob(t.config, "weight", t.arm) });
+        return bottleneckLoss(model, SITE, batch, { concept: t.concept, chosen: t.chosen, neurons: neurons as NonNullable<typeof neurons>, weight: knob(t.config, "weight", t.arm) });
       case "antitrain-core":
       case "concept-antitrain":
       case "plain-picked":
@@ -102,5 +108,6 @@ export function trainArm(model: HookedModel, train: Dataset, t: ArmTraining): { 
     opt.dispose();
     anti?.dispose();
     if (head !== null) tf.dispose([head.w, head.b]);
+    if (neurons !== null) tf.dispose([neurons.scale, neurons.shift]);
   }
 }
