@@ -22,6 +22,7 @@ export { schedulesTableRows, reattachmentRows, schedulesCharts, membershipHeatma
 export { importanceView, layerCoresView, coreLogChart, compressionDemoView, convTuningRows, convArmLines, convCoreLine, convCompressionCharts, type LayerCore, type CompressionDemo } from "./your-model-report";
 export { concentrationTableRows, concentrationTuningRows, concentrationCharts } from "./concentration-report";
 export { conceptTableRows, conceptFlowChart, conceptLossChart } from "./concepts-report";
+export { localizationTableRows, localizationChosenRows, localizationFlowChart, localizationSweepCharts, type LocalizationRun } from "./localization-report";
 export { adaptiveLrTableRows, adaptiveLrPairedRows, adaptiveLrCurvesChart } from "./adaptive-lr-report";
 export { shapeTableRows, shapePairedRows, shapeCharts } from "./activation-shapes-report";
 export { probeRows, probeChart, widthTableRows, widthGrowthLine, widthChart } from "./concentration-studies-report";

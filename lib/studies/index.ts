@@ -146,6 +146,7 @@ export * from "./multilayer/index";
 export { seedCacheDir, readSeedRecord, type SeedKind, type SeedKey, type SeedProvenance, type SeedRecord } from "./seed-records";
 export { computeSeed, type SeedJob } from "./compute-seed";
 export * from "./concepts/index";
+export * from "./localization/index";
 export * from "./adaptive-lr/index";
 export * from "./activation-shapes/index";
 export * from "./quickstart/index";

@@ -12,6 +12,7 @@ import { concentrationStudy } from "./concentration/concentration";
 import { conceptsStudy } from "./concepts/study";
 import { equivalenceStudy } from "./concentration/equivalence-class";
 import { grokkingStudy } from "./grokking-study/study";
+import { localizationStudy } from "./localization/study";
 import { memorizationStudy } from "./memorization/study";
 import { multilayerStudy } from "./multilayer/multilayer";
 import { mutualInformationStudy } from "./mutual-information/study";
@@ -43,6 +44,7 @@ export const STUDIES: Readonly<Record<string, AnyStudy>> = {
   "16-push-the-method": compressionVariants,
   "17-fashion-mnist-deep": fashionDeepCompression,
   "18-your-own-model": yourModelStudy,
+  "19-localization": localizationStudy,
 };
 
 const extra = new Map<string, AnyStudy>();

@@ -1,0 +1,122 @@
+// %% [markdown]
+// # 19 · Localization: can antitraining force a chosen concept into chosen units?
+//
+// **Question.** The notes' first question: *is it possible to force information to flow through a specific neuron,
+// or a subset of neurons, and not around it?* — "a simple building block for interpretability if we force a
+// specific concept to be hosted in a specific spot"; idea 7 asks for concept-level antitraining. Notebook 12 tried it
+// once (parity routed into 4 chosen units) and compared it with nothing. Here the same question is asked of six
+// methods under one protocol.
+//
+// **Goal, stated before running.** Antitraining localizes the concept at least as well as gradient routing — the
+// output probe's concept accuracy with the chosen units randomized within **2 points of chance** — at **no more
+// main-task cost**. Concretely (`st.goalChecks`), for an antitraining arm over seeds: the distance of that accuracy
+// from chance (|probe − chance|: below chance is not forgetting either) has a 95% interval below 0.02; its paired difference to gradient routing has an upper bound below 0.02; its main-task
+// accuracy minus gradient routing's has a lower bound above −0.01. If no antitraining arm meets it, the verdict says so.
+//
+// **Tasks.** Digits (64 → 32 → 10 MLP, concept: parity, as in notebook 12) and Fashion-MNIST (784 → 64 → 10, concept:
+// footwear — sandal, sneaker, ankle boot — vs the rest; **subsampled** to a stratified 5,000 training (4,000 to train,
+// 1,000 to validate) and 1,500 test images in the full setting). The site is the hidden layer `h1`; the chosen units
+// are its first 4. **The transformer task is built but not run here:** a + b mod 23 on a one-block transformer, concept
+// the sum's residue mod 2, site `blocks.0.mlp` (`st.modularLocalizationTask`). In a pilot (one seed, 1200 updates) the
+// transformer solved the task (test accuracy 0.95) but the linear probe on its output logits read the concept at only
+// 0.54–0.66 clean against chance 0.58 (and 0.53–0.55 against 0.51 for "sum < 12"): the logits' Fourier structure over
+// Z₂₃ hides such concepts from a linear read, so every localization number there would be noise. A concept the
+// logits carry linearly (the char-level LM's "next character is a letter", say) is the way to a transformer task.
+//
+// **Methods (arms), each with the same update budget (every optimizer update counted) and two configurations tried on
+// validation data:**
+// - `antitrain-core` — the notes' method with the chosen units held as the core: after plain pretraining, every training
+//   update is followed by an antitrain update (`at.antitrainStep`: the core resampled, the output trained towards
+//   uniform); knob: its learning rate.
+// - `concept-antitrain` — notebook 12's concept-level antitraining (`at.conceptAntitrainStep`), same schedule; knob: its learning rate.
+// - `gradient-routing` — Cloud et al. 2024: on the backward pass the gradient reaching `h1` is masked per example
+//   (`st.routedLoss`): concept-1 examples update upstream weights only through the chosen units; concept-0 examples
+//   through every unit (one-sided, the expand-route-ablate shape) or only the others (two-sided, the split MNIST encoder); knob: which.
+// - `supervised` — an auxiliary loss: a linear head on the chosen units predicts the concept (`st.supervisedLoss`); knob: its weight.
+// - `bottleneck` — a concept-bottleneck model with a side channel (Koh et al. 2020, joint): each chosen unit alone is a
+//   concept neuron, σ(scale·a + shift) of its own activation, trained with binary cross-entropy (`st.bottleneckLoss`); knob: its weight.
+// - `plain-picked` — plain training, then the 4 most concept-informative units picked on validation data (by
+//   single-unit concept damage, or by correlation); the knob is the picking rule.
+//
+// **Measures (test split).** A linear probe fitted on the clean output logits (training split) reads the concept;
+// `at.conceptFlow` gives its accuracy with the chosen units resampled (goal: chance) and, averaged over random draws,
+// with as many *other* units resampled (goal: unchanged); the share of the concept's damage carried by the chosen
+// units, (clean − chosen) / (clean − whole layer); the main task's accuracy; and **removal**: the chosen units held at
+// their mean, the concept should be forgotten while the *rest of the task* (the class among those sharing the true
+// concept value) stays within 1 point. The full setting adds a sweep over 1, 2, 4, 8 chosen units and widths 16, 32, 64 (digits).
+
+// %%
+// Settings. Quick by default (digits only, one seed, 600 updates per arm, no tuning: every arm's first configuration);
+// FULL=1 for the study (10 seeds, 2 tuning seeds, digits and Fashion-MNIST, 1200 updates per arm, the sweep).
+import * as st from "../dist/studies/index";
+const QUICK = process.env.FULL !== "1";
+const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+const TUNE_SEEDS: number[] = QUICK ? [] : [100, 101];
+const study = st.localizationStudy;
+const SETTINGS: st.LocalizationSettings = { ...study.settings(QUICK ? "quick" : "full") };
+const WORKERS = Number(process.env.SEED_WORKERS ?? 1);
+const minutes = st.localizationMinutes(SETTINGS, { seeds: SEEDS.length, tuneSeeds: TUNE_SEEDS.length, workers: WORKERS });
+console.log(`estimate: about ${minutes.toFixed(1)} min on ${WORKERS} worker${WORKERS === 1 ? "" : "s"} (full setting on 2: ${st.localizationMinutes(study.settings("full"), { seeds: 10, tuneSeeds: 2, workers: 2 }).toFixed(0)} min)`);
+
+// %%
+import * as at from "../dist/index";
+import * as nb from "../dist/notebook/index";
+import * as tslab from "tslab";
+await at.ready();
+console.log(nb.provenance({ notebook: "19-localization", quick: QUICK, seeds: SEEDS }));
+tslab.display.html(nb.plotlyScript());
+tslab.display.html(nb.htmlTable(Object.entries(SETTINGS).map(([knob, value]) => ({ knob, value: JSON.stringify(value) })), { caption: "Settings of the study" }));
+const NOTE = nb.quickNote(QUICK, "19-localization");
+
+// %% [markdown]
+// ## The run
+//
+// `st.runStudy`: every configuration of every arm on the tuning seeds (validation split only), the choice (lowest
+// validation distance from chance plus main accuracy lost against plain training, the same rule for every arm), then
+// every arm on each study seed. The verdict checks the goal above.
+
+// %%
+const run: nb.LocalizationRun = await st.runStudy(study, SETTINGS, { seeds: SEEDS, tuneSeeds: TUNE_SEEDS, cache: !QUICK });
+tslab.display.html(nb.verdictBox(run, { quick: QUICK }));
+console.log(run.provenance.line);
+
+// %% [markdown]
+// ## Results
+//
+// The knob each arm got, then per task the table (mean ±half-width of the 95% interval over seeds; one seed: the
+// number alone) and the concept flow chart. The goal lines pair each antitraining arm with gradient routing seed by seed.
+
+// %%
+tslab.display.html(nb.htmlTable(nb.localizationChosenRows(run), { caption: "Chosen knobs (validation data)" }));
+const details = run.summary.details as { chance: Record<string, number>; table: st.LocalizationTable; goal: st.GoalCheck[]; sweep: st.LocalizationSweep };
+for (const task of Object.keys(details.table)) {
+  tslab.display.html(nb.htmlTable(nb.localizationTableRows(details.table, task), { caption: `${task} (chance ${details.chance[task].toFixed(3)})${QUICK ? ": quick setting, a smoke test" : ""}` }));
+  tslab.display.html(nb.localizationFlowChart(details.table, task, details.chance[task]));
+}
+for (const line of st.goalLines(details.goal)) console.log(`goal · ${line}${NOTE}`);
+console.log(run.summary.headline + NOTE);
+
+// %% [markdown]
+// ## How localization changes with the number of chosen units and the width
+//
+// The full setting's sweep (digits, every arm at its chosen knob): 1, 2, 4 and 8 chosen units at width 32, and
+// widths 16, 32 and 64 with 4 chosen units. The quick setting has no sweep.
+
+// %%
+const sweepCharts = nb.localizationSweepCharts(details.sweep);
+for (const html of sweepCharts) tslab.display.html(html);
+if (sweepCharts.length === 0) console.log("no sweep in this setting (FULL=1 runs it)");
+
+// %%
+const rows = st.localizationRows(run.results);
+console.log(nb.writeResults("19-localization", {
+  quick: QUICK, seeds: SEEDS, tuneSeeds: TUNE_SEEDS, settings: SETTINGS, chosen: run.chosen, tuning: run.tuning,
+  chance: details.chance, table: details.table, goal: details.goal, sweep: details.sweep, rows,
+  verdict: run.verdict, studySummary: run.summary, provenance: run.provenance,
+}));
+
+// %% [markdown]
+// ## Reading
+//
+// The full run has not been made yet (its numbers go here with the verdict). What the quick run (one seed, digits,
+// untuned) can and cannot say is in the verdict box: one seed gives no interval, so the goal is open by construction.

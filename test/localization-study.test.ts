@@ -1,0 +1,264 @@
+import { strict as assert } from "node:assert";
+import { before, test } from "node:test";
+import * as tf from "@tensorflow/tfjs";
+import * as at from "../lib/index";
+import * as st from "../lib/studies/index";
+import { assertAntitrainError } from "./helpers";
+
+// Notebook 19's localization study: gradient routing's gradient against a hand-computed masked gradient on a
+// 2 → 2 → 2 network, the supervised and bottleneck losses by hand, the update budget, and a tiny run through runStudy.
+before(async () => {
+  await at.ready({ quiet: true });
+});
+
+// x · W1 (W1 row-major [in, out]) then ReLU then · W2; biases zero except b2.
+const W1 = [1, 0.5, 0.5, 1];
+const W2 = [1, -1, 0.5, -0.25];
+const B2 = [0, 0.25];
+const tiny = () =>
+  new at.Mlp([
+    { w: Float32Array.from(W1), b: new Float32Array(2), fanIn: 2, fanOut: 2 },
+    { w: Float32Array.from(W2), b: Float32Array.from(B2), fanIn: 2, fanOut: 2 },
+  ]);
+// Example A: x = [1, 2], class 1 (concept 1): pre = [2, 2.5], both units on. Example B: x = [-1, 1], class 0 (concept 0): pre = [-0.5, 0.5], unit 0 off.
+const X = [
+  [1, 2],
+  [-1, 1],
+];
+const Y = [1, 0];
+const identity = at.concept("class", [0, 1]);
+const batch = () => ({ x: tf.tensor2d(X), y: tf.tensor1d(Y, "int32"), classes: 2 });
+
+/** Forward pass of one example in float64: pre, hidden, logits, softmax. */
+function forward(x: number[]) {
+  const pre = [0, 1].map((j) => x[0] * W1[j] + x[1] * W1[2 + j]);
+  const h = pre.map((p) => Math.max(0, p));
+  const logits = [0, 1].map((k) => h[0] * W2[k] + h[1] * W2[2 + k] + B2[k]);
+  const m = Math.max(...logits);
+  const z = logits.reduce((a, l) => a + Math.exp(l - m), 0);
+  const p = logits.map((l) => Math.exp(l - m) / z);
+  return { pre, h, logits, p, logZ: m + Math.log(z) };
+}
+
+/** The gradient of the mean cross-entropy wrt W1 by hand, with the gradient reaching unit j of example i multiplied by masks[i][j]. */
+function maskedW1Gradient(masks: number[][]): number[] {
+  const g = [0, 0, 0, 0];
+  X.forEach((x, i) => {
+    const { pre, p } = forward(x);
+    const dLogits = p.map((pk, k) => (pk - (k === Y[i] ? 1 : 0)) / X.length);
+    for (let j = 0; j < 2; j++) {
+      const dH = dLogits[0] * W2[j * 2] + dLogits[1] * W2[j * 2 + 1];
+      const dPre = masks[i][j] * dH * (pre[j] > 0 ? 1 : 0);
+      for (let inp = 0; inp < 2; inp++) g[inp * 2 + j] += x[inp] * dPre;
+    }
+  });
+  return g;
+}
+
+/** Gradients of `loss` wrt every model variable, as plain arrays, in the model's variable order. */
+function gradients(model: at.HookedModel, loss: () => tf.Scalar): { value: number; grads: number[][] } {
+  const vars = model.variables();
+  const { value, grads } = tf.variableGrads(loss, vars);
+  const out = { value: value.dataSync()[0], grads: vars.map((v) => Array.from(grads[v.name].dataSync())) };
+  tf.dispose([value, ...Object.values(grads)]);
+  return out;
+}
+
+const close = (a: readonly number[], b: readonly number[], tol = 1e-5) => a.length === b.length && a.every((v, i) => Math.abs(v - b[i]) < tol);
+
+test("routingMasks: concept 1 through the chosen units; concept 0 through all (one-sided) or the others (two-sided)", () => {
+  assert.deepEqual(Array.from(st.routingMasks(Int32Array.from([1, 0]), 3, [0], "two-sided")), [1, 0, 0, 0, 1, 1]);
+  assert.deepEqual(Array.from(st.routingMasks(Int32Array.from([1, 0]), 3, [0], "one-sided")), [1, 0, 0, 1, 1, 1]);
+});
+
+test("gradient routing: the loss is the plain loss and its gradient is the hand-computed masked gradient", () => {
+  const model = tiny();
+  const b = batch();
+  const plainLoss = (forward(X[0]).logZ - forward(X[0]).logits[1] + forward(X[1]).logZ - forward(X[1]).logits[0]) / 2;
+  const tensors = tf.memory().numTensors;
+  for (const routing of st.ROUTINGS) {
+    const masks = [
+      [1, 0], // A: concept 1, routed through the chosen unit 0 only
+      routing === "one-sided" ? [1, 1] : [0, 1],
+    ];
+    const { value, grads } = gradients(model, () => st.routedLoss(model, "h1", b, { concept: identity, chosen: [0], routing }));
+    assert.ok(Math.abs(value - plainLoss) < 1e-5, `${routing}: loss ${value} vs ${plainLoss}`);
+    assert.ok(close(grads[0], maskedW1Gradient(masks)), `${routing}: W1 gradient ${grads[0]} vs ${maskedW1Gradient(masks)}`);
+    // Downstream of the site nothing is masked: W2's gradient is the plain one.
+    const plain = gradients(model, () => tf.tidy(() => tf.mean(at.crossEntropy(model.forward(b.x), b.y)) as tf.Scalar));
+    assert.ok(close(grads[2], plain.grads[2]), `${routing}: W2 gradient unmasked`);
+    assert.ok(!close(grads[0], plain.grads[0]), `${routing}: W1 gradient differs from the plain one`);
+  }
+  assert.equal(tf.memory().numTensors, tensors, "no tensor leaked");
+  // The plain gradient is the masked one with every mask 1 (the reference itself is right).
+  const plain = gradients(model, () => tf.tidy(() => tf.mean(at.crossEntropy(model.forward(b.x), b.y)) as tf.Scalar));
+  assert.ok(close(plain.grads[0], maskedW1Gradient([[1, 1], [1, 1]])));
+  tf.dispose([b.x, b.y]);
+  model.dispose();
+});
+
+test("supervisedLoss: main cross-entropy + weight × the head's concept cross-entropy on the chosen units, by hand", () => {
+  const model = tiny();
+  const b = batch();
+  const head = st.conceptHead(1, 2);
+  head.w.assign(tf.tensor2d([[1, -1]]));
+  head.b.assign(tf.tensor1d([0, 0.5]));
+  const ce = (logits: number[], k: number) => Math.log(logits.reduce((a, l) => a + Math.exp(l), 0)) - logits[k];
+  const main = X.reduce((a, x, i) => a + ce(forward(x).logits, Y[i]), 0) / 2;
+  // The head reads unit 1 (h = 2.5 for A, 0.5 for B): concept logits [h, −h + 0.5]; concepts are the classes here.
+  const aux = X.reduce((a, x, i) => {
+    const h = forward(x).h[1];
+    return a + ce([h, -h + 0.5], Y[i]);
+  }, 0) / 2;
+  const tensors = tf.memory().numTensors;
+  const { value, grads } = gradients(model, () => st.supervisedLoss(model, "h1", b, { concept: identity, chosen: [1], head, weight: 0.7 }));
+  assert.ok(Math.abs(value - (main + 0.7 * aux)) < 1e-5, `${value} vs ${main + 0.7 * aux}`);
+  assert.ok(grads[0].some((g) => g !== 0), "the concept term trains the units upstream");
+  // The head's own gradient flows too.
+  const { value: hv, grads: hg } = tf.variableGrads(() => st.supervisedLoss(model, "h1", b, { concept: identity, chosen: [1], head, weight: 0.7 }), [head.w]);
+  assert.ok(Array.from(hg[head.w.name].dataSync()).some((g) => g !== 0));
+  tf.dispose([hv, ...Object.values(hg)]);
+  assert.equal(tf.memory().numTensors, tensors, "no tensor leaked");
+  // A zero head says nothing: the concept term is ln 2.
+  const zero = st.conceptHead(1, 2);
+  const z = st.supervisedLoss(model, "h1", b, { concept: identity, chosen: [1], head: zero, weight: 1 });
+  assert.ok(Math.abs(z.dataSync()[0] - (main + Math.log(2))) < 1e-5);
+  tf.dispose([z, zero.w, zero.b, head.w, head.b, b.x, b.y]);
+  model.dispose();
+});
+
+test("bottleneckLoss: main cross-entropy + weight × each chosen unit's calibrated binary cross-entropy, by hand", () => {
+  const model = tiny();
+  const b = batch();
+  const ce = (logits: number[], k: number) => Math.log(logits.reduce((a, l) => a + Math.exp(l), 0)) - logits[k];
+  const main = X.reduce((a, x, i) => a + ce(forward(x).logits, Y[i]), 0) / 2;
+  const bce = (z: number, c: number) => -(c * Math.log(1 / (1 + Math.exp(-z))) + (1 - c) * Math.log(1 - 1 / (1 + Math.exp(-z))));
+  // Both units are concept neurons: h A = [2, 2.5] (concept 1), h B = [0, 0.5] (concept 0); logit = scale·h + shift; mean over 4 terms.
+  const neurons = st.conceptNeurons(2);
+  neurons.scale.assign(tf.tensor1d([2, 0.5]));
+  neurons.shift.assign(tf.tensor1d([-1, 0.25]));
+  const z = (h: number[]) => [2 * h[0] - 1, 0.5 * h[1] + 0.25];
+  const [zA, zB] = [z(forward(X[0]).h), z(forward(X[1]).h)];
+  const aux = (bce(zA[0], 1) + bce(zA[1], 1) + bce(zB[0], 0) + bce(zB[1], 0)) / 4;
+  const tensors = tf.memory().numTensors;
+  const { value, grads } = gradients(model, () => st.bottleneckLoss(model, "h1", b, { concept: identity, chosen: [0, 1], neurons, weight: 0.5 }));
+  assert.ok(Math.abs(value - (main + 0.5 * aux)) < 1e-5, `${value} vs ${main + 0.5 * aux}`);
+  assert.ok(grads[0].some((g) => g !== 0), "the concept term trains the units upstream");
+  assert.equal(tf.memory().numTensors, tensors, "no tensor leaked");
+  // One concept neuron (unit 1) with the initial calibration: scale 1, shift −1.
+  const fresh = st.conceptNeurons(1);
+  const one = st.bottleneckLoss(model, "h1", b, { concept: identity, chosen: [1], neurons: fresh, weight: 2 });
+  const expected = main + (2 * (bce(forward(X[0]).h[1] - 1, 1) + bce(forward(X[1]).h[1] - 1, 0))) / 2;
+  assert.ok(Math.abs(one.dataSync()[0] - expected) < 1e-5, `${one.dataSync()[0]} vs ${expected}`);
+  tf.dispose([one, fresh.scale, fresh.shift, neurons.scale, neurons.shift, b.x, b.y]);
+  model.dispose();
+});
+
+test("every arm makes exactly the update budget; the antitraining arms alternate after pretraining", () => {
+  const s = st.localizationSettings("tiny");
+  const { train } = st.taskSplit(s.tasks[0]);
+  const c = at.concept("parity", st.LOCALIZATION_PARITY);
+  for (const arm of st.LOCALIZATION_ARMS) {
+    const model = at.mlp({ inputs: 64, hidden: [8], classes: 10, seed: 0 });
+    const tensors = tf.memory().numTensors;
+    const r = st.trainArm(model, train, { arm, site: "h1", config: s.grid[arm][0], concept: c, chosen: [0, 1], budget: 30, pretrain: 10, learningRate: 0.01, statsEvery: 10, seed: 0 });
+    assert.equal(tf.memory().numTensors, tensors, `${arm}: no tensor leaked`);
+    assert.equal(r.updates, 30, arm);
+    assert.equal(r.antiLoss.length, st.ANTITRAINING_ARMS.includes(arm as never) ? 10 : 0, arm);
+    model.dispose();
+  }
+});
+
+test("bad settings are refused with the fix", () => {
+  const quick = st.localizationSettings("quick");
+  assertAntitrainError(() => st.checkLocalizationSettings({ ...quick, units: 40 }), /below the hidden width of task digits/);
+  assertAntitrainError(() => st.checkLocalizationSettings({ ...quick, pretrain: 601 }), /below budget/);
+  assertAntitrainError(() => st.checkLocalizationSettings({ ...quick, budget: 601 }), /even/);
+  assertAntitrainError(() => st.checkLocalizationSettings({ ...quick, grid: { ...quick.grid, supervised: [{ weight: 1 }] } }), /same number of configurations/);
+  assertAntitrainError(() => st.checkLocalizationSettings({ ...quick, tasks: [{ ...quick.tasks[0], data: { dataset: "digits" } }] }), /validation/);
+  assertAntitrainError(() => st.checkLocalizationSettings({ ...quick, budgett: 3 } as st.LocalizationSettings), /budgett/);
+});
+
+test("a tiny run through runStudy: tuned on validation, every arm on the budget, numbers in range, the goal checked", { timeout: 300_000 }, async () => {
+  const study = st.localizationStudy;
+  assert.equal(st.STUDIES["19-localization"], study);
+  const s = study.settings("tiny");
+  const run = await st.runStudy(study, s, { seeds: [0, 1], tuneSeeds: [100], onProgress: () => {} });
+  assert.equal(run.tuning.length, s.tasks.length * st.LOCALIZATION_ARMS.length * 2, "every configuration of every arm tuned");
+  for (const arm of st.LOCALIZATION_ARMS) assert.ok(s.grid[arm].some((g) => JSON.stringify(g) === JSON.stringify(run.chosen.digits[arm])), `${arm}: chosen from its grid`);
+  for (const r of run.results) {
+    assert.equal(r.rows.length, st.LOCALIZATION_ARMS.length * s.tasks.length);
+    for (const row of r.rows) {
+      assert.equal(row.updates, s.budget, `${row.arm}: equal update budget`);
+      assert.equal(row.chosenUnits.length, s.units);
+      assert.deepEqual(row.config, run.chosen[row.task][row.arm]);
+      for (const k of st.LOCALIZATION_MEASUREMENTS.filter((m): m is Exclude<st.LocalizationMeasurement, "mainCost"> => m !== "share" && m !== "mainCost")) assert.ok(row[k] >= 0 && row[k] <= 1, `${row.arm} ${k} ${row[k]}`);
+      assert.ok(row.chance > 0.45 && row.chance < 0.55, `parity chance ${row.chance}`);
+      assert.ok(row.mainAccuracy > 0.3, `${row.arm}: learns digits a little (${row.mainAccuracy})`);
+      assert.ok(row.probeAll <= row.probeClean + 1e-9 || row.probeClean < 0.6, `${row.arm}: randomizing the whole site costs the probe`);
+    }
+    assert.deepEqual(r.rows.filter((x) => x.arm !== "plain-picked").map((x) => x.chosenUnits), r.rows.filter((x) => x.arm !== "plain-picked").map(() => [0, 1]));
+  }
+  assert.equal(run.summary.reference, "concept-antitrain");
+  assert.equal(run.summary.better, "lower");
+  const details = run.summary.details as { goal: st.GoalCheck[]; table: st.LocalizationTable };
+  assert.deepEqual(details.goal.map((g) => g.arm), [...st.ANTITRAINING_ARMS]);
+  assert.deepEqual(Object.keys(details.table), ["digits"]);
+  assert.equal(details.table.digits["plain-picked"].mainCost.mean, 0, "plain training costs nothing against itself");
+  const cost = run.results.map((r) => (r.rows.find((x) => x.arm === "plain-picked")?.mainAccuracy ?? 0) - (r.rows.find((x) => x.arm === "supervised")?.mainAccuracy ?? 0));
+  assert.ok(Math.abs(details.table.digits.supervised.mainCost.mean - (cost[0] + cost[1]) / 2) < 1e-12, "the cost is paired per seed");
+  assert.ok(st.ANSWERS.includes(run.verdict.answer));
+  assert.equal(run.verdict.numbers.length, 2);
+});
+
+test("the sweep: every arm at each unit count (at the task's width) and width (at the study's unit count); its table", { timeout: 300_000 }, () => {
+  const s = { ...st.localizationSettings("tiny"), sweep: { units: [1, 2], widths: [8, 12] } };
+  st.checkLocalizationSettings(s);
+  const r = st.localizationSeed(s, {}, 0);
+  const sweep = r.rows.filter((x) => x.part === "sweep");
+  assert.deepEqual([...new Set(sweep.map((x) => `${x.units}/${x.hidden}`))], ["1/8", "2/12"], "the main point (2 units of 8) is not repeated");
+  assert.equal(sweep.length, 2 * st.LOCALIZATION_ARMS.length);
+  for (const x of sweep) assert.equal(x.chosenUnits.length, x.units);
+  const table = st.localizationSweep(r.rows);
+  assert.deepEqual(Object.keys(table.units), ["1", "2"]);
+  assert.deepEqual(Object.keys(table.widths), ["8", "12"]);
+  const main = r.rows.find((x) => x.part === "main" && x.arm === "gradient-routing") as st.LocalizationRow;
+  assert.equal(table.units["2"]["gradient-routing"].excess.mean, main.probeChosen - main.chance, "the main rows are the sweep's shared point");
+  assertAntitrainError(() => st.checkLocalizationSettings({ ...s, sweep: { units: [8], widths: [8] } }), /below every sweep width/);
+});
+
+test("on a transformer's MLP neurons (a sequence site) gradient routing masks every position: concept-1 examples leave the other units' W_in untouched", () => {
+  const task = st.modularLocalizationTask(7, 8, 8);
+  const { train } = st.taskSplit(task);
+  const model = st.taskModel(task, 8, 0);
+  const c = at.concept(task.concept.name, task.concept.values);
+  const labels = train.y.dataSync();
+  const rows = Array.from(labels.keys()).filter((i) => c.of[labels[i]] === 1).slice(0, 16);
+  const b = at.take(train, rows);
+  const win = model.namedVariables().find((v) => v.name === "blocks.0.mlp/W_in")?.variable as tf.Variable;
+  for (const routing of st.ROUTINGS) {
+    const { value, grads } = tf.variableGrads(() => st.routedLoss(model, "blocks.0.mlp", b, { concept: c, chosen: [0, 1], routing }), [win]);
+    const g = grads[win.name].arraySync() as number[][]; // [dModel, dMlp]
+    assert.ok(g.every((row) => row.slice(2).every((x) => x === 0)), `${routing}: no gradient into the other units`);
+    assert.ok(g.some((row) => row[0] !== 0 || row[1] !== 0), `${routing}: the chosen units learn`);
+    tf.dispose([value, ...Object.values(grads)]);
+  }
+  at.disposeDataset(b);
+  model.dispose();
+});
+
+test("a tiny transformer task runs every arm on the MLP neurons, frees its tensors, and measures in range", { timeout: 300_000 }, () => {
+  const s = { ...st.localizationSettings("tiny"), tasks: [st.modularLocalizationTask(7, 8, 8)] };
+  st.checkLocalizationSettings(s);
+  st.localizationSeed(s, {}, 0); // builds the task once for the process
+  const tensors = tf.memory().numTensors;
+  const r = st.localizationSeed(s, {}, 1);
+  assert.equal(tf.memory().numTensors, tensors, "no tensor leaked");
+  assert.deepEqual(r.rows.map((x) => x.arm), [...st.LOCALIZATION_ARMS]);
+  for (const row of r.rows) {
+    assert.equal(row.updates, s.budget);
+    assert.equal(row.hidden, 8);
+    for (const k of ["mainAccuracy", "probeClean", "probeChosen", "probeOthers", "removedConcept", "restClean", "restRemoved"] as const) assert.ok(row[k] >= 0 && row[k] <= 1, `${row.arm} ${k}`);
+  }
+  assertAntitrainError(() => st.checkLocalizationSettings({ ...s, tasks: [{ ...s.tasks[0], transformer: undefined }] }), /need a transformer/);
+});
