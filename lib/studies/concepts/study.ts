@@ -28,8 +28,8 @@ export const conceptsStudy = defineStudy({
 
 /**
  * The verdict on the question as asked ("only through the chosen units"): antitraining must beat the control (paired
- * interval) and its probe with the chosen units randomized must reach chance (its interval's low end within 2 points
- * of chance). Beating the control while the concept still reaches the output around the chosen units is "mixed".
+ * interval) and its probe with the chosen units randomized must reach chance (its mean within 2 points of chance).
+ * Beating the control while the concept still reaches the output around the chosen units is "mixed".
  *
  * @example
  * conceptsVerdict(summarizeConcepts(results)).answer;   // "supported" | "not supported" | "mixed" | "inconclusive"
@@ -44,7 +44,7 @@ export function conceptsVerdict(summary: StudySummary): Verdict {
   const probe = details?.table.antitrained.probeChosen;
   if (v.answer !== "supported" || details === undefined || probe === undefined || !(probe.n > 1)) return v;
   const reach = `the antitrained probe with the chosen units randomized reads ${interval(probe)} against chance ${details.chance.toFixed(3)}`;
-  if (probe.low <= details.chance + 0.02) return { ...v, numbers: [...v.numbers, reach] };
+  if (Math.abs(probe.mean - details.chance) <= 0.02) return { ...v, numbers: [...v.numbers, reach] };
   return {
     ...v,
     answer: "mixed",
