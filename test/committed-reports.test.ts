@@ -101,3 +101,13 @@ test("no committed results come from a quick run", () => {
     assert.notEqual(json.quick, true, `results/${f} is a quick run's (quick: true); quick runs write results/quick/`);
   }
 });
+
+test("reports/index.html reads at 1300 px and at phone width (400 px) without running past the page", { skip: !chromium, timeout: 120_000 }, async () => {
+  const index = path.join(reports, "index.html");
+  for (const width of [1300, 400]) {
+    const [l] = await reportLayouts([index], { width, javascript: false });
+    assert.deepEqual(l.errors, []);
+    assert.ok(l.pageWidth <= width, `at ${width} px the index is ${l.pageWidth} px wide`);
+    assert.deepEqual(l.wideTables, [], `at ${width} px`);
+  }
+});
