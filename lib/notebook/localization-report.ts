@@ -4,13 +4,14 @@ import type { StudyRun } from "../studies/run-study";
 import type { LocalizationChosen, LocalizationSeed, LocalizationTuneRow } from "../studies/localization/run-seed";
 import { LOCALIZATION_ARMS, type LocalizationSettings } from "../studies/localization/settings";
 import { LOCALIZATION_MEASUREMENTS, type LocalizationSweep, type LocalizationTable } from "../studies/localization/summarize";
+import { plusMinus } from "../studies/summary";
 import { axes, chart, type PlotlyObject } from "./plot";
 
 /** A localization study run, as `runStudy` returns it. */
 export type LocalizationRun = StudyRun<LocalizationSettings, LocalizationChosen, LocalizationSeed, LocalizationTuneRow>;
 
-/** "mean ±half-width of the 95% CI", or the mean alone for one seed. */
-const meanPm = (i: Interval, d = 3) => (i.n < 2 ? i.mean.toFixed(d) : `${i.mean.toFixed(d)} ±${(i.high - i.mean).toFixed(d)}`);
+/** "mean ±half-width of the 95% CI" (the one formatter, lib/studies/summary.ts; one seed says it has no interval). */
+const meanPm = (i: Interval, d = 3) => plusMinus(i, d);
 
 /** What each measurement means, for the table's first column. */
 const LABELS: Record<(typeof LOCALIZATION_MEASUREMENTS)[number], string> = {

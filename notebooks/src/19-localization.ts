@@ -46,7 +46,8 @@
 // concept value) stays within 1 point. The full setting adds a sweep over 1, 2, 4, 8 chosen units and widths 16, 32, 64 (digits).
 
 // %%
-// Settings. Quick by default (digits only, one seed, 600 updates per arm, no tuning: every arm's first configuration);
+// Settings. Quick by default (digits only, one seed, 600 updates per arm, no tuning: every arm's first
+// configuration);
 // FULL=1 for the study (10 seeds, 2 tuning seeds, digits and Fashion-MNIST, 1200 updates per arm, the sweep).
 import * as st from "../dist/studies/index";
 const QUICK = process.env.FULL !== "1";
@@ -55,8 +56,12 @@ const TUNE_SEEDS: number[] = QUICK ? [] : [100, 101];
 const study = st.localizationStudy;
 const SETTINGS: st.LocalizationSettings = { ...study.settings(QUICK ? "quick" : "full") };
 const WORKERS = Number(process.env.SEED_WORKERS ?? 1);
-const minutes = st.localizationMinutes(SETTINGS, { seeds: SEEDS.length, tuneSeeds: TUNE_SEEDS.length, workers: WORKERS });
-console.log(`estimate: about ${minutes.toFixed(1)} min on ${WORKERS} worker${WORKERS === 1 ? "" : "s"} (full setting on 2: ${st.localizationMinutes(study.settings("full"), { seeds: 10, tuneSeeds: 2, workers: 2 }).toFixed(0)} min)`);
+const minutes = st.localizationMinutes(SETTINGS, {
+  seeds: SEEDS.length, tuneSeeds: TUNE_SEEDS.length, workers: WORKERS,
+});
+const fullOnTwo = st.localizationMinutes(study.settings("full"), { seeds: 10, tuneSeeds: 2, workers: 2 });
+console.log(`estimate: about ${minutes.toFixed(1)} min on ${WORKERS} worker${WORKERS === 1 ? "" : "s"} ` +
+  `(full setting on 2: ${fullOnTwo.toFixed(0)} min)`);
 
 // %%
 import * as at from "../dist/index";
@@ -65,7 +70,8 @@ import * as tslab from "tslab";
 await at.ready();
 console.log(nb.provenance({ notebook: "19-localization", quick: QUICK, seeds: SEEDS }));
 tslab.display.html(nb.plotlyScript());
-tslab.display.html(nb.htmlTable(Object.entries(SETTINGS).map(([knob, value]) => ({ knob, value: JSON.stringify(value) })), { caption: "Settings of the study" }));
+const knobs = Object.entries(SETTINGS).map(([knob, value]) => ({ knob, value: JSON.stringify(value) }));
+tslab.display.html(nb.htmlTable(knobs, { caption: "Settings of the study" }));
 const NOTE = nb.quickNote(QUICK, "19-localization");
 
 // %% [markdown]
@@ -76,7 +82,9 @@ const NOTE = nb.quickNote(QUICK, "19-localization");
 // every arm on each study seed. The verdict checks the goal above.
 
 // %%
-const run: nb.LocalizationRun = await st.runStudy(study, SETTINGS, { seeds: SEEDS, tuneSeeds: TUNE_SEEDS, cache: !QUICK });
+const run: nb.LocalizationRun = await st.runStudy(study, SETTINGS, {
+  seeds: SEEDS, tuneSeeds: TUNE_SEEDS, cache: !QUICK,
+});
 tslab.display.html(nb.verdictBox(run, { quick: QUICK }));
 console.log(run.provenance.line);
 
@@ -87,10 +95,17 @@ console.log(run.provenance.line);
 // number alone) and the concept flow chart. The goal lines pair each antitraining arm with gradient routing seed by seed.
 
 // %%
-tslab.display.html(nb.htmlTable(nb.localizationChosenRows(run), { caption: "Chosen knobs (validation data)" }));
-const details = run.summary.details as { chance: Record<string, number>; table: st.LocalizationTable; goal: st.GoalCheck[]; sweep: st.LocalizationSweep };
+tslab.display.html(nb.htmlTable(nb.localizationChosenRows(run), {
+  caption: "Chosen knobs (validation data)",
+}));
+const details = run.summary.details as {
+  chance: Record<string, number>; table: st.LocalizationTable;
+  goal: st.GoalCheck[]; sweep: st.LocalizationSweep;
+};
 for (const task of Object.keys(details.table)) {
-  tslab.display.html(nb.htmlTable(nb.localizationTableRows(details.table, task), { caption: `${task} (chance ${details.chance[task].toFixed(3)})${QUICK ? ": quick setting, a smoke test" : ""}` }));
+  const quickNote = QUICK ? ": quick setting, a smoke test" : "";
+  const caption = `${task} (chance ${details.chance[task].toFixed(3)})${quickNote}`;
+  tslab.display.html(nb.htmlTable(nb.localizationTableRows(details.table, task), { caption }));
   tslab.display.html(nb.localizationFlowChart(details.table, task, details.chance[task]));
 }
 for (const line of st.goalLines(details.goal)) console.log(`goal · ${line}${NOTE}`);
@@ -110,7 +125,8 @@ if (sweepCharts.length === 0) console.log("no sweep in this setting (FULL=1 runs
 // %%
 const rows = st.localizationRows(run.results);
 console.log(nb.writeResults("19-localization", {
-  quick: QUICK, seeds: SEEDS, tuneSeeds: TUNE_SEEDS, settings: SETTINGS, chosen: run.chosen, tuning: run.tuning,
+  quick: QUICK, seeds: SEEDS, tuneSeeds: TUNE_SEEDS, settings: SETTINGS,
+  chosen: run.chosen, tuning: run.tuning,
   chance: details.chance, table: details.table, goal: details.goal, sweep: details.sweep, rows,
   verdict: run.verdict, studySummary: run.summary, provenance: run.provenance,
 }));
