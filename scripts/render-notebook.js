@@ -14,6 +14,7 @@
 // JavaScript, on GitHub and in an untrusted Jupyter; stored once, in the output's HTML); tables wider than a 1300 px page are split, and each gets a
 // Markdown copy as text/plain; and no output names this machine's folders.
 //   node scripts/render-notebook.js --refinish reports/*.ipynb   (finish executed notebooks again, rewrite their HTML)
+//   node scripts/render-notebook.js --refinish --prose reports/NAME.ipynb   (and take the reading from notebooks/NAME.ipynb)
 // execute-notebook.py runs the cells (nbconvert's ExecutePreprocessor) and, when one fails, reports its
 // source and error readably and leaves the partly executed notebook in reports/NAME.failed.ipynb.
 // The report loads nothing from the network: an nbconvert template drops require.js, MathJax and the
@@ -422,13 +423,18 @@ function legacyVerdictBox(name, root = ROOT) {
 /**
  * Finishes already executed notebooks (e.g. the committed reports/*.ipynb) again, in place, with this script's current
  * finishing (see finishNotebook), and rewrites each one's HTML beside it; nothing is re-executed. `noVerdict(name)`
- * gives the box for a notebook that shows no verdict (default: legacyVerdictBox). Resolves to the number of chart images drawn.
+ * gives the box for a notebook that shows no verdict (default: legacyVerdictBox); `prose` first copies the Markdown
+ * cells of the notebook's current source (proseFromSource). Resolves to the number of chart images drawn.
  */
-async function refinish(files, { noVerdict = (name) => legacyVerdictBox(name), html = true } = {}) {
+async function refinish(files, { noVerdict = (name) => legacyVerdictBox(name), html = true, prose = false } = {}) {
   let total = 0;
   for (const file of files) {
     const nb = JSON.parse(fs.readFileSync(file, "utf8"));
     const before = fs.statSync(file).size;
+    if (prose) {
+      const copied = proseFromSource(nb, path.join(ROOT, "notebooks", path.basename(file)));
+      console.log(`${file}: ${copied} Markdown cell(s) copied from notebooks/${path.basename(file)}`);
+    }
     const charts = await finishNotebook(nb, { seconds: undefined, noVerdict: noVerdict(path.basename(file, ".ipynb")) });
     writeAtomic(file, `${JSON.stringify(nb, null, 1)}\n`);
     const page = html ? writeHtml(file, path.dirname(file)) : undefined;
@@ -437,6 +443,28 @@ async function refinish(files, { noVerdict = (name) => legacyVerdictBox(name), h
     total += charts;
   }
   return total;
+}
+
+/**
+ * Copies the prose (Markdown cells) of the notebook's current source, `notebooks/NAME.ipynb`, into an executed
+ * notebook, cell for cell, so a report whose reading was rewritten after its run states the new reading. Refused
+ * (throws) unless both have the same cells in the same order (same ids and kinds) and the same code: prose never
+ * lands beside code it was not written for. The title cell and the verdict cell stay as finishNotebook made them.
+ */
+function proseFromSource(nb, sourceFile) {
+  const source = JSON.parse(fs.readFileSync(sourceFile, "utf8"));
+  const cells = nb.cells.filter((c) => c.metadata?.antitrain !== "verdict" && !String(c.id ?? "").endsWith("-rest"));
+  const same =
+    cells.length === source.cells.length &&
+    cells.every((c, i) => c.cell_type === source.cells[i].cell_type && c.id === source.cells[i].id && (c.cell_type !== "code" || asText(c.source) === asText(source.cells[i].source)));
+  if (!same) throw new Error(`${sourceFile}: its cells or code differ from the executed notebook's; re-run it instead of copying its prose`);
+  let copied = 0;
+  cells.forEach((c, i) => {
+    if (c.cell_type !== "markdown" || i === 0 || asText(c.source) === asText(source.cells[i].source)) return;
+    c.source = source.cells[i].source;
+    copied += 1;
+  });
+  return copied;
 }
 
 /** Redraws executed notebooks' chart images in place (refinish without rewriting their HTML). */
@@ -449,11 +477,11 @@ async function main(argv) {
     return 0;
   }
   if (argv.includes("--refinish")) {
-    await refinish(notebooks);
+    await refinish(notebooks, { prose: argv.includes("--prose") });
     return 0;
   }
   if (notebooks.length === 0 || argv.includes("--help")) {
-    console.error("usage: node scripts/render-notebook.js NOTEBOOK.ipynb [...]   (writes reports/quick/NAME.html; with FULL=1 reports/NAME.html)\n       node scripts/render-notebook.js --refresh-images reports/NAME.ipynb [...]   (redraws executed notebooks' chart images in place)\n       node scripts/render-notebook.js --refinish reports/NAME.ipynb [...]   (finishes executed notebooks again and rewrites their HTML)");
+    console.error("usage: node scripts/render-notebook.js NOTEBOOK.ipynb [...]   (writes reports/quick/NAME.html; with FULL=1 reports/NAME.html)\n       node scripts/render-notebook.js --refresh-images reports/NAME.ipynb [...]   (redraws executed notebooks' chart images in place)\n       node scripts/render-notebook.js --refinish reports/NAME.ipynb [...]   (finishes executed notebooks again and rewrites their HTML; --prose also copies the Markdown of notebooks/NAME.ipynb)");
     return 2;
   }
   let failed = 0;
@@ -470,7 +498,7 @@ async function main(argv) {
   return failed > 0 ? 1 : 0;
 }
 
-module.exports = { renderNotebook, finishNotebook, refinish, legacyVerdictBox, refreshImages, writeHtml, splitWideTables, markdownTables, liftVerdicts, formatDuration, defaultReportsDir, jupyterPython, remoteResources, stripRemoteResources, RUN_TIME_MARK };
+module.exports = { renderNotebook, finishNotebook, refinish, proseFromSource, legacyVerdictBox, refreshImages, writeHtml, splitWideTables, markdownTables, liftVerdicts, formatDuration, defaultReportsDir, jupyterPython, remoteResources, stripRemoteResources, RUN_TIME_MARK };
 
 if (require.main === module) {
   main(process.argv.slice(2)).then(

@@ -77,3 +77,34 @@ test("chartSnippet: waits a bounded time for Plotly, draws without the toolbar, 
   assert.match(html, /displayModeBar:false/);
   assert.throws(() => nb.chartSnippet('x" onload="', { data: [], layout: {} }), /letters, digits/);
 });
+
+test("proseFromSource: copies the source notebook's Markdown into an executed one with the same cells and code, refuses otherwise", () => {
+  const { proseFromSource } = require("../scripts/render-notebook.js") as { proseFromSource: (nb: { cells: Cell[] }, file: string) => number };
+  const fs = require("node:fs") as typeof import("node:fs");
+  const os = require("node:os") as typeof import("node:os");
+  const path = require("node:path") as typeof import("node:path");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "antitrain-prose-"));
+  try {
+    const file = path.join(dir, "n.ipynb");
+    const source = { cells: [
+      { cell_type: "markdown", id: "n-0", source: "# T\n\nnew intro" },
+      { cell_type: "code", id: "n-1", source: "run()" },
+      { cell_type: "markdown", id: "n-2", source: "new reading: 0.242" },
+    ] };
+    fs.writeFileSync(file, JSON.stringify(source));
+    const executed = (code: string): { cells: Cell[] } => ({ cells: [
+      { cell_type: "markdown", id: "n-0", source: "# T" },
+      { cell_type: "markdown", id: "antitrain-verdict", metadata: { antitrain: "verdict" }, source: "<div>box</div>" },
+      { cell_type: "markdown", id: "n-0-rest", source: "old intro" },
+      { cell_type: "code", id: "n-1", source: code, outputs: [] },
+      { cell_type: "markdown", id: "n-2", source: "old reading: 0.227" },
+    ] });
+    const nb = executed("run()");
+    assert.equal(proseFromSource(nb, file), 1);
+    assert.equal(nb.cells[4].source, "new reading: 0.242");
+    assert.equal(nb.cells[0].source, "# T", "the title cell stays split");
+    assert.throws(() => proseFromSource(executed("run(2)"), file), /cells or code differ/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -102,7 +102,7 @@ console.log(nb.writeResults("12-concepts", {
 // ## Reading
 //
 // Full run (`FULL=1`, 5 seeds, 300 + 2000 steps; mean [95% CI]; chance 0.502), recomputed from a clean checkout at
-// commit 63c4591 (the verdict box above gives the run's own provenance):
+// commit dc7ec79 (the verdict box above gives the run's own provenance):
 //
 // | | control | concept-antitrained |
 // | --- | --- | --- |
