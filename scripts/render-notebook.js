@@ -202,7 +202,17 @@ function splitWideTables(html) {
     const table = parseTable(inner);
     const n = table.head.length;
     const widths = table.head.map((_c, j) => columnWidth(table, j));
-    if (n < 3 || widths.reduce((a, b) => a + b, 0) <= TABLE_BUDGET) return whole;
+    if (widths.reduce((a, b) => a + b, 0) <= TABLE_BUDGET) return whole;
+    // A column too wide for the page beside the first (long JSON, long text) wraps instead of being split off.
+    const room = TABLE_BUDGET - widths[0];
+    const wrap = new Set(widths.map((w, j) => (j > 0 && w > room ? j : -1)).filter((j) => j > 0));
+    if (wrap.size > 0) {
+      const wrapped = (c) => ({ ...c, attrs: `${c.attrs.replace(/\sstyle="[^"]*"/, "")} style="white-space:normal;overflow-wrap:anywhere;min-width:${Math.floor(room / 2)}px"` });
+      for (const row of table.rows) for (const j of wrap) if (row[j]) row[j] = wrapped(row[j]);
+      for (const j of wrap) widths[j] = Math.floor(room / 2);
+      if (n < 3 || widths.reduce((a, b) => a + b, 0) <= TABLE_BUDGET) return tableHtml(table, widths.map((_w, j) => j), table.caption);
+    }
+    if (n < 3) return whole;
     const parts = [];
     let part = [0];
     let used = widths[0];
@@ -448,16 +458,17 @@ async function refinish(files, { noVerdict = (name) => legacyVerdictBox(name), h
 /**
  * Copies the prose (Markdown cells) of the notebook's current source, `notebooks/NAME.ipynb`, into an executed
  * notebook, cell for cell, so a report whose reading was rewritten after its run states the new reading. Refused
- * (throws) unless both have the same cells in the same order (same ids and kinds) and the same code: prose never
- * lands beside code it was not written for. The title cell and the verdict cell stay as finishNotebook made them.
+ * (throws) unless both have the same cells in the same order (same ids and kinds), so prose never lands beside a cell
+ * it was not written for; code cells whose text differs (e.g. re-wrapped since the run) are named in a warning and
+ * kept as they ran. The title cell and the verdict cell stay as finishNotebook made them.
  */
 function proseFromSource(nb, sourceFile) {
   const source = JSON.parse(fs.readFileSync(sourceFile, "utf8"));
   const cells = nb.cells.filter((c) => c.metadata?.antitrain !== "verdict" && !String(c.id ?? "").endsWith("-rest"));
-  const same =
-    cells.length === source.cells.length &&
-    cells.every((c, i) => c.cell_type === source.cells[i].cell_type && c.id === source.cells[i].id && (c.cell_type !== "code" || asText(c.source) === asText(source.cells[i].source)));
-  if (!same) throw new Error(`${sourceFile}: its cells or code differ from the executed notebook's; re-run it instead of copying its prose`);
+  const same = cells.length === source.cells.length && cells.every((c, i) => c.cell_type === source.cells[i].cell_type && c.id === source.cells[i].id);
+  if (!same) throw new Error(`${sourceFile}: its cells differ from the executed notebook's; re-run it instead of copying its prose`);
+  const edited = cells.filter((c, i) => c.cell_type === "code" && asText(c.source) !== asText(source.cells[i].source)).map((c) => c.id);
+  if (edited.length > 0) console.warn(`${sourceFile}: code cell(s) ${edited.join(", ")} changed since the run; the report keeps them as they ran`);
   let copied = 0;
   cells.forEach((c, i) => {
     if (c.cell_type !== "markdown" || i === 0 || asText(c.source) === asText(source.cells[i].source)) return;
