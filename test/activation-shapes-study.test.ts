@@ -70,3 +70,16 @@ test("a tiny seed runs every model of both tasks; the tables gather task by task
   const summary = st.summarizeActivationShapes(s, [r, r2]);
   assert.deepEqual(summary.arms.map((a) => a.arm), ["tunable · layer", "relu", "tunable · unit"]);
 });
+
+test("activationShapesVerdict: beating ReLU on modular addition and tying on the digits is 'mixed'; beating it on both is 'supported'", () => {
+  const ci = (xs: number[]) => at.meanCI(xs);
+  const summary = (digits: number[]) =>
+    st.summarizeScores(
+      [0.99, 1, 0.98, 1, 0.99].map((t, i) => ({ "tunable · layer": t, relu: [0.78, 0.8, 0.75, 0.82, 0.79][i] })),
+      { metric: "acc", better: "higher", reference: "tunable · layer", details: { table: { digits: { "tunable · layer": { dTestAccuracy: ci(digits) } } } } },
+    );
+  const tie = st.activationShapesVerdict(summary([0.001, -0.002, 0, 0.001, -0.001]));
+  assert.equal(tie.answer, "mixed");
+  assert.match(tie.sentence, /but not on the digits: on the digits, tunable · layer − relu test accuracy /);
+  assert.equal(st.activationShapesVerdict(summary([0.01, 0.012, 0.011, 0.009, 0.01])).answer, "supported");
+});

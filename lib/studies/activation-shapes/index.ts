@@ -3,4 +3,4 @@ export { SHAPE_MODELS, SHAPE_TASKS, activationShapesSettings, checkActivationSha
 export { oneHotPairs, modularOneHot } from "./one-hot-pairs";
 export { activationShapesSeed, type ShapeRow, type ShapeTrack, type ShapeSeed } from "./run-seed";
 export { shapeTables, shapeTable, summarizeActivationShapes, type ShapeStats, type ShapeTables } from "./summarize";
-export { activationShapesStudy } from "./study";
+export { activationShapesStudy, activationShapesVerdict } from "./study";
