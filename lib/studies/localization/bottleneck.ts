@@ -9,9 +9,8 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Concept } from "../../analysis/concept";
 import type { Dataset } from "../../data/dataset";
-import { crossEntropy } from "../../measure/metrics";
 import type { HookedModel } from "../../models/types";
-import { conceptLabels, lastPosition, selection } from "./concept-labels";
+import { conceptLabels, lossWithChosenTerm } from "./concept-labels";
 
 /** The calibration of the concept neurons: `scale` and `shift`, one each per chosen unit (trainable; the caller disposes). */
 export interface ConceptNeurons {
@@ -39,27 +38,11 @@ export function bottleneckLoss(
   options: { concept: Concept; chosen: readonly number[]; neurons: ConceptNeurons; weight: number },
 ): tf.Scalar {
   const labels = conceptLabels(batch, options.concept);
-  return tf.tidy(() => {
-    // The concept term is computed inside the site's hook, where the activation is alive (forward frees it after).
-    let aux: tf.Scalar | null = null;
-    const logits = model.forward(batch.x, {
-      [site]: (a) => {
-        aux = tf.keep(
-          tf.tidy(() => {
-            const act = lastPosition(a);
-            const z = tf.add(tf.mul(tf.matMul(act, selection(act.shape[1], options.chosen)), options.neurons.scale), options.neurons.shift); // [n, k]
-            const c = tf.tensor2d(Float32Array.from(labels), [labels.length, 1]);
-            // BCE with logits, stably: max(z, 0) − z·c + log(1 + e^−|z|)
-            const bce = tf.add(tf.sub(tf.relu(z), tf.mul(z, c)), tf.log1p(tf.exp(tf.neg(tf.abs(z)))));
-            return tf.mul(options.weight, tf.mean(bce)) as tf.Scalar;
-          }),
-        );
-        return a;
-      },
-    });
-    const term = aux as unknown as tf.Scalar;
-    const total = tf.add(tf.mean(crossEntropy(logits, batch.y as tf.Tensor1D)), term) as tf.Scalar;
-    term.dispose();
-    return total;
+  return lossWithChosenTerm(model, site, batch, options.chosen, (picked) => {
+    const z = tf.add(tf.mul(picked, options.neurons.scale), options.neurons.shift); // [n, k]
+    const c = tf.tensor2d(Float32Array.from(labels), [labels.length, 1]);
+    // BCE with logits, stably: max(z, 0) − z·c + log(1 + e^−|z|)
+    const bce = tf.add(tf.sub(tf.relu(z), tf.mul(z, c)), tf.log1p(tf.exp(tf.neg(tf.abs(z)))));
+    return tf.mul(options.weight, tf.mean(bce)) as tf.Scalar;
   });
 }

@@ -1,7 +1,12 @@
-/** Small shared pieces of the localization arms: concept labels of a batch and a selection matrix of chosen units. */
+/**
+ * Small shared pieces of the localization arms: concept labels of a batch, a selection matrix of chosen units, and the
+ * main loss plus a term read from the chosen units.
+ */
 import * as tf from "@tensorflow/tfjs";
 import type { Concept } from "../../analysis/concept";
 import type { Dataset } from "../../data/dataset";
+import { crossEntropy } from "../../measure/metrics";
+import type { HookedModel } from "../../models/types";
 
 /** The concept value of every example of `batch` (its class mapped through `c`), as plain integers. */
 export function conceptLabels(batch: Dataset, c: Concept): Int32Array {
@@ -23,3 +28,39 @@ export function lastPosition(a: tf.Tensor): tf.Tensor2D {
   const [n, s, u] = a.shape as [number, number, number];
   return tf.reshape(tf.slice(a, [0, s - 1, 0], [n, 1, u]), [n, u]) as tf.Tensor2D;
 }
+
+/**
+ * The mean main cross-entropy of `batch` plus an auxiliary term read at `site`: `term(chosen)` gets the chosen units'
+ * activations `[n, k]` (a sequence site's last position) inside the site's hook, where the activation is alive
+ * (forward frees it after), and its scalar is kept until it joins the main loss. Call inside an optimizer's loss.
+ *
+ * @example
+ * lossWithChosenTerm(model, "h1", batch, [0, 1], (chosen) => tf.mul(0.1, tf.mean(tf.square(chosen))) as tf.Scalar);
+ */
+export function lossWithChosenTerm(
+  model: HookedModel,
+  site: string,
+  batch: Dataset,
+  chosen: readonly number[],
+  term: (chosen: tf.Tensor2D) => tf.Scalar,
+): tf.Scalar {
+  return tf.tidy(() => {
+    let aux: tf.Scalar | null = null;
+    const logits = model.forward(batch.x, {
+      [site]: (a) => {
+        aux = tf.keep(
+          tf.tidy(() => {
+            const act = lastPosition(a);
+            return term(tf.matMul(act, selection(act.shape[1], chosen)) as tf.Tensor2D);
+          }),
+        );
+        return a;
+      },
+    });
+    const extra = aux as unknown as tf.Scalar;
+    const total = tf.add(tf.mean(crossEntropy(logits, batch.y as tf.Tensor1D)), extra) as tf.Scalar;
+    extra.dispose();
+    return total;
+  });
+}
+

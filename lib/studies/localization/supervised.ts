@@ -9,7 +9,7 @@ import type { Concept } from "../../analysis/concept";
 import type { Dataset } from "../../data/dataset";
 import { crossEntropy } from "../../measure/metrics";
 import type { HookedModel } from "../../models/types";
-import { conceptLabels, lastPosition, selection } from "./concept-labels";
+import { conceptLabels, lossWithChosenTerm } from "./concept-labels";
 
 /** The concept head of the supervised arm: `w` `[k, values]`, `b` `[values]` (trainable; the caller disposes). */
 export interface ConceptHead {
@@ -36,26 +36,8 @@ export function supervisedLoss(
   options: { concept: Concept; chosen: readonly number[]; head: ConceptHead; weight: number },
 ): tf.Scalar {
   const labels = conceptLabels(batch, options.concept);
-  return tf.tidy(() => {
-    // The concept term is computed inside the site's hook, where the activation is alive (forward frees it after),
-    // and kept until it joins the main loss; its gradient needs only the tensors its own ops saved.
-    let aux: tf.Scalar | null = null;
-    const logits = model.forward(batch.x, {
-      [site]: (a) => {
-        aux = tf.keep(
-          tf.tidy(() => {
-            const act = lastPosition(a);
-            const picked = tf.matMul(act, selection(act.shape[1], options.chosen)); // [n, k]
-            const conceptLogits = tf.add(tf.matMul(picked, options.head.w), options.head.b) as tf.Tensor2D;
-            return tf.mul(options.weight, tf.mean(crossEntropy(conceptLogits, tf.tensor1d(labels, "int32")))) as tf.Scalar;
-          }),
-        );
-        return a;
-      },
-    });
-    const term = aux as unknown as tf.Scalar;
-    const total = tf.add(tf.mean(crossEntropy(logits, batch.y as tf.Tensor1D)), term) as tf.Scalar;
-    term.dispose();
-    return total;
+  return lossWithChosenTerm(model, site, batch, options.chosen, (picked) => {
+    const conceptLogits = tf.add(tf.matMul(picked, options.head.w), options.head.b) as tf.Tensor2D;
+    return tf.mul(options.weight, tf.mean(crossEntropy(conceptLogits, tf.tensor1d(labels, "int32")))) as tf.Scalar;
   });
 }
