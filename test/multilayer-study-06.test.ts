@@ -87,11 +87,11 @@ describe("06-multilayer", () => {
     const summary = [row("antitrain", "own cores", 0.9, 1000), row("plain, magnitude", "equal widths", 0.88, 1000), row("group lasso", "equal widths", 0.91, 1000), row("plain, own cores", "own cores", 0.95, 4000)];
     assert.equal(
       nb.multilayerHeadline(summary, 4000),
-      "antitraining keeps 10.0 / 8.0 / 6.0 units, 25% of the parameters, test accuracy 0.900 after fine-tuning; at the same widths the best baseline is group lasso at 0.910 (paired +0.010)",
+      "antitraining keeps 10.0 / 8.0 / 6.0 units, 25% of the parameters, test accuracy 0.900 after fine-tuning; at the same widths the best baseline is group lasso at 0.910, paired +0.010 (one seed, no interval)",
     );
     const rows = nb.multilayerTableRows(summary, 4000);
     assert.equal(rows[0]["test acc vs antitrain"], "");
-    assert.equal(rows[2]["test acc vs antitrain"], "+0.010");
-    assert.equal(rows[3]["params kept"], "4000 (100%)");
+    assert.equal(rows[2]["test acc vs antitrain"], "+0.010 (one seed, no interval)");
+    assert.equal(rows[3]["params kept"], "100% · 4000 (one seed, no interval)");
   });
 });

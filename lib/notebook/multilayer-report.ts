@@ -59,7 +59,7 @@ export function multilayerTableRows(summary: readonly MultilayerSummary[], dense
     return {
       arm: s.arm, "compared at": s.compare, settings: s.settings === "{}" ? "" : s.settings, updates: Math.round(s.updates),
       "kept h1/h2/h3": s.widths.map((w) => w.mean.toFixed(1)).join(" / "),
-      "params kept": `${ci(s.params, 0)} (${((100 * s.params.mean) / denseParams).toFixed(0)}%)`,
+      "params kept": `${((100 * s.params.mean) / denseParams).toFixed(0)}% · ${ci(s.params, 0)}`,
       "params vs antitrain": isRef || s.compare === "equal widths" ? "" : signed(s.paramsDiff, 0),
       "val acc, compressed": ci(s.valBefore), "val acc, fine-tuned": ci(s.valAfter),
       "test acc": ci(s.testAccuracy), "test acc vs antitrain": isRef ? "" : signed(s.testAccuracyDiff),
@@ -81,8 +81,8 @@ export function multilayerHeadline(summary: readonly MultilayerSummary[], denseP
   const bestEqual = summary.filter((s) => s.compare === "equal widths" && s.arm !== ref.arm).sort((a, b) => b.testAccuracy.mean - a.testAccuracy.mean)[0];
   return (
     `antitraining keeps ${ref.widths.map((w) => w.mean.toFixed(1)).join(" / ")} units, ${((100 * ref.params.mean) / denseParams).toFixed(0)}% of the parameters, ` +
-    `test accuracy ${ref.testAccuracy.mean.toFixed(3)} after fine-tuning; at the same widths the best baseline is ${bestEqual.arm} at ${bestEqual.testAccuracy.mean.toFixed(3)} ` +
-    `(paired ${signed(bestEqual.testAccuracyDiff)})`
+    `test accuracy ${ref.testAccuracy.mean.toFixed(3)} after fine-tuning; at the same widths the best baseline is ${bestEqual.arm} at ${bestEqual.testAccuracy.mean.toFixed(3)}, ` +
+    `paired ${signed(bestEqual.testAccuracyDiff)}`
   );
 }
 

@@ -211,7 +211,7 @@ export function verdictFromSummary(summary: StudySummary, options: { question: s
   const ref = summary.arms.find((a) => a.arm === summary.reference) as ArmStatistic;
   const strongest = [...compared].sort((a, b) => sign * (a.mean - b.mean))[0];
   const numbers = [
-    `${summary.reference}: ${interval(ref, digits)} (median ${ref.median.toFixed(digits)})`,
+    ref.n < 2 ? `${summary.reference}: ${interval(ref, digits)}` : `${summary.reference}: ${interval(ref, digits)} (median ${ref.median.toFixed(digits)})`,
     ...compared
       .slice()
       .sort((a, b) => sign * (a.mean - b.mean))
