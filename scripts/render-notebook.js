@@ -148,16 +148,16 @@ function isPlotlyBundle(html) {
 const CHART_SNIPPET =
   /<div id="([\w-]+)" class="antitrain-chart"[^>]*>[\s\S]*?<\/div><script type="application\/json" class="antitrain-figure" data-chart="\1">([\s\S]*?)<\/script><script>[\s\S]*?<\/script>/g;
 
-/** The notebook helpers of the build (dist/): chartSnippet and readableLogAxes, so old outputs get today's charts. */
-function plotHelpers() {
-  const file = path.join(ROOT, "dist", "notebook", "plot.js");
-  if (!fs.existsSync(file)) throw new Error("dist/notebook/plot.js is missing: run `npm run build` first");
+/** A notebook-helper module of the build, dist/notebook/NAME.js (plot: today's charts; verdict-box: the box's layout). */
+function built(name) {
+  const file = path.join(ROOT, "dist", "notebook", `${name}.js`);
+  if (!fs.existsSync(file)) throw new Error(`dist/notebook/${name}.js is missing: run \`npm run build\` first`);
   return require(file);
 }
 
 /** Rewrites every chart snippet of `html` with the build's chartSnippet (its drawing script, readable log axes). */
 function redrawCharts(html) {
-  const { chartSnippet, readableLogAxes } = plotHelpers();
+  const { chartSnippet, readableLogAxes } = built("plot");
   return html.replace(CHART_SNIPPET, (_all, id, json) => {
     const figure = JSON.parse(json.replace(/<\\\//g, "</"));
     return chartSnippet(id, { data: figure.data, layout: readableLogAxes(figure.data, figure.layout ?? {}) });
@@ -405,7 +405,6 @@ async function renderNotebook(ipynbPath, { outDir = undefined, env = {}, timeout
   return { html, executed, seconds, charts };
 }
 
-const ANSWER_COLOURS = { supported: "#1b7f3b", "not supported": "#b3261e", mixed: "#9a6700", inconclusive: "#555555" };
 
 /**
  * The verdict box for a committed report whose run predates the study contract (results/NAME.json has no generated
@@ -416,18 +415,17 @@ function legacyVerdictBox(name, root = ROOT) {
   const { resultsHeadlines } = require("./report-index.js");
   const row = resultsHeadlines(path.join(root, "RESULTS.md")).get(name.slice(0, 2));
   if (row === undefined) return undefined;
-  const esc = (t) => String(t).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   const file = `results/${name}.json`;
   const log = spawnSync("git", ["log", "-1", "--format=%h on %cs", "--", file], { cwd: root, encoding: "utf8" });
   const when = log.status === 0 && log.stdout.trim() ? `, committed at ${log.stdout.trim()}` : "";
-  const answer = row.verdict.toLowerCase();
-  const colour = ANSWER_COLOURS[answer] ?? ANSWER_COLOURS.inconclusive;
-  return `<div class="antitrain-verdict" style="border-left:6px solid ${colour};background:#f7f7f7;padding:10px 14px;margin:8px 0;max-width:1100px;font-family:sans-serif;line-height:1.4">
-<p style="margin:0"><b>Question.</b> ${esc(row.question)}</p>
-<p style="margin:6px 0 0"><b style="color:${colour};text-transform:uppercase">${esc(row.verdict)}</b> — ${esc(row.keyNumber)}</p>
-<p style="margin:6px 0 0;font-size:90%;color:#444"><b>Provenance:</b> this verdict is RESULTS.md's, written by hand from this run (${file}${when}). The run predates the study contract: its verdict is not generated from its summary, and its seeds record no computing commit or compute time; the run time printed below is this report's rendering and counts seeds read from a cache as 0 s. To regenerate: <code>FULL=1 node scripts/render-notebook.js notebooks/${name}.ipynb</code>.</p>
-<p style="margin:6px 0 0;font-size:85%;color:#666">Scale: supported, not supported, mixed or inconclusive, on the question as asked (RESULTS.md's headline table explains it).</p>
-</div>`;
+  return built("verdict-box").verdictBoxHtml({
+    question: row.question,
+    answer: row.verdict.toLowerCase(),
+    sentence: row.keyNumber,
+    provenanceHtml:
+      `this verdict is RESULTS.md's, written by hand from this run (${file}${when}). The run predates the study contract: its verdict is not generated from its summary, and its seeds record no computing commit or compute time; the run time printed below is this report's rendering and counts seeds read from a cache as 0 s. To regenerate: <code>FULL=1 node scripts/render-notebook.js notebooks/${name}.ipynb</code>.`,
+    scale: "Scale: supported, not supported, mixed or inconclusive, on the question as asked (RESULTS.md's headline table explains it).",
+  });
 }
 
 /**

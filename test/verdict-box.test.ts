@@ -27,3 +27,17 @@ test("the verdict box shows question, answer, sentence, numbers and provenance a
   assert.doesNotMatch(nb.verdictBox({ verdict, summary, provenance }), /Quick setting/);
   assert.throws(() => nb.verdictBox({ verdict, summary, provenance }, { quik: true } as never), /unknown option "quik" of verdictBox/);
 });
+
+test("verdictBoxHtml: the one box layout; without numbers no list, text escaped, provenance HTML kept, unknown answers grey", async () => {
+  const { verdictBoxHtml } = await import("../lib/notebook/verdict-box");
+  const html = verdictBoxHtml({ question: "a <b>?", answer: "odd", sentence: "s & t", provenanceHtml: "<code>x</code>", scale: "Scale: <1>" });
+  assert.doesNotMatch(html, /<ul/);
+  assert.match(html, /a &lt;b&gt;\?/);
+  assert.match(html, /— s &amp; t<\/p>/);
+  assert.match(html, /<b>Provenance:<\/b> <code>x<\/code>/);
+  assert.match(html, /Scale: &lt;1&gt;/);
+  assert.match(html, /border-left:6px solid #555555/);
+  const withNumbers = verdictBoxHtml({ question: "q", answer: "supported", sentence: "s", numbers: ["1 < 2"], provenanceHtml: "p", scale: "x" });
+  assert.match(withNumbers, /<li>1 &lt; 2<\/li>/);
+  assert.match(withNumbers, /#1b7f3b/);
+});
