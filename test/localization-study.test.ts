@@ -177,6 +177,21 @@ test("bad settings are refused with the fix", () => {
   assertAntitrainError(() => st.checkLocalizationSettings({ ...quick, grid: { ...quick.grid, supervised: [{ weight: 1 }] } }), /same number of configurations/);
   assertAntitrainError(() => st.checkLocalizationSettings({ ...quick, tasks: [{ ...quick.tasks[0], data: { dataset: "digits" } }] }), /validation/);
   assertAntitrainError(() => st.checkLocalizationSettings({ ...quick, budgett: 3 } as st.LocalizationSettings), /budgett/);
+  assertAntitrainError(() => st.localizationMinutes(quick, { seeds: 1, tuneSeeds: 0, worker: 2 } as never), /unknown option "worker" of localizationMinutes/);
+});
+
+test("the arms' losses and the measurement refuse a misspelled option or routing, naming the fix", () => {
+  const model = tiny();
+  const b = batch();
+  const tensors = tf.memory().numTensors;
+  assertAntitrainError(() => st.routedLoss(model, "h1", b, { concept: identity, chosen: [0], routing: "one sided" as never }), /routing must be one of one-sided, two-sided, got "one sided"/);
+  assertAntitrainError(() => st.routedLoss(model, "h1", b, { concept: identity, chosen: [0], routing: "one-sided", rout: 1 } as never), /unknown option "rout" of routedLoss/);
+  assertAntitrainError(() => st.supervisedLoss(model, "h1", b, { concept: identity, chosen: [0], weigth: 1 } as never), /unknown option "weigth" of supervisedLoss/);
+  assertAntitrainError(() => st.bottleneckLoss(model, "h1", b, { concept: identity, chosen: [0], weigth: 1 } as never), /unknown option "weigth" of bottleneckLoss/);
+  assertAntitrainError(() => st.measureLocalization(model, b, b, identity, [0], { site: "h1", draws: 1, sed: 0 } as never), /unknown option "sed" of measureLocalization/);
+  assert.equal(tf.memory().numTensors, tensors, "no tensor leaked");
+  tf.dispose([b.x, b.y]);
+  model.dispose();
 });
 
 test("a tiny run through runStudy: tuned on validation, every arm on the budget, numbers in range, the goal checked", { timeout: 300_000 }, async () => {

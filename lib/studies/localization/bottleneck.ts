@@ -8,6 +8,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Concept } from "../../analysis/concept";
+import { requireKnownKeys } from "../../base/validate";
 import type { Dataset } from "../../data/dataset";
 import type { HookedModel } from "../../models/types";
 import { conceptLabels, lossWithChosenTerm } from "./concept-labels";
@@ -37,6 +38,7 @@ export function bottleneckLoss(
   batch: Dataset,
   options: { concept: Concept; chosen: readonly number[]; neurons: ConceptNeurons; weight: number },
 ): tf.Scalar {
+  requireKnownKeys(options, ["concept", "chosen", "neurons", "weight"], "bottleneckLoss");
   const labels = conceptLabels(batch, options.concept);
   return lossWithChosenTerm(model, site, batch, options.chosen, (picked) => {
     const z = tf.add(tf.mul(picked, options.neurons.scale), options.neurons.shift); // [n, k]

@@ -13,11 +13,12 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Concept } from "../../analysis/concept";
 import { AntitrainError } from "../../base/errors";
+import { requireKnownKeys } from "../../base/validate";
 import type { Dataset } from "../../data/dataset";
 import { crossEntropy } from "../../measure/metrics";
 import type { HookedModel } from "../../models/types";
 import { conceptLabels } from "./concept-labels";
-import type { Routing } from "./settings";
+import { ROUTINGS, type Routing } from "./settings";
 
 /**
  * The identity on the forward pass whose gradient is `dy ⊙ mask` (`act` `[batch, units]` or `[batch, positions, units]`,
@@ -62,6 +63,10 @@ export function routingMasks(concepts: Int32Array, units: number, chosen: readon
  * optimizer.minimize(() => routedLoss(model, "h1", batch, { concept: parity, chosen: [0, 1], routing: "one-sided" }));
  */
 export function routedLoss(model: HookedModel, site: string, batch: Dataset, options: { concept: Concept; chosen: readonly number[]; routing: Routing }): tf.Scalar {
+  requireKnownKeys(options, ["concept", "chosen", "routing"], "routedLoss");
+  if (!(ROUTINGS as readonly string[]).includes(options.routing)) {
+    throw new AntitrainError(`routedLoss: routing must be one of ${ROUTINGS.join(", ")}, got ${JSON.stringify(options.routing)}`);
+  }
   const info = model.sites().find((s) => s.name === site);
   if (info === undefined) throw new AntitrainError(`routedLoss: no site "${site}" (sites ${model.sites().map((s) => s.name).join(", ")})`);
   return tf.tidy(() => {

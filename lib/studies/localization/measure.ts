@@ -8,7 +8,7 @@ import type { Dataset } from "../../data/dataset";
 import { collectStats } from "../../measure/unit-stats";
 import type { HookedModel } from "../../models/types";
 import { evaluate } from "../../training/train";
-import { requireSite } from "../../base/validate";
+import { requireKnownKeys, requireSite } from "../../base/validate";
 
 /** One arm's numbers on one split (accuracies; the probe reads the layer after the site, the output logits). */
 export interface Localization {
@@ -47,6 +47,7 @@ export function measureLocalization(
   chosen: readonly number[],
   options: { site: string; draws: number; seed: number },
 ): Localization {
+  requireKnownKeys(options, ["site", "draws", "seed"], "measureLocalization");
   const site = options.site;
   const units = requireSite(model, site).units;
   const stats = collectStats(model, site, train, { seed: options.seed });

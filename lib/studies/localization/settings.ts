@@ -234,6 +234,7 @@ function updateMs(t: LocalizationTask, hidden: number): number {
  * localizationMinutes(localizationSettings("full"), { seeds: 10, tuneSeeds: 2, workers: 2 });   // ≈ 27
  */
 export function localizationMinutes(s: LocalizationSettings, run: { seeds: number; tuneSeeds: number; workers: number }): number {
+  requireKnownKeys(run, ["seeds", "tuneSeeds", "workers"], "localizationMinutes");
   const arms = LOCALIZATION_ARMS.length;
   const armSeconds = (t: LocalizationTask, hidden: number) => (s.budget * updateMs(t, hidden)) / 1000;
   const main = s.tasks.reduce((a, t) => a + arms * armSeconds(t, t.hidden), 0);

@@ -6,6 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Concept } from "../../analysis/concept";
+import { requireKnownKeys } from "../../base/validate";
 import type { Dataset } from "../../data/dataset";
 import { crossEntropy } from "../../measure/metrics";
 import type { HookedModel } from "../../models/types";
@@ -35,6 +36,7 @@ export function supervisedLoss(
   batch: Dataset,
   options: { concept: Concept; chosen: readonly number[]; head: ConceptHead; weight: number },
 ): tf.Scalar {
+  requireKnownKeys(options, ["concept", "chosen", "head", "weight"], "supervisedLoss");
   const labels = conceptLabels(batch, options.concept);
   return lossWithChosenTerm(model, site, batch, options.chosen, (picked) => {
     const conceptLogits = tf.add(tf.matMul(picked, options.head.w), options.head.b) as tf.Tensor2D;
