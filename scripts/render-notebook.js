@@ -480,7 +480,13 @@ function proseFromSource(nb, sourceFile) {
 const refreshImages = (files) => refinish(files, { html: false, noVerdict: () => undefined });
 
 async function main(argv) {
+  const timeoutArg = argv.find((a) => a.startsWith("--timeout="));
   const notebooks = argv.filter((a) => !a.startsWith("-"));
+  const timeoutS = timeoutArg === undefined ? 1800 : Number(timeoutArg.slice("--timeout=".length));
+  if (!(Number.isInteger(timeoutS) && timeoutS > 0)) {
+    console.error(`--timeout=SECONDS takes a positive whole number of seconds per cell, e.g. --timeout=3600, got ${timeoutArg}`);
+    return 2;
+  }
   if (argv.includes("--refresh-images")) {
     await refreshImages(notebooks);
     return 0;
@@ -490,13 +496,13 @@ async function main(argv) {
     return 0;
   }
   if (notebooks.length === 0 || argv.includes("--help")) {
-    console.error("usage: node scripts/render-notebook.js NOTEBOOK.ipynb [...]   (writes reports/quick/NAME.html; with FULL=1 reports/NAME.html)\n       node scripts/render-notebook.js --refresh-images reports/NAME.ipynb [...]   (redraws executed notebooks' chart images in place)\n       node scripts/render-notebook.js --refinish reports/NAME.ipynb [...]   (finishes executed notebooks again and rewrites their HTML; --prose also copies the Markdown of notebooks/NAME.ipynb)");
+    console.error("usage: node scripts/render-notebook.js NOTEBOOK.ipynb [...]   (writes reports/quick/NAME.html; with FULL=1 reports/NAME.html; --timeout=SECONDS per cell, default 1800)\n       node scripts/render-notebook.js --refresh-images reports/NAME.ipynb [...]   (redraws executed notebooks' chart images in place)\n       node scripts/render-notebook.js --refinish reports/NAME.ipynb [...]   (finishes executed notebooks again and rewrites their HTML; --prose also copies the Markdown of notebooks/NAME.ipynb)");
     return 2;
   }
   let failed = 0;
   for (const nb of notebooks) {
     try {
-      const { html, seconds } = await renderNotebook(nb);
+      const { html, seconds } = await renderNotebook(nb, { timeoutS });
       console.log(`rendered ${nb} -> ${path.relative(process.cwd(), html)} (${seconds.toFixed(1)} s)`);
     } catch (err) {
       failed += 1;
