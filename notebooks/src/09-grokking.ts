@@ -223,10 +223,12 @@ console.log(nb.writeResults("09-grokking", {
 }));
 
 // %% [markdown]
-// ## Reading (FULL run: `SEED_WORKERS=2 FULL=1 npm run notebooks -- 09-grokking`)
+// ## Reading (FULL run: `FULL=1 SEED_WORKERS=2 ANTITRAIN_THREADS=1 node scripts/render-notebook.js notebooks/09-grokking.ipynb`)
 //
-// Run time on the 2-core machine, two kernels sharing the seeds: 655 s for sections 1–5 and 694 s for the p = 59
-// replication (the rest read from `.cache/seeds/`).
+// Computed from a clean checkout at commit 8a4a1f0 with an empty seed cache: 5 seeds and 2 tuning seeds, all
+// computed, 12.4 min of compute on 2 seed workers (7 min 08 s wall). An earlier run (before the study contract,
+// tables in RESULTS.md's history) gave the same direction with slightly different numbers; the library changed
+// between the two (see RESULTS.md).
 //
 // **p = 31** (sections 2–5): 481 training / 240 held-out / 240 test pairs, d_model 32, 4 heads, 128 MLP neurons,
 // AdamW lr 1e-2, weight decay 1.0, at most 1500 full-batch steps, evaluated every 50, seeds 0–4; Grokfast tuned
@@ -234,45 +236,47 @@ console.log(nb.writeResults("09-grokking", {
 //
 // | method | grokked | steps to 95% test, seeds 0–4 | mean (censored), 95% CI | minus baseline, paired | earlier / same / later | speed-up where both grokked | final test acc |
 // | --- | --- | --- | --- | --- | --- | --- | --- |
-// | baseline | 4 / 5 | 1500, 600, 550, >1500, 500 | 930 [283, 1577] | — | — | — | 0.903 |
-// | grokfast (α 0.98, λ 2.0) | 0 / 5 | all >1500 | ≥1500 | +570 [−77, +1217] | 0 / 1 / 4 | — | 0.710 |
-// | grokfast-tuned (α 0.9, λ 2.0) | 4 / 5 | 600, 400, 350, 400, >1500 | 650 [48, 1252] | −280 [−1301, +741] | 4 / 0 / 1 | 1.81× (1.50–2.50) | 0.963 |
-// | antitrain | 3 / 5 | >1500, 700, 500, >1500, 600 | 960 [342, 1578] | +30 [−53, +113] | 1 / 1 / 3 | 0.92× (0.83–1.10) | 0.872 |
+// | baseline | 4 / 5 | 1400, 600, 600, >1500, 550 | 930 [339, 1521] | — | — | — | 0.915 |
+// | grokfast (α 0.98, λ 2.0) | 0 / 5 | all >1500 | ≥1500 | +570 [−21, +1161] | 0 / 1 / 4 | — | 0.735 |
+// | grokfast-tuned (α 0.9, λ 2.0) | 4 / 5 | 600, 400, 350, 400, >1500 | 650 [48, 1252] | −280 [−1254, +694] | 4 / 0 / 1 | 1.82× (1.50–2.33) | 0.959 |
+// | antitrain | 3 / 5 | >1500, 700, 600, >1500, 650 | 990 [410, 1570] | +60 [−8, +128] | 0 / 2 / 3 | 0.90× (0.85–1.00) | 0.862 |
 //
 // **p = 59** (section 6): 40% of the pairs train (1392), 1044 held-out, 1045 test; at most 3000 steps; Grokfast at
 // the p = 31 tuning.
 //
 // | method | grokked | steps to 95% test, seeds 0–4 | mean (censored), 95% CI | minus baseline, paired | earlier / same / later | speed-up where both grokked | final test acc |
 // | --- | --- | --- | --- | --- | --- | --- | --- |
-// | baseline | 5 / 5 | 700, 2650, 900, 650, 300 | 1040 [−109, 2189] | — | — | — | 0.974 |
-// | grokfast-tuned (α 0.9, λ 2.0) | 5 / 5 | 300, 200, 400, 400, 250 | 310 [199, 421] | −730 [−1942, +482] | 5 / 0 / 0 | 2.67× (1.20–13.25) | 0.970 |
-// | antitrain | 4 / 5 | 700, >3000, 800, 650, 350 | 1100 [−235, 2435] | +60 [−152, +272] | 1 / 2 / 2 | 0.99× (0.86–1.13) | 0.890 |
+// | baseline | 5 / 5 | 650, 2350, 850, 750, 350 | 990 [18, 1962] | — | — | — | 0.971 |
+// | grokfast-tuned (α 0.9, λ 2.0) | 5 / 5 | 300, 200, 400, 450, 250 | 320 [191, 449] | −670 [−1709, +369] | 5 / 0 / 0 | 2.63× (1.40–11.75) | 0.978 |
+// | antitrain | 5 / 5 | 650, 2500, 900, 750, 350 | 1030 [−20, 2080] | +40 [−41, +121] | 0 / 3 / 2 | 0.98× (0.94–1.00) | 0.979 |
 //
-// - **Antitraining did not speed grokking up, at either modulus.** At p = 31 it was later than the baseline on
-//   three seeds, earlier by one evaluation interval on one, and neither grokked on the fifth (+30 steps
-//   [−53, +113]; 0.92× where both grokked). At p = 59 it matched the baseline on two seeds, was 50 steps later on
-//   one, 100 earlier on one, and never grokked on seed 1, where the baseline took 2650 steps (+60 [−152, +272];
-//   0.99×). The hypothesis of the notes' idea 1 — erasing memorizing units drives grokking early — is not
-//   supported here.
+// - **Antitraining did not speed grokking up, at either modulus.** On none of the 10 paired runs (5 seeds × 2
+//   moduli) did it reach 95% test accuracy before the baseline: at p = 31 it tied on two seeds, was later on one
+//   and never grokked on two, one of which the baseline grokked at 1400 steps (+60 steps [−8, +128]; 0.90× where
+//   both grokked); at p = 59 it tied on three seeds and was 50 and 150 steps later on two (+40 [−41, +121]; 0.98×).
+//   Both intervals include zero, so by the report's scale the verdict is *inconclusive*; the point estimates and
+//   the seed counts lean against the hypothesis of the notes' idea 1 (erasing memorizing units drives grokking
+//   early), and no seed supports it.
 // - **Why, from the held-out-importance chart:** the classification is unstable. On seed 0 the number of
-//   "memorizing" neurons fell from ~40 to under 15 within 350 steps in both the baseline and the antitrained run
-//   (weight decay does that alone), then fluctuated; in the antitrained run the neurons classified memorizing
-//   later carried 60–90% of the training damage, i.e. antitraining (an Adam at 1e-3 on the MLP output weights and
-//   unembedding, against an AdamW at 1e-2 for training) did not detach them. All methods memorize within 50–300
-//   steps; at p = 31 test accuracy then plateaus at ~0.55 long before grokking, which is exactly the share of test
-//   pairs (0.55 of 240) whose swapped pair (b, a) is in the training set: the model learns commutativity first.
-// - **Grokfast at the paper's α = 0.98, λ = 2.0 hurt** at p = 31: 0 of 5 grokked (final test accuracy 0.71). Those
-//   values were chosen for lr 1e-3; ours is ten times larger.
+//   "memorizing" neurons fell from ~40–57 to under 15 within 350 steps in both the baseline and the antitrained
+//   run (weight decay does that alone), then fluctuated; in the antitrained run the neurons classified memorizing
+//   carried 50–70% of the training damage from step 550 to 1100, i.e. antitraining (an Adam at 1e-3 on the MLP
+//   output weights and unembedding, against an AdamW at 1e-2 for training) did not detach them. All methods
+//   memorize within 50–350 steps; at p = 31 test accuracy then plateaus at ~0.55–0.60 long before grokking, about
+//   the share of test pairs (0.55 of 240) whose swapped pair (b, a) is in the training set: the model learns
+//   commutativity first.
+// - **Grokfast at the paper's α = 0.98, λ = 2.0 hurt** at p = 31: 0 of 5 grokked (final test accuracy 0.735).
+//   Those values were chosen for lr 1e-3; ours is ten times larger.
 // - **Tuned for this schedule, Grokfast was the fastest method at both moduli.** α = 0.9, λ = 2.0 was chosen on
-//   seeds 100 and 101 at p = 31 from 8 settings — where it only tied the baseline (λ = 0: 500 and 250 steps;
+//   seeds 100 and 101 at p = 31 from 8 settings — where it only tied the baseline (λ = 0: 450 and 200 steps;
 //   α 0.9, λ 2: 450 and 300), and the grid's settings scattered widely, so the choice was a noisy one. On seeds 0–4
-//   at p = 31 it grokked earlier than the baseline on 4 of 5 (1.5–2.5× where both grokked) but never on the fifth;
-//   at p = 59, not retuned, it grokked earlier on all 5 seeds (sign test p = 0.06), 1.2–13× (geometric mean
-//   2.7×), with the tightest interval of any arm (310 [199, 421] steps). The paired mean differences' intervals
-//   include zero because the baseline's times vary so much. A consistent, moderate speed-up, far from the
-//   paper's 50×.
+//   at p = 31 it grokked earlier than the baseline on 4 of 5 (1.5–2.3× where both grokked) but never on the fifth;
+//   at p = 59, not retuned, it grokked earlier on all 5 seeds (sign test p = 0.06), 1.4–12× (geometric mean
+//   2.6×), with the tightest interval of any arm (320 [191, 449] steps). The paired mean differences' intervals
+//   include zero because the baseline's times vary so much (350–2350 steps). A consistent, moderate speed-up, far
+//   from the paper's 50×.
 //
 // **Published anchors, beside ours:** Nanda et al. (p = 113, 30% train, lr 1e-3) grok after roughly 10k epochs
 // (full-batch steps); Grokfast reports about 50× fewer iterations on its own setup (p = 97, 50% train). Our
-// baseline groks in 300–2650 steps only because of the smaller problems and the 10× learning rate. Quick mode
+// baseline groks in 350–2350 steps only because of the smaller problems and the 10× learning rate. Quick mode
 // (p = 23, 100 steps; 60 for the replication) only checks that the notebook runs; its numbers mean nothing.
