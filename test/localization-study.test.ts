@@ -208,8 +208,10 @@ test("a tiny run through runStudy: tuned on validation, every arm on the budget,
       assert.equal(row.chosenUnits.length, s.units);
       assert.deepEqual(row.config, run.chosen[row.task][row.arm]);
       for (const k of st.LOCALIZATION_MEASUREMENTS.filter((m): m is Exclude<st.LocalizationMeasurement, "mainCost"> => m !== "share" && m !== "mainCost")) assert.ok(row[k] >= 0 && row[k] <= 1, `${row.arm} ${k} ${row[k]}`);
-      assert.ok(row.chance > 0.45 && row.chance < 0.55, `parity chance ${row.chance}`);
-      assert.ok(row.mainAccuracy > 0.3, `${row.arm}: learns digits a little (${row.mainAccuracy})`);
+      if (row.task === "digits") {
+        assert.ok(row.chance > 0.45 && row.chance < 0.55, `parity chance ${row.chance}`);
+        assert.ok(row.mainAccuracy > 0.3, `${row.arm}: learns digits a little (${row.mainAccuracy})`);
+      }
       assert.ok(row.probeAll <= row.probeClean + 1e-9 || row.probeClean < 0.6, `${row.arm}: randomizing the whole site costs the probe`);
     }
     assert.deepEqual(r.rows.filter((x) => x.arm !== "plain-picked").map((x) => x.chosenUnits), r.rows.filter((x) => x.arm !== "plain-picked").map(() => [0, 1]));
@@ -218,7 +220,7 @@ test("a tiny run through runStudy: tuned on validation, every arm on the budget,
   assert.equal(run.summary.better, "lower");
   const details = run.summary.details as { goal: st.GoalCheck[]; table: st.LocalizationTable };
   assert.deepEqual(details.goal.map((g) => g.arm), [...st.ANTITRAINING_ARMS]);
-  assert.deepEqual(Object.keys(details.table), ["digits"]);
+  assert.deepEqual(Object.keys(details.table), ["digits", "char-lm"]);
   assert.equal(details.table.digits["plain-picked"].mainCost.mean, 0, "plain training costs nothing against itself");
   const cost = run.results.map((r) => (r.rows.find((x) => x.arm === "plain-picked")?.mainAccuracy ?? 0) - (r.rows.find((x) => x.arm === "supervised")?.mainAccuracy ?? 0));
   assert.ok(Math.abs(details.table.digits.supervised.mainCost.mean - (cost[0] + cost[1]) / 2) < 1e-12, "the cost is paired per seed");
@@ -275,5 +277,69 @@ test("a tiny transformer task runs every arm on the MLP neurons, frees its tenso
     assert.equal(row.hidden, 8);
     for (const k of ["mainAccuracy", "probeClean", "probeChosen", "probeOthers", "removedConcept", "restClean", "restRemoved"] as const) assert.ok(row[k] >= 0 && row[k] <= 1, `${row.arm} ${k}`);
   }
-  assertAntitrainError(() => st.checkLocalizationSettings({ ...s, tasks: [{ ...s.tasks[0], transformer: undefined }] }), /need a transformer/);
+  assertAntitrainError(() => st.checkLocalizationSettings({ ...s, tasks: [{ ...s.tasks[0], transformer: undefined }] }), /needs a transformer/);
+});
+
+test("the char-LM task's concept: 1 exactly where the next character is a vowel (a e i o u, either case), on a hand-checked text", () => {
+  assert.deepEqual(st.vowelValues(["\n", " ", "A", "b", "e", "\uFFFD"]), [0, 0, 1, 0, 1, 0], "upper-case vowels count; other does not");
+  // "Hi Eve, go up.": the window starting at i (2 characters) predicts character i + 2: " E v e ,   g o   u p ."
+  const text = "Hi Eve, go up.";
+  const expected = [0, 1, 0, 1, 0, 0, 0, 1, 0, 1, 0, 0];
+  const task = at.charWindows(text, { window: 2, blocks: 2, testFraction: 0.5, seed: 0 });
+  const c = at.concept("next is a vowel", st.vowelValues(task.vocab));
+  let seen = 0;
+  for (const part of ["train", "test"] as const) {
+    const y = task[part].y.dataSync();
+    task.starts[part].forEach((start, r) => {
+      assert.equal(c.of[y[r]], expected[start], `window at ${start} predicts ${JSON.stringify(text[start + 2])}`);
+      seen++;
+    });
+    at.disposeDataset(task[part]);
+  }
+  assert.ok(seen >= 10, `${seen} windows checked`);
+  // The full setting's task: notebook 10's text, its 64-character vocabulary, the ten vowels in it.
+  const full = st.localizationSettings("full").tasks.find((t) => t.name === "char-lm") as st.LocalizationTask;
+  const vocab = st.charLmVocab(full.data as st.CharLmWindows);
+  assert.equal(vocab.length, 64);
+  assert.deepEqual(vocab.filter((_, k) => full.concept.values[k] === 1), ["A", "E", "I", "O", "U", "a", "e", "i", "o", "u"]);
+});
+
+test("a malformed char-LM description is refused, naming the fix", () => {
+  const tiny = st.localizationSettings("tiny");
+  const lm = tiny.tasks.find((t) => t.name === "char-lm") as st.LocalizationTask;
+  const d = lm.data as st.CharLmWindows;
+  const withData = (data: object) => ({ ...tiny, tasks: [{ ...lm, data: data as st.CharLmWindows }] });
+  st.checkLocalizationSettings(tiny);
+  assertAntitrainError(() => st.checkLocalizationSettings(withData({ ...d, contxt: 4 })), /unknown option "contxt" of task char-lm's char-lm data/);
+  assertAntitrainError(() => st.checkLocalizationSettings(withData({ ...d, context: 0 })), /data\.context must be a positive integer/);
+  assertAntitrainError(() => st.checkLocalizationSettings(withData({ ...d, vocab: 1 })), /data\.vocab must be at least 2/);
+  assertAntitrainError(() => st.checkLocalizationSettings(withData({ ...d, test: undefined })), /data\.test must be a share of the text's blocks in \(0, 1\)/);
+  assertAntitrainError(() => st.checkLocalizationSettings(withData({ ...d, validation: 0.5, test: 0.5 })), /must be below 1: leave text to train on/);
+  assertAntitrainError(() => st.checkLocalizationSettings({ ...tiny, tasks: [{ ...lm, transformer: undefined }] }), /needs a transformer/);
+  assertAntitrainError(() => st.taskSplit({ ...lm, data: { ...d, windows: 3 } }), /raise data\.windows/);
+  assertAntitrainError(() => st.charLmLocalizationTask(64, { windowz: 3 } as never), /unknown option "windowz" of charLmLocalizationTask/);
+});
+
+test("a tiny char-LM task: held-out blocks split into validation and test; every arm runs on the MLP neurons, frees its tensors, measures in range", { timeout: 300_000 }, () => {
+  const tiny = st.localizationSettings("tiny");
+  const s = { ...tiny, tasks: tiny.tasks.filter((t) => t.name === "char-lm") };
+  st.checkLocalizationSettings(s);
+  const { train, validation, test } = st.taskSplit(s.tasks[0]);
+  const d = s.tasks[0].data as st.CharLmWindows;
+  assert.equal(train.y.shape[0] + validation.y.shape[0] + test.y.shape[0], d.windows, "every window kept lands in one split");
+  assert.ok(validation.y.shape[0] > 0 && test.y.shape[0] > 0);
+  assert.equal(train.x.shape[1], d.context);
+  st.localizationSeed(s, {}, 0); // builds the task once for the process
+  const tensors = tf.memory().numTensors;
+  const r = st.localizationSeed(s, {}, 1);
+  assert.equal(tf.memory().numTensors, tensors, "no tensor leaked");
+  assert.deepEqual(r.rows.map((x) => x.arm), [...st.LOCALIZATION_ARMS]);
+  for (const row of r.rows) {
+    assert.equal(row.updates, s.budget);
+    assert.equal(row.hidden, 8);
+    assert.ok(Object.values(row).every((v) => typeof v !== "number" || Number.isFinite(v)), `${row.arm}: finite numbers`);
+    for (const k of ["mainAccuracy", "probeClean", "probeChosen", "probeOthers", "probeAll", "chance", "removedConcept", "removedMain", "restClean", "restRemoved"] as const) {
+      assert.ok(row[k] >= 0 && row[k] <= 1, `${row.arm} ${k} ${row[k]}`);
+    }
+  }
 });
