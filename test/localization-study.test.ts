@@ -264,6 +264,68 @@ test("on a transformer's MLP neurons (a sequence site) gradient routing masks ev
   model.dispose();
 });
 
+test("routedGradients on an MLP's h1: bit for bit the single routed pass (optimizer.minimize(routedLoss)) it replaces", () => {
+  const model = tiny();
+  const b = batch();
+  const vars = model.variables();
+  for (const routing of st.ROUTINGS) {
+    const options = { concept: identity, chosen: [0], routing };
+    const old = tf.variableGrads(() => st.routedLoss(model, "h1", b, options), vars);
+    const now = st.routedGradients(model, "h1", b, options, vars);
+    assert.equal(now.value.dataSync()[0], old.value.dataSync()[0]);
+    for (const v of vars) assert.deepEqual(Array.from(now.grads[v.name].dataSync()), Array.from(old.grads[v.name].dataSync()), `${routing}: ${v.name}`);
+    tf.dispose([old.value, now.value, ...Object.values(old.grads), ...Object.values(now.grads)]);
+  }
+  // And one training update through trainArm equals one Adam update on routedLoss's gradient.
+  const a = tiny();
+  const ref = tiny();
+  const data = { x: tf.tensor2d([...X, ...X]), y: tf.tensor1d([...Y, ...Y], "int32"), classes: 2 };
+  st.trainArm(a, data, { arm: "gradient-routing", site: "h1", config: { routing: "two-sided" }, concept: identity, chosen: [0], budget: 3, pretrain: 0, learningRate: 0.01, statsEvery: 1, seed: 0 });
+  const opt = tf.train.adam(0.01);
+  const stream = new at.BatchStream(data, 64, 7919);
+  for (let u = 0; u < 3; u++) {
+    const bb = stream.next();
+    opt.minimize(() => st.routedLoss(ref, "h1", bb, { concept: identity, chosen: [0], routing: "two-sided" }), false, ref.variables());
+    at.disposeDataset(bb);
+  }
+  a.variables().forEach((v, i) => assert.deepEqual(Array.from(v.dataSync()), Array.from(ref.variables()[i].dataSync()), v.name));
+  tf.dispose([b.x, b.y, data.x, data.y]);
+  opt.dispose();
+  [model, a, ref].forEach((m) => m.dispose());
+});
+
+test("routedGradients on a transformer's MLP neurons: W_in and b_in get the routed gradient, every other variable exactly the plain one", () => {
+  const task = st.modularLocalizationTask(7, 8, 8);
+  const { train } = st.taskSplit(task);
+  const model = st.taskModel(task, 8, 0);
+  const c = at.concept(task.concept.name, task.concept.values);
+  const b = at.take(train, Array.from({ length: 24 }, (_, i) => i));
+  const vars = model.variables();
+  const own = new Set(["blocks.0.mlp/W_in", "blocks.0.mlp/b_in"]);
+  const names = model.namedVariables().map((v) => v.name);
+  const tensors = tf.memory().numTensors;
+  for (const routing of st.ROUTINGS) {
+    const options = { concept: c, chosen: [0, 1], routing };
+    const routed = tf.variableGrads(() => st.routedLoss(model, "blocks.0.mlp", b, options), vars);
+    const plain = tf.variableGrads(() => tf.tidy(() => tf.mean(at.crossEntropy(model.forward(b.x), b.y as tf.Tensor1D)) as tf.Scalar), vars);
+    const now = st.routedGradients(model, "blocks.0.mlp", b, options, vars);
+    assert.equal(now.value.dataSync()[0], plain.value.dataSync()[0], "the loss is the plain loss");
+    vars.forEach((v, i) => {
+      const want = own.has(names[i]) ? routed : plain;
+      assert.deepEqual(Array.from(now.grads[v.name].dataSync()), Array.from(want.grads[v.name].dataSync()), `${routing}: ${names[i]}`);
+    });
+    // The case that matters: the shared upstream weights' routed and plain gradients differ.
+    const we = vars[names.indexOf("embed/W_E")].name;
+    assert.notDeepEqual(Array.from(routed.grads[we].dataSync()), Array.from(plain.grads[we].dataSync()));
+    tf.dispose([routed.value, plain.value, now.value, ...Object.values(routed.grads), ...Object.values(plain.grads), ...Object.values(now.grads)]);
+  }
+  assert.equal(tf.memory().numTensors, tensors, "no tensor leaked");
+  // A site with shared upstream weights and no incoming parameters of its own is refused.
+  assertAntitrainError(() => st.routedGradients(model, "blocks.0.resid", b, { concept: c, chosen: [0], routing: "one-sided" }, vars), /no incoming parameters of its own/);
+  at.disposeDataset(b);
+  model.dispose();
+});
+
 test("a tiny transformer task runs every arm on the MLP neurons, frees its tensors, and measures in range", { timeout: 300_000 }, () => {
   const s = { ...st.localizationSettings("tiny"), tasks: [st.modularLocalizationTask(7, 8, 8)] };
   st.checkLocalizationSettings(s);

@@ -22,7 +22,7 @@ export {
   type Routing,
   type UnitPick,
 } from "./settings";
-export { routeGradient, routingMasks, routedLoss } from "./gradient-routing";
+export { routeGradient, routingMasks, routedLoss, routedGradients } from "./gradient-routing";
 export { conceptHead, supervisedLoss, type ConceptHead } from "./supervised";
 export { bottleneckLoss, conceptNeurons, type ConceptNeurons } from "./bottleneck";
 export { taskSplit, taskSite, taskModel, charLmVocab, checkCharLmWindows, type TaskSplit } from "./data";
