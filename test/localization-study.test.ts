@@ -219,13 +219,41 @@ test("a tiny run through runStudy: tuned on validation, every arm on the budget,
   assert.equal(run.summary.reference, "concept-antitrain");
   assert.equal(run.summary.better, "lower");
   const details = run.summary.details as { goal: st.GoalCheck[]; table: st.LocalizationTable };
-  assert.deepEqual(details.goal.map((g) => g.arm), [...st.ANTITRAINING_ARMS]);
+  assert.deepEqual(details.goal.map((g) => `${g.task} ${g.arm}`), ["digits", "char-lm"].flatMap((t) => st.ANTITRAINING_ARMS.map((a) => `${t} ${a}`)), "the goal judged per task");
   assert.deepEqual(Object.keys(details.table), ["digits", "char-lm"]);
   assert.equal(details.table.digits["plain-picked"].mainCost.mean, 0, "plain training costs nothing against itself");
   const cost = run.results.map((r) => (r.rows.find((x) => x.arm === "plain-picked")?.mainAccuracy ?? 0) - (r.rows.find((x) => x.arm === "supervised")?.mainAccuracy ?? 0));
   assert.ok(Math.abs(details.table.digits.supervised.mainCost.mean - (cost[0] + cost[1]) / 2) < 1e-12, "the cost is paired per seed");
   assert.ok(st.ANSWERS.includes(run.verdict.answer));
-  assert.equal(run.verdict.numbers.length, 2);
+  assert.equal(run.verdict.numbers.length, 4);
+  assert.match(run.verdict.sentence, /digits: .*; char-lm: /, "the verdict states each task");
+});
+
+test("goalChecks judge each task on its own seeds: a collapsed arm on one task moves nothing on another; the verdict states each task", () => {
+  // Rows with only the fields the goal reads; chance 0.5. Digits: concept-antitrain at chance, routing 1 point off, equal main accuracy.
+  const row = (task: string, arm: st.LocalizationArm, seed: number, probeChosen: number, mainAccuracy: number) =>
+    ({ task, arm, seed, part: "main", units: 2, hidden: 8, chance: 0.5, probeChosen, mainAccuracy }) as unknown as st.LocalizationRow;
+  const seedRows = (seed: number, lmCollapse: boolean) => {
+    const d = (k: number) => 0.001 * k * (seed + 1);
+    return [
+      ...st.LOCALIZATION_ARMS.map((arm) => row("digits", arm, seed, arm === "gradient-routing" ? 0.51 : arm === "concept-antitrain" ? 0.5 + d(1) : 0.8, 0.9 + d(2))),
+      ...st.LOCALIZATION_ARMS.map((arm) => row("lm", arm, seed, arm === "gradient-routing" && lmCollapse ? 0.99 : 0.8 + d(3), arm === "gradient-routing" && lmCollapse ? 0.05 : 0.5 + d(1))),
+    ];
+  };
+  const results = (collapse: boolean) => [0, 1, 2].map((seed) => ({ seed, rows: seedRows(seed, collapse) }) as unknown as st.LocalizationSeed);
+  const strip = (checks: st.GoalCheck[]) => JSON.stringify(checks.filter((g) => g.task === "digits"));
+  const calm = st.goalChecks(results(false));
+  const collapsed = st.goalChecks(results(true));
+  assert.deepEqual(calm.map((g) => `${g.task} ${g.arm}`), ["digits antitrain-core", "digits concept-antitrain", "lm antitrain-core", "lm concept-antitrain"]);
+  assert.equal(strip(collapsed), strip(calm), "the char-LM's collapsed routing does not touch the digits' checks");
+  assert.equal(calm.find((g) => g.task === "digits" && g.arm === "concept-antitrain")?.status, "met");
+  assert.equal(calm.find((g) => g.task === "lm" && g.arm === "concept-antitrain")?.status, "failed", "30 points from chance on lm");
+  const summary = st.summarizeLocalization(results(false));
+  const verdict = st.localizationVerdict(summary);
+  assert.equal(verdict.answer, "mixed");
+  assert.match(verdict.sentence, /digits: supported \(concept-antitrain .*; lm: not supported/);
+  assert.equal(verdict.numbers.length, 4);
+  assert.match(verdict.numbers[0], /^digits · antitrain-core: /);
 });
 
 test("the sweep: every arm at each unit count (at the task's width) and width (at the study's unit count); its table", { timeout: 300_000 }, () => {
