@@ -105,4 +105,4 @@ export { spectatorBlowup, rescaleUnits, type Blowup } from "./antitrain/spectato
 export { DAMAGE_PATHS } from "./measure/damage";
 export { groupImportance, type GroupImportanceOptions, type EstimatedImportance } from "./importance/group-testing";
 export { gateImportance, type GateOptions } from "./importance/gate";
-export { charWindows, textFromFiles, type CharWindowOptions, type CharTask } from "./data/text";
+export { charWindows, charVocab, textFromFiles, type CharWindowOptions, type CharTask } from "./data/text";

@@ -208,8 +208,10 @@ test("a tiny run through runStudy: tuned on validation, every arm on the budget,
       assert.equal(row.chosenUnits.length, s.units);
       assert.deepEqual(row.config, run.chosen[row.task][row.arm]);
       for (const k of st.LOCALIZATION_MEASUREMENTS.filter((m): m is Exclude<st.LocalizationMeasurement, "mainCost"> => m !== "share" && m !== "mainCost")) assert.ok(row[k] >= 0 && row[k] <= 1, `${row.arm} ${k} ${row[k]}`);
-      assert.ok(row.chance > 0.45 && row.chance < 0.55, `parity chance ${row.chance}`);
-      assert.ok(row.mainAccuracy > 0.3, `${row.arm}: learns digits a little (${row.mainAccuracy})`);
+      if (row.task === "digits") {
+        assert.ok(row.chance > 0.45 && row.chance < 0.55, `parity chance ${row.chance}`);
+        assert.ok(row.mainAccuracy > 0.3, `${row.arm}: learns digits a little (${row.mainAccuracy})`);
+      }
       assert.ok(row.probeAll <= row.probeClean + 1e-9 || row.probeClean < 0.6, `${row.arm}: randomizing the whole site costs the probe`);
     }
     assert.deepEqual(r.rows.filter((x) => x.arm !== "plain-picked").map((x) => x.chosenUnits), r.rows.filter((x) => x.arm !== "plain-picked").map(() => [0, 1]));
@@ -217,13 +219,41 @@ test("a tiny run through runStudy: tuned on validation, every arm on the budget,
   assert.equal(run.summary.reference, "concept-antitrain");
   assert.equal(run.summary.better, "lower");
   const details = run.summary.details as { goal: st.GoalCheck[]; table: st.LocalizationTable };
-  assert.deepEqual(details.goal.map((g) => g.arm), [...st.ANTITRAINING_ARMS]);
-  assert.deepEqual(Object.keys(details.table), ["digits"]);
+  assert.deepEqual(details.goal.map((g) => `${g.task} ${g.arm}`), ["digits", "char-lm"].flatMap((t) => st.ANTITRAINING_ARMS.map((a) => `${t} ${a}`)), "the goal judged per task");
+  assert.deepEqual(Object.keys(details.table), ["digits", "char-lm"]);
   assert.equal(details.table.digits["plain-picked"].mainCost.mean, 0, "plain training costs nothing against itself");
   const cost = run.results.map((r) => (r.rows.find((x) => x.arm === "plain-picked")?.mainAccuracy ?? 0) - (r.rows.find((x) => x.arm === "supervised")?.mainAccuracy ?? 0));
   assert.ok(Math.abs(details.table.digits.supervised.mainCost.mean - (cost[0] + cost[1]) / 2) < 1e-12, "the cost is paired per seed");
   assert.ok(st.ANSWERS.includes(run.verdict.answer));
-  assert.equal(run.verdict.numbers.length, 2);
+  assert.equal(run.verdict.numbers.length, 4);
+  assert.match(run.verdict.sentence, /digits: .*; char-lm: /, "the verdict states each task");
+});
+
+test("goalChecks judge each task on its own seeds: a collapsed arm on one task moves nothing on another; the verdict states each task", () => {
+  // Rows with only the fields the goal reads; chance 0.5. Digits: concept-antitrain at chance, routing 1 point off, equal main accuracy.
+  const row = (task: string, arm: st.LocalizationArm, seed: number, probeChosen: number, mainAccuracy: number) =>
+    ({ task, arm, seed, part: "main", units: 2, hidden: 8, chance: 0.5, probeChosen, mainAccuracy }) as unknown as st.LocalizationRow;
+  const seedRows = (seed: number, lmCollapse: boolean) => {
+    const d = (k: number) => 0.001 * k * (seed + 1);
+    return [
+      ...st.LOCALIZATION_ARMS.map((arm) => row("digits", arm, seed, arm === "gradient-routing" ? 0.51 : arm === "concept-antitrain" ? 0.5 + d(1) : 0.8, 0.9 + d(2))),
+      ...st.LOCALIZATION_ARMS.map((arm) => row("lm", arm, seed, arm === "gradient-routing" && lmCollapse ? 0.99 : 0.8 + d(3), arm === "gradient-routing" && lmCollapse ? 0.05 : 0.5 + d(1))),
+    ];
+  };
+  const results = (collapse: boolean) => [0, 1, 2].map((seed) => ({ seed, rows: seedRows(seed, collapse) }) as unknown as st.LocalizationSeed);
+  const strip = (checks: st.GoalCheck[]) => JSON.stringify(checks.filter((g) => g.task === "digits"));
+  const calm = st.goalChecks(results(false));
+  const collapsed = st.goalChecks(results(true));
+  assert.deepEqual(calm.map((g) => `${g.task} ${g.arm}`), ["digits antitrain-core", "digits concept-antitrain", "lm antitrain-core", "lm concept-antitrain"]);
+  assert.equal(strip(collapsed), strip(calm), "the char-LM's collapsed routing does not touch the digits' checks");
+  assert.equal(calm.find((g) => g.task === "digits" && g.arm === "concept-antitrain")?.status, "met");
+  assert.equal(calm.find((g) => g.task === "lm" && g.arm === "concept-antitrain")?.status, "failed", "30 points from chance on lm");
+  const summary = st.summarizeLocalization(results(false));
+  const verdict = st.localizationVerdict(summary);
+  assert.equal(verdict.answer, "mixed");
+  assert.match(verdict.sentence, /digits: supported \(concept-antitrain .*; lm: not supported/);
+  assert.equal(verdict.numbers.length, 4);
+  assert.match(verdict.numbers[0], /^digits · antitrain-core: /);
 });
 
 test("the sweep: every arm at each unit count (at the task's width) and width (at the study's unit count); its table", { timeout: 300_000 }, () => {
@@ -262,6 +292,68 @@ test("on a transformer's MLP neurons (a sequence site) gradient routing masks ev
   model.dispose();
 });
 
+test("routedGradients on an MLP's h1: bit for bit the single routed pass (optimizer.minimize(routedLoss)) it replaces", () => {
+  const model = tiny();
+  const b = batch();
+  const vars = model.variables();
+  for (const routing of st.ROUTINGS) {
+    const options = { concept: identity, chosen: [0], routing };
+    const old = tf.variableGrads(() => st.routedLoss(model, "h1", b, options), vars);
+    const now = st.routedGradients(model, "h1", b, options, vars);
+    assert.equal(now.value.dataSync()[0], old.value.dataSync()[0]);
+    for (const v of vars) assert.deepEqual(Array.from(now.grads[v.name].dataSync()), Array.from(old.grads[v.name].dataSync()), `${routing}: ${v.name}`);
+    tf.dispose([old.value, now.value, ...Object.values(old.grads), ...Object.values(now.grads)]);
+  }
+  // And one training update through trainArm equals one Adam update on routedLoss's gradient.
+  const a = tiny();
+  const ref = tiny();
+  const data = { x: tf.tensor2d([...X, ...X]), y: tf.tensor1d([...Y, ...Y], "int32"), classes: 2 };
+  st.trainArm(a, data, { arm: "gradient-routing", site: "h1", config: { routing: "two-sided" }, concept: identity, chosen: [0], budget: 3, pretrain: 0, learningRate: 0.01, statsEvery: 1, seed: 0 });
+  const opt = tf.train.adam(0.01);
+  const stream = new at.BatchStream(data, 64, 7919);
+  for (let u = 0; u < 3; u++) {
+    const bb = stream.next();
+    opt.minimize(() => st.routedLoss(ref, "h1", bb, { concept: identity, chosen: [0], routing: "two-sided" }), false, ref.variables());
+    at.disposeDataset(bb);
+  }
+  a.variables().forEach((v, i) => assert.deepEqual(Array.from(v.dataSync()), Array.from(ref.variables()[i].dataSync()), v.name));
+  tf.dispose([b.x, b.y, data.x, data.y]);
+  opt.dispose();
+  [model, a, ref].forEach((m) => m.dispose());
+});
+
+test("routedGradients on a transformer's MLP neurons: W_in and b_in get the routed gradient, every other variable exactly the plain one", () => {
+  const task = st.modularLocalizationTask(7, 8, 8);
+  const { train } = st.taskSplit(task);
+  const model = st.taskModel(task, 8, 0);
+  const c = at.concept(task.concept.name, task.concept.values);
+  const b = at.take(train, Array.from({ length: 24 }, (_, i) => i));
+  const vars = model.variables();
+  const own = new Set(["blocks.0.mlp/W_in", "blocks.0.mlp/b_in"]);
+  const names = model.namedVariables().map((v) => v.name);
+  const tensors = tf.memory().numTensors;
+  for (const routing of st.ROUTINGS) {
+    const options = { concept: c, chosen: [0, 1], routing };
+    const routed = tf.variableGrads(() => st.routedLoss(model, "blocks.0.mlp", b, options), vars);
+    const plain = tf.variableGrads(() => tf.tidy(() => tf.mean(at.crossEntropy(model.forward(b.x), b.y as tf.Tensor1D)) as tf.Scalar), vars);
+    const now = st.routedGradients(model, "blocks.0.mlp", b, options, vars);
+    assert.equal(now.value.dataSync()[0], plain.value.dataSync()[0], "the loss is the plain loss");
+    vars.forEach((v, i) => {
+      const want = own.has(names[i]) ? routed : plain;
+      assert.deepEqual(Array.from(now.grads[v.name].dataSync()), Array.from(want.grads[v.name].dataSync()), `${routing}: ${names[i]}`);
+    });
+    // The case that matters: the shared upstream weights' routed and plain gradients differ.
+    const we = vars[names.indexOf("embed/W_E")].name;
+    assert.notDeepEqual(Array.from(routed.grads[we].dataSync()), Array.from(plain.grads[we].dataSync()));
+    tf.dispose([routed.value, plain.value, now.value, ...Object.values(routed.grads), ...Object.values(plain.grads), ...Object.values(now.grads)]);
+  }
+  assert.equal(tf.memory().numTensors, tensors, "no tensor leaked");
+  // A site with shared upstream weights and no incoming parameters of its own is refused.
+  assertAntitrainError(() => st.routedGradients(model, "blocks.0.resid", b, { concept: c, chosen: [0], routing: "one-sided" }, vars), /no incoming parameters of its own/);
+  at.disposeDataset(b);
+  model.dispose();
+});
+
 test("a tiny transformer task runs every arm on the MLP neurons, frees its tensors, and measures in range", { timeout: 300_000 }, () => {
   const s = { ...st.localizationSettings("tiny"), tasks: [st.modularLocalizationTask(7, 8, 8)] };
   st.checkLocalizationSettings(s);
@@ -275,5 +367,69 @@ test("a tiny transformer task runs every arm on the MLP neurons, frees its tenso
     assert.equal(row.hidden, 8);
     for (const k of ["mainAccuracy", "probeClean", "probeChosen", "probeOthers", "removedConcept", "restClean", "restRemoved"] as const) assert.ok(row[k] >= 0 && row[k] <= 1, `${row.arm} ${k}`);
   }
-  assertAntitrainError(() => st.checkLocalizationSettings({ ...s, tasks: [{ ...s.tasks[0], transformer: undefined }] }), /need a transformer/);
+  assertAntitrainError(() => st.checkLocalizationSettings({ ...s, tasks: [{ ...s.tasks[0], transformer: undefined }] }), /needs a transformer/);
+});
+
+test("the char-LM task's concept: 1 exactly where the next character is a vowel (a e i o u, either case), on a hand-checked text", () => {
+  assert.deepEqual(st.vowelValues(["\n", " ", "A", "b", "e", "\uFFFD"]), [0, 0, 1, 0, 1, 0], "upper-case vowels count; other does not");
+  // "Hi Eve, go up.": the window starting at i (2 characters) predicts character i + 2: " E v e ,   g o   u p ."
+  const text = "Hi Eve, go up.";
+  const expected = [0, 1, 0, 1, 0, 0, 0, 1, 0, 1, 0, 0];
+  const task = at.charWindows(text, { window: 2, blocks: 2, testFraction: 0.5, seed: 0 });
+  const c = at.concept("next is a vowel", st.vowelValues(task.vocab));
+  let seen = 0;
+  for (const part of ["train", "test"] as const) {
+    const y = task[part].y.dataSync();
+    task.starts[part].forEach((start, r) => {
+      assert.equal(c.of[y[r]], expected[start], `window at ${start} predicts ${JSON.stringify(text[start + 2])}`);
+      seen++;
+    });
+    at.disposeDataset(task[part]);
+  }
+  assert.ok(seen >= 10, `${seen} windows checked`);
+  // The full setting's task: notebook 10's text, its 64-character vocabulary, the ten vowels in it.
+  const full = st.localizationSettings("full").tasks.find((t) => t.name === "char-lm") as st.LocalizationTask;
+  const vocab = st.charLmVocab(full.data as st.CharLmWindows);
+  assert.equal(vocab.length, 64);
+  assert.deepEqual(vocab.filter((_, k) => full.concept.values[k] === 1), ["A", "E", "I", "O", "U", "a", "e", "i", "o", "u"]);
+});
+
+test("a malformed char-LM description is refused, naming the fix", () => {
+  const tiny = st.localizationSettings("tiny");
+  const lm = tiny.tasks.find((t) => t.name === "char-lm") as st.LocalizationTask;
+  const d = lm.data as st.CharLmWindows;
+  const withData = (data: object) => ({ ...tiny, tasks: [{ ...lm, data: data as st.CharLmWindows }] });
+  st.checkLocalizationSettings(tiny);
+  assertAntitrainError(() => st.checkLocalizationSettings(withData({ ...d, contxt: 4 })), /unknown option "contxt" of task char-lm's char-lm data/);
+  assertAntitrainError(() => st.checkLocalizationSettings(withData({ ...d, context: 0 })), /data\.context must be a positive integer/);
+  assertAntitrainError(() => st.checkLocalizationSettings(withData({ ...d, vocab: 1 })), /data\.vocab must be at least 2/);
+  assertAntitrainError(() => st.checkLocalizationSettings(withData({ ...d, test: undefined })), /data\.test must be a share of the text's blocks in \(0, 1\)/);
+  assertAntitrainError(() => st.checkLocalizationSettings(withData({ ...d, validation: 0.5, test: 0.5 })), /must be below 1: leave text to train on/);
+  assertAntitrainError(() => st.checkLocalizationSettings({ ...tiny, tasks: [{ ...lm, transformer: undefined }] }), /needs a transformer/);
+  assertAntitrainError(() => st.taskSplit({ ...lm, data: { ...d, windows: 3 } }), /raise data\.windows/);
+  assertAntitrainError(() => st.charLmLocalizationTask(64, { windowz: 3 } as never), /unknown option "windowz" of charLmLocalizationTask/);
+});
+
+test("a tiny char-LM task: held-out blocks split into validation and test; every arm runs on the MLP neurons, frees its tensors, measures in range", { timeout: 300_000 }, () => {
+  const tiny = st.localizationSettings("tiny");
+  const s = { ...tiny, tasks: tiny.tasks.filter((t) => t.name === "char-lm") };
+  st.checkLocalizationSettings(s);
+  const { train, validation, test } = st.taskSplit(s.tasks[0]);
+  const d = s.tasks[0].data as st.CharLmWindows;
+  assert.equal(train.y.shape[0] + validation.y.shape[0] + test.y.shape[0], d.windows, "every window kept lands in one split");
+  assert.ok(validation.y.shape[0] > 0 && test.y.shape[0] > 0);
+  assert.equal(train.x.shape[1], d.context);
+  st.localizationSeed(s, {}, 0); // builds the task once for the process
+  const tensors = tf.memory().numTensors;
+  const r = st.localizationSeed(s, {}, 1);
+  assert.equal(tf.memory().numTensors, tensors, "no tensor leaked");
+  assert.deepEqual(r.rows.map((x) => x.arm), [...st.LOCALIZATION_ARMS]);
+  for (const row of r.rows) {
+    assert.equal(row.updates, s.budget);
+    assert.equal(row.hidden, 8);
+    assert.ok(Object.values(row).every((v) => typeof v !== "number" || Number.isFinite(v)), `${row.arm}: finite numbers`);
+    for (const k of ["mainAccuracy", "probeClean", "probeChosen", "probeOthers", "probeAll", "chance", "removedConcept", "removedMain", "restClean", "restRemoved"] as const) {
+      assert.ok(row[k] >= 0 && row[k] <= 1, `${row.arm} ${k} ${row[k]}`);
+    }
+  }
 });

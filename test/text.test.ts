@@ -119,3 +119,13 @@ test("textFromFiles: joins local files with a newline and cuts at maxChars code 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("charVocab: the vocabulary charWindows builds, without windows; a cap below 2 is refused", () => {
+  assert.deepEqual(at.charVocab("banana"), ["a", "b", "n"]);
+  assert.deepEqual(at.charVocab("banana", 2), ["a", OTHER_CHAR], "the most frequent kept, the rest one other id");
+  assert.deepEqual(at.charVocab("bananas", 3), ["a", "n", OTHER_CHAR], "ties and the rest: b and s become other");
+  assert.deepEqual(at.charVocab("banana", 3), ["a", "b", "n"], "no cap reached: no other id");
+  const text = "the quick brown fox jumps over the lazy dog, twice: the quick brown fox";
+  assert.deepEqual(at.charWindows(text, { window: 3, vocab: 8, seed: 0 }).vocab, at.charVocab(text, 8));
+  assert.throws(() => at.charVocab("banana", 1), /vocab must be at least 2/);
+});

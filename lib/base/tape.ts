@@ -73,6 +73,22 @@ export function minimizeChecked(
     releaseFailedBackward(loss);
     throw explainKernelError(e);
   }
+  return applyChecked(optimizer, computed, variables, check, weightsError);
+}
+
+/**
+ * The second half of {@link minimizeChecked}, for a caller that computed its gradients itself (e.g. two backward
+ * passes, one per group of variables): `check` sees the loss, the optimizer applies `computed.grads` in `variables`'
+ * order, a non-finite update restores every variable and throws `weightsError`'s error. Takes ownership of
+ * `computed` (disposes its value and gradients). Returns the loss.
+ */
+export function applyChecked(
+  optimizer: tf.Optimizer,
+  computed: { value: tf.Scalar; grads: tf.NamedTensorMap },
+  variables: tf.Variable[],
+  check: (loss: tf.Scalar) => void,
+  weightsError: (variable: tf.Variable, value: number) => Error = defaultWeightsError,
+): number {
   const { value, grads } = computed;
   let saved: tf.Tensor[] = [];
   try {

@@ -88,7 +88,7 @@ export function charWindows(text: string, options: CharWindowOptions): CharTask 
     if (options.vocab < 2) throw new AntitrainError(`vocab must be at least 2 (one character plus "other"), got ${options.vocab}`);
   }
 
-  const vocab = buildVocab(chars, options.vocab);
+  const vocab = charVocab(text, options.vocab);
   const idOf = new Map(vocab.map((c, i) => [c, i]));
   const other = vocab.length - 1;
   const ids = Int32Array.from(chars, (c) => idOf.get(c) ?? other);
@@ -139,8 +139,20 @@ export function charWindows(text: string, options: CharWindowOptions): CharTask 
   };
 }
 
-/** The vocabulary: every distinct character in code-point order, or (capped) the most frequent plus {@link OTHER_CHAR}. */
-function buildVocab(chars: readonly string[], cap: number | undefined): string[] {
+/**
+ * The vocabulary {@link charWindows} builds from `text` (ids are positions): every distinct character in code-point
+ * order, or, capped at `cap` entries, the `cap − 1` most frequent (ties: lower code point first) in code-point order
+ * plus {@link OTHER_CHAR}. No tensors: a task's class labels can be read before its windows are built.
+ *
+ * @example
+ * at.charVocab("banana", 2);   // ["a", "\uFFFD"]: "a" the most frequent, "b" and "n" become "other"
+ */
+export function charVocab(text: string, cap?: number): string[] {
+  if (cap !== undefined) {
+    requirePositiveInt(cap, "vocab");
+    if (cap < 2) throw new AntitrainError(`vocab must be at least 2 (one character plus "other"), got ${cap}`);
+  }
+  const chars = Array.from(text); // code points, not UTF-16 halves
   const counts = new Map<string, number>();
   for (const c of chars) counts.set(c, (counts.get(c) ?? 0) + 1);
   const byCode = (a: string, b: string) => (a.codePointAt(0) ?? 0) - (b.codePointAt(0) ?? 0);

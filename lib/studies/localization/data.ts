@@ -1,37 +1,129 @@
 /** The localization study's data and models: each task's split (built once per process) and its fresh model and site. */
 import { AntitrainError } from "../../base/errors";
-import type { Split } from "../../data/dataset";
-import { type ModularTask, modularAddition } from "../../data/modular";
+import { Rng } from "../../base/rng";
+import { requireKnownKeys, requirePositiveInt } from "../../base/validate";
+import { type Split, disposeDataset, take } from "../../data/dataset";
+import { modularAddition } from "../../data/modular";
+import { charVocab, charWindows } from "../../data/text";
 import { validationSplit } from "../../data/validation";
 import { mlp } from "../../models/mlp";
 import { transformer } from "../../models/transformer";
 import type { HookedModel } from "../../models/types";
 import { canonicalJson } from "../code-hash";
 import { studyData } from "../data";
-import type { LocalizationTask } from "./settings";
+import { charLmText } from "../transformer-compression/data";
+import type { CharLmWindows, LocalizationTask } from "./settings";
 
 /** A task's three splits. */
 export type TaskSplit = Required<Split>;
 
-const modular = new Map<string, TaskSplit & { task: ModularTask }>();
+/** A token task's splits and the transformer's input and output sizes. */
+type TokenSplit = TaskSplit & { readonly tokens: { readonly vocab: number; readonly seqLen: number; readonly classes: number } };
+
+const tokenSplits = new Map<string, TokenSplit>();
+const vocabs = new Map<string, string[]>();
+
+const CHAR_LM_KEYS = ["dataset", "maxChars", "context", "vocab", "windows", "validation", "test"];
+const CHAR_LM_EXAMPLE = '{ dataset: "char-lm", maxChars: 300000, context: 8, vocab: 64, windows: 10000, validation: 0.15, test: 0.2 }';
+
+/**
+ * Refuses a char-LM description the study cannot build, naming the fix (`task` names the task in the message).
+ *
+ * @example
+ * checkCharLmWindows({ ...charLmLocalizationTask(64).data, test: 0.9 } as CharLmWindows);   // throws: below 1
+ */
+export function checkCharLmWindows(d: CharLmWindows, task = "char-lm"): void {
+  if (d === null || typeof d !== "object") throw new AntitrainError(`task ${task}: its data must be a description such as ${CHAR_LM_EXAMPLE}`);
+  requireKnownKeys(d, CHAR_LM_KEYS, `task ${task}'s char-lm data (e.g. ${CHAR_LM_EXAMPLE})`);
+  for (const k of ["maxChars", "context", "vocab", "windows"] as const) requirePositiveInt(d[k], `task ${task}'s data.${k}`);
+  if (d.vocab < 2) throw new AntitrainError(`task ${task}: data.vocab must be at least 2 (one character plus "other"), got ${d.vocab}`);
+  for (const k of ["validation", "test"] as const) {
+    if (!(typeof d[k] === "number" && d[k] > 0 && d[k] < 1)) throw new AntitrainError(`task ${task}: data.${k} must be a share of the text's blocks in (0, 1) such as 0.15, got ${d[k]}`);
+  }
+  if (!(d.validation + d.test < 1)) throw new AntitrainError(`task ${task}: data.validation + data.test (${d.validation + d.test}) must be below 1: leave text to train on`);
+}
+
+/**
+ * The vocabulary of a char-LM description's text, class ids in order (no windows, no tensors), once per process.
+ *
+ * @example
+ * charLmVocab(charLmLocalizationTask(64).data as CharLmWindows).length;   // 64
+ */
+export function charLmVocab(d: CharLmWindows): string[] {
+  checkCharLmWindows(d);
+  const key = canonicalJson({ maxChars: d.maxChars, vocab: d.vocab });
+  const known = vocabs.get(key);
+  if (known !== undefined) return known;
+  const vocab = charVocab(charLmText(d.maxChars), d.vocab);
+  vocabs.set(key, vocab);
+  return vocab;
+}
+
+/**
+ * Char-LM windows split three ways by whole text blocks: `charWindows` holds out validation + test of the 20 blocks,
+ * then a seeded draw (seed 1) gives `validation / (validation + test)` of the held-out blocks (at least one each) to
+ * validation and the rest to test.
+ */
+function charLmSplit(d: CharLmWindows): TokenSplit {
+  checkCharLmWindows(d);
+  const task = charWindows(charLmText(d.maxChars), { window: d.context, vocab: d.vocab, maxExamples: d.windows, testFraction: d.validation + d.test, seed: 0 });
+  const held = task.testBlocks;
+  if (held.length < 2) {
+    disposeDataset(task.train);
+    disposeDataset(task.test);
+    throw new AntitrainError(`char-lm: ${held.length} held-out text block, need 2 (one validation, one test): raise data.maxChars or data.validation + data.test`);
+  }
+  const nValidation = Math.min(held.length - 1, Math.max(1, Math.round((d.validation / (d.validation + d.test)) * held.length)));
+  const validationBlocks = new Set(new Rng(1).permutation(held.length).subarray(0, nValidation));
+  const rows: [number[], number[]] = [[], []];
+  task.starts.test.forEach((start, r) => {
+    const b = held.findIndex(([s, e]) => start >= s && start < e);
+    rows[validationBlocks.has(b) ? 0 : 1].push(r);
+  });
+  if (rows[0].length === 0 || rows[1].length === 0) {
+    disposeDataset(task.train);
+    disposeDataset(task.test);
+    throw new AntitrainError(`char-lm: ${rows[0].length} validation and ${rows[1].length} test windows: raise data.windows (${d.windows})`);
+  }
+  const validation = take(task.test, rows[0]);
+  const test = take(task.test, rows[1]);
+  disposeDataset(task.test);
+  const n = task.vocab.length;
+  return { train: task.train, validation, test, tokens: { vocab: n, seqLen: d.context, classes: n } };
+}
+
+/** A token task's splits, built once per process. */
+function tokenSplit(t: LocalizationTask): TokenSplit {
+  const key = canonicalJson(t.data);
+  const known = tokenSplits.get(key);
+  if (known !== undefined) return known;
+  let split: TokenSplit;
+  if (t.data.dataset === "modular-tokens") {
+    const task = modularAddition({ p: t.data.p, trainFraction: t.data.trainFraction, seed: 0 });
+    const fit = validationSplit(task.train, { fraction: t.data.validation, seed: 0 });
+    disposeDataset(task.train);
+    split = { train: fit.train, validation: fit.validation, test: task.test, tokens: { vocab: task.vocab, seqLen: task.seqLen, classes: task.p } };
+  } else if (t.data.dataset === "char-lm") {
+    split = charLmSplit(t.data);
+  } else {
+    throw new AntitrainError(`task ${t.name}: ${t.data.dataset} is not token data`);
+  }
+  tokenSplits.set(key, split);
+  return split;
+}
 
 /**
  * The task's training, validation and test splits: `studyData` for the digits and Fashion-MNIST; for modular tokens
- * a + b mod p (task seed 0) with `validation` of the training pairs held out (seed 0), built once per process.
+ * a + b mod p (task seed 0) with `validation` of the training pairs held out (seed 0); for char-LM windows whole text
+ * blocks held out for validation and test. Built once per process.
  *
  * @example
  * const { train, validation, test } = taskSplit(localizationSettings("quick").tasks[0]);
  */
 export function taskSplit(t: LocalizationTask): TaskSplit {
-  if (t.data.dataset === "modular-tokens") {
-    const key = canonicalJson(t.data);
-    const known = modular.get(key);
-    if (known !== undefined) return known;
-    const task = modularAddition({ p: t.data.p, trainFraction: t.data.trainFraction, seed: 0 });
-    const fit = validationSplit(task.train, { fraction: t.data.validation, seed: 0 });
-    const split = { train: fit.train, validation: fit.validation, test: task.test, task };
-    modular.set(key, split);
-    return split;
+  if (t.data.dataset === "modular-tokens" || t.data.dataset === "char-lm") {
+    const { train, validation, test } = tokenSplit(t);
+    return { train, validation, test };
   }
   const split = studyData(t.data);
   if (split.validation === undefined) throw new AntitrainError(`task ${t.name}: its data has no validation split (add validation: 0.2)`);
@@ -50,8 +142,10 @@ export function taskSite(t: LocalizationTask): string {
  * const model = taskModel(task, 32, 0);   // model.sites()
  */
 export function taskModel(t: LocalizationTask, hidden: number, seed: number): HookedModel {
-  const split = taskSplit(t);
-  if (t.transformer === undefined) return mlp({ inputs: split.train.x.shape[1] as number, hidden: [hidden], classes: split.train.classes, seed });
-  const task = (split as TaskSplit & { task: ModularTask }).task;
-  return transformer({ vocab: task.vocab, seqLen: task.seqLen, classes: task.p, dModel: t.transformer.dModel, heads: t.transformer.heads, dMlp: hidden, layers: 1, layerNorm: false, seed });
+  if (t.transformer === undefined) {
+    const split = taskSplit(t);
+    return mlp({ inputs: split.train.x.shape[1] as number, hidden: [hidden], classes: split.train.classes, seed });
+  }
+  const { tokens } = tokenSplit(t);
+  return transformer({ ...tokens, dModel: t.transformer.dModel, heads: t.transformer.heads, dMlp: hidden, layers: 1, layerNorm: false, seed });
 }

@@ -8,20 +8,24 @@ export {
   localizationSettings,
   checkLocalizationSettings,
   modularLocalizationTask,
+  charLmLocalizationTask,
+  vowelValues,
   localizationMinutes,
   type LocalizationArm,
   type LocalizationSettings,
   type LocalizationTask,
   type ModularTokens,
+  type CharLmWindows,
+  type CharLmTaskOptions,
   type TransformerShape,
   type ArmConfig,
   type Routing,
   type UnitPick,
 } from "./settings";
-export { routeGradient, routingMasks, routedLoss } from "./gradient-routing";
+export { routeGradient, routingMasks, routedLoss, routedGradients } from "./gradient-routing";
 export { conceptHead, supervisedLoss, type ConceptHead } from "./supervised";
 export { bottleneckLoss, conceptNeurons, type ConceptNeurons } from "./bottleneck";
-export { taskSplit, taskSite, taskModel, type TaskSplit } from "./data";
+export { taskSplit, taskSite, taskModel, charLmVocab, checkCharLmWindows, type TaskSplit } from "./data";
 export { trainArm, type ArmTraining } from "./train-arm";
 export { measureLocalization, restAccuracy, type Localization } from "./measure";
 export { pickConceptUnits } from "./pick";

@@ -4,6 +4,7 @@ import { requireKnownKeys, requirePositiveInt } from "../../base/validate";
 import { concept } from "../../analysis/concept";
 import type { DataDescription } from "../data";
 import type { StudySize } from "../study";
+import { charLmVocab, checkCharLmWindows } from "./data";
 
 /** The arms, in table order: the notes' two antitraining methods, the published and supervised comparisons, plain training. */
 export const LOCALIZATION_ARMS = ["antitrain-core", "concept-antitrain", "gradient-routing", "supervised", "bottleneck", "plain-picked"] as const;
@@ -32,6 +33,25 @@ export interface ModularTokens {
   readonly validation: number;
 }
 
+/**
+ * Next-character prediction on notebook 10's text (TypeScript's declaration files, `charLmText`) for a transformer:
+ * windows of `context` characters predicting the next, a vocabulary of the `vocab − 1` most frequent characters plus
+ * "other", `windows` windows kept in all (a seeded subsample). The text is cut into 20 blocks and whole blocks are held
+ * out, `validation` of them for validation and `test` for test (seed 0), so no held-out character is trained on.
+ */
+export interface CharLmWindows {
+  readonly dataset: "char-lm";
+  /** Characters of the text kept (notebook 10's full setting: 300,000). */
+  readonly maxChars: number;
+  /** Characters per window: the transformer's seqLen. */
+  readonly context: number;
+  readonly vocab: number;
+  readonly windows: number;
+  /** Shares of the text's blocks held out whole, each in (0, 1), together below 1. */
+  readonly validation: number;
+  readonly test: number;
+}
+
 /** A one-block transformer (no LayerNorm) whose MLP neurons are the site, trained with AdamW (notebook 10's recipe). */
 export interface TransformerShape {
   readonly dModel: number;
@@ -43,11 +63,12 @@ export interface TransformerShape {
 
 /**
  * One task: a data description with a validation split, a two-valued concept over its classes, the site's width,
- * and, for modular tokens, the transformer (else the model is an inputs → hidden → classes MLP, site "h1").
+ * and, for token data (modular tokens, char-LM windows), the transformer (else the model is an inputs → hidden →
+ * classes MLP, site "h1").
  */
 export interface LocalizationTask {
   readonly name: string;
-  readonly data: DataDescription | ModularTokens;
+  readonly data: DataDescription | ModularTokens | CharLmWindows;
   readonly concept: { readonly name: string; readonly values: readonly number[] };
   /** Width of the site: the MLP's hidden layer "h1", or the transformer's MLP neurons "blocks.0.mlp". */
   readonly hidden: number;
@@ -82,6 +103,17 @@ export const PARITY: readonly number[] = [0, 1, 0, 1, 0, 1, 0, 1, 0, 1];
 /** Fashion-MNIST's footwear (sandal 5, sneaker 7, ankle boot 9) vs the rest. */
 export const FOOTWEAR: readonly number[] = [0, 0, 0, 0, 0, 1, 0, 1, 0, 1];
 
+/**
+ * "The next character is a vowel": 1 for a, e, i, o, u in either case, 0 for every other entry of `vocab` (the
+ * "other" entry included, so a vowel left out of a capped vocabulary counts as 0), one value per class.
+ *
+ * @example
+ * vowelValues(["\n", " ", "A", "b", "e", "\uFFFD"]);   // [0, 0, 1, 0, 1, 0]
+ */
+export function vowelValues(vocab: readonly string[]): number[] {
+  return vocab.map((ch) => (ch.length === 1 && "aeiouAEIOU".includes(ch) ? 1 : 0));
+}
+
 const GRID: LocalizationSettings["grid"] = {
   "antitrain-core": [{ antiLearningRate: 0.001 }, { antiLearningRate: 0.003 }],
   "concept-antitrain": [{ antiLearningRate: 0.005 }, { antiLearningRate: 0.02 }],
@@ -107,15 +139,16 @@ function fashionTask(hidden: number, train: number, test: number): LocalizationT
 }
 
 /**
- * The transformer task: a + b mod p on a one-block transformer with `hidden` MLP neurons, the concept the residue
- * class of the sum mod 2 (its parity); 80% of the pairs train (a fifth of them held out for validation), 20% test.
- * Not in the full setting: the output probe is linear in the logits, and a trained model's logits over Z_p (its
- * Fourier structure) hide the sum's parity from it — in a pilot (p = 23, 1200 updates) the clean probe read 0.54–0.66
- * against chance 0.58 while the main task was at 0.95 (0.53–0.55 against 0.51 for "sum < 12"), so every localization
- * number would be noise.
+ * The modular transformer task: a + b mod p on a one-block transformer with `hidden` MLP neurons, the concept the
+ * residue class of the sum mod 2 (its parity); 80% of the pairs train (a fifth of them held out for validation), 20%
+ * test.
+ * Not in the full setting (its transformer task is {@link charLmLocalizationTask}): the output probe is linear in
+ * the logits, and a trained model's logits over Z_p (its Fourier structure) hide the sum's parity from it — in a
+ * pilot (p = 23, 1200 updates) the clean probe read 0.54–0.66 against chance 0.58 while the main task was at 0.95
+ * (0.53–0.55 against 0.51 for "sum < 12"), so every localization number would be noise.
  *
  * @example
- * const task = modularLocalizationTask(23, 64);   // the full setting's
+ * const task = modularLocalizationTask(23, 64);   // p = 23, 64 MLP neurons
  */
 export function modularLocalizationTask(p: number, hidden: number, dModel = 32): LocalizationTask {
   return {
@@ -127,10 +160,56 @@ export function modularLocalizationTask(p: number, hidden: number, dModel = 32):
   };
 }
 
+/** Options of {@link charLmLocalizationTask}: the data's sizes and the transformer's width. */
+export interface CharLmTaskOptions {
+  /** Default 300,000 (notebook 10's full setting). */
+  readonly maxChars?: number;
+  /** Default 8. */
+  readonly context?: number;
+  /** Default 64 (notebook 10's). */
+  readonly vocab?: number;
+  /** Default 10,000: 6,500 train, about 1,500 validation and 2,000 test windows. */
+  readonly windows?: number;
+  /** The residual width. Default 32. */
+  readonly dModel?: number;
+}
+
 /**
- * The named settings. "full": digits and subsampled Fashion-MNIST, 4 of 32 / 64 units, 1200 updates per arm, the
- * sweep over 1, 2, 4, 8 units and widths 16, 32, 64 on the digits; "quick": digits alone, 600 updates, no sweep;
- * "tiny": a few seconds.
+ * The char-LM transformer task: next-character prediction on notebook 10's text on a one-block transformer with
+ * `hidden` MLP neurons (the site), the concept "the next character is a vowel" (`vowelValues` of the text's
+ * vocabulary, read from the text without building windows); 15% of the text's blocks validate and 20% test, and
+ * the rest train. Notebook 10's char-LM recipe (AdamW, learning rate 3e-3, weight decay 0.01), a shorter context
+ * (8) to fit the study's time (one full-setting seed of every arm: 77 s on one wasm thread). In a pilot (plain
+ * training, 1200 updates, seeds 0–2, test split) the model predicted the next character at 0.56–0.58 and the clean
+ * output probe read the concept at 0.852–0.858 against chance 0.758: 9.5–10 points of room, less than the MLP tasks'.
+ *
+ * @example
+ * const task = charLmLocalizationTask(64);   // the full setting's
+ */
+export function charLmLocalizationTask(hidden: number, options: CharLmTaskOptions = {}): LocalizationTask {
+  requireKnownKeys(options, ["maxChars", "context", "vocab", "windows", "dModel"], "charLmLocalizationTask");
+  const data: CharLmWindows = {
+    dataset: "char-lm",
+    maxChars: options.maxChars ?? 300_000,
+    context: options.context ?? 8,
+    vocab: options.vocab ?? 64,
+    windows: options.windows ?? 10_000,
+    validation: 0.15,
+    test: 0.2,
+  };
+  return {
+    name: "char-lm",
+    data,
+    concept: { name: "next is a vowel", values: vowelValues(charLmVocab(data)) },
+    hidden,
+    transformer: { dModel: options.dModel ?? 32, heads: 4, weightDecay: 0.01, learningRate: 3e-3 },
+  };
+}
+
+/**
+ * The named settings. "full": digits, subsampled Fashion-MNIST and the char-LM transformer, 4 of 32 / 64 / 64
+ * units, 1200 updates per arm, the sweep over 1, 2, 4, 8 units and widths 16, 32, 64 on the digits; "quick": digits
+ * alone, 600 updates, no sweep; "tiny": a few seconds (the digits and a tiny char-LM).
  *
  * @example
  * const s = localizationSettings("quick");   // s.tasks[0].name === "digits"
@@ -138,12 +217,13 @@ export function modularLocalizationTask(p: number, hidden: number, dModel = 32):
 export function localizationSettings(size: StudySize): LocalizationSettings {
   const common = { units: 4, learningRate: 1e-3, otherDraws: 3, grid: GRID };
   if (size === "tiny") {
-    return { ...common, tasks: [digitsTask(8, 200)], units: 2, budget: 40, pretrain: 10, learningRate: 0.01, statsEvery: 10, otherDraws: 1, sweep: null };
+    const lm = charLmLocalizationTask(8, { maxChars: 6000, context: 4, vocab: 16, windows: 600, dModel: 8 });
+    return { ...common, tasks: [digitsTask(8, 200), lm], units: 2, budget: 40, pretrain: 10, learningRate: 0.01, statsEvery: 10, otherDraws: 1, sweep: null };
   }
   if (size === "quick") return { ...common, tasks: [digitsTask(32)], budget: 600, pretrain: 200, statsEvery: 50, sweep: null };
   return {
     ...common,
-    tasks: [digitsTask(32), fashionTask(64, 5000, 1500)],
+    tasks: [digitsTask(32), fashionTask(64, 5000, 1500), charLmLocalizationTask(64)],
     budget: 1200,
     pretrain: 400,
     statsEvery: 50,
@@ -187,12 +267,14 @@ function checkTask(t: LocalizationTask, units: number): void {
   if (t === null || typeof t !== "object") throw new AntitrainError("a task must be { name, data, concept, hidden }");
   requireKnownKeys(t, ["name", "data", "concept", "hidden", "transformer"], `task ${t.name}`);
   const d = t.data?.dataset;
-  if (d !== "digits" && d !== "fashion-mnist" && d !== "modular-tokens") {
-    throw new AntitrainError(`task ${t.name}: data must describe the digits, fashion-mnist or modular-tokens with a validation share, got ${JSON.stringify(t.data)}`);
+  if (d !== "digits" && d !== "fashion-mnist" && d !== "modular-tokens" && d !== "char-lm") {
+    throw new AntitrainError(`task ${t.name}: data must describe the digits, fashion-mnist, modular-tokens or char-lm with a validation share, got ${JSON.stringify(t.data)}`);
   }
-  if ((d === "modular-tokens") !== (t.transformer !== undefined)) {
-    throw new AntitrainError(`task ${t.name}: modular tokens need a transformer ({ dModel, heads, weightDecay, learningRate }) and only they take one`);
+  const tokens = d === "modular-tokens" || d === "char-lm";
+  if (tokens !== (t.transformer !== undefined)) {
+    throw new AntitrainError(`task ${t.name}: token data (modular-tokens, char-lm) needs a transformer ({ dModel, heads, weightDecay, learningRate }) and only it takes one`);
   }
+  if (t.data.dataset === "char-lm") checkCharLmWindows(t.data, t.name);
   if (t.transformer !== undefined) {
     requireKnownKeys(t.transformer, ["dModel", "heads", "weightDecay", "learningRate"], `task ${t.name}'s transformer`);
     if (!(t.transformer.learningRate > 0)) throw new AntitrainError(`task ${t.name}: transformer.learningRate must be positive, e.g. 3e-3`);
@@ -207,7 +289,7 @@ function checkTask(t: LocalizationTask, units: number): void {
   requirePositiveInt(t.hidden, `task ${t.name}'s hidden`);
   if (units >= t.hidden) throw new AntitrainError(`units (${units}) must be below the hidden width of task ${t.name} (${t.hidden}): leave other units for the concept to flow around`);
   const values = t.concept?.values;
-  const classes = t.data.dataset === "modular-tokens" ? t.data.p : 10;
+  const classes = t.data.dataset === "modular-tokens" ? t.data.p : t.data.dataset === "char-lm" ? charLmVocab(t.data).length : 10;
   if (!Array.isArray(values) || values.length !== classes) {
     throw new AntitrainError(`task ${t.name}: concept must be { name, values } with one value per class (${classes}), e.g. { name: "parity", values: [0, 1, 0, 1, 0, 1, 0, 1, 0, 1] }`);
   }
@@ -220,18 +302,24 @@ function taskInputs(t: LocalizationTask): number {
   return t.data.dataset === "fashion-mnist" ? 784 : 64;
 }
 
-/** Milliseconds of one update of one arm (measured here, one wasm thread): MLPs by size; the p = 23 transformer about 12.5 ms. */
+/**
+ * Milliseconds of one update of one arm (measured here, one wasm thread, the arm's measurements spread over its
+ * updates): MLPs by size; the p = 23 transformer about 12.5 ms; the char-LM transformer (context 8) about 11 ms.
+ */
 function updateMs(t: LocalizationTask, hidden: number): number {
+  if (t.data.dataset === "char-lm") return 11;
   return t.transformer !== undefined ? 12.5 : 2.5 + 0.0003 * taskInputs(t) * hidden;
 }
 
 /**
  * Rough wall minutes of a run: every arm's updates at 2.5 ms + 0.3 µs × inputs × width each for an MLP, 12.5 ms for
- * the transformer, on one wasm thread (measured here, 2026-12: one full-setting seed took 21 s on the digits and
- * 129 s on a 6000-image Fashion-MNIST subsample, measurements included; 1200 transformer updates took 15 s), tuning seeds training every configuration, seeds shared among `workers`.
+ * the modular transformer, 11 ms for the char-LM one, on one wasm thread (measured here, 2026-12: one full-setting
+ * seed took 21 s on the digits, 129 s on a 6000-image Fashion-MNIST subsample and 77 s on the char-LM task,
+ * measurements included; 1200 modular transformer updates took 15 s), tuning seeds training every configuration,
+ * seeds shared among `workers`.
  *
  * @example
- * localizationMinutes(localizationSettings("full"), { seeds: 10, tuneSeeds: 2, workers: 2 });   // ≈ 27
+ * localizationMinutes(localizationSettings("full"), { seeds: 10, tuneSeeds: 2, workers: 2 });   // ≈ 36
  */
 export function localizationMinutes(s: LocalizationSettings, run: { seeds: number; tuneSeeds: number; workers: number }): number {
   requireKnownKeys(run, ["seeds", "tuneSeeds", "workers"], "localizationMinutes");

@@ -7,29 +7,48 @@ import { type GoalCheck, goalLines, summarizeLocalization } from "./summarize";
 
 const QUESTION = "Can antitraining force a chosen concept into chosen units at least as well as gradient routing (probe within 2 points of chance with them randomized) at no more main-task cost?";
 
+/** One task's answer: supported when an antitraining arm meets every part of the goal there, not supported when both fail some part beyond its interval, inconclusive otherwise. */
+function taskAnswer(checks: readonly GoalCheck[]): Answer {
+  if (checks.some((g) => g.status === "met")) return "supported";
+  return checks.every((g) => g.status === "failed") ? "not supported" : "inconclusive";
+}
+
 /**
- * The verdict on the goal stated before running: supported when an antitraining arm meets every part of it (its
- * intervals included), not supported when both fail some part beyond its interval, inconclusive otherwise (one seed
- * always).
+ * The verdict on the goal stated before running, judged per task (`goalChecks`): supported when it is supported on
+ * every task, not supported when on every task, mixed when some tasks support it and others refute it,
+ * inconclusive otherwise (one seed always); the sentence states each task's answer.
  *
  * @example
  * localizationVerdict(summary).answer;
  */
 export function localizationVerdict(summary: StudySummary): Verdict {
   const goal = (summary.details as { goal: GoalCheck[] }).goal;
-  const met = goal.filter((g) => g.status === "met");
-  const failed = goal.filter((g) => g.status === "failed");
-  const answer: Answer = met.length > 0 ? "supported" : failed.length === goal.length ? "not supported" : "inconclusive";
-  const what: Record<Answer, string> = {
-    supported: `Supported: ${met.map((g) => g.arm).join(" and ")} localizes the concept within 2 points of chance, at least as well as gradient routing and at no more main-task cost`,
-    "not supported": "Not supported: neither antitraining arm localizes the concept within 2 points of chance as well as gradient routing at no more main-task cost",
-    mixed: "",
-    inconclusive:
-      summary.seeds < 2
-        ? "Inconclusive: one seed cannot show the goal (its intervals need two or more seeds)"
-        : "Inconclusive: the intervals neither show nor refute that an antitraining arm meets the goal",
+  const tasks = [...new Set(goal.map((g) => g.task))];
+  const per = tasks.map((task) => {
+    const checks = goal.filter((g) => g.task === task);
+    return { task, answer: taskAnswer(checks), met: checks.filter((g) => g.status === "met").map((g) => g.arm) };
+  });
+  const all = (a: Answer) => per.length > 0 && per.every((p) => p.answer === a);
+  const answer: Answer = all("supported")
+    ? "supported"
+    : all("not supported")
+      ? "not supported"
+      : per.some((p) => p.answer === "supported") && per.some((p) => p.answer === "not supported")
+        ? "mixed"
+        : "inconclusive";
+  const head: Record<Answer, string> = {
+    supported: "Supported on every task",
+    "not supported": "Not supported on any task",
+    mixed: "Mixed: supported on some tasks, refuted on others",
+    inconclusive: summary.seeds < 2 ? "Inconclusive: one seed cannot show the goal (its intervals need two or more seeds)" : "Inconclusive on some task",
   };
-  return { question: QUESTION, answer, sentence: `${what[answer]}. ${summary.headline}.`, numbers: goalLines(goal) };
+  const taskLine = (p: (typeof per)[number]) =>
+    p.answer === "supported"
+      ? `${p.task}: supported (${p.met.join(" and ")} within 2 points of chance, at least as well as gradient routing, at no more main-task cost)`
+      : p.answer === "not supported"
+        ? `${p.task}: not supported (neither antitraining arm meets the goal)`
+        : `${p.task}: inconclusive`;
+  return { question: QUESTION, answer, sentence: `${head[answer]} — ${per.map(taskLine).join("; ")}. ${summary.headline}.`, numbers: goalLines(goal) };
 }
 
 /**

@@ -36,8 +36,9 @@ export const ANTITRAINING_ARMS = ["antitrain-core", "concept-antitrain"] as cons
 /** The goal, stated before running: within `chance` points of chance, no worse than gradient routing by more than `localize` points, at most `cost` points more main-task cost. */
 export const LOCALIZATION_GOAL = { chance: 0.02, localize: 0.02, cost: 0.01 } as const;
 
-/** One antitraining arm against the goal (over tasks: the mean of the tasks' numbers, seed by seed). */
+/** One antitraining arm against the goal on one task (seed by seed on that task: a collapse on another task moves nothing here). */
 export interface GoalCheck {
+  readonly task: string;
   readonly arm: LocalizationArm;
   /** Distance of the concept accuracy from chance with the chosen units randomized. */
   readonly excess: Interval;
@@ -85,10 +86,10 @@ export function localizationTable(rows: readonly LocalizationRow[]): Localizatio
   return table;
 }
 
-/** Per seed and arm, the mean over tasks of `f(row)` (main comparison). */
-function perSeed(results: readonly LocalizationSeed[], f: (r: LocalizationRow) => number): Record<string, number>[] {
+/** Per seed and arm, the mean over tasks (or over `task`'s rows alone) of `f(row)` (main comparison). */
+function perSeed(results: readonly LocalizationSeed[], f: (r: LocalizationRow) => number, task?: string): Record<string, number>[] {
   return results.map((seed) => {
-    const main = seed.rows.filter((r) => r.part === "main");
+    const main = seed.rows.filter((r) => r.part === "main" && (task === undefined || r.task === task));
     return Object.fromEntries(
       LOCALIZATION_ARMS.map((arm) => {
         const v = main.filter((r) => r.arm === arm).map(f);
@@ -99,23 +100,28 @@ function perSeed(results: readonly LocalizationSeed[], f: (r: LocalizationRow) =
 }
 
 /**
- * Each antitraining arm against the goal: the probe within 2 points of chance with the chosen units randomized, at
- * least as well localized as gradient routing (paired, 2 points' margin), and no more main-task cost (1 point).
+ * Each antitraining arm against the goal, task by task (tasks in the order they were run, then the arms): the probe
+ * within 2 points of chance with the chosen units randomized, at least as well localized as gradient routing
+ * (paired per seed on that task, 2 points' margin), and no more main-task cost (1 point). Judged per task, not on
+ * the mean over tasks: one task's collapsed arm must not move the bar on the others.
  *
  * @example
- * goalChecks(run.results)[1].status;   // "met" | "failed" | "open"
+ * goalChecks(run.results).find((g) => g.task === "digits" && g.arm === "concept-antitrain")?.status;   // "met" | "failed" | "open"
  */
 export function goalChecks(results: readonly LocalizationSeed[]): GoalCheck[] {
-  const excess = perSeed(results, fromChance);
-  const main = perSeed(results, (r) => r.mainAccuracy);
   const g = LOCALIZATION_GOAL;
-  return ANTITRAINING_ARMS.map((arm) => {
-    const e = meanCI(excess.map((s) => s[arm]));
-    const ev = meanCI(excess.map((s) => s[arm] - s["gradient-routing"]));
-    const mv = meanCI(main.map((s) => s[arm] - s["gradient-routing"]));
-    const met = e.n > 1 && e.high <= g.chance && ev.high <= g.localize && mv.low >= -g.cost;
-    const failed = e.n > 1 && (e.low > g.chance || ev.low > g.localize || mv.high < -g.cost);
-    return { arm, excess: e, excessVsRouting: ev, mainVsRouting: mv, status: met ? "met" : failed ? "failed" : "open" };
+  const tasks = [...new Set(localizationRows(results).filter((r) => r.part === "main").map((r) => r.task))];
+  return tasks.flatMap((task) => {
+    const excess = perSeed(results, fromChance, task);
+    const main = perSeed(results, (r) => r.mainAccuracy, task);
+    return ANTITRAINING_ARMS.map((arm): GoalCheck => {
+      const e = meanCI(excess.map((s) => s[arm]));
+      const ev = meanCI(excess.map((s) => s[arm] - s["gradient-routing"]));
+      const mv = meanCI(main.map((s) => s[arm] - s["gradient-routing"]));
+      const met = e.n > 1 && e.high <= g.chance && ev.high <= g.localize && mv.low >= -g.cost;
+      const failed = e.n > 1 && (e.low > g.chance || ev.low > g.localize || mv.high < -g.cost);
+      return { task, arm, excess: e, excessVsRouting: ev, mainVsRouting: mv, status: met ? "met" : failed ? "failed" : "open" };
+    });
   });
 }
 
@@ -170,6 +176,6 @@ export function summarizeLocalization(results: readonly LocalizationSeed[]): Stu
 export function goalLines(checks: readonly GoalCheck[], digits = 3): string[] {
   return checks.map(
     (c) =>
-      `${c.arm}: ${c.status} — distance from chance ${interval(c.excess, digits)}, minus gradient routing ${interval(c.excessVsRouting, digits)}, main accuracy minus gradient routing ${interval(c.mainVsRouting, digits)}`,
+      `${c.task} · ${c.arm}: ${c.status} — distance from chance ${interval(c.excess, digits)}, minus gradient routing ${interval(c.excessVsRouting, digits)}, main accuracy minus gradient routing ${interval(c.mainVsRouting, digits)}`,
   );
 }

@@ -7,14 +7,14 @@ import type { Concept } from "../../analysis/concept";
 import { conceptAntitrainStep } from "../../analysis/concept-step";
 import { antitrainStep } from "../../antitrain/step";
 import { AntitrainError } from "../../base/errors";
-import { minimizeChecked } from "../../base/tape";
+import { applyChecked, minimizeChecked } from "../../base/tape";
 import { BatchStream, type Dataset, disposeDataset } from "../../data/dataset";
 import { crossEntropy } from "../../measure/metrics";
 import { collectStats } from "../../measure/unit-stats";
 import type { HookedModel } from "../../models/types";
 import { bottleneckLoss, conceptNeurons } from "./bottleneck";
 import { adamw } from "../../training/adamw";
-import { routedLoss } from "./gradient-routing";
+import { routedGradients } from "./gradient-routing";
 import type { ArmConfig, LocalizationArm, Routing } from "./settings";
 import { conceptHead, supervisedLoss } from "./supervised";
 
@@ -63,7 +63,7 @@ export function trainArm(model: HookedModel, train: Dataset, t: ArmTraining): { 
   const loss = (batch: Dataset): tf.Scalar => {
     switch (t.arm) {
       case "gradient-routing":
-        return routedLoss(model, SITE, batch, { concept: t.concept, chosen: t.chosen, routing: knob(t.config, "routing", t.arm) });
+        throw new AntitrainError("gradient routing takes its gradients from routedGradients");
       case "supervised":
         return supervisedLoss(model, SITE, batch, { concept: t.concept, chosen: t.chosen, head: head as NonNullable<typeof head>, weight: knob(t.config, "weight", t.arm) });
       case "bottleneck":
@@ -79,9 +79,14 @@ export function trainArm(model: HookedModel, train: Dataset, t: ArmTraining): { 
     }
   };
   const trainOn = (batch: Dataset) => {
-    minimizeChecked(opt, () => loss(batch), vars, (l) => {
+    const check = (l: tf.Scalar) => {
       if (!Number.isFinite(l.dataSync()[0])) throw new AntitrainError(`arm ${t.arm}: the training loss is not finite at update ${updates}: lower the learning rate`);
-    });
+    };
+    if (t.arm === "gradient-routing") {
+      // The routed gradient for the site's own incoming parameters, the plain one for weights all its units share (see routedGradients).
+      const routing = { concept: t.concept, chosen: t.chosen, routing: knob(t.config, "routing", t.arm) };
+      applyChecked(opt, routedGradients(model, SITE, batch, routing, vars), vars, check);
+    } else minimizeChecked(opt, () => loss(batch), vars, check);
     updates++;
   };
   try {

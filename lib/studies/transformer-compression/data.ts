@@ -4,7 +4,7 @@
  */
 import { type ModularTask, modularAddition } from "../../data/modular";
 import { type CharTask, charWindows, textFromFiles } from "../../data/text";
-import type { CharLmSettings } from "./settings";
+import { CHAR_LM_FILES, type CharLmSettings } from "./settings";
 
 const modular = new Map<string, ModularTask>();
 const charTasks = new Map<string, CharTask>();
@@ -36,13 +36,24 @@ export function charLmTask(s: Pick<CharLmSettings, "files" | "maxChars" | "windo
   const key = JSON.stringify([s.files, s.maxChars, s.window, s.vocab, s.examples]);
   const known = charTasks.get(key);
   if (known !== undefined) return known;
-  const text = textFromFiles(
-    s.files.map((f) => require.resolve(`typescript/lib/${f}`)),
-    { maxChars: s.maxChars },
-  );
+  const text = charLmText(s.maxChars, s.files);
   const task = charWindows(text, { window: s.window, vocab: s.vocab, maxExamples: s.examples, testFraction: 0.1, seed: 0 });
   charTasks.set(key, task);
   return task;
+}
+
+/**
+ * The first `maxChars` characters (code points) of `files` from node_modules/typescript/lib (default: notebook 10's,
+ * {@link CHAR_LM_FILES}), joined with newlines: text every machine with this package installed has, offline.
+ *
+ * @example
+ * const text = charLmText(300_000);   // notebook 10's full-setting text
+ */
+export function charLmText(maxChars: number, files: readonly string[] = CHAR_LM_FILES): string {
+  return textFromFiles(
+    files.map((f) => require.resolve(`typescript/lib/${f}`)),
+    { maxChars },
+  );
 }
 
 /** The unigram baseline's test loss (nats) and accuracy. */

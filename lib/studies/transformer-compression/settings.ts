@@ -70,7 +70,8 @@ export interface CharLmSettings {
   readonly antiFraction: number;
 }
 
-const LM_FILES = ["lib.es5.d.ts", "lib.es2015.core.d.ts", "lib.es2015.collection.d.ts", "lib.es2015.promise.d.ts", "lib.es2015.iterable.d.ts"];
+/** Notebook 10's char-LM text: TypeScript's own declaration files, read offline from node_modules/typescript/lib. */
+export const CHAR_LM_FILES: readonly string[] = ["lib.es5.d.ts", "lib.es2015.core.d.ts", "lib.es2015.collection.d.ts", "lib.es2015.promise.d.ts", "lib.es2015.iterable.d.ts"];
 
 /**
  * The modular-addition study's settings: "full" (notebook 10's quoted numbers: p = 31, 1000 steps, 3 cycles of
@@ -103,7 +104,7 @@ export function modularCompressionSettings(size: StudySize): ModularCompressionS
  * charLmSettings("full").model.layers;   // 2
  */
 export function charLmSettings(size: StudySize): CharLmSettings {
-  const common = { files: LM_FILES, window: 16, vocab: 64, learningRate: 3e-3, antiSite: "blocks.1.mlp", antiFraction: 0.5 };
+  const common = { files: CHAR_LM_FILES, window: 16, vocab: 64, learningRate: 3e-3, antiSite: "blocks.1.mlp", antiFraction: 0.5 };
   if (size === "tiny") {
     return {
       ...common,
