@@ -37,6 +37,25 @@ describe("settings are the notebooks' documented values", () => {
     assert.deepEqual(quick.grids, first(st.VARIANT_GRIDS));
   });
 
+  test("16's verdict pairs its best variant (fewest units on the seeds) against every baseline, not plain antitraining", () => {
+    const arm = (name: string, perSeed: number[]) => ({ arm: name, perSeed, units: { mean: perSeed.reduce((a, b) => a + b, 0) / perSeed.length } });
+    const details = {
+      summary: [
+        arm("antitrain", [60, 50, 64, 48]),
+        arm("antitrain + group lasso", [30, 28, 32, 26]),
+        arm("network slimming", [20, 18, 22, 16]),
+        arm("activation L1", [30, 29, 31, 27]),
+      ],
+    };
+    const summary = { metric: "units", better: "lower" as const, reference: "antitrain", seeds: 4, arms: [], paired: [], headline: "", details };
+    const v = st.variantsVerdict(summary as unknown as st.StudySummary);
+    assert.equal(v.answer, "not supported");
+    assert.match(v.sentence, /^Not supported: network slimming is reliably better than antitrain \+ group lasso/);
+    assert.match(v.numbers[0], /^antitrain \+ group lasso: 29\.0/);
+    assert.ok(v.numbers.every((n) => !n.includes("− antitrain:")), "no comparison against plain antitraining");
+    assert.equal(st.compressionVariants.verdict, st.variantsVerdict);
+  });
+
   test("15-fashion-mnist", () => {
     const full = st.fashionCompression.settings("full");
     const quick = st.fashionCompression.settings("quick");

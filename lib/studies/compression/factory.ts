@@ -7,7 +7,7 @@
 import { AntitrainError } from "../../base/errors";
 import { requireOneOf } from "../../base/validate";
 import { type StudySeed, type TuneRow, chooseSettings, runCompressionSeed, tuneCompressionSeed } from "../compression-study";
-import { STUDY_SIZES, type Study, type StudySize, defineStudy } from "../study";
+import { STUDY_SIZES, type Study, type StudySize, type StudySummary, type Verdict, defineStudy } from "../study";
 import { verdictFromSummary } from "../summary";
 import { type CompressionChoice, type CompressionSettings, checkCompressionSettings, compressionArmNames, compressionSetup } from "./settings";
 import { summarizeCompressionStudy } from "./summary";
@@ -20,6 +20,8 @@ export interface CompressionPreset {
   /** What the verdict says holds when antitraining needs reliably fewer units than every other arm. */
   readonly claim: string;
   readonly settings: Readonly<Record<StudySize, CompressionSettings>>;
+  /** The verdict when the question is not "does antitraining need fewer units than every other arm" (16's asks about its best variant). */
+  readonly verdict?: (summary: StudySummary) => Verdict;
 }
 
 /** A compression study, with its types. */
@@ -59,6 +61,6 @@ export function compressionStudy(preset: CompressionPreset): CompressionStudy {
     choose: chooseCompression,
     run: (settings, chosen, seed) => runCompressionSeed(compressionSetup(settings), chosen, seed, { arms: settings.arms }),
     summarize: summarizeCompressionStudy,
-    verdict: (summary) => verdictFromSummary(summary, { question: preset.question, claim: preset.claim, digits: 1 }),
+    verdict: preset.verdict ?? ((summary) => verdictFromSummary(summary, { question: preset.question, claim: preset.claim, digits: 1 })),
   });
 }

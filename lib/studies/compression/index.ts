@@ -12,6 +12,6 @@ export {
 } from "./settings";
 export { summarizeCompressionStudy, compressionDetails, bestVariantAndReference, type CompressionDetails } from "./summary";
 export { digitsCompression, DIGITS_COMPRESSION_GRIDS } from "./digits";
-export { compressionVariants, VARIANT_ARMS, VARIANT_GRIDS } from "./variants";
+export { compressionVariants, variantsVerdict, VARIANT_ARMS, VARIANT_GRIDS } from "./variants";
 export { fashionCompression, fashionDeepCompression, FASHION_COMPRESSION_GRIDS } from "./fashion";
 export { compressionResultsFile } from "./results-file";

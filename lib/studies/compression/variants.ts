@@ -1,9 +1,12 @@
 /** Notebook 16's study: antitraining variants against the best compression baselines of notebook 04, on the digits. */
 import type { MethodSettings } from "../compression-arms";
 import type { StudyArm } from "../compression-study";
+import type { StudySummary, Verdict } from "../study";
+import { summarizeScores, verdictFromSummary } from "../summary";
 import { digitsCompression } from "./digits";
 import { type CompressionStudy, compressionStudy } from "./factory";
 import { type CompressionSettings, firstOfEachGrid } from "./settings";
+import { type CompressionDetails, bestVariantAndReference } from "./summary";
 import { tinySettings } from "./tiny";
 
 /** The arms: a training method, the unit order it prunes by, and the grid its settings are tuned from. */
@@ -32,6 +35,37 @@ export const VARIANT_GRIDS: Readonly<Record<string, readonly MethodSettings[]>> 
 const full: CompressionSettings = { ...digitsCompression.settings("full"), arms: VARIANT_ARMS, grids: VARIANT_GRIDS };
 const quick: CompressionSettings = { ...digitsCompression.settings("quick"), arms: VARIANT_ARMS, grids: firstOfEachGrid(VARIANT_GRIDS) };
 
+const VARIANTS_QUESTION =
+  "Does a variant of antitraining (rising fraction, another cycle, plus group lasso, plus activation L1) reach the dense model's accuracy with fewer units than the best compression baselines at the same budget?";
+
+/**
+ * 16's verdict answers its own question: the antitraining variant with the fewest units on these seeds (a choice
+ * made on the study seeds, which favours the variants) paired per seed against every arm that is not antitraining.
+ * Supported when it needs reliably fewer units than each of them; not supported when one of them needs reliably fewer.
+ *
+ * @example
+ * const v = variantsVerdict(run.summary);   // v.numbers[0]: "antitrain + group lasso: 30.0 [20.9, 39.1] (median …)"
+ */
+export function variantsVerdict(summary: StudySummary): Verdict {
+  const details = summary.details as CompressionDetails;
+  const { bestVariant } = bestVariantAndReference(details.summary);
+  const others = details.summary.filter((a) => !a.arm.startsWith("antitrain")).map((a) => a.arm);
+  const seeds = bestVariant.perSeed.length;
+  const scores = Array.from({ length: seeds }, (_, i) => Object.fromEntries(details.summary.map((a) => [a.arm, a.perSeed[i]])));
+  const against = summarizeScores(scores, {
+    metric: summary.metric,
+    better: summary.better,
+    reference: bestVariant.arm,
+    arms: [bestVariant.arm, ...others],
+    digits: 1,
+  });
+  return verdictFromSummary(against, {
+    question: VARIANTS_QUESTION,
+    claim: `the best antitraining variant on these seeds (${bestVariant.arm}) needs fewer units within 1 point of the dense model than each baseline`,
+    digits: 1,
+  });
+}
+
 /**
  * Notebook 16: does any antitraining variant (rising fraction, another cycle, antitraining plus group lasso or
  * activation L1) reach the dense model's accuracy with fewer units than the best baselines, at the same budget?
@@ -41,8 +75,8 @@ const quick: CompressionSettings = { ...digitsCompression.settings("quick"), arm
  */
 export const compressionVariants: CompressionStudy = compressionStudy({
   name: "16-push-the-method",
-  question:
-    "Does a variant of antitraining (rising fraction, another cycle, plus group lasso, plus activation L1) reach the dense model's accuracy with fewer units than the best compression baselines at the same budget?",
+  question: VARIANTS_QUESTION,
   claim: "notebook 04's antitraining needs fewer units within 1 point of the dense model than its variants and the references",
+  verdict: variantsVerdict,
   settings: { full, quick, tiny: tinySettings(quick, { dataset: "digits", validation: 0.2, trainLimit: 200 }, [16]) },
 });
