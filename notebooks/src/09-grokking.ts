@@ -227,8 +227,9 @@ console.log(nb.writeResults("09-grokking", {
 //
 // Computed from a clean checkout at commit 8a4a1f0 with an empty seed cache: 5 seeds and 2 tuning seeds, all
 // computed, 12.4 min of compute on 2 seed workers (7 min 08 s wall). An earlier run (before the study contract,
-// tables in RESULTS.md's history) gave the same direction with slightly different numbers; the library changed
-// between the two (see RESULTS.md).
+// tables in RESULTS.md's history) gave the same direction with slightly different numbers: it ran on tfjs-wasm's
+// own matmul kernels, this one on the explicit-transpose kernels (the same products up to float32 summation order,
+// which training carries into every seed; see RESULTS.md).
 //
 // **p = 31** (sections 2–5): 481 training / 240 held-out / 240 test pairs, d_model 32, 4 heads, 128 MLP neurons,
 // AdamW lr 1e-2, weight decay 1.0, at most 1500 full-batch steps, evaluated every 50, seeds 0–4; Grokfast tuned

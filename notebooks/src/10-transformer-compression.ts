@@ -246,7 +246,8 @@ console.log(nb.writeResults("10-transformer-compression", {
 // notebooks/10-transformer-compression.ipynb`, from a clean checkout at commit 54ef23a with an empty seed cache: 5
 // modular-addition and 3 language-model seeds, all computed, 3.6 min + 9.0 min of compute on 2 seed workers,
 // 8 min 03 s for the whole notebook; rendering again from `.cache/seeds/` takes seconds. The earlier run's numbers
-// differed (the library changed in between); RESULTS.md lists what moved.
+// differed: it ran on tfjs-wasm's own matmul kernels, this one on the explicit-transpose kernels (the same
+// products up to float32 summation order, which training carries into every seed); RESULTS.md lists what moved.
 //
 // ### Modular addition (5 seeds)
 //
