@@ -354,9 +354,8 @@ test("routedGradients on a transformer's MLP neurons: W_in and b_in get the rout
   model.dispose();
 });
 
-test("a tiny transformer task runs every arm on the MLP neurons, frees its tensors, and measures in range", { timeout: 300_000 }, () => {
-  const s = { ...st.localizationSettings("tiny"), tasks: [st.modularLocalizationTask(7, 8, 8)] };
-  st.checkLocalizationSettings(s);
+/** Runs seed 1 of `s` (after seed 0 built the task): every arm once, no tensor leaked, every number finite and every accuracy in [0, 1]. */
+function assertOneSeedOfEveryArm(s: st.LocalizationSettings, hidden: number): void {
   st.localizationSeed(s, {}, 0); // builds the task once for the process
   const tensors = tf.memory().numTensors;
   const r = st.localizationSeed(s, {}, 1);
@@ -364,9 +363,18 @@ test("a tiny transformer task runs every arm on the MLP neurons, frees its tenso
   assert.deepEqual(r.rows.map((x) => x.arm), [...st.LOCALIZATION_ARMS]);
   for (const row of r.rows) {
     assert.equal(row.updates, s.budget);
-    assert.equal(row.hidden, 8);
-    for (const k of ["mainAccuracy", "probeClean", "probeChosen", "probeOthers", "removedConcept", "restClean", "restRemoved"] as const) assert.ok(row[k] >= 0 && row[k] <= 1, `${row.arm} ${k}`);
+    assert.equal(row.hidden, hidden);
+    assert.ok(Object.values(row).every((v) => typeof v !== "number" || Number.isFinite(v)), `${row.arm}: finite numbers`);
+    for (const k of ["mainAccuracy", "probeClean", "probeChosen", "probeOthers", "probeAll", "chance", "removedConcept", "removedMain", "restClean", "restRemoved"] as const) {
+      assert.ok(row[k] >= 0 && row[k] <= 1, `${row.arm} ${k} ${row[k]}`);
+    }
   }
+}
+
+test("a tiny transformer task runs every arm on the MLP neurons, frees its tensors, and measures in range", { timeout: 300_000 }, () => {
+  const s = { ...st.localizationSettings("tiny"), tasks: [st.modularLocalizationTask(7, 8, 8)] };
+  st.checkLocalizationSettings(s);
+  assertOneSeedOfEveryArm(s, 8);
   assertAntitrainError(() => st.checkLocalizationSettings({ ...s, tasks: [{ ...s.tasks[0], transformer: undefined }] }), /needs a transformer/);
 });
 
@@ -419,17 +427,5 @@ test("a tiny char-LM task: held-out blocks split into validation and test; every
   assert.equal(train.y.shape[0] + validation.y.shape[0] + test.y.shape[0], d.windows, "every window kept lands in one split");
   assert.ok(validation.y.shape[0] > 0 && test.y.shape[0] > 0);
   assert.equal(train.x.shape[1], d.context);
-  st.localizationSeed(s, {}, 0); // builds the task once for the process
-  const tensors = tf.memory().numTensors;
-  const r = st.localizationSeed(s, {}, 1);
-  assert.equal(tf.memory().numTensors, tensors, "no tensor leaked");
-  assert.deepEqual(r.rows.map((x) => x.arm), [...st.LOCALIZATION_ARMS]);
-  for (const row of r.rows) {
-    assert.equal(row.updates, s.budget);
-    assert.equal(row.hidden, 8);
-    assert.ok(Object.values(row).every((v) => typeof v !== "number" || Number.isFinite(v)), `${row.arm}: finite numbers`);
-    for (const k of ["mainAccuracy", "probeClean", "probeChosen", "probeOthers", "probeAll", "chance", "removedConcept", "removedMain", "restClean", "restRemoved"] as const) {
-      assert.ok(row[k] >= 0 && row[k] <= 1, `${row.arm} ${k} ${row[k]}`);
-    }
-  }
+  assertOneSeedOfEveryArm(s, 8);
 });
