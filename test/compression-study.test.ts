@@ -1,4 +1,6 @@
 import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { before, describe, test } from "node:test";
 import * as at from "../lib/index";
 import * as st from "../lib/studies/index";
@@ -140,6 +142,38 @@ describe("summary, choice and checks", () => {
     assert.match(summary.metric, /fewest units of 16 in h1 within 1 point/);
     const v = st.digitsCompression.verdict(summary);
     assert.ok(st.ANSWERS.includes(v.answer));
+  });
+
+  test("robust statistics by hand: units within 1 and 2 points, the normalized area in log2 width, accuracy at fixed widths", () => {
+    const seeds = [seed(0, [0.85, 0.895], [0.8, 0.88]), seed(1, [0.9, 0.95], [0.8, 0.895])];
+    assert.deepEqual(st.commonWidths(seeds), [4, 8]);
+    // Two widths one doubling apart: the area is the trapezoid's mean height over the dense test accuracy 0.9.
+    assert.ok(Math.abs(st.normalizedArea(seeds[0].curves[0], [4, 8], 0.9) - (0.85 + 0.895) / 2 / 0.9) < 1e-12);
+    const stats = st.robustStatistics(seeds, { width: 16, tolerance: 0.01, fixedWidths: [4, 8, 12] });
+    assert.deepEqual(stats.map((x) => x.name), [
+      "units within 1 point of the dense validation accuracy",
+      "units within 2 points of the dense validation accuracy",
+      "area under test accuracy vs units (4–8, share of dense)",
+      "test accuracy at 4 units",
+      "test accuracy at 8 units",
+    ], "12 units is not on every curve, so it is left out");
+    // Within 2 points (from 0.88): seed 0 antitrain 8, plain 8; seed 1 antitrain 4, plain 8.
+    assert.deepEqual(stats[1].summary.arms.map((a) => a.mean), [6, 8]);
+    assert.deepEqual(stats[0].summary.arms.map((a) => a.mean), [6, 12], "the 1-point statistic is the study's own headline");
+    assert.equal(stats[3].summary.better, "higher");
+    assert.ok(Math.abs(stats[3].summary.paired[0].mean - (0.8 - 0.875)) < 1e-12, "plain − antitrain at 4 units, mean of −0.05 and −0.10");
+    const verdicts = st.robustVerdicts(stats);
+    assert.deepEqual(verdicts.map((v) => v.statistic), stats.map((x) => x.name));
+    for (const v of verdicts) assert.ok(st.ANSWERS.includes(v.answer) && Array.isArray(v.better) && Array.isArray(v.worse));
+    assert.throws(() => st.normalizedArea(seeds[0].curves[0], [4, 16], 0.9), /has no point at 16 units/);
+    assert.throws(() => st.normalizedArea(seeds[0].curves[0], [4], 0.9), /at least two widths/);
+  });
+
+  test("robust statistics of the committed 04: the 1-point statistic is the study's headline, and a baseline is reliably better under every statistic", () => {
+    const d = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "results", "04-compression.json"), "utf8"));
+    const stats = st.robustStatistics(d.results, { width: 128, tolerance: d.tolerance });
+    assert.deepEqual(stats[0].summary.paired.map((p) => [p.arm, p.mean]), d.studySummary.paired.map((p: st.StudySummary["paired"][number]) => [p.arm, p.mean]));
+    for (const v of st.robustVerdicts(stats)) assert.ok(v.better.length > 0, `${v.statistic}: some arm is reliably better than antitraining`);
   });
 
   test("best variant and best reference by mean units", () => {

@@ -1,0 +1,46 @@
+// Prints a committed compression study's answer under every robust statistic (lib/studies/compression/robust.ts),
+// from the seeds' curves its results file stores: nothing is re-run.
+//   node --import tsx scripts/robust-statistics.ts results/04-compression.json [results/15-fashion-mnist.json ...]
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { StudySeed } from "../lib/studies/compression-study";
+import { robustStatistics, robustVerdicts } from "../lib/studies/compression/robust";
+
+function fmt(x: number, digits: number): string {
+  return (x >= 0 ? "+" : "−") + Math.abs(x).toFixed(digits);
+}
+
+function report(file: string): string {
+  const d = JSON.parse(fs.readFileSync(file, "utf8")) as { results?: StudySeed[]; tolerance?: number; width?: number; studySummary?: { details?: { width?: number } } };
+  const width = d.studySummary?.details?.width ?? d.width;
+  if (!Array.isArray(d.results) || typeof d.tolerance !== "number" || typeof width !== "number") {
+    throw new Error(`${file}: not a compression study's results (needs results, tolerance and the pruned width)`);
+  }
+  const stats = robustStatistics(d.results, { width, tolerance: d.tolerance });
+  const verdicts = robustVerdicts(stats);
+  const lines = [
+    `### ${path.basename(file, ".json")} (${d.results.length} seeds)`,
+    "",
+    "| statistic | antitrain, mean (median) | best other arm, mean | best other − antitrain (paired, 95% CI; Wilcoxon p) | answer | reliably better than antitrain | reliably worse |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+  ];
+  stats.forEach(({ name, summary }, i) => {
+    const digits = summary.better === "lower" ? 1 : 3;
+    const anti = summary.arms.find((a) => a.arm === "antitrain");
+    const sign = summary.better === "lower" ? 1 : -1;
+    const best = [...summary.paired].sort((a, b) => sign * (a.mean - b.mean))[0];
+    const bestArm = summary.arms.find((a) => a.arm === best.arm);
+    const v = verdicts[i];
+    lines.push(
+      `| ${name} | ${anti?.mean.toFixed(digits)} (${anti?.median.toFixed(digits)}) | ${best.arm} ${bestArm?.mean.toFixed(digits)} | ${fmt(best.mean, digits)} [${fmt(best.low, digits)}, ${fmt(best.high, digits)}]; p = ${best.wilcoxonP.toPrecision(2)} | ${v.answer} | ${v.better.join(", ") || "—"} | ${v.worse.join(", ") || "—"} |`,
+    );
+  });
+  return lines.join("\n");
+}
+
+const files = process.argv.slice(2);
+if (files.length === 0) {
+  console.error("usage: node --import tsx scripts/robust-statistics.ts results/NAME.json [...]");
+  process.exit(2);
+}
+console.log(files.map(report).join("\n\n"));
