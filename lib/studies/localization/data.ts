@@ -1,10 +1,9 @@
 /** The localization study's data and models: each task's split (built once per process) and its fresh model and site. */
 import { AntitrainError } from "../../base/errors";
 import { Rng } from "../../base/rng";
-import { requireKnownKeys, requirePositiveInt } from "../../base/validate";
 import { type Split, disposeDataset, take } from "../../data/dataset";
 import { modularAddition } from "../../data/modular";
-import { charVocab, charWindows } from "../../data/text";
+import { charWindows } from "../../data/text";
 import { validationSplit } from "../../data/validation";
 import { mlp } from "../../models/mlp";
 import { transformer } from "../../models/transformer";
@@ -12,7 +11,8 @@ import type { HookedModel } from "../../models/types";
 import { canonicalJson } from "../code-hash";
 import { studyData } from "../data";
 import { charLmText } from "../transformer-compression/data";
-import type { CharLmWindows, LocalizationTask } from "./settings";
+import { type CharLmWindows, checkCharLmWindows } from "./char-lm";
+import type { LocalizationTask } from "./settings";
 
 /** A task's three splits. */
 export type TaskSplit = Required<Split>;
@@ -21,43 +21,6 @@ export type TaskSplit = Required<Split>;
 type TokenSplit = TaskSplit & { readonly tokens: { readonly vocab: number; readonly seqLen: number; readonly classes: number } };
 
 const tokenSplits = new Map<string, TokenSplit>();
-const vocabs = new Map<string, string[]>();
-
-const CHAR_LM_KEYS = ["dataset", "maxChars", "context", "vocab", "windows", "validation", "test"];
-const CHAR_LM_EXAMPLE = '{ dataset: "char-lm", maxChars: 300000, context: 8, vocab: 64, windows: 10000, validation: 0.15, test: 0.2 }';
-
-/**
- * Refuses a char-LM description the study cannot build, naming the fix (`task` names the task in the message).
- *
- * @example
- * checkCharLmWindows({ ...charLmLocalizationTask(64).data, test: 0.9 } as CharLmWindows);   // throws: below 1
- */
-export function checkCharLmWindows(d: CharLmWindows, task = "char-lm"): void {
-  if (d === null || typeof d !== "object") throw new AntitrainError(`task ${task}: its data must be a description such as ${CHAR_LM_EXAMPLE}`);
-  requireKnownKeys(d, CHAR_LM_KEYS, `task ${task}'s char-lm data (e.g. ${CHAR_LM_EXAMPLE})`);
-  for (const k of ["maxChars", "context", "vocab", "windows"] as const) requirePositiveInt(d[k], `task ${task}'s data.${k}`);
-  if (d.vocab < 2) throw new AntitrainError(`task ${task}: data.vocab must be at least 2 (one character plus "other"), got ${d.vocab}`);
-  for (const k of ["validation", "test"] as const) {
-    if (!(typeof d[k] === "number" && d[k] > 0 && d[k] < 1)) throw new AntitrainError(`task ${task}: data.${k} must be a share of the text's blocks in (0, 1) such as 0.15, got ${d[k]}`);
-  }
-  if (!(d.validation + d.test < 1)) throw new AntitrainError(`task ${task}: data.validation + data.test (${d.validation + d.test}) must be below 1: leave text to train on`);
-}
-
-/**
- * The vocabulary of a char-LM description's text, class ids in order (no windows, no tensors), once per process.
- *
- * @example
- * charLmVocab(charLmLocalizationTask(64).data as CharLmWindows).length;   // 64
- */
-export function charLmVocab(d: CharLmWindows): string[] {
-  checkCharLmWindows(d);
-  const key = canonicalJson({ maxChars: d.maxChars, vocab: d.vocab });
-  const known = vocabs.get(key);
-  if (known !== undefined) return known;
-  const vocab = charVocab(charLmText(d.maxChars), d.vocab);
-  vocabs.set(key, vocab);
-  return vocab;
-}
 
 /**
  * Char-LM windows split three ways by whole text blocks: `charWindows` holds out validation + test of the 20 blocks,

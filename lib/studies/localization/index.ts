@@ -15,7 +15,6 @@ export {
   type LocalizationSettings,
   type LocalizationTask,
   type ModularTokens,
-  type CharLmWindows,
   type CharLmTaskOptions,
   type TransformerShape,
   type ArmConfig,
@@ -25,7 +24,8 @@ export {
 export { routeGradient, routingMasks, routedLoss, routedGradients } from "./gradient-routing";
 export { conceptHead, supervisedLoss, type ConceptHead } from "./supervised";
 export { bottleneckLoss, conceptNeurons, type ConceptNeurons } from "./bottleneck";
-export { taskSplit, taskSite, taskModel, charLmVocab, checkCharLmWindows, type TaskSplit } from "./data";
+export { taskSplit, taskSite, taskModel, type TaskSplit } from "./data";
+export { charLmVocab, checkCharLmWindows, type CharLmWindows } from "./char-lm";
 export { trainArm, type ArmTraining } from "./train-arm";
 export { measureLocalization, restAccuracy, type Localization } from "./measure";
 export { pickConceptUnits } from "./pick";

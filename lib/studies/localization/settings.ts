@@ -4,7 +4,7 @@ import { requireKnownKeys, requirePositiveInt } from "../../base/validate";
 import { concept } from "../../analysis/concept";
 import type { DataDescription } from "../data";
 import type { StudySize } from "../study";
-import { charLmVocab, checkCharLmWindows } from "./data";
+import { type CharLmWindows, charLmVocab, checkCharLmWindows } from "./char-lm";
 
 /** The arms, in table order: the notes' two antitraining methods, the published and supervised comparisons, plain training. */
 export const LOCALIZATION_ARMS = ["antitrain-core", "concept-antitrain", "gradient-routing", "supervised", "bottleneck", "plain-picked"] as const;
@@ -33,24 +33,6 @@ export interface ModularTokens {
   readonly validation: number;
 }
 
-/**
- * Next-character prediction on notebook 10's text (TypeScript's declaration files, `charLmText`) for a transformer:
- * windows of `context` characters predicting the next, a vocabulary of the `vocab − 1` most frequent characters plus
- * "other", `windows` windows kept in all (a seeded subsample). The text is cut into 20 blocks and whole blocks are held
- * out, `validation` of them for validation and `test` for test (seed 0), so no held-out character is trained on.
- */
-export interface CharLmWindows {
-  readonly dataset: "char-lm";
-  /** Characters of the text kept (notebook 10's full setting: 300,000). */
-  readonly maxChars: number;
-  /** Characters per window: the transformer's seqLen. */
-  readonly context: number;
-  readonly vocab: number;
-  readonly windows: number;
-  /** Shares of the text's blocks held out whole, each in (0, 1), together below 1. */
-  readonly validation: number;
-  readonly test: number;
-}
 
 /** A one-block transformer (no LayerNorm) whose MLP neurons are the site, trained with AdamW (notebook 10's recipe). */
 export interface TransformerShape {
