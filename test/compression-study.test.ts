@@ -142,6 +142,22 @@ describe("summary, choice and checks", () => {
     assert.match(summary.metric, /fewest units of 16 in h1 within 1 point/);
     const v = st.digitsCompression.verdict(summary);
     assert.ok(st.ANSWERS.includes(v.answer));
+    assert.match(v.numbers[v.numbers.length - 1], /^Robust check: /, "the verdict states its answer under every robust statistic");
+    assert.deepEqual(d.robust?.map((r) => r.statistic.split(" (")[0]), [
+      "units within 1 point of the dense validation accuracy",
+      "units within 2 points of the dense validation accuracy",
+      "area under test accuracy vs units",
+      "test accuracy at 8 units",
+    ], "of the default fixed widths (8, 12, 16, 24, 32) only 8 is on this grid");
+  });
+
+  test("robustLine: the same answer under every statistic, or where it flips", () => {
+    const v = (statistic: string, answer: st.Answer) => ({ statistic, answer, better: [], worse: [] });
+    assert.equal(st.robustLine("not supported", [v("a", "not supported"), v("b", "not supported")]), "Robust check: not supported under every statistic (a; b)");
+    assert.equal(
+      st.robustLine("not supported", [v("a", "not supported"), v("b", "mixed"), v("c", "mixed"), v("d", "inconclusive")]),
+      "Robust check: not supported under a; it flips to mixed under b; c; inconclusive under d",
+    );
   });
 
   test("robust statistics by hand: units within 1 and 2 points, the normalized area in log2 width, accuracy at fixed widths", () => {

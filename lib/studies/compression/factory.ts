@@ -10,7 +10,8 @@ import { type StudySeed, type TuneRow, chooseSettings, runCompressionSeed, tuneC
 import { STUDY_SIZES, type Study, type StudySize, type StudySummary, type Verdict, defineStudy } from "../study";
 import { verdictFromSummary } from "../summary";
 import { type CompressionChoice, type CompressionSettings, checkCompressionSettings, compressionArmNames, compressionSetup } from "./settings";
-import { summarizeCompressionStudy } from "./summary";
+import { robustLine } from "./robust";
+import { type CompressionDetails, summarizeCompressionStudy } from "./summary";
 
 /** A compression study's name, question, claim and settings. */
 export interface CompressionPreset {
@@ -41,6 +42,12 @@ export function chooseCompression(settings: CompressionSettings, rows: readonly 
   return Object.fromEntries(Object.entries(settings.grids).map(([m, grid]) => [m, grid[0]]));
 }
 
+/** The verdict with one more line: its answer under every robust statistic the summary's details carry, or where it flips. */
+function withRobustLine(summary: StudySummary, verdict: Verdict): Verdict {
+  const robust = (summary.details as Partial<CompressionDetails> | undefined)?.robust;
+  return robust === undefined ? verdict : { ...verdict, numbers: [...verdict.numbers, robustLine(verdict.answer, robust)] };
+}
+
 /**
  * A registered-ready compression study from its preset (settings are handed out as fresh copies, so a notebook's
  * changes never reach the preset).
@@ -61,6 +68,6 @@ export function compressionStudy(preset: CompressionPreset): CompressionStudy {
     choose: chooseCompression,
     run: (settings, chosen, seed) => runCompressionSeed(compressionSetup(settings), chosen, seed, { arms: settings.arms }),
     summarize: summarizeCompressionStudy,
-    verdict: preset.verdict ?? ((summary) => verdictFromSummary(summary, { question: preset.question, claim: preset.claim, digits: 1 })),
+    verdict: preset.verdict ?? ((summary) => withRobustLine(summary, verdictFromSummary(summary, { question: preset.question, claim: preset.claim, digits: 1 }))),
   });
 }

@@ -82,7 +82,10 @@ export function robustStatistics(
     ...tolerances.map((t) =>
       summary(`units within ${points(t)} point${points(t) === 1 ? "" : "s"} of the dense validation accuracy`, "lower", (c, r) => fewestUnits(c.points, r.denseVal, t, options.width), 1),
     ),
-    summary(`area under test accuracy vs units (${widths[0]}–${widths[widths.length - 1]}, share of dense)`, "higher", (c, r) => normalizedArea(c, widths, r.denseTest), 3),
+    // The area needs two widths every arm was measured at (a tiny setting may have one).
+    ...(widths.length < 2
+      ? []
+      : [summary(`area under test accuracy vs units (${widths[0]}–${widths[widths.length - 1]}, share of dense)`, "higher", (c, r) => normalizedArea(c, widths, r.denseTest), 3)]),
     ...fixed.map((k) => summary(`test accuracy at ${k} units`, "higher", (c) => accuracyAt(c, k), 3)),
   ];
 }
@@ -116,4 +119,21 @@ export function robustVerdicts(stats: readonly RobustStatistic[]): RobustVerdict
       worse: reliable.filter((p) => (lowerBetter ? p.low > 0 : p.high < 0)).map((p) => p.arm),
     };
   });
+}
+
+/**
+ * One line for a verdict: the headline's `answer` under every robust statistic, or where it flips.
+ *
+ * @example
+ * robustLine("not supported", verdicts);   // "Robust check: not supported under every statistic (…)"
+ */
+export function robustLine(answer: Answer, verdicts: readonly RobustVerdict[]): string {
+  const flips = verdicts.filter((v) => v.answer !== answer);
+  const names = (vs: readonly RobustVerdict[]) => vs.map((v) => v.statistic).join("; ");
+  if (flips.length === 0) return `Robust check: ${answer} under every statistic (${names(verdicts)})`;
+  const byAnswer = new Map<Answer, RobustVerdict[]>();
+  for (const v of flips) byAnswer.set(v.answer, [...(byAnswer.get(v.answer) ?? []), v]);
+  const same = verdicts.filter((v) => v.answer === answer);
+  const flipText = [...byAnswer].map(([a, vs]) => `${a} under ${names(vs)}`).join("; ");
+  return `Robust check: ${answer} under ${same.length > 0 ? names(same) : "none of the other statistics"}; it flips to ${flipText}`;
 }

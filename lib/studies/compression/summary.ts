@@ -8,6 +8,7 @@ import { AntitrainError } from "../../base/errors";
 import { type ArmSummary, type StudySeed, summarizeArms } from "../compression-study";
 import type { StudySummary } from "../study";
 import { summarizeScores } from "../summary";
+import { type RobustVerdict, robustStatistics, robustVerdicts } from "./robust";
 import { type CompressionSettings, compressionWidth } from "./settings";
 
 /** What a compression study's summary keeps in `details`. */
@@ -19,6 +20,8 @@ export interface CompressionDetails {
   /** The pruned site's full width (an arm with no width within tolerance counts as this many units). */
   readonly width: number;
   readonly refK: number;
+  /** The headline question under every robust statistic (units within 1 and 2 points, area under the curve, fixed widths). */
+  readonly robust?: RobustVerdict[];
 }
 
 /**
@@ -34,7 +37,9 @@ export function summarizeCompressionStudy(settings: CompressionSettings, results
   const width = compressionWidth(settings);
   const { summary, headline } = summarizeArms(results, { width, tolerance: settings.tolerance, refK: settings.refK, noun: "units" });
   const scores = results.map((_, i) => Object.fromEntries(summary.map((a) => [a.arm, a.perSeed[i]])));
-  const details: CompressionDetails = { summary, headline, width, refK: settings.refK };
+  const hasAntitrain = results[0].curves.some((c) => c.arm === "antitrain");
+  const robust = hasAntitrain ? robustVerdicts(robustStatistics(results, { width, tolerance: settings.tolerance })) : undefined;
+  const details: CompressionDetails = { summary, headline, width, refK: settings.refK, ...(robust === undefined ? {} : { robust }) };
   return summarizeScores(scores, {
     metric: `fewest units of ${width} in ${settings.site} within ${+(100 * settings.tolerance).toFixed(6)} point of the dense validation accuracy`,
     better: "lower",
