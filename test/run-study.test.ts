@@ -51,6 +51,19 @@ test("runStudy tunes, chooses, runs, summarizes and judges; no tensor leaked; th
   for (const s of run.provenance.seeds) assert.ok(s.wallSeconds > 0 && s.cpuSeconds > 0 && s.computedBy.includes(":"));
 });
 
+test("a seed reaches the cache as soon as it is computed: a run that fails on a later seed resumes from the finished ones", async () => {
+  process.env.ANTITRAIN_SEED_CACHE = temp.make("run-study-resume-");
+  const failing = { ...tinyStudy, run: (s: TinySettings, c: unknown, seed: number) => {
+    if (seed === 1) throw new Error("interrupted at seed 1");
+    return tinyStudy.run(s, c as never, seed);
+  } } as typeof tinyStudy;
+  await assert.rejects(st.runStudy(failing, settings, { seeds: [0, 1], tuneSeeds: [100], cache: true, ...quiet }), /interrupted at seed 1/);
+  const resumed = await st.runStudy(tinyStudy, settings, { seeds: [0, 1], tuneSeeds: [100], cache: true, ...quiet });
+  assert.equal(resumed.provenance.cached, 2, "the tuning seed and seed 0 come from the cache");
+  assert.equal(resumed.provenance.computed, 1, "only seed 1 is computed again");
+  delete process.env.ANTITRAIN_SEED_CACHE;
+});
+
 test("two worker processes give the in-process numbers bit for bit", async () => {
   const here = await st.runStudy(tinyStudy, settings, { seeds: [0, 1, 2], tuneSeeds: [100, 101], ...quiet });
   const there = await st.runStudy(tinyStudy, settings, { seeds: [0, 1, 2], tuneSeeds: [100, 101], workers: 2, ...quiet });

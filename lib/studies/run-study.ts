@@ -159,7 +159,6 @@ class SeedRunner {
     if (missing.length > 0) {
       const computed = await this.compute(study, missing);
       for (const r of computed) {
-        if (this.cache) writeSeedRecord(r);
         this.sources.push({ ...r.provenance, source: "computed" });
         records[jobs.findIndex((j) => j.kind === r.kind && j.seed === r.seed)] = r;
       }
@@ -171,6 +170,8 @@ class SeedRunner {
     const done: SeedRecord[] = [];
     const report = (r: SeedRecord) => {
       done.push(r);
+      // Each seed reaches the cache as soon as it is computed, so an interrupted run resumes from the seeds it finished.
+      if (this.cache) writeSeedRecord(r);
       this.log(`${this.study} ${label(r.kind, r.seed)} computed in ${seconds(r.provenance.wallSeconds)} by ${r.provenance.computedBy} (${done.length}/${jobs.length})`);
     };
     if (this.queue !== undefined) {
