@@ -227,6 +227,7 @@ test("a tiny run through runStudy: tuned on validation, every arm on the budget,
   assert.ok(st.ANSWERS.includes(run.verdict.answer));
   assert.equal(run.verdict.numbers.length, 4);
   assert.match(run.verdict.sentence, /digits: .*; char-lm: /, "the verdict states each task");
+  assert.ok(run.verdict.sentence.toLowerCase().startsWith(`${run.verdict.answer}: `), "opens with its answer, which the verdict box drops");
 });
 
 test("goalChecks judge each task on its own seeds: a collapsed arm on one task moves nothing on another; the verdict states each task", () => {

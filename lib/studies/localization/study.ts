@@ -37,10 +37,10 @@ export function localizationVerdict(summary: StudySummary): Verdict {
         ? "mixed"
         : "inconclusive";
   const head: Record<Answer, string> = {
-    supported: "Supported on every task",
-    "not supported": "Not supported on any task",
+    supported: "Supported: every task meets the goal",
+    "not supported": "Not supported: no task meets the goal",
     mixed: "Mixed: supported on some tasks, refuted on others",
-    inconclusive: summary.seeds < 2 ? "Inconclusive: one seed cannot show the goal (its intervals need two or more seeds)" : "Inconclusive on some task",
+    inconclusive: summary.seeds < 2 ? "Inconclusive: one seed cannot show the goal (its intervals need two or more seeds)" : "Inconclusive: some task is open",
   };
   const taskLine = (p: (typeof per)[number]) =>
     p.answer === "supported"
