@@ -13,9 +13,9 @@
 // validation accuracy only), pruning and fine-tuning (`st.runCompressionSeed`). What differs: the network is
 // 784→512→256→10 and the pruned site is **h1, the 512-unit layer** (its units' incoming weights are 784 × 512 of the
 // 535,818 parameters); the width grid is doubled accordingly. A step costs about twice 15's (BENCHMARKS.md,
-// `bench/train-step.ts`), so this is the longest full run of the studies: on the shared 2-core machine with two
-// seed kernels its full run took 63 minutes (14 of tuning seeds, 49 of study seeds) — beyond the 30-minute budget
-// of a full run. Spread it over machines with the sweep queue (`SEED_QUEUE`,
+// `bench/train-step.ts`), so this is one of the longest full runs of the studies: from a clean checkout on the quiet
+// 2-core machine with two seed workers it took 25 minutes (about 4.5 minutes per tuning seed and 4 per study seed;
+// the first full run, on a shared machine, took 63). Spread it over machines with the sweep queue (`SEED_QUEUE`,
 // docs/runs.md), or let the seed cache resume it; shrinking it (fewer widths, a shorter budget) would change what
 // it measures.
 
