@@ -156,4 +156,8 @@ test("summarizeScores and verdictFromSummary: intervals, medians, Wilcoxon, and 
   assert.throws(() => st.verdictFromSummary(s, { ...q, agianst: ["b"] } as never), /unknown option "agianst" of verdictFromSummary/);
   const higher = st.summarizeScores(seeds.map((x) => ({ a: x.b, b: x.a })), { metric: "accuracy", better: "higher", reference: "a" });
   assert.equal(st.verdictFromSummary(higher, q).answer, "supported", "with higher-is-better the same numbers support a");
+  const names = (r: { better: { arm: string }[]; worse: { arm: string }[] }) => [r.better.map((p) => p.arm), r.worse.map((p) => p.arm)];
+  assert.deepEqual(names(st.reliableComparisons(mixed)), [["c"], ["b"]], "c reliably needs fewer units than a, b reliably more");
+  assert.deepEqual(names(st.reliableComparisons(higher)), [[], ["b"]], "higher is better: b's fewer is worse");
+  assert.deepEqual(names(st.reliableComparisons(s)), [[], ["b"]], "c's interval includes zero: in neither list");
 });

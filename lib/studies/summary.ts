@@ -188,6 +188,21 @@ export function intervalBounds(i: IntervalText, digits = 3): string {
 }
 
 /**
+ * The compared arms whose paired 95% interval (two or more seeds) shows them reliably better, or reliably worse, than
+ * the summary's reference arm, on the side of `summary.better`.
+ *
+ * @example
+ * reliableComparisons(summary).better.map((p) => p.arm);   // e.g. ["group lasso", "network slimming"]
+ */
+export function reliableComparisons(summary: StudySummary, compared: readonly PairedDifference[] = summary.paired): { better: PairedDifference[]; worse: PairedDifference[] } {
+  const lower = summary.better === "lower";
+  return {
+    better: compared.filter((p) => p.n > 1 && (lower ? p.high < 0 : p.low > 0)),
+    worse: compared.filter((p) => p.n > 1 && (lower ? p.low > 0 : p.high < 0)),
+  };
+}
+
+/**
  * The verdict from a summary's paired differences: is the reference arm reliably better (95% interval of the paired
  * difference excluding zero on the side of `better`) than every other arm in `against` (default: all)?
  *
@@ -199,10 +214,8 @@ export function verdictFromSummary(summary: StudySummary, options: { question: s
   const digits = options.digits ?? 3;
   const compared = summary.paired.filter((p) => options.against === undefined || options.against.includes(p.arm));
   const sign = summary.better === "lower" ? 1 : -1;
-  const armWorse = (p: PairedDifference) => (summary.better === "lower" ? p.low > 0 : p.high < 0);
-  const armBetter = (p: PairedDifference) => (summary.better === "lower" ? p.high < 0 : p.low > 0);
-  const refBetter = compared.filter((p) => p.n > 1 && armWorse(p));
-  const refWorse = compared.filter((p) => p.n > 1 && armBetter(p));
+  // The reference is better than the arms reliably worse than it, and worse than those reliably better.
+  const { worse: refBetter, better: refWorse } = reliableComparisons(summary, compared);
   let answer: Answer;
   if (compared.length > 0 && refBetter.length === compared.length) answer = "supported";
   else if (refWorse.length > 0 && refBetter.length > 0) answer = "mixed";

@@ -10,7 +10,7 @@ export {
   type CompressionSettings,
   type CompressionChoice,
 } from "./settings";
-export { summarizeCompressionStudy, compressionDetails, bestVariantAndReference, type CompressionDetails } from "./summary";
+export { summarizeCompressionStudy, compressionDetails, bestVariantAndReference, scoresBySeed, type CompressionDetails } from "./summary";
 export { robustStatistics, robustVerdicts, robustLine, normalizedArea, commonWidths, type RobustStatistic, type RobustVerdict } from "./robust";
 export { digitsCompression, DIGITS_COMPRESSION_GRIDS } from "./digits";
 export { compressionVariants, variantsVerdict, VARIANT_ARMS, VARIANT_GRIDS } from "./variants";

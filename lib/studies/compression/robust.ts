@@ -16,7 +16,7 @@
 import { AntitrainError } from "../../base/errors";
 import { type StudyCurve, type StudySeed, fewestUnits } from "../compression-study";
 import type { Answer, StudySummary } from "../study";
-import { summarizeScores, verdictFromSummary } from "../summary";
+import { reliableComparisons, summarizeScores, verdictFromSummary } from "../summary";
 
 /** One statistic's summary over the seeds, paired against antitraining. */
 export interface RobustStatistic {
@@ -110,14 +110,8 @@ export interface RobustVerdict {
 export function robustVerdicts(stats: readonly RobustStatistic[]): RobustVerdict[] {
   return stats.map(({ name, summary }) => {
     const v = verdictFromSummary(summary, { question: name, claim: "antitraining beats every other arm" });
-    const lowerBetter = summary.better === "lower";
-    const reliable = summary.paired.filter((p) => p.n > 1);
-    return {
-      statistic: name,
-      answer: v.answer,
-      better: reliable.filter((p) => (lowerBetter ? p.high < 0 : p.low > 0)).map((p) => p.arm),
-      worse: reliable.filter((p) => (lowerBetter ? p.low > 0 : p.high < 0)).map((p) => p.arm),
-    };
+    const { better, worse } = reliableComparisons(summary);
+    return { statistic: name, answer: v.answer, better: better.map((p) => p.arm), worse: worse.map((p) => p.arm) };
   });
 }
 

@@ -36,7 +36,7 @@ export function summarizeCompressionStudy(settings: CompressionSettings, results
   if (results.length === 0) throw new AntitrainError("summarizeCompressionStudy needs at least one seed's results");
   const width = compressionWidth(settings);
   const { summary, headline } = summarizeArms(results, { width, tolerance: settings.tolerance, refK: settings.refK, noun: "units" });
-  const scores = results.map((_, i) => Object.fromEntries(summary.map((a) => [a.arm, a.perSeed[i]])));
+  const scores = scoresBySeed(summary);
   const hasAntitrain = results[0].curves.some((c) => c.arm === "antitrain");
   const robust = hasAntitrain ? robustVerdicts(robustStatistics(results, { width, tolerance: settings.tolerance })) : undefined;
   const details: CompressionDetails = { summary, headline, width, refK: settings.refK, ...(robust === undefined ? {} : { robust }) };
@@ -48,6 +48,18 @@ export function summarizeCompressionStudy(settings: CompressionSettings, results
     digits: 1,
     details,
   });
+}
+
+/**
+ * The headline per seed, one `{ arm: units }` record a seed, from the arms' rows (their `perSeed`, in seed order):
+ * what `summarizeScores` pairs.
+ *
+ * @example
+ * summarizeScores(scoresBySeed(compressionDetails(run.summary).summary), { metric: "units", better: "lower", reference: "antitrain" });
+ */
+export function scoresBySeed(arms: readonly ArmSummary[]): Record<string, number>[] {
+  const seeds = arms[0]?.perSeed.length ?? 0;
+  return Array.from({ length: seeds }, (_, i) => Object.fromEntries(arms.map((a) => [a.arm, a.perSeed[i]])));
 }
 
 /**

@@ -6,7 +6,7 @@ import { summarizeScores, verdictFromSummary } from "../summary";
 import { digitsCompression } from "./digits";
 import { type CompressionStudy, compressionStudy } from "./factory";
 import { type CompressionSettings, firstOfEachGrid } from "./settings";
-import { type CompressionDetails, bestVariantAndReference } from "./summary";
+import { type CompressionDetails, bestVariantAndReference, scoresBySeed } from "./summary";
 import { tinySettings } from "./tiny";
 
 /** The arms: a training method, the unit order it prunes by, and the grid its settings are tuned from. */
@@ -50,9 +50,7 @@ export function variantsVerdict(summary: StudySummary): Verdict {
   const details = summary.details as CompressionDetails;
   const { bestVariant } = bestVariantAndReference(details.summary);
   const others = details.summary.filter((a) => !a.arm.startsWith("antitrain")).map((a) => a.arm);
-  const seeds = bestVariant.perSeed.length;
-  const scores = Array.from({ length: seeds }, (_, i) => Object.fromEntries(details.summary.map((a) => [a.arm, a.perSeed[i]])));
-  const against = summarizeScores(scores, {
+  const against = summarizeScores(scoresBySeed(details.summary), {
     metric: summary.metric,
     better: summary.better,
     reference: bestVariant.arm,

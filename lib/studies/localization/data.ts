@@ -30,12 +30,13 @@ const tokenSplits = new Map<string, TokenSplit>();
 function charLmSplit(d: CharLmWindows): TokenSplit {
   checkCharLmWindows(d);
   const task = charWindows(charLmText(d.maxChars), { window: d.context, vocab: d.vocab, maxExamples: d.windows, testFraction: d.validation + d.test, seed: 0 });
-  const held = task.testBlocks;
-  if (held.length < 2) {
+  const refuse = (message: string): AntitrainError => {
     disposeDataset(task.train);
     disposeDataset(task.test);
-    throw new AntitrainError(`char-lm: ${held.length} held-out text block, need 2 (one validation, one test): raise data.maxChars or data.validation + data.test`);
-  }
+    return new AntitrainError(message);
+  };
+  const held = task.testBlocks;
+  if (held.length < 2) throw refuse(`char-lm: ${held.length} held-out text block, need 2 (one validation, one test): raise data.maxChars or data.validation + data.test`);
   const nValidation = Math.min(held.length - 1, Math.max(1, Math.round((d.validation / (d.validation + d.test)) * held.length)));
   const validationBlocks = new Set(new Rng(1).permutation(held.length).subarray(0, nValidation));
   const rows: [number[], number[]] = [[], []];
@@ -43,11 +44,7 @@ function charLmSplit(d: CharLmWindows): TokenSplit {
     const b = held.findIndex(([s, e]) => start >= s && start < e);
     rows[validationBlocks.has(b) ? 0 : 1].push(r);
   });
-  if (rows[0].length === 0 || rows[1].length === 0) {
-    disposeDataset(task.train);
-    disposeDataset(task.test);
-    throw new AntitrainError(`char-lm: ${rows[0].length} validation and ${rows[1].length} test windows: raise data.windows (${d.windows})`);
-  }
+  if (rows[0].length === 0 || rows[1].length === 0) throw refuse(`char-lm: ${rows[0].length} validation and ${rows[1].length} test windows: raise data.windows (${d.windows})`);
   const validation = take(task.test, rows[0]);
   const test = take(task.test, rows[1]);
   disposeDataset(task.test);

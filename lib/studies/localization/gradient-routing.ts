@@ -114,7 +114,7 @@ export function routedGradients(
   variables: tf.Variable[],
 ): { value: tf.Scalar; grads: tf.NamedTensorMap } {
   const downstream = new Set(model.downstreamVariables(site).map((v) => v.name));
-  const upstream = model.variables().filter((v) => !downstream.has(v.name));
+  const modelVariables = new Set(model.variables().map((v) => v.name));
   const ownParameters = model.unitParameters === undefined ? null : (() => {
     try {
       return model.unitParameters?.(site) ?? null;
@@ -123,7 +123,8 @@ export function routedGradients(
     }
   })();
   const own = new Set(ownParameters === null ? [] : [ownParameters.into.variable.name, ownParameters.bias.variable.name]);
-  const shared = variables.filter((v) => !downstream.has(v.name) && !own.has(v.name) && upstream.some((u) => u.name === v.name));
+  // The model's weights upstream of the site that are not the site's own: every unit of the site shares them.
+  const shared = variables.filter((v) => modelVariables.has(v.name) && !downstream.has(v.name) && !own.has(v.name));
   if (shared.length > 0 && ownParameters === null) {
     throw new AntitrainError(`routedGradients: site "${site}" has weights upstream that every unit shares (${shared.map((v) => v.name).join(", ")}) and no incoming parameters of its own to route`);
   }

@@ -33,7 +33,6 @@ export interface ModularTokens {
   readonly validation: number;
 }
 
-
 /** A one-block transformer (no LayerNorm) whose MLP neurons are the site, trained with AdamW (notebook 10's recipe). */
 export interface TransformerShape {
   readonly dModel: number;
