@@ -183,6 +183,8 @@ describe("summary, choice and checks", () => {
     for (const v of verdicts) assert.ok(st.ANSWERS.includes(v.answer) && Array.isArray(v.better) && Array.isArray(v.worse));
     assert.throws(() => st.normalizedArea(seeds[0].curves[0], [4, 16], 0.9), /has no point at 16 units/);
     assert.throws(() => st.normalizedArea(seeds[0].curves[0], [4], 0.9), /at least two widths/);
+    assert.throws(() => st.robustStatistics(seeds, { width: 16, tolerance: 0.01, fixedWidth: [8] } as never), /unknown option "fixedWidth" of robustStatistics/);
+    assert.throws(() => st.robustStatistics(seeds, { width: 16, tolerance: 1 }), /tolerance must be in \[0, 1\)/);
   });
 
   test("robust statistics of the committed 04: the 1-point statistic is the study's headline, and a baseline is reliably better under every statistic", () => {

@@ -14,6 +14,7 @@
  * so a report can say whether the headline's answer holds under each, or where it flips.
  */
 import { AntitrainError } from "../../base/errors";
+import { requireKnownKeys, requirePositiveInt } from "../../base/validate";
 import { type StudyCurve, type StudySeed, fewestUnits } from "../compression-study";
 import type { Answer, StudySummary } from "../study";
 import { reliableComparisons, summarizeScores, verdictFromSummary } from "../summary";
@@ -66,6 +67,11 @@ export function robustStatistics(
   results: readonly StudySeed[],
   options: { width: number; tolerance: number; fixedWidths?: readonly number[] },
 ): RobustStatistic[] {
+  requireKnownKeys(options, ["width", "tolerance", "fixedWidths"], "robustStatistics");
+  requirePositiveInt(options.width, "robustStatistics' width (the pruned site's units)");
+  if (!(typeof options.tolerance === "number" && options.tolerance >= 0 && options.tolerance < 1)) {
+    throw new AntitrainError(`robustStatistics' tolerance must be in [0, 1), e.g. 0.01 for 1 point, got ${options.tolerance}`);
+  }
   const widths = commonWidths(results);
   const fixed = (options.fixedWidths ?? [8, 12, 16, 24, 32]).filter((k) => widths.includes(k));
   const arms = results[0].curves.map((c) => c.arm);
