@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { StudySeed } from "../lib/studies/compression-study";
-import { robustStatistics, robustVerdicts } from "../lib/studies/compression/robust";
+import { chosenWidthGaps, robustStatistics, robustVerdicts } from "../lib/studies/compression/robust";
 
 function fmt(x: number, digits: number): string {
   return (x >= 0 ? "+" : "−") + Math.abs(x).toFixed(digits);
@@ -35,6 +35,19 @@ function report(file: string): string {
       `| ${name} | ${anti?.mean.toFixed(digits)} (${anti?.median.toFixed(digits)}) | ${best.arm} ${bestArm?.mean.toFixed(digits)} | ${fmt(best.mean, digits)} [${fmt(best.low, digits)}, ${fmt(best.high, digits)}]; p = ${best.wilcoxonP.toPrecision(2)} | ${v.answer} | ${v.better.join(", ") || "—"} | ${v.worse.join(", ") || "—"} |`,
     );
   });
+  const gaps = chosenWidthGaps(d.results, { tolerance: d.tolerance });
+  const points = +(100 * d.tolerance).toFixed(6);
+  lines.push(
+    "",
+    `Test-split cost at the width each arm chose on validation (the fewest units within ${points} point${points === 1 ? "" : "s"} of the dense validation accuracy): fine-tuned test accuracy there minus the seed's dense test accuracy.`,
+    "",
+    `| arm | seeds with a width within ${points} point${points === 1 ? "" : "s"} (validation) | mean chosen width | test accuracy − dense (95% CI) | of those, also within ${points} point${points === 1 ? "" : "s"} on test |`,
+    "| --- | --- | --- | --- | --- |",
+    ...gaps.map(
+      (g) =>
+        `| ${g.arm} | ${g.reached} of ${g.seeds} | ${g.reached > 0 ? g.width.toFixed(1) : "—"} | ${g.reached > 0 ? `${fmt(g.gap.mean, 3)} [${fmt(g.gap.low, 3)}, ${fmt(g.gap.high, 3)}]` : "—"} | ${g.reached > 0 ? `${g.withinOnTest} of ${g.reached}` : "—"} |`,
+    ),
+  );
   return lines.join("\n");
 }
 

@@ -146,6 +146,7 @@ describe("summary, choice and checks", () => {
     assert.deepEqual(d.robust?.map((r) => r.statistic.split(" (")[0]), [
       "units within 1 point of the dense validation accuracy",
       "units within 2 points of the dense validation accuracy",
+      "units within 1 point of the dense validation accuracy averaged over seeds",
       "area under test accuracy vs units",
       "test accuracy at 8 units",
     ], "of the default fixed widths (8, 12, 16, 24, 32) only 8 is on this grid");
@@ -169,6 +170,7 @@ describe("summary, choice and checks", () => {
     assert.deepEqual(stats.map((x) => x.name), [
       "units within 1 point of the dense validation accuracy",
       "units within 2 points of the dense validation accuracy",
+      "units within 1 point of the dense validation accuracy averaged over seeds",
       "area under test accuracy vs units (4–8, share of dense)",
       "test accuracy at 4 units",
       "test accuracy at 8 units",
@@ -176,8 +178,8 @@ describe("summary, choice and checks", () => {
     // Within 2 points (from 0.88): seed 0 antitrain 8, plain 8; seed 1 antitrain 4, plain 8.
     assert.deepEqual(stats[1].summary.arms.map((a) => a.mean), [6, 8]);
     assert.deepEqual(stats[0].summary.arms.map((a) => a.mean), [6, 12], "the 1-point statistic is the study's own headline");
-    assert.equal(stats[3].summary.better, "higher");
-    assert.ok(Math.abs(stats[3].summary.paired[0].mean - (0.8 - 0.875)) < 1e-12, "plain − antitrain at 4 units, mean of −0.05 and −0.10");
+    assert.equal(stats[4].summary.better, "higher");
+    assert.ok(Math.abs(stats[4].summary.paired[0].mean - (0.8 - 0.875)) < 1e-12, "plain − antitrain at 4 units, mean of −0.05 and −0.10");
     const verdicts = st.robustVerdicts(stats);
     assert.deepEqual(verdicts.map((v) => v.statistic), stats.map((x) => x.name));
     for (const v of verdicts) assert.ok(st.ANSWERS.includes(v.answer) && Array.isArray(v.better) && Array.isArray(v.worse));
@@ -185,6 +187,26 @@ describe("summary, choice and checks", () => {
     assert.throws(() => st.normalizedArea(seeds[0].curves[0], [4], 0.9), /at least two widths/);
     assert.throws(() => st.robustStatistics(seeds, { width: 16, tolerance: 0.01, fixedWidth: [8] } as never), /unknown option "fixedWidth" of robustStatistics/);
     assert.throws(() => st.robustStatistics(seeds, { width: 16, tolerance: 1 }), /tolerance must be in \[0, 1\)/);
+  });
+
+  test("by hand: units within 1 point of the seeds' mean dense accuracy, and the test-split gap at the chosen width", () => {
+    // Seed 0's dense model 0.96, seed 1's 0.84: the mean 0.90 puts the 1-point line at 0.89 on both seeds.
+    const seeds = [
+      { ...seed(0, [0.85, 0.895], [0.8, 0.95]), denseVal: 0.96, denseTest: 0.92 },
+      { ...seed(1, [0.9, 0.95], [0.835, 0.895]), denseVal: 0.84, denseTest: 0.9 },
+    ];
+    const stats = st.robustStatistics(seeds, { width: 16, tolerance: 0.01 });
+    // Own dense: seed 0 antitrain none (16), plain 8; seed 1 antitrain 4, plain 4. Mean dense: antitrain 8 and 4, plain 8 and 8.
+    assert.deepEqual(stats[0].summary.arms.map((a) => a.mean), [10, 6]);
+    assert.deepEqual(stats[2].summary.arms.map((a) => a.mean), [6, 8]);
+    const gaps = st.chosenWidthGaps(seeds, { tolerance: 0.01 });
+    // antitrain: seed 0 reaches nothing; seed 1 at 4 units, test 0.9 − dense 0.9 = 0. plain: seed 0 at 8 (0.95 − 0.92),
+    // seed 1 at 4 (0.835 − 0.9 = −0.065, outside 1 point on test).
+    assert.deepEqual(gaps.map((g) => [g.arm, g.reached, g.seeds, g.width, g.withinOnTest]), [["antitrain", 1, 2, 4, 1], ["plain, importance", 2, 2, 6, 1]]);
+    assert.ok(Math.abs(gaps[1].gap.mean - (0.03 - 0.065) / 2) < 1e-12 && gaps[1].gap.low < gaps[1].gap.mean && gaps[1].gap.high > gaps[1].gap.mean);
+    assert.ok(Math.abs(gaps[0].gap.mean) < 1e-12);
+    assert.throws(() => st.chosenWidthGaps(seeds, { tolerance: 2 }), /tolerance must be in \[0, 1\)/);
+    assert.throws(() => st.chosenWidthGaps([], { tolerance: 0.01 }), /at least one seed/);
   });
 
   test("robust statistics of the committed 04: the 1-point statistic is the study's headline, and a baseline is reliably better under every statistic", () => {

@@ -11,7 +11,7 @@ export {
   type CompressionChoice,
 } from "./settings";
 export { summarizeCompressionStudy, compressionDetails, bestVariantAndReference, scoresBySeed, type CompressionDetails } from "./summary";
-export { robustStatistics, robustVerdicts, robustLine, normalizedArea, commonWidths, type RobustStatistic, type RobustVerdict } from "./robust";
+export { robustStatistics, robustVerdicts, robustLine, normalizedArea, commonWidths, chosenWidthGaps, type RobustStatistic, type RobustVerdict, type ChosenWidthGap } from "./robust";
 export { digitsCompression, DIGITS_COMPRESSION_GRIDS } from "./digits";
 export { compressionVariants, variantsVerdict, VARIANT_ARMS, VARIANT_GRIDS } from "./variants";
 export { fashionCompression, fashionDeepCompression, FASHION_COMPRESSION_GRIDS } from "./fashion";

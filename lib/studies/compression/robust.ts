@@ -5,16 +5,21 @@
  * from the seeds' stored curves (no re-run), summarized per arm with mean, median and quartiles, and paired per
  * seed against antitraining (t interval and Wilcoxon p):
  *
- * - units within 1 and within 2 points of the dense validation accuracy (lower is better);
+ * - units within 1 and within 2 points of the dense validation accuracy (lower is better), and within 1 point of the
+ *   dense validation accuracy averaged over the seeds (a steadier reference than one seed's dense model);
  * - the normalized area under the test-accuracy-vs-units curve: the mean, over the widths every arm was measured at
  *   (log-spaced, trapezoids in log2 width), of the fine-tuned test accuracy divided by the dense model's (higher is better);
  * - the fine-tuned test accuracy at each fixed width every arm was measured at (higher is better).
+ *
+ * `chosenWidthGaps` prints beside them what the headline's chosen width costs on the test split: per arm the fine-tuned
+ * test accuracy at the chosen width minus the seed's dense test accuracy.
  *
  * `robustVerdicts` then states, statistic by statistic, which arms are reliably better or worse than antitraining,
  * so a report can say whether the headline's answer holds under each, or where it flips.
  */
 import { AntitrainError } from "../../base/errors";
 import { requireKnownKeys, requirePositiveInt } from "../../base/validate";
+import { meanCI } from "../../base/statistics";
 import { type StudyCurve, type StudySeed, fewestUnits } from "../compression-study";
 import type { Answer, StudySummary } from "../study";
 import { reliableComparisons, summarizeScores, verdictFromSummary } from "../summary";
@@ -83,10 +88,18 @@ export function robustStatistics(
     summary: summarizeScores(perSeed(score), { metric: name, better, reference: "antitrain", arms, digits }),
   });
   const points = (t: number) => +(100 * t).toFixed(6);
+  const pointsText = (t: number) => `${points(t)} point${points(t) === 1 ? "" : "s"}`;
   const tolerances = [options.tolerance, 2 * options.tolerance];
+  const meanDenseVal = meanCI(results.map((r) => r.denseVal)).mean;
   return [
     ...tolerances.map((t) =>
-      summary(`units within ${points(t)} point${points(t) === 1 ? "" : "s"} of the dense validation accuracy`, "lower", (c, r) => fewestUnits(c.points, r.denseVal, t, options.width), 1),
+      summary(`units within ${pointsText(t)} of the dense validation accuracy`, "lower", (c, r) => fewestUnits(c.points, r.denseVal, t, options.width), 1),
+    ),
+    summary(
+      `units within ${pointsText(options.tolerance)} of the dense validation accuracy averaged over seeds`,
+      "lower",
+      (c) => fewestUnits(c.points, meanDenseVal, options.tolerance, options.width),
+      1,
     ),
     // The area needs two widths every arm was measured at (a tiny setting may have one).
     ...(widths.length < 2
@@ -94,6 +107,56 @@ export function robustStatistics(
       : [summary(`area under test accuracy vs units (${widths[0]}–${widths[widths.length - 1]}, share of dense)`, "higher", (c, r) => normalizedArea(c, widths, r.denseTest), 3)]),
     ...fixed.map((k) => summary(`test accuracy at ${k} units`, "higher", (c) => accuracyAt(c, k), 3)),
   ];
+}
+
+/** One arm's test-split cost at the width the headline chose on validation (see {@link chosenWidthGaps}). */
+export interface ChosenWidthGap {
+  readonly arm: string;
+  /** Seeds on which some measured width came within tolerance on validation (the others have no chosen width). */
+  readonly reached: number;
+  readonly seeds: number;
+  /** Mean chosen width over the seeds that reached it. */
+  readonly width: number;
+  /** Fine-tuned test accuracy at the chosen width minus the seed's dense test accuracy: mean and 95% t interval over the seeds that reached it. */
+  readonly gap: { readonly mean: number; readonly low: number; readonly high: number };
+  /** Of the seeds that reached a width, those whose test accuracy there is also within tolerance of the dense test accuracy. */
+  readonly withinOnTest: number;
+}
+
+/**
+ * What the headline's chosen width costs on the test split, per arm: at the fewest units within `tolerance` of the
+ * dense validation accuracy, the fine-tuned test accuracy minus the dense model's test accuracy (seeds where no
+ * measured width came within tolerance are counted in `reached`, not in the gap). A selection on a small
+ * validation split can look within 1 point there and not on the test split; this says how often.
+ *
+ * @example
+ * chosenWidthGaps(run.results, { tolerance: 0.01 }).map((g) => `${g.arm}: ${g.gap.mean.toFixed(3)} at ${g.width} units`);
+ */
+export function chosenWidthGaps(results: readonly StudySeed[], options: { tolerance: number }): ChosenWidthGap[] {
+  requireKnownKeys(options, ["tolerance"], "chosenWidthGaps");
+  if (!(typeof options.tolerance === "number" && options.tolerance >= 0 && options.tolerance < 1)) {
+    throw new AntitrainError(`chosenWidthGaps' tolerance must be in [0, 1), e.g. 0.01 for 1 point, got ${options.tolerance}`);
+  }
+  if (results.length === 0) throw new AntitrainError("chosenWidthGaps needs at least one seed's results");
+  return results[0].curves.map(({ arm }) => {
+    const chosen = results.flatMap((r) => {
+      const curve = r.curves.find((c) => c.arm === arm);
+      if (curve === undefined) throw new AntitrainError(`seed ${r.seed} has no curve for ${arm}`);
+      const ok = curve.points.filter((p) => p.valAfter >= r.denseVal - options.tolerance);
+      if (ok.length === 0) return [];
+      const p = ok.reduce((a, b) => (b.k < a.k ? b : a));
+      return [{ k: p.k, gap: p.testAfter - r.denseTest }];
+    });
+    const gap = meanCI(chosen.map((c) => c.gap));
+    return {
+      arm,
+      reached: chosen.length,
+      seeds: results.length,
+      width: meanCI(chosen.map((c) => c.k)).mean,
+      gap: { mean: gap.mean, low: gap.low, high: gap.high },
+      withinOnTest: chosen.filter((c) => c.gap >= -options.tolerance).length,
+    };
+  });
 }
 
 /** Under one statistic: antitraining's answer on the fixed scale, and the arms reliably better and worse than it. */
