@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { before, describe, test } from "node:test";
+import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
 import * as st from "../lib/studies/index";
 
@@ -74,6 +75,46 @@ describe("settings are the notebooks' documented values", () => {
     assert.deepEqual(full, { ...common, data: FASHION(5000, 2000), pretrain: 400, updates: 600, finetune: 60, keep: [16, 32, 64, 128, 256], scratchKeep: [32, 64, 128], grids: st.FASHION_COMPRESSION_GRIDS });
     assert.deepEqual(quick, { ...common, data: FASHION(750, 300), pretrain: 60, updates: 60, finetune: 10, keep: [32, 128], scratchKeep: [32], grids: first(st.FASHION_COMPRESSION_GRIDS) });
     assert.equal(st.compressionWidth(full), 512);
+  });
+
+  test("20-fashion-mnist-full: every training and test image, 15's strongest baselines at 15's chosen knobs, cores on 4,000 rows", () => {
+    const full = st.fashionFullSizeCompression.settings("full");
+    const arms = ["antitrain", "activation L1", "targeted dropout"];
+    assert.deepEqual(full.data, { dataset: "fashion-mnist", validation: 1 / 12, seed: 0 }, "no subsample: 55,000 train, 5,000 validation, 10,000 test");
+    assert.deepEqual([full.pretrain, full.updates, full.cycle, full.measureRows, full.hidden], [2000, 3000, 250, 4000, [256]]);
+    assert.deepEqual(full.arms.map((a) => a.name), arms);
+    assert.deepEqual(st.compressionArmNames(full.arms), [...arms, "iterative magnitude pruning", "small from scratch"]);
+    assert.deepEqual(full.grids, { antitrain: [{ fraction: 0.5 }], "activation-l1": [{ lambda: 1e-2 }], "targeted-dropout": [{ targetFraction: 0.75, rate: 0.9 }] });
+    const chosen15 = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "results", "15-fashion-mnist.json"), "utf8")).chosen;
+    for (const [method, grid] of Object.entries(full.grids)) assert.deepEqual(grid, [chosen15[method]], `${method}: 15's chosen setting`);
+    const check = st.fashionFullSizeCompression.check;
+    for (const size of ["quick", "tiny"] as const) check(st.fashionFullSizeCompression.settings(size));
+    assert.throws(() => check({ ...full, measureRows: 0 }), /measureRows/);
+    assert.throws(() => st.compressionSetup({ ...st.fashionFullSizeCompression.settings("tiny"), measureRows: 81 }), /measureRows is 81, but the training split has 80 rows/);
+  });
+
+  test("measureRows: antitraining measures its cores on a fixed subset of the training rows; leaving it out measures on every row", () => {
+    const tiny = st.fashionFullSizeCompression.settings("tiny");
+    const every = st.compressionSetup({ ...tiny, measureRows: undefined });
+    assert.equal(every.measure, undefined);
+    const before = tf.memory().numTensors;
+    const a = st.compressionSetup(tiny);
+    const b = st.compressionSetup(tiny);
+    assert.ok(a.measure !== undefined && a.measure === b.measure, "one subset per process, not one per seed");
+    assert.equal(a.measure.x.shape[0], 40);
+    // Every subset row is a training row, none twice.
+    const train = a.train.x.arraySync() as number[][];
+    const rows = (a.measure.x.arraySync() as number[][]).map((r) => train.findIndex((t) => t.every((v, j) => v === r[j])));
+    assert.ok(rows.every((i) => i >= 0) && new Set(rows).size === 40, `rows ${rows}`);
+    assert.deepEqual(a.measure.y.arraySync(), rows.map((i) => (a.train.y.arraySync() as number[])[i]));
+    assert.equal(tf.memory().numTensors - before, 2, "the subset is built once (x and y) and kept for the process");
+    // The subset reaches the antitrainer: a seed with cores on 40 rows differs from one on every row, and runs.
+    const chosen = { antitrain: { fraction: 0.5 }, "activation-l1": { lambda: 1e-2 }, "targeted-dropout": { targetFraction: 0.75, rate: 0.9 } };
+    const arms = tiny.arms.filter((arm) => arm.name === "antitrain");
+    const onSubset = st.runCompressionSeed(a, chosen, 0, { arms, pruningBaselines: false });
+    const onEvery = st.runCompressionSeed(every, chosen, 0, { arms, pruningBaselines: false });
+    assert.notDeepEqual(onSubset.curves[0].points, onEvery.curves[0].points);
+    assert.deepEqual(onSubset.denseVal, onEvery.denseVal, "the dense model does not antitrain");
   });
 
   test("settings are fresh copies: changing one never reaches the preset", () => {

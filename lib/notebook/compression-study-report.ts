@@ -32,6 +32,7 @@ export function compressionSettingsTable(settings: CompressionSettings): string 
     ["pretrain", settings.pretrain, "plain Adam steps shared by every arm"],
     ["updates", settings.updates, "optimizer updates per arm after pretraining (antitraining: half train, half antitrain)"],
     ["cycle", settings.cycle, "antitraining re-measures its core every cycle training steps"],
+    ["measureRows", settings.measureRows ?? "every training row", "the training rows antitraining measures its core on (a fixed seeded subset)"],
     ["finetune", settings.finetune, "fine-tuning steps after pruning, every arm alike"],
     ["keep", settings.keep.join(", "), "widths the layer is pruned to"],
     ["scratchKeep", settings.scratchKeep.join(", "), "widths of the small networks trained from scratch"],

@@ -4,7 +4,7 @@
  * unit order each arm prunes by. One function trains, one ranks, so the notebook reads as a table of arms.
  */
 import { AntitrainError } from "../base/errors";
-import { requireFraction, requireKnownKeys, requireOneOf, requirePositiveInt, requireSite } from "../base/validate";
+import { requireData, requireFraction, requireKnownKeys, requireOneOf, requirePositiveInt, requireSite } from "../base/validate";
 import type { Dataset } from "../data/dataset";
 import { Antitrainer } from "../antitrain/antitrainer";
 import { interleaved } from "../antitrain/schedule";
@@ -63,6 +63,8 @@ export interface TrainWithMethodOptions {
   readonly cycle?: number;
   /** Weight decay (L2 on weight matrices) for network slimming, so the next layer cannot undo a shrinking gate. Default 1e-4. */
   readonly slimmingL2?: number;
+  /** The rows antitraining (and its controls) measure their cores on. Default: `data`, every training row. */
+  readonly measureData?: Dataset;
 }
 
 /** What {@link trainWithMethod} did. */
@@ -74,7 +76,7 @@ export interface MethodRun {
 }
 
 const SETTINGS_KEYS = ["lambda", "fraction", "finalFraction", "cycle", "targetFraction", "rate", "p"];
-const OPTION_KEYS = ["updates", "settings", "seed", "learningRate", "cycle", "slimmingL2"];
+const OPTION_KEYS = ["updates", "settings", "seed", "learningRate", "cycle", "slimmingL2", "measureData"];
 
 /** The setting `name` of `method`, required. */
 function need(settings: MethodSettings, name: keyof MethodSettings, method: TrainingMethod, example: string): number {
@@ -131,7 +133,8 @@ export function trainWithMethod(model: Mlp, site: string, data: Dataset, method:
       const lambda = method === "antitrain+group-lasso" || method === "antitrain+activation-l1" ? need(settings, "lambda", method, "1e-3") : undefined;
       const penalty =
         lambda === undefined ? undefined : method === "antitrain+group-lasso" ? groupLasso(model, [site], lambda) : activationL1(model, [site], lambda);
-      const anti = new Antitrainer(model, [site], { schedule: interleaved(1, { cycle }), fraction, data, seed, learningRate, ...controls });
+      if (options.measureData !== undefined) requireData(model, options.measureData);
+      const anti = new Antitrainer(model, [site], { schedule: interleaved(1, { cycle }), fraction, data: options.measureData ?? data, seed, learningRate, ...controls });
       try {
         const onStep = (s: number, batch: Dataset) => {
           // antitrain-rising: the share grows linearly from `fraction` to `finalFraction` over the training steps.

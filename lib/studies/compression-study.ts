@@ -11,7 +11,7 @@ import { type Interval, meanCI } from "../base/statistics";
 import { requireKnownKeys, requireOneOf, requirePositiveInt } from "../base/validate";
 import { compress, parameterCount } from "../core/compress";
 import { type CoreSplit, findCore } from "../core/find-core";
-import { size } from "../data/dataset";
+import { type Dataset, size } from "../data/dataset";
 import { calibration } from "../measure/calibration";
 import { collectStats } from "../measure/unit-stats";
 import { type Mlp, mlp } from "../models/mlp";
@@ -55,6 +55,8 @@ export interface CompressionSetup extends StudySetup {
   readonly scratchKeep: readonly number[];
   /** "Within `tolerance` of the dense model's validation accuracy". */
   readonly tolerance: number;
+  /** The training rows antitraining measures its cores on (default: every training row). */
+  readonly measure?: Dataset;
 }
 
 /** One pruned (or small) model's numbers. */
@@ -103,7 +105,7 @@ export interface TuneRow {
   readonly denseVal: number;
 }
 
-const SETUP_KEYS = ["train", "validation", "test", "inputs", "hidden", "classes", "site", "pretrain", "updates", "cycle", "finetune", "keep", "scratchKeep", "tolerance"];
+const SETUP_KEYS = ["train", "validation", "test", "inputs", "hidden", "classes", "site", "pretrain", "updates", "cycle", "finetune", "keep", "scratchKeep", "tolerance", "measure"];
 
 /** Checks a setup once at the door. */
 export function checkSetup(setup: CompressionSetup): void {
@@ -155,7 +157,9 @@ function runArm(setup: CompressionSetup, base: Mlp, arm: StudyArm, settings: Met
   let entry = trained.get(key);
   if (entry === undefined) {
     const model = base.clone();
-    entry = { model, run: trainWithMethod(model, setup.site, setup.train, arm.method, { updates: setup.updates, settings, seed: seed + 1, cycle: setup.cycle }) };
+    entry = { model, run: trainWithMethod(model, setup.site, setup.train, arm.method, {
+        updates: setup.updates, settings, seed: seed + 1, cycle: setup.cycle, ...(setup.measure === undefined ? {} : { measureData: setup.measure }),
+      }) };
     trained.set(key, entry);
   }
   const order = unitOrder(entry.model, setup.site, setup.train, arm.order, { seed, gateScores: entry.run.gateScores });

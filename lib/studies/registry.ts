@@ -7,7 +7,7 @@ import type { AnyStudy } from "./study";
 import { activationShapesStudy } from "./activation-shapes/study";
 import { adaptiveLrStudy } from "./adaptive-lr/study";
 import { charLmCompressionStudy, transformerCompressionStudy } from "./transformer-compression/study";
-import { compressionVariants, digitsCompression, fashionCompression, fashionDeepCompression } from "./compression/index";
+import { compressionVariants, digitsCompression, fashionCompression, fashionDeepCompression, fashionFullSizeCompression } from "./compression/index";
 import { concentrationStudy } from "./concentration/concentration";
 import { conceptsStudy } from "./concepts/study";
 import { equivalenceStudy } from "./concentration/equivalence-class";
@@ -45,6 +45,7 @@ export const STUDIES: Readonly<Record<string, AnyStudy>> = {
   "17-fashion-mnist-deep": fashionDeepCompression,
   "18-your-own-model": yourModelStudy,
   "19-localization": localizationStudy,
+  "20-fashion-mnist-full": fashionFullSizeCompression,
 };
 
 const extra = new Map<string, AnyStudy>();

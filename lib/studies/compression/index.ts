@@ -14,5 +14,5 @@ export { summarizeCompressionStudy, compressionDetails, bestVariantAndReference,
 export { robustStatistics, robustVerdicts, robustLine, normalizedArea, commonWidths, chosenWidthGaps, type RobustStatistic, type RobustVerdict, type ChosenWidthGap } from "./robust";
 export { digitsCompression, DIGITS_COMPRESSION_GRIDS } from "./digits";
 export { compressionVariants, variantsVerdict, VARIANT_ARMS, VARIANT_GRIDS } from "./variants";
-export { fashionCompression, fashionDeepCompression, FASHION_COMPRESSION_GRIDS } from "./fashion";
+export { fashionCompression, fashionDeepCompression, fashionFullSizeCompression, FASHION_COMPRESSION_GRIDS, FASHION_FULL_SIZE_GRIDS } from "./fashion";
 export { compressionResultsFile } from "./results-file";

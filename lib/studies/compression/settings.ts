@@ -5,7 +5,9 @@
  */
 import { AntitrainError } from "../../base/errors";
 import { requireKnownKeys, requirePositiveInt } from "../../base/validate";
-import { size } from "../../data/dataset";
+import { rngFor } from "../../base/rng";
+import { type Dataset, size, take } from "../../data/dataset";
+import { permutationTail } from "../../measure/unit-stats";
 import type { MethodSettings } from "../compression-arms";
 import { type CompressionSetup, IMP_ARM, SCRATCH_ARM, type StudyArm, checkArms } from "../compression-study";
 import { type DataDescription, STUDY_DATASETS, studyData } from "../data";
@@ -38,12 +40,19 @@ export interface CompressionSettings {
   readonly arms: readonly StudyArm[];
   /** Each tuned arm's grid, keyed by the arms' `tuneAs` (a one-entry grid is a fixed setting). */
   readonly grids: Readonly<Record<string, readonly MethodSettings[]>>;
+  /**
+   * Antitraining (and its controls) measure their cores on this many training rows, a seeded subset fixed for the
+   * whole run (the same rows on every seed and cycle), instead of every training row: a full-size training split
+   * (55,000 Fashion-MNIST images) would make each re-measurement cost more than the steps between them. Default:
+   * every training row (notebooks 04, 15, 16, 17).
+   */
+  readonly measureRows?: number;
 }
 
 /** Every arm's knobs as `choose` picks them, keyed like `grids`. */
 export type CompressionChoice = Record<string, MethodSettings>;
 
-const KEYS = ["data", "hidden", "site", "pretrain", "updates", "cycle", "finetune", "keep", "scratchKeep", "tolerance", "refK", "arms", "grids"];
+const KEYS = ["data", "hidden", "site", "pretrain", "updates", "cycle", "finetune", "keep", "scratchKeep", "tolerance", "refK", "arms", "grids", "measureRows"];
 
 /** The full width of the settings' pruned site; refuses a site that is not a hidden layer. */
 export function compressionWidth(settings: Pick<CompressionSettings, "site" | "hidden">): number {
@@ -92,6 +101,7 @@ export function checkCompressionSettings(settings: CompressionSettings): void {
     if (!(Number.isInteger(k) && k >= 1 && k < width)) throw new AntitrainError(`widths in keep and scratchKeep must be integers in [1, ${width - 1}], got ${k}`);
   }
   if (!(settings.tolerance >= 0 && settings.tolerance < 1)) throw new AntitrainError(`tolerance must be in [0, 1), e.g. 0.01, got ${settings.tolerance}`);
+  if (settings.measureRows !== undefined) requirePositiveInt(settings.measureRows, "measureRows (training rows the cores are measured on; leave it out for every row)");
   checkArms(settings.arms);
   checkGrids(settings.arms, settings.grids);
 }
@@ -119,7 +129,31 @@ export function compressionSetup(settings: CompressionSettings): CompressionSetu
   const { train, validation, test } = studyData(settings.data);
   if (validation === undefined) throw new AntitrainError("the compression study needs a validation split: set settings.data.validation, e.g. 0.2");
   const { hidden, site, pretrain, updates, cycle, finetune, keep, scratchKeep, tolerance } = settings;
-  return { train, validation, test, inputs: train.x.shape[1] as number, hidden, classes: train.classes, site, pretrain, updates, cycle, finetune, keep, scratchKeep, tolerance };
+  const measure = settings.measureRows === undefined ? undefined : measureSubset(train, settings.measureRows);
+  return {
+    train, validation, test, inputs: train.x.shape[1] as number, hidden, classes: train.classes, site, pretrain, updates, cycle, finetune, keep, scratchKeep, tolerance,
+    ...(measure === undefined ? {} : { measure }),
+  };
+}
+
+/** Per training split (studyData builds each once per process), its measurement subsets by size, built once. */
+const SUBSETS = new WeakMap<Dataset, Map<number, Dataset>>();
+
+/**
+ * `rows` training rows drawn without replacement by a fixed seed (the same rows in every process), kept for the
+ * process like the split itself; refuses more rows than the split has.
+ */
+function measureSubset(train: Dataset, rows: number): Dataset {
+  const n = size(train);
+  if (rows > n) throw new AntitrainError(`measureRows is ${rows}, but the training split has ${n} rows: use at most ${n}, or leave it out for every row`);
+  const bySize = SUBSETS.get(train) ?? new Map<number, Dataset>();
+  SUBSETS.set(train, bySize);
+  let subset = bySize.get(rows);
+  if (subset === undefined) {
+    subset = take(train, permutationTail(rngFor(0, 7919), n, rows));
+    bySize.set(rows, subset);
+  }
+  return subset;
 }
 
 /**
