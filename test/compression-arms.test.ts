@@ -224,3 +224,27 @@ test("a study over custom arms (the antitraining variants) runs only those arms,
   assert.throws(() => st.runCompressionSeed(setup, chosen, 0, { arms: [{ ...arms[0], method: "antitrian" as st.TrainingMethod }] }), /arm\.method must be one of/);
   assert.throws(() => st.runCompressionSeed(setup, chosen, 0, { arm: arms } as st.RunSeedOptions), /unknown option "arm"/);
 });
+
+test("antiSteps splits the update budget 1 : antiSteps, antiLearningRate sets the antitrain steps' rate; the defaults are the 1 : 1 loop", () => {
+  const run = (settings: st.MethodSettings) => {
+    const m = base.clone();
+    const r = st.trainWithMethod(m, "h1", task.train, "antitrain", { updates: 30, settings, seed: 2, cycle: 5 });
+    const w = snapshot(m);
+    m.dispose();
+    return { r, w };
+  };
+  const plain = run({ fraction: 0.5 });
+  assert.deepEqual(run({ fraction: 0.5, antiSteps: 1, antiLearningRate: 1e-3 }).w, plain.w, "antiSteps 1 and the training rate are the defaults");
+  // 30 updates at 1 : 2: 10 training steps, each followed by (up to) 2 antitrain steps; the core is measured before the
+  // first step and every 5 training steps.
+  const two = run({ fraction: 0.5, antiSteps: 2 });
+  assert.ok(two.r.updates > 10 && two.r.updates <= 30, `10 training steps plus antitrain steps, got ${two.r.updates}`);
+  assert.equal(two.r.measurements, 3, "measured at the start and after training steps 5 and 10");
+  assert.equal(plain.r.measurements, 4, "15 training steps: measured at the start and after steps 5, 10 and 15");
+  assert.notDeepEqual(two.w, plain.w);
+  assert.notDeepEqual(run({ fraction: 0.5, antiLearningRate: 3e-3 }).w, plain.w, "the antitrain rate changes the model");
+  assert.throws(() => run({ fraction: 0.5, antiSteps: 0 }), /antiSteps/);
+  assert.throws(() => run({ fraction: 0.5, antiSteps: 1.5 }), /antiSteps/);
+  assert.throws(() => run({ fraction: 0.5, antiLearningRate: -1 }), /antiLearningRate must be a positive number/);
+  assert.throws(() => run({ fraction: 0.5, antiSteps: 40 }), /updates must be at least 41/);
+});

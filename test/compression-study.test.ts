@@ -24,8 +24,18 @@ describe("settings are the notebooks' documented values", () => {
     const common = { data: DIGITS, hidden: [128], site: "h1", cycle: 100, tolerance: 0.01, refK: 16, arms: st.STUDY_ARMS };
     assert.deepEqual(full, { ...common, pretrain: 600, updates: 1600, finetune: 100, keep: [2, 4, 6, 8, 10, 12, 16, 20, 24, 32, 48, 64], scratchKeep: [4, 8, 12, 16, 24, 32, 48], grids: st.DIGITS_COMPRESSION_GRIDS });
     assert.deepEqual(quick, { ...common, pretrain: 300, updates: 300, finetune: 40, keep: [4, 8, 16, 32, 64], scratchKeep: [8, 32], grids: first(st.DIGITS_COMPRESSION_GRIDS) });
-    assert.equal(st.DIGITS_COMPRESSION_GRIDS["group-lasso"].length, 7);
-    assert.deepEqual(quick.grids.antitrain, [{ fraction: 0.5 }]);
+    for (const [method, grid] of Object.entries(st.DIGITS_COMPRESSION_GRIDS)) {
+      assert.equal(grid.length, 9, `${method}: every tuned arm gets nine settings`);
+      assert.equal(new Set(grid.map((g) => JSON.stringify(g))).size, 9, `${method}: nine distinct settings`);
+    }
+    assert.deepEqual(quick.grids.antitrain, [{ fraction: 0.5, cycle: 100, antiSteps: 1, antiLearningRate: 1e-3 }]);
+    // Antitraining's grid is an orthogonal array: each pair of its four knobs takes each of its 9 level pairs once.
+    const knobs = ["fraction", "cycle", "antiSteps", "antiLearningRate"] as const;
+    const anti = st.DIGITS_COMPRESSION_GRIDS.antitrain;
+    for (const a of knobs) {
+      assert.equal(new Set(anti.map((g) => g[a])).size, 3, `${a} takes three levels`);
+      for (const b of knobs) if (a < b) assert.equal(new Set(anti.map((g) => `${g[a]} ${g[b]}`)).size, 9, `${a} × ${b}: every pair of levels once`);
+    }
     assert.deepEqual(st.digitsCompression.arms, [...st.STUDY_ARM_NAMES]);
   });
 

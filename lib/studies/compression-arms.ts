@@ -40,12 +40,17 @@ export type TrainingMethod = (typeof TRAINING_METHODS)[number];
  * antitrain+activation-l1), `fraction` (antitrain, its controls and variants: the antitrained core's share of the
  * damage; antitrain-rising: its starting share), `finalFraction` (antitrain-rising: the share reached, linearly, at
  * the last training step), `cycle` (every antitraining method: training steps between core measurements, overriding
- * the option `cycle`), `targetFraction` and `rate` (targeted-dropout), `p` (nested-dropout). */
+ * the option `cycle`), `antiSteps` (every antitraining method: antitrain steps after each training step, default 1;
+ * the update budget is split 1 : antiSteps between training and antitraining), `antiLearningRate` (every
+ * antitraining method: Adam's rate of the antitrain steps, default the training rate), `targetFraction` and `rate`
+ * (targeted-dropout), `p` (nested-dropout). */
 export interface MethodSettings {
   readonly lambda?: number;
   readonly fraction?: number;
   readonly finalFraction?: number;
   readonly cycle?: number;
+  readonly antiSteps?: number;
+  readonly antiLearningRate?: number;
   readonly targetFraction?: number;
   readonly rate?: number;
   readonly p?: number;
@@ -53,7 +58,7 @@ export interface MethodSettings {
 
 /** Options of {@link trainWithMethod}. */
 export interface TrainWithMethodOptions {
-  /** Optimizer updates to spend. Antitraining and its controls spend half on training steps and half on antitrain steps. */
+  /** Optimizer updates to spend. Antitraining and its controls split them 1 : settings.antiSteps (default 1 : 1) between training and antitrain steps. */
   readonly updates: number;
   readonly settings?: MethodSettings;
   readonly seed: number;
@@ -73,9 +78,11 @@ export interface MethodRun {
   readonly updates: number;
   /** Network slimming only: each unit's |γ| before the gates were folded into the model. */
   readonly gateScores?: Float32Array;
+  /** Antitraining and its controls only: how many times the core was measured (each a search over the site's units on the measurement rows: compute the update count leaves out). */
+  readonly measurements?: number;
 }
 
-const SETTINGS_KEYS = ["lambda", "fraction", "finalFraction", "cycle", "targetFraction", "rate", "p"];
+const SETTINGS_KEYS = ["lambda", "fraction", "finalFraction", "cycle", "antiSteps", "antiLearningRate", "targetFraction", "rate", "p"];
 const OPTION_KEYS = ["updates", "settings", "seed", "learningRate", "cycle", "slimmingL2", "measureData"];
 
 /** The setting `name` of `method`, required. */
@@ -87,8 +94,8 @@ function need(settings: MethodSettings, name: keyof MethodSettings, method: Trai
 
 /**
  * Mutates `model`: continues training it at `site` with `method` for `options.updates` optimizer updates
- * (antitraining and its two controls: updates/2 training steps, each followed by one antitrain step on the same
- * Antitrainer loop, the controls changing one ingredient: `spectators-true-labels` randomizes the spectators and
+ * (antitraining and its two controls: updates/(1 + antiSteps) training steps, each followed by `antiSteps` antitrain
+ * steps (default one) on the same Antitrainer loop, the controls changing one ingredient: `spectators-true-labels` randomizes the spectators and
  * trains towards the true labels, `core-true-labels` randomizes the core and trains towards the true labels).
  * Network slimming's gates are folded into the model afterwards, so every arm returns a plain MLP.
  *
@@ -117,8 +124,14 @@ export function trainWithMethod(model: Mlp, site: string, data: Dataset, method:
     case "antitrain-rising":
     case "antitrain+group-lasso":
     case "antitrain+activation-l1": {
-      const half = Math.floor(steps / 2);
-      if (half < 1) throw new AntitrainError(`updates must be at least 2 for "${method}" (half training, half antitraining), got ${steps}`);
+      const antiSteps = settings.antiSteps ?? 1;
+      requirePositiveInt(antiSteps, "settings.antiSteps (antitrain steps after each training step)");
+      const antiLearningRate = settings.antiLearningRate ?? learningRate;
+      if (!(typeof antiLearningRate === "number" && antiLearningRate > 0 && Number.isFinite(antiLearningRate))) {
+        throw new AntitrainError(`settings.antiLearningRate must be a positive number, e.g. 1e-3, got ${antiLearningRate}`);
+      }
+      const trainSteps = Math.floor(steps / (1 + antiSteps));
+      if (trainSteps < 1) throw new AntitrainError(`updates must be at least ${1 + antiSteps} for "${method}" (1 training step : ${antiSteps} antitrain steps), got ${steps}`);
       const controls =
         method === "spectators-true-labels"
           ? ({ randomize: "spectators", target: "true-labels" } as const)
@@ -134,15 +147,17 @@ export function trainWithMethod(model: Mlp, site: string, data: Dataset, method:
       const penalty =
         lambda === undefined ? undefined : method === "antitrain+group-lasso" ? groupLasso(model, [site], lambda) : activationL1(model, [site], lambda);
       if (options.measureData !== undefined) requireData(model, options.measureData);
-      const anti = new Antitrainer(model, [site], { schedule: interleaved(1, { cycle }), fraction, data: options.measureData ?? data, seed, learningRate, ...controls });
+      const anti = new Antitrainer(model, [site], {
+        schedule: interleaved(antiSteps, { cycle }), fraction, data: options.measureData ?? data, seed, learningRate: antiLearningRate, ...controls,
+      });
       try {
         const onStep = (s: number, batch: Dataset) => {
           // antitrain-rising: the share grows linearly from `fraction` to `finalFraction` over the training steps.
-          if (rising !== undefined) anti.setFraction(fraction + ((rising - fraction) * (s + 1)) / half);
+          if (rising !== undefined) anti.setFraction(fraction + ((rising - fraction) * (s + 1)) / trainSteps);
           anti.afterStep(batch);
         };
-        train(model, data, { steps: half, learningRate, seed, onStep, ...(penalty ? { penalty } : {}) });
-        return { updates: half + anti.antiSteps };
+        train(model, data, { steps: trainSteps, learningRate, seed, onStep, ...(penalty ? { penalty } : {}) });
+        return { updates: trainSteps + anti.antiSteps, measurements: anti.history.length };
       } finally {
         anti.dispose();
       }

@@ -75,6 +75,8 @@ export interface StudyCurve {
   readonly arm: string;
   readonly settings: MethodSettings;
   readonly updates: number;
+  /** Antitraining and its controls: core measurements made during training (compute beyond the updates). */
+  readonly measurements?: number;
   readonly points: StudyPoint[];
   /**
    * Concentration of the trained, unpruned layer (the arms pruned from a full-width model; not iterative pruning or
@@ -164,9 +166,10 @@ function runArm(setup: CompressionSetup, base: Mlp, arm: StudyArm, settings: Met
   }
   const order = unitOrder(entry.model, setup.site, setup.train, arm.order, { seed, gateScores: entry.run.gateScores });
   const points = pruneCurve(setup, entry.model, order, seed);
-  if (!measureCore) return { arm: arm.name, settings, updates: entry.run.updates, points };
+  const measured = entry.run.measurements === undefined ? {} : { measurements: entry.run.measurements };
+  if (!measureCore) return { arm: arm.name, settings, updates: entry.run.updates, ...measured, points };
   entry.core ??= validationCore(setup, entry.model, seed);
-  return { arm: arm.name, settings, updates: entry.run.updates, points, core95: entry.core.core.length, fullDamage: entry.core.fullDamage };
+  return { arm: arm.name, settings, updates: entry.run.updates, ...measured, points, core95: entry.core.core.length, fullDamage: entry.core.fullDamage };
 }
 
 /** The headline of a curve: the fewest units within `tolerance` of the dense validation accuracy (`width` if none). */

@@ -9,11 +9,12 @@
 // **Setting.** Digits (8×8 images, 10 classes): the 1347 training images are split into 1078 for training and 269
 // for validation (stratified, seeded); the 450 test images are used only for the final table. A 64→128→10 ReLU MLP
 // is pretrained plainly, then each arm continues the *same* pretrained network for the same number of optimizer
-// updates (`SETTINGS.updates`; antitraining's own updates count: half of them are training steps, half antitrain steps):
+// updates (`SETTINGS.updates`; antitraining's own updates count: they are split 1 : `antiSteps` between training and
+// antitrain steps, a knob it tunes):
 //
 // | arm | how it trains | unit order it prunes by |
 // | --- | --- | --- |
-// | antitrain | one antitrain step after each training step on the core holding `fraction` of the damage (core randomized, uniform target, downstream layers only) | randomization importance |
+// | antitrain | `antiSteps` antitrain steps after each training step on the core holding `fraction` of the damage (core randomized, uniform target, downstream layers only), the core re-measured every `cycle` training steps | randomization importance |
 // | control: spectators, true labels | the same loop, the *spectators* randomized and the *true* labels as target ("non-core dropout") | randomization importance |
 // | control: core, true labels | the same loop, the core randomized, the *true* labels as target: is it the random target that matters? | randomization importance |
 // | plain, importance | plain training | randomization importance |
@@ -27,9 +28,12 @@
 // | small from scratch | a 64→k→10 MLP trained for pretraining + budget + fine-tuning steps | — |
 //
 // Every pruned model is made the same way: keep the top k units, fold the removed units' mean activations into the
-// next bias (`at.compress`), then the same fine-tuning budget (`SETTINGS.finetune` Adam steps). Each method's knob (λ,
-// fraction, γ/α, p) is chosen on **separate tuning seeds** by the same criterion as the headline, on the
-// **validation** split; the two controls use antitraining's chosen fraction. **Headline, per seed:** the fewest
+// next bias (`at.compress`), then the same fine-tuning budget (`SETTINGS.finetune` Adam steps). **Equal tuning
+// effort:** every tuned method gets nine settings on the same two **separate tuning seeds**, chosen by the same
+// criterion as the headline on the **validation** split — each baseline's knob (λ, γ/α, p) over a log-spaced range,
+// antitraining's four knobs jointly (the antitrained share, the cycle, antitrain steps per training step and the
+// antitrain steps' Adam rate, an L9 orthogonal array: every pair of levels of two knobs once); the two controls use
+// antitraining's chosen settings. **Headline, per seed:** the fewest
 // units whose fine-tuned *validation* accuracy is within 1 point of the dense model (the plain arm, unpruned), then
 // on the **test** split at that size: accuracy, cross-entropy and expected calibration error. Differences are paired
 // per seed against antitraining, with 95% intervals (t over seeds).
