@@ -52,15 +52,15 @@ const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 // Every tuned arm's configurations run on seeds disjoint from SEEDS; the fastest to 95% test becomes the arm.
 const TUNE_SEEDS = QUICK ? [100] : [100, 101];
-// The study's settings (printed below); tweak any knob here, e.g. { ...size, steps: 3000 }. Quick | full: p
-// 23 | 31 (modulus), trainFraction 0.5 (the rest: half held-out, half test), model { dModel 32, heads 4, dMlp
-// 64 | 128, 1 layer, no LayerNorm }, learningRate 1e-2 (AdamW; Nanda et al. use 1e-3 at p = 113, see the
-// scaling note), weightDecay 1.0 (the recipe's), steps 100 | 1500 (optimizer updates at most per run, every arm),
-// evalEvery 50 (evaluation and held-out importance cadence, in updates), target 0.95 ("grokked"), grids 2 | 4
-// configurations per tuned arm (weight decay 0.3, 1 | 0.1, 0.3, 1, 3; Grokfast (α, λ) (0.9, 2), (0.98, 0.5) |
-// α 0.8, 0.9 × λ 2, 4; antitraining every 1 step at lr 1e-3, every 4 at 1e-2 | every 1, 4 steps × lr 1e-3, 1e-2),
-// measureSeeds [0] (every arm measures roles on these: section 5), replication { p 23 | 59, trainFraction 0.4,
-// steps 60 | 3000 }.
+// The study's settings (printed below); tweak any knob here, e.g. { ...size, steps: 3000 }. Quick | full:
+// p 23 | 31 (modulus), trainFraction 0.5 (the rest: half held-out, half test), model { dModel 32, heads 4,
+// dMlp 64 | 128, 1 layer, no LayerNorm }, learningRate 1e-2 (AdamW; Nanda et al. use 1e-3 at p = 113, see
+// the scaling note), weightDecay 1.0 (the recipe's), steps 100 | 1500 (optimizer updates at most per run,
+// every arm), evalEvery 50 (evaluation and held-out importance cadence, in updates), target 0.95
+// ("grokked"), grids 2 | 4 configurations per tuned arm (weight decay 0.3, 1 | 0.1, 0.3, 1, 3; Grokfast
+// (α, λ) (0.9, 2), (0.98, 0.5) | α 0.8, 0.9 × λ 2, 4; antitraining every 1 step at lr 1e-3, every 4 at
+// 1e-2 | every 1, 4 steps × lr 1e-3, 1e-2), measureSeeds [0] (every arm measures roles on these:
+// section 5), replication { p 23 | 59, trainFraction 0.4, steps 60 | 3000 }.
 const size = st.grokkingStudy.settings(QUICK ? "quick" : "full");
 const SETTINGS: st.GrokSettings = { ...size };
 
@@ -129,7 +129,8 @@ const tuningRows = st.grokTuningRows(SETTINGS, run.tuning);
 show(tuningRows);
 console.log(
   `chosen: adamw-tuned ${st.knobsText({ weightDecay: run.chosen.weightDecay })}; ` +
-    `grokfast-tuned ${st.knobsText(run.chosen.grokfast)}; antitrain ${st.knobsText(run.chosen.antitrain)}${NOTE}`,
+    `grokfast-tuned ${st.knobsText(run.chosen.grokfast)}; ` +
+    `antitrain ${st.knobsText(run.chosen.antitrain)}${NOTE}`,
 );
 
 // %% [markdown]
@@ -228,7 +229,9 @@ console.log(nb.writeResults("09-grokking", {
   learningRate: SETTINGS.learningRate, weightDecay: SETTINGS.weightDecay, steps: SETTINGS.steps,
   evalEvery: SETTINGS.evalEvery,
   target: SETTINGS.target, seeds: SEEDS, summary: rows, paired: paired, runs: runs,
-  tuning: { seeds: TUNE_SEEDS, grids: SETTINGS.grids, pilot: run.tuning, rows: tuningRows, chosen: run.chosen },
+  tuning: {
+    seeds: TUNE_SEEDS, grids: SETTINGS.grids, pilot: run.tuning, rows: tuningRows, chosen: run.chosen,
+  },
   replication: {
     p: REP.p, trainFraction: REP.trainFraction, steps: REP.steps,
     summary: repRows, paired: repPaired, runs: repRuns,
