@@ -8,7 +8,7 @@ before(async () => {
   await at.ready({ quiet: true });
 });
 
-test("grokRun: seeded, leak-free, stops at the target, antitraining runs only when memorizing units exist", () => {
+test("grokRun: seeded, leak-free, stops at the target, antitraining runs only when memorizing units exist and its steps count as updates", () => {
   const task = at.modularAddition({ p: 7, trainFraction: 0.5, seed: 0 });
   const half = Math.floor(at.size(task.test) / 2);
   const heldOut = at.head(task.test, half);
@@ -20,6 +20,8 @@ test("grokRun: seeded, leak-free, stops at the target, antitraining runs only wh
   assert.equal(tf.memory().numTensors, tensors, "no tensor left behind");
   for (const r of runs) {
     assert.equal(r.curve.length, r.stepsToTarget === null ? 2 : r.curve.findIndex((c) => c.step === r.stepsToTarget) + 1);
+    r.curve.forEach((c, i) => assert.equal(c.step, (i + 1) * 10, "evaluated every 10 updates"));
+    if (r.stepsToTarget === null) assert.equal(r.trainSteps + r.antiSteps, 20, `${r.method}: the update budget is spent, every update counted`);
     for (const c of r.curve) {
       const roles = c.roles;
       assert.ok(roles !== undefined, "roles measured at every evaluation");
@@ -30,9 +32,20 @@ test("grokRun: seeded, leak-free, stops at the target, antitraining runs only wh
   const [baseline, grokfast, anti] = runs;
   assert.equal(baseline.antiSteps, 0);
   assert.notDeepEqual(grokfast.curve[0].trainLoss, baseline.curve[0].trainLoss, "grokfast changes training");
-  // Antitraining starts after the first measurement, one step per training step while units are memorizing.
+  assert.equal(baseline.trainSteps, baseline.curve[baseline.curve.length - 1].step, "without antitraining every update is a training step");
+  // Antitraining starts after the first measurement (10 training steps); while units are memorizing, one antitrain
+  // step follows each training step, so the next 10 updates are 5 training and 5 antitrain steps.
   const memorizingAt10 = anti.curve[0].roles!.memorizing;
-  assert.equal(anti.antiSteps, memorizingAt10 > 0 ? 10 : 0);
+  assert.ok(memorizingAt10 > 0, "this seed has memorizing units at the first evaluation (else the test checks nothing)");
+  assert.equal(anti.curve[0].trainSteps, 10);
+  const whole = { ...common, stopAtTarget: false, method: "antitrain" as const };
+  const dense = st.grokRun(whole);
+  assert.deepEqual([dense.trainSteps, dense.antiSteps], [15, 5]);
+  assert.deepEqual(dense.curve.map((c) => c.trainSteps), [10, 15]);
+  // Every 4th training step: after 10 training steps, 2 more, an antitrain step, 4, another, and 2 (budget spent).
+  const sparse = st.grokRun({ ...whole, antiEvery: 4 });
+  assert.deepEqual([sparse.trainSteps, sparse.antiSteps], [18, 2]);
+  assert.throws(() => st.grokRun({ ...common, method: "antitrain", antiEvery: 0 }), /antiEvery must be a positive integer/);
   // The roles are heldOutImportance's on the training and held-out pairs (never the test pairs), replayed by hand:
   // the same transformer, AdamW and full-batch stream for the first 10 steps, then the same measurement.
   const replay = at.transformer({ ...model, seed: 3 });

@@ -4,7 +4,7 @@ import type { GrokArm } from "../studies/grokking-study/settings";
 import { axes, chart, type PlotlyObject } from "./plot";
 
 /** One colour per arm, the same in every chart. */
-export const GROK_COLORS: Readonly<Record<GrokArm, string>> = { baseline: "#636efa", grokfast: "#00cc96", "grokfast-tuned": "#ab63fa", antitrain: "#ef553b" };
+export const GROK_COLORS: Readonly<Record<GrokArm, string>> = { baseline: "#636efa", "adamw-tuned": "#00cc96", "grokfast-tuned": "#ab63fa", antitrain: "#ef553b" };
 
 const steps = (r: GrokArmRun) => r.curve.map((c) => c.step);
 
@@ -21,7 +21,7 @@ export function grokCurvesChart(runs: readonly GrokArmRun[], seed: number, p: nu
       { x: steps(r), y: r.curve.map((c) => c.trainAccuracy), name: `${r.label} train`, line: { color: GROK_COLORS[r.label], dash: "dot" } },
       { x: steps(r), y: r.curve.map((c) => c.testAccuracy), name: `${r.label} test`, line: { color: GROK_COLORS[r.label] } },
     ]);
-  return chart(traces, axes("full-batch step", "accuracy", `Train (dotted) and test accuracy, seed ${seed}, p = ${p}`));
+  return chart(traces, axes("optimizer update", "accuracy", `Train (dotted) and test accuracy, seed ${seed}, p = ${p}`));
 }
 
 /**
@@ -39,8 +39,8 @@ export function grokRoleCharts(runs: readonly GrokArmRun[], seed: number): strin
   ]);
   const share = mine.map((r) => ({ x: steps(r), y: r.curve.map((c) => c.memorizingTrainShare ?? null), name: r.label, line: { color: GROK_COLORS[r.label] } }));
   return [
-    chart(roles, axes("full-batch step", "MLP neurons", "Neuron roles from held-out importance (memorizing: solid, generalizing: dashed)")),
-    chart(share, axes("full-batch step", "share of training damage", "Training-damage share carried by memorizing neurons")),
+    chart(roles, axes("optimizer update", "MLP neurons", "Neuron roles from held-out importance (memorizing: solid, generalizing: dashed)")),
+    chart(share, axes("optimizer update", "share of training damage", "Training-damage share carried by memorizing neurons")),
   ];
 }
 
@@ -63,10 +63,10 @@ export function grokTestChart(runs: readonly GrokArmRun[], p: number, trainFract
       name: r.label,
       legendgroup: r.label,
       showlegend: first,
-      hovertemplate: `${r.label}, seed ${r.seed}<br>step %{x}: %{y:.3f}<extra></extra>`,
+      hovertemplate: `${r.label}, seed ${r.seed}<br>update %{x}: %{y:.3f}<extra></extra>`,
       line: { color: GROK_COLORS[r.label] },
     };
   });
   const title = `Test accuracy, p = ${p}, ${trainFraction * 100}% training pairs, every seed (one line per seed)`;
-  return chart(traces, axes("full-batch step", "test accuracy", title));
+  return chart(traces, axes("optimizer update", "test accuracy", title));
 }

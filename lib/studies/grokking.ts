@@ -9,6 +9,7 @@ import { type TransformerOptions, transformer } from "../models/transformer";
 import { rngFor } from "../base/rng";
 import { collectStats } from "../measure/unit-stats";
 import { evaluate, train } from "../training/train";
+import { requirePositiveInt } from "../base/validate";
 
 /** How a grokking run trains: plain AdamW, AdamW behind the Grokfast filter, or AdamW plus antitraining. */
 export type GrokMethod = "baseline" | "grokfast" | "antitrain";
@@ -19,9 +20,12 @@ export interface GrokRunOptions {
   data: { train: Dataset; heldOut: Dataset; test: Dataset };
   model: TransformerOptions;
   method: GrokMethod;
-  /** Full-batch steps at most. */
+  /**
+   * Optimizer updates at most, every one counted: full-batch training steps plus (method "antitrain") antitrain
+   * steps, so every method gets the same update budget.
+   */
   steps: number;
-  /** Evaluate (and measure held-out importance) every this many steps. Default 50. */
+  /** Evaluate (and measure held-out importance) every this many updates. Default 50. */
   evalEvery?: number;
   /** Stop once test accuracy reaches `target`. Default true. */
   stopAtTarget?: boolean;
@@ -39,8 +43,8 @@ export interface GrokRunOptions {
   site?: string;
   /** Held-out importance classification ratio (see heldOutImportance). Default 2. */
   ratio?: number;
-  /** Antitrain steps per training step (method "antitrain"). Default 1. */
-  antiSteps?: number;
+  /** Method "antitrain": one antitrain step after every `antiEvery` training steps (while memorizing units exist). Default 1. */
+  antiEvery?: number;
   /** Learning rate of the antitraining Adam (its own state, downstream variables only). Default 1e-3. */
   antiLearningRate?: number;
   /** Measure held-out importance at every evaluation (always on for "antitrain"). Default true. */
@@ -52,7 +56,10 @@ export interface GrokRunOptions {
 
 /** One evaluation point of a grokking run. */
 export interface GrokPoint {
+  /** Optimizer updates so far (training steps plus antitrain steps). */
   readonly step: number;
+  /** Training steps so far (equal to `step` but in the antitrain arm). */
+  readonly trainSteps: number;
   readonly trainAccuracy: number;
   readonly testAccuracy: number;
   readonly trainLoss: number;
@@ -68,36 +75,42 @@ export interface GrokResult {
   readonly method: GrokMethod;
   readonly seed: number;
   readonly curve: GrokPoint[];
-  /** First evaluated step with test accuracy ≥ target, or null when not reached within `steps`. */
+  /** Updates at the first evaluation with test accuracy ≥ target, or null when not reached within `steps` updates. */
   readonly stepsToTarget: number | null;
-  /** First evaluated step with train accuracy ≥ target (memorization), or null. */
+  /** Updates at the first evaluation with train accuracy ≥ target (memorization), or null. */
   readonly stepsToTrain: number | null;
+  /** Training steps and antitrain steps made (their sum is the run's updates). */
+  readonly trainSteps: number;
   readonly antiSteps: number;
   readonly seconds: number;
 }
 
 /**
  * One modular-addition grokking run: builds a transformer from `model` (seeded with `seed`), trains it full batch
- * with AdamW, and evaluates every `evalEvery` steps. `grokfast` filters the gradients with Grokfast-EMA;
- * `antitrain` measures held-out importance (train vs held-out damage per unit) at every evaluation, calls the
- * units that matter on training pairs but not on unseen ones "memorizing", and after every training step runs
- * antitrain steps that randomize every other unit and push the output towards uniform, detaching the memorizing
- * units from the output. The held-out pairs are disjoint from the test pairs. Frees the model it builds.
+ * with AdamW for at most `steps` optimizer updates, and evaluates every `evalEvery` updates. `grokfast` filters the
+ * gradients with Grokfast-EMA; `antitrain` measures held-out importance (train vs held-out damage per unit) at every
+ * evaluation, calls the units that matter on training pairs but not on unseen ones "memorizing", and after every
+ * `antiEvery` training steps runs an antitrain step that randomizes every other unit and pushes the output towards
+ * uniform, detaching the memorizing units from the output. Antitrain steps count as updates: an antitraining run
+ * makes fewer training steps within the same budget. The held-out pairs are disjoint from the test pairs. Frees the
+ * model it builds.
  *
  * @example
  * const r = at.grokRun({ data: { train, heldOut, test }, model: { vocab, seqLen, classes: p, dModel: 32, dMlp: 128 },
  *                        method: "grokfast", steps: 1000, learningRate: 1e-2 });
- * r.stepsToTarget;   // e.g. 400, or null when it never reached 95% test accuracy
+ * r.stepsToTarget;   // e.g. 400 (updates), or null when it never reached 95% test accuracy
  */
 export function grokRun(options: GrokRunOptions): GrokResult {
   const seed = options.seed ?? 0;
   const every = options.evalEvery ?? 50;
   const target = options.target ?? 0.95;
   const site = options.site ?? "blocks.0.mlp";
+  const antiEvery = options.antiEvery ?? 1;
   const method = options.method;
   if (!["baseline", "grokfast", "antitrain"].includes(method)) {
     throw new AntitrainError(`method must be "baseline", "grokfast" or "antitrain", got "${method}"`);
   }
+  requirePositiveInt(antiEvery, "antiEvery");
   const started = Date.now();
   const model = transformer({ ...options.model, seed });
   const base = adamw(options.learningRate ?? 1e-3, {
@@ -113,37 +126,53 @@ export function grokRun(options: GrokRunOptions): GrokResult {
   let memorizing: number[] = [];
   let others: number[] = [];
   let stats: ReturnType<typeof collectStats> | null = null;
+  let updates = 0;
+  let trainSteps = 0;
   let antiSteps = 0;
+  /** A training step completed a cadence of `antiEvery`: its antitrain step is owed (made first in the next span when the last one filled up). */
+  let antiDue = false;
   let stepsToTarget: number | null = null;
   let stepsToTrain: number | null = null;
   const measure = method === "antitrain" || (options.measure ?? true);
+  const antitraining = () => method === "antitrain" && memorizing.length > 0 && stats !== null;
+  const antiStep = () => {
+    antitrainStep(model, site, trainData, { // full batch: the training pairs
+      split: { core: others, method: "resample" },
+      stats: stats as ReturnType<typeof collectStats>,
+      optimizer: anti,
+      seed: rngFor(seed, trainSteps, 0).nextUint32(),
+      allowStale: true, // the stats are re-measured every `every` updates, on purpose not after each step
+    });
+    antiSteps++;
+    updates++;
+    antiDue = false;
+  };
   try {
-    for (let step = 0; step < options.steps; step += every) {
-      const n = Math.min(every, options.steps - step);
-      train(model, trainData, {
-        steps: n,
-        optimizer,
-        stream,
-        onStep: (s, batch) => {
-          if (method !== "antitrain" || memorizing.length === 0 || stats === null) return;
-          for (let k = 0; k < (options.antiSteps ?? 1); k++) {
-            antitrainStep(model, site, batch, {
-              split: { core: others, method: "resample" },
-              stats,
-              optimizer: anti,
-              seed: rngFor(seed, step + s, k).nextUint32(),
-              allowStale: true, // the stats are re-measured every `every` steps, on purpose not after each step
-            });
-            antiSteps++;
-          }
-        },
-      });
+    while (updates < options.steps) {
+      const start = updates;
+      const end = Math.min(updates + every, options.steps);
+      while (updates < end) {
+        if (antiDue && antitraining()) {
+          antiStep();
+          continue;
+        }
+        antiDue = false;
+        // Training steps up to the next antitrain step (or the evaluation), in one call.
+        const n = antitraining() ? Math.min(antiEvery - (trainSteps % antiEvery), end - updates) : end - updates;
+        train(model, trainData, { steps: n, optimizer, stream });
+        trainSteps += n;
+        updates += n;
+        if (antitraining() && trainSteps % antiEvery === 0) {
+          antiDue = true;
+          if (updates < end) antiStep();
+        }
+      }
       const tr = evaluate(model, trainData);
       const te = evaluate(model, test);
-      let point: GrokPoint = { step: step + n, trainAccuracy: tr.accuracy, testAccuracy: te.accuracy, trainLoss: tr.loss, testLoss: te.loss };
+      let point: GrokPoint = { step: updates, trainSteps, trainAccuracy: tr.accuracy, testAccuracy: te.accuracy, trainLoss: tr.loss, testLoss: te.loss };
       if (measure) {
-        stats = collectStats(model, site, trainData, { seed: step });
-        const h = heldOutImportance(model, site, trainData, heldOut, { stats, method: "resample", metric: "loss", seed: step, ratio: options.ratio });
+        stats = collectStats(model, site, trainData, { seed: start });
+        const h = heldOutImportance(model, site, trainData, heldOut, { stats, method: "resample", metric: "loss", seed: start, ratio: options.ratio });
         const roles: Record<UnitRole, number> = { generalizing: 0, memorizing: 0, mixed: 0, inert: 0 };
         h.roles.forEach((r) => roles[r]++);
         memorizing = h.roles.flatMap((r, u) => (r === "memorizing" ? [u] : []));
@@ -164,5 +193,5 @@ export function grokRun(options: GrokRunOptions): GrokResult {
     anti.dispose();
     model.dispose();
   }
-  return { method, seed, curve, stepsToTarget, stepsToTrain, antiSteps, seconds: (Date.now() - started) / 1000 };
+  return { method, seed, curve, stepsToTarget, stepsToTrain, trainSteps, antiSteps, seconds: (Date.now() - started) / 1000 };
 }
