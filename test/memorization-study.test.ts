@@ -156,6 +156,11 @@ test("08-generalizing-vs-memorizing: a tiny seed runs every arm at the same upda
   assert.equal(r.none.noisyFit, plain.noisyFit);
   assert.equal(r.none.testAcc, plain.testAcc);
   for (const a of r.ablations) assert.ok(Math.abs(a.forgotten - (r.none.noisyFit - a.noisyFit)) < 1e-12 && Math.abs(a.testCost - (r.none.testAcc - a.testAcc)) < 1e-12);
+  // Part 1 analyses plain training at settings.learningRate even when plain's chosen learning rate is another.
+  const other = study.run(s, { ...chosen, plain: { learningRate: 3e-3 } }, 0);
+  assert.equal(other.outcomes[0].config, "lr 0.003");
+  assert.deepEqual(other.none, r.none);
+  assert.equal(tf.memory().numTensors, tensors, "no tensor leaked");
 });
 
 /** A fabricated seed: test accuracies per arm, wrong labels reproduced 0.5, forgotten per ranking. */

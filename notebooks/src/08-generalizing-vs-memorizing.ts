@@ -27,9 +27,10 @@
 // the 150 labels the held-out core only measures on, so the verdict leaves it out). Each study seed (0–9) draws its
 // own wrong labels, initialization and batch order, shared by every arm.
 //
-// **The classification** (`at.heldOutImportance`, on the plain model): each unit's resample-randomization
-// cross-entropy damage on the training data and on the held-out data, turned into its *share* of the site's summed
-// single-unit damage on that data set. A unit is *generalizing* when its held-out share is at least twice its
+// **The classification** (`at.heldOutImportance`) is measured on plain training at learning rate 1e-3 for 800
+// updates, a model that reproduces the wrong labels (plain's chosen learning rate may differ): each unit's
+// resample-randomization cross-entropy damage on the training data and on the held-out data, turned into its
+// *share* of the site's summed single-unit damage on that data set. A unit is *generalizing* when its held-out share is at least twice its
 // training share, *memorizing* when its training share is at least twice its held-out share, *inert* when both
 // shares are below 0.1/128, and *mixed* otherwise. **Rankings compared** (most memorizing first): randomization
 // (log of training share over held-out share), gradient train vs held-out and gradient noisy vs clean (each unit's
@@ -42,11 +43,13 @@
 import * as st from "../dist/studies/index";
 const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-const TUNE_SEEDS = QUICK ? [100] : [100, 101];   // each arm's configuration is chosen on these seeds' validation split
-// The knobs, as the study defines them for this setting (quick: 500 updates, warm-up 100, cycle 25, 1 draw, top 16
-// units ablated; full: 800, 200, 50, 3 draws, top 8, 16, 32): train_examples, held_out, validation, noise, hidden,
-// steps (updates per arm), warmup, cycle, samples, learningRate (antitraining's and example-tied dropout's),
-// batchSize, ablate, grid (every arm's configurations). Override any of them here.
+// Each arm's configuration is chosen on these seeds' validation split.
+const TUNE_SEEDS = QUICK ? [100] : [100, 101];
+// The knobs, as the study defines them for this setting (quick: 500 updates, warm-up 100, cycle 25,
+// 1 draw, top 16 units ablated; full: 800, 200, 50, 3 draws, top 8, 16, 32): train_examples,
+// held_out, validation, noise, hidden, steps (updates per arm), warmup, cycle, samples,
+// learningRate (antitraining's and example-tied dropout's), batchSize, ablate, grid (every arm's
+// configurations). Override any of them here.
 const SETTINGS: st.MemorizationSettings = {
   ...st.memorizationStudy.settings(QUICK ? "quick" : "full"),
 };
@@ -100,28 +103,34 @@ show(st.memorizationPairedRows(details.testLoss));
 
 // %%
 show(nb.memorizationRoleRows(run.results));
+const rhoHeld = st.ciText(run.results.map((s) => s.rhoTrainHeld));
+const rhoGradient = st.ciText(run.results.map((s) => s.rhoRandomizationGradient));
 console.log(
-  `Spearman agreement of training and held-out importance: ${st.ciText(run.results.map((s) => s.rhoTrainHeld))}; ` +
-    `of the randomization and the noisy-vs-clean gradient leans: ${st.ciText(run.results.map((s) => s.rhoRandomizationGradient))}${NOTE}`,
+  `Spearman agreement of training and held-out importance: ${rhoHeld}; ` +
+    `of the randomization and the noisy-vs-clean gradient leans: ${rhoGradient}${NOTE}`,
 );
 show(nb.memorizationAblationRows(run.results));
 tslab.display.html(nb.memorizationRankingChart(run.results));
 for (const r of details.rankings) {
-  console.log(`top ${r.k} units: share of the memorized wrong labels forgotten, paired against the randomization ranking (higher: the ranking found more):`);
+  console.log(`top ${r.k} units: share of the memorized wrong labels forgotten, paired against ` +
+    "the randomization ranking (higher: the ranking found more):");
   show(st.memorizationPairedRows(r.forgotten));
-  console.log(`top ${r.k} units: test accuracy lost, paired against the randomization ranking (lower is better):`);
+  console.log(`top ${r.k} units: test accuracy lost, paired against the randomization ranking ` +
+    "(lower is better):");
   show(st.memorizationPairedRows(r.testCost));
 }
+const etd = details.exampleTied;
 console.log(
-  `example-tied dropout: wrong labels fit with each example's own memorization units ${details.exampleTied.noisyOwnUnits}, ` +
-    `with every memorization unit dropped ${details.exampleTied.noisyDropped} (forgotten ${details.exampleTied.forgotten}); ` +
-    `clean labels ${details.exampleTied.cleanOwnUnits} → ${details.exampleTied.cleanDropped}${NOTE}`,
+  `example-tied dropout: wrong labels fit with each example's own memorization units ${etd.noisyOwnUnits}, ` +
+    `with every memorization unit dropped ${etd.noisyDropped} (forgotten ${etd.forgotten}); ` +
+    `clean labels ${etd.cleanOwnUnits} → ${etd.cleanDropped}${NOTE}`,
 );
 
 // %%
 tslab.display.html(nb.memorizationUnitsChart(run.results[0]));
 console.log(nb.writeResults("08-generalizing-vs-memorizing", {
-  quick: QUICK, settings: SETTINGS, seeds: SEEDS, tuneSeeds: TUNE_SEEDS, tuning: run.tuning, chosen: run.chosen,
+  quick: QUICK, settings: SETTINGS, seeds: SEEDS, tuneSeeds: TUNE_SEEDS,
+  tuning: run.tuning, chosen: run.chosen,
   results: run.results, seconds: run.provenance.elapsedSeconds,
   verdict: run.verdict, studySummary: run.summary, provenance: run.provenance,
 }));

@@ -242,7 +242,9 @@ export interface MemorizationSeed extends UnitAnalysis {
 
 /**
  * One seed: label noise on the training rows (seeded by `seed`), every arm at its chosen configuration from the same
- * initialization and batch order, and the unit analysis of the plain model.
+ * initialization and batch order, and the unit analysis of plain training at `s.learningRate` (the chosen plain arm
+ * when that is its configuration, else one more plain model: part 1 needs a model that memorized, and a smaller
+ * learning rate chosen for test accuracy may fit few of the wrong labels).
  *
  * @example
  * const s = memorizationSettings("tiny");
@@ -254,6 +256,10 @@ export function runMemorizationSeed(s: MemorizationSettings, chosen: Memorizatio
   const split = noisySplit(s, data, seed);
   const outcomes: Outcome[] = [];
   let analysis: UnitAnalysis | undefined;
+  // Part 1 analyses plain training at settings.learningRate (a model that memorizes), the chosen plain arm when it is that.
+  const analysisConfig = { learningRate: s.learningRate };
+  const analysedHere = JSON.stringify(chosen.plain) === JSON.stringify(analysisConfig);
+  const parts = { train: split.train, noisyPart: split.noisyPart, cleanPart: split.cleanPart, heldOut: data.heldOut, test: data.test };
   try {
     for (const arm of MEMORIZATION_ARMS) {
       const config = chosen[arm];
@@ -274,10 +280,15 @@ export function runMemorizationSeed(s: MemorizationSettings, chosen: Memorizatio
           updates: t.updates,
           ...(t.noisyFitOwnUnits === undefined ? {} : { noisyFitOwnUnits: t.noisyFitOwnUnits, cleanFitOwnUnits: t.cleanFitOwnUnits }),
         });
-        if (arm === "plain") {
-          const parts = { train: split.train, noisyPart: split.noisyPart, cleanPart: split.cleanPart, heldOut: data.heldOut, test: data.test };
-          analysis = analyseUnits(model, parts, { seed, samples: s.samples, ablate: s.ablate });
-        }
+        if (arm === "plain" && analysedHere) analysis = analyseUnits(model, parts, { seed, samples: s.samples, ablate: s.ablate });
+      } finally {
+        t.model.dispose();
+      }
+    }
+    if (!analysedHere) {
+      const t = trainArm(s, data, split, "plain", analysisConfig, seed);
+      try {
+        analysis = analyseUnits(t.model, parts, { seed, samples: s.samples, ablate: s.ablate });
       } finally {
         t.model.dispose();
       }
