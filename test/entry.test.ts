@@ -100,6 +100,7 @@ const NOTEBOOK = [
   "membershipHeatmap",
   "memorizationAblationRows",
   "memorizationOutcomeChart",
+  "memorizationRankingChart",
   "memorizationRoleRows",
   "memorizationUnitsChart",
   "modularKeptCharts",

@@ -11,63 +11,193 @@ before(async () => {
 
 const study = st.memorizationStudy;
 
-test("08-generalizing-vs-memorizing: registered, and its quick and full settings are the notebook's documented ones", () => {
+test("08-generalizing-vs-memorizing: registered; quick and full are the notebook's documented settings, with the same number of configurations per arm", () => {
   assert.equal(st.STUDIES["08-generalizing-vs-memorizing"], study);
-  const common = { train_examples: 300, held_out: 150, noise: 0.2, hidden: 128, fraction: 0.5, ablate: 16, learningRate: 1e-3, batchSize: 64 };
-  assert.deepEqual(study.settings("quick"), { ...common, steps: 500, warmup: 150, cycle: 25, samples: 1 });
-  assert.deepEqual(study.settings("full"), { ...common, steps: 800, warmup: 200, cycle: 50, samples: 3 });
+  const common = { train_examples: 300, held_out: 150, validation: 200, noise: 0.2, hidden: 128, learningRate: 1e-3, batchSize: 64 };
+  const { grid: fullGrid, ...full } = study.settings("full");
+  assert.deepEqual(full, { ...common, steps: 800, warmup: 200, cycle: 50, samples: 3, ablate: [8, 16, 32] });
+  const { grid: quickGrid, ...quick } = study.settings("quick");
+  assert.deepEqual(quick, { ...common, steps: 500, warmup: 100, cycle: 25, samples: 1, ablate: [16] });
+  assert.deepEqual(quickGrid, fullGrid);
+  for (const arm of st.MEMORIZATION_ARMS) assert.equal(fullGrid[arm].length, 3, arm);
+  assert.deepEqual(fullGrid["antitrain, held-out core"], [{ fraction: 0.5 }, { fraction: 0.9 }, { fraction: 0.95 }]);
+  assert.deepEqual(fullGrid["example-tied dropout"].map(st.configLabel), ["p_gen 0.2, p_mem 0.1", "p_gen 0.4, p_mem 0.1", "p_gen 0.6, p_mem 0.1"]);
   for (const size of st.STUDY_SIZES) study.check(study.settings(size));
 });
 
 test("08-generalizing-vs-memorizing: check refuses settings the study cannot run, naming the fix", () => {
   const quick = study.settings("quick");
   assertAntitrainError(() => study.check({ ...quick, warmup: 500 }), /warmup \(500\) must be below settings.steps/);
-  assertAntitrainError(() => study.check({ ...quick, ablate: 200 }), /ablate/);
+  assertAntitrainError(() => study.check({ ...quick, warmup: 101 }), /steps − settings.warmup must be even/);
+  assertAntitrainError(() => study.check({ ...quick, ablate: [200] }), /cannot exceed settings.hidden/);
+  assertAntitrainError(() => study.check({ ...quick, ablate: [] }), /ablate must list/);
   assertAntitrainError(() => study.check({ ...quick, noise: 0 }), /noise/);
-  assertAntitrainError(() => study.check({ ...quick, train_examples: 1300 }), /exceeds digits' 1347 training rows/);
-  assertAntitrainError(() => study.check({ ...quick, fraction: 0 }), /fraction/);
+  assertAntitrainError(() => study.check({ ...quick, train_examples: 1000 }), /exceeds digits' 1347 training rows/);
+  assertAntitrainError(() => study.check({ ...quick, grid: { ...quick.grid, plain: [{ learningRate: 1e-3 }] } }), /same number of configurations/);
+  assertAntitrainError(() => study.check({ ...quick, grid: { ...quick.grid, plain: [{ fraction: 0.5 }, { fraction: 0.9 }, { fraction: 0.95 }] } }), /grid\["plain"\]: every configuration must be like \{ learningRate/);
+  assertAntitrainError(() => study.check({ ...quick, grid: { ...quick.grid, "example-tied dropout": [{ pGen: 0.4, pMem: 0 }, { pGen: 0.4, pMem: 0.1 }, { pGen: 0.6, pMem: 0.1 }] } }), /pGen and pMem must be shares/);
   assertAntitrainError(() => study.check({ ...quick, stepz: 1 } as never), /unknown option "stepz"/);
 });
 
-test("08-generalizing-vs-memorizing: ciText and the tables, by hand", () => {
-  assert.equal(st.ciText([0.8]), "0.800 (one seed, no interval)");
-  // mean 0.85, sd 0.0707, t(1) = 12.706: half-width 12.706 · 0.0707 / √2 = 0.6353
-  assert.equal(st.ciText([0.8, 0.9]), "0.850 [0.215, 1.485]");
-  assert.equal(st.ciText([10, 12], 1), "11.0 [-1.7, 23.7]");
-  const seed = (acc: number[]) => ({
-    seed: 0, roles: {}, rhoTrainHeld: 0, trainShare: [], heldOutShare: [], roleList: [], ablations: [],
-    outcomes: st.MEMORIZATION_VARIANTS.map((variant, i) => ({ variant, testAcc: acc[i], trainAcc: 1, gap: 1 - acc[i], noisyFit: 0.5, cleanFit: 1, core95: 10 })),
-  });
-  const results = [seed([0.8, 0.84, 0.82, 0.9]), seed([0.8, 0.84, 0.82, 0.9])];
-  const rows = st.memorizationOutcomeRows(results);
-  assert.deepEqual(rows.map((r) => r.variant), [...st.MEMORIZATION_VARIANTS]);
-  assert.equal(rows[1]["test acc"], "0.840 [0.840, 0.840]");
-  const paired = st.memorizationPairedRows(results);
-  assert.deepEqual(paired.map((p) => p.comparison), ["antitrain, training core − plain", "antitrain, held-out core − plain", "plain on train + held-out − plain", "held-out core − training core"]);
-  assert.equal(paired[3]["test acc difference (mean, 95% CI)"], "-0.020 [-0.020, -0.020]");
-  const summary = study.summarize(study.settings("tiny"), results);
-  assert.equal(summary.reference, "antitrain, held-out core");
-  assert.deepEqual(summary.paired.map((p) => [p.arm, Number(p.mean.toFixed(6))]), [["plain", -0.02], ["antitrain, training core", 0.02], ["plain on train + held-out", 0.08]]);
+test("example-tied dropout: generalization units always on, each example tied to its own memorization units in training, none at test", () => {
+  const m = st.exampleTiedMasks(30, 20, 0.4, 0.25, 3);
+  assert.equal(m.generalization.length, 8);
+  assert.equal(m.memorization.length, 12);
+  assert.deepEqual([...m.generalization, ...m.memorization].sort((a, b) => a - b), Array.from({ length: 20 }, (_, u) => u), "a partition of the units");
+  for (const own of m.perExample) {
+    assert.equal(own.length, 3, "round(0.25 · 12) memorization units per example");
+    for (const u of own) assert.ok(m.memorization.includes(u));
+  }
+  assert.deepEqual(Array.from(st.testMask(m)), Array.from({ length: 20 }, (_, u) => (m.generalization.includes(u) ? 1 : 0)));
+  // The stream reports the rows of the batch it just gave, across epoch boundaries.
+  const data = at.dataset(Array.from({ length: 30 }, (_, i) => i), Array.from({ length: 30 }, (_, i) => i % 2), { features: 1, classes: 2 });
+  const stream = new st.IndexedBatchStream(data, 8, 5);
+  for (let b = 0; b < 6; b++) {
+    const batch = stream.next();
+    assert.deepEqual(Array.from(batch.x.dataSync()), stream.rows, `batch ${b}: rows are the examples' indices`);
+    at.disposeDataset(batch);
+  }
+  // Training hook on an all-ones activation: each row keeps exactly its example's training mask.
+  const hooks = st.exampleTiedTrainHooks(m, stream, "h1")(0);
+  const out = tf.tidy(() => hooks.h1(tf.ones([8, 20])).arraySync() as number[][]);
+  stream.rows.forEach((r, j) => assert.deepEqual(out[j], Array.from(st.trainingMaskRow(m, r)), `row ${j} (example ${r})`));
+  at.disposeDataset(data);
 });
 
-test("08-generalizing-vs-memorizing: a tiny seed partitions the units, runs the four variants and leaks nothing", () => {
+test("example-tied dropout: one training step moves only the generalization units and the batch's own memorization units", () => {
+  const model = at.mlp({ inputs: 3, hidden: [12], classes: 2, seed: 1 });
+  const x = Array.from({ length: 24 }, (_, i) => Math.sin(i + 1));
+  const data = at.dataset(x, [0, 1, 0, 1, 1, 0, 1, 0], { features: 3, classes: 2 });
+  const m = st.exampleTiedMasks(8, 12, 0.25, 0.12, 2); // 3 generalization units, 1 of 9 memorization units per example
+  const stream = new st.IndexedBatchStream(data, 2, 0);
+  const w1 = () => (model.namedVariables().find((v) => v.name === "dense1/w")?.variable.arraySync() as number[][]);
+  const before = w1();
+  at.train(model, data, { steps: 1, learningRate: 0.1, stream, hooks: st.exampleTiedTrainHooks(m, stream, "h1") });
+  const after = w1();
+  const active = new Set([...m.generalization, ...stream.rows.flatMap((r) => m.perExample[r])]);
+  for (let u = 0; u < 12; u++) {
+    const moved = before.some((row, i) => row[u] !== after[i][u]);
+    if (!active.has(u)) assert.equal(moved, false, `unit ${u} is no example of the batch's: its weights must not move`);
+  }
+  assert.ok([...active].some((u) => before.some((row, i) => row[u] !== after[i][u])), "the active units learn");
+  model.dispose();
+  at.disposeDataset(data);
+});
+
+test("unitGradientNorms equals a plain loop over examples of tf.grads of each example's loss", () => {
+  const model = at.mlp({ inputs: 4, hidden: [6], classes: 3, seed: 4 });
+  const x = Array.from({ length: 20 }, (_, i) => Math.cos(1.7 * i));
+  const y = [0, 1, 2, 1, 0];
+  const data = at.dataset(x, y, { features: 4, classes: 3 });
+  const fast = st.unitGradientNorms(model, data);
+  const vars = Object.fromEntries(model.namedVariables().map((v) => [v.name, v.variable]));
+  const plain = new Float64Array(6);
+  for (let i = 0; i < 5; i++) {
+    const g = tf.tidy(() => {
+      const xi = tf.tensor2d(x.slice(4 * i, 4 * i + 4), [1, 4]);
+      const yi = tf.tensor1d([y[i]], "int32");
+      const { grads } = tf.variableGrads(() => tf.mean(at.crossEntropy(model.forward(xi), yi)) as tf.Scalar, [vars["dense1/w"], vars["dense1/b"], vars["dense2/w"]]);
+      return [grads[vars["dense1/w"].name].arraySync(), grads[vars["dense1/b"].name].arraySync(), grads[vars["dense2/w"].name].arraySync()] as [number[][], number[], number[][]];
+    });
+    const [gw1, gb1, gw2] = g;
+    for (let u = 0; u < 6; u++) {
+      let s = gb1[u] ** 2;
+      for (const row of gw1) s += row[u] ** 2;
+      for (const v of gw2[u]) s += v ** 2;
+      plain[u] += s / 5;
+    }
+  }
+  for (let u = 0; u < 6; u++) assert.ok(Math.abs(fast[u] - plain[u]) < 1e-5 * Math.max(1, plain[u]), `unit ${u}: ${fast[u]} vs ${plain[u]}`);
+  assertAntitrainError(() => st.unitGradientNorms(at.mlp({ inputs: 4, hidden: [6, 6], classes: 3 }), data), /one-hidden-layer ReLU MLP/);
+  model.dispose();
+  at.disposeDataset(data);
+});
+
+test("memorizingOrder and shares, by hand", () => {
+  assert.deepEqual(Array.from(st.shares([1, 3, 0, -2])), [0.25, 0.75, 0, 0]);
+  // log ratios: unit 0 log(0.5/0.1) > 0, unit 1 log(0.1/0.5) < 0, unit 2 equal, unit 3 inert (both below 0.1/4).
+  assert.deepEqual(st.memorizingOrder([0.5, 0.1, 0.39, 0.01], [0.1, 0.5, 0.39, 0.01]), [0, 2, 1]);
+});
+
+test("08-generalizing-vs-memorizing: tuning scores every configuration of every arm on the validation split; choose takes the best mean", () => {
   const s = study.settings("tiny");
-  st.studyData({ dataset: "digits", trainLimit: s.train_examples + s.held_out }); // built once per process: not a leak
+  const rows = study.tune?.(s, 100) ?? [];
+  assert.equal(rows.length, st.MEMORIZATION_ARMS.length * 2);
+  for (const r of rows) assert.ok(r.valAcc >= 0 && r.valAcc <= 1 && r.seed === 100 && Number.isFinite(r.valLoss));
+  const fake = (arm: st.MemorizationArm, configIndex: number, valAcc: number, seed: number) => ({ arm, configIndex, seed, valAcc, valLoss: 1 });
+  const chosen = study.choose(s, [fake("plain", 0, 0.8, 100), fake("plain", 1, 0.9, 100), fake("plain", 0, 0.8, 101), fake("plain", 1, 0.6, 101), fake("example-tied dropout", 1, 0.7, 100)]);
+  assert.deepEqual(chosen.plain, s.grid.plain[0], "mean 0.80 beats mean 0.75");
+  assert.deepEqual(chosen["example-tied dropout"], s.grid["example-tied dropout"][1]);
+  assert.deepEqual(chosen["antitrain, held-out core"], s.grid["antitrain, held-out core"][0], "no rows: the first configuration");
+});
+
+test("08-generalizing-vs-memorizing: a tiny seed runs every arm at the same update budget, partitions the units and leaks nothing", () => {
+  const s = study.settings("tiny");
+  const data = st.memorizationData(s); // built once per process: not a leak
+  assert.equal(data.validation.x.shape[0], s.validation);
   const tensors = tf.memory().numTensors;
-  const r = study.run(s, null, 0);
+  const chosen = study.choose(s, []);
+  const r = study.run(s, chosen, 0);
   assert.equal(tf.memory().numTensors, tensors, "no tensor leaked");
   assert.equal(Object.values(r.roles).reduce((a, b) => a + b, 0), s.hidden, "every unit has one role");
-  assert.equal(r.roleList.length, s.hidden);
   const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
-  assert.ok(Math.abs(sum(r.trainShare) - 1) < 1e-6 && Math.abs(sum(r.heldOutShare) - 1) < 1e-6, "shares sum to 1");
-  assert.deepEqual(r.ablations.map((a) => a.kind), ["none", "most memorizing", "most generalizing", "random"]);
-  assert.deepEqual(r.outcomes.map((o) => o.variant), [...st.MEMORIZATION_VARIANTS]);
+  for (const xs of [r.trainShare, r.heldOutShare, r.gradientNoisyShare, r.gradientCleanShare]) assert.ok(Math.abs(sum(xs) - 1) < 1e-6, "shares sum to 1");
+  assert.deepEqual(r.outcomes.map((o) => o.arm), [...st.MEMORIZATION_ARMS]);
   for (const o of r.outcomes) {
-    assert.ok(Math.abs(o.gap - (o.trainAcc - o.testAcc)) < 1e-12);
-    assert.ok(Number.isInteger(o.core95) && o.core95 >= 0 && o.core95 <= s.hidden);
+    assert.equal(o.updates, s.steps, `${o.arm}: the same update budget`);
+    for (const v of [o.testAcc, o.valAcc, o.trainAcc, o.noisyFit, o.cleanFit]) assert.ok(v >= 0 && v <= 1, o.arm);
+    assert.ok(o.core95 === null ? o.arm === "example-tied dropout" : Number.isInteger(o.core95) && o.core95 >= 0 && o.core95 <= s.hidden);
   }
-  // Plain training with the same initialization, batches and labels: the "none" ablation is the plain outcome's fit.
+  const etd = r.outcomes.find((o) => o.arm === "example-tied dropout");
+  assert.ok(etd?.noisyFitOwnUnits !== undefined && etd.noisyFitOwnUnits >= 0 && etd.noisyFitOwnUnits <= 1);
+  assert.deepEqual(r.ablations.map((a) => `${a.ranking} ${a.k}`), st.MEMORIZATION_RANKINGS.map((k) => `${k} 4`));
+  // Plain training with the same initialization, batches and labels: the unablated fits are the plain outcome's.
   const plain = r.outcomes[0];
-  assert.equal(r.ablations[0].trainNoisyAcc, plain.noisyFit);
-  assert.equal(r.ablations[0].testAcc, plain.testAcc);
+  assert.equal(r.none.noisyFit, plain.noisyFit);
+  assert.equal(r.none.testAcc, plain.testAcc);
+  for (const a of r.ablations) assert.ok(Math.abs(a.forgotten - (r.none.noisyFit - a.noisyFit)) < 1e-12 && Math.abs(a.testCost - (r.none.testAcc - a.testAcc)) < 1e-12);
+  // Part 1 analyses plain training at settings.learningRate even when plain's chosen learning rate is another.
+  const other = study.run(s, { ...chosen, plain: { learningRate: 3e-3 } }, 0);
+  assert.equal(other.outcomes[0].config, "lr 0.003");
+  assert.deepEqual(other.none, r.none);
+  assert.equal(tf.memory().numTensors, tensors, "no tensor leaked");
+});
+
+/** A fabricated seed: test accuracies per arm, wrong labels reproduced 0.5, forgotten per ranking. */
+function fakeSeed(seed: number, acc: number[], forgotten: number[]): st.MemorizationSeed {
+  return {
+    seed, roles: {}, rhoTrainHeld: 0, rhoRandomizationGradient: 0, trainShare: [], heldOutShare: [], gradientNoisyShare: [], gradientCleanShare: [], roleList: [],
+    none: { noisyFit: 1, cleanFit: 1, testAcc: 0.8 },
+    ablations: st.MEMORIZATION_RANKINGS.map((ranking, i) => ({ ranking, k: 4, noisyFit: 1 - forgotten[i], cleanFit: 1, testAcc: 0.8, forgotten: forgotten[i], cleanCost: 0, testCost: 0 })),
+    outcomes: st.MEMORIZATION_ARMS.map((arm, i) => ({
+      arm, config: "lr 0.001", testAcc: acc[i], testLoss: 1 - acc[i], valAcc: acc[i], trainAcc: 1, noisyFit: 0.5, cleanFit: 1, core95: 10, updates: 40,
+      ...(arm === "example-tied dropout" ? { noisyFitOwnUnits: 0.9, cleanFitOwnUnits: 1 } : {}),
+    })),
+  };
+}
+
+test("08-generalizing-vs-memorizing: the summary pairs every arm with the held-out core, and the verdict names the flips and the unit check", () => {
+  const s = study.settings("tiny");
+  const results = [0, 1, 2, 3].map((seed) => fakeSeed(seed, [0.8, 0.84 + 0.001 * seed, 0.82 + 0.002 * seed, 0.85, 0.9], [0.2 + 0.01 * seed, 0.1, 0.05 * seed, 0.02]));
+  const summary = study.summarize(s, results);
+  assert.equal(summary.reference, "antitrain, held-out core");
+  assert.deepEqual(summary.paired.map((p) => p.arm), ["plain", "antitrain, training core", "example-tied dropout", "plain on train + held-out"]);
+  const plain = summary.paired[0];
+  assert.ok(Math.abs(plain.mean - -0.023) < 1e-9, "0.8 − mean(0.82, 0.822, 0.824, 0.826)");
+  const rows = st.memorizationPairedRows(summary);
+  assert.equal(rows[0].comparison, "plain − antitrain, held-out core");
+  assert.equal(rows[0]["better / worse seeds"], "0 / 4");
+  const d = summary.details as st.MemorizationDetails;
+  assert.equal(d.rankings[0].k, 4);
+  assert.equal(d.rankings[0].forgotten.reference, "randomization, train vs held-out");
+  assert.equal(d.exampleTied.forgotten, "0.400 [0.400, 0.400]");
+  const v = study.verdict(summary);
+  // Held-out core reliably better than plain, reliably worse than example-tied dropout: mixed.
+  assert.equal(v.answer, "mixed");
+  assert.match(v.sentence, /Units: setting the 4 units the randomization ranking calls most memorizing to their means forgets 0\.215/);
+  assert.match(v.sentence, /the strongest other ranking, gradient, train vs held-out, forgets 0\.100 \[0\.100, 0\.100\] \(paired difference −0\.115/);
+  assert.match(v.sentence, /Example-tied dropout, dropping its memorization units at test, forgets 0\.400/);
+  // With four seeds the Wilcoxon test cannot reach p < 0.05 (smallest two-sided p = 0.125, printed 0.13): it flips every reliable comparison.
+  assert.match(v.sentence, /Where another statistic disagrees: plain: the t interval excludes zero but the Wilcoxon p is 0\.13/);
+  assert.deepEqual(st.memorizationTuningRows(s, [{ arm: "plain", configIndex: 1, seed: 100, valAcc: 0.5, valLoss: 1 }], study.choose(s, [])).slice(0, 2).map((r) => [r.configuration, r["validation acc (tuning seeds)"], r.chosen]), [["lr 0.001", "NaN (0 seeds)", "yes"], ["lr 0.003", "0.500 (1 seed)", ""]]);
 });

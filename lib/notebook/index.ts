@@ -15,7 +15,7 @@ export { provenance, quickNote, RUN_TIME_MARK, type ProvenanceOptions } from "./
 export { keep, type Disposable } from "./keep";
 export { compressionTableRows, tuningTableRows, compressionCharts } from "./compression-report";
 export { randomizationBranchRows, randomizationAgreementChart, randomizationBranchCharts } from "./randomization-report";
-export { memorizationRoleRows, memorizationAblationRows, memorizationUnitsChart, memorizationOutcomeChart } from "./memorization-report";
+export { memorizationRoleRows, memorizationAblationRows, memorizationUnitsChart, memorizationOutcomeChart, memorizationRankingChart } from "./memorization-report";
 export { interactionHeatmaps, interactionRows, groupQuestion, tyingRows, tyingHintsView } from "./mutual-information-report";
 export { regularizationTableRows, regularizationPairedRows, regularizationCharts } from "./regularization-report";
 export { schedulesTableRows, reattachmentRows, schedulesCharts, membershipHeatmap } from "./schedules-report";

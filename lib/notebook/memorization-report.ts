@@ -1,13 +1,14 @@
 /** Tables and charts of the generalizing-vs-memorizing study (notebook 08). */
 import { meanCI } from "../base/statistics";
-import { MEMORIZATION_VARIANTS, type MemorizationSeed } from "../studies/memorization/run-seed";
-import { ciText } from "../studies/memorization/tables";
+import type { MemorizationSeed } from "../studies/memorization/run-seed";
+import { MEMORIZATION_ARMS, MEMORIZATION_RANKINGS } from "../studies/memorization/settings";
+import { ciText, outcomeOf } from "../studies/memorization/tables";
 import { axes, chart, type PlotlyObject } from "./plot";
 
 const ROLE_COLORS: Readonly<Record<string, string>> = { generalizing: "#2ca02c", memorizing: "#d62728", mixed: "#7f7f7f", inert: "#c7c7c7" };
 
 /**
- * Units per role over seeds (for `nb.htmlTable`).
+ * Units per role over seeds, and the Spearman agreements (for `nb.htmlTable`).
  *
  * @example
  * tslab.display.html(nb.htmlTable(nb.memorizationRoleRows(run.results)));
@@ -17,19 +18,32 @@ export function memorizationRoleRows(results: readonly MemorizationSeed[]): Reco
 }
 
 /**
- * The causal check over seeds: accuracies on the wrong and the clean training labels and on test data with no units,
- * or `ablate` of each kind, set to their means.
+ * The causal check over seeds: for each ranking and k, the accuracies on the wrong and the clean training labels and
+ * on test data with its top k units set to their means, and what was forgotten and lost (first row: no units).
  *
  * @example
- * tslab.display.html(nb.htmlTable(nb.memorizationAblationRows(run.results, SETTINGS.ablate)));
+ * tslab.display.html(nb.htmlTable(nb.memorizationAblationRows(run.results)));
  */
-export function memorizationAblationRows(results: readonly MemorizationSeed[], ablate: number): Record<string, string>[] {
-  return results[0].ablations.map((a, i) => ({
-    "units set to their mean": a.kind === "none" ? "none" : `${ablate} ${a.kind}`,
-    "acc on noisy training labels": ciText(results.map((s) => s.ablations[i].trainNoisyAcc)),
-    "acc on clean training labels": ciText(results.map((s) => s.ablations[i].trainCleanAcc)),
-    "test acc": ciText(results.map((s) => s.ablations[i].testAcc)),
-  }));
+export function memorizationAblationRows(results: readonly MemorizationSeed[]): Record<string, string>[] {
+  const none = {
+    "units set to their mean": "none",
+    "wrong labels reproduced": ciText(results.map((s) => s.none.noisyFit)),
+    "forgotten": "—",
+    "clean training acc": ciText(results.map((s) => s.none.cleanFit)),
+    "test acc": ciText(results.map((s) => s.none.testAcc)),
+    "test cost": "—",
+  };
+  return [
+    none,
+    ...results[0].ablations.map((a, i) => ({
+      "units set to their mean": `${a.k}, ${a.ranking}`,
+      "wrong labels reproduced": ciText(results.map((s) => s.ablations[i].noisyFit)),
+      "forgotten": ciText(results.map((s) => s.ablations[i].forgotten)),
+      "clean training acc": ciText(results.map((s) => s.ablations[i].cleanFit)),
+      "test acc": ciText(results.map((s) => s.ablations[i].testAcc)),
+      "test cost": ciText(results.map((s) => s.ablations[i].testCost)),
+    })),
+  ];
 }
 
 /**
@@ -50,19 +64,41 @@ export function memorizationUnitsChart(r: MemorizationSeed): string {
 }
 
 /**
- * Test accuracy, train − test gap and wrong training labels reproduced per variant (mean over seeds, 95% CI).
+ * Forgotten wrong labels against test cost for each ranking and k (mean over seeds, 95% CI on both axes): the
+ * rankings that find memorization sit high and to the left.
+ *
+ * @example
+ * tslab.display.html(nb.memorizationRankingChart(run.results));
+ */
+export function memorizationRankingChart(results: readonly MemorizationSeed[]): string {
+  const traces: PlotlyObject[] = MEMORIZATION_RANKINGS.map((ranking) => {
+    const ks = [...new Set(results[0].ablations.filter((a) => a.ranking === ranking).map((a) => a.k))];
+    const at = (k: number, key: "forgotten" | "testCost") => meanCI(results.map((s) => s.ablations.find((a) => a.ranking === ranking && a.k === k)?.[key] ?? Number.NaN));
+    const f = ks.map((k) => at(k, "forgotten"));
+    const c = ks.map((k) => at(k, "testCost"));
+    return {
+      type: "scatter", mode: "lines+markers+text", name: ranking, x: c.map((m) => m.mean), y: f.map((m) => m.mean), text: ks.map((k) => `${k}`), textposition: "top center",
+      error_x: { type: "data", symmetric: false, array: c.map((m) => m.high - m.mean), arrayminus: c.map((m) => m.mean - m.low) },
+      error_y: { type: "data", symmetric: false, array: f.map((m) => m.high - m.mean), arrayminus: f.map((m) => m.mean - m.low) },
+    };
+  });
+  return chart(traces, axes("test accuracy lost", "share of memorized wrong labels forgotten", "Top-k units of each ranking set to their means (plain model; labels: k)"));
+}
+
+/**
+ * Test accuracy and wrong training labels reproduced per arm (mean over seeds, 95% CI).
  *
  * @example
  * tslab.display.html(nb.memorizationOutcomeChart(run.results));
  */
 export function memorizationOutcomeChart(results: readonly MemorizationSeed[]): string {
-  const variants = [...MEMORIZATION_VARIANTS];
-  const bars = (key: "testAcc" | "gap" | "noisyFit", name: string): PlotlyObject => {
-    const means = variants.map((v) => meanCI(results.map((r) => r.outcomes.find((o) => o.variant === v)?.[key] ?? Number.NaN)));
-    return { type: "bar", name, x: variants, y: means.map((m) => m.mean), error_y: { type: "data", symmetric: false, array: means.map((m) => m.high - m.mean), arrayminus: means.map((m) => m.mean - m.low) } };
+  const arms = [...MEMORIZATION_ARMS];
+  const bars = (key: "testAcc" | "noisyFit", name: string): PlotlyObject => {
+    const means = arms.map((a) => meanCI(results.map((r) => outcomeOf(r, a)[key])));
+    return { type: "bar", name, x: arms, y: means.map((m) => m.mean), error_y: { type: "data", symmetric: false, array: means.map((m) => m.high - m.mean), arrayminus: means.map((m) => m.mean - m.low) } };
   };
-  return chart([bars("testAcc", "test accuracy"), bars("gap", "train − test gap"), bars("noisyFit", "wrong training labels reproduced")], {
-    ...axes("variant", "share (mean over seeds, 95% CI)", "Small noisy digits: generalization by variant"),
+  return chart([bars("testAcc", "test accuracy"), bars("noisyFit", "wrong training labels reproduced")], {
+    ...axes("arm", "share (mean over seeds, 95% CI)", "Small noisy digits: test accuracy and memorization by arm"),
     barmode: "group",
   });
 }

@@ -1,6 +1,8 @@
 /** Notebook 08's study: generalizing vs memorizing units, and antitraining with a held-out core (see study.ts). */
-export { memorizationStudy, MEMORIZATION_REFERENCE } from "./study";
-export { memorizationSettings, checkMemorizationSettings, type MemorizationSettings } from "./settings";
-export { runMemorizationSeed, MEMORIZATION_VARIANTS, type MemorizationVariant, type MemorizationSeed, type Outcome } from "./run-seed";
-export { analyseUnits, type UnitAnalysis, type Ablation, type AnalysisData } from "./analyse-units";
-export { memorizationOutcomeRows, memorizationPairedRows, ciText, type OutcomeRow, type PairedRow } from "./tables";
+export { memorizationStudy, memorizationVerdict, statisticFlips, MEMORIZATION_COMPARED } from "./study";
+export { memorizationSettings, checkMemorizationSettings, configLabel, MEMORIZATION_ARMS, MEMORIZATION_REFERENCE, MEMORIZATION_RANKINGS, type MemorizationSettings, type MemorizationArm, type MemorizationRanking, type MemorizationArmConfig } from "./settings";
+export { runMemorizationSeed, tuneMemorization, chooseMemorization, memorizationData, noisySplit, type MemorizationSeed, type MemorizationChosen, type MemorizationTuneRow, type MemorizationData, type NoisySplit, type Outcome } from "./run-seed";
+export { analyseUnits, type UnitAnalysis, type RankingAblation, type AnalysisData } from "./analyse-units";
+export { exampleTiedMasks, exampleTiedTrainHooks, exampleTiedTestHooks, trainingMaskRow, testMask, IndexedBatchStream, type ExampleTiedMasks } from "./example-tied";
+export { unitGradientNorms, shares, memorizingOrder } from "./gradient-scores";
+export { memorizationOutcomeRows, memorizationPairedRows, memorizationRankingSummaries, memorizationDetails, memorizationTuningRows, outcomeOf, ciText, signedNumber, type OutcomeRow, type PairedRow, type TuningRow, type RankingSummaries, type MemorizationDetails, type ExampleTiedCheck } from "./tables";

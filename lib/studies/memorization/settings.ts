@@ -1,59 +1,134 @@
 /**
  * The settings of the generalizing-vs-memorizing study (notebook 08): small-data digits with a share of wrong labels,
- * a clean held-out pool for measuring, and four training variants of one MLP. The keys are the results file's.
+ * a clean held-out pool that the held-out-core arm measures on, a clean validation split that picks every arm's knob
+ * on tuning seeds, and five training arms of one MLP at one update budget. The keys are the results file's.
  */
 import { AntitrainError } from "../../base/errors";
-import { requireFraction, requireKnownKeys, requirePositiveInt } from "../../base/validate";
+import { requireKnownKeys, requirePositiveInt } from "../../base/validate";
 import type { StudySize } from "../study";
 
-/** Every knob of the study (plain JSON; snake_case where results/08-generalizing-vs-memorizing.json has it). */
+/**
+ * The training arms, in table order: plain training; antitraining with the core measured on the (noisy) training
+ * data and on the clean held-out rows (the notes' idea); example-tied dropout (Maini et al. 2023, the published
+ * method for localizing memorization); and plain training on the training and held-out rows (a control that trains
+ * on the 150 extra labels the held-out-core arm only measures on).
+ */
+export const MEMORIZATION_ARMS = ["plain", "antitrain, training core", "antitrain, held-out core", "example-tied dropout", "plain on train + held-out"] as const;
+export type MemorizationArm = (typeof MEMORIZATION_ARMS)[number];
+
+/** The arm every other is paired against: antitraining with the core measured on held-out data. */
+export const MEMORIZATION_REFERENCE: MemorizationArm = "antitrain, held-out core";
+
+/**
+ * One configuration of one arm (the knob the validation split chooses): plain arms a learning rate; antitraining
+ * the antitrained core's share of the accuracy damage; example-tied dropout the share of units that are
+ * generalization units (always active) and the share of the memorization units each example is tied to.
+ */
+export type MemorizationArmConfig = { readonly learningRate: number } | { readonly fraction: number } | { readonly pGen: number; readonly pMem: number };
+
+/** The unit rankings part 1 compares: which units of the plainly trained model hold the memorized wrong labels? */
+export const MEMORIZATION_RANKINGS = ["randomization, train vs held-out", "gradient, train vs held-out", "gradient, noisy vs clean", "random"] as const;
+export type MemorizationRanking = (typeof MEMORIZATION_RANKINGS)[number];
+
+/** Every knob of the study (plain JSON; snake_case where earlier results files had it). */
 export interface MemorizationSettings {
-  /** Training examples: the first rows of digits' training split (limited to train_examples + held_out). */
+  /** Training examples: the first rows of digits' training split (limited to train_examples + held_out + validation). */
   readonly train_examples: number;
-  /** Clean examples after them, used only to measure importance and cores. */
+  /** Clean examples after them: the held-out-core arm measures its core on them; the control arm trains on them. */
   readonly held_out: number;
+  /** Clean examples after those: each arm's knob is chosen on them (tuning seeds), never on the test split. */
+  readonly validation: number;
   /** Share of training labels replaced by a wrong one (uniform over the other classes). */
   readonly noise: number;
   /** Units of `h1` of the 64→hidden→10 ReLU MLP. */
   readonly hidden: number;
-  /** Training steps of every variant (Adam, batch `batchSize`). */
+  /** Optimizer updates of every arm (Adam, batch `batchSize`; antitrain updates counted). */
   readonly steps: number;
-  /** Antitraining variants: plain steps before the antitrainer starts. */
+  /** Antitraining arms: plain updates before one training and one antitrain update alternate (`steps − warmup` even). */
   readonly warmup: number;
-  /** Steps between re-measurements of the antitrained core. */
+  /** Antitraining arms: training steps between re-measurements of the core. */
   readonly cycle: number;
-  /** The antitrained core's share of the accuracy damage. */
-  readonly fraction: number;
-  /** Units set to their mean in the causal check (most memorizing, most generalizing, random). */
-  readonly ablate: number;
   /** Random draws averaged per importance measurement. */
   readonly samples: number;
+  /** Adam's learning rate for the arms whose knob is not a learning rate (antitraining, example-tied dropout). */
   readonly learningRate: number;
   readonly batchSize: number;
+  /** Units set to their mean in part 1's causal check, per ranking (e.g. [8, 16, 32]). */
+  readonly ablate: readonly number[];
+  /** Each arm's configurations (the same number per arm); the validation split picks one per arm. */
+  readonly grid: Readonly<Record<MemorizationArm, readonly MemorizationArmConfig[]>>;
 }
 
-const KEYS = ["train_examples", "held_out", "noise", "hidden", "steps", "warmup", "cycle", "fraction", "ablate", "samples", "learningRate", "batchSize"];
+const KEYS = ["train_examples", "held_out", "validation", "noise", "hidden", "steps", "warmup", "cycle", "samples", "learningRate", "batchSize", "ablate", "grid"];
+
+const GRID: MemorizationSettings["grid"] = {
+  plain: [{ learningRate: 3e-4 }, { learningRate: 1e-3 }, { learningRate: 3e-3 }],
+  "antitrain, training core": [{ fraction: 0.5 }, { fraction: 0.9 }, { fraction: 0.95 }],
+  "antitrain, held-out core": [{ fraction: 0.5 }, { fraction: 0.9 }, { fraction: 0.95 }],
+  "example-tied dropout": [{ pGen: 0.2, pMem: 0.1 }, { pGen: 0.4, pMem: 0.1 }, { pGen: 0.6, pMem: 0.1 }],
+  "plain on train + held-out": [{ learningRate: 3e-4 }, { learningRate: 1e-3 }, { learningRate: 3e-3 }],
+};
+
+/** The contract test's grid: two configurations per arm. */
+const TINY_GRID: MemorizationSettings["grid"] = {
+  plain: [{ learningRate: 1e-3 }, { learningRate: 3e-3 }],
+  "antitrain, training core": [{ fraction: 0.5 }, { fraction: 0.9 }],
+  "antitrain, held-out core": [{ fraction: 0.5 }, { fraction: 0.9 }],
+  "example-tied dropout": [{ pGen: 0.4, pMem: 0.1 }, { pGen: 0.6, pMem: 0.1 }],
+  "plain on train + held-out": [{ learningRate: 1e-3 }, { learningRate: 3e-3 }],
+};
 
 /**
- * The study's named settings: `full` (5 seeds of 800 steps, 3 draws), `quick` (the notebook's default: one seed of
- * 500 steps, still long enough to memorize, 1 draw) and `tiny` (the contract test: 16 units, 100 + 50 examples).
+ * The study's named settings: `full` (800 updates per arm, 3 draws, ablating 8, 16 and 32 units; the notebook runs
+ * 10 seeds and 2 tuning seeds), `quick` (the notebook's default: 500 updates, 1 draw, one seed and one tuning seed)
+ * and `tiny` (the contract test: 16 units, 40 updates, two configurations per arm). Three configurations per arm in
+ * `full` and `quick`.
  *
  * @example
  * memorizationSettings("full").steps;   // 800
  */
 export function memorizationSettings(size: StudySize): MemorizationSettings {
-  const sizes = { train_examples: 300, held_out: 150, noise: 0.2, hidden: 128 };
-  const rest = { fraction: 0.5, ablate: 16 };
+  const sizes = { train_examples: 300, held_out: 150, validation: 200, noise: 0.2, hidden: 128 };
   const optimizer = { learningRate: 1e-3, batchSize: 64 };
   switch (size) {
     case "full":
-      return { ...sizes, steps: 800, warmup: 200, cycle: 50, ...rest, samples: 3, ...optimizer };
+      return { ...sizes, steps: 800, warmup: 200, cycle: 50, samples: 3, ...optimizer, ablate: [8, 16, 32], grid: GRID };
     case "quick":
-      return { ...sizes, steps: 500, warmup: 150, cycle: 25, ...rest, samples: 1, ...optimizer };
+      return { ...sizes, steps: 500, warmup: 100, cycle: 25, samples: 1, ...optimizer, ablate: [16], grid: GRID };
     case "tiny":
-      return { ...sizes, train_examples: 100, held_out: 50, hidden: 16, steps: 40, warmup: 10, cycle: 10, fraction: 0.5, ablate: 4, samples: 1, ...optimizer };
+      return { ...sizes, train_examples: 100, held_out: 50, validation: 50, hidden: 16, steps: 40, warmup: 10, cycle: 10, samples: 1, ...optimizer, ablate: [4], grid: TINY_GRID };
     default:
       throw new AntitrainError(`unknown study size ${JSON.stringify(size)}: use "tiny", "quick" or "full"`);
+  }
+}
+
+/** The configuration's short label, e.g. "lr 0.003", "fraction 0.5", "p_gen 0.4, p_mem 0.1". */
+export function configLabel(c: MemorizationArmConfig): string {
+  if ("learningRate" in c) return `lr ${c.learningRate}`;
+  if ("fraction" in c) return `fraction ${c.fraction}`;
+  return `p_gen ${c.pGen}, p_mem ${c.pMem}`;
+}
+
+/** The kind of knob each arm takes. */
+function knobOf(arm: MemorizationArm): "learningRate" | "fraction" | "pGen" {
+  if (arm === "example-tied dropout") return "pGen";
+  return arm.startsWith("antitrain") ? "fraction" : "learningRate";
+}
+
+function checkConfig(arm: MemorizationArm, c: MemorizationArmConfig): void {
+  const knob = knobOf(arm);
+  const example = { learningRate: "{ learningRate: 1e-3 }", fraction: "{ fraction: 0.5 }", pGen: "{ pGen: 0.4, pMem: 0.1 }" }[knob];
+  if (c === null || typeof c !== "object" || !(knob in c)) throw new AntitrainError(`settings.grid["${arm}"]: every configuration must be like ${example}, got ${JSON.stringify(c)}`);
+  requireKnownKeys(c, knob === "pGen" ? ["pGen", "pMem"] : [knob], `settings.grid["${arm}"]'s configuration`);
+  const share = (v: unknown) => typeof v === "number" && v > 0 && v < 1;
+  if ("learningRate" in c && !(typeof c.learningRate === "number" && c.learningRate > 0 && Number.isFinite(c.learningRate))) {
+    throw new AntitrainError(`settings.grid["${arm}"]: learningRate must be a positive number such as 1e-3, got ${String(c.learningRate)}`);
+  }
+  if ("fraction" in c && !(typeof c.fraction === "number" && c.fraction > 0 && c.fraction <= 1)) {
+    throw new AntitrainError(`settings.grid["${arm}"]: fraction must be in (0, 1], e.g. 0.5, got ${String(c.fraction)}`);
+  }
+  if ("pGen" in c && !(share(c.pGen) && share(c.pMem))) {
+    throw new AntitrainError(`settings.grid["${arm}"]: pGen and pMem must be shares in (0, 1) such as 0.4 and 0.1, got ${JSON.stringify(c)}`);
   }
 }
 
@@ -64,14 +139,29 @@ export function memorizationSettings(size: StudySize): MemorizationSettings {
  * checkMemorizationSettings({ ...memorizationSettings("quick"), warmup: 600 });   // throws: warmup must be below steps
  */
 export function checkMemorizationSettings(s: MemorizationSettings): void {
+  if (s === null || typeof s !== "object") throw new AntitrainError('the generalizing-vs-memorizing study needs settings such as memorizationSettings("quick")');
   requireKnownKeys(s, KEYS, "the generalizing-vs-memorizing study's settings");
-  for (const key of ["train_examples", "held_out", "hidden", "steps", "warmup", "cycle", "ablate", "samples", "batchSize"] as const) requirePositiveInt(s[key], `settings.${key}`);
-  requireFraction(s.fraction, "settings.fraction");
+  for (const key of ["train_examples", "held_out", "validation", "hidden", "steps", "warmup", "cycle", "samples", "batchSize"] as const) requirePositiveInt(s[key], `settings.${key}`);
   if (!(typeof s.noise === "number" && s.noise > 0 && s.noise < 1)) throw new AntitrainError(`settings.noise must be a share in (0, 1) such as 0.2, got ${String(s.noise)}`);
   if (s.warmup >= s.steps) throw new AntitrainError(`settings.warmup (${s.warmup}) must be below settings.steps (${s.steps}): the antitrainer needs steps after the warm-up`);
-  if (s.ablate > s.hidden) throw new AntitrainError(`settings.ablate (${s.ablate}) cannot exceed settings.hidden (${s.hidden}): ablate at most the whole layer`);
-  if (s.train_examples + s.held_out > 1347) throw new AntitrainError(`train_examples + held_out = ${s.train_examples + s.held_out} exceeds digits' 1347 training rows: use fewer`);
+  if ((s.steps - s.warmup) % 2 !== 0) {
+    throw new AntitrainError(`settings.steps − settings.warmup must be even (one training and one antitrain update alternate, so every arm makes settings.steps updates), got ${s.steps - s.warmup}`);
+  }
+  if (!Array.isArray(s.ablate) || s.ablate.length === 0) throw new AntitrainError(`settings.ablate must list the unit counts to ablate, e.g. [8, 16, 32], got ${JSON.stringify(s.ablate)}`);
+  for (const k of s.ablate) {
+    requirePositiveInt(k, "a count in settings.ablate");
+    if (k > s.hidden) throw new AntitrainError(`settings.ablate's ${k} cannot exceed settings.hidden (${s.hidden}): ablate at most the whole layer`);
+  }
+  const rows = s.train_examples + s.held_out + s.validation;
+  if (rows > 1347) throw new AntitrainError(`train_examples + held_out + validation = ${rows} exceeds digits' 1347 training rows: use fewer`);
   if (!(typeof s.learningRate === "number" && s.learningRate > 0 && Number.isFinite(s.learningRate))) {
     throw new AntitrainError(`settings.learningRate must be a positive number such as 1e-3, got ${String(s.learningRate)}`);
   }
+  if (s.grid === null || typeof s.grid !== "object") throw new AntitrainError("settings.grid must give every arm its configurations, e.g. memorizationSettings(\"full\").grid");
+  requireKnownKeys(s.grid, [...MEMORIZATION_ARMS], "settings.grid");
+  const counts = MEMORIZATION_ARMS.map((a) => s.grid[a]?.length);
+  if (!counts.every((n) => typeof n === "number" && n > 0 && n === counts[0])) {
+    throw new AntitrainError(`settings.grid must give every arm (${MEMORIZATION_ARMS.join(", ")}) the same number of configurations (≥ 1), got ${JSON.stringify(counts)}`);
+  }
+  for (const arm of MEMORIZATION_ARMS) for (const c of s.grid[arm]) checkConfig(arm, c);
 }
