@@ -45,13 +45,15 @@
 // median, Wilcoxon p); the verdict weighs the shape against ReLU and the strongest learnable peer on both tasks.
 
 // %%
-// Settings. Quick by default (the test suite runs this: one seed, one tuning seed, digits 200 and modular addition
-// 1500 steps); FULL=1 for the numbers quoted in the text (10 seeds, tuning seeds 100 and 101). The study lives in
-// lib/studies/activation-shapes (st.activationShapesStudy); its knobs are printed below: override any of them here.
+// Settings. Quick by default (the test suite runs this: one seed, one tuning seed, digits 200 and modular
+// addition 1500 steps); FULL=1 for the numbers quoted in the text (10 seeds, tuning seeds 100 and 101). The
+// study lives in lib/studies/activation-shapes (st.activationShapesStudy); its knobs are printed below:
+// override any of them here.
 import * as st from "../dist/studies/index";
 const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-const TUNE_SEEDS = QUICK ? [100] : [100, 101];   // every model's rate and start are chosen on these seeds' validation split
+// Every model's rate and start are chosen on these seeds' validation split.
+const TUNE_SEEDS = QUICK ? [100] : [100, 101];
 const study = st.activationShapesStudy;
 const SETTINGS: st.ActivationShapesSettings = { ...study.settings(QUICK ? "quick" : "full") };
 console.log(JSON.stringify(SETTINGS, null, 1));
@@ -85,7 +87,8 @@ tslab.display.html(nb.verdictBox(run, { quick: QUICK }));
 // ◀ marks the one the study seeds use.
 
 // %%
-tslab.display.html(nb.htmlTable(nb.shapeTuningRows(SETTINGS, run.tuning, run.chosen), { caption: QUICK ? "quick setting: one tuning seed" : undefined }));
+const tuningCaption = QUICK ? "quick setting: one tuning seed" : undefined;
+tslab.display.html(nb.htmlTable(nb.shapeTuningRows(SETTINGS, run.tuning, run.chosen), { caption: tuningCaption }));
 
 // %% [markdown]
 // ## Results at the same budget
@@ -105,12 +108,12 @@ const caption = QUICK
 const { rows, tracks, unitShapes } = st.shapeTables(run.results);
 const summary = st.shapeTable(SETTINGS, run.results);
 const pairedTables = st.shapePaired(SETTINGS, run.results);
-tslab.display.html(nb.htmlTable(nb.shapeTableRows(SETTINGS, summary, rows, run.chosen), { caption: caption }));
+tslab.display.html(nb.htmlTable(nb.shapeTableRows(SETTINGS, summary, rows, run.chosen), { caption }));
 const paired = nb.shapePairedRows(pairedTables);
 tslab.display.html(nb.htmlTable(paired, { caption: caption }));
 console.log(
   `modular addition, test accuracy minus the per-layer shape's: ` +
-    `${pairedTables.modular.accuracy.paired.map((p) => `${p.arm} ${st.signedInterval(p)}`).join("; ")}${NOTE}`,
+    pairedTables.modular.accuracy.paired.map((p) => `${p.arm} ${st.signedInterval(p)}`).join("; ") + NOTE,
 );
 
 // %% [markdown]
@@ -123,8 +126,9 @@ for (const html of nb.shapeCharts(tracks, unitShapes, summary)) tslab.display.ht
 // %%
 console.log(nb.writeResults("14-activation-shapes", {
   quick: QUICK, seeds: SEEDS, tuneSeeds: TUNE_SEEDS, p: SETTINGS.tasks.modular.data.p,
-  trainFraction: SETTINGS.tasks.modular.data.trainFraction, tasks: SETTINGS.tasks, initialShapes: SETTINGS.initialShapes,
-  validation: SETTINGS.validation, chosen: run.chosen, tuning: run.tuning, summary: summary, paired: pairedTables,
+  trainFraction: SETTINGS.tasks.modular.data.trainFraction, tasks: SETTINGS.tasks,
+  initialShapes: SETTINGS.initialShapes, validation: SETTINGS.validation, chosen: run.chosen, tuning: run.tuning,
+  summary: summary, paired: pairedTables,
   rows: rows,
   tracks: tracks, unitShapes: unitShapes, verdict: run.verdict, studySummary: run.summary,
   provenance: run.provenance,
