@@ -88,7 +88,8 @@ tslab.display.html(nb.verdictBox(run, { quick: QUICK }));
 
 // %%
 const tuningCaption = QUICK ? "quick setting: one tuning seed" : undefined;
-tslab.display.html(nb.htmlTable(nb.shapeTuningRows(SETTINGS, run.tuning, run.chosen), { caption: tuningCaption }));
+const tuningRows = nb.shapeTuningRows(SETTINGS, run.tuning, run.chosen);
+tslab.display.html(nb.htmlTable(tuningRows, { caption: tuningCaption }));
 
 // %% [markdown]
 // ## Results at the same budget
@@ -127,8 +128,8 @@ for (const html of nb.shapeCharts(tracks, unitShapes, summary)) tslab.display.ht
 console.log(nb.writeResults("14-activation-shapes", {
   quick: QUICK, seeds: SEEDS, tuneSeeds: TUNE_SEEDS, p: SETTINGS.tasks.modular.data.p,
   trainFraction: SETTINGS.tasks.modular.data.trainFraction, tasks: SETTINGS.tasks,
-  initialShapes: SETTINGS.initialShapes, validation: SETTINGS.validation, chosen: run.chosen, tuning: run.tuning,
-  summary: summary, paired: pairedTables,
+  initialShapes: SETTINGS.initialShapes, validation: SETTINGS.validation, chosen: run.chosen,
+  tuning: run.tuning, summary: summary, paired: pairedTables,
   rows: rows,
   tracks: tracks, unitShapes: unitShapes, verdict: run.verdict, studySummary: run.summary,
   provenance: run.provenance,
