@@ -5,33 +5,49 @@ import * as at from "../lib/index";
 import * as st from "../lib/studies/index";
 import { assertAntitrainError } from "./helpers";
 
-// Notebook 14's activation-shape study as a Study: its settings are the notebook's constants, bad settings are
-// refused, modular addition's one-hot pairs are right by hand, the tables keep the notebook's order, and a tiny seed
-// runs every model of both tasks.
+// Notebook 14's activation-shape study as a Study: its settings give every model the same number of configurations,
+// bad settings are refused, modular addition's one-hot pairs are right by hand, a tiny tuning seed scores every
+// configuration on validation rows only, choosing follows the validation numbers, a tiny study seed runs every model
+// of both tasks at its chosen configuration, the tables pair against the per-layer shape, and the verdict names ReLU
+// and the strongest learnable peer.
 before(async () => {
   await at.ready({ quiet: true });
 });
 
-test("quick and full settings are notebook 14's constants", () => {
-  const tasks = (digitsSteps: number, modularSteps: number) => ({
-    digits: { data: { dataset: "digits" }, hidden: 64, steps: digitsSteps, learningRate: 1e-3, l2: 0, models: ["relu", "sigmoid", "tunable · layer", "tunable · unit"] },
-    modular: { data: { dataset: "modular-one-hot", p: 23, trainFraction: 0.8, seed: 0 }, hidden: 128, steps: modularSteps, learningRate: 3e-3, l2: 1e-3, models: ["relu", "tunable · layer", "tunable · unit"] },
-  });
-  assert.deepEqual(st.activationShapesStudy.settings("quick"), { tasks: tasks(200, 1500), batchSize: 64, trackEvery: 50 });
-  assert.deepEqual(st.activationShapesStudy.settings("full"), { tasks: tasks(1000, 3000), batchSize: 64, trackEvery: 100 });
+test("full settings: the study's budget, and every model of a task gets the same number of configurations", () => {
+  const full = st.activationShapesStudy.settings("full");
+  assert.deepEqual([full.tasks.digits.steps, full.tasks.modular.steps, full.tasks.digits.hidden, full.tasks.modular.hidden], [1000, 3000, 64, 128]);
+  assert.deepEqual(full.tasks.modular.data, { dataset: "modular-one-hot", p: 23, trainFraction: 0.8, seed: 0 });
+  assert.deepEqual([full.tasks.digits.l2, full.tasks.modular.l2, full.batchSize, full.validation], [0, 1e-3, 64, 0.2]);
+  assert.deepEqual(full.tasks.modular.models, ["relu", "tunable · layer", "tunable · unit", "prelu · layer", "swish-β · layer", "relu gain · layer"]);
+  assert.deepEqual(full.tasks.digits.models, ["relu", "sigmoid", ...full.tasks.modular.models.slice(1)]);
+  for (const task of st.SHAPE_TASKS) {
+    const counts = full.tasks[task].models.map((m) => st.shapeConfigs(full, task, m).length);
+    assert.deepEqual(counts, counts.map(() => 4), `${task}: four configurations per model`);
+  }
+  assert.deepEqual(st.shapeConfigs(full, "modular", "prelu · layer"), [
+    { learningRate: 3e-3, initialShape: 0.25 }, { learningRate: 3e-3, initialShape: 0 }, { learningRate: 1e-2, initialShape: 0.25 }, { learningRate: 1e-2, initialShape: 0 },
+  ]);
+  assert.deepEqual(st.shapeConfigs(full, "digits", "relu"), [5e-4, 1e-3, 3e-3, 6e-3].map((learningRate) => ({ learningRate })));
+  // One parameter per layer for the per-layer shape and both peers, as many as units for the per-unit shape.
+  for (const m of ["tunable · layer", "prelu · layer", "swish-β · layer", "relu gain · layer"] as const) assert.equal(st.LEARNABLE_SHAPE_MODELS[m]?.per, "layer");
   assert.equal(st.STUDIES["14-activation-shapes"], st.activationShapesStudy);
 });
 
 test("bad settings are refused with the fix", () => {
   const quick = st.activationShapesSettings("quick");
   assertAntitrainError(() => st.checkActivationShapesSettings({ ...quick, trackEvery: 0 }), /trackEvery/);
+  assertAntitrainError(() => st.checkActivationShapesSettings({ ...quick, validation: 1 }), /validation must be a share/);
   const models = (m: st.ShapeModel[]) => ({ ...quick, tasks: { ...quick.tasks, modular: { ...quick.tasks.modular, models: m } } });
   assertAntitrainError(() => st.checkActivationShapesSettings(models(["tunable · layer", "relu"])), /start with "relu"/);
   assertAntitrainError(() => st.checkActivationShapesSettings(models(["relu", "tunable · layer", "gelu" as st.ShapeModel])), /unknown model "gelu"/);
   assertAntitrainError(() => st.checkActivationShapesSettings({ ...quick, tasks: { digits: quick.tasks.digits } } as unknown as st.ActivationShapesSettings), /digits, modular/);
+  // Unequal grids: fixed activations with 3 learning rates against 2 × 2 for the learnable ones; one family with a third start.
+  assertAntitrainError(() => st.checkActivationShapesSettings({ ...quick, tasks: { ...quick.tasks, digits: { ...quick.tasks.digits, learningRates: [1e-3, 3e-3, 1e-2] } } }), /same number of configurations/);
+  assertAntitrainError(() => st.checkActivationShapesSettings({ ...quick, initialShapes: { ...quick.initialShapes, prelu: [0.25, 0, 0.5] } }), /same number of starting parameters/);
 });
 
-test("oneHotPairs: [a, b] becomes one-hot(a) ‖ one-hot(b), by hand", () => {
+test("oneHotPairs: [a, b] becomes one-hot(a) ‖ one-hot(b), by hand; the modular description holds out a validation split of the training pairs", () => {
   const tokens = at.dataset(new Float32Array([0, 2, 1, 1, 2, 0]), new Int32Array([2, 2, 2]), { features: 2, classes: 3 });
   const pairs = st.oneHotPairs(tokens, 3);
   assert.deepEqual(pairs.x.shape, [3, 6]);
@@ -45,41 +61,102 @@ test("oneHotPairs: [a, b] becomes one-hot(a) ‖ one-hot(b), by hand", () => {
   assert.deepEqual([m.train.x.shape, m.test.x.shape], [[15, 10], [10, 10]]);
   assert.equal(tf.memory().numTensors, tensors + 4, "only the two one-hot splits are left");
   for (const d of [m.train, m.test]) at.disposeDataset(d);
+  const plain = st.studyData({ dataset: "modular-one-hot", p: 7, trainFraction: 0.8, seed: 3 });
+  const held = st.studyData({ dataset: "modular-one-hot", p: 7, trainFraction: 0.8, seed: 3, validation: 0.2 });
+  assert.equal(plain.validation, undefined);
+  assert.deepEqual([held.train.x.shape[0], held.validation?.x.shape[0], held.test.x.shape[0]], [31, 8, 10]);
+  assert.deepEqual(held.test.x.dataSync(), plain.test.x.dataSync(), "the same test pairs");
+  // The held-out pairs and the fitted pairs are together the training pairs.
+  const rows = (d: at.Dataset) => (d.x.arraySync() as number[][]).map((r) => r.join(""));
+  assert.deepEqual([...rows(held.train), ...rows(held.validation as at.Dataset)].sort(), rows(plain.train).sort());
 });
 
-test("a tiny seed runs every model of both tasks; the tables gather task by task, then seed by seed", () => {
+test("a tiny tuning seed scores every configuration on validation rows; choosing takes the best mean validation accuracy", () => {
   const s = st.activationShapesSettings("tiny");
-  st.activationShapesSeed(s, 0); // builds both data sets once for the process
-  const tensors = tf.memory().numTensors;
-  const r = st.activationShapesSeed(s, 1);
-  assert.equal(tf.memory().numTensors, tensors, "no tensor leaked");
-  assert.deepEqual(r.rows.map((x) => `${x.task} · ${x.model}`), [
-    "digits · relu", "digits · sigmoid", "digits · tunable · layer", "digits · tunable · unit", "modular · relu", "modular · tunable · layer", "modular · tunable · unit",
-  ]);
-  assert.ok(r.rows.every((x) => (x.model === "relu" ? x.tMean === 1 : x.model === "sigmoid" ? x.tMean === 0 : true)));
-  assert.deepEqual(r.tracks.map((k) => [k.task, k.step]), [["digits", [0, 10, 20]], ["modular", [0, 10, 20]]]);
-  assert.ok(r.tracks.every((k) => k.t[0] === 1 && k.t[1] !== 1), "t starts at ReLU and moves");
-  assert.deepEqual([r.unitShapes.digits.length, r.unitShapes.modular.length], [8, 8]);
-  const r2 = { ...r, seed: 2, rows: r.rows.map((x) => ({ ...x, seed: 2 })), tracks: r.tracks.map((k) => ({ ...k, seed: 2 })) };
-  const tables = st.shapeTables([r, r2]);
-  assert.deepEqual(tables.rows.map((x) => `${x.task} ${x.seed}`).slice(0, 5), ["digits 1", "digits 1", "digits 1", "digits 1", "digits 2"]);
-  assert.deepEqual(tables.tracks.map((k) => `${k.task} ${k.seed}`), ["digits 1", "digits 2", "modular 1", "modular 2"]);
-  const table = st.shapeTable(s, [r, r2]);
-  assert.equal(table.modular["tunable · layer"].dTestAccuracy?.mean, r.rows[5].testAccuracy - r.rows[4].testAccuracy);
-  assert.equal(table.digits.relu.dTestAccuracy, undefined);
-  const summary = st.summarizeActivationShapes(s, [r, r2]);
-  assert.deepEqual(summary.arms.map((a) => a.arm), ["tunable · layer", "relu", "tunable · unit"]);
+  const rows = st.tuneActivationShapes(s, 100);
+  const expected = st.SHAPE_TASKS.flatMap((task) => s.tasks[task].models.flatMap((m) => st.shapeConfigs(s, task, m).map((c) => `${task} · ${m} · ${JSON.stringify(c)}`)));
+  assert.deepEqual(rows.map((r) => `${r.task} · ${r.model} · ${JSON.stringify({ learningRate: r.learningRate, initialShape: r.initialShape })}`.replace(',"initialShape":undefined', "")), expected);
+  assert.ok(rows.every((r) => r.seed === 100 && r.validationAccuracy >= 0 && r.validationAccuracy <= 1 && Number.isFinite(r.validationLoss)));
+  // Scored on the validation rows (8 of modular 7's 39 training pairs), not on the 10 test pairs.
+  assert.ok(rows.filter((r) => r.task === "modular").every((r) => Math.abs(r.validationAccuracy * 8 - Math.round(r.validationAccuracy * 8)) < 1e-6));
+  // Choosing by hand: make one configuration of PReLU the best on modular addition, tie two others on accuracy.
+  const rigged = rows.map((r) => {
+    if (r.task !== "modular") return r;
+    if (r.model === "prelu · layer") return { ...r, validationAccuracy: r.initialShape === 0 && r.learningRate === s.tasks.modular.shapeLearningRates[1] ? 0.9 : 0.5 };
+    if (r.model === "relu") return { ...r, validationAccuracy: 0.7, validationLoss: r.learningRate === s.tasks.modular.learningRates[2] ? 0.1 : 1 };
+    return r;
+  });
+  const chosen = st.chooseActivationShapes(s, [...rigged, ...rigged.map((r) => ({ ...r, seed: 101 }))]);
+  assert.deepEqual(chosen.modular["prelu · layer"], { learningRate: s.tasks.modular.shapeLearningRates[1], initialShape: 0 });
+  assert.deepEqual(chosen.modular.relu, { learningRate: s.tasks.modular.learningRates[2] }, "a tie on accuracy goes to the lower validation loss");
+  assertAntitrainError(() => st.chooseActivationShapes(s, []), /tuneSeeds/);
 });
 
-test("activationShapesVerdict: beating ReLU on modular addition and tying on the digits is 'mixed'; beating it on both is 'supported'", () => {
-  const ci = (xs: number[]) => at.meanCI(xs);
-  const summary = (digits: number[]) =>
-    st.summarizeScores(
-      [0.99, 1, 0.98, 1, 0.99].map((t, i) => ({ "tunable · layer": t, relu: [0.78, 0.8, 0.75, 0.82, 0.79][i] })),
-      { metric: "acc", better: "higher", reference: "tunable · layer", details: { table: { digits: { "tunable · layer": { dTestAccuracy: ci(digits) } } } } },
-    );
-  const tie = st.activationShapesVerdict(summary([0.001, -0.002, 0, 0.001, -0.001]));
-  assert.equal(tie.answer, "mixed");
-  assert.match(tie.sentence, /but not on the digits: on the digits, tunable · layer − relu test accuracy /);
-  assert.equal(st.activationShapesVerdict(summary([0.01, 0.012, 0.011, 0.009, 0.01])).answer, "supported");
+test("a tiny seed runs every model of both tasks at its chosen configuration; the tables pair against the per-layer shape", () => {
+  const s = st.activationShapesSettings("tiny");
+  const chosen = st.chooseActivationShapes(s, st.tuneActivationShapes(s, 100));
+  chosen.modular["tunable · layer"] = { learningRate: s.tasks.modular.shapeLearningRates[0], initialShape: 0.5 };
+  st.activationShapesSeed(s, chosen, 0); // builds both data sets once for the process
+  const tensors = tf.memory().numTensors;
+  const r = st.activationShapesSeed(s, chosen, 1);
+  assert.equal(tf.memory().numTensors, tensors, "no tensor leaked");
+  const learnable = ["tunable · layer", "tunable · unit", "prelu · layer", "swish-β · layer", "relu gain · layer"];
+  assert.deepEqual(r.rows.map((x) => `${x.task} · ${x.model}`), [...["relu", "sigmoid", ...learnable].map((m) => `digits · ${m}`), ...["relu", ...learnable].map((m) => `modular · ${m}`)]);
+  for (const x of r.rows) {
+    assert.deepEqual({ learningRate: x.learningRate, initialShape: x.initialShape }, { initialShape: undefined, ...chosen[x.task][x.model] }, `${x.task} · ${x.model} ran its chosen configuration`);
+    assert.ok([x.trainAccuracy, x.testAccuracy].every((v) => v >= 0 && v <= 1) && Number.isFinite(x.testLoss) && x.tMin <= x.tMean && x.tMean <= x.tMax);
+    if (x.model === "relu") assert.equal(x.tMean, 1);
+    if (x.model === "sigmoid") assert.equal(x.tMean, 0);
+  }
+  assert.deepEqual(r.tracks.map((k) => [k.task, k.step, k.t[0]]), [["digits", [0, 10, 20], chosen.digits["tunable · layer"].initialShape], ["modular", [0, 10, 20], 0.5]]);
+  assert.ok(r.tracks.every((k) => k.t[1] !== k.t[0]), "t moves");
+  assert.deepEqual([r.unitShapes.digits.length, r.unitShapes.modular.length], [8, 8]);
+  const r2 = { ...r, seed: 2, rows: r.rows.map((x) => ({ ...x, seed: 2, testAccuracy: x.testAccuracy * 0.5, testLoss: x.testLoss + (x.model === "relu" ? 1 : 0) })), tracks: r.tracks.map((k) => ({ ...k, seed: 2 })) };
+  const tables = st.shapeTables([r, r2]);
+  assert.deepEqual(tables.rows.map((x) => `${x.task} ${x.seed}`).slice(0, 8), [...Array(7).fill("digits 1"), "digits 2"]);
+  assert.deepEqual(tables.tracks.map((k) => `${k.task} ${k.seed}`), ["digits 1", "digits 2", "modular 1", "modular 2"]);
+  const paired = st.shapePaired(s, [r, r2]);
+  const acc = (rr: typeof r, m: string) => rr.rows.find((x) => x.task === "modular" && x.model === m)?.testAccuracy as number;
+  const relu = paired.modular.accuracy.paired.find((p) => p.arm === "relu");
+  assert.ok(relu !== undefined && relu.reference === "tunable · layer");
+  assert.ok(Math.abs(relu.mean - ((acc(r, "relu") - acc(r, "tunable · layer")) + (acc(r2, "relu") - acc(r2, "tunable · layer"))) / 2) < 1e-12);
+  assert.equal(paired.digits.loss.better, "lower");
+  const summary = st.summarizeActivationShapes(s, [r, r2]);
+  assert.deepEqual(summary.arms.map((a) => a.arm), ["tunable · layer", "relu", ...learnable.slice(1)]);
+});
+
+/** A summary whose modular and digits paired tables have the given per-seed test accuracies (loss: 1 − accuracy). */
+function fakeSummary(modular: Record<string, number[]>, digits: Record<string, number[]>): st.StudySummary {
+  const pairedOf = (scores: Record<string, number[]>, what: string) => {
+    const arms = Object.keys(scores);
+    const seeds = scores[arms[0]].map((_, i) => Object.fromEntries(arms.map((a) => [a, scores[a][i]])));
+    return {
+      accuracy: st.summarizeScores(seeds, { metric: `test accuracy on ${what}`, better: "higher", reference: "tunable · layer", arms }),
+      loss: st.summarizeScores(seeds.map((x) => Object.fromEntries(Object.entries(x).map(([k, v]) => [k, 1 - v]))), { metric: `test loss on ${what}`, better: "lower", reference: "tunable · layer", arms }),
+    };
+  };
+  const paired = { modular: pairedOf(modular, "modular"), digits: pairedOf(digits, "digits") };
+  return { ...paired.modular.accuracy, details: { paired } };
+}
+
+test("activationShapesVerdict: answers against ReLU and the strongest learnable peer, on both tasks", () => {
+  const base = [0.99, 1, 0.98, 1, 0.99, 0.97, 1, 0.99, 0.98, 1];
+  const shift = (d: number, jitter = 0.001) => base.map((x, i) => x + d + (i % 2 === 0 ? jitter : -jitter));
+  // Beats ReLU and both peers on modular addition; on the digits it ties every one of them.
+  const tieDigits = { "tunable · layer": base, relu: shift(0), "prelu · layer": shift(0), "swish-β · layer": shift(0.0001) };
+  const mixed = st.activationShapesVerdict(fakeSummary({ "tunable · layer": base, relu: shift(-0.2), "prelu · layer": shift(-0.1), "swish-β · layer": shift(-0.05), "relu gain · layer": shift(-0.02) }, tieDigits));
+  assert.equal(mixed.answer, "mixed");
+  assert.match(mixed.sentence, /^Mixed: on modular addition supported against ReLU and swish-β · layer; on the digits not against ReLU or swish-β · layer \(no reliable difference\)\. In detail, on modular addition it beats fixed ReLU: ReLU − shape test accuracy −0\.200 \[−0\.201, −0\.199\], median −0\.200, Wilcoxon p = /);
+  assert.match(mixed.sentence, /Control, ReLU with a learnable gain/);
+  // Supported against ReLU but not against PReLU, which is better on modular addition.
+  const peerWins = st.activationShapesVerdict(fakeSummary({ "tunable · layer": base, relu: shift(-0.2), "prelu · layer": shift(0.01), "swish-β · layer": shift(-0.3) }, { "tunable · layer": base, relu: shift(-0.02), "prelu · layer": shift(-0.02), "swish-β · layer": shift(-0.03) }));
+  assert.equal(peerWins.answer, "mixed");
+  assert.match(peerWins.sentence, /on modular addition supported against ReLU but prelu · layer beats it; on the digits supported against ReLU and prelu · layer\./);
+  // Beats both everywhere: supported; loses to the peer everywhere and ties ReLU: not supported; ties everything: inconclusive.
+  const all = { "tunable · layer": base, relu: shift(-0.1), "prelu · layer": shift(-0.05), "swish-β · layer": shift(-0.06) };
+  assert.equal(st.activationShapesVerdict(fakeSummary(all, all)).answer, "supported");
+  const lose = { "tunable · layer": base, relu: shift(0), "prelu · layer": shift(0.05), "swish-β · layer": shift(0.04) };
+  assert.equal(st.activationShapesVerdict(fakeSummary(lose, lose)).answer, "not supported");
+  assert.equal(st.activationShapesVerdict(fakeSummary(tieDigits, tieDigits)).answer, "inconclusive");
+  assert.ok(mixed.numbers.some((n) => /modular addition: relu − tunable · layer test accuracy −0\.200 .*Wilcoxon p = .*test loss/.test(n)), mixed.numbers.join("\n"));
 });

@@ -20,6 +20,65 @@ export function tunableActivation(z: tf.Tensor, t: tf.Tensor): tf.Tensor {
   return tf.tidy(() => tf.add(tf.mul(t, tf.relu(z)), tf.mul(tf.sub(1, t), tf.sigmoid(z))));
 }
 
+/**
+ * PReLU (He et al. 2015): f_a(z) = max(z, 0) + a·min(z, 0), a learnable slope `a` for negative inputs (a = 0 is
+ * exactly ReLU; He et al. start at 0.25). `a` broadcasts over the last axis: one value per layer (He et al.'s
+ * "channel-shared" variant) or one per unit ("channel-wise").
+ *
+ * @example
+ * const y = at.preluActivation(z, tf.tensor1d([0.25]));
+ */
+export function preluActivation(z: tf.Tensor, a: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.sub(tf.relu(z), tf.mul(a, tf.relu(tf.neg(z)))));
+}
+
+/**
+ * Swish with a learnable β (Ramachandran et al. 2017): f_β(z) = z·sigmoid(β·z). β = 1 is SiLU (their starting
+ * value), β → ∞ approaches ReLU and β = 0 is the line z/2. `β` broadcasts over the last axis (per layer or per unit).
+ *
+ * @example
+ * const y = at.swishBetaActivation(z, tf.tensor1d([1]));   // SiLU
+ */
+export function swishBetaActivation(z: tf.Tensor, beta: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.mul(z, tf.sigmoid(tf.mul(beta, z))));
+}
+
+/**
+ * ReLU with a learnable gain, f_g(z) = g·relu(z): the part of {@link tunableActivation} beyond ReLU that is a pure
+ * scale (slope g, no dip), a control that separates the learnable gain from the shape. g = 1 is exactly ReLU.
+ *
+ * @example
+ * const y = at.reluGainActivation(z, tf.tensor1d([2]));   // 2·relu(z)
+ */
+export function reluGainActivation(z: tf.Tensor, g: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.mul(g, tf.relu(z)));
+}
+
+/**
+ * The learnable activation families of {@link tunableMlp}: "blend" ({@link tunableActivation}, the sigmoid-to-ReLU
+ * shape t), "prelu" ({@link preluActivation}), "swish-beta" ({@link swishBetaActivation}) and "relu-gain"
+ * ({@link reluGainActivation}); each has one parameter per layer or per unit.
+ */
+export const LEARNABLE_ACTIVATIONS = ["blend", "prelu", "swish-beta", "relu-gain"] as const;
+export type LearnableActivation = (typeof LEARNABLE_ACTIVATIONS)[number];
+
+/** Each family's default starting parameter: ReLU for "blend" and "relu-gain", He et al.'s 0.25 for PReLU, Ramachandran et al.'s β = 1. */
+export const DEFAULT_INITIAL_PARAMETER: Readonly<Record<LearnableActivation, number>> = { blend: 1, prelu: 0.25, "swish-beta": 1, "relu-gain": 1 };
+
+const ACTIVATE: Readonly<Record<LearnableActivation, (z: tf.Tensor, p: tf.Tensor) => tf.Tensor>> = {
+  blend: tunableActivation,
+  prelu: preluActivation,
+  "swish-beta": swishBetaActivation,
+  "relu-gain": reluGainActivation,
+};
+
+function requireFamily(activation: string): LearnableActivation {
+  if (!(LEARNABLE_ACTIVATIONS as readonly string[]).includes(activation)) {
+    throw new AntitrainError(`activation must be one of ${LEARNABLE_ACTIVATIONS.join(", ")}, got ${JSON.stringify(activation)}`);
+  }
+  return activation as LearnableActivation;
+}
+
 /** The shape parameter value at which {@link tunableActivation} is exactly ReLU. */
 export const SHAPE_RELU = 1;
 /** The shape parameter value at which {@link tunableActivation} is exactly the logistic sigmoid. */
@@ -29,13 +88,18 @@ export const SHAPE_SIGMOID = 0;
 export interface TunableMlpOptions extends Omit<MlpOptions, "activation"> {
   /** One shape parameter per hidden layer ("layer") or per hidden unit ("unit"). Default "layer". */
   shapePer?: "layer" | "unit";
-  /** Initial shape parameter. Default 1 (ReLU: the model starts as `at.mlp` with the same seed). */
+  /**
+   * Initial shape parameter. Default: the family's {@link DEFAULT_INITIAL_PARAMETER} (1 for "blend": ReLU, the model
+   * starts as `at.mlp` with the same seed).
+   */
   initialShape?: number;
+  /** The learnable activation family. Default "blend" (f_t = t·relu + (1 − t)·sigmoid). */
+  activation?: LearnableActivation;
 }
 
 /**
- * An MLP whose hidden layers use {@link tunableActivation} with a learnable shape parameter (variables `act{i}/t`),
- * per layer or per unit. Sites `"h1"`, `"h2"`, ... are the hidden layers' outputs, as in {@link mlp}; the dense
+ * An MLP whose hidden layers use {@link tunableActivation} (or another family of {@link LEARNABLE_ACTIVATIONS}: PReLU,
+ * Swish-β, ReLU with a gain) with a learnable shape parameter (variables `act{i}/t`), per layer or per unit. Sites `"h1"`, `"h2"`, ... are the hidden layers' outputs, as in {@link mlp}; the dense
  * weights are `at.mlp`'s for the same seed, so at the initial shape 1 the two models compute the same function.
  *
  * @example
@@ -50,19 +114,25 @@ export function tunableMlp(options: TunableMlpOptions): TunableMlp {
   options.hidden.forEach((h, i) => requirePositiveInt(h, `hidden[${i}]`));
   const per = options.shapePer ?? "layer";
   if (per !== "layer" && per !== "unit") throw new AntitrainError(`shapePer must be "layer" or "unit", got "${per}"`);
-  const t0 = options.initialShape ?? SHAPE_RELU;
+  const family = requireFamily(options.activation ?? "blend");
+  const t0 = options.initialShape ?? DEFAULT_INITIAL_PARAMETER[family];
   if (!Number.isFinite(t0)) throw new AntitrainError(`initialShape must be a finite number (1 = ReLU, 0 = sigmoid), got ${t0}`);
   const layers = heUniformLayers([options.inputs, ...options.hidden, options.classes], options.seed ?? 0);
   const shapes = options.hidden.map((h) => new Float32Array(per === "unit" ? h : 1).fill(t0));
-  return new TunableMlp(layers, shapes);
+  return new TunableMlp(layers, shapes, family);
 }
 
-/** The model behind {@link tunableMlp}; also built from plain weights and shape parameters (`shapes[i]`: length 1 or the width of hidden layer i). */
+/**
+ * The model behind {@link tunableMlp}; also built from plain weights and shape parameters (`shapes[i]`: length 1 or
+ * the width of hidden layer i) and the activation family (default "blend").
+ */
 export class TunableMlp extends DenseStack implements HookedModel {
   readonly kind = "tunable-mlp";
+  readonly activation: LearnableActivation;
   private readonly ts: tf.Variable[];
 
-  constructor(layers: readonly DenseWeights[], shapes: readonly Float32Array[]) {
+  constructor(layers: readonly DenseWeights[], shapes: readonly Float32Array[], activation: LearnableActivation = "blend") {
+    const family = requireFamily(activation);
     if (shapes.length !== layers.length - 1) throw new AntitrainError(`give one shape array per hidden layer: ${layers.length - 1}, got ${shapes.length}`);
     shapes.forEach((s, i) => {
       const width = layers[i]?.fanOut;
@@ -71,6 +141,7 @@ export class TunableMlp extends DenseStack implements HookedModel {
       }
     });
     super(layers);
+    this.activation = family;
     this.ts = shapes.map((s) => tf.tidy(() => tf.variable(tf.tensor1d(s))));
   }
 
@@ -99,7 +170,7 @@ export class TunableMlp extends DenseStack implements HookedModel {
 
   /** A deep copy with its own variables. */
   clone(): TunableMlp {
-    return new TunableMlp(this.weights(), this.shapes());
+    return new TunableMlp(this.weights(), this.shapes(), this.activation);
   }
 
   override dispose(): void {
@@ -113,6 +184,6 @@ export class TunableMlp extends DenseStack implements HookedModel {
   }
 
   protected activate(z: tf.Tensor2D, i: number): tf.Tensor2D {
-    return tunableActivation(z, this.ts[i]) as tf.Tensor2D;
+    return ACTIVATE[this.activation](z, this.ts[i]) as tf.Tensor2D;
   }
 }

@@ -24,7 +24,7 @@ export { concentrationTableRows, concentrationTuningRows, concentrationCharts } 
 export { conceptTableRows, conceptFlowChart, conceptLossChart } from "./concepts-report";
 export { localizationTableRows, localizationChosenRows, localizationFlowChart, localizationSweepCharts, type LocalizationRun } from "./localization-report";
 export { adaptiveLrTableRows, adaptiveLrPairedRows, adaptiveLrCurvesChart } from "./adaptive-lr-report";
-export { shapeTableRows, shapePairedRows, shapeCharts } from "./activation-shapes-report";
+export { shapeTableRows, shapePairedRows, shapeTuningRows, shapeCharts } from "./activation-shapes-report";
 export { probeRows, probeChart, widthTableRows, widthGrowthLine, widthChart } from "./concentration-studies-report";
 export { multilayerTuningRows, multilayerDenseRows, multilayerTableRows, multilayerHeadline, multilayerPerSeedRows, multilayerCharts } from "./multilayer-report";
 export { resultsPath, writeResults, isFullRun, writeJsonAtomic, readJson } from "../base/io";

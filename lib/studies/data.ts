@@ -18,12 +18,12 @@ import { canonicalJson } from "./code-hash";
 export type DataDescription =
   | ({ readonly dataset: "digits" } & Readonly<Omit<DigitsOptions, "file">>)
   | ({ readonly dataset: "fashion-mnist" } & Readonly<Omit<FashionMnistOptions, "dir">>)
-  /** Modular addition a + b mod p for an MLP: one-hot(a) ‖ one-hot(b) (notebook 14). */
-  | ({ readonly dataset: "modular-one-hot" } & Readonly<Omit<ModularOptions, "equals">>)
-  | ({ readonly dataset: "teacher-student" } & Readonly<TeacherStudentOptions> & TeacherStudentValidation);
+  /** Modular addition a + b mod p for an MLP: one-hot(a) ‖ one-hot(b) (notebook 14); `validation` of the training pairs held out when set. */
+  | ({ readonly dataset: "modular-one-hot" } & Readonly<Omit<ModularOptions, "equals">> & HeldOutValidation)
+  | ({ readonly dataset: "teacher-student" } & Readonly<TeacherStudentOptions> & HeldOutValidation);
 
-/** A teacher-student description's validation split: `validation` of its training examples, drawn with `validationSeed` (default 0). */
-export interface TeacherStudentValidation {
+/** A description's validation split: `validation` of its training examples, drawn with `validationSeed` (default 0). */
+export interface HeldOutValidation {
   readonly validation?: number;
   readonly validationSeed?: number;
 }
@@ -53,10 +53,10 @@ export function studyData(description: DataDescription): Split {
       split = fashionMnist(options as FashionMnistOptions) as Split;
       break;
     case "modular-one-hot":
-      split = modularOneHot(options as Omit<ModularOptions, "equals">);
+      split = modularOneHotSplit(options as Omit<ModularOptions, "equals"> & HeldOutValidation);
       break;
     case "teacher-student":
-      split = teacherStudentSplit(options as TeacherStudentOptions & TeacherStudentValidation);
+      split = teacherStudentSplit(options as TeacherStudentOptions & HeldOutValidation);
       break;
     default:
       throw new AntitrainError(`unknown dataset ${JSON.stringify(dataset)} in a study's data description: use one of ${STUDY_DATASETS.join(", ")}`);
@@ -65,10 +65,23 @@ export function studyData(description: DataDescription): Split {
   return split;
 }
 
+const MODULAR_KEYS = ["p", "trainFraction", "seed", "validation", "validationSeed"];
+
+/** Modular addition as one-hot pairs with `validation` of its training pairs held out (stratified, seeded by `validationSeed`). */
+function modularOneHotSplit(options: Omit<ModularOptions, "equals"> & HeldOutValidation): Split {
+  requireKnownKeys(options, MODULAR_KEYS, "a modular-one-hot data description");
+  const { validation, validationSeed, ...task } = options;
+  const made = modularOneHot(task);
+  if (validation === undefined) return made;
+  const fit = validationSplit(made.train, { fraction: validation, seed: validationSeed ?? 0 });
+  disposeDataset(made.train);
+  return { train: fit.train, validation: fit.validation, test: made.test };
+}
+
 const TEACHER_STUDENT_KEYS = ["inputs", "teacherHidden", "classes", "train", "test", "seed", "validation", "validationSeed"];
 
 /** A teacher-student task with `validation` of its training examples held out (stratified, seeded by `validationSeed`). */
-function teacherStudentSplit(options: TeacherStudentOptions & TeacherStudentValidation): Split {
+function teacherStudentSplit(options: TeacherStudentOptions & HeldOutValidation): Split {
   requireKnownKeys(options, TEACHER_STUDENT_KEYS, "a teacher-student data description");
   const { validation, validationSeed, ...task } = options;
   const made = teacherStudent(task);

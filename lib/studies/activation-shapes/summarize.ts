@@ -1,21 +1,25 @@
-/** Notebook 14's tables (per task and model, paired against fixed ReLU) and the one summary, on modular addition. */
+/** Notebook 14's tables (per task and model; paired per seed against the per-layer shape) and the one summary, on modular addition. */
 import { type Interval, meanCI } from "../../base/statistics";
 import type { StudySummary } from "../study";
 import { summarizeScores } from "../summary";
 import type { ShapeRow, ShapeSeed, ShapeTrack } from "./run-seed";
 import { type ActivationShapesSettings, SHAPE_TASKS, type ShapeTask } from "./settings";
 
-/**
- * One model on one task over seeds (mean, 95% t interval); every model but ReLU also has its test accuracy and loss
- * minus ReLU's, paired per seed.
- */
+/** The arm every paired difference is taken against: the study's shape t, learned per layer. */
+export const SHAPE_REFERENCE = "tunable · layer";
+
+/** One model on one task over seeds (mean, 95% t interval). */
 export interface ShapeStats {
   trainAccuracy: Interval;
   testAccuracy: Interval;
   testLoss: Interval;
   tMean: Interval;
-  dTestAccuracy?: Interval;
-  dTestLoss?: Interval;
+}
+
+/** Per task, every model's test accuracy and test loss paired per seed against the per-layer shape (model − tunable · layer). */
+export interface ShapePaired {
+  readonly accuracy: StudySummary;
+  readonly loss: StudySummary;
 }
 
 /** The notebook's results arrays in its order: rows and tracks task by task, then seed by seed; per-unit t per task. */
@@ -40,43 +44,65 @@ export function shapeTables(results: readonly ShapeSeed[]): ShapeTables {
   };
 }
 
+const rowOf = (r: ShapeSeed, task: ShapeTask, model: string) => r.rows.find((x) => x.task === task && x.model === model) as ShapeRow;
+
 /**
- * Per task and model its {@link ShapeStats} over the seeds (notebook 14's `summary`).
+ * Per task and model its {@link ShapeStats} over the seeds.
  *
  * @example
- * const table = shapeTable(settings, results);   // table.modular["tunable · layer"].dTestAccuracy
+ * const table = shapeTable(settings, results);   // table.modular["tunable · layer"].testAccuracy
  */
 export function shapeTable(s: ActivationShapesSettings, results: readonly ShapeSeed[]): Record<ShapeTask, Record<string, ShapeStats>> {
   const table = { digits: {}, modular: {} } as Record<ShapeTask, Record<string, ShapeStats>>;
-  const row = (r: ShapeSeed, task: ShapeTask, model: string) => r.rows.find((x) => x.task === task && x.model === model) as ShapeRow;
   for (const task of SHAPE_TASKS) {
     for (const model of s.tasks[task].models) {
-      const pick = (k: "trainAccuracy" | "testAccuracy" | "testLoss" | "tMean") => results.map((r) => row(r, task, model)[k]);
+      const pick = (k: "trainAccuracy" | "testAccuracy" | "testLoss" | "tMean") => results.map((r) => rowOf(r, task, model)[k]);
       table[task][model] = { trainAccuracy: meanCI(pick("trainAccuracy")), testAccuracy: meanCI(pick("testAccuracy")), testLoss: meanCI(pick("testLoss")), tMean: meanCI(pick("tMean")) };
-    }
-    for (const model of s.tasks[task].models.slice(1)) {
-      const diff = (k: "testAccuracy" | "testLoss") => results.map((r) => row(r, task, model)[k] - row(r, task, "relu")[k]);
-      table[task][model].dTestAccuracy = meanCI(diff("testAccuracy"));
-      table[task][model].dTestLoss = meanCI(diff("testLoss"));
     }
   }
   return table;
 }
 
+/** The task's models with the reference first. */
+const armsOf = (s: ActivationShapesSettings, task: ShapeTask) => [SHAPE_REFERENCE, ...s.tasks[task].models.filter((m) => m !== SHAPE_REFERENCE)];
+
 /**
- * The one summary: test accuracy on modular addition per model at the same budget, paired per seed against the
- * per-layer tunable activation; `details` holds the table of both tasks.
+ * Per task, test accuracy (higher is better) and test loss (lower is better) of every model paired per seed against
+ * the per-layer shape: mean with its 95% t interval, median, wins and the Wilcoxon signed-rank p.
+ *
+ * @example
+ * const paired = shapePaired(settings, results);   // paired.digits.loss.paired — model − tunable · layer
+ */
+export function shapePaired(s: ActivationShapesSettings, results: readonly ShapeSeed[]): Record<ShapeTask, ShapePaired> {
+  const out = {} as Record<ShapeTask, ShapePaired>;
+  for (const task of SHAPE_TASKS) {
+    const arms = armsOf(s, task);
+    const scores = (k: "testAccuracy" | "testLoss") => results.map((r) => Object.fromEntries(arms.map((m) => [m, rowOf(r, task, m)[k]])));
+    const where = task === "digits" ? "the digits" : "modular addition (held-out pairs)";
+    out[task] = {
+      accuracy: summarizeScores(scores("testAccuracy"), { metric: `test accuracy on ${where}`, better: "higher", reference: SHAPE_REFERENCE, arms }),
+      loss: summarizeScores(scores("testLoss"), { metric: `test loss on ${where}`, better: "lower", reference: SHAPE_REFERENCE, arms }),
+    };
+  }
+  return out;
+}
+
+/**
+ * The one summary: test accuracy on modular addition per model at its validation-chosen configuration and the same
+ * budget, paired per seed against the per-layer shape; `details` holds the table of both tasks and the paired test
+ * accuracy and loss of both tasks (what the verdict reads).
  *
  * @example
  * const summary = summarizeActivationShapes(settings, results);   // summary.paired: relu − tunable · layer, …
  */
 export function summarizeActivationShapes(s: ActivationShapesSettings, results: readonly ShapeSeed[]): StudySummary {
-  const perSeed = results.map((r) => Object.fromEntries(r.rows.filter((x) => x.task === "modular").map((x) => [x.model, x.testAccuracy])));
+  const arms = armsOf(s, "modular");
+  const perSeed = results.map((r) => Object.fromEntries(arms.map((m) => [m, rowOf(r, "modular", m).testAccuracy])));
   return summarizeScores(perSeed, {
     metric: "test accuracy on modular addition (held-out pairs) at the same budget",
     better: "higher",
-    reference: "tunable · layer",
-    arms: ["tunable · layer", ...s.tasks.modular.models.filter((m) => m !== "tunable · layer")],
-    details: { table: shapeTable(s, results) },
+    reference: SHAPE_REFERENCE,
+    arms,
+    details: { table: shapeTable(s, results), paired: shapePaired(s, results) },
   });
 }
