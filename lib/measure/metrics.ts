@@ -26,9 +26,9 @@ export function perExample(metric: Metric, logits: tf.Tensor2D, labels: tf.Tenso
       case "accuracy":
         return tf.cast(tf.equal(tf.argMax(logits, 1), labels), "float32") as tf.Tensor1D;
       case "loss":
-        return pickedCrossEntropy(logits, labels);
+        return crossEntropy(logits, labels);
       case "boundedLoss":
-        return tf.minimum(pickedCrossEntropy(logits, labels), Math.log(logits.shape[1])) as tf.Tensor1D;
+        return tf.minimum(crossEntropy(logits, labels), Math.log(logits.shape[1])) as tf.Tensor1D;
       default:
         return unknownMetric(metric);
     }
@@ -41,30 +41,6 @@ export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tenso
     const logp = tf.logSoftmax(logits);
     const picked = tf.sum(tf.mul(logp, tf.oneHot(labels, logits.shape[1])), 1);
     return tf.neg(picked) as tf.Tensor1D;
-  });
-}
-
-/**
- * {@link crossEntropy} read off at the true class only, for measurement: the same kernels up to the log-sum (max,
- * shift, exp, sum, log; tfjs's logSoftmax is built from them), then one subtraction per example where logSoftmax does
- * one per logit, and a gather where crossEntropy builds a one-hot matrix, casts it and multiplies (three more passes
- * over `[n, classes]`). Bitwise equal to {@link crossEntropy} for finite logits (the one-hot sum adds exact zeros to
- * the picked entry); labels outside [0, classes) go to {@link crossEntropy} itself, so they score as before.
- */
-export function pickedCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
-  const [n, classes] = logits.shape;
-  const y = labels.dataSync();
-  const index = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const c = y[i];
-    if (!(Number.isInteger(c) && c >= 0 && c < classes)) return crossEntropy(logits, labels);
-    index[i] = i * classes + c;
-  }
-  return tf.tidy(() => {
-    const shifted = tf.sub(logits, tf.max(logits, 1, true));
-    const logSum = tf.log(tf.sum(tf.exp(shifted), 1, true));
-    const picked = tf.gather(tf.reshape(shifted, [n * classes]), tf.tensor1d(index, "int32"));
-    return tf.neg(tf.sub(picked, tf.reshape(logSum, [n]))) as tf.Tensor1D;
   });
 }
 
