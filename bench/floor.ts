@@ -1,12 +1,14 @@
-// npm run bench:floor: how far exact per-unit importance is from its floor, side by side with the best hand-written
-// PyTorch peer (issue "speed"). 64→W→W→10 ReLU MLP (He init, seed 0), R random rows, every unit of h1 and h2
+// npm run bench:floor: how far exact per-unit importance is from its floor, side by side with two hand-written
+// PyTorch peers (issues "speed" and "Speed II"). 64→W→W→10 ReLU MLP (He init, seed 0), R random rows, every unit of h1 and h2
 // replaced alone (method resample, one draw, metric cross-entropy), the engine's default path (`auto`) and its exact
 // sign-flip path (h1), each at 1 and 2 backend threads (one child process per thread count: a backend is chosen once
 // per process; the count is set with ANTITRAIN_THREADS and what ran is reported); PyTorch's rank-1 computation
-// (bench/torch_lowrank.py) at 1 and 2 threads on the same weights, data and draws (values checked against the
-// engine's); and each backend's bare matmul rate on a square [R×W]·[W×W] product at the same thread count. The floor
-// of a case is its exact minimum arithmetic (below) at that bare rate: the time a perfect implementation on that
-// backend would need, so "× floor" says how much is left to gain by doing the same work faster.
+// (bench/torch_lowrank.py: the project's peer and the stronger one of issue "Speed II", `out=` buffers and a oneDNN
+// read-out) at 1 and 2 threads on the same weights, data and draws (values checked against the engine's and against
+// each other); a side-by-side summary (engine ÷ strongest peer); and each backend's bare matmul rate on a square
+// [R×W]·[W×W] product at the same thread count. The floor of a case is its exact minimum arithmetic (below) at that
+// bare rate: the time a perfect implementation on that backend would need, so "× floor" says how much is left to gain
+// by doing the same work faster.
 //   npm run bench:floor                                    W = 1024, R = 2000, medians of 5; writes BENCHMARKS.md's section
 //   node --import tsx bench/floor.ts --width 128 --rows 200 --repeats 1 --no-write      a smoke run
 import { execFileSync } from "node:child_process";
@@ -134,6 +136,34 @@ async function child(args: Args): Promise<void> {
 }
 
 
+/** What bench/torch_lowrank.py prints: per thread count, each peer's case per site and the bare matmul rate. */
+interface TorchCase {
+  wall: number;
+  cpu: number;
+  values: number[];
+  chunk: number;
+  /** the stronger peer's read-out of h1 ("addmm" or "onednn"; null at h2, which has none) */
+  readout?: string | null;
+  /** the stronger peer's rows per block (h1; all rows at h2) */
+  rowsPerBlock?: number;
+  /** the stronger peer's largest absolute and relative difference from the project peer */
+  vsPeer?: { abs: number; rel: number };
+}
+interface TorchResult {
+  torch: string;
+  threads: Record<
+    string,
+    { blasThreads: number | null; h1: TorchCase; h2: TorchCase; h1Strong: TorchCase; h2Strong: TorchCase; matmul: { gflopsWall: number; gflopsCpu: number } }
+  >;
+}
+
+/** Largest relative difference of a from b (per value, |a − b| / |b|). */
+function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]) / Math.max(Math.abs(b[i]), 1e-30));
+  return m;
+}
+
 const fmt = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
 
 
@@ -155,7 +185,7 @@ async function main(): Promise<void> {
     return JSON.parse(out.trim().split("\n").pop() as string) as ChildResult;
   });
   const py = torchPython(ROOT);
-  let torch: { torch: string; threads: Record<string, Record<string, { wall: number; cpu: number; values?: number[]; chunk?: number; gflopsWall?: number; gflopsCpu?: number }>> } | null = null;
+  let torch: TorchResult | null = null;
   if (py !== null) {
     writeFileSync(path.join(TMP, "meta.json"), JSON.stringify({ inputs: INPUTS, width: args.width, rows: args.rows, classes: CLASSES, chunks: [1, 2, 4, 8, 16, 64], repeats: args.repeats, threads: args.threads }));
     console.error(`[torch] ${py} bench/torch_lowrank.py …`);
@@ -179,25 +209,56 @@ async function main(): Promise<void> {
       }
     }
     if (torch !== null) {
+      const engineValues = reference.find((x) => x.site === site && x.path === "auto")?.values ?? [];
       for (const [t, r] of Object.entries(torch.threads)) {
-        const mm = r.matmul.gflopsWall as number;
+        const mm = r.matmul.gflopsWall;
         const floor = flops / (mm * 1e9);
-        const c = r[site];
-        const engineValues = reference.find((x) => x.site === site && x.path === "auto")?.values ?? [];
-        rows.push(
-          `| ${site} | PyTorch ${torch.torch}, rank-1 by hand (${c.chunk} units per broadcast) | ${t} | ${fmt(c.wall)} s / ${fmt(c.cpu)} s | ${fmt(mm, 1)} | ${fmt(floor, 3)} s | **${fmt(c.wall / floor, 1)}×** | max Δ vs engine ${maxDiff(c.values as number[], engineValues).toExponential(1)} |`,
-        );
+        for (const [c, name] of [
+          [r[site], `PyTorch ${torch.torch}, project peer: rank-1 by hand (${r[site].chunk} units per broadcast)`],
+          [
+            r[`${site}Strong`],
+            `PyTorch ${torch.torch}, stronger peer: rank-1 into \`out=\` buffers (${r[`${site}Strong`].chunk} units per broadcast${site === "h1" ? `, ${r.h1Strong.rowsPerBlock} rows per block, read-out ${r.h1Strong.readout === "onednn" ? "oneDNN 1×1 conv, channels-last" : "addmm"}` : ""})`,
+          ],
+        ] as const) {
+          rows.push(
+            `| ${site} | ${name} | ${t} | ${fmt(c.wall)} s / ${fmt(c.cpu)} s | ${fmt(mm, 1)} | ${fmt(floor, 3)} s | **${fmt(c.wall / floor, 1)}×** | max Δ vs engine ${maxDiff(c.values, engineValues).toExponential(1)} (rel. ${maxRelDiff(c.values, engineValues).toExponential(1)})${c.vsPeer ? `; vs project peer ${c.vsPeer.abs.toExponential(1)} (rel. ${c.vsPeer.rel.toExponential(1)})` : ""} |`,
+          );
+        }
       }
+    }
+  }
+  // The side-by-side summary (issue "Speed II"): the engine's default path against both PyTorch peers at each thread
+  // count, measured in this one run; "strongest peer" is the faster of the two.
+  const summary: string[] = [];
+  for (const site of ["h1", "h2"] as const) {
+    for (const e of engine) {
+      const c = e.cases.find((x) => x.site === site && x.path === "auto") as ChildCase;
+      const floor = minimumFlops(site, W, R) / (e.matmul.wall * 1e9);
+      const r = torch?.threads[e.threads];
+      const peer = r?.[site].wall ?? Number.NaN;
+      const strong = r?.[`${site}Strong`].wall ?? Number.NaN;
+      const best = Math.min(peer, strong);
+      summary.push(
+        `| ${site} | ${e.threads} | ${fmt(c.wall)} s | ${fmt(peer)} s | ${fmt(strong)} s | ${fmt(floor)} s | **${fmt(c.wall / best)}×** | ${fmt(c.wall / floor, 1)}× |`,
+      );
     }
   }
   const section = [
     "<!-- floor:start -->",
-    "## Distance from the floor: the engine against the best hand-written PyTorch peer",
+    "## Distance from the floor: the engine against two hand-written PyTorch peers",
     "",
     `Written by \`npm run bench:floor\` (\`bench/floor.ts\`, \`bench/torch_lowrank.py\`) on ${started.toISOString().slice(0, 16).replace("T", " ")} UTC; ${os.cpus().length}× ${os.cpus()[0]?.model.trim() ?? "CPU"}, Node ${process.version}.`,
     `Load average ${load0.map((l) => l.toFixed(2)).join(" ")} at the start and ${load1.map((l) => l.toFixed(2)).join(" ")} at the end; the run took ${fmt(minutes, 1)} min.`,
     `64→${W}→${W}→10 ReLU MLP (He init, seed 0), ${R} random rows; every unit of the site replaced alone (${W} evaluations; method resample, one draw, metric cross-entropy); medians of ${args.repeats} after a warm-up. Cells: wall / CPU seconds (CPU counts every thread of the process).`,
     `The floor is the case's exact minimum arithmetic at its backend's bare matmul rate (wall, square [${R}×${W}]·[${W}×${W}], same thread count): h1 ${fmt(minimumFlops("h1", W, R) / 1e9, 1)} GFLOP (the moved layer's read-out, 2·R·W·10 per unit, which the sign-flip identity turns into one large matmul over the clean ReLU mask, plus 3·R·W elementwise per unit), h2 ${fmt(minimumFlops("h2", W, R) / 1e9, 2)} GFLOP (3·R·10 per unit). "× floor" is wall time over that floor.`,
+    "",
+    "Side by side (wall, medians; engine = `at.importance`'s default path `auto`; project peer = `h1_values`/`h2_values`, stronger peer = `h1_strong`/`h2_strong` in `bench/torch_lowrank.py`; wasm floor = the h1/h2 minimum arithmetic at wasm's bare matmul rate):",
+    "",
+    "| site | threads | engine | PyTorch project peer | PyTorch stronger peer | wasm floor | engine ÷ strongest peer | engine ÷ wasm floor |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ...summary,
+    "",
+    `Every case in detail${torch !== null ? ` (PyTorch's OpenBLAS pool set to the thread count: ${Object.entries(torch.threads).map(([t, r]) => `${r.blasThreads ?? "n/a"} at ${t}`).join(", ")})` : ""}:`,
     "",
     "| site | implementation | threads | time (wall / CPU) | bare matmul GFLOP/s (wall) | floor | × floor | values |",
     "| --- | --- | --- | --- | --- | --- | --- | --- |",

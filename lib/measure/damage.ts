@@ -368,11 +368,17 @@ export class DamageEngine {
     }
   }
 
+  /**
+   * The metric with nothing randomized, from the cut the engine already made: where the site feeds a dense layer, its
+   * clean pre-activation resumed where the model says that runs the same kernels as `forward` (the MLP: the same bits,
+   * without a second pass through the layers before the site); elsewhere a full forward pass.
+   */
   private cleanMetric(): number {
     let sum = 0;
     for (const slice of this.slices) {
       sum += tf.tidy(() => {
-        const logits = this.model.forward(slice.x);
+        const dense = slice.dense;
+        const logits = dense?.resumesLikeForward === true ? dense.resumeFromPre(dense.pre, () => slice.split.act) : this.model.forward(slice.x);
         requireFinite(logits, "the model's clean output");
         return perExample(this.metric, logits, slice.y).sum().dataSync()[0];
       });

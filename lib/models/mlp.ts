@@ -90,6 +90,8 @@ export class Mlp extends DenseStack implements CompressibleModel {
       pre,
       readsAct: false,
       resumeFromPre: (z: tf.Tensor) => tf.tidy(() => this.resumeFromPre(z as tf.Tensor2D, next)),
+      // pre is layer `next`'s matMul + bias, and resumeFromPre its activation and the later layers: forward's kernels
+      resumesLikeForward: true,
       next:
         this.activation === "relu" && after < this.ws.length
           ? {

@@ -63,6 +63,12 @@ export interface DenseSiteSplit extends SiteSplit {
   /** Logits `[k·batch, classes]` from a replacement pre-activation `[k·batch, ..., out]`; `act` builds the matching replacement activation on demand. */
   resumeFromPre(pre: tf.Tensor, act: () => tf.Tensor): tf.Tensor2D;
   /**
+   * Optional: true when `resumeFromPre(pre, …)` on the clean `pre` runs the very kernels `forward` runs from the site
+   * on, so its logits equal `forward`'s bit for bit; the damage engine then takes its clean metric from the cut
+   * instead of a second forward pass. Absent or false: the engine runs `forward`.
+   */
+  readonly resumesLikeForward?: boolean;
+  /**
    * Optional: the dense layer after next, when the dense layer's output goes through an elementwise ReLU into another
    * dense layer and nothing else reads it (see {@link ReluDenseNext}); absent or null otherwise. Lets the damage
    * engine take the exact sign-flip path (`path: "signFlip"`).
