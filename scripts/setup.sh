@@ -64,7 +64,11 @@ node_major=$(node -p 'process.versions.node.split(".")[0]')
 [ "$node_major" -ge 20 ] || die "Node $(node -v) is too old: antitrain needs Node 20 or newer."
 
 # npm records what it installed in node_modules/.package-lock.json, written after package-lock.json.
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# A node_modules that is a link (a git worktree sharing another checkout's modules) belongs to that checkout: npm ci
+# here would empty it under every process using it.
+if [ -L node_modules ]; then
+  [ -f node_modules/.package-lock.json ] || die "node_modules links to $(readlink node_modules), which has no installed modules: run npm ci there."
+elif [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing node modules (npm ci)"
   quietly npm ci --no-audit --no-fund
 fi
