@@ -120,8 +120,9 @@ console.log(nb.writeResults("13-adaptive-learning-rate", {
 // ## Reading
 //
 // Full run (`FULL=1 SEED_WORKERS=2 ANTITRAIN_THREADS=1`: 10 study seeds, every arm's configuration chosen on
-// tuning seeds 100 and 101, 1000 updates per run; every seed computed from an empty cache at commit b34877b on 2
-// seed workers, 6.4 min of compute, about 3.5 min of wall time). Test split, mean [95% t interval] over the 10
+// tuning seeds 100 and 101, 1000 updates per run; every seed computed from an empty cache at commit 8859cc5 on 2
+// seed workers, 5.7 min of compute, 2.9 min of wall time; an earlier run at b34877b, the same code, gave every one
+// of the results file's 2,939 numbers identically). Test split, mean [95% t interval] over the 10
 // seeds; "− up": the arm minus update · up on the same seed (median; Wilcoxon p); negative loss or positive accuracy
 // favours the arm:
 //
