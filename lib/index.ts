@@ -83,6 +83,7 @@ export { plantDuplicates } from "./analysis/plant";
 export { modularAddition, type ModularOptions, type ModularTask } from "./data/modular";
 export { transformer, Transformer, type TransformerOptions, type TransformerConfig, type TransformerWeights } from "./models/transformer";
 export { adamw, AdamW, type AdamWOptions } from "./training/adamw";
+export { lamb, Lamb, type LambOptions } from "./training/lamb";
 export { grokfast, Grokfast, type GrokfastOptions } from "./training/grokfast";
 export {
   InfoAdaptiveOptimizer,

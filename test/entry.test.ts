@@ -54,6 +54,8 @@ const NOTEBOOK = [
   "adaptiveLrCurvesChart",
   "adaptiveLrPairedRows",
   "adaptiveLrTableRows",
+  "adaptiveLrTuningRows",
+  "adaptiveLrVersusRows",
   "axes",
   "chart",
   "chartSnippet",

@@ -23,7 +23,7 @@ export { importanceView, layerCoresView, coreLogChart, compressionDemoView, conv
 export { concentrationTableRows, concentrationTuningRows, concentrationCharts } from "./concentration-report";
 export { conceptTableRows, conceptFlowChart, conceptLossChart } from "./concepts-report";
 export { localizationTableRows, localizationChosenRows, localizationFlowChart, localizationSweepCharts, type LocalizationRun } from "./localization-report";
-export { adaptiveLrTableRows, adaptiveLrPairedRows, adaptiveLrCurvesChart } from "./adaptive-lr-report";
+export { adaptiveLrTuningRows, adaptiveLrTableRows, adaptiveLrPairedRows, adaptiveLrVersusRows, adaptiveLrCurvesChart } from "./adaptive-lr-report";
 export { shapeTableRows, shapePairedRows, shapeTuningRows, shapeCharts } from "./activation-shapes-report";
 export { probeRows, probeChart, widthTableRows, widthGrowthLine, widthChart } from "./concentration-studies-report";
 export { multilayerTuningRows, multilayerDenseRows, multilayerTableRows, multilayerHeadline, multilayerPerSeedRows, multilayerCharts } from "./multilayer-report";

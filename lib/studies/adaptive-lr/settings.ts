@@ -1,64 +1,141 @@
-/** The settings of notebook 13's study: an MLP on the digits trained by plain Adam and four information-adaptive variants. */
+/**
+ * The settings of notebook 13's study: an MLP on the digits trained by four information-adaptive variants of Adam and
+ * three tuned peers (Adam, AdamW, LAMB), every arm with the same number of configurations, chosen on validation data.
+ */
 import { AntitrainError } from "../../base/errors";
 import { requireKnownKeys, requirePositiveInt } from "../../base/validate";
 import type { ScaleDirection, ScaleMode } from "../../training/adaptive-lr";
 import type { StudySize } from "../study";
 
-/** One optimizer configuration (an arm): plain Adam has no mode; the others scale per unit by information content. */
-export interface AdaptiveLrConfig {
+/** How an arm optimizes: Adam wrapped by the information-adaptive scales, or one of the three peers. */
+export type AdaptiveLrKind = "info" | "adam" | "adamw" | "lamb";
+
+/** One arm: plain Adam, AdamW and LAMB have no mode; the information-adaptive ones scale per unit by information content. */
+export interface AdaptiveLrArm {
   readonly name: string;
+  readonly kind: AdaptiveLrKind;
   readonly mode?: ScaleMode;
   readonly direction?: ScaleDirection;
 }
 
-/** The five configurations, in table order: plain Adam, then update and gradient scaling, up and down. */
-export const ADAPTIVE_LR_CONFIGS: readonly AdaptiveLrConfig[] = [
-  { name: "plain Adam" },
-  { name: "update · up", mode: "update", direction: "up" },
-  { name: "update · down", mode: "update", direction: "down" },
-  { name: "gradient · up", mode: "gradient", direction: "up" },
-  { name: "gradient · down", mode: "gradient", direction: "down" },
+/**
+ * The seven arms, in table order: the four information-adaptive variants (update · up first, the study's reference:
+ * the notes' idea taken literally), then the peers.
+ */
+export const ADAPTIVE_LR_ARM_LIST: readonly AdaptiveLrArm[] = [
+  { name: "update · up", kind: "info", mode: "update", direction: "up" },
+  { name: "update · down", kind: "info", mode: "update", direction: "down" },
+  { name: "gradient · up", kind: "info", mode: "gradient", direction: "up" },
+  { name: "gradient · down", kind: "info", mode: "gradient", direction: "down" },
+  { name: "Adam", kind: "adam" },
+  { name: "AdamW", kind: "adamw" },
+  { name: "LAMB", kind: "lamb" },
 ];
-/** The configurations' names (the study's arms), in table order. */
-export const ADAPTIVE_LR_ARMS: readonly string[] = ADAPTIVE_LR_CONFIGS.map((c) => c.name);
+/** The arms' names, in table order. */
+export const ADAPTIVE_LR_ARMS: readonly string[] = ADAPTIVE_LR_ARM_LIST.map((c) => c.name);
+/** The tuned peers the verdict answers against. */
+export const ADAPTIVE_LR_PEERS: readonly string[] = ["Adam", "AdamW", "LAMB"];
+
+/** One configuration of an arm's grid: a learning rate and, for AdamW and LAMB, a weight decay (0 otherwise). */
+export interface AdaptiveLrConfig {
+  readonly learningRate: number;
+  readonly weightDecay: number;
+}
 
 /** Settings of the adaptive learning-rate study (plain JSON). */
 export interface AdaptiveLrSettings {
-  /** The digits (a `studyData` description; the tiny setting trims the training rows). */
-  readonly data: { readonly dataset: "digits"; readonly trainLimit?: number };
+  /** The digits with a validation share held out of the training split (the tiny setting trims the training rows). */
+  readonly data: { readonly dataset: "digits"; readonly validation: number; readonly trainLimit?: number };
   /** Hidden widths: sites "h1", "h2", … all get per-unit scales. */
   readonly hidden: readonly number[];
-  /** Adam's learning rate, the same for every configuration. */
-  readonly learningRate: number;
   readonly batchSize: number;
-  /** The budget: training steps per configuration. */
+  /** The budget: optimizer updates per run, the same for every arm. */
   readonly steps: number;
   /** Information content is re-measured every this many steps. */
   readonly refresh: number;
-  /** Test-set checkpoints of the learning curves, every this many steps. */
+  /** Validation checkpoints of the learning curves, every this many steps. */
   readonly evalEvery: number;
   /** Training examples (the first ones) the information content is measured on. */
   readonly measureExamples: number;
+  /** The learning rates of Adam and of every information-adaptive arm (Adam inside). */
+  readonly learningRates: readonly number[];
+  /** AdamW's grid (decoupled weight decay, PyTorch's form w ← w(1 − lr·wd)). */
+  readonly adamw: readonly AdaptiveLrConfig[];
+  /** LAMB's grid (weight decay added to the Adam direction before the trust ratio). */
+  readonly lamb: readonly AdaptiveLrConfig[];
 }
 
-const KEYS = ["data", "hidden", "learningRate", "batchSize", "steps", "refresh", "evalEvery", "measureExamples"];
+const KEYS = ["data", "hidden", "batchSize", "steps", "refresh", "evalEvery", "measureExamples", "learningRates", "adamw", "lamb"];
+
+const LR = [3e-4, 1e-3, 3e-3, 1e-2];
 
 /**
- * The named settings: "quick" and "full" are notebook 13's constants (both the full 1000-step budget: the quick run
- * differs only in its seeds, because the question is what happens at the budget); "tiny" runs in seconds.
+ * The named settings. "full": the 64 → 64 → 64 → 10 MLP, 1000 updates, four configurations per arm (10 study seeds
+ * and tuning seeds 100 and 101 in the notebook); LAMB's learning rates sit lower than Adam's because its step is
+ * lr · ‖w‖ per layer (a one-seed validation pilot on tuning seed 100: 1e-3 best, 1e-2 far worse, 3e-2 diverged). "quick" (the notebook's smoke test): 300 updates, two
+ * configurations per arm. "tiny" runs in seconds.
  *
  * @example
  * adaptiveLrSettings("full").steps;   // 1000
  */
 export function adaptiveLrSettings(size: StudySize): AdaptiveLrSettings {
-  if (size === "tiny") {
-    return { data: { dataset: "digits", trainLimit: 200 }, hidden: [8, 8], learningRate: 1e-3, batchSize: 64, steps: 20, refresh: 5, evalEvery: 10, measureExamples: 64 };
+  const data = { dataset: "digits" as const, validation: 0.2 };
+  switch (size) {
+    case "full":
+      return {
+        data, hidden: [64, 64], batchSize: 64, steps: 1000, refresh: 50, evalEvery: 100, measureExamples: 512,
+        learningRates: LR,
+        adamw: [1e-3, 3e-3].flatMap((learningRate) => [0.1, 1].map((weightDecay) => ({ learningRate, weightDecay }))),
+        lamb: [5e-4, 1e-3].flatMap((learningRate) => [0.01, 0.1].map((weightDecay) => ({ learningRate, weightDecay }))),
+      };
+    case "quick":
+      return {
+        data, hidden: [64, 64], batchSize: 64, steps: 300, refresh: 50, evalEvery: 100, measureExamples: 512,
+        learningRates: [1e-3, 3e-3],
+        adamw: [{ learningRate: 1e-3, weightDecay: 0.1 }, { learningRate: 3e-3, weightDecay: 0.1 }],
+        lamb: [{ learningRate: 1e-3, weightDecay: 0.01 }, { learningRate: 3e-3, weightDecay: 0.01 }],
+      };
+    case "tiny":
+      return {
+        data: { ...data, trainLimit: 200 }, hidden: [8, 8], batchSize: 64, steps: 20, refresh: 5, evalEvery: 10, measureExamples: 64,
+        learningRates: [1e-3, 1e-2],
+        adamw: [{ learningRate: 1e-3, weightDecay: 0.1 }, { learningRate: 1e-2, weightDecay: 1 }],
+        lamb: [{ learningRate: 1e-2, weightDecay: 0.01 }, { learningRate: 3e-2, weightDecay: 0.1 }],
+      };
+    default:
+      throw new AntitrainError(`unknown study size ${JSON.stringify(size)}: use "tiny", "quick" or "full"`);
   }
-  return { data: { dataset: "digits" }, hidden: [64, 64], learningRate: 1e-3, batchSize: 64, steps: 1000, refresh: 50, evalEvery: 100, measureExamples: 512 };
 }
 
 /**
- * Refuses settings the study cannot run, naming the fix.
+ * An arm's grid of configurations, in order: Adam and the information-adaptive arms the learning rates (weight decay
+ * 0), AdamW and LAMB their own grids.
+ *
+ * @example
+ * adaptiveLrGrid(adaptiveLrSettings("full"), "AdamW").length;   // 4
+ */
+export function adaptiveLrGrid(s: AdaptiveLrSettings, arm: string): readonly AdaptiveLrConfig[] {
+  const a = adaptiveLrArm(arm);
+  if (a.kind === "adamw") return s.adamw;
+  if (a.kind === "lamb") return s.lamb;
+  return s.learningRates.map((learningRate) => ({ learningRate, weightDecay: 0 }));
+}
+
+/** The arm named `name` (refused with the list when unknown). */
+export function adaptiveLrArm(name: string): AdaptiveLrArm {
+  const a = ADAPTIVE_LR_ARM_LIST.find((x) => x.name === name);
+  if (a === undefined) throw new AntitrainError(`unknown arm ${JSON.stringify(name)}: use one of ${ADAPTIVE_LR_ARMS.join(", ")}`);
+  return a;
+}
+
+/** "lr 0.001" or "lr 0.001, wd 0.1": a configuration as the tables print it. */
+export function adaptiveLrConfigLabel(c: AdaptiveLrConfig, kind: AdaptiveLrKind): string {
+  return kind === "adamw" || kind === "lamb" ? `lr ${c.learningRate}, wd ${c.weightDecay}` : `lr ${c.learningRate}`;
+}
+
+/**
+ * Refuses settings the study cannot run, naming the fix: among others every arm must have the same number of
+ * configurations (the evidence standard's equal tuning budget).
  *
  * @example
  * checkAdaptiveLrSettings({ ...adaptiveLrSettings("quick"), refresh: 0 });   // throws
@@ -66,9 +143,26 @@ export function adaptiveLrSettings(size: StudySize): AdaptiveLrSettings {
 export function checkAdaptiveLrSettings(s: AdaptiveLrSettings): void {
   if (s === null || typeof s !== "object") throw new AntitrainError("the adaptive learning-rate study needs settings such as adaptiveLrSettings(\"quick\")");
   requireKnownKeys(s, KEYS, "the adaptive learning-rate study's settings");
-  if (s.data?.dataset !== "digits") throw new AntitrainError(`the study runs on the digits: data must be { dataset: "digits" }, got ${JSON.stringify(s.data)}`);
+  if (s.data?.dataset !== "digits") throw new AntitrainError(`the study runs on the digits: data must be { dataset: "digits", validation: 0.2 }, got ${JSON.stringify(s.data)}`);
+  if (!(typeof s.data.validation === "number" && s.data.validation > 0 && s.data.validation < 1)) {
+    throw new AntitrainError(`data.validation must be the held-out share in (0, 1), e.g. 0.2: the configurations are chosen on it, never on the test split; got ${JSON.stringify(s.data.validation)}`);
+  }
   if (!Array.isArray(s.hidden) || s.hidden.length === 0) throw new AntitrainError(`hidden must list the hidden widths, e.g. [64, 64], got ${JSON.stringify(s.hidden)}`);
   for (const w of s.hidden) requirePositiveInt(w, "every hidden width");
   for (const k of ["batchSize", "steps", "refresh", "evalEvery", "measureExamples"] as const) requirePositiveInt(s[k], k);
-  if (!(typeof s.learningRate === "number" && s.learningRate > 0)) throw new AntitrainError(`learningRate must be a positive number such as 1e-3, got ${s.learningRate}`);
+  const positive = (v: unknown) => typeof v === "number" && Number.isFinite(v) && v > 0;
+  if (!Array.isArray(s.learningRates) || s.learningRates.length === 0 || !s.learningRates.every(positive)) {
+    throw new AntitrainError(`learningRates must be a non-empty list of positive numbers such as [1e-3, 3e-3], got ${JSON.stringify(s.learningRates)}`);
+  }
+  for (const key of ["adamw", "lamb"] as const) {
+    const grid = s[key];
+    if (!Array.isArray(grid) || !grid.every((c) => c !== null && typeof c === "object" && positive(c.learningRate) && typeof c.weightDecay === "number" && Number.isFinite(c.weightDecay) && c.weightDecay >= 0)) {
+      throw new AntitrainError(`${key} must list configurations { learningRate: > 0, weightDecay: ≥ 0 }, got ${JSON.stringify(grid)}`);
+    }
+    if (grid.length !== s.learningRates.length) {
+      throw new AntitrainError(
+        `every arm needs the same number of configurations: ${key} has ${grid.length}, Adam and the information-adaptive arms ${s.learningRates.length} (learningRates); give ${key} ${s.learningRates.length}`,
+      );
+    }
+  }
 }
