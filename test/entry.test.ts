@@ -133,6 +133,7 @@ const NOTEBOOK = [
   "shapeCharts",
   "shapePairedRows",
   "shapeTableRows",
+  "shapeTuningRows",
   "tableConfig",
   "tuningTableRows",
   "tyingHintsView",

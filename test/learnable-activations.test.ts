@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
+import { DEFAULT_INITIAL_PARAMETER, preluActivation, reluGainActivation, swishBetaActivation } from "../lib/models/tunable-mlp";
 
 // Study 14's learnable peers and control: PReLU (He et al. 2015), Swish-β (Ramachandran et al. 2017) and ReLU with a
 // gain, checked against their plain formulas in float64 JavaScript; each parameter receives the gradient the formula
@@ -20,9 +21,9 @@ const REFERENCE: Record<at.LearnableActivation, { f: (z: number, p: number) => n
 };
 const ACTIVATION: Record<at.LearnableActivation, (z: tf.Tensor, p: tf.Tensor) => tf.Tensor> = {
   blend: at.tunableActivation,
-  prelu: at.preluActivation,
-  "swish-beta": at.swishBetaActivation,
-  "relu-gain": at.reluGainActivation,
+  prelu: preluActivation,
+  "swish-beta": swishBetaActivation,
+  "relu-gain": reluGainActivation,
 };
 const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) <= 1e-5 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
 
@@ -43,9 +44,9 @@ test("each family's forward values equal its plain formula, per layer and per un
   // The documented exact points: PReLU at a = 0 and a gain of 1 are exactly ReLU; Swish at β = 1 is SiLU.
   tf.tidy(() => {
     const z = tf.tensor1d(zs);
-    assert.deepEqual(at.preluActivation(z, tf.tensor1d([0])).dataSync(), tf.relu(z).dataSync());
-    assert.deepEqual(at.reluGainActivation(z, tf.tensor1d([1])).dataSync(), tf.relu(z).dataSync());
-    assert.deepEqual(at.swishBetaActivation(z, tf.tensor1d([1])).dataSync(), tf.mul(z, tf.sigmoid(z)).dataSync());
+    assert.deepEqual(preluActivation(z, tf.tensor1d([0])).dataSync(), tf.relu(z).dataSync());
+    assert.deepEqual(reluGainActivation(z, tf.tensor1d([1])).dataSync(), tf.relu(z).dataSync());
+    assert.deepEqual(swishBetaActivation(z, tf.tensor1d([1])).dataSync(), tf.mul(z, tf.sigmoid(z)).dataSync());
   });
   assert.equal(tf.memory().numTensors, before, "no tensor leaked");
 });
@@ -78,7 +79,7 @@ test("tunableMlp builds every family with its default start, trains its paramete
       assert.equal(model.activation, family);
       const start = model.shapes()[0];
       assert.equal(start.length, per === "layer" ? 1 : 3, "one parameter per layer or per unit");
-      assert.ok(start.every((v) => v === at.DEFAULT_INITIAL_PARAMETER[family]), `${family} starts at its default`);
+      assert.ok(start.every((v) => v === DEFAULT_INITIAL_PARAMETER[family]), `${family} starts at its default`);
       // The hidden layer computes the family's activation of the first dense layer's output.
       const w = model.weights()[0];
       const z = tf.tidy(() => tf.add(tf.matMul(input, tf.tensor2d(w.w, [4, 3])), tf.tensor1d(w.b)));
