@@ -82,7 +82,7 @@ describe("settings are the notebooks' documented values", () => {
     const full = st.fashionDeepCompression.settings("full");
     const quick = st.fashionDeepCompression.settings("quick");
     const common = { hidden: [512, 256], site: "h1", cycle: 50, tolerance: 0.01, refK: 64, arms: st.STUDY_ARMS };
-    assert.deepEqual(full, { ...common, data: FASHION(5000, 2000), pretrain: 400, updates: 600, finetune: 60, keep: [16, 32, 64, 128, 256], scratchKeep: [32, 64, 128], grids: st.FASHION_COMPRESSION_GRIDS });
+    assert.deepEqual(full, { ...common, data: FASHION(5000, 2000), pretrain: 400, updates: 600, finetune: 60, keep: [16, 32, 64, 128, 256], scratchKeep: [32, 64, 128], grids: st.FASHION_COMPRESSION_GRIDS, measureRows: 1000 });
     assert.deepEqual(quick, { ...common, data: FASHION(750, 300), pretrain: 60, updates: 60, finetune: 10, keep: [32, 128], scratchKeep: [32], grids: first(st.FASHION_COMPRESSION_GRIDS) });
     assert.equal(st.compressionWidth(full), 512);
   });

@@ -12,12 +12,12 @@
 // optimizer updates per arm, antitrain steps counted), the same arms, tuning grids and tuning seeds (100, 101,
 // validation accuracy only), pruning and fine-tuning (`st.runCompressionSeed`). What differs: the network is
 // 784→512→256→10 and the pruned site is **h1, the 512-unit layer** (its units' incoming weights are 784 × 512 of the
-// 535,818 parameters); the width grid is doubled accordingly. A step costs about twice 15's (BENCHMARKS.md,
-// `bench/train-step.ts`), so this is one of the longest full runs of the studies: from a clean checkout on the quiet
-// 2-core machine with two seed workers it took 25 minutes (about 4.5 minutes per tuning seed and 4 per study seed;
-// the first full run, on a shared machine, took 63). Spread it over machines with the sweep queue (`SEED_QUEUE`,
-// docs/runs.md), or let the seed cache resume it; shrinking it (fewer widths, a shorter budget) would change what
-// it measures.
+// 535,818 parameters); the width grid is doubled accordingly; and antitraining (with its two controls) measures its
+// 512-unit core on a fixed, seeded 1,000 of the 4,000 training rows (`measureRows`). A step costs about twice 15's
+// (BENCHMARKS.md, `bench/train-step.ts`), and re-measuring the core on all 4,000 rows every 50 steps was most of the
+// antitraining arms' time: the earlier full run (commit b1bed54, every row) took 25 minutes from a clean checkout on
+// the quiet 2-core machine with two seed workers. RESULTS.md (section 17) sets the two runs side by side. Spread it
+// over machines with the sweep queue (`SEED_QUEUE`, docs/runs.md), or let the seed cache resume it.
 
 // %%
 import * as st from "../dist/studies/index";
