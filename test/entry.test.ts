@@ -127,6 +127,7 @@ const NOTEBOOK = [
   "resultsPath",
   "schedulesCharts",
   "schedulesTableRows",
+  "schedulesTuningRows",
   "shapeCharts",
   "shapePairedRows",
   "shapeTableRows",
