@@ -138,10 +138,11 @@ describe("reattachment, the choice and the tables", () => {
   test("robustnessLine names the statistic where the t interval's answer flips", () => {
     const p = { arm: "cyclic", reference: "interleaved", n: 10, mean: 5, low: 1, high: 9, median: -1, wins: 0, losses: 4, ties: 0, wilcoxonP: 0.2 };
     const line = st.robustnessLine(p, "lower");
-    assert.match(line, /^Where it flips: the Wilcoxon test \(p = 0\.20\) finds no reliable difference; the median of cyclic − interleaved \(-1\.0\) lies on the other side\.$/);
+    assert.match(line, /^Where it flips: the Wilcoxon test \(p = 0\.20\) finds no reliable difference; the median of cyclic − interleaved \(−1\.0\) lies on the other side\.$/);
     assert.match(st.robustnessLine({ ...p, median: 4, wilcoxonP: 0.01 }, "lower"), /^It holds/);
     assert.match(st.robustnessLine({ ...p, low: -1, wilcoxonP: 0.5 }, "lower"), /^It holds/, "no difference under either");
     assert.match(st.robustnessLine({ ...p, low: -1, median: 4, wilcoxonP: 0.01 }, "lower"), /Wilcoxon test \(p = 0\.010\) finds cyclic reliably worse/);
+    assert.deepEqual([st.signedNumber(-1, 1), st.signedNumber(2, 1), st.signedNumber(-0.01, 1)], ["−1.0", "+2.0", "+0.0"]);
   });
 });
 

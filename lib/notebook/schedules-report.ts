@@ -3,6 +3,7 @@ import type { Interval } from "../base/statistics";
 import type { ScheduleRun } from "../studies/schedules/run-schedules";
 import { type ScheduleName, knobsLabel } from "../studies/schedules/settings";
 import type { SchedulesTables, SchedulesTuneChoice } from "../studies/schedules/summarize";
+import { signedNumber } from "../studies/schedules/study";
 import type { PairedDifference, StudySummary } from "../studies/study";
 import { plusMinus, signedInterval } from "../studies/summary";
 import { axes, chart, type PlotlyObject } from "./plot";
@@ -25,7 +26,7 @@ export function schedulesTuningRows(table: readonly SchedulesTuneChoice[]): Reco
 }
 
 const paired = (s: StudySummary, arm: string): PairedDifference | undefined => s.paired.find((p) => p.arm === arm);
-const pairedCell = (p: PairedDifference | undefined, d: number) => (p === undefined ? "—" : `${signedInterval(p, d)} (median ${p.median.toFixed(d)}, p = ${p.wilcoxonP.toPrecision(2)})`);
+const pairedCell = (p: PairedDifference | undefined, d: number) => (p === undefined ? "—" : `${signedInterval(p, d)} (median ${signedNumber(p.median, d)}, p = ${p.wilcoxonP.toPrecision(2)})`);
 
 /**
  * The final table's rows (for `nb.htmlTable`): per arm its chosen knobs and training steps at the common update

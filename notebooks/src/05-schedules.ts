@@ -33,11 +33,11 @@
 // interleaved antitraining (95% t interval, median, Wilcoxon signed-rank p) over 10 seeds.
 
 // %%
-// Settings. Quick by default (the test suite runs this); FULL=1 for the study's numbers. The study lives in
-// lib/studies/schedules/ (`st.schedulesStudy`). data, hidden (units), pretrain (plain steps), updates (optimizer
-// updates per arm after pretraining, antitrain steps counted), fraction (the antitrained core's share of the damage),
-// reportFraction (the reported core's), tolerance ("holds accuracy"), grids (each tuned arm's configurations; quick:
-// the first of each, nothing tuned). Tweak inline, e.g. { ...base, updates: 2400 }.
+// Settings. Quick by default (the test suite runs this); FULL=1 for the study's numbers. The study lives
+// in lib/studies/schedules/ (`st.schedulesStudy`). data, hidden (units), pretrain (plain steps), updates
+// (optimizer updates per arm after pretraining, antitrain steps counted), fraction (the antitrained core's
+// share of the damage), reportFraction (the reported core's), tolerance ("holds accuracy"), grids (each
+// tuned arm's configurations; quick: the first of each, nothing tuned). Tweak inline, e.g. updates: 2400.
 import * as st from "../dist/studies/index";
 const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
@@ -59,8 +59,8 @@ tslab.display.html(nb.htmlTable(
 ));
 const NOTE = nb.quickNote(QUICK, "05-schedules");
 const QUICK_LABEL = QUICK
-  ? `quick setting (1 seed, ${SETTINGS.pretrain} + ${SETTINGS.updates} updates, the first configuration of each arm, ` +
-      `nothing tuned): a smoke test, not the study's numbers`
+  ? `quick setting (1 seed, ${SETTINGS.pretrain} + ${SETTINGS.updates} updates, ` +
+      `the first configuration of each arm, nothing tuned): a smoke test, not the study's numbers`
   : undefined;
 const SUFFIX = QUICK ? " (quick setting: a smoke test)" : "";
 
@@ -87,9 +87,14 @@ console.log(`${runs.length} runs; ${run.provenance.line}; tensors alive: ${tf.me
 
 // %%
 const tuning = st.chooseSchedules(SETTINGS, run.tuning);
-if (tuning.table.length > 0) tslab.display.html(nb.htmlTable(nb.schedulesTuningRows(tuning.table), { caption: "Tuning (validation split, tuning seeds)" }));
-else console.log(`quick setting: nothing tuned, each arm runs its grid's first configuration${NOTE}`);
-console.log(`chosen: ${st.TUNED_ARMS.map((arm) => `${arm} ${st.knobsLabel(arm, run.chosen[arm])}`).join("; ")}`);
+const TUNING_CAPTION = "Tuning (validation split, tuning seeds)";
+if (tuning.table.length > 0) {
+  tslab.display.html(nb.htmlTable(nb.schedulesTuningRows(tuning.table), { caption: TUNING_CAPTION }));
+} else {
+  console.log(`quick setting: nothing tuned, each arm runs its grid's first configuration${NOTE}`);
+}
+const chosenText = st.TUNED_ARMS.map((arm) => `${arm} ${st.knobsLabel(arm, run.chosen[arm])}`);
+console.log(`chosen: ${chosenText.join("; ")}`);
 
 // %% [markdown]
 // ## The final table: the same update budget, the test split
@@ -125,7 +130,8 @@ tslab.display.html(nb.htmlTable(rtable, { caption: QUICK_LABEL }));
 // 0 = spectator.
 for (const name of ["cyclic", "interleaved", "plain"]) {
   const r = runs.find((x) => x.arm === name && x.seed === SEEDS[0])!;
-  tslab.display.html(nb.membershipHeatmap(r, SETTINGS.hidden, `${name}: unit membership (seed ${SEEDS[0]})${SUFFIX}`));
+  const title = `${name}: unit membership (seed ${SEEDS[0]})${SUFFIX}`;
+  tslab.display.html(nb.membershipHeatmap(r, SETTINGS.hidden, title));
 }
 
 // %%

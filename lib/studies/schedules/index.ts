@@ -6,4 +6,4 @@ export {
 export { trainScheduleArm, tuneSchedulesSeed, runSchedule, runSchedulesSeed, type ScheduleRun, type SchedulesTuneRow } from "./run-schedules";
 export { reattachment, meanAfterFirst, type Reattachment } from "./reattachment";
 export { chooseSchedules, schedulesTables, summarizeSchedules, type SchedulesTuneChoice, type ScheduleAggregate, type ScheduleReattachment, type SchedulesTables } from "./summarize";
-export { schedulesStudy, schedulesVerdict, robustnessLine } from "./study";
+export { schedulesStudy, schedulesVerdict, robustnessLine, signedNumber } from "./study";

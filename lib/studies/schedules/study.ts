@@ -15,9 +15,20 @@ const QUESTION = "At the same budget, which antitraining schedule, interleaved o
 const CLAIM = "interleaved antitraining leaves a smaller test-split 95% core than cyclic antitraining at the same number of optimizer updates";
 const PEER = "group lasso";
 
+/**
+ * `x` with its sign, "+1.0" or "−1.0" (a minus sign, U+2212).
+ *
+ * @example
+ * signedNumber(-1, 1);   // "−1.0"
+ */
+export function signedNumber(x: number, digits: number): string {
+  const text = Math.abs(x).toFixed(digits);
+  return x < 0 && Number(text) !== 0 ? `−${text}` : `+${text}`;
+}
+
 /** "+1.2 [−0.3, +2.7], median +1.0, Wilcoxon p = 0.04, 7/10 seeds better". */
 function pairedText(p: PairedDifference, digits: number): string {
-  return `${signedInterval(p, digits)}, median ${p.median >= 0 ? "+" : "−"}${Math.abs(p.median).toFixed(digits)}, Wilcoxon p = ${p.wilcoxonP.toPrecision(2)}, ${p.wins}/${p.n} seeds better`;
+  return `${signedInterval(p, digits)}, median ${signedNumber(p.median, digits)}, Wilcoxon p = ${p.wilcoxonP.toPrecision(2)}, ${p.wins}/${p.n} seeds better`;
 }
 
 /**
@@ -35,8 +46,8 @@ export function robustnessLine(p: PairedDifference, better: "lower" | "higher"):
   const arm = `${p.arm} − ${p.reference}`;
   const flips: string[] = [];
   if (wSays !== tSays) flips.push(`the Wilcoxon test (p = ${p.wilcoxonP.toPrecision(2)}) ${wSays === "neither" ? "finds no reliable difference" : `finds ${p.arm} reliably ${wSays}`}`);
-  if (tSays !== "neither" && mSide !== tSays) flips.push(`the median of ${arm} (${p.median.toFixed(1)}) ${mSide === "neither" ? "is zero" : "lies on the other side"}`);
-  if (flips.length === 0) return `It holds under the Wilcoxon test (p = ${p.wilcoxonP.toPrecision(2)}) and the median of ${arm} (${p.median.toFixed(1)}).`;
+  if (tSays !== "neither" && mSide !== tSays) flips.push(`the median of ${arm} (${signedNumber(p.median, 1)}) ${mSide === "neither" ? "is zero" : "lies on the other side"}`);
+  if (flips.length === 0) return `It holds under the Wilcoxon test (p = ${p.wilcoxonP.toPrecision(2)}) and the median of ${arm} (${signedNumber(p.median, 1)}).`;
   return `Where it flips: ${flips.join("; ")}.`;
 }
 
