@@ -130,6 +130,7 @@ const NOTEBOOK = [
   "resultsPath",
   "schedulesCharts",
   "schedulesTableRows",
+  "schedulesTuningRows",
   "shapeCharts",
   "shapePairedRows",
   "shapeTableRows",

@@ -39,6 +39,9 @@ test("runExperiment records a measurement per cycle and frees everything but the
     antitrain: { schedule: at.interleaved(1, { cycle: 20 }), fraction: 0.5 } });
   // Measured once at the first scheduled step, then at steps 20 and 40 of the schedule.
   assert.deepEqual(run.cycles.map((c) => c.step), [11, 30, 50]);
+  // Updates after pretraining: the first measurement comes before step 1's antitrain step; then 2 per training step.
+  assert.deepEqual(run.cycles.map((c) => c.updates), [1, 40, 80]);
+  assert.equal(run.antiSteps, 40, "one antitrain step after each of the 40 training steps");
   for (const c of run.cycles) {
     assert.equal(c.site, "h1");
     assert.ok(c.antitrainedCore.length <= c.reportCore.length, "the 50% core is no larger than the 95% core");
@@ -79,7 +82,25 @@ test("runExperiment with a cyclic schedule reports the end of every antitraining
     antitrain: { schedule: at.cyclic(10, 5), fraction: 0.5 } });
   assert.deepEqual(run.antiPhaseEnds.map((p) => p.step), [10, 20, 30]);
   assert.equal(run.cycles.length, 4); // the first step, then before each of the three phases
+  // Each measurement before a phase has spent the phases before it; each phase end adds its 5 antitrain steps.
+  assert.deepEqual(run.cycles.map((c) => c.updates), [1, 10, 25, 40]);
+  assert.deepEqual(run.antiPhaseEnds.map((p) => p.updates), [15, 30, 45]);
+  assert.equal(run.antiSteps, 15);
   run.model.dispose();
   disposeSplit(task);
   assert.throws(() => st.runExperiment({ data: task, hidden: [8], seed: 0, pretrain: -1, steps: 10 }), at.AntitrainError);
+});
+
+test("runExperiment's penalty applies after pretraining only: λ = 0 trains exactly as plain, group lasso shrinks the units' weights", () => {
+  const task = tinyTask();
+  const plain = st.runExperiment({ data: task, hidden: [8], seed: 2, pretrain: 5, steps: 40, learningRate: 3e-2 });
+  const zero = st.runExperiment({ data: task, hidden: [8], seed: 2, pretrain: 5, steps: 40, learningRate: 3e-2, penalty: (m) => at.groupLasso(m, ["h1"], 0) });
+  const lasso = st.runExperiment({ data: task, hidden: [8], seed: 2, pretrain: 5, steps: 40, learningRate: 3e-2, penalty: (m) => at.groupLasso(m, ["h1"], 0.1) });
+  const weights = (r: st.ExperimentResult) => r.model.variables().map((v) => Array.from(v.dataSync()));
+  assert.deepEqual(weights(zero), weights(plain), "a zero penalty changes nothing");
+  const norm = (r: st.ExperimentResult) => weights(r).slice(0, 2).flat().reduce((a, x) => a + x * x, 0);
+  assert.ok(norm(lasso) < 0.9 * norm(plain), `group lasso shrinks h1's incoming weights: ${norm(lasso)} vs ${norm(plain)}`);
+  assert.equal(lasso.antiSteps, 0);
+  for (const r of [plain, zero, lasso]) r.model.dispose();
+  disposeSplit(task);
 });

@@ -18,7 +18,7 @@ export { randomizationBranchRows, randomizationAgreementChart, randomizationBran
 export { memorizationRoleRows, memorizationAblationRows, memorizationUnitsChart, memorizationOutcomeChart, memorizationRankingChart } from "./memorization-report";
 export { interactionHeatmaps, interactionRows, groupQuestion, tyingRows, tyingHintsView } from "./mutual-information-report";
 export { regularizationTableRows, regularizationPairedRows, regularizationCharts } from "./regularization-report";
-export { schedulesTableRows, reattachmentRows, schedulesCharts, membershipHeatmap } from "./schedules-report";
+export { schedulesTuningRows, schedulesTableRows, reattachmentRows, schedulesCharts, membershipHeatmap } from "./schedules-report";
 export { importanceView, layerCoresView, coreLogChart, compressionDemoView, convTuningRows, convArmLines, convCoreLine, convCompressionCharts, type LayerCore, type CompressionDemo } from "./your-model-report";
 export { concentrationTableRows, concentrationTuningRows, concentrationCharts } from "./concentration-report";
 export { conceptTableRows, conceptFlowChart, conceptLossChart } from "./concepts-report";

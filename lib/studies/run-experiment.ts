@@ -4,6 +4,7 @@ import { Antitrainer, type AntitrainerOptions } from "../antitrain/antitrainer";
 import { BatchStream, type Split, disposeDataset, features, head } from "../data/dataset";
 import { AntitrainError } from "../base/errors";
 import { type Mlp, mlp } from "../models/mlp";
+import type { HookedModel } from "../models/types";
 import { evaluate, train } from "../training/train";
 import { requirePositiveInt } from "../base/validate";
 
@@ -34,11 +35,18 @@ export interface ExperimentOptions {
   measureSize?: number;
   /** Evaluate test accuracy at every measurement (and after each cyclic antitraining phase). Default true. */
   evaluateCycles?: boolean;
+  /**
+   * An extra loss term for the training steps after pretraining (e.g. `(m) => groupLasso(m, ["h1"], 1e-2)`), made
+   * from the fresh model. Default none.
+   */
+  penalty?: (model: HookedModel) => (x: tf.Tensor) => tf.Scalar;
 }
 
 /** One measurement during a run, per site. */
 export interface CycleRecord {
   readonly step: number;
+  /** Optimizer updates after pretraining when measured (training steps plus antitrain steps so far). */
+  readonly updates: number;
   readonly site: string;
   /** The antitrained core (at the antitrainer's fraction), most important first. */
   readonly antitrainedCore: number[];
@@ -51,6 +59,8 @@ export interface CycleRecord {
 /** Test metrics right after a cyclic antitraining phase. */
 export interface PhaseEnd {
   readonly step: number;
+  /** Optimizer updates after pretraining (training steps plus antitrain steps). */
+  readonly updates: number;
   readonly testAccuracy: number;
   readonly testLoss: number;
 }
@@ -64,6 +74,8 @@ export interface ExperimentResult {
   readonly cycles: CycleRecord[];
   /** After each cyclic antitraining phase (empty for interleaved and plain runs). */
   readonly antiPhaseEnds: PhaseEnd[];
+  /** Antitrain steps run (one per site per antitraining step; 0 for plain runs). */
+  readonly antiSteps: number;
   readonly seconds: number;
 }
 
@@ -109,6 +121,7 @@ export function runExperiment(options: ExperimentOptions): ExperimentResult {
           const ev = evalCycles ? evaluate(model, data.test) : { accuracy: Number.NaN, loss: Number.NaN };
           cycles.push({
             step: options.pretrain + r.step,
+            updates: r.step + (anti?.antiSteps ?? 0),
             site: r.site,
             antitrainedCore: r.split.core,
             reportCore: r.report.core,
@@ -122,17 +135,18 @@ export function runExperiment(options: ExperimentOptions): ExperimentResult {
       steps: options.steps,
       optimizer,
       stream,
+      ...(options.penalty === undefined ? {} : { penalty: options.penalty(model) }),
       onStep: (step, batch) => {
         if (anti === undefined) return;
         const { antiSteps } = anti.afterStep(batch);
         if (evalCycles && antiSteps > 0 && cyclicSchedule) {
           const ev = evaluate(model, data.test);
-          antiPhaseEnds.push({ step: options.pretrain + step + 1, testAccuracy: ev.accuracy, testLoss: ev.loss });
+          antiPhaseEnds.push({ step: options.pretrain + step + 1, updates: step + 1 + (anti?.antiSteps ?? 0), testAccuracy: ev.accuracy, testLoss: ev.loss });
         }
       },
     });
     const final = evaluate(model, data.test);
-    return { model, pretrained, final, cycles, antiPhaseEnds, seconds: (Date.now() - t0) / 1000 };
+    return { model, pretrained, final, cycles, antiPhaseEnds, antiSteps: anti?.antiSteps ?? 0, seconds: (Date.now() - t0) / 1000 };
   } catch (e) {
     model.dispose();
     throw e;
