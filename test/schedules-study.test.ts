@@ -16,9 +16,9 @@ describe("schedules study settings", () => {
     const full = st.schedulesStudy.settings("full");
     assert.deepEqual(full.data, { dataset: "digits", validation: 0.2 });
     assert.equal(full.updates, 3600);
-    assert.deepEqual(st.TUNED_ARMS.map((a) => full.grids[a].length), [4, 4, 4]);
+    assert.deepEqual(st.SCHEDULE_TUNED_ARMS.map((a) => full.grids[a].length), [4, 4, 4]);
     const quick = st.schedulesStudy.settings("quick");
-    assert.deepEqual(st.TUNED_ARMS.map((a) => quick.grids[a].length), [1, 1, 1], "quick tunes nothing");
+    assert.deepEqual(st.SCHEDULE_TUNED_ARMS.map((a) => quick.grids[a].length), [1, 1, 1], "quick tunes nothing");
     assert.equal(st.STUDIES["05-schedules"], st.schedulesStudy);
     assert.deepEqual(st.schedulesStudy.arms, ["plain", "interleaved", "cyclic", "group lasso"]);
     for (const size of ["tiny", "quick", "full"] as const) st.schedulesStudy.check(st.schedulesStudy.settings(size));

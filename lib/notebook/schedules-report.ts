@@ -3,7 +3,7 @@ import type { Interval } from "../base/statistics";
 import type { ScheduleRun } from "../studies/schedules/run-schedules";
 import { type ScheduleName, knobsLabel } from "../studies/schedules/settings";
 import type { SchedulesTables, SchedulesTuneChoice } from "../studies/schedules/summarize";
-import { signedNumber } from "../studies/schedules/study";
+import { signedNumber } from "../studies/summary";
 import type { PairedDifference, StudySummary } from "../studies/study";
 import { plusMinus, signedInterval } from "../studies/summary";
 import { axes, chart, type PlotlyObject } from "./plot";

@@ -136,7 +136,7 @@ export {
   type MultilayerDenseSummary,
 } from "./multilayer-study";
 export { defineStudy, ANSWERS, STUDY_SIZES, type Study, type AnyStudy, type StudySize, type StudySummary, type ArmStatistic, type PairedDifference, type Verdict, type Answer } from "./study";
-export { summarizeScores, verdictFromSummary, reliableComparisons, signedRankP, quantile, interval, signedInterval, intervalBounds, plusMinus, ONE_SEED, type IntervalText, type SeedScores, type ScoreSummaryOptions } from "./summary";
+export { summarizeScores, verdictFromSummary, reliableComparisons, signedRankP, quantile, interval, signedNumber, signedInterval, intervalBounds, plusMinus, ONE_SEED, type IntervalText, type SeedScores, type ScoreSummaryOptions } from "./summary";
 export { runStudy, describeCommit, type RunStudyOptions, type StudyRun, type RunProvenance, type SeedSource } from "./run-study";
 export { STUDIES, registerStudy, studyByName } from "./registry";
 export { studyData, STUDY_DATASETS, type DataDescription } from "./data";

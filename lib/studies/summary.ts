@@ -154,6 +154,17 @@ export function interval(i: IntervalText, digits = 3): string {
 }
 
 /**
+ * `x` with its sign to `digits` places, the minus as "−" ("+0.012", "−0.003"; a rounded zero "+0.000").
+ *
+ * @example
+ * signedNumber(-1, 1);   // "−1.0"
+ */
+export function signedNumber(x: number, digits = 3): string {
+  const t = Math.abs(x).toFixed(digits);
+  return x < 0 && Number(t) !== 0 ? `−${t}` : `+${t}`;
+}
+
+/**
  * A difference with its interval, every number signed: "+0.012 [−0.003, +0.027]"; one seed prints
  * "+0.012 (one seed, no interval)".
  *

@@ -93,7 +93,7 @@ if (tuning.table.length > 0) {
 } else {
   console.log(`quick setting: nothing tuned, each arm runs its grid's first configuration${NOTE}`);
 }
-const chosenText = st.TUNED_ARMS.map((arm) => `${arm} ${st.knobsLabel(arm, run.chosen[arm])}`);
+const chosenText = st.SCHEDULE_TUNED_ARMS.map((arm) => `${arm} ${st.knobsLabel(arm, run.chosen[arm])}`);
 console.log(`chosen: ${chosenText.join("; ")}`);
 
 // %% [markdown]

@@ -79,7 +79,7 @@ console.log(nb.compressionCoreLine(run) + NOTE);
 // What each arm's width, chosen on validation, costs on the test split: test accuracy there minus the
 // dense model's.
 for (const g of st.chosenWidthGaps(run.results, { tolerance: SETTINGS.tolerance })) {
-  const ci = `${g.gap.mean.toFixed(3)} [${g.gap.low.toFixed(3)}, ${g.gap.high.toFixed(3)}]`;
+  const ci = st.signedInterval(g.gap);
   const gap = g.reached > 0
     ? `${ci} at ${g.width.toFixed(1)} units; within 1 point on test on ${g.withinOnTest} of ${g.reached}`
     : "no width within 1 point";

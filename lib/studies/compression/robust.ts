@@ -118,7 +118,7 @@ export interface ChosenWidthGap {
   /** Mean chosen width over the seeds that reached it. */
   readonly width: number;
   /** Fine-tuned test accuracy at the chosen width minus the seed's dense test accuracy: mean and 95% t interval over the seeds that reached it. */
-  readonly gap: { readonly mean: number; readonly low: number; readonly high: number };
+  readonly gap: { readonly mean: number; readonly low: number; readonly high: number; readonly n: number };
   /** Of the seeds that reached a width, those whose test accuracy there is also within tolerance of the dense test accuracy. */
   readonly withinOnTest: number;
 }
@@ -153,7 +153,7 @@ export function chosenWidthGaps(results: readonly StudySeed[], options: { tolera
       reached: chosen.length,
       seeds: results.length,
       width: meanCI(chosen.map((c) => c.k)).mean,
-      gap: { mean: gap.mean, low: gap.low, high: gap.high },
+      gap: { mean: gap.mean, low: gap.low, high: gap.high, n: gap.n },
       withinOnTest: chosen.filter((c) => c.gap >= -options.tolerance).length,
     };
   });

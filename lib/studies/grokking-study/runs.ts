@@ -5,14 +5,14 @@
  */
 import { type GrokResult, type GrokRunOptions, grokRun } from "../grokking";
 import { grokData } from "./data";
-import type { GrokArm, GrokChosen, GrokKnobs, GrokSettings, TunedArm } from "./settings";
+import type { GrokArm, GrokChosen, GrokKnobs, GrokSettings, GrokTunedArm } from "./settings";
 
 /** One arm's run on one seed: `grokRun`'s result with the arm's name. */
 export type GrokArmRun = GrokResult & { readonly label: GrokArm };
 
 /** One tuning run: a tuned arm's configuration on a tuning seed. */
 export interface GrokTuningRow {
-  readonly arm: TunedArm;
+  readonly arm: GrokTunedArm;
   readonly knobs: GrokKnobs;
   readonly seed: number;
   /** Updates at the first evaluation with 95% test accuracy, or null (censored at `steps`). */
@@ -52,7 +52,7 @@ function armOptions(arm: GrokArm, knobs: GrokKnobs | null): Pick<GrokRunOptions,
 }
 
 /** Every configuration of every tuned arm's grid, in table order. */
-export function tuningConfigurations(s: GrokSettings): { arm: TunedArm; knobs: GrokKnobs }[] {
+export function tuningConfigurations(s: GrokSettings): { arm: GrokTunedArm; knobs: GrokKnobs }[] {
   return [
     ...s.grids.weightDecay.map((weightDecay) => ({ arm: "adamw-tuned" as const, knobs: { weightDecay } })),
     ...s.grids.grokfast.map((g) => ({ arm: "grokfast-tuned" as const, knobs: { alpha: g.alpha, lambda: g.lambda } })),

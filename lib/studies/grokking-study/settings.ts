@@ -19,8 +19,8 @@ export type GrokArm = (typeof GROK_ARMS)[number];
 export const REPLICATION_ARMS = GROK_ARMS;
 
 /** The arms whose knobs the tuning seeds choose. */
-export const TUNED_ARMS = ["adamw-tuned", "grokfast-tuned", "antitrain"] as const satisfies readonly GrokArm[];
-export type TunedArm = (typeof TUNED_ARMS)[number];
+export const GROK_TUNED_ARMS = ["adamw-tuned", "grokfast-tuned", "antitrain"] as const satisfies readonly GrokArm[];
+export type GrokTunedArm = (typeof GROK_TUNED_ARMS)[number];
 
 /** One Grokfast-EMA setting: the EMA's decay α and the amplification λ (λ = 0: the filter off). */
 export interface GrokfastSetting {

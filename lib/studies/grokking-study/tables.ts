@@ -7,11 +7,11 @@ import { AntitrainError } from "../../base/errors";
 import { meanCI } from "../../base/statistics";
 import { intervalBounds, quantile, signedRankP } from "../summary";
 import { type GrokArmRun, type GrokTuningRow, chosenKnobs, tuningConfigurations } from "./runs";
-import type { AntitrainSetting, GrokArm, GrokChosen, GrokKnobs, GrokSettings, GrokfastSetting, TunedArm } from "./settings";
+import type { AntitrainSetting, GrokArm, GrokChosen, GrokKnobs, GrokSettings, GrokfastSetting, GrokTunedArm } from "./settings";
 
 /** One row of the tuning table: a tuned arm's configuration over the tuning seeds. */
 export interface GrokTuningTableRow {
-  readonly arm: TunedArm;
+  readonly arm: GrokTunedArm;
   /** The configuration, e.g. "weight decay 0.3", "α 0.9, λ 2", "every 4 steps, lr 0.01". */
   readonly setting: string;
   /** "grokked / runs". */
@@ -53,7 +53,7 @@ function tuningStats(s: GrokSettings, pilot: readonly GrokTuningRow[]) {
 export function chooseGrok(s: GrokSettings, pilot: readonly GrokTuningRow[]): GrokChosen {
   if (pilot.length === 0) throw new AntitrainError("the grokking study tunes its arms on tuning seeds: pass tuneSeeds, e.g. [100]");
   const stats = tuningStats(s, pilot);
-  const best = (arm: TunedArm): GrokKnobs => {
+  const best = (arm: GrokTunedArm): GrokKnobs => {
     const mine = stats.filter((r) => r.arm === arm);
     if (mine.some((r) => r.mine.length === 0)) throw new AntitrainError(`the tuning rows have no run of a ${arm} configuration: tune every grid setting on the same seeds`);
     return [...mine].sort((a, b) => a.steps - b.steps || b.finalTest - a.finalTest)[0].knobs;

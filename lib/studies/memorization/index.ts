@@ -5,4 +5,4 @@ export { runMemorizationSeed, tuneMemorization, chooseMemorization, memorization
 export { analyseUnits, type UnitAnalysis, type RankingAblation, type AnalysisData } from "./analyse-units";
 export { exampleTiedMasks, exampleTiedTrainHooks, exampleTiedTestHooks, trainingMaskRow, testMask, IndexedBatchStream, type ExampleTiedMasks } from "./example-tied";
 export { unitGradientNorms, shares, memorizingOrder } from "./gradient-scores";
-export { memorizationOutcomeRows, memorizationPairedRows, memorizationRankingSummaries, memorizationDetails, memorizationTuningRows, outcomeOf, ciText, signedNumber, type OutcomeRow, type PairedRow, type TuningRow, type RankingSummaries, type MemorizationDetails, type ExampleTiedCheck } from "./tables";
+export { memorizationOutcomeRows, memorizationPairedRows, memorizationRankingSummaries, memorizationDetails, memorizationTuningRows, outcomeOf, ciText, type OutcomeRow, type PairedRow, type TuningRow, type RankingSummaries, type MemorizationDetails, type ExampleTiedCheck } from "./tables";

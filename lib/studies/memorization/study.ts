@@ -7,10 +7,10 @@
  */
 import type { StudySummary, Verdict } from "../study";
 import { defineStudy } from "../study";
-import { interval, reliableComparisons, signedInterval, summarizeScores, verdictFromSummary } from "../summary";
+import { interval, reliableComparisons, signedInterval, signedNumber, summarizeScores, verdictFromSummary } from "../summary";
 import { type MemorizationChosen, type MemorizationSeed, type MemorizationTuneRow, chooseMemorization, runMemorizationSeed, tuneMemorization } from "./run-seed";
 import { MEMORIZATION_ARMS, MEMORIZATION_REFERENCE, type MemorizationSettings, checkMemorizationSettings, memorizationSettings } from "./settings";
-import { type MemorizationDetails, memorizationDetails, signedNumber } from "./tables";
+import { type MemorizationDetails, memorizationDetails } from "./tables";
 
 /** The study's question, as its verdict states it. */
 const QUESTION =

@@ -6,7 +6,7 @@
 import { AntitrainError } from "../../base/errors";
 import { meanCI } from "../../base/statistics";
 import type { StudySummary } from "../study";
-import { interval, signedInterval, summarizeScores } from "../summary";
+import { interval, signedInterval, signedNumber, summarizeScores } from "../summary";
 import type { MemorizationSeed, MemorizationTuneRow, Outcome } from "./run-seed";
 import { MEMORIZATION_ARMS, MEMORIZATION_RANKINGS, MEMORIZATION_REFERENCE, type MemorizationArm, type MemorizationSettings, configLabel } from "./settings";
 
@@ -157,12 +157,6 @@ export type PairedRow = {
   readonly "better / worse seeds": string;
   readonly "Wilcoxon p": string;
 };
-
-/** `x` with its sign to `digits` places ("+0.012", "−0.003"; a rounded zero "+0.000"). */
-export function signedNumber(x: number, digits = 3): string {
-  const t = Math.abs(x).toFixed(digits);
-  return x < 0 && Number(t) !== 0 ? `−${t}` : `+${t}`;
-}
 
 /**
  * A summary's paired differences as table rows: mean with its t interval, median, seeds better and worse (by the

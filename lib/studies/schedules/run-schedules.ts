@@ -21,7 +21,7 @@ import {
   type ScheduleName,
   type SchedulesChoice,
   type SchedulesSettings,
-  TUNED_ARMS,
+  SCHEDULE_TUNED_ARMS,
   scheduleOf,
 } from "./settings";
 
@@ -135,7 +135,7 @@ export function trainScheduleArm(settings: SchedulesSettings, arm: ScheduleName,
  */
 export function tuneSchedulesSeed(settings: SchedulesSettings, seed: number): SchedulesTuneRow[] {
   const { train, validation } = splitOf(settings);
-  const configs: [ScheduleName, ArmKnobs][] = [["plain", null], ...TUNED_ARMS.flatMap((arm) => settings.grids[arm].map((k): [ScheduleName, ArmKnobs] => [arm, k]))];
+  const configs: [ScheduleName, ArmKnobs][] = [["plain", null], ...SCHEDULE_TUNED_ARMS.flatMap((arm) => settings.grids[arm].map((k): [ScheduleName, ArmKnobs] => [arm, k]))];
   return configs.map(([arm, knobs]) => {
     const run = trainScheduleArm(settings, arm, knobs, seed, { evaluate: false });
     try {

@@ -15,8 +15,8 @@ export const SCHEDULES = ["plain", "interleaved", "cyclic", "group lasso"] as co
 export type ScheduleName = (typeof SCHEDULES)[number];
 
 /** The arms whose knobs are tuned (plain training has none). */
-export const TUNED_ARMS = ["interleaved", "cyclic", "group lasso"] as const;
-export type TunedArm = (typeof TUNED_ARMS)[number];
+export const SCHEDULE_TUNED_ARMS = ["interleaved", "cyclic", "group lasso"] as const;
+export type ScheduleTunedArm = (typeof SCHEDULE_TUNED_ARMS)[number];
 
 /** Interleaved antitraining: `antiSteps` antitrain steps after every training step, the core re-measured every `cycle` training steps. */
 export interface InterleavedKnobs {
@@ -151,13 +151,13 @@ export function checkSchedulesSettings(s: SchedulesSettings): void {
 
 function checkGrids(grids: SchedulesGrids, updates: number): void {
   if (grids === null || typeof grids !== "object") throw new AntitrainError(`schedules settings: grids must list each tuned arm's configurations, e.g. ${JSON.stringify(SCHEDULES_GRIDS).slice(0, 80)}…`);
-  requireKnownKeys(grids, TUNED_ARMS, "schedules settings' grids");
-  for (const arm of TUNED_ARMS) {
+  requireKnownKeys(grids, SCHEDULE_TUNED_ARMS, "schedules settings' grids");
+  for (const arm of SCHEDULE_TUNED_ARMS) {
     if (!Array.isArray(grids[arm]) || grids[arm].length === 0) throw new AntitrainError(`schedules settings: grids["${arm}"] must list at least one configuration`);
   }
-  const sizes = TUNED_ARMS.map((arm) => grids[arm].length);
+  const sizes = SCHEDULE_TUNED_ARMS.map((arm) => grids[arm].length);
   if (new Set(sizes).size > 1) {
-    throw new AntitrainError(`schedules settings: every tuned arm gets the same number of configurations, got ${TUNED_ARMS.map((a, i) => `${a} ${sizes[i]}`).join(", ")}: make the grids equally long`);
+    throw new AntitrainError(`schedules settings: every tuned arm gets the same number of configurations, got ${SCHEDULE_TUNED_ARMS.map((a, i) => `${a} ${sizes[i]}`).join(", ")}: make the grids equally long`);
   }
   for (const k of grids.interleaved) {
     requireKnownKeys(k, ["antiSteps", "cycle"], "an interleaved configuration");

@@ -6,7 +6,7 @@
  * interleaved antitraining.
  */
 import { defineStudy, type PairedDifference, type StudySummary, type Verdict } from "../study";
-import { interval, reliableComparisons, signedInterval, verdictFromSummary } from "../summary";
+import { interval, reliableComparisons, signedInterval, signedNumber, verdictFromSummary } from "../summary";
 import { type ScheduleRun, type SchedulesTuneRow, runSchedulesSeed, tuneSchedulesSeed } from "./run-schedules";
 import { SCHEDULES, type SchedulesChoice, type SchedulesSettings, checkSchedulesSettings, schedulesSettings } from "./settings";
 import { type SchedulesTables, chooseSchedules, summarizeSchedules } from "./summarize";
@@ -14,17 +14,6 @@ import { type SchedulesTables, chooseSchedules, summarizeSchedules } from "./sum
 const QUESTION = "At the same budget, which antitraining schedule, interleaved or cyclic, concentrates a layer into a smaller core?";
 const CLAIM = "interleaved antitraining leaves a smaller test-split 95% core than cyclic antitraining at the same number of optimizer updates";
 const PEER = "group lasso";
-
-/**
- * `x` with its sign, "+1.0" or "−1.0" (a minus sign, U+2212).
- *
- * @example
- * signedNumber(-1, 1);   // "−1.0"
- */
-export function signedNumber(x: number, digits: number): string {
-  const text = Math.abs(x).toFixed(digits);
-  return x < 0 && Number(text) !== 0 ? `−${text}` : `+${text}`;
-}
 
 /** "+1.2 [−0.3, +2.7], median +1.0, Wilcoxon p = 0.04, 7/10 seeds better". */
 function pairedText(p: PairedDifference, digits: number): string {

@@ -9,7 +9,7 @@ import type { StudySummary } from "../study";
 import { summarizeScores } from "../summary";
 import { meanAfterFirst, reattachment } from "./reattachment";
 import type { ScheduleRun, SchedulesTuneRow } from "./run-schedules";
-import { type ArmKnobs, SCHEDULES, type SchedulesChoice, type SchedulesSettings, TUNED_ARMS } from "./settings";
+import { type ArmKnobs, SCHEDULES, type SchedulesChoice, type SchedulesSettings, SCHEDULE_TUNED_ARMS } from "./settings";
 
 /** Accuracies are counts over a split: a float rounding must not move one across "within tolerance". */
 const EPS = 1e-9;
@@ -40,7 +40,7 @@ const mean = (xs: readonly number[]) => meanCI(xs).mean;
  */
 export function chooseSchedules(settings: SchedulesSettings, rows: readonly SchedulesTuneRow[]): { chosen: SchedulesChoice; table: SchedulesTuneChoice[] } {
   if (rows.length === 0) {
-    const open = TUNED_ARMS.filter((arm) => settings.grids[arm].length > 1);
+    const open = SCHEDULE_TUNED_ARMS.filter((arm) => settings.grids[arm].length > 1);
     if (open.length > 0) throw new AntitrainError(`the grids of ${open.join(", ")} have several configurations to choose from: run tuning seeds (runStudy's tuneSeeds, e.g. [100, 101])`);
     const chosen = { interleaved: settings.grids.interleaved[0], cyclic: settings.grids.cyclic[0], "group lasso": settings.grids["group lasso"][0] };
     return { chosen, table: [] };
@@ -50,7 +50,7 @@ export function chooseSchedules(settings: SchedulesSettings, rows: readonly Sche
   const plainValAccuracy = mean(plain.map((r) => r.valAccuracy));
   const chosen: Record<string, ArmKnobs> = {};
   const table: SchedulesTuneChoice[] = [{ arm: "plain", knobs: null, valCore: mean(plain.map((r) => r.valCore)), valAccuracy: plainValAccuracy, plainValAccuracy, holds: true, chosen: true }];
-  for (const arm of TUNED_ARMS) {
+  for (const arm of SCHEDULE_TUNED_ARMS) {
     const scored = settings.grids[arm].map((knobs) => {
       const mine = rows.filter((r) => r.arm === arm && same(r.knobs, knobs));
       if (mine.length === 0) throw new AntitrainError(`no tuning run for ${arm} ${JSON.stringify(knobs)}: run tuneSchedulesSeed with the same grids`);
