@@ -1,43 +1,56 @@
 import { strict as assert } from "node:assert";
 
+const ARMS = ["plain", "antitrain, training core", "antitrain, held-out core", "example-tied dropout", "plain on train + held-out"];
+const RANKINGS = ["randomization, train vs held-out", "gradient, train vs held-out", "gradient, noisy vs clean", "random"];
+
 /**
- * Key numbers of 08-generalizing-vs-memorizing's quick run (one seed) that any correct run must show: plain training
- * memorizes most of the wrong labels, the four roles partition the layer, the unit shares sum to 1, ablating the
- * most memorizing units forgets wrong labels while ablating the most generalizing units costs test accuracy (the
- * causal check), and both antitraining variants reproduce fewer wrong labels than plain training.
+ * Key numbers of 08-generalizing-vs-memorizing's quick run (one seed, one tuning seed) that any correct run must
+ * show: every configuration of every arm tuned on the tuning seed and the chosen one in its grid; the analysed plain
+ * model fits the clean labels and memorizes most wrong ones; the four roles partition the layer and every unit share
+ * sums to 1; each ranking's ablation is measured against the unablated model (forgotten and costs are differences
+ * from it), and the randomization ranking's "memorizing" units hold more wrong labels than random units; every arm
+ * spends the same updates and scores far above chance (0.1).
  */
 // biome-ignore lint/suspicious/noExplicitAny: results JSON as the notebook wrote it
 export function check(r: any): void {
   assert.equal(r.quick, true);
   assert.equal(r.results.length, r.seeds.length);
-  const hidden = r.settings.hidden;
+  const s0 = r.settings;
+  const hidden = s0.hidden;
+  const configs = ARMS.reduce((n, arm) => n + s0.grid[arm].length, 0);
+  assert.equal(r.tuning.length, configs * r.tuneSeeds.length, "every configuration of every arm on every tuning seed");
+  for (const arm of ARMS) assert.ok(s0.grid[arm].some((g: object) => JSON.stringify(g) === JSON.stringify(r.chosen[arm])), `${arm}: chosen from its grid`);
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   for (const s of r.results) {
     const roles = s.roles;
     assert.equal(roles.generalizing + roles.memorizing + roles.mixed + roles.inert, hidden, "every unit has one role");
     assert.ok(roles.generalizing >= 1 && roles.memorizing >= 1, `both kinds of unit exist: ${JSON.stringify(roles)}`);
     assert.equal(s.roleList.length, hidden);
-    assert.equal(s.trainShare.length, hidden);
-    assert.ok(Math.abs(sum(s.trainShare) - 1) < 1e-6 && Math.abs(sum(s.heldOutShare) - 1) < 1e-6, "shares sum to 1");
-    assert.ok(s.rhoTrainHeld > -1 && s.rhoTrainHeld < 0.9, `training and held-out importance differ: rho ${s.rhoTrainHeld}`);
-
-    const ab = Object.fromEntries(s.ablations.map((a: { kind: string }) => [a.kind, a]));
-    assert.deepEqual(Object.keys(ab), ["none", "most memorizing", "most generalizing", "random"]);
-    assert.ok(ab["most memorizing"].trainNoisyAcc < ab["most generalizing"].trainNoisyAcc - 0.05, "memorizing units hold the wrong labels");
-    assert.ok(ab["most generalizing"].testAcc < ab["most memorizing"].testAcc - 0.03, "generalizing units carry test accuracy");
-    assert.ok(ab.none.trainCleanAcc > 0.95, `plain model fits the clean labels: ${ab.none.trainCleanAcc}`);
-
-    const out = Object.fromEntries(s.outcomes.map((o: { variant: string }) => [o.variant, o]));
-    assert.equal(s.outcomes.length, 4);
-    for (const o of s.outcomes) {
-      assert.ok(o.testAcc > 0.7 && o.testAcc <= 1, `${o.variant}: test accuracy ${o.testAcc} (chance 0.1)`);
-      assert.ok(o.core95 >= 1 && o.core95 <= hidden);
-      assert.ok(Math.abs(o.gap - (o.trainAcc - o.testAcc)) < 1e-9);
+    for (const k of ["trainShare", "heldOutShare", "gradientNoisyShare", "gradientCleanShare"]) {
+      assert.equal(s[k].length, hidden);
+      assert.ok(Math.abs(sum(s[k]) - 1) < 1e-6, `${k} sums to 1`);
     }
-    assert.ok(out.plain.noisyFit > 0.7, `plain training memorizes the wrong labels: ${out.plain.noisyFit}`);
-    assert.ok(out["antitrain, training core"].noisyFit < out.plain.noisyFit - 0.1, "antitraining (training core) reproduces fewer wrong labels");
-    assert.ok(out["antitrain, held-out core"].noisyFit < out.plain.noisyFit - 0.1, "antitraining (held-out core) reproduces fewer wrong labels");
-    assert.ok(out["antitrain, training core"].core95 < out.plain.core95, "antitraining concentrates the core");
+    assert.ok(s.none.cleanFit > 0.95, `the analysed plain model fits the clean labels: ${s.none.cleanFit}`);
+    assert.ok(s.none.noisyFit > 0.7, `the analysed plain model memorizes the wrong labels: ${s.none.noisyFit}`);
+
+    const byRanking = (k: number) => Object.fromEntries(s.ablations.filter((a: { k: number }) => a.k === k).map((a: { ranking: string }) => [a.ranking, a]));
+    for (const k of s0.ablate) {
+      const ab = byRanking(k);
+      assert.deepEqual(Object.keys(ab), RANKINGS, `every ranking ablated at ${k} units`);
+      for (const a of Object.values(ab) as { noisyFit: number; cleanFit: number; testAcc: number; forgotten: number; cleanCost: number; testCost: number }[]) {
+        assert.ok(Math.abs(a.forgotten - (s.none.noisyFit - a.noisyFit)) < 1e-9, "forgotten = unablated − ablated wrong-label fit");
+        assert.ok(Math.abs(a.cleanCost - (s.none.cleanFit - a.cleanFit)) < 1e-9 && Math.abs(a.testCost - (s.none.testAcc - a.testAcc)) < 1e-9);
+      }
+      assert.ok(ab["randomization, train vs held-out"].forgotten > ab.random.forgotten, `at ${k}: the "memorizing" units hold more wrong labels than random units`);
+    }
+
+    assert.deepEqual(s.outcomes.map((o: { arm: string }) => o.arm), ARMS);
+    for (const o of s.outcomes) {
+      assert.equal(o.updates, s0.steps, `${o.arm}: the same update budget`);
+      assert.ok(o.testAcc > 0.7 && o.testAcc <= 1, `${o.arm}: test accuracy ${o.testAcc} (chance 0.1)`);
+      assert.ok(o.noisyFit >= 0 && o.noisyFit <= 1 && o.cleanFit > 0.9, `${o.arm}: fits ${o.noisyFit} / ${o.cleanFit}`);
+    }
+    const tied = s.outcomes.find((o: { arm: string }) => o.arm === "example-tied dropout");
+    assert.ok(tied.noisyFitOwnUnits >= tied.noisyFit, "example-tied dropout fits its wrong labels with their own memorization units on, not with them dropped");
   }
-  assert.equal(r.paired.length, 4);
 }
