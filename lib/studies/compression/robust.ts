@@ -38,6 +38,13 @@ export function commonWidths(results: readonly StudySeed[]): number[] {
   return [...sets[0]].filter((k) => sets.every((s) => s.has(k))).sort((a, b) => a - b);
 }
 
+/** Refuses a tolerance outside [0, 1), naming `who`. */
+function requireTolerance(tolerance: unknown, who: string): void {
+  if (!(typeof tolerance === "number" && tolerance >= 0 && tolerance < 1)) {
+    throw new AntitrainError(`${who}' tolerance must be in [0, 1), e.g. 0.01 for 1 point, got ${tolerance}`);
+  }
+}
+
 /** A curve's fine-tuned test accuracy at `k` units. */
 function accuracyAt(curve: StudyCurve, k: number): number {
   const p = curve.points.find((q) => q.k === k);
@@ -74,9 +81,7 @@ export function robustStatistics(
 ): RobustStatistic[] {
   requireKnownKeys(options, ["width", "tolerance", "fixedWidths"], "robustStatistics");
   requirePositiveInt(options.width, "robustStatistics' width (the pruned site's units)");
-  if (!(typeof options.tolerance === "number" && options.tolerance >= 0 && options.tolerance < 1)) {
-    throw new AntitrainError(`robustStatistics' tolerance must be in [0, 1), e.g. 0.01 for 1 point, got ${options.tolerance}`);
-  }
+  requireTolerance(options.tolerance, "robustStatistics");
   const widths = commonWidths(results);
   const fixed = (options.fixedWidths ?? [8, 12, 16, 24, 32]).filter((k) => widths.includes(k));
   const arms = results[0].curves.map((c) => c.arm);
@@ -134,9 +139,7 @@ export interface ChosenWidthGap {
  */
 export function chosenWidthGaps(results: readonly StudySeed[], options: { tolerance: number }): ChosenWidthGap[] {
   requireKnownKeys(options, ["tolerance"], "chosenWidthGaps");
-  if (!(typeof options.tolerance === "number" && options.tolerance >= 0 && options.tolerance < 1)) {
-    throw new AntitrainError(`chosenWidthGaps' tolerance must be in [0, 1), e.g. 0.01 for 1 point, got ${options.tolerance}`);
-  }
+  requireTolerance(options.tolerance, "chosenWidthGaps");
   if (results.length === 0) throw new AntitrainError("chosenWidthGaps needs at least one seed's results");
   return results[0].curves.map(({ arm }) => {
     const chosen = results.flatMap((r) => {
