@@ -145,10 +145,10 @@ export function chosenWidthGaps(results: readonly StudySeed[], options: { tolera
     const chosen = results.flatMap((r) => {
       const curve = r.curves.find((c) => c.arm === arm);
       if (curve === undefined) throw new AntitrainError(`seed ${r.seed} has no curve for ${arm}`);
-      const ok = curve.points.filter((p) => p.valAfter >= r.denseVal - options.tolerance);
-      if (ok.length === 0) return [];
-      const p = ok.reduce((a, b) => (b.k < a.k ? b : a));
-      return [{ k: p.k, gap: p.testAfter - r.denseTest }];
+      // The headline's own choice (fewestUnits); no measured width reaches the tolerance when it returns the cap.
+      const k = fewestUnits(curve.points, r.denseVal, options.tolerance, Number.POSITIVE_INFINITY);
+      const p = curve.points.find((q) => q.k === k);
+      return p === undefined ? [] : [{ k, gap: p.testAfter - r.denseTest }];
     });
     const gap = meanCI(chosen.map((c) => c.gap));
     return {
