@@ -24,6 +24,9 @@ test("full settings: the study's budget, and every model of a task gets the same
   for (const task of st.SHAPE_TASKS) {
     const counts = full.tasks[task].models.map((m) => st.shapeConfigs(full, task, m).length);
     assert.deepEqual(counts, counts.map(() => 4), `${task}: four configurations per model`);
+    // The quick setting (the notebook test's) runs one configuration per model: a test run does not pay for tuning.
+    const quick = st.activationShapesSettings("quick");
+    assert.deepEqual(quick.tasks[task].models.map((m) => st.shapeConfigs(quick, task, m).length), counts.map(() => 1), `${task}: quick, one each`);
   }
   assert.deepEqual(st.shapeConfigs(full, "modular", "prelu · layer"), [
     { learningRate: 3e-3, initialShape: 0.25 }, { learningRate: 3e-3, initialShape: 0 }, { learningRate: 1e-2, initialShape: 0.25 }, { learningRate: 1e-2, initialShape: 0 },

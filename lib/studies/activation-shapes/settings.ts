@@ -90,7 +90,8 @@ const FAMILIES = ["blend", "prelu", "swish-beta", "relu-gain"] as const;
  * addition × two starting parameters (shape t {1 = ReLU, 0.5}; PReLU a {0.25, He et al.'s start, 0 = ReLU}; Swish β
  * {1, Ramachandran et al.'s start, 0.5}; gain g {1 = ReLU, 0.5}); fixed activations four Adam rates spanning that range
  * and beyond (digits {5e-4, 1e-3, 3e-3, 6e-3}, modular {1.5e-3, 3e-3, 1e-2, 2e-2}). "quick" runs digits 200 and modular
- * addition 1500 steps; "tiny" runs in seconds.
+ * addition 1500 steps with one configuration per model (the middle of each grid: digits rate 3e-3, modular 1e-2;
+ * starts t 0.5, PReLU a 0.25, β 0.5, g 1), so a test run does not pay for the tuning; "tiny" runs in seconds.
  *
  * @example
  * activationShapesSettings("full").tasks.modular.steps;   // 3000
@@ -105,8 +106,8 @@ export function activationShapesSettings(size: StudySize): ActivationShapesSetti
         data: tiny ? { dataset: "digits", trainLimit: 200 } : { dataset: "digits" },
         hidden: tiny ? 8 : 64,
         steps: tiny ? 20 : quick ? 200 : 1000,
-        learningRates: [5e-4, 1e-3, 3e-3, 6e-3],
-        shapeLearningRates: [1e-3, 3e-3],
+        learningRates: quick && !tiny ? [3e-3] : [5e-4, 1e-3, 3e-3, 6e-3],
+        shapeLearningRates: quick && !tiny ? [3e-3] : [1e-3, 3e-3],
         l2: 0,
         models: ["relu", "sigmoid", ...learnable],
       },
@@ -114,13 +115,16 @@ export function activationShapesSettings(size: StudySize): ActivationShapesSetti
         data: { dataset: "modular-one-hot", p: tiny ? 7 : 23, trainFraction: 0.8, seed: 0 },
         hidden: tiny ? 8 : 128,
         steps: tiny ? 20 : quick ? 1500 : 3000,
-        learningRates: [1.5e-3, 3e-3, 1e-2, 2e-2],
-        shapeLearningRates: [3e-3, 1e-2],
+        learningRates: quick && !tiny ? [1e-2] : [1.5e-3, 3e-3, 1e-2, 2e-2],
+        shapeLearningRates: quick && !tiny ? [1e-2] : [3e-3, 1e-2],
         l2: 1e-3,
         models: ["relu", ...learnable],
       },
     },
-    initialShapes: { blend: [1, 0.5], prelu: [0.25, 0], "swish-beta": [1, 0.5], "relu-gain": [1, 0.5] },
+    initialShapes:
+      quick && !tiny
+        ? { blend: [0.5], prelu: [0.25], "swish-beta": [0.5], "relu-gain": [1] }
+        : { blend: [1, 0.5], prelu: [0.25, 0], "swish-beta": [1, 0.5], "relu-gain": [1, 0.5] },
     validation: 0.2,
     batchSize: 64,
     trackEvery: tiny ? 10 : quick ? 50 : 100,
