@@ -45,8 +45,18 @@ describe("settings are the notebooks' documented values", () => {
     assert.deepEqual({ ...full, arms: undefined, grids: undefined }, { ...st.digitsCompression.settings("full"), arms: undefined, grids: undefined });
     assert.deepEqual({ ...quick, arms: undefined, grids: undefined }, { ...st.digitsCompression.settings("quick"), arms: undefined, grids: undefined });
     assert.deepEqual(full.arms.map((a) => a.name), ["antitrain", "antitrain, rising fraction", "antitrain, other cycle", "antitrain + group lasso", "antitrain + activation L1", "network slimming", "activation L1"]);
-    assert.deepEqual(full.grids["antitrain-rising"], [{ fraction: 0.5, finalFraction: 0.95 }, { fraction: 0.5, finalFraction: 0.99 }, { fraction: 0.3, finalFraction: 0.95 }]);
-    assert.deepEqual(full.grids.slimming, [{ lambda: 3e-2 }]);
+    // Equal tuning effort: nine settings per variant, as notebook 04 gives every method; every earlier setting kept.
+    for (const g of ["antitrain-rising", "antitrain-cycle", "antitrain+group-lasso", "antitrain+activation-l1"]) {
+      assert.equal(new Set(full.grids[g].map((x) => JSON.stringify(x))).size, 9, `${g}: nine distinct settings`);
+    }
+    const has = (g: string, x: object) => full.grids[g].some((y) => JSON.stringify(y) === JSON.stringify(x));
+    for (const x of [{ fraction: 0.5, finalFraction: 0.95 }, { fraction: 0.5, finalFraction: 0.99 }, { fraction: 0.3, finalFraction: 0.95 }]) assert.ok(has("antitrain-rising", x));
+    for (const cycle of [25, 400]) assert.ok(has("antitrain-cycle", { fraction: 0.5, cycle }));
+    for (const lambda of [1e-2, 1e-3]) assert.ok(has("antitrain+group-lasso", { fraction: 0.5, lambda }) && has("antitrain+activation-l1", { fraction: 0.5, lambda }));
+    // The references at notebook 04's choices from its nine settings per method.
+    const chosen04 = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "results", "04-compression.json"), "utf8")).chosen;
+    assert.deepEqual([full.grids.slimming, full.grids["activation-l1"]], [[chosen04.slimming], [chosen04["activation-l1"]]]);
+    assert.equal(chosen04.antitrain.fraction, full.grids.antitrain[0].fraction);
     assert.deepEqual(quick.grids, first(st.VARIANT_GRIDS));
   });
 

@@ -20,15 +20,25 @@ export const VARIANT_ARMS: readonly StudyArm[] = [
   { name: "activation L1", method: "activation-l1", order: "importance", tuneAs: "activation-l1" },
 ];
 
-/** Grids (the first entry is the quick setting). One-entry grids are notebook 04's validation choices. */
+/** Three levels of the antitrained share, crossed with a second knob's three levels: nine settings. */
+const withShares = <K extends string>(key: K, levels: readonly number[]): MethodSettings[] =>
+  levels.flatMap((value) => [0.5, 0.3, 0.7].map((fraction) => ({ fraction, [key]: value }) as MethodSettings));
+
+/**
+ * Grids (the first entry is the quick setting). Equal tuning effort: each variant has nine settings on the same tuning
+ * seeds as notebook 04's nine per method, the share crossed with the variant's own knob (the cycle alone, its length
+ * spanning 12 to 800 steps); the one-entry grids are notebook 04's choices from its nine: plain antitraining's
+ * (share 0.5, cycle 100, one antitrain step at Adam 1e-3 per training step), network slimming's (λ 0.03) and
+ * activation L1's (λ 0.3). Every earlier setting is among the nine, so an unchanged choice reproduces.
+ */
 export const VARIANT_GRIDS: Readonly<Record<string, readonly MethodSettings[]>> = {
   antitrain: [{ fraction: 0.5 }],
-  "antitrain-rising": [{ fraction: 0.5, finalFraction: 0.95 }, { fraction: 0.5, finalFraction: 0.99 }, { fraction: 0.3, finalFraction: 0.95 }],
-  "antitrain-cycle": [{ fraction: 0.5, cycle: 25 }, { fraction: 0.5, cycle: 400 }],
-  "antitrain+group-lasso": [{ fraction: 0.5, lambda: 1e-2 }, { fraction: 0.5, lambda: 1e-3 }, { fraction: 0.5, lambda: 3e-2 }],
-  "antitrain+activation-l1": [{ fraction: 0.5, lambda: 1e-1 }, { fraction: 0.5, lambda: 1e-2 }],
+  "antitrain-rising": [0.95, 0.99, 0.9].flatMap((finalFraction) => [0.5, 0.3, 0.7].map((fraction) => ({ fraction, finalFraction }))),
+  "antitrain-cycle": [25, 400, 12, 35, 50, 70, 150, 200, 800].map((cycle) => ({ fraction: 0.5, cycle })),
+  "antitrain+group-lasso": withShares("lambda", [1e-2, 1e-3, 1e-4]),
+  "antitrain+activation-l1": withShares("lambda", [1e-1, 1e-2, 1e-3]),
   slimming: [{ lambda: 3e-2 }],
-  "activation-l1": [{ lambda: 1e-1 }],
+  "activation-l1": [{ lambda: 3e-1 }],
 };
 
 /** Notebook 04's settings (data, network, budget, widths) with the variants' arms and grids. */
