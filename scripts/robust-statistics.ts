@@ -11,22 +11,31 @@ function fmt(x: number, digits: number): string {
 }
 
 function report(file: string): string {
-  const d = JSON.parse(fs.readFileSync(file, "utf8")) as { results?: StudySeed[]; tolerance?: number; width?: number; studySummary?: { details?: { width?: number } } };
+  const d = JSON.parse(fs.readFileSync(file, "utf8")) as {
+    results?: StudySeed[];
+    tolerance?: number;
+    width?: number;
+    bestVariant?: string;
+    studySummary?: { details?: { width?: number } };
+  };
   const width = d.studySummary?.details?.width ?? d.width;
   if (!Array.isArray(d.results) || typeof d.tolerance !== "number" || typeof width !== "number") {
     throw new Error(`${file}: not a compression study's results (needs results, tolerance and the pruned width)`);
   }
-  const stats = robustStatistics(d.results, { width, tolerance: d.tolerance });
+  // 16 answers for its best variant against the baselines (its verdict's pairing); the others for antitraining.
+  const reference = d.bestVariant ?? "antitrain";
+  const arms = d.bestVariant === undefined ? undefined : d.results[0].curves.map((c) => c.arm).filter((a) => a === reference || !a.startsWith("antitrain"));
+  const stats = robustStatistics(d.results, { width, tolerance: d.tolerance, reference, arms });
   const verdicts = robustVerdicts(stats);
   const lines = [
-    `### ${path.basename(file, ".json")} (${d.results.length} seeds)`,
+    `### ${path.basename(file, ".json")} (${d.results.length} seeds${d.bestVariant === undefined ? "" : `; the best variant, ${reference}, against the baselines`})`,
     "",
-    "| statistic | antitrain, mean (median) | best other arm, mean | best other − antitrain (paired, 95% CI; Wilcoxon p) | answer | reliably better than antitrain | reliably worse |",
+    `| statistic | ${reference}, mean (median) | best other arm, mean | best other − ${reference} (paired, 95% CI; Wilcoxon p) | answer | reliably better than ${reference} | reliably worse |`,
     "| --- | --- | --- | --- | --- | --- | --- |",
   ];
   stats.forEach(({ name, summary }, i) => {
     const digits = summary.better === "lower" ? 1 : 3;
-    const anti = summary.arms.find((a) => a.arm === "antitrain");
+    const anti = summary.arms.find((a) => a.arm === reference);
     const sign = summary.better === "lower" ? 1 : -1;
     const best = [...summary.paired].sort((a, b) => sign * (a.mean - b.mean))[0];
     const bestArm = summary.arms.find((a) => a.arm === best.arm);

@@ -213,6 +213,23 @@ describe("summary, choice and checks", () => {
     ], "of the default fixed widths (8, 12, 16, 24, 32) only 8 is on this grid");
   });
 
+  test("with several antitraining variants (16) the summary also pairs the best variant against the baselines alone, and 16's verdict says it under every statistic", () => {
+    const withVariant = (s: number, anti: [number, number], variant: [number, number], plain: [number, number]) => {
+      const x = seed(s, anti, plain);
+      return { ...x, curves: [x.curves[0], { ...x.curves[0], arm: "antitrain, other cycle", points: [point(4, variant[0]), point(8, variant[1])] }, x.curves[1]] };
+    };
+    // Units within 1 point: antitrain 8 and 8, the variant 4 and 4 (the best), plain 16 and 8.
+    const seeds = [withVariant(0, [0.85, 0.895], [0.9, 0.9], [0.8, 0.88]), withVariant(1, [0.85, 0.95], [0.895, 0.9], [0.8, 0.895])];
+    const summary = st.summarizeCompressionStudy(settings, seeds);
+    const d = st.compressionDetails(summary);
+    assert.equal(d.robust?.length, d.robustBest?.length, "the same statistics");
+    const direct = st.robustVerdicts(st.robustStatistics(seeds, { width: 16, tolerance: 0.01, reference: "antitrain, other cycle", arms: ["plain, importance"] }));
+    assert.deepEqual(d.robustBest, direct, "the best variant against the arms that are not antitraining");
+    const v = st.variantsVerdict(summary);
+    assert.match(v.numbers[v.numbers.length - 1], /^Robust check: /);
+    assert.equal(st.compressionDetails(st.summarizeCompressionStudy(settings, [seed(0, [0.85, 0.895], [0.8, 0.88])])).robustBest, undefined, "one antitraining arm: none");
+  });
+
   test("robustLine: the same answer under every statistic, or where it flips", () => {
     const v = (statistic: string, answer: st.Answer) => ({ statistic, answer, better: [], worse: [] });
     assert.equal(st.robustLine("not supported", [v("a", "not supported"), v("b", "not supported")]), "Robust check: not supported under every statistic (a; b)");
@@ -248,6 +265,13 @@ describe("summary, choice and checks", () => {
     assert.throws(() => st.normalizedArea(seeds[0].curves[0], [4], 0.9), /at least two widths/);
     assert.throws(() => st.robustStatistics(seeds, { width: 16, tolerance: 0.01, fixedWidth: [8] } as never), /unknown option "fixedWidth" of robustStatistics/);
     assert.throws(() => st.robustStatistics(seeds, { width: 16, tolerance: 1 }), /tolerance must be in \[0, 1\)/);
+    // Another reference (16 pairs its best variant): the same scores, the pairing turned round.
+    const turned = st.robustStatistics(seeds, { width: 16, tolerance: 0.01, fixedWidths: [4, 8, 12], reference: "plain, importance" });
+    assert.equal(turned[1].summary.reference, "plain, importance");
+    assert.deepEqual(turned[1].summary.paired.map((q) => [q.arm, q.mean]), [["antitrain", -2]], "antitrain − plain within 2 points: 6 − 8");
+    const alone = st.robustStatistics(seeds, { width: 16, tolerance: 0.01, reference: "plain, importance", arms: [] });
+    assert.deepEqual(alone[0].summary.arms.map((a) => a.arm), ["plain, importance"], "arms leaves the others out; the reference stays");
+    assert.throws(() => st.robustStatistics(seeds, { width: 16, tolerance: 0.01, reference: "slimming" }), /no arm "slimming" in these results/);
   });
 
   test("by hand: units within 1 point of the seeds' mean dense accuracy, and the test-split gap at the chosen width", () => {

@@ -69,7 +69,8 @@ export function normalizedArea(curve: StudyCurve, widths: readonly number[], den
 
 /**
  * Every robust statistic of a compression study's seeds (see the module comment); `fixedWidths` are the widths to
- * compare accuracy at (default: those of 8, 12, 16, 24, 32 every arm was measured at).
+ * compare accuracy at (default: those of 8, 12, 16, 24, 32 every arm was measured at). Paired against `reference`
+ * (default "antitrain") over `arms` (default every arm; 16 pairs its best variant against the baselines alone).
  *
  * @example
  * const stats = robustStatistics(run.results, { width: 128, tolerance: 0.01 });
@@ -77,20 +78,25 @@ export function normalizedArea(curve: StudyCurve, widths: readonly number[], den
  */
 export function robustStatistics(
   results: readonly StudySeed[],
-  options: { width: number; tolerance: number; fixedWidths?: readonly number[] },
+  options: { width: number; tolerance: number; fixedWidths?: readonly number[]; reference?: string; arms?: readonly string[] },
 ): RobustStatistic[] {
-  requireKnownKeys(options, ["width", "tolerance", "fixedWidths"], "robustStatistics");
+  requireKnownKeys(options, ["width", "tolerance", "fixedWidths", "reference", "arms"], "robustStatistics");
   requirePositiveInt(options.width, "robustStatistics' width (the pruned site's units)");
   requireTolerance(options.tolerance, "robustStatistics");
   const widths = commonWidths(results);
   const fixed = (options.fixedWidths ?? [8, 12, 16, 24, 32]).filter((k) => widths.includes(k));
-  const arms = results[0].curves.map((c) => c.arm);
-  if (!arms.includes("antitrain")) throw new AntitrainError(`robustStatistics pairs against "antitrain", but the arms are ${arms.join(", ")}`);
+  const all = results[0].curves.map((c) => c.arm);
+  const reference = options.reference ?? "antitrain";
+  const arms = options.arms === undefined ? all : [...options.arms];
+  for (const a of [reference, ...arms]) {
+    if (!all.includes(a)) throw new AntitrainError(`robustStatistics: no arm "${a}" in these results (the arms are ${all.join(", ")})`);
+  }
+  if (!arms.includes(reference)) arms.unshift(reference);
   const perSeed = (score: (c: StudyCurve, r: StudySeed) => number) =>
-    results.map((r) => Object.fromEntries(r.curves.map((c) => [c.arm, score(c, r)])));
+    results.map((r) => Object.fromEntries(r.curves.filter((c) => arms.includes(c.arm)).map((c) => [c.arm, score(c, r)])));
   const summary = (name: string, better: "lower" | "higher", score: (c: StudyCurve, r: StudySeed) => number, digits: number): RobustStatistic => ({
     name,
-    summary: summarizeScores(perSeed(score), { metric: name, better, reference: "antitrain", arms, digits }),
+    summary: summarizeScores(perSeed(score), { metric: name, better, reference, arms, digits }),
   });
   const points = (t: number) => +(100 * t).toFixed(6);
   const pointsText = (t: number) => `${points(t)} point${points(t) === 1 ? "" : "s"}`;

@@ -22,6 +22,11 @@ export interface CompressionDetails {
   readonly refK: number;
   /** The headline question under every robust statistic (units within 1 and 2 points, area under the curve, fixed widths). */
   readonly robust?: RobustVerdict[];
+  /**
+   * With several antitraining variants (notebook 16): the best variant ({@link bestVariantAndReference}) against the
+   * arms that are not antitraining, under every robust statistic — the pairing 16's verdict is about.
+   */
+  readonly robustBest?: RobustVerdict[];
 }
 
 /**
@@ -39,7 +44,21 @@ export function summarizeCompressionStudy(settings: CompressionSettings, results
   const scores = scoresBySeed(summary);
   const hasAntitrain = results[0].curves.some((c) => c.arm === "antitrain");
   const robust = hasAntitrain ? robustVerdicts(robustStatistics(results, { width, tolerance: settings.tolerance })) : undefined;
-  const details: CompressionDetails = { summary, headline, width, refK: settings.refK, ...(robust === undefined ? {} : { robust }) };
+  const variants = summary.filter((a) => a.arm.startsWith("antitrain"));
+  let robustBest: RobustVerdict[] | undefined;
+  if (variants.length > 1 && variants.length < summary.length) {
+    const best = bestVariantAndReference(summary).bestVariant.arm;
+    const arms = summary.map((a) => a.arm).filter((a) => a === best || !a.startsWith("antitrain"));
+    robustBest = robustVerdicts(robustStatistics(results, { width, tolerance: settings.tolerance, reference: best, arms }));
+  }
+  const details: CompressionDetails = {
+    summary,
+    headline,
+    width,
+    refK: settings.refK,
+    ...(robust === undefined ? {} : { robust }),
+    ...(robustBest === undefined ? {} : { robustBest }),
+  };
   return summarizeScores(scores, {
     metric: `fewest units of ${width} in ${settings.site} within ${+(100 * settings.tolerance).toFixed(6)} point of the dense validation accuracy`,
     better: "lower",

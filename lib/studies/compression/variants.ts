@@ -5,6 +5,7 @@ import type { StudySummary, Verdict } from "../study";
 import { summarizeScores, verdictFromSummary } from "../summary";
 import { digitsCompression } from "./digits";
 import { type CompressionStudy, compressionStudy } from "./factory";
+import { robustLine } from "./robust";
 import { type CompressionSettings, firstOfEachGrid } from "./settings";
 import { type CompressionDetails, bestVariantAndReference, scoresBySeed } from "./summary";
 import { tinySettings } from "./tiny";
@@ -67,11 +68,13 @@ export function variantsVerdict(summary: StudySummary): Verdict {
     arms: [bestVariant.arm, ...others],
     digits: 1,
   });
-  return verdictFromSummary(against, {
+  const verdict = verdictFromSummary(against, {
     question: VARIANTS_QUESTION,
     claim: `the best antitraining variant on these seeds (${bestVariant.arm}) needs fewer units within 1 point of the dense model than each baseline`,
     digits: 1,
   });
+  // The same pairing under every robust statistic (units within 2 points, area, fixed widths …), or where it flips.
+  return details.robustBest === undefined ? verdict : { ...verdict, numbers: [...verdict.numbers, robustLine(verdict.answer, details.robustBest)] };
 }
 
 /**
