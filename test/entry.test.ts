@@ -121,6 +121,8 @@ const NOTEBOOK = [
   "randomizationAgreementChart",
   "randomizationBranchCharts",
   "randomizationBranchRows",
+  "randomizationStatisticRows",
+  "randomizationUnitRows",
   "readJson",
   "readableLogAxes",
   "reattachmentRows",

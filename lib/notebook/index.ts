@@ -14,7 +14,7 @@ export { tableConfig, htmlTable } from "./table";
 export { provenance, quickNote, RUN_TIME_MARK, type ProvenanceOptions } from "./provenance";
 export { keep, type Disposable } from "./keep";
 export { compressionTableRows, tuningTableRows, compressionCharts } from "./compression-report";
-export { randomizationBranchRows, randomizationAgreementChart, randomizationBranchCharts } from "./randomization-report";
+export { randomizationBranchRows, randomizationAgreementChart, randomizationBranchCharts, randomizationStatisticRows, randomizationUnitRows } from "./randomization-report";
 export { memorizationRoleRows, memorizationAblationRows, memorizationUnitsChart, memorizationOutcomeChart, memorizationRankingChart } from "./memorization-report";
 export { interactionHeatmaps, interactionRows, groupQuestion, tyingRows, tyingHintsView } from "./mutual-information-report";
 export { regularizationTableRows, regularizationPairedRows, regularizationCharts } from "./regularization-report";

@@ -2,7 +2,10 @@
 import type { Interval } from "../base/statistics";
 import type { RandomizationSeed } from "../studies/randomization/run-seed";
 import { type BranchSummary, meanAgreement } from "../studies/randomization/tables";
-import { interval } from "../studies/summary";
+import type { GroundTruthSeed } from "../studies/randomization/ground-truth";
+import type { RandomizationDetails, RandomizationStatistic } from "../studies/randomization/summarize";
+import type { StudySummary } from "../studies/study";
+import { interval, signedInterval, signedNumber } from "../studies/summary";
 import { axes, chart, type PlotlyObject } from "./plot";
 
 /** `mean (low–high)`. */
@@ -64,4 +67,50 @@ export function randomizationBranchCharts(branches: readonly BranchSummary[], hi
     { ...axes(x, "test accuracy", `Test accuracy after antitraining with each method${suffix}`), yaxis: { title: { text: "test accuracy" }, range: [0.9, 1] } },
   );
   return [cores, accuracy];
+}
+
+/**
+ * The statistics' table rows (for `nb.htmlTable`): per statistic of `part` ("ground truth" and "beside": part 1;
+ * "antitraining": part 2) and method, the mean [95% t interval] and median over seeds, and the paired difference
+ * method − gaussian per seed (mean [95% t interval], median, seeds where the method is better, Wilcoxon p).
+ *
+ * @example
+ * tslab.display.html(nb.htmlTable(nb.randomizationStatisticRows(run.summary, ["ground truth", "beside"])));
+ */
+export function randomizationStatisticRows(summary: StudySummary, parts: readonly RandomizationStatistic["part"][]): Record<string, string>[] {
+  const d = summary.details as RandomizationDetails;
+  return d.statistics
+    .filter((x) => parts.includes(x.part))
+    .flatMap((x) => {
+      const digits = x.key === "core95" ? 1 : 3;
+      return x.summary.arms.map((a) => {
+        const p = x.summary.paired.find((q) => q.arm === a.arm);
+        return {
+          statistic: x.label,
+          method: a.arm,
+          "mean [95% CI]": interval(a, digits),
+          median: a.median.toFixed(digits),
+          [`− ${x.summary.reference} (paired)`]: p === undefined ? "reference" : signedInterval(p, digits),
+          "median difference": p === undefined ? "—" : signedNumber(p.median, digits),
+          "seeds better": p === undefined ? "—" : `${p.wins}/${p.n}`,
+          "Wilcoxon p": p === undefined ? "—" : p.wilcoxonP.toPrecision(2),
+        };
+      });
+    });
+}
+
+/**
+ * One seed's small layer, unit by unit (for `nb.htmlTable`): what the unit is, its exact reference Shapley value, and
+ * each method's single-unit damage (the ranking the statistics score).
+ *
+ * @example
+ * tslab.display.html(nb.htmlTable(nb.randomizationUnitRows(run.results[0].groundTruth)));
+ */
+export function randomizationUnitRows(gt: GroundTruthSeed): Record<string, string>[] {
+  return gt.kinds.map((kind, u) => ({
+    unit: String(u),
+    kind: kind === "copy" ? `copy of unit ${gt.original}` : kind,
+    "reference Shapley (loss)": gt.reference[u].toFixed(3),
+    ...Object.fromEntries(gt.methods.map((m) => [`${m.method}: single damage`, m.single[u].toFixed(3)])),
+  }));
 }

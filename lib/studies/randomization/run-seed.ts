@@ -1,5 +1,6 @@
 /**
- * One seed of the randomization study. Part 1: the pretrained model's unit importances under every randomization
+ * One seed of the randomization study. Part 1 (ground-truth.ts): a small layer with planted units, each method's
+ * single-unit ranking scored against exact Shapley values. Part 2: a wider pretrained model's unit importances under every randomization
  * method, compared by Spearman rank correlation (and each random method against itself under other draws: the noise
  * ceiling), and each method's 95% core. Part 2: from the same pretrained weights, plain continued training and one
  * antitrained branch per method, each measured by its own method and by the resample yardstick.
@@ -15,6 +16,7 @@ import { collectStats } from "../../measure/unit-stats";
 import { type Mlp, mlp } from "../../models/mlp";
 import { evaluate, train } from "../../training/train";
 import { studyData } from "../data";
+import { type GroundTruthSeed, groundTruth } from "./ground-truth";
 import type { RandomizationSettings } from "./settings";
 
 /** Spearman agreement of two methods' unit importances (`b` may be "<method> (other draws)"). */
@@ -43,6 +45,8 @@ export interface Branch {
 /** One seed's result (the per-seed shape of results/07-randomization.json). */
 export interface RandomizationSeed {
   readonly seed: number;
+  /** Part 1: the small layer's ground truth and each method's ranking scored against it. */
+  readonly groundTruth: GroundTruthSeed;
   /** Every pair of methods, then a second draw of gaussian and of resample. */
   readonly agreements: readonly Agreement[];
   /** 95% core of the pretrained model under each method. */
@@ -126,8 +130,9 @@ function runBranch(base: Mlp, variant: string, s: RandomizationSettings, trainDa
 }
 
 /**
- * One seed of the randomization study: pretrain a 64→hidden→10 MLP, compare the methods' importances and cores
- * (part 1), then continue it plainly and with an antitrainer per method (part 2).
+ * One seed of the randomization study: the ground truth on the small planted layer (part 1), then pretrain a
+ * 64→hidden→10 MLP, compare the methods' importances and cores, and continue it plainly and with an antitrainer per
+ * method (part 2).
  *
  * @example
  * const r = runRandomizationSeed(randomizationSettings("tiny"), 0);
@@ -138,9 +143,10 @@ export function runRandomizationSeed(s: RandomizationSettings, seed: number): Ra
   const base = mlp({ inputs: 64, hidden: [s.hidden], classes: 10, seed });
   try {
     train(base, trainData, { steps: s.pretrain, learningRate: s.learningRate, seed });
+    const truth = groundTruth(s, trainData, test, seed);
     const { agreements, coreByMethod } = compareMethods(base, s, trainData, test, seed);
     const branches = ["plain", ...s.methods].map((variant) => runBranch(base, variant, s, trainData, test, seed));
-    return { seed, agreements, coreByMethod, branches };
+    return { seed, groundTruth: truth, agreements, coreByMethod, branches };
   } finally {
     base.dispose();
   }

@@ -1,12 +1,15 @@
 /**
- * The settings of the randomization study (notebook 07): one MLP on digits, pretrained, measured under every
- * randomization method (part 1), then continued with an antitrainer per method and plainly (part 2).
+ * The settings of the randomization study (notebook 07): part 1, a ground truth on a small layer (a 64→T→10 MLP with
+ * three planted units, every coalition enumerated for exact Shapley values); part 2, one wider MLP on digits,
+ * pretrained, its methods' rankings compared, then continued with an antitrainer per method and plainly.
  */
 import { AntitrainError } from "../../base/errors";
 import { requireFraction, requireKnownKeys, requirePositiveInt } from "../../base/validate";
 import { RANDOMIZE_METHODS, type RandomizeMethod } from "../../measure/randomize";
 import type { DataDescription } from "../data";
 import type { StudySize } from "../study";
+import { PLANTED_KINDS } from "./planted";
+import { MAX_SHAPLEY_PLAYERS } from "./shapley";
 
 /** Every knob of the randomization study (plain JSON). */
 export interface RandomizationSettings {
@@ -28,13 +31,27 @@ export interface RandomizationSettings {
   readonly methods: readonly RandomizeMethod[];
   /** Adam's learning rate, pretraining and continued training alike. */
   readonly learningRate: number;
+  /** Part 1: trained units of the small model's h1 (three planted units are added; at most 12 in all). */
+  readonly smallTrained: number;
+  /** Part 1: Adam steps training the small model. */
+  readonly smallSteps: number;
+  /** Part 1: the small model's learning rate. */
+  readonly smallLearningRate: number;
+  /** Part 1: random draws averaged in each random method's own coalition game (gaussian, resample). */
+  readonly shapleySamples: number;
+  /** Part 1: random draws averaged in the reference game (joint resample). */
+  readonly referenceSamples: number;
+  /** Part 1: k of the top-k overlap with the reference Shapley values. */
+  readonly topK: number;
 }
 
-const KEYS = ["data", "hidden", "pretrain", "more", "cycle", "fraction", "samples", "methods", "learningRate"];
+const KEYS = ["data", "hidden", "pretrain", "more", "cycle", "fraction", "samples", "methods", "learningRate", "smallTrained", "smallSteps", "smallLearningRate", "shapleySamples", "referenceSamples", "topK"];
 
 /**
- * The study's named settings: `full` (5 seeds in the notebook: 600 + 1600 steps, 3 draws), `quick` (the notebook's
- * default smoke test: 100 + 60 steps, 1 draw) and `tiny` (the contract test: 8 units on 200 training rows).
+ * The study's named settings: `full` (10 seeds in the notebook; part 1: 9 trained + 3 planted units, 4096
+ * coalitions; part 2: 600 + 1600 steps, 3 draws), `quick` (the notebook's default smoke test: 5 + 3 units, 100 + 60
+ * steps, 1 draw) and `tiny` (the contract test: 3 + 3 units, 8 units in part 2, 200 training rows). Every knob is
+ * fixed in advance: the study tunes nothing.
  *
  * @example
  * randomizationSettings("quick").pretrain;   // 100
@@ -43,14 +60,19 @@ export function randomizationSettings(size: StudySize): RandomizationSettings {
   const methods: RandomizeMethod[] = ["gaussian", "resample", "mean", "zero"];
   switch (size) {
     case "full":
-      return { data: { dataset: "digits" }, hidden: 128, pretrain: 600, more: 1600, cycle: 100, fraction: 0.5, samples: 3, methods, learningRate: 1e-3 };
+      return { data: { dataset: "digits" }, hidden: 128, pretrain: 600, more: 1600, cycle: 100, fraction: 0.5, samples: 3, methods, learningRate: 1e-3, ...small(9, 1500, 8, 16) };
     case "quick":
-      return { data: { dataset: "digits" }, hidden: 128, pretrain: 100, more: 60, cycle: 100, fraction: 0.5, samples: 1, methods, learningRate: 1e-3 };
+      return { data: { dataset: "digits" }, hidden: 128, pretrain: 100, more: 60, cycle: 100, fraction: 0.5, samples: 1, methods, learningRate: 1e-3, ...small(5, 300, 2, 4) };
     case "tiny":
-      return { data: { dataset: "digits", trainLimit: 200, test: 100 }, hidden: 8, pretrain: 30, more: 10, cycle: 5, fraction: 0.5, samples: 1, methods, learningRate: 1e-3 };
+      return { data: { dataset: "digits", trainLimit: 200, test: 100 }, hidden: 8, pretrain: 30, more: 10, cycle: 5, fraction: 0.5, samples: 1, methods, learningRate: 1e-3, ...small(3, 30, 2, 2) };
     default:
       throw new AntitrainError(`unknown study size ${JSON.stringify(size)}: use "tiny", "quick" or "full"`);
   }
+}
+
+/** Part 1's knobs: trained units, steps, draws of the own games and of the reference game; k = 3, lr 1e-2. */
+function small(smallTrained: number, smallSteps: number, shapleySamples: number, referenceSamples: number) {
+  return { smallTrained, smallSteps, smallLearningRate: 1e-2, shapleySamples, referenceSamples, topK: 3 };
 }
 
 /**
@@ -61,11 +83,18 @@ export function randomizationSettings(size: StudySize): RandomizationSettings {
  */
 export function checkRandomizationSettings(s: RandomizationSettings): void {
   requireKnownKeys(s, KEYS, "the randomization study's settings");
-  for (const key of ["hidden", "pretrain", "more", "cycle", "samples"] as const) requirePositiveInt(s[key], `settings.${key}`);
+  for (const key of ["hidden", "pretrain", "more", "cycle", "samples", "smallTrained", "smallSteps", "shapleySamples", "referenceSamples", "topK"] as const) requirePositiveInt(s[key], `settings.${key}`);
   requireFraction(s.fraction, "settings.fraction");
-  if (!(typeof s.learningRate === "number" && s.learningRate > 0 && Number.isFinite(s.learningRate))) {
-    throw new AntitrainError(`settings.learningRate must be a positive number such as 1e-3, got ${String(s.learningRate)}`);
+  for (const key of ["learningRate", "smallLearningRate"] as const) {
+    if (!(typeof s[key] === "number" && s[key] > 0 && Number.isFinite(s[key]))) {
+      throw new AntitrainError(`settings.${key} must be a positive number such as 1e-3, got ${String(s[key])}`);
+    }
   }
+  const players = s.smallTrained + PLANTED_KINDS.length;
+  if (players > MAX_SHAPLEY_PLAYERS) {
+    throw new AntitrainError(`settings.smallTrained + ${PLANTED_KINDS.length} planted units must be at most ${MAX_SHAPLEY_PLAYERS} (exact Shapley values enumerate 2^n coalitions), got ${players}: use smallTrained ≤ ${MAX_SHAPLEY_PLAYERS - PLANTED_KINDS.length}`);
+  }
+  if (s.topK > s.smallTrained) throw new AntitrainError(`settings.topK must be at most settings.smallTrained (${s.smallTrained}), got ${s.topK}`);
   if (!Array.isArray(s.methods) || new Set(s.methods).size !== s.methods.length || s.methods.some((m) => !RANDOMIZE_METHODS.includes(m))) {
     throw new AntitrainError(`settings.methods must be distinct randomization methods out of ${RANDOMIZE_METHODS.join(", ")}, got ${JSON.stringify(s.methods)}`);
   }

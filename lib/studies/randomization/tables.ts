@@ -6,6 +6,9 @@ import { type Interval, meanCI } from "../../base/statistics";
 import { intervalBounds } from "../summary";
 import type { RandomizationSeed } from "./run-seed";
 
+/** What the tables read of a seed (part 2 and the methods' agreement). */
+type TableSeed = Pick<RandomizationSeed, "agreements" | "coreByMethod" | "branches">;
+
 /** One pair of methods' Spearman agreement over seeds (a type literal, so a table row as `htmlTable` takes it). */
 export type AgreementRow = {
   readonly pair: string;
@@ -45,7 +48,7 @@ export interface RandomizationTables {
  * @example
  * const { agreement, cores, branches } = randomizationTables(run.results, run.settings.methods);
  */
-export function randomizationTables(results: readonly RandomizationSeed[], methods: readonly string[]): RandomizationTables {
+export function randomizationTables(results: readonly TableSeed[], methods: readonly string[]): RandomizationTables {
   const pairs = results[0].agreements.map((g) => `${g.a} | ${g.b}`);
   const agreement = pairs.map((pair, i) => {
     const ci = meanCI(results.map((r) => r.agreements[i].rho));
@@ -70,7 +73,7 @@ export function randomizationTables(results: readonly RandomizationSeed[], metho
  * @example
  * meanAgreement(run.results, "gaussian", "zero");   // 0.80
  */
-export function meanAgreement(results: readonly RandomizationSeed[], a: string, b: string): number {
+export function meanAgreement(results: readonly Pick<RandomizationSeed, "agreements">[], a: string, b: string): number {
   const agreements = results[0].agreements;
   const i = a === b ? agreements.findIndex((g) => g.a === a && g.b === `${a} (other draws)`) : agreements.findIndex((g) => (g.a === a && g.b === b) || (g.a === b && g.b === a));
   if (i < 0) return a === b ? 1 : Number.NaN;
