@@ -42,17 +42,19 @@ import * as st from "../dist/studies/index";
 const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 const TUNE_SEEDS = QUICK ? [100] : [100, 101];
-// Modular addition (printed below; tweak any knob here, e.g. { ...size, budget: 600 }), quick | full: p 23 | 31,
-// trainFraction 0.7 (validationFraction 0.2 of it on tuning seeds), model { dModel 32, heads 4, dMlp 64 | 128, 1
-// layer }, learningRate 1e-2 (AdamW, betas 0.9, 0.98, weight decay 1.0, full batch), trainSteps 150 | 700, budget
-// 40 | 300 updates per arm, keep 2 heads, antiCycle 10 | 25, gateLearningRate 0.1, grids: l0Lambda [0.01, 0.1] |
-// [0.001, 0.01, 0.1, 1], antitrain fraction × learningRate 2 | 4 configurations.
+// Modular addition (printed below; tweak any knob here, e.g. { ...size, budget: 600 }), quick | full:
+// p 23 | 31, trainFraction 0.7 (validationFraction 0.2 of it on tuning seeds), model { dModel 32,
+// heads 4, dMlp 64 | 128, 1 layer }, learningRate 1e-2 (AdamW, betas 0.9, 0.98, weight decay 1.0,
+// full batch), trainSteps 150 | 700, budget 40 | 300 updates per arm, keep 2 heads, antiCycle 10 | 25,
+// gateLearningRate 0.1, grids: l0Lambda [0.01, 0.1] | [0.001, 0.01, 0.1, 1], antitrain fraction ×
+// learningRate 2 | 4 configurations.
 const size = QUICK ? "quick" : "full";
 const SETTINGS: st.ModularCompressionSettings = { ...st.transformerCompressionStudy.settings(size) };
-// The character-level language model (next character from the 16 before it): maxChars 40,000 | 150,000, window 16,
-// vocab 64, examples 3000 | 20,000 windows (90% train, 10% test), model { dModel 32, heads 4, dMlp 64, 2 layers },
-// learningRate 3e-3 (AdamW, weight decay 0.01, batch 64), trainSteps 60 | 800, budget 30 | 300, keep 2 heads per
-// block, rankExamples 128 | 512 training windows, validationBlocks 2, the same grids.
+// The character-level language model (next character from the 16 before it): maxChars 40,000 |
+// 150,000, window 16, vocab 64, examples 3000 | 20,000 windows (90% train, 10% test), model { dModel
+// 32, heads 4, dMlp 64, 2 layers }, learningRate 3e-3 (AdamW, weight decay 0.01, batch 64), trainSteps
+// 60 | 800, budget 30 | 300, keep 2 heads per block, rankExamples 128 | 512 training windows,
+// validationBlocks 2, the same grids.
 const LM_SETTINGS: st.CharLmSettings = { ...st.charLmCompressionStudy.settings(size) };
 
 // %%
@@ -133,7 +135,8 @@ console.log(
     `(of ${lm.available.test}); unigram baseline on test: loss ${unigram.loss.toFixed(3)} nats, ` +
     `accuracy ${unigram.accuracy.toFixed(3)}`,
 );
-const lmWhat = `${SEEDS.length} seed(s), ${LM_SETTINGS.trainSteps} training steps, ${LM_SETTINGS.budget} updates per arm`;
+const lmWhat =
+  `${SEEDS.length} seed(s), ${LM_SETTINGS.trainSteps} training steps, ${LM_SETTINGS.budget} updates per arm`;
 show(st.tuningRows(lmRun.tuning, lmRun.chosen), `validation, tuning seeds ${TUNE_SEEDS.join(", ")}`);
 show(lmDetails.trained, `${lmWhat}: the trained model before the arms`);
 show(lmDetails.arms, lmWhat);
