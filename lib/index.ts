@@ -61,7 +61,6 @@ export { heldOutImportance, type HeldOutImportance, type HeldOutOptions, type Un
 export { dropoutHooks, activationL1 } from "./training/regularize";
 export { groupLasso } from "./training/group-lasso";
 export { slimmingGates, type SlimmingGates, type SlimmingOptions } from "./training/network-slimming";
-export { l0Gates, trainWithGates, hardConcreteGate, hardConcreteOpen, hardConcreteSample, HARD_CONCRETE, type L0Gates, type L0GateOptions, type GateTrainOptions } from "./training/hard-concrete";
 export { targetedDropoutHooks, type TargetedDropoutOptions } from "./training/targeted-dropout";
 export { nestedDropoutHooks, type NestedDropoutOptions } from "./training/nested-dropout";
 export { concept, conceptData, type Concept } from "./analysis/concept";

@@ -3,6 +3,7 @@ import { before, describe, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
 import { gateScores } from "../lib/importance/gate";
+import { HARD_CONCRETE, type L0GateOptions, hardConcreteGate, hardConcreteOpen, hardConcreteSample, l0Gates, trainWithGates } from "../lib/training/hard-concrete";
 import { crossEntropy } from "../lib/measure/metrics";
 
 // Notebook 10's peers checked against plain references: Michel et al.'s head importance (the gate gradient) against
@@ -48,30 +49,30 @@ describe("Michel et al. head importance", () => {
 
 describe("hard-concrete gates (Louizos et al. 2018)", () => {
   test("the formulas: test-time gate, P(open) against 20,000 Monte Carlo samples (±0.015), samples in [0, 1]", () => {
-    const { beta, gamma, zeta } = at.HARD_CONCRETE;
+    const { beta, gamma, zeta } = HARD_CONCRETE;
     assert.deepEqual([beta, gamma, zeta], [2 / 3, -0.1, 1.1]);
-    assert.equal(at.hardConcreteGate(3), 1);
-    assert.equal(at.hardConcreteGate(-3), 0);
-    assert.ok(Math.abs(at.hardConcreteGate(0) - 0.5) < 1e-12, "sigmoid(0)·1.2 − 0.1");
-    assert.ok(Math.abs(at.hardConcreteSample(0, 0.5) - 0.5) < 1e-12);
+    assert.equal(hardConcreteGate(3), 1);
+    assert.equal(hardConcreteGate(-3), 0);
+    assert.ok(Math.abs(hardConcreteGate(0) - 0.5) < 1e-12, "sigmoid(0)·1.2 − 0.1");
+    assert.ok(Math.abs(hardConcreteSample(0, 0.5) - 0.5) < 1e-12);
     const rng = new at.Rng(1);
     for (const logAlpha of [-2, 0, 1.5]) {
       let open = 0;
       for (let i = 0; i < 20_000; i++) {
-        const z = at.hardConcreteSample(logAlpha, Math.min(1 - 1e-9, Math.max(1e-9, rng.uniform())));
+        const z = hardConcreteSample(logAlpha, Math.min(1 - 1e-9, Math.max(1e-9, rng.uniform())));
         assert.ok(z >= 0 && z <= 1);
         if (z > 0) open++;
       }
-      assert.ok(Math.abs(open / 20_000 - at.hardConcreteOpen(logAlpha)) < 0.015, `log α ${logAlpha}: ${open / 20_000} vs ${at.hardConcreteOpen(logAlpha)}`);
+      assert.ok(Math.abs(open / 20_000 - hardConcreteOpen(logAlpha)) < 0.015, `log α ${logAlpha}: ${open / 20_000} vs ${hardConcreteOpen(logAlpha)}`);
     }
   });
 
   test("the penalty is λ·Σ P(open); the sampled hooks gate whole heads; the test hooks equal the folded model", () => {
     const { task, model } = tiny();
     const sites = ["blocks.0.attn", "blocks.1.attn"];
-    const gates = at.l0Gates(model, sites, { lambda: 0.5, initLogAlpha: 0.3 });
+    const gates = l0Gates(model, sites, { lambda: 0.5, initLogAlpha: 0.3 });
     const penalty = gates.penalty();
-    assert.ok(Math.abs(penalty.dataSync()[0] - 0.5 * 4 * at.hardConcreteOpen(0.3)) < 1e-5);
+    assert.ok(Math.abs(penalty.dataSync()[0] - 0.5 * 4 * hardConcreteOpen(0.3)) < 1e-5);
     penalty.dispose();
     gates.variables[0].assign(tf.tensor1d([5, -5]));
     assert.deepEqual(Array.from(gates.gates("blocks.0.attn")), [1, 0]);
@@ -102,12 +103,12 @@ describe("hard-concrete gates (Louizos et al. 2018)", () => {
       [0, 4],
     ] as const) {
       const { task, model } = tiny();
-      const gates = at.l0Gates(model, ["blocks.0.attn", "blocks.1.attn"], { lambda, seed: 1 });
+      const gates = l0Gates(model, ["blocks.0.attn", "blocks.1.attn"], { lambda, seed: 1 });
       const optimizer = at.adamw(1e-3);
       const stream = new at.BatchStream(task.train, 20, 0);
-      at.trainWithGates(model, task.train, gates, { steps: 1, optimizer, gateLearningRate: 0.1, stream }); // the optimizer's moments exist now
+      trainWithGates(model, task.train, gates, { steps: 1, optimizer, gateLearningRate: 0.1, stream }); // the optimizer's moments exist now
       const tensors = tf.memory().numTensors;
-      const losses = at.trainWithGates(model, task.train, gates, { steps: 149, optimizer, gateLearningRate: 0.1, stream });
+      const losses = trainWithGates(model, task.train, gates, { steps: 149, optimizer, gateLearningRate: 0.1, stream });
       assert.equal(tf.memory().numTensors, tensors, "no tensor leaked");
       assert.equal(losses.length, 149);
       const z = [...gates.gates("blocks.0.attn"), ...gates.gates("blocks.1.attn")];
@@ -120,14 +121,14 @@ describe("hard-concrete gates (Louizos et al. 2018)", () => {
 
   test("bad options are refused, naming the fix", () => {
     const { task, model } = tiny();
-    assert.throws(() => at.l0Gates(model, ["blocks.0.attn"], { lambda: -1 }), /lambda/);
-    assert.throws(() => at.l0Gates(model, ["blocks.9.attn"], { lambda: 1 }), /blocks.9.attn/);
-    assert.throws(() => at.l0Gates(model, ["blocks.0.attn"], { lambda: 1, temperature: 2 } as at.L0GateOptions), /unknown option "temperature"/);
-    const gates = at.l0Gates(model, ["blocks.0.attn"], { lambda: 1 });
+    assert.throws(() => l0Gates(model, ["blocks.0.attn"], { lambda: -1 }), /lambda/);
+    assert.throws(() => l0Gates(model, ["blocks.9.attn"], { lambda: 1 }), /blocks.9.attn/);
+    assert.throws(() => l0Gates(model, ["blocks.0.attn"], { lambda: 1, temperature: 2 } as L0GateOptions), /unknown option "temperature"/);
+    const gates = l0Gates(model, ["blocks.0.attn"], { lambda: 1 });
     const optimizer = at.adamw(1e-3);
     const stream = new at.BatchStream(task.train, 20, 0);
-    assert.throws(() => at.trainWithGates(model, task.train, gates, { steps: 1, optimizer, gateLearningRate: 0, stream }), /gateLearningRate/);
-    assert.throws(() => at.trainWithGates(model, task.train, gates, { steps: 0, optimizer, gateLearningRate: 0.1, stream }), /steps/);
+    assert.throws(() => trainWithGates(model, task.train, gates, { steps: 1, optimizer, gateLearningRate: 0, stream }), /gateLearningRate/);
+    assert.throws(() => trainWithGates(model, task.train, gates, { steps: 0, optimizer, gateLearningRate: 0.1, stream }), /steps/);
     gates.dispose();
     optimizer.dispose();
     model.dispose();

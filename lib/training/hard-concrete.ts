@@ -91,8 +91,8 @@ export interface L0Gates {
  * the gates of the units the loss can spare. Train with {@link trainWithGates}; call `dispose()` when done.
  *
  * @example
- * const gates = at.l0Gates(model, ["blocks.0.attn"], { lambda: 0.01 });
- * at.trainWithGates(model, train, gates, { steps: 300, optimizer: at.adamw(1e-3), gateLearningRate: 0.05 });
+ * const gates = l0Gates(model, ["blocks.0.attn"], { lambda: 0.01 });
+ * trainWithGates(model, train, gates, { steps: 300, optimizer: at.adamw(1e-3), gateLearningRate: 0.05 });
  * gates.gates("blocks.0.attn");   // e.g. [1, 0, 1, 0.83]: two heads closed
  */
 export function l0Gates(model: HookedModel, sites: readonly string[], options: L0GateOptions): L0Gates {
@@ -198,7 +198,7 @@ export interface GateTrainOptions {
  * cross-entropy per step.
  *
  * @example
- * at.trainWithGates(model, train, gates, { steps: 300, optimizer, gateLearningRate: 0.05, stream });
+ * trainWithGates(model, train, gates, { steps: 300, optimizer, gateLearningRate: 0.05, stream });
  */
 export function trainWithGates(model: HookedModel, data: Dataset, gates: L0Gates, options: GateTrainOptions): number[] {
   requireData(model, data);

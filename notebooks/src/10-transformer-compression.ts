@@ -23,8 +23,8 @@
 //   damage): the control without antitraining;
 // - **michel**: the same plainly fine-tuned model, then Michel et al.'s head importance (`at.gateScores`: the mean
 //   over training examples of |∂L/∂ξ_h|, one backward pass);
-// - **voita**: fine-tuning with a hard-concrete gate on each head (`at.l0Gates`, β = 2/3, γ = −0.1, ζ = 1.1, log α
-//   starting at 3, i.e. open) and the penalty λ·Σ_h P(gate h ≠ 0) added to the loss (`at.trainWithGates`: each step
+// - **voita**: fine-tuning with a hard-concrete gate on each head (`l0Gates` in `lib/training/hard-concrete.ts`, β = 2/3, γ = −0.1, ζ = 1.1, log α
+//   starting at 3, i.e. open) and the penalty λ·Σ_h P(gate h ≠ 0) added to the loss (`trainWithGates`: each step
 //   one update of the weights and of the log α's, the latter by their own Adam so no weight decay pulls them); then
 //   the test-time gates folded into the output projection and the heads kept by log α (closed gates go first).
 //

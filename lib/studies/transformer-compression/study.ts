@@ -10,7 +10,7 @@ import { AntitrainError } from "../../base/errors";
 import { size } from "../../data/dataset";
 import type { PairedDifference, StudySummary, Verdict } from "../study";
 import { defineStudy } from "../study";
-import { signedInterval, signedNumber, summarizeScores, verdictFromSummary } from "../summary";
+import { interval, signedInterval, signedNumber, summarizeScores, verdictFromSummary } from "../summary";
 import { charLmTask, lmSplit, modularSplit, modularTask } from "./data";
 import { type HeadOutcome, type HeadSeed, type HeadSetup, type HeadTuningRow, headSeed, headTuning } from "./heads";
 import {
@@ -199,7 +199,7 @@ export function armRows(results: readonly HeadSeed[]): HeadArmRow[] {
       xs.map((x) => ({ a: x })),
       { metric: "x", better: "lower", reference: "a" },
     ).arms[0];
-    return xs.length < 2 ? s.mean.toFixed(3) : `${s.mean.toFixed(3)} [${s.low.toFixed(3)}, ${s.high.toFixed(3)}]`;
+    return interval({ ...s, n: xs.length }, 3);
   };
   return HEAD_ARMS.map((arm) => {
     const os = results.map((r) => r.outcomes.find((o) => o.arm === arm)).filter((o): o is HeadOutcome => o !== undefined);
