@@ -4,9 +4,9 @@ import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
 import * as st from "../lib/studies/index";
 
-// Notebook 10's two studies as registered Studies: settings are the notebook's, bad settings are refused, the moved
-// notebook functions compute what they did (hand-worked cases and the quick char-LM data's reference numbers), and
-// a tiny seed of each keeps the invariants the notebook's quick check asserts.
+// Notebook 10's two head-compression studies as registered Studies: settings are the notebook's, bad settings are
+// refused, the validation splits never touch test data, the tuning picks by validation, the tables compute what they
+// say (hand-made seeds), and a tiny seed and tuning seed of each run every arm at the budget without leaking tensors.
 before(async () => {
   await at.ready({ quiet: true });
 });
@@ -14,153 +14,179 @@ before(async () => {
 const FILES = ["lib.es5.d.ts", "lib.es2015.core.d.ts", "lib.es2015.collection.d.ts", "lib.es2015.promise.d.ts", "lib.es2015.iterable.d.ts"];
 
 describe("transformer compression settings", () => {
-  test("quick and full are notebook 10's documented values", () => {
-    const sites = ["blocks.0.attn", "blocks.0.mlp", "blocks.0.resid"];
-    const model = (dMlp: number) => ({ dModel: 32, heads: 4, dMlp, layers: 1, layerNorm: false });
-    const common = { trainFraction: 0.7, learningRate: 1e-2, antiFractions: [0.95, 0.5], sites };
-    assert.deepEqual(st.transformerCompressionStudy.settings("quick"), { ...common, p: 23, model: model(64), trainSteps: 150, antiCycles: 1, cycle: 50 });
-    assert.deepEqual(st.transformerCompressionStudy.settings("full"), { ...common, p: 31, model: model(128), trainSteps: 1000, antiCycles: 3, cycle: 100 });
-    const lm = { files: FILES, window: 16, vocab: 64, learningRate: 3e-3, antiSite: "blocks.1.mlp", antiFraction: 0.5 };
-    assert.deepEqual(st.charLmCompressionStudy.settings("quick"), {
-      ...lm,
-      maxChars: 40_000,
-      examples: 3000,
-      model: { dModel: 32, heads: 4, dMlp: 64, layers: 2, layerNorm: false },
-      steps: 60,
-      rankExamples: 256,
-      evalExamples: 300,
-      antiSteps: 40,
-      cycle: 20,
-    });
-    assert.deepEqual(st.charLmCompressionStudy.settings("full"), {
-      ...lm,
-      maxChars: 300_000,
-      examples: 40_000,
-      model: { dModel: 64, heads: 4, dMlp: 128, layers: 2, layerNorm: false },
-      steps: 1500,
-      rankExamples: 512,
-      evalExamples: 1500,
-      antiSteps: 400,
-      cycle: 100,
-    });
+  test("full: 4 configurations per tuned arm, 300 updates per arm, half the heads kept; registered", () => {
+    const m = st.transformerCompressionStudy.settings("full");
+    assert.deepEqual([m.p, m.trainSteps, m.budget, m.keep, m.model.heads, m.grids.l0Lambda.length, m.grids.antitrain.length], [31, 700, 300, 2, 4, 4, 4]);
+    const lm = st.charLmCompressionStudy.settings("full");
+    assert.deepEqual([lm.maxChars, lm.examples, lm.trainSteps, lm.budget, lm.keep, lm.model.heads, lm.model.layers, lm.model.dModel], [150_000, 20_000, 800, 300, 2, 4, 2, 32]);
+    assert.deepEqual(lm.files, FILES);
+    for (const size of ["tiny", "quick", "full"] as const) {
+      st.transformerCompressionStudy.check(st.transformerCompressionStudy.settings(size));
+      st.charLmCompressionStudy.check(st.charLmCompressionStudy.settings(size));
+    }
     assert.equal(st.STUDIES["10-transformer-compression"], st.transformerCompressionStudy);
     assert.equal(st.STUDIES["10-transformer-compression-lm"], st.charLmCompressionStudy);
+    assert.deepEqual(st.transformerCompressionStudy.arms, ["antitrain", "randomization", "michel", "voita"]);
   });
 
   test("check refuses settings it cannot run, naming the fix", () => {
     const modular = st.transformerCompressionStudy.settings("quick");
     for (const [change, message] of [
-      [{ antiFractions: [] }, /antiFractions needs at least one/],
-      [{ antiFractions: [1.5] }, /antiFractions must be in \(0, 1\]/],
-      [{ sites: ["blocks.1.mlp"] }, /sites must be some of/],
-      [{ sites: ["blocks.0.attn"] }, /must include blocks.0.mlp/],
+      [{ keep: 4 }, /keep \(4\) must be fewer than model.heads/],
+      [{ budget: 1 }, /budget \(1\) must be at least 2/],
+      [{ grids: { ...modular.grids, l0Lambda: [0.1] } }, /same number of configurations/],
+      [{ grids: { ...modular.grids, l0Lambda: [0, 0.1] } }, /grids.l0Lambda/],
+      [{ grids: { ...modular.grids, antitrain: [{ fraction: 1.5, learningRate: 1e-3 }, { fraction: 0.5, learningRate: 1e-3 }] } }, /fraction must be in/],
       [{ model: { ...modular.model, layers: 2 } }, /model.layers must be 1/],
+      [{ validationFraction: 1 }, /validationFraction/],
+      [{ gateLearningRate: 0 }, /gateLearningRate/],
       [{ trainStep: 5 }, /unknown option "trainStep"/],
     ] as [object, RegExp][]) {
-      assert.throws(() => st.transformerCompressionStudy.check({ ...modular, ...change } as st.ModularCompressionSettings), (e: Error) => e instanceof at.AntitrainError && message.test(e.message));
+      assert.throws(() => st.transformerCompressionStudy.check({ ...modular, ...change } as st.ModularCompressionSettings), (e: Error) => e instanceof at.AntitrainError && message.test(e.message), JSON.stringify(change));
     }
     const lm = st.charLmCompressionStudy.settings("quick");
     for (const [change, message] of [
-      [{ antiSite: "blocks.2.mlp" }, /antiSite must be one of blocks.0.mlp, blocks.1.mlp/],
       [{ files: ["../secret.txt"] }, /TypeScript's own declaration files/],
       [{ vocab: 1 }, /vocab must be at least 2/],
-      [{ antiFraction: 0 }, /antiFraction must be in/],
+      [{ validationBlocks: 12 }, /validationBlocks must leave training text/],
+      [{ budget: 2 }, /budget \(2\) must be at least 3/],
     ] as [object, RegExp][]) {
-      assert.throws(() => st.charLmCompressionStudy.check({ ...lm, ...change } as st.CharLmSettings), (e: Error) => e instanceof at.AntitrainError && message.test(e.message));
+      assert.throws(() => st.charLmCompressionStudy.check({ ...lm, ...change } as st.CharLmSettings), (e: Error) => e instanceof at.AntitrainError && message.test(e.message), JSON.stringify(change));
     }
   });
 });
 
-describe("transformer compression tables and helpers", () => {
-  test("the units-kept grid", () => {
-    assert.deepEqual(st.keptGrid(4), [0, 1, 2, 3, 4]);
-    assert.deepEqual(st.keptGrid(32), [0, 1, 2, 4, 6, 8, 12, 16, 24, 32]);
-    assert.deepEqual(st.keptGrid(50), [0, 1, 2, 4, 6, 8, 12, 16, 24, 32, 48, 50]);
-  });
-
+describe("transformer compression data, tuning and tables", () => {
   test("the unigram baseline: add-one-smoothed training frequencies", () => {
-    // Frequencies with smoothing: class 0 → 3, class 1 → 2, class 2 → 1; total 6.
     const u = st.unigramBaseline([0, 0, 1], [0, 1, 2, 0], 3);
     assert.ok(Math.abs(u.loss - -(2 * Math.log(3 / 6) + Math.log(2 / 6) + Math.log(1 / 6)) / 4) < 1e-12);
     assert.equal(u.accuracy, 0.5, "class 0, the most frequent, is right on 2 of 4");
   });
 
-  test("units needed per site and ranking, from hand-made curves", () => {
-    const curve = (site: string, ranking: st.UnitRanking, seed: number, accuracy: number[]): st.ModularCurve => ({ site, ranking, seed, kept: [0, 1, 2, 3, 4], accuracy, params: [null, 1, 2, 3, 4] });
-    assert.equal(st.unitsFor95({ kept: [0, 1, 2], accuracy: [0.1, 0.9, 1] }, 1), 2);
-    const curves = st.UNIT_RANKINGS.flatMap((ranking) => [
-      curve("blocks.0.mlp", ranking, 0, ranking === "randomization" ? [0, 0.5, 0.96, 1, 1] : [0, 0.5, 0.9, 0.96, 1]),
-      curve("blocks.0.mlp", ranking, 1, [0, 0.9, 0.95, 0.99, 1]),
-    ]);
-    const trained = [
-      { seed: 0, clean: 1, train: 1 },
-      { seed: 1, clean: 1, train: 1 },
-    ];
-    const rows = st.modularNeededRows(curves, trained, ["blocks.0.mlp"]);
-    assert.deepEqual(rows[0], { site: "blocks.0.mlp", ranking: "randomization", "units for 95% of clean acc": 2, "95% CI": "[2.0, 2.0]", of: 4 });
-    assert.equal(rows[1]["units for 95% of clean acc"], 2.5);
-    // The study's headline is the same number per seed: randomization 2 and 2, magnitude 3 and 2.
-    const seedResult = (seed: number): st.ModularSeed => ({ curves: curves.filter((c) => c.seed === seed), trained: trained[seed], anti: [], maskedVsCompressed: 0 });
-    const summary = st.transformerCompressionStudy.summarize({ ...st.transformerCompressionStudy.settings("tiny"), sites: ["blocks.0.mlp"] }, [seedResult(0), seedResult(1)]);
-    assert.equal(summary.reference, "randomization");
-    assert.deepEqual(summary.paired.map((p) => [p.arm, p.mean]), [["magnitude", 0.5], ["gradient", 0.5]]);
+  test("validation splits: carved from the training rows only, disjoint, no validation window overlapping a training window", () => {
+    const m = st.transformerCompressionStudy.settings("quick");
+    const task = st.modularTask(m.p, m.trainFraction);
+    const v = st.modularSplit(m, true);
+    assert.equal(v.evaluationName, "validation");
+    assert.equal(at.size(v.train) + at.size(v.evaluation), at.size(task.train));
+    assert.equal(at.size(v.evaluation), Math.round(0.2 * at.size(task.train)));
+    const rows = (d: at.Dataset) => new Set((d.x.arraySync() as number[][]).map((r) => r.join(",")));
+    const test = rows(task.test);
+    for (const r of rows(v.evaluation)) assert.ok(!test.has(r) && !rows(v.train).has(r));
+    assert.equal(st.modularSplit(m, false).evaluation, task.test);
 
-    const lmCurve = (ranking: st.UnitRanking, loss: number[]): st.LmCurve => ({ site: "blocks.0.mlp", ranking, kept: [0, 2, 4, 8], loss, accuracy: [0.1, 0.5, 0.6, 0.6], params: [null, 1, 2, 3], physical: true });
-    assert.equal(st.lossTopHalf(lmCurve("magnitude", [3, 2.5, 2.2, 2])), 2.2);
-    const run = { seed: 0, trainSeconds: 1, clean: { loss: 2, accuracy: 0.6 }, trainCurve: [], maskedVsCompressed: 0, anti: [], curves: st.UNIT_RANKINGS.map((r) => lmCurve(r, [3, 2.5, 2.05, 2])) };
-    const [row] = st.lmNeededRows([run], ["blocks.0.mlp"]);
-    assert.deepEqual(row, {
-      site: "blocks.0.mlp",
-      ranking: "randomization",
-      "units for loss ≤ full + 0.1": "4",
-      "units for 95% of acc": "4",
-      of: 8,
-      "loss, top half kept": "2.050",
-      "loss, none kept": "3.000",
-    });
+    const lm = st.charLmCompressionStudy.settings("quick");
+    const lmTask = st.charLmTask(lm);
+    const lv = st.lmSplit(lm, true);
+    assert.equal(at.size(lv.train) + at.size(lv.evaluation), at.size(lmTask.train));
+    assert.ok(at.size(lv.evaluation) > 0 && at.size(lv.train) > at.size(lv.evaluation));
+    const quick = st.charLmTask(lm);
+    assert.equal(quick.chars, 40_000);
+    assert.deepEqual([at.size(quick.train), at.size(quick.test)], [2700, 300]);
   });
 
-  test("the quick char-LM data are the notebook's (characters, vocabulary, windows, unigram baseline)", () => {
-    const lm = st.charLmTask(st.charLmCompressionStudy.settings("quick"));
-    assert.equal(lm.chars, 40_000);
-    assert.equal(lm.vocab.join(""), "\n ()*,-./019:;<>?@ACDEFGIJLMNOPRSTU[]abcdefghijlmnopqrstuvwxy{}\ufffd");
-    assert.deepEqual([at.size(lm.train), at.size(lm.test)], [2700, 300]);
-    const u = st.unigramBaseline(lm.train.y.dataSync(), lm.test.y.dataSync(), lm.vocab.length);
-    assert.deepEqual(u, { loss: 3.1965477935188393, accuracy: 0.20666666666666667 }, "results/quick/10-transformer-compression.json before the move");
+  const outcome = (arm: st.HeadArm, cutAcc: number, cutLoss: number, config = ""): st.HeadOutcome => ({
+    arm,
+    config,
+    updates: 6,
+    full: { accuracy: 0.9, loss: 0.5 },
+    cut: { accuracy: cutAcc, loss: cutLoss },
+    params: 10,
+    fullParams: 20,
+    kept: [[0]],
+    extra: arm === "voita" || arm === "antitrain" ? [1] : null,
+  });
+
+  test("choose: the configuration best on validation, averaged over tuning seeds; the other metric breaks ties", () => {
+    const s = st.transformerCompressionStudy.settings("tiny");
+    const rows: st.HeadTuningRow[] = [
+      { seed: 100, ...outcome("voita", 0.5, 1.0, "λ 0.01") },
+      { seed: 101, ...outcome("voita", 0.7, 1.0, "λ 0.01") },
+      { seed: 100, ...outcome("voita", 0.6, 0.9, "λ 0.1") },
+      { seed: 101, ...outcome("voita", 0.6, 0.8, "λ 0.1") },
+      { seed: 100, ...outcome("antitrain", 0.2, 2, "50% core, lr 0.001") },
+      { seed: 100, ...outcome("antitrain", 0.4, 2, "95% core, lr 0.01") },
+    ];
+    const byAcc = st.chooseHeads(s, rows, "cut accuracy");
+    assert.equal(byAcc.l0Lambda, 0.1, "a tie on accuracy (0.6) broken by the lower loss");
+    assert.deepEqual(byAcc.antitrain, { fraction: 0.95, learningRate: 1e-2 });
+    assert.deepEqual(st.chooseHeads(s, [], "cut loss"), { l0Lambda: 0.01, antitrain: { fraction: 0.5, learningRate: 1e-3 } }, "no tuning rows: the grids' first");
+    const table = st.tuningRows(rows, byAcc);
+    assert.deepEqual(table.map((r) => [r.arm, r.config, r.chosen, r["cut acc"]]), [
+      ["voita", "λ 0.01", false, 0.6],
+      ["voita", "λ 0.1", true, 0.6],
+      ["antitrain", "50% core, lr 0.001", false, 0.2],
+      ["antitrain", "95% core, lr 0.01", true, 0.4],
+    ]);
+  });
+
+  test("summary: the headline paired against antitraining per seed, the rankings against randomization, the verdict", () => {
+    const s = st.transformerCompressionStudy.settings("tiny");
+    const seeds: st.HeadSeed[] = [0, 1, 2].map((seed) => ({
+      seed,
+      trained: { accuracy: 1, loss: 0.1 },
+      outcomes: [outcome("antitrain", 0.5 + seed / 100, 1), outcome("randomization", 0.6 + seed / 50, 1.1), outcome("michel", 0.7, 1.2), outcome("voita", 0.9, 0.3)],
+    }));
+    const summary = st.transformerCompressionStudy.summarize(s, seeds);
+    assert.equal(summary.reference, "antitrain");
+    assert.equal(summary.better, "higher");
+    const mean = (arm: string) => summary.paired.find((p) => p.arm === arm)?.mean as number;
+    assert.ok(Math.abs(mean("randomization") - (0.1 + 0.01)) < 1e-9, "randomization − antitrain: 0.1 + seed/100, mean 0.11");
+    assert.ok(Math.abs(mean("voita") - 0.39) < 1e-9);
+    const d = summary.details as { rankings: { arm: string; mean: number }[]; paired: st.HeadPairedRow[]; arms: st.HeadArmRow[] };
+    assert.ok(Math.abs((d.rankings.find((p) => p.arm === "michel")?.mean as number) - (0.7 - 0.62)) < 1e-9);
+    assert.equal(d.paired.length, 4 * 3 + 4 * 2, "3 arms − antitrain and 2 − randomization, on 4 metrics");
+    assert.equal(d.paired[0].comparison, "randomization − antitrain");
+    assert.equal(d.arms.find((r) => r.arm === "voita")?.["closed gates / core"], "1.0");
+    const v = st.transformerCompressionStudy.verdict(summary);
+    assert.equal(v.answer, "not supported", v.sentence);
+    assert.ok(v.numbers.some((n) => n.startsWith("michel − randomization")));
+    const lmSummary = st.charLmCompressionStudy.summarize(st.charLmCompressionStudy.settings("tiny"), seeds);
+    assert.equal(lmSummary.better, "lower");
+    assert.equal(st.charLmCompressionStudy.verdict(lmSummary).answer, "mixed", "voita lower loss, randomization and michel higher");
   });
 });
 
 describe("transformer compression seeds (tiny)", () => {
-  test("modular addition: curves from masked to clean, compression matching masking, the same-size cut at the smallest antitrained core", { timeout: 120_000 }, () => {
-    const s = st.transformerCompressionStudy.settings("tiny");
-    st.modularTask(s.p, s.trainFraction);
-    const tensors = tf.memory().numTensors;
-    const r = st.modularCompressionSeed(s, 0);
-    assert.equal(tf.memory().numTensors, tensors, "no tensor leaked");
-    assert.equal(r.curves.length, s.sites.length * st.UNIT_RANKINGS.length);
-    for (const c of r.curves) {
-      assert.equal(c.kept.at(-1), { "blocks.0.attn": s.model.heads, "blocks.0.mlp": s.model.dMlp, "blocks.0.resid": s.model.dModel }[c.site]);
-      assert.ok(Math.abs((c.accuracy.at(-1) as number) - r.trained.clean) < 6e-4, `${c.site} ${c.ranking}: every unit kept gives the clean accuracy`);
-      assert.equal(c.params[0], null);
-    }
-    assert.ok(r.maskedVsCompressed < 1e-6, `physical compression matches masking: ${r.maskedVsCompressed}`);
-    assert.deepEqual(r.anti.map((a) => a.arm), ["plain (control)", "antitrained (95% core)", "antitrained (50% core)"]);
-    const k = Math.min(...r.anti.slice(1).map((a) => a["core after"]));
-    for (const a of r.anti) assert.equal(a.k, k);
-    assert.deepEqual(st.modularCompressionSeed(s, 0), JSON.parse(JSON.stringify(r)), "the same seed gives the same numbers");
-  });
+  for (const study of [st.transformerCompressionStudy, st.charLmCompressionStudy]) {
+    test(`${study.name}: a tuning seed runs every configuration, a study seed every arm at the budget, without leaking tensors`, { timeout: 120_000 }, () => {
+      // biome-ignore lint/suspicious/noExplicitAny: either study's settings
+      const s = study.settings("tiny") as any;
+      // biome-ignore lint/suspicious/noExplicitAny: either study
+      const anyStudy = study as any;
+      const rows = anyStudy.tune(s, 100) as st.HeadTuningRow[];
+      assert.equal(rows.length, s.grids.l0Lambda.length + s.grids.antitrain.length);
+      const chosen = anyStudy.choose(s, rows) as st.HeadChosen;
+      anyStudy.run(s, chosen, 0); // warms the per-process data caches
+      const tensors = tf.memory().numTensors;
+      const r = anyStudy.run(s, chosen, 0) as st.HeadSeed;
+      assert.equal(tf.memory().numTensors, tensors, "no tensor leaked");
+      assert.deepEqual(r.outcomes.map((o) => o.arm), ["antitrain", "randomization", "michel", "voita"]);
+      for (const o of [...r.outcomes, ...rows]) {
+        assert.ok(o.updates <= s.budget && o.updates >= s.budget - s.model.layers, `${o.arm}: ${o.updates} updates of ${s.budget}`);
+        for (const e of [o.cut, o.full]) assert.ok(e.accuracy >= 0 && e.accuracy <= 1 && Number.isFinite(e.loss) && e.loss > 0);
+        assert.equal(o.kept.length, s.model.layers);
+        for (const k of o.kept) assert.equal(k.length, s.keep);
+        assert.ok(o.params < o.fullParams);
+      }
+      assert.equal(r.outcomes.find((o) => o.arm === "voita")?.extra?.length, s.model.layers);
+      const plain = r.outcomes.filter((o) => o.arm === "randomization" || o.arm === "michel");
+      assert.deepEqual(plain[0].full, plain[1].full, "both rankings cut the same plainly fine-tuned model");
+      assert.deepEqual(anyStudy.run(s, chosen, 0), JSON.parse(JSON.stringify(r)), "the same seed gives the same numbers");
+    });
+  }
 
-  test("char-LM: only the inner residual stream is masked, compression matches masking, k is the antitrained core", { timeout: 120_000 }, () => {
-    const s = st.charLmCompressionStudy.settings("tiny");
-    st.charLmTask(s);
-    const tensors = tf.memory().numTensors;
-    const r = st.charLmSeed(s, 0);
-    assert.equal(tf.memory().numTensors, tensors, "no tensor leaked");
-    assert.equal(r.curves.length, 6 * st.UNIT_RANKINGS.length);
-    for (const c of r.curves) assert.equal(c.physical, c.site !== "blocks.0.resid", c.site);
-    assert.ok(r.maskedVsCompressed < 1e-4, `${r.maskedVsCompressed}`);
-    assert.equal(r.trainCurve.at(-1)?.step, s.steps);
-    const anti = r.anti.find((a) => a.arm.startsWith("antitrained"));
-    for (const a of r.anti) assert.equal(a.k, Math.max(1, anti?.["core after"] ?? 0));
+  test("cutHeads keeps the ranking's top heads and folds the rest's means into the bias (equal to mean replacement)", () => {
+    const s = st.transformerCompressionStudy.settings("tiny");
+    const task = st.modularTask(s.p, s.trainFraction);
+    const model = at.transformer({ vocab: task.vocab, seqLen: task.seqLen, classes: s.p, ...s.model, seed: 0 });
+    const cut = st.cutHeads(model, [[1, 0]], 1, task.train, 0);
+    assert.equal(cut.sites()[0].units, 1);
+    const stats = at.collectStats(model, "blocks.0.attn", task.train, { seed: 0 });
+    const masked = at.evaluate(model, task.test, { "blocks.0.attn": (a) => tf.concat([tf.mul(tf.zerosLike(tf.slice(a, [0, 0, 0], [-1, -1, 4])), 0).add(tf.tensor1d(Array.from(stats.mean.slice(0, 4)))), tf.slice(a, [0, 0, 4], [-1, -1, 4])], 2) });
+    const small = at.evaluate(cut, task.test);
+    assert.ok(Math.abs(masked.loss - small.loss) < 1e-4, `${masked.loss} vs ${small.loss}`);
+    cut.dispose();
+    model.dispose();
   });
 });

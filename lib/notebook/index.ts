@@ -30,7 +30,7 @@ export { multilayerTuningRows, multilayerDenseRows, multilayerTableRows, multila
 export { resultsPath, writeResults, isFullRun, writeJsonAtomic, readJson } from "../base/io";
 export { verdictBox, VERDICT_SCALE } from "./verdict-box";
 export { GROK_COLORS, grokCurvesChart, grokRoleCharts, grokTestChart } from "./grokking-report";
-export { UNIT_RANKING_COLORS, modularKeptCharts, modularParamsChart, lmTrainingChart, lmKeptCharts, lmParamsChart } from "./transformer-compression-report";
+export { HEAD_ARM_COLORS, headSeedsChart } from "./transformer-compression-report";
 export {
   compressionSettingsTable,
   compressionArmsTable,

@@ -1,19 +1,34 @@
-/** Notebook 10's studies: a modular-addition transformer and a character-level language model, compressed unit by unit. */
+/** Notebook 10's studies: the attention heads of a modular-addition transformer and of a character-level language model, compressed by four arms. */
 export {
-  UNIT_RANKINGS,
+  HEAD_ARMS,
   CHAR_LM_FILES,
   modularCompressionSettings,
   charLmSettings,
   checkModularCompression,
   checkCharLm,
-  type UnitRanking,
+  type HeadArm,
+  type HeadChosen,
+  type HeadCommon,
+  type HeadGrids,
+  type AntitrainKnobs,
   type CompressionModel,
   type ModularCompressionSettings,
   type CharLmSettings,
 } from "./settings";
-export { modularTask, charLmTask, charLmText, unigramBaseline, type UnigramBaseline } from "./data";
-export { keptGrid } from "./kept-grid";
-export { modularCompressionSeed, type ModularCurve, type ModularTrained, type ModularAntiRow, type ModularSeed } from "./modular-seed";
-export { charLmSeed, lmSites, type LmCurve, type LmAntiRow, type LmSeed } from "./lm-seed";
-export { unitsFor95, modularNeededRows, lossTopHalf, lmNeededRows, type ModularNeededRow, type LmNeededRow } from "./tables";
-export { transformerCompressionStudy, charLmCompressionStudy } from "./study";
+export { modularTask, charLmTask, charLmText, unigramBaseline, modularSplit, lmSplit, type HeadSplit, type UnigramBaseline } from "./data";
+export { headSeed, headTuning, headSites, cutHeads, headConfigLabel, type HeadSetup, type HeadOutcome, type HeadSeed, type HeadTuningRow } from "./heads";
+export {
+  transformerCompressionStudy,
+  charLmCompressionStudy,
+  modularSetup,
+  lmSetup,
+  chooseHeads,
+  metricOf,
+  tuningRows,
+  pairedRows,
+  armRows,
+  type HeadMetric,
+  type HeadTuningTableRow,
+  type HeadPairedRow,
+  type HeadArmRow,
+} from "./study";
