@@ -11,7 +11,13 @@
 // **subsampled** to keep a full run near 30 minutes on 2 cores: a seeded, class-stratified 5,000 training images
 // (4,000 for training, 1,000 for validation) and 2,000 test images, pixels standardized with the training part's
 // mean and std. The arms, the tuning on separate seeds' validation accuracy, the pruning and the fine-tuning are
-// notebook 04's (`st.runCompressionSeed`); only the sizes differ. Beside compression, the table gives each arm's
+// notebook 04's (`st.runCompressionSeed`); only the sizes differ. **Equal tuning effort**, as in notebook 04: every
+// tuned method gets nine settings on the same two tuning seeds (100, 101), chosen by the headline criterion on the
+// validation split — each baseline's knob (λ, γ × α, p) over a log-spaced range reaching past the value it chose
+// when it had 2–3 settings, antitraining's four knobs jointly as an L9 orthogonal array (antitrained share 0.5/0.3/0.7
+// × core re-measured every 50/25/100 training steps × 1/2/3 antitrain steps per training step, splitting the same
+// update budget × the antitrain steps' Adam rate 1e-3/3e-4/3e-3; every pair of levels of two knobs once; its earlier
+// choice is the first of the nine); the two controls use antitraining's chosen settings. Beside compression, the table gives each arm's
 // **concentration** before pruning, notebook 01's question: the 95% core of its trained 256-unit layer on the
 // validation split (accuracy damage, units resampled), with the paired difference to antitraining. The deeper
 // 784→512→256→10 network first planned for this study is not run here (notebook 17 runs it): at about 25 ms of CPU per step it does not fit the
