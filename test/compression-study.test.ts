@@ -17,6 +17,22 @@ const DIGITS = { dataset: "digits", validation: 0.2 };
 const FASHION = (train: number, test: number) => ({ dataset: "fashion-mnist", subsample: { train, test }, validation: 0.2, seed: 0 });
 const first = (grids: Readonly<Record<string, readonly object[]>>) => Object.fromEntries(Object.entries(grids).map(([m, g]) => [m, [g[0]]]));
 
+/**
+ * Equal tuning effort: every tuned arm's grid has nine distinct settings, and antitraining's is an L9 orthogonal
+ * array over its four knobs (each pair of knobs takes each of its 9 level pairs once).
+ */
+function assertNineEach(grids: Readonly<Record<string, readonly st.MethodSettings[]>>): void {
+  for (const [method, grid] of Object.entries(grids)) {
+    assert.equal(grid.length, 9, `${method}: every tuned arm gets nine settings`);
+    assert.equal(new Set(grid.map((g) => JSON.stringify(g))).size, 9, `${method}: nine distinct settings`);
+  }
+  const knobs = ["fraction", "cycle", "antiSteps", "antiLearningRate"] as const;
+  for (const a of knobs) {
+    assert.equal(new Set(grids.antitrain.map((g) => g[a])).size, 3, `${a} takes three levels`);
+    for (const b of knobs) if (a < b) assert.equal(new Set(grids.antitrain.map((g) => `${g[a]} ${g[b]}`)).size, 9, `${a} × ${b}: every pair of levels once`);
+  }
+}
+
 describe("settings are the notebooks' documented values", () => {
   test("04-compression", () => {
     const full = st.digitsCompression.settings("full");
@@ -24,18 +40,8 @@ describe("settings are the notebooks' documented values", () => {
     const common = { data: DIGITS, hidden: [128], site: "h1", cycle: 100, tolerance: 0.01, refK: 16, arms: st.STUDY_ARMS };
     assert.deepEqual(full, { ...common, pretrain: 600, updates: 1600, finetune: 100, keep: [2, 4, 6, 8, 10, 12, 16, 20, 24, 32, 48, 64], scratchKeep: [4, 8, 12, 16, 24, 32, 48], grids: st.DIGITS_COMPRESSION_GRIDS });
     assert.deepEqual(quick, { ...common, pretrain: 300, updates: 300, finetune: 40, keep: [4, 8, 16, 32, 64], scratchKeep: [8, 32], grids: first(st.DIGITS_COMPRESSION_GRIDS) });
-    for (const [method, grid] of Object.entries(st.DIGITS_COMPRESSION_GRIDS)) {
-      assert.equal(grid.length, 9, `${method}: every tuned arm gets nine settings`);
-      assert.equal(new Set(grid.map((g) => JSON.stringify(g))).size, 9, `${method}: nine distinct settings`);
-    }
+    assertNineEach(st.DIGITS_COMPRESSION_GRIDS);
     assert.deepEqual(quick.grids.antitrain, [{ fraction: 0.5, cycle: 100, antiSteps: 1, antiLearningRate: 1e-3 }]);
-    // Antitraining's grid is an orthogonal array: each pair of its four knobs takes each of its 9 level pairs once.
-    const knobs = ["fraction", "cycle", "antiSteps", "antiLearningRate"] as const;
-    const anti = st.DIGITS_COMPRESSION_GRIDS.antitrain;
-    for (const a of knobs) {
-      assert.equal(new Set(anti.map((g) => g[a])).size, 3, `${a} takes three levels`);
-      for (const b of knobs) if (a < b) assert.equal(new Set(anti.map((g) => `${g[a]} ${g[b]}`)).size, 9, `${a} × ${b}: every pair of levels once`);
-    }
     assert.deepEqual(st.digitsCompression.arms, [...st.STUDY_ARM_NAMES]);
   });
 
@@ -85,15 +91,37 @@ describe("settings are the notebooks' documented values", () => {
     const common = { hidden: [256], site: "h1", cycle: 50, tolerance: 0.01, refK: 32, arms: st.STUDY_ARMS };
     assert.deepEqual(full, { ...common, data: FASHION(5000, 2000), pretrain: 400, updates: 600, finetune: 60, keep: [8, 16, 32, 64, 128], scratchKeep: [16, 32, 64], grids: st.FASHION_COMPRESSION_GRIDS });
     assert.deepEqual(quick, { ...common, data: FASHION(750, 300), pretrain: 60, updates: 60, finetune: 10, keep: [16, 64], scratchKeep: [16], grids: first(st.FASHION_COMPRESSION_GRIDS) });
-    assert.deepEqual(st.FASHION_COMPRESSION_GRIDS["targeted-dropout"], [{ targetFraction: 0.75, rate: 0.9 }, { targetFraction: 0.5, rate: 0.5 }]);
+    assertNineEach(st.FASHION_COMPRESSION_GRIDS);
+    // The settings 15 chose from 2–3 per arm (commit 8a4a1f0) are among the nine, so the old choice can reproduce;
+    // antitraining's then {fraction: 0.5} ran at the study's cycle 50, 1 : 1, at the training rate 1e-3.
+    const before = {
+      antitrain: { fraction: 0.5, cycle: 50, antiSteps: 1, antiLearningRate: 1e-3 },
+      "group-lasso": { lambda: 1e-3 },
+      slimming: { lambda: 0.1 },
+      "activation-l1": { lambda: 1e-2 },
+      "targeted-dropout": { targetFraction: 0.75, rate: 0.9 },
+      "nested-dropout": { p: 0.03 },
+    };
+    for (const [method, setting] of Object.entries(before)) {
+      assert.ok(st.FASHION_COMPRESSION_GRIDS[method].some((g) => JSON.stringify(g) === JSON.stringify(setting)), `${method}: ${JSON.stringify(setting)} is in the grid`);
+    }
+    assert.deepEqual(quick.grids.antitrain, [before.antitrain], "the quick setting is the old choice");
+    // Each baseline's range reaches past its old choice's edge (group lasso's and slimming's were their grids' edges).
+    const lambdas = (m: string) => st.FASHION_COMPRESSION_GRIDS[m].map((g) => g.lambda as number);
+    assert.ok(Math.min(...lambdas("group-lasso")) < 1e-3 && Math.max(...lambdas("slimming")) > 0.1);
+    assert.ok(Math.max(...st.FASHION_COMPRESSION_GRIDS["nested-dropout"].map((g) => g.p as number)) > 0.03);
+    assert.throws(() => st.antitrainL9({ fraction: [0.5, 0.3], cycle: [50, 25, 100], antiSteps: [1, 2, 3], antiLearningRate: [1e-3, 3e-4, 3e-3] }), /levels\.fraction must be three distinct positive numbers/);
+    assert.throws(() => st.antitrainL9({ fraction: [0.5, 0.3, 0.7], cycle: [50, 50, 100], antiSteps: [1, 2, 3], antiLearningRate: [1e-3, 3e-4, 3e-3] }), /levels\.cycle/);
   });
 
   test("17-fashion-mnist-deep", () => {
     const full = st.fashionDeepCompression.settings("full");
     const quick = st.fashionDeepCompression.settings("quick");
     const common = { hidden: [512, 256], site: "h1", cycle: 50, tolerance: 0.01, refK: 64, arms: st.STUDY_ARMS };
-    assert.deepEqual(full, { ...common, data: FASHION(5000, 2000), pretrain: 400, updates: 600, finetune: 60, keep: [16, 32, 64, 128, 256], scratchKeep: [32, 64, 128], grids: st.FASHION_COMPRESSION_GRIDS, measureRows: 1000 });
-    assert.deepEqual(quick, { ...common, data: FASHION(750, 300), pretrain: 60, updates: 60, finetune: 10, keep: [32, 128], scratchKeep: [32], grids: first(st.FASHION_COMPRESSION_GRIDS) });
+    assert.deepEqual(full, { ...common, data: FASHION(5000, 2000), pretrain: 400, updates: 600, finetune: 60, keep: [16, 32, 64, 128, 256], scratchKeep: [32, 64, 128], grids: st.FASHION_DEEP_COMPRESSION_GRIDS, measureRows: 1000 });
+    assert.deepEqual(quick, { ...common, data: FASHION(750, 300), pretrain: 60, updates: 60, finetune: 10, keep: [32, 128], scratchKeep: [32], grids: first(st.FASHION_DEEP_COMPRESSION_GRIDS) });
+    // 17 keeps the grids its committed run tuned on (15's before it gave every arm nine settings).
+    assert.deepEqual(st.FASHION_DEEP_COMPRESSION_GRIDS.antitrain, [{ fraction: 0.5 }, { fraction: 0.3 }]);
     assert.equal(st.compressionWidth(full), 512);
   });
 
@@ -105,8 +133,10 @@ describe("settings are the notebooks' documented values", () => {
     assert.deepEqual(full.arms.map((a) => a.name), arms);
     assert.deepEqual(st.compressionArmNames(full.arms), [...arms, "iterative magnitude pruning", "small from scratch"]);
     assert.deepEqual(full.grids, { antitrain: [{ fraction: 0.5 }], "activation-l1": [{ lambda: 1e-2 }], "targeted-dropout": [{ targetFraction: 0.75, rate: 0.9 }] });
-    const chosen15 = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "results", "15-fashion-mnist.json"), "utf8")).chosen;
-    for (const [method, grid] of Object.entries(full.grids)) assert.deepEqual(grid, [chosen15[method]], `${method}: 15's chosen setting`);
+    // 20 ran with the settings 15 chose from 2–3 per arm (results/15-fashion-mnist.json at commit 8a4a1f0); 15 now
+    // tunes nine per arm and chose otherwise for antitraining and targeted dropout (commit 75afe12), 20 not re-run.
+    const chosen15 = { antitrain: { fraction: 0.5 }, "activation-l1": { lambda: 1e-2 }, "targeted-dropout": { targetFraction: 0.75, rate: 0.9 } };
+    for (const [method, grid] of Object.entries(full.grids)) assert.deepEqual(grid, [chosen15[method as keyof typeof chosen15]], `${method}: 15's earlier chosen setting`);
     const check = st.fashionFullSizeCompression.check;
     for (const size of ["quick", "tiny"] as const) check(st.fashionFullSizeCompression.settings(size));
     assert.throws(() => check({ ...full, measureRows: 0 }), /measureRows/);

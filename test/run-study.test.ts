@@ -142,6 +142,9 @@ test("summarizeScores and verdictFromSummary: intervals, medians, Wilcoxon, and 
   assert.deepEqual([b.wins, b.losses, b.ties], [0, 5, 0], "b needs more units on every seed: it loses");
   assert.ok(b.low > 0);
   assert.ok(Math.abs(b.wilcoxonP - 0.0625) < 1e-9, `exact two-sided signed-rank p of 5 positive differences is 2/32, got ${b.wilcoxonP}`);
+  // W+ = W− (−1, −2, +3): the doubled tail passes 1 (the library's raw 1.25), a p-value is capped at 1.
+  assert.equal(st.signedRankP([-96, -128, 192]), 1);
+  assert.equal(st.signedRankP([-1, -2, 3]), 1);
   const q = { question: "q?", claim: "a needs fewer units" };
   assert.equal(st.verdictFromSummary(s, { ...q, against: ["b"] }).answer, "supported");
   const partial = st.verdictFromSummary(s, q);

@@ -45,7 +45,9 @@ function armStatistic(arm: string, values: readonly number[]): ArmStatistic {
 export function signedRankP(differences: readonly number[]): number {
   const nonzero = differences.filter((d) => d !== 0);
   if (nonzero.length < 2) return 1;
-  return wilcoxon(nonzero).pValue;
+  // The exact two-sided p doubles the smaller tail, which includes the centre: at W+ = W− it passes 1 (e.g. 1.25 for
+  // −1, −2, +3), so it is capped.
+  return Math.min(1, wilcoxon(nonzero).pValue);
 }
 
 function pairedDifference(arm: string, reference: string, pairs: readonly [number, number][], better: "lower" | "higher"): PairedDifference {

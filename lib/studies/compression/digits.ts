@@ -2,25 +2,17 @@
 import type { MethodSettings } from "../compression-arms";
 import { STUDY_ARMS } from "../compression-study";
 import { type CompressionStudy, compressionStudy } from "./factory";
+import { antitrainL9 } from "./grids";
 import { type CompressionSettings, firstOfEachGrid } from "./settings";
 import { tinySettings } from "./tiny";
 
 /**
- * Antitraining's nine settings: an L9 orthogonal array over its four knobs at three levels each — the antitrained
- * share (0.5, 0.3, 0.7), the cycle between core measurements (100, 50, 200 training steps), antitrain steps per
- * training step (1, 2, 3: the update budget split 1 : 1, 1 : 2 or 1 : 3) and the antitrain steps' Adam rate (1e-3,
- * 3e-4, 3e-3). Every level of every knob appears three times and every pair of levels of two knobs once, in nine
- * runs instead of the full grid's 81. The first is the quick setting (notebook 04's first run's settings).
+ * Antitraining's nine settings ({@link antitrainL9}): the antitrained share (0.5, 0.3, 0.7), the cycle between core
+ * measurements (100, 50, 200 training steps), antitrain steps per training step (1, 2, 3: the update budget split
+ * 1 : 1, 1 : 2 or 1 : 3) and the antitrain steps' Adam rate (1e-3, 3e-4, 3e-3). The first is the quick setting
+ * (notebook 04's first run's settings).
  */
-const ANTITRAIN_L9: readonly MethodSettings[] = (() => {
-  const fraction = [0.5, 0.3, 0.7];
-  const cycle = [100, 50, 200];
-  const antiSteps = [1, 2, 3];
-  const antiLearningRate = [1e-3, 3e-4, 3e-3];
-  // Rows of the standard L9(3^4) array (levels 0, 1, 2).
-  const rows = [[0, 0, 0, 0], [0, 1, 1, 1], [0, 2, 2, 2], [1, 0, 1, 2], [1, 1, 2, 0], [1, 2, 0, 1], [2, 0, 2, 1], [2, 1, 0, 2], [2, 2, 1, 0]];
-  return rows.map(([a, b, c, d]) => ({ fraction: fraction[a], cycle: cycle[b], antiSteps: antiSteps[c], antiLearningRate: antiLearningRate[d] }));
-})();
+const ANTITRAIN_L9 = antitrainL9({ fraction: [0.5, 0.3, 0.7], cycle: [100, 50, 200], antiSteps: [1, 2, 3], antiLearningRate: [1e-3, 3e-4, 3e-3] });
 
 /**
  * Notebook 04's grids, per tuned method (the first entry is the quick setting): nine settings each, antitraining's

@@ -2,11 +2,34 @@
 import type { MethodSettings } from "../compression-arms";
 import { STUDY_ARMS } from "../compression-study";
 import { type CompressionStudy, compressionStudy } from "./factory";
+import { antitrainL9 } from "./grids";
 import { type CompressionSettings, firstOfEachGrid } from "./settings";
 import { tinySettings } from "./tiny";
 
-/** Each tunable method's grid (the first entry is the quick setting), centred on notebook 04's choices. */
+/**
+ * Notebook 15's grids, per tuned method (the first entry is the quick setting): nine settings each on the same tuning
+ * seeds, as in notebook 04. Antitraining's four knobs jointly ({@link antitrainL9}): the antitrained share (0.5, 0.3,
+ * 0.7), the cycle between core measurements (50, 25, 100 training steps: 6, 12 or 3 measurements at 1 : 1), antitrain
+ * steps per training step (1, 2, 3) and their Adam rate (1e-3, 3e-4, 3e-3); its first setting is the one 15 chose from
+ * two before (share 0.5, cycle 50, 1 : 1 at the training rate). Every baseline's knob over a log-spaced range reaching
+ * past the value it chose from 2–3 settings (group lasso chose 1e-3 and slimming 0.1, the edges of their ranges;
+ * targeted dropout γ 0.75 α 0.9 and nested dropout p 0.03, both the largest they had: now γ 0.5/0.75/0.9 × α
+ * 0.5/0.9/0.99).
+ */
 export const FASHION_COMPRESSION_GRIDS: Readonly<Record<string, readonly MethodSettings[]>> = {
+  antitrain: antitrainL9({ fraction: [0.5, 0.3, 0.7], cycle: [50, 25, 100], antiSteps: [1, 2, 3], antiLearningRate: [1e-3, 3e-4, 3e-3] }),
+  "group-lasso": [1e-3, 1e-5, 3e-5, 1e-4, 3e-4, 3e-3, 1e-2, 3e-2, 1e-1].map((lambda) => ({ lambda })),
+  slimming: [1e-2, 3e-4, 1e-3, 3e-3, 3e-2, 1e-1, 3e-1, 1, 3].map((lambda) => ({ lambda })),
+  "activation-l1": [1e-3, 1e-4, 3e-4, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1].map((lambda) => ({ lambda })),
+  "targeted-dropout": [0.9, 0.5, 0.99].flatMap((rate) => [0.75, 0.5, 0.9].map((targetFraction) => ({ targetFraction, rate }))),
+  "nested-dropout": [0.03, 0.003, 0.005, 0.01, 0.02, 0.05, 0.07, 0.1, 0.2].map((p) => ({ p })),
+};
+
+/**
+ * Notebook 17's grids: notebook 15's grids before it gave every arm nine settings (antitraining 2 settings, the
+ * baselines 2–3), the grids 17's committed run tuned on.
+ */
+export const FASHION_DEEP_COMPRESSION_GRIDS: Readonly<Record<string, readonly MethodSettings[]>> = {
   antitrain: [{ fraction: 0.5 }, { fraction: 0.3 }],
   "group-lasso": [{ lambda: 1e-3 }, { lambda: 1e-2 }, { lambda: 1e-1 }],
   slimming: [{ lambda: 1e-2 }, { lambda: 1e-3 }, { lambda: 1e-1 }],
@@ -64,12 +87,14 @@ export const fashionCompression: CompressionStudy = compressionStudy({
 });
 
 /**
- * Notebook 17: notebook 15's settings on a 784→512→256→10 MLP, pruning the 512-unit h1; widths doubled; antitraining
+ * Notebook 17: notebook 15's settings (with 15's earlier grids) on a 784→512→256→10 MLP, pruning the 512-unit h1; widths doubled; antitraining
  * measures its 512-unit core on a fixed 1,000 of the 4,000 training rows (issue "speed II": re-measuring on all 4,000
  * every 50 steps was most of the antitraining arms' time and kept the full run over 20 minutes).
  */
-const deepFull: CompressionSettings = { ...full, hidden: [512, 256], keep: [16, 32, 64, 128, 256], scratchKeep: [32, 64, 128], refK: 64, measureRows: 1000 };
-const deepQuick: CompressionSettings = { ...quick, hidden: [512, 256], keep: [32, 128], scratchKeep: [32], refK: 64 };
+const deepFull: CompressionSettings = {
+  ...full, hidden: [512, 256], keep: [16, 32, 64, 128, 256], scratchKeep: [32, 64, 128], refK: 64, measureRows: 1000, grids: FASHION_DEEP_COMPRESSION_GRIDS,
+};
+const deepQuick: CompressionSettings = { ...quick, hidden: [512, 256], keep: [32, 128], scratchKeep: [32], refK: 64, grids: firstOfEachGrid(FASHION_DEEP_COMPRESSION_GRIDS) };
 
 /**
  * Notebook 17: does notebook 15's verdict hold in a deeper network (784→512→256→10), pruning its 512-unit first layer?
