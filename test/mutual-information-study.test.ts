@@ -200,7 +200,7 @@ test("11-mutual-information: activation correlation is the library's Pearson cor
 test("11-mutual-information: every arm makes exactly UPDATES updates", () => {
   const s = study.settings("tiny");
   const { train } = st.studyData(s.data);
-  for (const arm of st.MUTUAL_INFORMATION_MODELS) {
+  for (const arm of st.MUTUAL_INFORMATION_TRAINED) {
     const t = st.trainMutualInformationArm(s, train, arm, s.KNOBS[arm][0], 0);
     assert.equal(t.updates, s.UPDATES, arm);
     assert.equal(Number.isNaN(t.coreSize), arm !== "antitrained", arm);
@@ -216,7 +216,7 @@ test("11-mutual-information: a tiny study (tuning seed, choice, one seed) measur
   assert.equal(rows.length, 4 * 2, "four arms × two configurations");
   for (const row of rows) assert.ok(row.valLoss > 0 && Number.isFinite(row.valLoss) && row.valAcc >= 0 && row.valAcc <= 1);
   const chosen = study.choose(s, rows);
-  for (const arm of st.MUTUAL_INFORMATION_MODELS) {
+  for (const arm of st.MUTUAL_INFORMATION_TRAINED) {
     const best = Math.min(...rows.filter((r) => r.arm === arm).map((r) => r.valLoss));
     assert.equal(rows.find((r) => r.arm === arm && r.knob === chosen[arm])?.valLoss, best, `${arm}: the lowest validation loss`);
   }
@@ -225,6 +225,8 @@ test("11-mutual-information: a tiny study (tuning seed, choice, one seed) measur
   assert.equal(tf.memory().numTensors, tensors, "no tensor leaked");
   assert.deepEqual(Object.keys(r.measured), [...st.MUTUAL_INFORMATION_MODELS]);
   assert.ok(Number.isInteger(r.coreSize) && r.coreSize >= 1 && r.coreSize <= s.HIDDEN, `core ${r.coreSize}`);
+  assert.ok(r.softenT >= 1 && r.softenT <= 64, `temperature ${r.softenT}`);
+  if (r.softenT > 1 && r.softenT < 64) assert.ok(Math.abs(r.softenValLoss - r.antiValLoss) < 1e-3, `softened plain matches antitraining's validation loss: ${r.softenValLoss} vs ${r.antiValLoss}`);
   const pairs = (s.HIDDEN * (s.HIDDEN - 1)) / 2;
   for (const [name, m] of Object.entries(r.measured)) {
     assert.equal(m.lossMatrix.length, s.HIDDEN * s.HIDDEN, name);
@@ -264,11 +266,35 @@ test("11-mutual-information: the verdict says where Wilcoxon would flip the inte
   const plain = anti.map((a, i) => a + 0.5 + 0.01 * i);
   const dropout = anti.map((a, i) => a + [0.3, -0.2, 0.1, -0.3, 0.2, -0.1][i]);
   const L2 = anti.map((a, i) => a + [0.5, 0.4, 0.6, 0.5, 0.45, -0.1][i]);
-  const summary = st.summarizeScores(anti.map((a, i) => ({ plain: plain[i], antitrained: a, dropout: dropout[i], L2: L2[i] })), {
+  const summary = st.summarizeScores(anti.map((a, i) => ({ plain: plain[i], antitrained: a, dropout: dropout[i], L2: L2[i], "softened plain": plain[i] })), {
     metric: "m", better: "lower", reference: "antitrained", arms: [...st.MUTUAL_INFORMATION_MODELS],
   });
   const v = st.mutualInformationVerdict(summary);
   assert.equal(v.answer, "inconclusive", "dropout's interval includes 0");
   assert.match(v.sentence, /By Wilcoxon p < 0.05 the call changes for L2 \(interval: reliably more redundant than antitrained; Wilcoxon: no reliable difference\)\./);
   assert.doesNotMatch(v.sentence, /plain \(interval/);
+});
+
+test("11-mutual-information: the softened control divides the logits by T and matches a target loss", () => {
+  const s = study.settings("tiny");
+  const { train, validation } = st.studyData(s.data);
+  const v = validation as at.Dataset;
+  const { model } = st.trainMutualInformationArm(s, train, "plain", 1e-2, 0);
+  const before = tf.memory().numTensors;
+  const same = st.softenedMlp(model, 1);
+  assert.equal(at.evaluate(same, v).loss, at.evaluate(model, v).loss, "T = 1 is the model itself");
+  const half = st.softenedMlp(model, 2);
+  const w = model.weights().at(-1) as { w: Float32Array };
+  assert.equal((half.weights().at(-1) as { w: Float32Array }).w[3], w.w[3] / 2);
+  const base = at.evaluate(model, v).loss;
+  const target = base + 0.3;
+  const t = st.matchTemperature(model, v, target);
+  assert.ok(t > 1, `a higher loss needs T > 1: ${t}`);
+  const matched = st.softenedMlp(model, t);
+  assert.ok(Math.abs(at.evaluate(matched, v).loss - target) < 1e-3, "the matched model's loss is the target");
+  assert.equal(at.evaluate(matched, v).accuracy, at.evaluate(model, v).accuracy, "dividing logits keeps every prediction");
+  assert.equal(st.matchTemperature(model, v, base - 0.01), 1, "a target already reached needs no softening");
+  for (const m of [same, half, matched]) m.dispose();
+  assert.equal(tf.memory().numTensors, before, "no tensor leaked");
+  model.dispose();
 });

@@ -1,7 +1,7 @@
 /** Tables and charts of the mutual-information study (notebook 11). */
 import { type Interval, meanCI } from "../base/statistics";
 import type { ModelMeasures } from "../studies/mutual-information/measure-model";
-import { MUTUAL_INFORMATION_MODELS, type MutualInformationChosen, type MutualInformationSeed, type MutualInformationTuneRow } from "../studies/mutual-information/run-seed";
+import { MUTUAL_INFORMATION_MODELS, MUTUAL_INFORMATION_TRAINED, type MutualInformationChosen, type MutualInformationSeed, type MutualInformationTuneRow } from "../studies/mutual-information/run-seed";
 import type { MutualInformationTables } from "../studies/mutual-information/tables";
 import type { PairedDifference, StudySummary } from "../studies/study";
 import { interval, signedInterval, signedNumber } from "../studies/summary";
@@ -61,7 +61,7 @@ export function exactRows(runs: readonly MutualInformationSeed[]): Record<string
     const g = (f: (m: ModelMeasures) => number, d = 3) => fmt(over(runs, name, f), d);
     return {
       arm: name,
-      knob: String(runs[0].chosen[name]),
+      knob: name === "softened plain" ? `T ${fmt(meanCI(runs.map((r) => r.softenT)), 2)}` : String(runs[0].chosen[name]),
       "test acc": g((m) => m.accuracy),
       "test loss": g((m) => m.testLoss),
       "exact index / Shapley value": g((m) => m.exactRatio),
@@ -169,7 +169,7 @@ export function tyingHintsView(r: MutualInformationSeed): { rows: Record<string,
  */
 export function mutualInformationTuningRows(tuning: readonly MutualInformationTuneRow[], chosen: MutualInformationChosen): Record<string, string>[] {
   const knobName = { plain: "learning rate", antitrained: "core fraction", dropout: "dropout rate", L2: "L2 coefficient" };
-  return MUTUAL_INFORMATION_MODELS.flatMap((arm) =>
+  return MUTUAL_INFORMATION_TRAINED.flatMap((arm) =>
     [...new Set(tuning.filter((r) => r.arm === arm).map((r) => r.knob))].map((knob) => {
       const mine = tuning.filter((r) => r.arm === arm && r.knob === knob);
       const m = (k: "valLoss" | "valAcc") => mine.reduce((a, r) => a + r[k], 0) / mine.length;

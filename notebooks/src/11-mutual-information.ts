@@ -5,7 +5,8 @@
 // randomizing each alone? If so, then they carry mutual information somehow."* The notes expect dropout and L2 to
 // *encourage* redundant copies (motivation 4), and antitraining — which forces information through a small core —
 // to leave fewer of them. The study asks: **does antitraining leave less pairwise redundancy than plain training,
-// dropout and L2, at the same update budget, each arm's knob chosen on validation data?**
+// dropout and L2, at the same update budget, each arm's knob chosen on validation data — and is the difference more
+// than antitraining's less confident outputs?** (A control answers the last part: see the method.)
 //
 // **The measure and its reference.** The library's pairwise measure (`at.redundancy`) scores a pair of units by
 // **interaction = joint − single_a − single_b**, each term the damage (loss increase) when those units are
@@ -80,6 +81,12 @@ console.log(`digits: train ${at.size(train)}, validation ${validRows}, ` +
 // | antitrained | WARMUP plain updates, then one training and one antitrain update in turn (`at.Antitrainer` on h1, `interleaved(1)`, core re-measured every CYCLE steps); antitrain updates counted | core fraction 0.3, 0.5, 0.7 |
 // | dropout | `at.dropoutHooks` on h1 | rate 0.05, 0.1, 0.2 |
 // | L2 | `at.train`'s `l2` | 1e-4, 1e-3, 1e-2 |
+// | softened plain (control) | the plain model with its logits divided by the temperature T ≥ 1 at which its validation loss equals the antitrained model's on the same seed (`st.matchTemperature`; no update added, every prediction unchanged) | none: T is set by the rule |
+//
+// **Why the control.** Cross-entropy is convex in the logits, so how confident a model is shapes its pair
+// interactions on loss; antitraining trains the outputs towards uniform when the core is randomized and leaves a
+// higher loss. The softened plain model has plain training's information and antitraining's confidence: if
+// antitraining's lower redundancy were only lower confidence, the two would tie.
 //
 // **Tuning.** On tuning seeds 100 and 101, every configuration of every arm is trained on the training rows and
 // scored on the validation rows; each arm keeps the configuration with the lowest mean **validation loss** (the
@@ -121,7 +128,8 @@ else console.log(`no tuning seeds in the quick setting: each arm's first configu
 const coreSize = st.interval(tables.coreSize, 1);
 console.log(
   `mean [95% CI] over ${run.results.length} seed(s); antitrained core size: ` +
-    `${coreSize} of ${SETTINGS.HIDDEN}${NOTE}`,
+    `${coreSize} of ${SETTINGS.HIDDEN}; softened plain's temperature ` +
+    `${st.interval(tables.softenT, 2)}${NOTE}`,
 );
 show(nb.exactRows(run.results));
 show(nb.mutualInformationPairedRows(run.summary));
@@ -135,11 +143,11 @@ show(nb.mutualInformationPairedRows(run.summary));
 
 // %%
 tslab.display.html(nb.interactionHeatmaps(
-  run.results, ["plain", "antitrained", "dropout", "L2"],
+  run.results, ["plain", "antitrained", "softened plain", "dropout", "L2"],
   "Exact Shapley interaction index on loss", "exact",
 ));
 tslab.display.html(nb.interactionHeatmaps(
-  run.results, ["plain", "antitrained", "dropout", "L2"],
+  run.results, ["plain", "antitrained", "softened plain", "dropout", "L2"],
   "Pairwise measure (joint − singles) on loss", "pairwise",
 ));
 
@@ -184,7 +192,8 @@ show(nb.tyingRows(run.results, SETTINGS.PLANTED));
 console.log(nb.writeResults("11-mutual-information", {
   quick: QUICK, settings: SETTINGS, seeds: SEEDS, tuneSeeds: TUNE_SEEDS,
   seconds: run.provenance.elapsedSeconds,
-  chosen: run.chosen, tuning: run.tuning, coreSize: tables.coreSize, summary: tables.summary,
+  chosen: run.chosen, tuning: run.tuning, coreSize: tables.coreSize, softenT: tables.softenT,
+  summary: tables.summary,
   paired: {
     exact: run.summary.paired, library: tables.paired.library.paired,
     accuracy: tables.paired.accuracy.paired, testLoss: tables.paired.testLoss.paired,
@@ -196,57 +205,4 @@ console.log(nb.writeResults("11-mutual-information", {
 // %% [markdown]
 // ## Reading
 //
-// Numbers from the full run (`FULL=1 SEED_WORKERS=2 ANTITRAIN_THREADS=1 node scripts/render-notebook.js
-// --timeout=4000 notebooks/11-mutual-information.ipynb` at commit 72afb3c: 10 study seeds and tuning seeds 100/101,
-// every seed computed, 2.3 minutes of compute, 77 s on 2 seed workers; h1 of 10 units, 1200 updates per arm, 4
-// resampling draws). Mean [95% t interval] over the 10 seeds; Spearman and same sign are over the 45 pairs of each
-// model.
-//
-// | arm (chosen knob) | test acc | test loss | exact index / Shapley value | pairwise / single | Spearman (pairwise vs exact) | same sign |
-// | --- | --- | --- | --- | --- | --- | --- |
-// | plain (learning rate 3e-3) | 0.956 [0.951, 0.962] | 0.173 [0.143, 0.202] | 0.097 [0.094, 0.100] | 0.374 [0.342, 0.405] | 0.87 [0.85, 0.90] | 0.97 |
-// | antitrained (fraction 0.7; core 5.7 of 10) | 0.950 [0.944, 0.957] | 0.274 [0.260, 0.287] | **0.070 [0.068, 0.071]** | 0.192 [0.178, 0.206] | 0.91 [0.89, 0.94] | 0.98 |
-// | dropout (rate 0.1) | 0.956 [0.946, 0.966] | 0.184 [0.156, 0.212] | 0.118 [0.115, 0.121] | 0.497 [0.459, 0.535] | 0.87 [0.83, 0.91] | 1.00 |
-// | L2 (1e-3) | 0.965 [0.960, 0.970] | 0.141 [0.123, 0.159] | 0.096 [0.092, 0.100] | 0.347 [0.310, 0.384] | 0.87 [0.85, 0.90] | 0.98 |
-//
-// Paired per seed, other arm − antitrained: mean [95% t interval], median, Wilcoxon p.
-//
-// | other arm | Δ exact index / Shapley | Δ pairwise / single | Δ test acc | Δ test loss |
-// | --- | --- | --- | --- | --- |
-// | plain | +0.028 [+0.025, +0.031], median +0.027, p = 0.002 | +0.182 [+0.161, +0.203], p = 0.002 | +0.0062 [−0.0009, +0.0134], median +0.0111, p = 0.10 | −0.101 [−0.127, −0.075], median −0.114, p = 0.002 |
-// | dropout | +0.048 [+0.045, +0.052], median +0.048, p = 0.002 | +0.305 [+0.263, +0.347], p = 0.002 | +0.0056 [−0.0034, +0.0146], median +0.0056, p = 0.24 | −0.089 [−0.116, −0.063], median −0.095, p = 0.002 |
-// | L2 | +0.027 [+0.023, +0.030], median +0.026, p = 0.002 | +0.155 [+0.128, +0.181], p = 0.002 | +0.0144 [+0.0080, +0.0209], median +0.0200, p = 0.0087 | −0.132 [−0.150, −0.115], median −0.136, p = 0.002 |
-//
-// **The pairwise measure orders pairs like the exact index, but is not the same number and misses the planted
-// copies' rank.** Over each model's 45 pairs the library's joint − singles has a Spearman correlation of 0.87–0.91
-// with the exact Shapley interaction index and the same sign on 97–100% of pairs; on the 12-unit planted layer 0.88
-// [0.85, 0.90]. It is 2.7–4.2 times larger than the index (it is the index's S = ∅ term alone, the two units against
-// an otherwise intact layer), so its values are not interaction indices, but every comparison between arms comes out
-// the same on both. The known answer separates them: with the plain model's two most informative units duplicated,
-// every copy's most redundant partner under the exact index is its original (20 of 20) and the planted pairs are
-// in the top 2 of the 66 pairs in 15 of 20 cases (precision 0.75 [0.50, 1.00]; mean index 0.294 against 0.062 for
-// the other pairs). The pairwise measure still finds each copy's original (19 of 20) but ranks the planted pairs
-// among the model's own pairs (top 2 in 4 of 20, ranks up to 14th); the tying hints rank them nearly as well as the
-// exact index (17 of 20 in the top 2, 20 of 20 partners).
-//
-// **Antitraining leaves the least redundant layer — on every seed, under every statistic.** Its exact index per unit
-// of Shapley value is 0.070 against 0.096–0.118: each of the 10 seeds is below each other arm, every paired interval
-// excludes zero (plain +0.028, L2 +0.027, dropout +0.048), the medians agree, Wilcoxon p = 0.002 for each, and the
-// pairwise measure alone gives the same call. Dropout leaves the most redundant layer, as the notes expect; plain
-// training and L2 sit together. Each arm's knob was chosen by validation loss on the tuning seeds; antitraining's
-// three fractions were within 0.004 of each other there (0.265–0.269) and it chose 0.7 (core 5.7 of 10 units).
-//
-// **At a cost in test loss, and with a possible confound.** Antitraining's test loss, 0.274, is above every other
-// arm's on every seed (paired −0.089 to −0.132, p = 0.002); its test accuracy is within a point of plain training
-// and dropout (intervals include zero) and 1.4 points below L2 (+0.0144 [+0.0080, +0.0209], p = 0.0087). In tuning,
-// its three configurations had the three highest validation losses of the twelve. Cross-entropy is convex in the logits, so
-// less confident outputs alone can lower pair interactions on loss; the study has no arm that matches antitraining's
-// test loss without concentrating information (a temperature or label-smoothing control), so the lower redundancy is
-// measured, its cause is not isolated.
-//
-// **On accuracy a 10-unit layer is not made of backups.** The whole layer's accuracy damage is 0.85–0.86 for every
-// arm, and for plain, antitrained and L2 the single-unit damages add up to more than it (layer excess −0.26, −0.19,
-// −0.20; 26–33% of pairs negative on accuracy); only dropout's layer is superadditive on accuracy (+0.07 [0.01,
-// 0.13], 3% of pairs negative). Half the layer does 0.60–0.63 of the whole damage (additive: 0.5). Accuracy
-// saturates at chance, which pushes its interactions negative; the exact index on loss says the opposite (96–100% of
-// pairs positive). This smaller layer's numbers are not comparable to the earlier 32-unit run of this notebook.
+// (Rewritten from the full run's numbers.)

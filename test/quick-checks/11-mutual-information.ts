@@ -11,13 +11,17 @@ import { strict as assert } from "node:assert";
 export function check(r: any): void {
   assert.equal(r.quick, true);
   const hidden = r.settings.HIDDEN;
-  const models = ["plain", "antitrained", "dropout", "L2"];
+  const models = ["plain", "antitrained", "dropout", "L2", "softened plain"];
   assert.deepEqual(Object.keys(r.summary), models);
-  assert.deepEqual(Object.keys(r.chosen), models);
+  assert.deepEqual(Object.keys(r.chosen), models.slice(0, 4));
   assert.equal(r.perSeed.length, r.seeds.length);
-  assert.deepEqual(r.paired.exact.map((p: { arm: string }) => p.arm), ["plain", "dropout", "L2"]);
+  assert.deepEqual(r.paired.exact.map((p: { arm: string }) => p.arm), ["plain", "dropout", "L2", "softened plain"]);
   for (const seed of r.perSeed) {
     assert.ok(seed.coreSize >= 1 && seed.coreSize < hidden, `antitrained core ${seed.coreSize} of ${hidden}`);
+    assert.ok(seed.softenT >= 1 && seed.softenT <= 64, `control temperature ${seed.softenT}`);
+    if (seed.softenT > 1) assert.ok(Math.abs(seed.softenValLoss - seed.antiValLoss) < 1e-3, "the control matches antitraining's validation loss");
+    // Dividing the logits keeps every prediction: the control's accuracy is plain's.
+    assert.equal(seed.measured["softened plain"].accuracy, seed.measured.plain.accuracy);
     for (const name of models) {
       const m = seed.measured[name];
       const what = `${name}, seed ${seed.seed}`;

@@ -3,6 +3,10 @@ export { mutualInformationStudy, mutualInformationVerdict, MUTUAL_INFORMATION_RE
 export { mutualInformationSettings, checkMutualInformationSettings, MAX_STUDY_UNITS, type MutualInformationSettings } from "./settings";
 export {
   runMutualInformationSeed,
+  softenedMlp,
+  matchTemperature,
+  MUTUAL_INFORMATION_TRAINED,
+  type MutualInformationTrainedArm,
   tuneMutualInformation,
   chooseMutualInformation,
   MUTUAL_INFORMATION_MODELS,
@@ -11,7 +15,7 @@ export {
   type MutualInformationTuneRow,
   type MutualInformationChosen,
 } from "./run-seed";
-export { trainArm as trainMutualInformationArm, type TrainedArm as MutualInformationTrainedArm } from "./train-arm";
+export { trainArm as trainMutualInformationArm, type TrainedArm as MutualInformationTrainedModel } from "./train-arm";
 export { measureModel, groupSizes, type ModelMeasures } from "./measure-model";
 export { shapleyInteractionIndex, shapleyValues, dualGame, exactInteractions, MAX_EXACT_UNITS, type ExactInteractions } from "./exact-interaction";
 export { plantedCheck, plantedFinding, type PlantedCheck, type PlantedFinding } from "./planted";

@@ -5,27 +5,29 @@
  * initialization and batch order, the same number of updates) and measures each on the test split
  * ({@link measureModel}), plus the planted check and the tying check on the plain model.
  */
+import type { Dataset } from "../../data/dataset";
+import { Mlp } from "../../models/mlp";
 import { evaluate } from "../../training/train";
 import { studyData } from "../data";
 import { type ModelMeasures, measureModel } from "./measure-model";
 import { type PlantedCheck, plantedCheck } from "./planted";
-import { MUTUAL_INFORMATION_MODELS, type MutualInformationModel, type MutualInformationSettings } from "./settings";
+import { MUTUAL_INFORMATION_MODELS, MUTUAL_INFORMATION_TRAINED, type MutualInformationModel, type MutualInformationSettings, type MutualInformationTrainedArm } from "./settings";
 import { trainArm } from "./train-arm";
 import { type TyingCheck, tyingCheck } from "./tying";
 
-export { MUTUAL_INFORMATION_MODELS, type MutualInformationModel } from "./settings";
+export { MUTUAL_INFORMATION_MODELS, MUTUAL_INFORMATION_TRAINED, type MutualInformationModel, type MutualInformationTrainedArm } from "./settings";
 
 /** One configuration of one arm on one tuning seed, scored on the validation split. */
 export interface MutualInformationTuneRow {
   readonly seed: number;
-  readonly arm: MutualInformationModel;
+  readonly arm: MutualInformationTrainedArm;
   readonly knob: number;
   readonly valLoss: number;
   readonly valAcc: number;
 }
 
 /** Each arm's chosen configuration. */
-export type MutualInformationChosen = Readonly<Record<MutualInformationModel, number>>;
+export type MutualInformationChosen = Readonly<Record<MutualInformationTrainedArm, number>>;
 
 /** One seed's result: the knobs it used, the antitrained core's size, every arm's measurements, the two planted checks. */
 export interface MutualInformationSeed {
@@ -33,6 +35,10 @@ export interface MutualInformationSeed {
   readonly chosen: MutualInformationChosen;
   /** The antitrained model's last core of h1. */
   readonly coreSize: number;
+  /** The control's temperature (the plain model's logits divided by it), and the validation losses it matched. */
+  readonly softenT: number;
+  readonly softenValLoss: number;
+  readonly antiValLoss: number;
   readonly measured: Readonly<Record<MutualInformationModel, ModelMeasures>>;
   /** Planted duplicates in the plain model: found by the exact index and by the pairwise measure? */
   readonly planted: PlantedCheck;
@@ -49,7 +55,7 @@ export interface MutualInformationSeed {
 export function tuneMutualInformation(s: MutualInformationSettings, seed: number): MutualInformationTuneRow[] {
   const { train, validation } = studyData(s.data);
   if (validation === undefined) throw new Error("the mutual-information study's data has no validation split");
-  return MUTUAL_INFORMATION_MODELS.flatMap((arm) =>
+  return MUTUAL_INFORMATION_TRAINED.flatMap((arm) =>
     s.KNOBS[arm].map((knob): MutualInformationTuneRow => {
       const { model } = trainArm(s, train, arm, knob, seed);
       try {
@@ -70,7 +76,7 @@ export function tuneMutualInformation(s: MutualInformationSettings, seed: number
  * chooseMutualInformation(s, rows).antitrained;   // e.g. 0.5
  */
 export function chooseMutualInformation(s: MutualInformationSettings, rows: readonly MutualInformationTuneRow[]): MutualInformationChosen {
-  const pick = (arm: MutualInformationModel): number => {
+  const pick = (arm: MutualInformationTrainedArm): number => {
     let best = s.KNOBS[arm][0];
     let bestLoss = Number.POSITIVE_INFINITY;
     for (const knob of s.KNOBS[arm]) {
@@ -84,29 +90,89 @@ export function chooseMutualInformation(s: MutualInformationSettings, rows: read
     }
     return best;
   };
-  return Object.fromEntries(MUTUAL_INFORMATION_MODELS.map((arm) => [arm, pick(arm)])) as MutualInformationChosen;
+  return Object.fromEntries(MUTUAL_INFORMATION_TRAINED.map((arm) => [arm, pick(arm)])) as MutualInformationChosen;
+}
+
+/**
+ * `model` with its output logits divided by `t` (last layer's weights and bias): the same function up to confidence.
+ *
+ * @example
+ * const soft = softenedMlp(plain, 2);   // a new model; dispose it
+ */
+export function softenedMlp(model: Mlp, t: number): Mlp {
+  const layers = model.weights();
+  const last = layers.length - 1;
+  return new Mlp(layers.map((l, i) => (i === last ? { ...l, w: l.w.map((x) => x / t), b: l.b.map((x) => x / t) } : l)));
+}
+
+/**
+ * The temperature t ≥ 1 at which `softenedMlp(model, t)` first reaches loss `target` on `data` (a log grid from 1 to
+ * 64, then bisection); 1 when the model's loss already reaches it, 64 when no temperature up to 64 does.
+ *
+ * @example
+ * matchTemperature(plain, validation, antiValLoss);   // e.g. 2.4
+ */
+export function matchTemperature(model: Mlp, data: Dataset, target: number): number {
+  const loss = (t: number) => {
+    const m = softenedMlp(model, t);
+    try {
+      return evaluate(m, data).loss;
+    } finally {
+      m.dispose();
+    }
+  };
+  if (loss(1) >= target) return 1;
+  let lo = 1;
+  let hi = Number.NaN;
+  for (let k = 1; k <= 60; k++) {
+    const t = 64 ** (k / 60);
+    if (loss(t) >= target) {
+      hi = t;
+      break;
+    }
+    lo = t;
+  }
+  if (Number.isNaN(hi)) return 64;
+  for (let it = 0; it < 30; it++) {
+    const mid = (lo + hi) / 2;
+    if (loss(mid) >= target) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }
 
 /**
  * One study seed: trains the four arms at their chosen configurations (the same initialization seed and batch order,
- * `UPDATES` updates each), measures each on the test split, and runs the planted and tying checks on the plain model.
+ * `UPDATES` updates each), softens the plain model to the antitrained model's validation loss (the control, no
+ * update added), measures all five on the test split, and runs the planted and tying checks on the plain model.
  *
  * @example
  * const r = runMutualInformationSeed(s, chooseMutualInformation(s, []), 0);
  * r.measured.antitrained.exactRatio;
  */
 export function runMutualInformationSeed(s: MutualInformationSettings, chosen: MutualInformationChosen, seed: number): MutualInformationSeed {
-  const { train, test } = studyData(s.data);
-  const trained: Partial<Record<MutualInformationModel, ReturnType<typeof trainArm>>> = {};
+  const { train, validation, test } = studyData(s.data);
+  if (validation === undefined) throw new Error("the mutual-information study's data has no validation split");
+  const trained: Partial<Record<MutualInformationTrainedArm, ReturnType<typeof trainArm>>> = {};
+  let soft: Mlp | undefined;
   try {
-    for (const arm of MUTUAL_INFORMATION_MODELS) trained[arm] = trainArm(s, train, arm, chosen[arm], seed);
+    for (const arm of MUTUAL_INFORMATION_TRAINED) trained[arm] = trainArm(s, train, arm, chosen[arm], seed);
+    const plain = trained.plain?.model as Mlp;
+    const antiValLoss = evaluate(trained.antitrained?.model as Mlp, validation).loss;
+    const softenT = matchTemperature(plain, validation, antiValLoss);
+    soft = softenedMlp(plain, softenT);
+    const models: Record<MutualInformationModel, Mlp> = { plain, antitrained: trained.antitrained?.model as Mlp, dropout: trained.dropout?.model as Mlp, L2: trained.L2?.model as Mlp, "softened plain": soft };
     const options = { seed, samples: s.SAMPLES, subsets: s.SUBSETS };
-    const measured = Object.fromEntries(MUTUAL_INFORMATION_MODELS.map((arm) => [arm, measureModel(trained[arm]?.model as never, train, test, options)]));
-    const plain = trained.plain?.model as NonNullable<typeof trained.plain>["model"];
+    const measured = Object.fromEntries(MUTUAL_INFORMATION_MODELS.map((arm) => [arm, measureModel(models[arm], train, test, options)]));
     const planted = plantedCheck(plain, train, test, { seed, samples: s.SAMPLES, planted: s.PLANTED });
     const tying = tyingCheck(plain, train, test, { seed, samples: s.SAMPLES, planted: s.PLANTED });
-    return { seed, chosen, coreSize: trained.antitrained?.coreSize ?? Number.NaN, measured: measured as Record<MutualInformationModel, ModelMeasures>, planted, tying };
+    return {
+      seed, chosen, coreSize: trained.antitrained?.coreSize ?? Number.NaN,
+      softenT, softenValLoss: evaluate(soft, validation).loss, antiValLoss,
+      measured: measured as Record<MutualInformationModel, ModelMeasures>, planted, tying,
+    };
   } finally {
     for (const t of Object.values(trained)) t?.model.dispose();
+    soft?.dispose();
   }
 }

@@ -9,8 +9,16 @@ import { requireKnownKeys, requirePositiveInt } from "../../base/validate";
 import type { DataDescription } from "../data";
 import type { StudySize } from "../study";
 
-/** The four arms, in table order; the antitrained arm is the reference. */
-export const MUTUAL_INFORMATION_MODELS = ["plain", "antitrained", "dropout", "L2"] as const;
+/** The four trained arms, each with its knob; the antitrained arm is the reference. */
+export const MUTUAL_INFORMATION_TRAINED = ["plain", "antitrained", "dropout", "L2"] as const;
+export type MutualInformationTrainedArm = (typeof MUTUAL_INFORMATION_TRAINED)[number];
+
+/**
+ * Every measured model, in table order: the trained arms and the control "softened plain" — the plain model with its
+ * logits divided by the temperature that brings its validation loss up to the antitrained model's on the same seed
+ * (no update added): the same information, antitraining's confidence.
+ */
+export const MUTUAL_INFORMATION_MODELS = [...MUTUAL_INFORMATION_TRAINED, "softened plain"] as const;
 export type MutualInformationModel = (typeof MUTUAL_INFORMATION_MODELS)[number];
 
 /** The largest layer the study enumerates (HIDDEN + PLANTED): 2^12 = 4096 coalitions. */
@@ -34,7 +42,7 @@ export interface MutualInformationSettings {
    * Each arm's configurations (the same number per arm), one chosen by mean validation loss over the tuning seeds:
    * plain's learning rate, antitraining's core fraction, dropout's rate on h1, L2's coefficient.
    */
-  readonly KNOBS: Readonly<Record<MutualInformationModel, readonly number[]>>;
+  readonly KNOBS: Readonly<Record<MutualInformationTrainedArm, readonly number[]>>;
   /** Random draws averaged per damage measurement. */
   readonly SAMPLES: number;
   /** Duplicates planted into the plain model's h1 (copies of its most informative units): a known answer. */
@@ -93,18 +101,18 @@ export function checkMutualInformationSettings(s: MutualInformationSettings): vo
   }
   if (!(typeof s.LEARNING_RATE === "number" && s.LEARNING_RATE > 0 && Number.isFinite(s.LEARNING_RATE))) throw new AntitrainError(`settings.LEARNING_RATE must be a positive number such as 3e-3, got ${String(s.LEARNING_RATE)}`);
   if (s.KNOBS === null || typeof s.KNOBS !== "object") throw new AntitrainError("settings.KNOBS must give each arm its configurations, e.g. { plain: [1e-3, 3e-3], antitrained: [0.3, 0.5], dropout: [0.1, 0.2], L2: [1e-4, 1e-3] }");
-  requireKnownKeys(s.KNOBS, MUTUAL_INFORMATION_MODELS, "settings.KNOBS");
-  const counts = MUTUAL_INFORMATION_MODELS.map((arm) => (Array.isArray(s.KNOBS[arm]) ? s.KNOBS[arm].length : 0));
-  if (counts.some((c) => c === 0)) throw new AntitrainError(`settings.KNOBS must give every arm (${MUTUAL_INFORMATION_MODELS.join(", ")}) at least one configuration`);
-  if (new Set(counts).size !== 1) throw new AntitrainError(`settings.KNOBS must give every arm the same number of configurations (a fair tuning budget), got ${MUTUAL_INFORMATION_MODELS.map((a, i) => `${a} ${counts[i]}`).join(", ")}`);
-  const ok: Record<MutualInformationModel, (x: number) => boolean> = {
+  requireKnownKeys(s.KNOBS, MUTUAL_INFORMATION_TRAINED, "settings.KNOBS");
+  const counts = MUTUAL_INFORMATION_TRAINED.map((arm) => (Array.isArray(s.KNOBS[arm]) ? s.KNOBS[arm].length : 0));
+  if (counts.some((c) => c === 0)) throw new AntitrainError(`settings.KNOBS must give every arm (${MUTUAL_INFORMATION_TRAINED.join(", ")}) at least one configuration`);
+  if (new Set(counts).size !== 1) throw new AntitrainError(`settings.KNOBS must give every arm the same number of configurations (a fair tuning budget), got ${MUTUAL_INFORMATION_TRAINED.map((a, i) => `${a} ${counts[i]}`).join(", ")}`);
+  const ok: Record<MutualInformationTrainedArm, (x: number) => boolean> = {
     plain: (x) => x > 0 && Number.isFinite(x),
     antitrained: (x) => x > 0 && x <= 1,
     dropout: (x) => x > 0 && x < 1,
     L2: (x) => x > 0 && Number.isFinite(x),
   };
-  const what: Record<MutualInformationModel, string> = { plain: "a learning rate > 0", antitrained: "a core fraction in (0, 1]", dropout: "a dropout rate in (0, 1)", L2: "a coefficient > 0" };
-  for (const arm of MUTUAL_INFORMATION_MODELS) {
+  const what: Record<MutualInformationTrainedArm, string> = { plain: "a learning rate > 0", antitrained: "a core fraction in (0, 1]", dropout: "a dropout rate in (0, 1)", L2: "a coefficient > 0" };
+  for (const arm of MUTUAL_INFORMATION_TRAINED) {
     for (const x of s.KNOBS[arm]) if (!(typeof x === "number" && ok[arm](x))) throw new AntitrainError(`settings.KNOBS.${arm}: each configuration must be ${what[arm]}, got ${String(x)}`);
   }
   if (s.data === null || typeof s.data !== "object") throw new AntitrainError('settings.data must describe the data, e.g. { dataset: "digits", validation: 0.2 }');

@@ -59,6 +59,9 @@ export interface TyingSummary {
 export interface SeedRow {
   readonly seed: number;
   readonly coreSize: number;
+  readonly softenT: number;
+  readonly softenValLoss: number;
+  readonly antiValLoss: number;
   readonly planted: PlantedCheck;
   readonly tying: Omit<TyingCheck, "hints" | "correlations">;
   readonly measured: Readonly<Record<string, Omit<ModelMeasures, "lossMatrix" | "lossSingles" | "exactMatrix" | "exactShapley">>>;
@@ -67,6 +70,8 @@ export interface SeedRow {
 /** Everything the results file holds about the seeds. */
 export interface MutualInformationTables {
   readonly coreSize: Interval;
+  /** The control's temperature over seeds. */
+  readonly softenT: Interval;
   readonly summary: Readonly<Record<string, ModelSummary>>;
   /** Other arm − antitrained, per seed, on the pairwise measure's ratio, test accuracy and test loss. */
   readonly paired: Readonly<Record<"library" | "accuracy" | "testLoss", StudySummary>>;
@@ -141,10 +146,11 @@ export function mutualInformationTables(runs: readonly MutualInformationSeed[]):
       const { lossMatrix: _m, lossSingles: _s, exactMatrix: _e, exactShapley: _p, ...rest } = m;
       return [k, rest];
     }));
-    return { seed: r.seed, coreSize: r.coreSize, planted: r.planted, tying: tie, measured };
+    return { seed: r.seed, coreSize: r.coreSize, softenT: r.softenT, softenValLoss: r.softenValLoss, antiValLoss: r.antiValLoss, planted: r.planted, tying: tie, measured };
   });
   return {
     coreSize: ci((r) => r.coreSize),
+    softenT: ci((r) => r.softenT),
     summary,
     paired,
     planted: { exact: plantedOf("exact"), library: plantedOf("library"), spearman: ci((r) => r.planted.spearman) },

@@ -12,7 +12,7 @@ import { BatchStream, type Dataset } from "../../data/dataset";
 import { type Mlp, mlp } from "../../models/mlp";
 import { dropoutHooks } from "../../training/regularize";
 import { train } from "../../training/train";
-import type { MutualInformationModel, MutualInformationSettings } from "./settings";
+import type { MutualInformationSettings, MutualInformationTrainedArm } from "./settings";
 
 /** A trained arm: the model (the caller disposes it), the updates it made, and antitraining's last core size (NaN otherwise). */
 export interface TrainedArm {
@@ -29,7 +29,7 @@ export interface TrainedArm {
  * const { model, updates } = trainArm(s, train, "dropout", 0.1, 0);   // updates === s.UPDATES
  * model.dispose();
  */
-export function trainArm(s: MutualInformationSettings, data: Dataset, arm: MutualInformationModel, knob: number, seed: number): TrainedArm {
+export function trainArm(s: MutualInformationSettings, data: Dataset, arm: MutualInformationTrainedArm, knob: number, seed: number): TrainedArm {
   const model = mlp({ inputs: 64, hidden: [s.HIDDEN], classes: 10, seed });
   const lr = arm === "plain" ? knob : s.LEARNING_RATE;
   const optimizer = tf.train.adam(lr);
