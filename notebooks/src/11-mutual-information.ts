@@ -206,11 +206,10 @@ console.log(nb.writeResults("11-mutual-information", {
 // ## Reading
 //
 // Numbers from the full run (`FULL=1 SEED_WORKERS=2 ANTITRAIN_THREADS=1 node scripts/render-notebook.js
-// --timeout=4000 notebooks/11-mutual-information.ipynb` at commit 19938a8: 10 study seeds and tuning seeds
-// 100/101, every seed computed at that commit, 2.5 minutes of compute on 2 seed workers; a second, duplicate
-// invocation queued by mistake rendered this report from those cached seeds a few seconds later, hence "12 from
-// the cache" in the provenance line). h1 of 10 units, 1200 updates per arm, 4 resampling draws. Mean [95% t
-// interval] over the 10 seeds; Spearman and same sign are over the 45 pairs of each model.
+// --timeout=4000 notebooks/11-mutual-information.ipynb` at commit 7563e5a: 10 study seeds and tuning seeds 100/101,
+// every seed computed, 2.3 minutes of compute, 80 s on 2 seed workers; the same numbers as the first run of this
+// code at 19938a8). h1 of 10 units, 1200 updates per arm, 4 resampling draws. Mean [95% t interval] over the 10
+// seeds; Spearman and same sign are over the 45 pairs of each model.
 //
 // | arm (chosen knob) | test acc | test loss | exact index / Shapley value | pairwise / single | Spearman (pairwise vs exact) | same sign |
 // | --- | --- | --- | --- | --- | --- | --- |
