@@ -16,7 +16,7 @@ export { keep, type Disposable } from "./keep";
 export { compressionTableRows, tuningTableRows, compressionCharts } from "./compression-report";
 export { randomizationBranchRows, randomizationAgreementChart, randomizationBranchCharts, randomizationStatisticRows, randomizationUnitRows } from "./randomization-report";
 export { memorizationRoleRows, memorizationAblationRows, memorizationUnitsChart, memorizationOutcomeChart, memorizationRankingChart } from "./memorization-report";
-export { interactionHeatmaps, interactionRows, groupQuestion, tyingRows, tyingHintsView } from "./mutual-information-report";
+export { interactionHeatmaps, interactionRows, exactRows, groupQuestion, tyingRows, tyingHintsView, mutualInformationTuningRows, mutualInformationPairedRows, plantedRows } from "./mutual-information-report";
 export { regularizationTableRows, regularizationPairedRows, regularizationCharts } from "./regularization-report";
 export { schedulesTuningRows, schedulesTableRows, reattachmentRows, schedulesCharts, membershipHeatmap } from "./schedules-report";
 export { importanceView, layerCoresView, coreLogChart, compressionDemoView, convTuningRows, convArmLines, convCoreLine, convCompressionCharts, type LayerCore, type CompressionDemo } from "./your-model-report";

@@ -1,8 +1,10 @@
 /** Tables and charts of the mutual-information study (notebook 11). */
 import { type Interval, meanCI } from "../base/statistics";
 import type { ModelMeasures } from "../studies/mutual-information/measure-model";
-import { MUTUAL_INFORMATION_MODELS, type MutualInformationSeed } from "../studies/mutual-information/run-seed";
-import { interval } from "../studies/summary";
+import { MUTUAL_INFORMATION_MODELS, MUTUAL_INFORMATION_TRAINED, type MutualInformationChosen, type MutualInformationSeed, type MutualInformationTuneRow } from "../studies/mutual-information/run-seed";
+import type { MutualInformationTables } from "../studies/mutual-information/tables";
+import type { PairedDifference, StudySummary } from "../studies/study";
+import { interval, signedInterval, signedNumber } from "../studies/summary";
 import { axes, chart, type PlotlyObject } from "./plot";
 
 /** `mean [low, high]` (st.interval). */
@@ -13,19 +15,21 @@ const over = (runs: readonly MutualInformationSeed[], name: string, f: (m: Model
   meanCI(runs.map((r) => f(r.measured[name as keyof MutualInformationSeed["measured"]])));
 
 /**
- * Side-by-side heat maps of the first seed's pair interactions on loss for `names`, units ordered by single damage
- * (most informative top-left), one shared red-blue colour axis centred on 0.
+ * Side-by-side heat maps of the first seed's pair interactions on loss for `names` (`which`: the exact Shapley
+ * interaction index, or the library's pairwise measure joint − singles), units ordered by single damage (most
+ * informative top-left), one shared red-blue colour axis centred on 0.
  *
  * @example
- * tslab.display.html(nb.interactionHeatmaps(run.results, ["before", "plain", "antitrained"], "Pair interactions on loss"));
+ * tslab.display.html(nb.interactionHeatmaps(run.results, ["plain", "antitrained"], "Exact pair indices on loss", "exact"));
  */
-export function interactionHeatmaps(runs: readonly MutualInformationSeed[], names: readonly string[], title: string): string {
+export function interactionHeatmaps(runs: readonly MutualInformationSeed[], names: readonly string[], title: string, which: "exact" | "pairwise" = "pairwise"): string {
   const r0 = runs[0].measured as Readonly<Record<string, ModelMeasures>>;
   const traces = names.map((name, p): PlotlyObject => {
     const m = r0[name];
     const units = m.lossSingles.length;
     const order = Array.from(m.lossSingles, (_, u) => u).sort((a, b) => m.lossSingles[b] - m.lossSingles[a]);
-    const z = order.map((i) => order.map((j) => m.lossMatrix[i * units + j]));
+    const matrix = which === "exact" ? m.exactMatrix : m.lossMatrix;
+    const z = order.map((i) => order.map((j) => matrix[i * units + j]));
     const axis = p === 0 ? "" : String(p + 1);
     return { type: "heatmap", z, x: order.map(String), y: order.map(String), xaxis: `x${axis}`, yaxis: `y${axis}`, coloraxis: "coloraxis", name, hovertemplate: `units %{y} & %{x}: %{z:.4f}<extra>${name}</extra>` };
   });
@@ -45,8 +49,34 @@ export function interactionHeatmaps(runs: readonly MutualInformationSeed[], name
 }
 
 /**
+ * Per arm over seeds: its chosen knob, test accuracy and loss, the exact index per unit of Shapley value (the
+ * headline), the pairwise measure's ratio, the agreement of the two (Spearman over pairs, equal sign), and the
+ * positive shares.
+ *
+ * @example
+ * tslab.display.html(nb.htmlTable(nb.exactRows(run.results)));
+ */
+export function exactRows(runs: readonly MutualInformationSeed[]): Record<string, string>[] {
+  return MUTUAL_INFORMATION_MODELS.map((name) => {
+    const g = (f: (m: ModelMeasures) => number, d = 3) => fmt(over(runs, name, f), d);
+    return {
+      arm: name,
+      knob: name === "softened plain" ? `T ${fmt(meanCI(runs.map((r) => r.softenT)), 2)}` : String(runs[0].chosen[name]),
+      "test acc": g((m) => m.accuracy),
+      "test loss": g((m) => m.testLoss),
+      "exact index / Shapley value": g((m) => m.exactRatio),
+      "pairwise / single": g((m) => m.lossRatio),
+      "Spearman (pairwise vs exact)": g((m) => m.agreeSpearman),
+      "same sign": g((m) => m.agreeSign),
+      "positive pairs (exact)": g((m) => m.exactPositive),
+      "positive pairs (pairwise)": g((m) => m.lossPositive),
+    };
+  });
+}
+
+/**
  * Per model over seeds: test accuracy, mean single damage and interaction on loss, their ratio, positive pairs on
- * loss and accuracy, negative pairs on accuracy, and the layer excess on accuracy.
+ * loss and accuracy, negative pairs on accuracy, and the layer excess on accuracy (the library's pairwise measure).
  *
  * @example
  * tslab.display.html(nb.htmlTable(nb.interactionRows(run.results)));
@@ -128,4 +158,81 @@ export function tyingHintsView(r: MutualInformationSeed): { rows: Record<string,
     axes("activation correlation of the pair", "tying hint (loss)", `Tying hints vs activation correlation, plain model, seed ${r.seed}`),
   );
   return { rows, chart: scatter };
+}
+
+/**
+ * The tuning table: per arm and configuration the mean validation loss and accuracy over the tuning seeds, the chosen
+ * one (lowest validation loss) marked.
+ *
+ * @example
+ * tslab.display.html(nb.htmlTable(nb.mutualInformationTuningRows(run.tuning, run.chosen)));
+ */
+export function mutualInformationTuningRows(tuning: readonly MutualInformationTuneRow[], chosen: MutualInformationChosen): Record<string, string>[] {
+  const knobName = { plain: "learning rate", antitrained: "core fraction", dropout: "dropout rate", L2: "L2 coefficient" };
+  return MUTUAL_INFORMATION_TRAINED.flatMap((arm) =>
+    [...new Set(tuning.filter((r) => r.arm === arm).map((r) => r.knob))].map((knob) => {
+      const mine = tuning.filter((r) => r.arm === arm && r.knob === knob);
+      const m = (k: "valLoss" | "valAcc") => mine.reduce((a, r) => a + r[k], 0) / mine.length;
+      return { arm, knob: `${knobName[arm]} ${knob}`, "validation loss": m("valLoss").toFixed(4), "validation acc": m("valAcc").toFixed(4), chosen: chosen[arm] === knob ? "✓" : "" };
+    }),
+  );
+}
+
+const cells = (p: PairedDifference | undefined, d: number) =>
+  p === undefined ? ["", "", ""] : [signedInterval(p, d), signedNumber(p.median, d), p.n < 2 ? "" : p.wilcoxonP.toPrecision(2)];
+
+/**
+ * The paired table: per arm, other arm − antitrained on the same seed, on the exact index per Shapley value (the
+ * headline), the pairwise measure's ratio, test accuracy and test loss: mean [95% t interval], median, Wilcoxon p.
+ *
+ * @example
+ * tslab.display.html(nb.htmlTable(nb.mutualInformationPairedRows(run.summary)));
+ */
+export function mutualInformationPairedRows(summary: StudySummary): Record<string, string>[] {
+  const t = summary.details as MutualInformationTables;
+  return summary.paired.map((p) => {
+    const find = (s: StudySummary) => s.paired.find((x) => x.arm === p.arm);
+    const [e, em, ep] = cells(p, 3);
+    const [l, lm, lp] = cells(find(t.paired.library), 3);
+    const [a, am, ap] = cells(find(t.paired.accuracy), 4);
+    const [c, cm, cp] = cells(find(t.paired.testLoss), 4);
+    return {
+      pair: `${p.arm} − ${p.reference}`,
+      "Δ exact index / Shapley": e, "exact: median": em, "exact: p": ep,
+      "Δ pairwise / single": l, "pairwise: median": lm, "pairwise: p": lp,
+      "Δ test acc": a, "acc: median": am, "acc: p": ap,
+      "Δ test loss": c, "loss: median": cm, "loss: p": cp,
+    };
+  });
+}
+
+/**
+ * The planted check: for the exact index and for the pairwise measure, the planted pairs' ranks among every pair of
+ * the planted layer, precision in the top PLANTED, copies whose best partner is their original, and the mean score of
+ * planted and other pairs; the tying hints beside.
+ *
+ * @example
+ * tslab.display.html(nb.htmlTable(nb.plantedRows(tables, SETTINGS.PLANTED)));
+ */
+export function plantedRows(t: MutualInformationTables, planted: number): Record<string, string>[] {
+  const row = (name: string, p: MutualInformationTables["planted"]["exact"]) => ({
+    score: name,
+    [`in the top ${planted} (precision)`]: fmt(p.precision),
+    "best partner is the original": fmt(p.partnerAccuracy),
+    "mean, planted pairs": fmt(p.planted, 4),
+    "mean, other pairs": fmt(p.other, 4),
+    "ranks per seed": p.ranks.map((r) => `[${r.join(", ")}]`).join(" "),
+  });
+  return [
+    row("exact Shapley interaction index", t.planted.exact),
+    row("pairwise measure (joint − singles)", t.planted.library),
+    {
+      score: "tying hint (shared − independent draw)",
+      [`in the top ${planted} (precision)`]: fmt(t.tying.plantedPrecision),
+      "best partner is the original": fmt(t.tying.partnerAccuracy),
+      "mean, planted pairs": fmt(t.tying.plantedHint, 4),
+      "mean, other pairs": `highest other ${fmt(t.tying.nextHint, 4)}`,
+      "ranks per seed": t.tying.plantedRanks.map((r) => `[${r.join(", ")}]`).join(" "),
+    },
+  ];
 }

@@ -1,72 +1,178 @@
 /**
- * One seed of the mutual-information study: five models of a 64→HIDDEN→10 MLP, each with 2·STEPS training steps in
- * all (before: STEPS plain steps; plain and antitrained: before + STEPS more, without and with an antitrainer on h1;
- * dropout and L2: fresh, 2·STEPS steps with the regularizer), each measured ({@link measureModel}), and the tying
- * check on the plain model ({@link tyingCheck}).
+ * The mutual-information study's protocol: `tuneMutualInformation` trains every arm at every configuration on a
+ * tuning seed and scores it on the validation split; `chooseMutualInformation` keeps each arm's configuration with
+ * the lowest mean validation loss; `runMutualInformationSeed` trains the four chosen arms on a study seed (the same
+ * initialization and batch order, the same number of updates) and measures each on the test split
+ * ({@link measureModel}), plus the planted check and the tying check on the plain model.
  */
-import { Antitrainer } from "../../antitrain/antitrainer";
-import { interleaved } from "../../antitrain/schedule";
-import { type Mlp, mlp } from "../../models/mlp";
-import { dropoutHooks } from "../../training/regularize";
-import { type TrainOptions, train } from "../../training/train";
+import type { Dataset } from "../../data/dataset";
+import { Mlp } from "../../models/mlp";
+import { evaluate } from "../../training/train";
 import { studyData } from "../data";
 import { type ModelMeasures, measureModel } from "./measure-model";
-import type { MutualInformationSettings } from "./settings";
+import { type PlantedCheck, plantedCheck } from "./planted";
+import { MUTUAL_INFORMATION_MODELS, MUTUAL_INFORMATION_TRAINED, type MutualInformationModel, type MutualInformationSettings, type MutualInformationTrainedArm } from "./settings";
+import { trainArm } from "./train-arm";
 import { type TyingCheck, tyingCheck } from "./tying";
 
-/** The five models, in table order. */
-export const MUTUAL_INFORMATION_MODELS = ["before", "plain", "antitrained", "dropout", "L2"] as const;
-export type MutualInformationModel = (typeof MUTUAL_INFORMATION_MODELS)[number];
+export { MUTUAL_INFORMATION_MODELS, MUTUAL_INFORMATION_TRAINED, type MutualInformationModel, type MutualInformationTrainedArm } from "./settings";
 
-/** One seed's result: the antitrained core's size, every model's measurements, the tying check. */
+/** One configuration of one arm on one tuning seed, scored on the validation split. */
+export interface MutualInformationTuneRow {
+  readonly seed: number;
+  readonly arm: MutualInformationTrainedArm;
+  readonly knob: number;
+  readonly valLoss: number;
+  readonly valAcc: number;
+}
+
+/** Each arm's chosen configuration. */
+export type MutualInformationChosen = Readonly<Record<MutualInformationTrainedArm, number>>;
+
+/** One seed's result: the knobs it used, the antitrained core's size, every arm's measurements, the two planted checks. */
 export interface MutualInformationSeed {
   readonly seed: number;
-  /** The antitrained model's last core of h1 (NaN, stored as null, if it was never measured). */
+  readonly chosen: MutualInformationChosen;
+  /** The antitrained model's last core of h1. */
   readonly coreSize: number;
+  /** The control's temperature (the plain model's logits divided by it), and the validation losses it matched. */
+  readonly softenT: number;
+  readonly softenValLoss: number;
+  readonly antiValLoss: number;
   readonly measured: Readonly<Record<MutualInformationModel, ModelMeasures>>;
+  /** Planted duplicates in the plain model: found by the exact index and by the pairwise measure? */
+  readonly planted: PlantedCheck;
+  /** The tying hints on the plain model and on its planted copies. */
   readonly tying: TyingCheck;
 }
 
 /**
- * One seed: trains the five models (the same initialization seed for all), measures each, and runs the tying check.
+ * Every arm at every configuration on tuning seed `seed`: trained on the training rows, scored on the validation rows.
  *
  * @example
- * const r = runMutualInformationSeed(mutualInformationSettings("tiny"), 0);
- * r.measured.antitrained.lossRatio;
+ * const rows = tuneMutualInformation(mutualInformationSettings("tiny"), 100);   // 4 arms × configurations
  */
-export function runMutualInformationSeed(s: MutualInformationSettings, seed: number): MutualInformationSeed {
-  const { train: trainData, test } = studyData(s.data);
-  const fit = (m: Mlp, steps: number, extra: Partial<TrainOptions> = {}) => train(m, trainData, { steps, learningRate: s.LEARNING_RATE, seed, ...extra });
-  const fresh = () => mlp({ inputs: 64, hidden: [s.HIDDEN], classes: 10, seed });
-  const models: Partial<Record<MutualInformationModel, Mlp>> = {};
-  try {
-    const before = fresh();
-    models.before = before;
-    fit(before, s.STEPS);
-    const plain = before.clone();
-    models.plain = plain;
-    fit(plain, s.STEPS, { seed: seed + 1000 });
-    const anti = before.clone();
-    models.antitrained = anti;
-    const antitrainer = new Antitrainer(anti, ["h1"], { schedule: interleaved(1, { cycle: s.CYCLE }), fraction: s.FRACTION, data: trainData, seed });
-    let coreSize: number;
-    try {
-      fit(anti, s.STEPS, { seed: seed + 1000, onStep: (_s, batch) => antitrainer.afterStep(batch) });
-      coreSize = antitrainer.splits.get("h1")?.core.length ?? Number.NaN;
-    } finally {
-      antitrainer.dispose();
+export function tuneMutualInformation(s: MutualInformationSettings, seed: number): MutualInformationTuneRow[] {
+  const { train, validation } = studyData(s.data);
+  if (validation === undefined) throw new Error("the mutual-information study's data has no validation split");
+  return MUTUAL_INFORMATION_TRAINED.flatMap((arm) =>
+    s.KNOBS[arm].map((knob): MutualInformationTuneRow => {
+      const { model } = trainArm(s, train, arm, knob, seed);
+      try {
+        const v = evaluate(model, validation);
+        return { seed, arm, knob, valLoss: v.loss, valAcc: v.accuracy };
+      } finally {
+        model.dispose();
+      }
+    }),
+  );
+}
+
+/**
+ * Each arm's configuration with the lowest mean validation loss over the tuning rows (ties: the first listed); with no
+ * rows (no tuning seeds), each arm's first configuration.
+ *
+ * @example
+ * chooseMutualInformation(s, rows).antitrained;   // e.g. 0.5
+ */
+export function chooseMutualInformation(s: MutualInformationSettings, rows: readonly MutualInformationTuneRow[]): MutualInformationChosen {
+  const pick = (arm: MutualInformationTrainedArm): number => {
+    let best = s.KNOBS[arm][0];
+    let bestLoss = Number.POSITIVE_INFINITY;
+    for (const knob of s.KNOBS[arm]) {
+      const mine = rows.filter((r) => r.arm === arm && r.knob === knob);
+      if (mine.length === 0) continue;
+      const loss = mine.reduce((a, r) => a + r.valLoss, 0) / mine.length;
+      if (loss < bestLoss) {
+        best = knob;
+        bestLoss = loss;
+      }
     }
-    const dropout = fresh();
-    models.dropout = dropout;
-    fit(dropout, 2 * s.STEPS, { hooks: dropoutHooks(dropout, ["h1"], s.DROPOUT, seed) });
-    const l2 = fresh();
-    models.L2 = l2;
-    fit(l2, 2 * s.STEPS, { l2: s.L2 });
+    return best;
+  };
+  return Object.fromEntries(MUTUAL_INFORMATION_TRAINED.map((arm) => [arm, pick(arm)])) as MutualInformationChosen;
+}
+
+/**
+ * `model` with its output logits divided by `t` (last layer's weights and bias): the same function up to confidence.
+ *
+ * @example
+ * const soft = softenedMlp(plain, 2);   // a new model; dispose it
+ */
+export function softenedMlp(model: Mlp, t: number): Mlp {
+  const layers = model.weights();
+  const last = layers.length - 1;
+  return new Mlp(layers.map((l, i) => (i === last ? { ...l, w: l.w.map((x) => x / t), b: l.b.map((x) => x / t) } : l)));
+}
+
+/**
+ * The temperature t ≥ 1 at which `softenedMlp(model, t)` first reaches loss `target` on `data` (a log grid from 1 to
+ * 64, then bisection); 1 when the model's loss already reaches it, 64 when no temperature up to 64 does.
+ *
+ * @example
+ * matchTemperature(plain, validation, antiValLoss);   // e.g. 2.4
+ */
+export function matchTemperature(model: Mlp, data: Dataset, target: number): number {
+  const loss = (t: number) => {
+    const m = softenedMlp(model, t);
+    try {
+      return evaluate(m, data).loss;
+    } finally {
+      m.dispose();
+    }
+  };
+  if (loss(1) >= target) return 1;
+  let lo = 1;
+  let hi = Number.NaN;
+  for (let k = 1; k <= 60; k++) {
+    const t = 64 ** (k / 60);
+    if (loss(t) >= target) {
+      hi = t;
+      break;
+    }
+    lo = t;
+  }
+  if (Number.isNaN(hi)) return 64;
+  for (let it = 0; it < 30; it++) {
+    const mid = (lo + hi) / 2;
+    if (loss(mid) >= target) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/**
+ * One study seed: trains the four arms at their chosen configurations (the same initialization seed and batch order,
+ * `UPDATES` updates each), softens the plain model to the antitrained model's validation loss (the control, no
+ * update added), measures all five on the test split, and runs the planted and tying checks on the plain model.
+ *
+ * @example
+ * const r = runMutualInformationSeed(s, chooseMutualInformation(s, []), 0);
+ * r.measured.antitrained.exactRatio;
+ */
+export function runMutualInformationSeed(s: MutualInformationSettings, chosen: MutualInformationChosen, seed: number): MutualInformationSeed {
+  const { train, validation, test } = studyData(s.data);
+  if (validation === undefined) throw new Error("the mutual-information study's data has no validation split");
+  const trained: Partial<Record<MutualInformationTrainedArm, ReturnType<typeof trainArm>>> = {};
+  let soft: Mlp | undefined;
+  try {
+    for (const arm of MUTUAL_INFORMATION_TRAINED) trained[arm] = trainArm(s, train, arm, chosen[arm], seed);
+    const plain = trained.plain?.model as Mlp;
+    const antiValLoss = evaluate(trained.antitrained?.model as Mlp, validation).loss;
+    const softenT = matchTemperature(plain, validation, antiValLoss);
+    soft = softenedMlp(plain, softenT);
+    const models: Record<MutualInformationModel, Mlp> = { plain, antitrained: trained.antitrained?.model as Mlp, dropout: trained.dropout?.model as Mlp, L2: trained.L2?.model as Mlp, "softened plain": soft };
     const options = { seed, samples: s.SAMPLES, subsets: s.SUBSETS };
-    const measured = Object.fromEntries(MUTUAL_INFORMATION_MODELS.map((name) => [name, measureModel(models[name] as Mlp, trainData, test, options)]));
-    const tying = tyingCheck(plain, trainData, test, { seed, samples: s.SAMPLES, planted: s.PLANTED });
-    return { seed, coreSize, measured: measured as Record<MutualInformationModel, ModelMeasures>, tying };
+    const measured = Object.fromEntries(MUTUAL_INFORMATION_MODELS.map((arm) => [arm, measureModel(models[arm], train, test, options)]));
+    const planted = plantedCheck(plain, train, test, { seed, samples: s.SAMPLES, planted: s.PLANTED });
+    const tying = tyingCheck(plain, train, test, { seed, samples: s.SAMPLES, planted: s.PLANTED });
+    return {
+      seed, chosen, coreSize: trained.antitrained?.coreSize ?? Number.NaN,
+      softenT, softenValLoss: evaluate(soft, validation).loss, antiValLoss,
+      measured: measured as Record<MutualInformationModel, ModelMeasures>, planted, tying,
+    };
   } finally {
-    for (const m of Object.values(models)) m.dispose();
+    for (const t of Object.values(trained)) t?.model.dispose();
+    soft?.dispose();
   }
 }
