@@ -16,6 +16,7 @@ import type { Dataset } from "../../data/dataset";
 import { DamageEngine, type DamageOptions, type UnitSet } from "../../measure/damage";
 import type { HookedModel } from "../../models/types";
 import { requireSite } from "../../base/validate";
+import { popcount, shapleyPhi } from "../coalition-game";
 
 /** The largest layer whose 2^n coalitions are enumerated (2^16 = 65536 damage evaluations). */
 export const MAX_EXACT_UNITS = 16;
@@ -40,12 +41,6 @@ function requireGame(n: number, values: ArrayLike<number>): void {
   }
   if (values.length !== 1 << n) throw new AntitrainError(`a game on ${n} units has ${1 << n} coalition values (one per bit mask), got ${values.length}`);
   for (let m = 0; m < values.length; m++) if (!Number.isFinite(values[m])) throw new AntitrainError(`coalition ${m}'s value is ${values[m]}: every value must be finite`);
-}
-
-function popcount(m: number): number {
-  let c = 0;
-  for (let x = m; x !== 0; x &= x - 1) c++;
-  return c;
 }
 
 /** k! for k ≤ 17, as a double (exact). */
@@ -91,13 +86,7 @@ export function shapleyInteractionIndex(n: number, values: ArrayLike<number>): F
  */
 export function shapleyValues(n: number, values: ArrayLike<number>): Float64Array {
   requireGame(n, values);
-  const weight = Array.from({ length: n }, (_, s) => (factorial(s) * factorial(n - s - 1)) / factorial(n));
-  const phi = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const bi = 1 << i;
-    for (let s = 0; s < 1 << n; s++) if (!(s & bi)) phi[i] += weight[popcount(s)] * (values[s | bi] - values[s]);
-  }
-  return phi;
+  return shapleyPhi(n, values);
 }
 
 /**

@@ -4,6 +4,7 @@
  * them damages the damage engine measured, the tests feed them hand-made games.
  */
 import { AntitrainError } from "../../base/errors";
+import { shapleyPhi } from "../coalition-game";
 
 /** The most players {@link exactShapley} enumerates (2^12 = 4096 coalitions). */
 export const MAX_SHAPLEY_PLAYERS = 12;
@@ -43,18 +44,7 @@ export function exactShapley(value: ArrayLike<number>, n: number): number[] {
   for (let m = 0; m < size; m++) {
     if (!Number.isFinite(value[m])) throw new AntitrainError(`exactShapley: v of coalition ${m} is ${value[m]}, not a finite number`);
   }
-  // weight[k] = k! (n − k − 1)! / n!, for a coalition of k players joined by one more.
-  const weight: number[] = [];
-  for (let k = 0; k < n; k++) weight.push(1 / (n * binomial(n - 1, k)));
-  const phi = new Array<number>(n).fill(0);
-  for (let mask = 0; mask < size; mask++) {
-    const k = popcount(mask);
-    for (let i = 0; i < n; i++) {
-      if (mask & (1 << i)) continue;
-      phi[i] += weight[k] * (value[mask | (1 << i)] - value[mask]);
-    }
-  }
-  return phi;
+  return Array.from(shapleyPhi(n, value));
 }
 
 /**
@@ -78,16 +68,4 @@ function requirePlayers(n: number): void {
   if (!Number.isInteger(n) || n < 1 || n > MAX_SHAPLEY_PLAYERS) {
     throw new AntitrainError(`exact Shapley values enumerate 2^n coalitions: n must be an integer from 1 to ${MAX_SHAPLEY_PLAYERS}, got ${n}`);
   }
-}
-
-function popcount(x: number): number {
-  let c = 0;
-  for (let v = x; v !== 0; v &= v - 1) c++;
-  return c;
-}
-
-function binomial(n: number, k: number): number {
-  let r = 1;
-  for (let i = 1; i <= k; i++) r = (r * (n - k + i)) / i;
-  return r;
 }
