@@ -99,6 +99,7 @@ const FAMILIES = ["blend", "prelu", "swish-beta", "relu-gain"] as const;
 export function activationShapesSettings(size: StudySize): ActivationShapesSettings {
   const quick = size !== "full";
   const tiny = size === "tiny";
+  const oneConfig = size === "quick"; // one configuration per model: a test run does not pay for the tuning
   const learnable: ShapeModel[] = ["tunable · layer", "tunable · unit", "prelu · layer", "swish-β · layer", "relu gain · layer"];
   return {
     tasks: {
@@ -106,8 +107,8 @@ export function activationShapesSettings(size: StudySize): ActivationShapesSetti
         data: tiny ? { dataset: "digits", trainLimit: 200 } : { dataset: "digits" },
         hidden: tiny ? 8 : 64,
         steps: tiny ? 20 : quick ? 200 : 1000,
-        learningRates: quick && !tiny ? [3e-3] : [5e-4, 1e-3, 3e-3, 6e-3],
-        shapeLearningRates: quick && !tiny ? [3e-3] : [1e-3, 3e-3],
+        learningRates: oneConfig ? [3e-3] : [5e-4, 1e-3, 3e-3, 6e-3],
+        shapeLearningRates: oneConfig ? [3e-3] : [1e-3, 3e-3],
         l2: 0,
         models: ["relu", "sigmoid", ...learnable],
       },
@@ -115,14 +116,14 @@ export function activationShapesSettings(size: StudySize): ActivationShapesSetti
         data: { dataset: "modular-one-hot", p: tiny ? 7 : 23, trainFraction: 0.8, seed: 0 },
         hidden: tiny ? 8 : 128,
         steps: tiny ? 20 : quick ? 1500 : 3000,
-        learningRates: quick && !tiny ? [1e-2] : [1.5e-3, 3e-3, 1e-2, 2e-2],
-        shapeLearningRates: quick && !tiny ? [1e-2] : [3e-3, 1e-2],
+        learningRates: oneConfig ? [1e-2] : [1.5e-3, 3e-3, 1e-2, 2e-2],
+        shapeLearningRates: oneConfig ? [1e-2] : [3e-3, 1e-2],
         l2: 1e-3,
         models: ["relu", ...learnable],
       },
     },
     initialShapes:
-      quick && !tiny
+      oneConfig
         ? { blend: [0.5], prelu: [0.25], "swish-beta": [0.5], "relu-gain": [1] }
         : { blend: [1, 0.5], prelu: [0.25, 0], "swish-beta": [1, 0.5], "relu-gain": [1, 0.5] },
     validation: 0.2,
