@@ -18,11 +18,11 @@
 // | --- | --- | --- | --- |
 // | ReLU | max(z, 0) | — | — |
 // | sigmoid (digits only) | 1 / (1 + e^−z) | — | — |
-// | **tunable · layer** (the study's shape, the reference) | t·relu(z) + (1 − t)·sigmoid(z) | t, 1 per layer | 1 (ReLU), 0.5 |
-// | tunable · unit | the same | t, 1 per unit (64 or 128) | 1, 0.5 |
-// | PReLU · layer (He et al. 2015, their channel-shared form) | max(z, 0) + a·min(z, 0) | a, 1 per layer | 0.25 (He et al.'s), 0 (ReLU) |
-// | Swish-β · layer (Ramachandran et al. 2017) | z·sigmoid(β·z) | β, 1 per layer | 1 (theirs: SiLU), 0.5 |
-// | ReLU gain · layer (control) | g·relu(z) | g, 1 per layer | 1 (ReLU), 0.5 |
+// | **tunable · layer** (the study's shape, the reference) | t·relu(z) + (1 − t)·sigmoid(z) | t, 1 per layer | 1 (ReLU), 0.5, 0 (sigmoid) |
+// | tunable · unit | the same | t, 1 per unit (64 or 128) | 1, 0.5, 0 |
+// | PReLU · layer (He et al. 2015, their channel-shared form) | max(z, 0) + a·min(z, 0) | a, 1 per layer | 0.25 (He et al.'s), 0 (ReLU), 0.5 |
+// | Swish-β · layer (Ramachandran et al. 2017) | z·sigmoid(β·z) | β, 1 per layer | 1 (theirs: SiLU), 0.5, 2 |
+// | ReLU gain · layer (control) | g·relu(z) | g, 1 per layer | 1 (ReLU), 0.5, 2 |
 //
 // The control isolates one part of the shape: beyond t = 1 the shape is also a *gain* (slope t), a scale the L2
 // penalty on the weight matrices does not reach (no activation parameter is penalized). A ReLU with only a learnable
@@ -35,9 +35,13 @@
 // generalizing solution sooner). Batch 64; every model of a task sees the same initialization of its dense layers
 // and the same batches, for the same number of Adam updates.
 //
-// **Tuning, the same for every model.** Each model gets four configurations: a learnable one its Adam rate (digits
-// {1e-3, 3e-3}, modular {3e-3, 1e-2}) × its two starts above; a fixed one four Adam rates spanning that range and
-// beyond (digits {5e-4, 1e-3, 3e-3, 6e-3}, modular {1.5e-3, 3e-3, 1e-2, 2e-2}). On **tuning seeds 100 and 101**
+// **Tuning, the same for every model.** Each model gets nine configurations: a learnable one its Adam rate (digits
+// {6e-4, 2e-3, 6e-3}, modular {2e-3, 6e-3, 2e-2}) × its three starts above, 3 × 3; a fixed one (no second knob)
+// nine Adam rates about a quarter decade apart, the learnable rates, the points between them and one beyond each
+// end (digits {2e-4, 3.5e-4, 6e-4, 1.1e-3, 2e-3, 3.5e-3, 6e-3, 1.1e-2, 2e-2}, modular {6e-4, 1.1e-3, 2e-3, 3.5e-3,
+// 6e-3, 1.1e-2, 2e-2, 3.5e-2, 6e-2}). Both grids reach beyond the earlier four configurations per model on both
+// sides (rates digits {1e-3, 3e-3} and modular {3e-3, 1e-2} × two starts; fixed digits {5e-4 … 6e-3}, modular
+// {1.5e-3 … 2e-2}). On **tuning seeds 100 and 101**
 // every configuration trains on the training rows minus a class-stratified 20% validation split and is scored there;
 // each model keeps its configuration with the best mean validation accuracy (ties: lower validation loss). The study
 // seeds then train each model at its chosen configuration on all the training rows and are scored once on the test
@@ -45,8 +49,8 @@
 // median, Wilcoxon p); the verdict weighs the shape against ReLU and the strongest learnable peer on both tasks.
 
 // %%
-// Settings. Quick by default (the test suite runs this: one seed, one tuning seed, digits 200 and modular
-// addition 1500 steps); FULL=1 for the numbers quoted in the text (10 seeds, tuning seeds 100 and 101). The
+// Settings. Quick by default (the test suite runs this: one seed, one tuning seed, one configuration per model,
+// digits 200 and modular addition 1500 steps); FULL=1 for the numbers quoted in the text (10 seeds, tuning seeds 100 and 101). The
 // study lives in lib/studies/activation-shapes (st.activationShapesStudy); its knobs are printed below:
 // override any of them here.
 import * as st from "../dist/studies/index";
