@@ -23,15 +23,26 @@ test("full settings: the study's budget, and every model of a task gets the same
   assert.deepEqual(full.tasks.digits.models, ["relu", "sigmoid", ...full.tasks.modular.models.slice(1)]);
   for (const task of st.SHAPE_TASKS) {
     const counts = full.tasks[task].models.map((m) => st.shapeConfigs(full, task, m).length);
-    assert.deepEqual(counts, counts.map(() => 4), `${task}: four configurations per model`);
-    // The quick setting (the notebook test's) runs one configuration per model: a test run does not pay for tuning.
+    assert.deepEqual(counts, counts.map(() => 9), `${task}: nine configurations per model`);
+    // The quick setting (the notebook test's) runs one configuration per model: a test run does not pay for tuning;
+    // the tiny one two (a fixed activation two rates, a learnable one one rate × two starts).
     const quick = st.activationShapesSettings("quick");
     assert.deepEqual(quick.tasks[task].models.map((m) => st.shapeConfigs(quick, task, m).length), counts.map(() => 1), `${task}: quick, one each`);
+    const tiny = st.activationShapesSettings("tiny");
+    assert.deepEqual(tiny.tasks[task].models.map((m) => st.shapeConfigs(tiny, task, m).length), counts.map(() => 2), `${task}: tiny, two each`);
+    // The fixed activations' nine rates span the learnable ones' three and go beyond them on both sides.
+    const fixed = full.tasks[task].learningRates;
+    const shape = full.tasks[task].shapeLearningRates;
+    assert.ok(shape.every((r) => fixed.includes(r)) && fixed[0] < shape[0] && (fixed.at(-1) as number) > (shape.at(-1) as number), `${task}: ${fixed} spans ${shape}`);
+    assert.ok(fixed.every((r, i) => i === 0 || (r / fixed[i - 1] > 1.6 && r / fixed[i - 1] < 1.9)), `${task}: about a quarter decade apart`);
   }
-  assert.deepEqual(st.shapeConfigs(full, "modular", "prelu · layer"), [
-    { learningRate: 3e-3, initialShape: 0.25 }, { learningRate: 3e-3, initialShape: 0 }, { learningRate: 1e-2, initialShape: 0.25 }, { learningRate: 1e-2, initialShape: 0 },
-  ]);
-  assert.deepEqual(st.shapeConfigs(full, "digits", "relu"), [5e-4, 1e-3, 3e-3, 6e-3].map((learningRate) => ({ learningRate })));
+  assert.deepEqual(
+    st.shapeConfigs(full, "modular", "prelu · layer"),
+    [2e-3, 6e-3, 2e-2].flatMap((learningRate) => [0.25, 0, 0.5].map((initialShape) => ({ learningRate, initialShape }))),
+  );
+  assert.deepEqual(st.shapeConfigs(full, "digits", "relu"), [2e-4, 3.5e-4, 6e-4, 1.1e-3, 2e-3, 3.5e-3, 6e-3, 1.1e-2, 2e-2].map((learningRate) => ({ learningRate })));
+  assert.deepEqual(st.shapeConfigs(full, "modular", "relu").map((c) => c.learningRate), [6e-4, 1.1e-3, 2e-3, 3.5e-3, 6e-3, 1.1e-2, 2e-2, 3.5e-2, 6e-2]);
+  assert.deepEqual(full.initialShapes, { blend: [1, 0.5, 0], prelu: [0.25, 0, 0.5], "swish-beta": [1, 0.5, 2], "relu-gain": [1, 0.5, 2] });
   // One parameter per layer for the per-layer shape and both peers, as many as units for the per-unit shape.
   for (const m of ["tunable · layer", "prelu · layer", "swish-β · layer", "relu gain · layer"] as const) assert.equal(st.LEARNABLE_SHAPE_MODELS[m]?.per, "layer");
   assert.equal(st.STUDIES["14-activation-shapes"], st.activationShapesStudy);
@@ -45,9 +56,13 @@ test("bad settings are refused with the fix", () => {
   assertAntitrainError(() => st.checkActivationShapesSettings(models(["tunable · layer", "relu"])), /start with "relu"/);
   assertAntitrainError(() => st.checkActivationShapesSettings(models(["relu", "tunable · layer", "gelu" as st.ShapeModel])), /unknown model "gelu"/);
   assertAntitrainError(() => st.checkActivationShapesSettings({ ...quick, tasks: { digits: quick.tasks.digits } } as unknown as st.ActivationShapesSettings), /digits, modular/);
-  // Unequal grids: fixed activations with 3 learning rates against 2 × 2 for the learnable ones; one family with a third start.
+  // Unequal grids: fixed activations with 3 learning rates against 1 × 1 for the learnable ones, or 8 against 3 × 3;
+  // one family with a second start.
   assertAntitrainError(() => st.checkActivationShapesSettings({ ...quick, tasks: { ...quick.tasks, digits: { ...quick.tasks.digits, learningRates: [1e-3, 3e-3, 1e-2] } } }), /same number of configurations/);
-  assertAntitrainError(() => st.checkActivationShapesSettings({ ...quick, initialShapes: { ...quick.initialShapes, prelu: [0.25, 0, 0.5] } }), /same number of starting parameters/);
+  const full = st.activationShapesSettings("full");
+  st.checkActivationShapesSettings(full);
+  assertAntitrainError(() => st.checkActivationShapesSettings({ ...full, tasks: { ...full.tasks, modular: { ...full.tasks.modular, learningRates: full.tasks.modular.learningRates.slice(1) } } }), /has 8, shapeLearningRates × initialShapes \(the learnable ones'\) 3 × 3/);
+  assertAntitrainError(() => st.checkActivationShapesSettings({ ...quick, initialShapes: { ...quick.initialShapes, prelu: [0.25, 0] } }), /same number of starting parameters/);
 });
 
 test("oneHotPairs: [a, b] becomes one-hot(a) ‖ one-hot(b), by hand; the modular description holds out a validation split of the training pairs", () => {
@@ -85,13 +100,13 @@ test("a tiny tuning seed scores every configuration on validation rows; choosing
   // Choosing by hand: make one configuration of PReLU the best on modular addition, tie two others on accuracy.
   const rigged = rows.map((r) => {
     if (r.task !== "modular") return r;
-    if (r.model === "prelu · layer") return { ...r, validationAccuracy: r.initialShape === 0 && r.learningRate === s.tasks.modular.shapeLearningRates[1] ? 0.9 : 0.5 };
-    if (r.model === "relu") return { ...r, validationAccuracy: 0.7, validationLoss: r.learningRate === s.tasks.modular.learningRates[2] ? 0.1 : 1 };
+    if (r.model === "prelu · layer") return { ...r, validationAccuracy: r.initialShape === 0 ? 0.9 : 0.5 };
+    if (r.model === "relu") return { ...r, validationAccuracy: 0.7, validationLoss: r.learningRate === s.tasks.modular.learningRates[1] ? 0.1 : 1 };
     return r;
   });
   const chosen = st.chooseActivationShapes(s, [...rigged, ...rigged.map((r) => ({ ...r, seed: 101 }))]);
-  assert.deepEqual(chosen.modular["prelu · layer"], { learningRate: s.tasks.modular.shapeLearningRates[1], initialShape: 0 });
-  assert.deepEqual(chosen.modular.relu, { learningRate: s.tasks.modular.learningRates[2] }, "a tie on accuracy goes to the lower validation loss");
+  assert.deepEqual(chosen.modular["prelu · layer"], { learningRate: s.tasks.modular.shapeLearningRates[0], initialShape: 0 }, "the second start");
+  assert.deepEqual(chosen.modular.relu, { learningRate: s.tasks.modular.learningRates[1] }, "a tie on accuracy goes to the lower validation loss (the second rate)");
   assertAntitrainError(() => st.chooseActivationShapes(s, []), /tuneSeeds/);
 });
 

@@ -86,12 +86,15 @@ const FAMILIES = ["blend", "prelu", "swish-beta", "relu-gain"] as const;
 /**
  * The named settings. "full": digits 1000 steps and modular addition (a + b mod 23 on 80% of the pairs, L2 1e-3) 3000
  * steps, as the study always ran; every model on both tasks (sigmoid on the digits only: on modular addition it does
- * not fit the training set). Grids: learnable models Adam rate {1e-3, 3e-3} on the digits and {3e-3, 1e-2} on modular
- * addition × two starting parameters (shape t {1 = ReLU, 0.5}; PReLU a {0.25, He et al.'s start, 0 = ReLU}; Swish β
- * {1, Ramachandran et al.'s start, 0.5}; gain g {1 = ReLU, 0.5}); fixed activations four Adam rates spanning that range
- * and beyond (digits {5e-4, 1e-3, 3e-3, 6e-3}, modular {1.5e-3, 3e-3, 1e-2, 2e-2}). "quick" runs digits 200 and modular
- * addition 1500 steps with one configuration per model (the middle of each grid: digits rate 3e-3, modular 1e-2;
- * starts t 0.5, PReLU a 0.25, β 0.5, g 1), so a test run does not pay for the tuning; "tiny" runs in seconds.
+ * not fit the training set). Nine configurations per model: a learnable one its Adam rate (digits {6e-4, 2e-3, 6e-3},
+ * modular addition {2e-3, 6e-3, 2e-2}: beyond the earlier {1e-3, 3e-3} and {3e-3, 1e-2} on both sides) × three
+ * starting parameters (shape t {1 = ReLU, 0.5, 0 = sigmoid}; PReLU a {0.25, He et al.'s start, 0 = ReLU, 0.5}; Swish
+ * β {1, Ramachandran et al.'s start, 0.5, 2}; gain g {1 = ReLU, 0.5, 2}); a fixed one nine Adam rates about a quarter
+ * decade apart, the learnable rates and the points between and beyond them (digits 2e-4 … 2e-2, modular 6e-4 … 6e-2;
+ * the earlier grids were digits {5e-4 … 6e-3} and modular {1.5e-3 … 2e-2}). "quick" runs digits 200 and modular
+ * addition 1500 steps with one configuration per model (digits rate 3e-3, modular 1e-2; starts t 0.5, PReLU a 0.25,
+ * β 0.5, g 1), so a test run does not pay for the tuning; "tiny" runs in seconds with two configurations per model
+ * (a fixed one two rates, a learnable one one rate × two starts).
  *
  * @example
  * activationShapesSettings("full").tasks.modular.steps;   // 3000
@@ -107,8 +110,8 @@ export function activationShapesSettings(size: StudySize): ActivationShapesSetti
         data: tiny ? { dataset: "digits", trainLimit: 200 } : { dataset: "digits" },
         hidden: tiny ? 8 : 64,
         steps: tiny ? 20 : quick ? 200 : 1000,
-        learningRates: oneConfig ? [3e-3] : [5e-4, 1e-3, 3e-3, 6e-3],
-        shapeLearningRates: oneConfig ? [3e-3] : [1e-3, 3e-3],
+        learningRates: oneConfig ? [3e-3] : tiny ? [2e-3, 6e-3] : [2e-4, 3.5e-4, 6e-4, 1.1e-3, 2e-3, 3.5e-3, 6e-3, 1.1e-2, 2e-2],
+        shapeLearningRates: oneConfig ? [3e-3] : tiny ? [2e-3] : [6e-4, 2e-3, 6e-3],
         l2: 0,
         models: ["relu", "sigmoid", ...learnable],
       },
@@ -116,16 +119,17 @@ export function activationShapesSettings(size: StudySize): ActivationShapesSetti
         data: { dataset: "modular-one-hot", p: tiny ? 7 : 23, trainFraction: 0.8, seed: 0 },
         hidden: tiny ? 8 : 128,
         steps: tiny ? 20 : quick ? 1500 : 3000,
-        learningRates: oneConfig ? [1e-2] : [1.5e-3, 3e-3, 1e-2, 2e-2],
-        shapeLearningRates: oneConfig ? [1e-2] : [3e-3, 1e-2],
+        learningRates: oneConfig ? [1e-2] : tiny ? [6e-3, 2e-2] : [6e-4, 1.1e-3, 2e-3, 3.5e-3, 6e-3, 1.1e-2, 2e-2, 3.5e-2, 6e-2],
+        shapeLearningRates: oneConfig ? [1e-2] : tiny ? [6e-3] : [2e-3, 6e-3, 2e-2],
         l2: 1e-3,
         models: ["relu", ...learnable],
       },
     },
-    initialShapes:
-      oneConfig
-        ? { blend: [0.5], prelu: [0.25], "swish-beta": [0.5], "relu-gain": [1] }
-        : { blend: [1, 0.5], prelu: [0.25, 0], "swish-beta": [1, 0.5], "relu-gain": [1, 0.5] },
+    initialShapes: oneConfig
+      ? { blend: [0.5], prelu: [0.25], "swish-beta": [0.5], "relu-gain": [1] }
+      : tiny
+        ? { blend: [1, 0.5], prelu: [0.25, 0], "swish-beta": [1, 0.5], "relu-gain": [1, 0.5] }
+        : { blend: [1, 0.5, 0], prelu: [0.25, 0, 0.5], "swish-beta": [1, 0.5, 2], "relu-gain": [1, 0.5, 2] },
     validation: 0.2,
     batchSize: 64,
     trackEvery: tiny ? 10 : quick ? 50 : 100,
@@ -137,7 +141,7 @@ export function activationShapesSettings(size: StudySize): ActivationShapesSetti
  * each learning rate × each starting parameter of its family.
  *
  * @example
- * shapeConfigs(activationShapesSettings("full"), "modular", "prelu · layer");   // 4 configurations
+ * shapeConfigs(activationShapesSettings("full"), "modular", "prelu · layer");   // 9 configurations
  */
 export function shapeConfigs(s: ActivationShapesSettings, task: ShapeTask, model: ShapeModel): ShapeConfig[] {
   const t = s.tasks[task];
@@ -185,7 +189,7 @@ export function checkActivationShapesSettings(s: ActivationShapesSettings): void
     if (t.data?.dataset !== expected) throw new AntitrainError(`task ${task}: data must be { dataset: "${expected}", … }, got ${JSON.stringify(t.data)}`);
     for (const k of ["hidden", "steps"] as const) requirePositiveInt(t[k], `task ${task}: ${k}`);
     positiveList(t.learningRates, `task ${task}: learningRates`, "[1e-3, 3e-3, 1e-2, 2e-2]");
-    positiveList(t.shapeLearningRates, `task ${task}: shapeLearningRates`, "[3e-3, 1e-2]");
+    positiveList(t.shapeLearningRates, `task ${task}: shapeLearningRates`, "[2e-3, 6e-3, 2e-2]");
     if (t.learningRates.length !== t.shapeLearningRates.length * s.initialShapes.blend.length) {
       throw new AntitrainError(
         `task ${task}: every model must get the same number of configurations: learningRates (the fixed activations' grid) has ${t.learningRates.length}, ` +

@@ -13,7 +13,8 @@ const QUESTION =
   "Does a learnable activation shape between sigmoid and ReLU (t·relu + (1 − t)·sigmoid, t per layer) beat a fixed ReLU and the published learnable activations (PReLU, Swish-β) at the same budget?";
 
 /**
- * Notebook 14's study: tuning seeds choose every model's Adam rate and starting parameter (four configurations each)
+ * Notebook 14's study: tuning seeds choose every model's Adam rate and starting parameter (nine configurations each:
+ * rate × start 3 × 3, or nine rates for a fixed activation)
  * on a validation split of the training rows; per study seed every model of both tasks at its chosen configuration
  * (`activationShapesSeed`). The summary pairs each model's modular-addition test accuracy with the per-layer shape's;
  * `details` holds both tasks' paired test accuracy and loss, which the verdict reads.
