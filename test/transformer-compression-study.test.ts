@@ -14,9 +14,9 @@ before(async () => {
 const FILES = ["lib.es5.d.ts", "lib.es2015.core.d.ts", "lib.es2015.collection.d.ts", "lib.es2015.promise.d.ts", "lib.es2015.iterable.d.ts"];
 
 describe("transformer compression settings", () => {
-  test("full: 4 configurations per tuned arm, 300 updates per arm, half the heads kept; registered", () => {
+  test("full: 9 configurations per tuned arm, 300 updates per arm, half the heads kept; registered", () => {
     const m = st.transformerCompressionStudy.settings("full");
-    assert.deepEqual([m.p, m.trainSteps, m.budget, m.keep, m.model.heads, m.grids.l0Lambda.length, m.grids.antitrain.length], [31, 700, 300, 2, 4, 4, 4]);
+    assert.deepEqual([m.p, m.trainSteps, m.budget, m.keep, m.model.heads, m.grids.l0Lambda.length, m.grids.antitrain.length], [31, 700, 300, 2, 4, 9, 9]);
     const lm = st.charLmCompressionStudy.settings("full");
     assert.deepEqual([lm.maxChars, lm.examples, lm.trainSteps, lm.budget, lm.keep, lm.model.heads, lm.model.layers, lm.model.dModel], [150_000, 20_000, 800, 300, 2, 4, 2, 32]);
     assert.deepEqual(lm.files, FILES);
@@ -29,12 +29,32 @@ describe("transformer compression settings", () => {
     assert.deepEqual(st.transformerCompressionStudy.arms, ["antitrain", "randomization", "michel", "voita"]);
   });
 
+  test("grids: nine per tuned arm in full (λ spanning the earlier 0.001–1 and past it; fraction × rate a 3 × 3), two in tiny, one in quick, on both tasks", () => {
+    for (const study of [st.transformerCompressionStudy, st.charLmCompressionStudy]) {
+      const counts = (size: "tiny" | "quick" | "full") => {
+        const g = study.settings(size).grids;
+        return [g.l0Lambda.length, g.antitrain.length];
+      };
+      assert.deepEqual([counts("tiny"), counts("quick"), counts("full")], [[2, 2], [1, 1], [9, 9]], study.name);
+      const g = study.settings("full").grids;
+      for (const old of [0.001, 0.01, 0.1, 1]) assert.ok(g.l0Lambda.includes(old), `λ ${old} of the earlier grid kept`);
+      assert.ok(Math.min(...g.l0Lambda) < 0.001 && Math.max(...g.l0Lambda) > 1, "λ reaches past the earlier grid on both sides");
+      const ratios = g.l0Lambda.slice(1).map((l, i) => l / g.l0Lambda[i]);
+      assert.ok(ratios.every((r) => r > 2.9 && r < 3.4), `λ on half-decade steps: ${ratios}`);
+      const fractions = [...new Set(g.antitrain.map((k) => k.fraction))];
+      const rates = [...new Set(g.antitrain.map((k) => k.learningRate))];
+      assert.deepEqual([fractions.length, rates.length], [3, 3]);
+      assert.equal(new Set(g.antitrain.map((k) => `${k.fraction} ${k.learningRate}`)).size, 9, "every fraction with every rate: a full 3 × 3");
+      assert.ok(fractions.includes(0.5) && fractions.includes(0.95) && rates.includes(1e-3), "the earlier choices (50% and 95% cores at 1e-3) kept");
+    }
+  });
+
   test("check refuses settings it cannot run, naming the fix", () => {
     const modular = st.transformerCompressionStudy.settings("quick");
     for (const [change, message] of [
       [{ keep: 4 }, /keep \(4\) must be fewer than model.heads/],
       [{ budget: 1 }, /budget \(1\) must be at least 2/],
-      [{ grids: { ...modular.grids, l0Lambda: [0.1] } }, /same number of configurations/],
+      [{ grids: { ...modular.grids, l0Lambda: [0.01, 0.1] } }, /same number of configurations/],
       [{ grids: { ...modular.grids, l0Lambda: [0, 0.1] } }, /grids.l0Lambda/],
       [{ grids: { ...modular.grids, antitrain: [{ fraction: 1.5, learningRate: 1e-3 }, { fraction: 0.5, learningRate: 1e-3 }] } }, /fraction must be in/],
       [{ model: { ...modular.model, layers: 2 } }, /model.layers must be 1/],

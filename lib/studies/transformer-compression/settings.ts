@@ -101,13 +101,20 @@ export interface CharLmSettings extends HeadCommon {
 /** Notebook 10's char-LM text: TypeScript's own declaration files, read offline from node_modules/typescript/lib. */
 export const CHAR_LM_FILES: readonly string[] = ["lib.es5.d.ts", "lib.es2015.core.d.ts", "lib.es2015.collection.d.ts", "lib.es2015.promise.d.ts", "lib.es2015.iterable.d.ts"];
 
-/** Four configurations per tuned arm: λ a decade apart; the notes' 95% core and a 50% core × two antitraining rates. */
+/**
+ * Nine configurations per tuned arm (the full setting). Voita's λ on nine half-decade steps 3e-4 … 3, every value of
+ * the earlier grid (0.001, 0.01, 0.1, 1) among them and half a decade past it on both sides (the earlier run chose
+ * its smallest on modular addition and its largest on the char-LM). Antitraining's core fraction × antitrain rate
+ * jointly as a 3 × 3 grid: fractions 0.5, 0.75 (a core near `keep` = 2 of 4 heads), 0.95; rates 3e-4, 1e-3, 3e-3
+ * around the earlier choice 1e-3 (the earlier grid's 1e-2 lost on every tuning seed of both tasks, uncut accuracy
+ * 0.67–0.79 against 0.99–1.00 on modular addition, so the finer steps around 1e-3 replace it).
+ */
 const FULL_GRIDS: HeadGrids = {
-  l0Lambda: [0.001, 0.01, 0.1, 1],
-  antitrain: [0.5, 0.95].flatMap((fraction) => [1e-3, 1e-2].map((learningRate) => ({ fraction, learningRate }))),
+  l0Lambda: [3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1, 3],
+  antitrain: [0.5, 0.75, 0.95].flatMap((fraction) => [3e-4, 1e-3, 3e-3].map((learningRate) => ({ fraction, learningRate }))),
 };
 
-/** Two per tuned arm (tiny and quick). */
+/** Two per tuned arm (tiny: the tuning code path with a choice to make). */
 const SMALL_GRIDS: HeadGrids = {
   l0Lambda: [0.01, 0.1],
   antitrain: [
@@ -116,9 +123,16 @@ const SMALL_GRIDS: HeadGrids = {
   ],
 };
 
+/** One per tuned arm (quick: a smoke test that does not pay for the tuning; nothing is chosen). */
+const ONE_CONFIG: HeadGrids = {
+  l0Lambda: [0.1],
+  antitrain: [{ fraction: 0.5, learningRate: 1e-3 }],
+};
+
 /**
  * The modular-addition study's settings: "full" (p = 31, 4 heads kept to 2, 700 training steps, 300 fine-tuning
- * updates per arm, 4 configurations per tuned arm), "quick" (p = 23, a smoke test), "tiny" (p = 7, seconds).
+ * updates per arm, 9 configurations per tuned arm), "quick" (p = 23, one configuration per tuned arm: a smoke
+ * test), "tiny" (p = 7, two configurations per tuned arm, seconds).
  *
  * @example
  * modularCompressionSettings("full").budget;   // 300
@@ -146,14 +160,15 @@ export function modularCompressionSettings(size: StudySize): ModularCompressionS
     budget: quick ? 40 : 300,
     keep: 2,
     antiCycle: quick ? 10 : 25,
-    grids: quick ? SMALL_GRIDS : FULL_GRIDS,
+    grids: quick ? ONE_CONFIG : FULL_GRIDS,
   };
 }
 
 /**
  * The character-level language model's settings: "full" (150,000 characters, 20,000 windows, a 2-block d_model 32
- * model trained 800 steps, 4 heads per block kept to 2, 300 fine-tuning updates per arm), "quick" (40,000
- * characters, 60 steps: a smoke test), "tiny" (a few thousand characters, seconds).
+ * model trained 800 steps, 4 heads per block kept to 2, 300 fine-tuning updates per arm, 9 configurations per
+ * tuned arm), "quick" (40,000 characters, 60 steps, one configuration per tuned arm: a smoke test), "tiny" (a
+ * few thousand characters, two configurations per tuned arm, seconds).
  *
  * @example
  * charLmSettings("full").model.layers;   // 2
@@ -188,7 +203,7 @@ export function charLmSettings(size: StudySize): CharLmSettings {
     keep: 2,
     antiCycle: quick ? 5 : 25,
     rankExamples: quick ? 128 : 512,
-    grids: quick ? SMALL_GRIDS : FULL_GRIDS,
+    grids: quick ? ONE_CONFIG : FULL_GRIDS,
   };
 }
 

@@ -3,8 +3,9 @@
  * (`transformerCompressionStudy`) and of a two-block character-level language model (`charLmCompressionStudy`),
  * each block cut to `keep` heads after the same fine-tuning budget by four arms (see {@link HEAD_ARMS}): antitraining
  * (the reference), the randomization ranking of a plainly fine-tuned model, Michel et al.'s head importance of the
- * same model, and Voita et al.'s L0-gated fine-tuning. Antitraining's and Voita's knobs (four configurations each)
- * are chosen on tuning seeds' validation split.
+ * same model, and Voita et al.'s L0-gated fine-tuning. Antitraining's knobs (core fraction × antitrain rate) and
+ * Voita's λ, nine configurations each in the full setting, are chosen on tuning seeds' validation split; the two
+ * rankings of the plainly fine-tuned model have no knob.
  */
 import { AntitrainError } from "../../base/errors";
 import { size } from "../../data/dataset";
