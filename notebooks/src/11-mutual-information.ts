@@ -28,9 +28,9 @@
 // value of a unit (the whole layer's damage / 10, by efficiency), on test cross-entropy.
 
 // %%
-// Settings. Quick by default (one seed, 400 updates per arm, one resampling draw, no tuning: each arm's first
+// Settings. Quick by default (one seed, 400 updates per arm, one resampling draw, no tuning: each arm's one
 // configuration) — a smoke test of the whole study; FULL=1 for the study (10 seeds, tuning seeds 100 and 101,
-// 1200 updates per arm, 4 draws).
+// nine configurations per arm, 1200 updates per arm, 4 draws).
 import * as st from "../dist/studies/index";
 const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
@@ -38,11 +38,12 @@ const TUNE_SEEDS: number[] = QUICK ? [] : [100, 101];
 // The knobs, as the study defines them for this setting: data (digits with 20% of the training rows held
 // out to validate); HIDDEN (units of h1: every coalition enumerated); UPDATES (optimizer updates per arm,
 // every update counted); WARMUP (antitraining's plain updates before the antitrainer starts; the rest
-// alternate one training and one antitrain update); LEARNING_RATE (Adam, every arm but plain); CYCLE
-// (steps between core re-measurements); KNOBS (each arm's three configurations: plain's learning rate,
-// antitraining's core fraction, dropout's rate on h1, L2's coefficient); SAMPLES (random draws per damage
-// measurement); PLANTED (duplicates planted into the plain model's h1); SUBSETS (random sub-groups per
-// size in the group question). Override any of them here.
+// alternate one training and one antitrain update); LEARNING_RATE (Adam, every arm but plain; antitraining's
+// training updates); CYCLE (steps between core re-measurements); KNOBS (each arm's configurations, nine in
+// the full setting and one in the quick: plain's learning rate, antitraining's core fraction × antitrain
+// learning rate, dropout's rate on h1, L2's coefficient); SAMPLES (random draws per damage measurement);
+// PLANTED (duplicates planted into the plain model's h1); SUBSETS (random sub-groups per size in the group
+// question). Override any of them here.
 const SETTINGS: st.MutualInformationSettings = {
   ...st.mutualInformationStudy.settings(QUICK ? "quick" : "full"),
 };
@@ -75,12 +76,12 @@ console.log(`digits: train ${at.size(train)}, validation ${validRows}, ` +
 // Four arms, each from the same seeded initialization and batch order and each making exactly **UPDATES optimizer
 // updates** (the study refuses to run an arm that would make another number):
 //
-// | arm | how | knob (three configurations) |
+// | arm | how | knob (nine configurations in the full setting) |
 // | --- | --- | --- |
-// | plain | plain training | learning rate 1e-3, 3e-3, 1e-2 |
-// | antitrained | WARMUP plain updates, then one training and one antitrain update in turn (`at.Antitrainer` on h1, `interleaved(1)`, core re-measured every CYCLE steps); antitrain updates counted | core fraction 0.3, 0.5, 0.7 |
-// | dropout | `at.dropoutHooks` on h1 | rate 0.05, 0.1, 0.2 |
-// | L2 | `at.train`'s `l2` | 1e-4, 1e-3, 1e-2 |
+// | plain | plain training | learning rate 3e-4, 6e-4, 1e-3, 2e-3, 3e-3, 5e-3, 1e-2, 2e-2, 3e-2 |
+// | antitrained | WARMUP plain updates at LEARNING_RATE (3e-3), then one training and one antitrain update in turn (`at.Antitrainer` on h1, `interleaved(1)`, core re-measured every CYCLE steps); antitrain updates counted | core fraction 0.3, 0.5, 0.7 × antitrain learning rate 1e-3, 3e-3, 1e-2, jointly (3 × 3) |
+// | dropout | `at.dropoutHooks` on h1 | rate 0.02, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5 |
+// | L2 | `at.train`'s `l2` | 1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1 |
 // | softened plain (control) | the plain model with its logits divided by the temperature T ≥ 1 at which its validation loss equals the antitrained model's on the same seed (`st.matchTemperature`; no update added, every prediction unchanged) | none: T is set by the rule |
 //
 // **Why the control.** Cross-entropy is convex in the logits, so how confident a model is shapes its pair
@@ -90,8 +91,10 @@ console.log(`digits: train ${at.size(train)}, validation ${validRows}, ` +
 //
 // **Tuning.** On tuning seeds 100 and 101, every configuration of every arm is trained on the training rows and
 // scored on the validation rows; each arm keeps the configuration with the lowest mean **validation loss** (the
-// same rule and the same number of configurations for every arm; the test split is never looked at). The study
-// seeds 0–9 then train each arm at its chosen knob.
+// same rule and the same number of configurations, nine, for every arm; the test split is never looked at). The
+// grids span the earlier run's three configurations per arm (plain 1e-3–1e-2, fraction 0.3–0.7 at the antitrain
+// rate 3e-3, dropout 0.05–0.2, L2 1e-4–1e-2) and go beyond them on both sides; antitraining's two knobs are tuned
+// jointly. The control is derived, not tuned. The study seeds 0–9 then train each arm at its chosen configuration.
 //
 // **Measures (test split, unit statistics from the training rows, SAMPLES resampling draws, common random numbers
 // within a call).** On each arm's h1: the damage of all 1024 coalitions → every unit's Shapley value and every pair's
@@ -111,6 +114,9 @@ const tables = run.summary.details as st.MutualInformationTables;
 
 // %% [markdown]
 // ## Tuning (validation split, tuning seeds)
+//
+// Every configuration of every arm: mean validation loss and accuracy over the tuning seeds, its rank within the arm
+// (1: the lowest validation loss, the one chosen).
 
 // %%
 if (run.tuning.length > 0) show(nb.mutualInformationTuningRows(run.tuning, run.chosen));
