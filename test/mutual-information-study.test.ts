@@ -3,6 +3,7 @@ import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
 import { pearson } from "../lib/base/statistics";
+import * as nb from "../lib/notebook/index";
 import * as st from "../lib/studies/index";
 import { assertAntitrainError } from "./helpers";
 
@@ -14,17 +15,33 @@ const study = st.mutualInformationStudy;
 
 test("11-mutual-information: registered, and its quick and full settings are the notebook's documented ones", () => {
   assert.equal(st.STUDIES["11-mutual-information"], study);
-  const KNOBS = { plain: [1e-3, 3e-3, 1e-2], antitrained: [0.3, 0.5, 0.7], dropout: [0.05, 0.1, 0.2], L2: [1e-4, 1e-3, 1e-2] };
+  const anti = (fraction: number, antiLearningRate: number) => ({ fraction, antiLearningRate });
+  const FULL = {
+    plain: [3e-4, 6e-4, 1e-3, 2e-3, 3e-3, 5e-3, 1e-2, 2e-2, 3e-2],
+    antitrained: [anti(0.3, 1e-3), anti(0.3, 3e-3), anti(0.3, 1e-2), anti(0.5, 1e-3), anti(0.5, 3e-3), anti(0.5, 1e-2), anti(0.7, 1e-3), anti(0.7, 3e-3), anti(0.7, 1e-2)],
+    dropout: [0.02, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5],
+    L2: [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1],
+  };
+  // The quick setting tunes nothing: each arm's one configuration is the earlier grids' first, as quick runs always used.
+  const QUICK = { plain: [1e-3], antitrained: [anti(0.3, 3e-3)], dropout: [0.05], L2: [1e-4] };
   const data = { dataset: "digits", validation: 0.2 };
-  assert.deepEqual(study.settings("full"), { data, HIDDEN: 10, UPDATES: 1200, WARMUP: 400, LEARNING_RATE: 3e-3, CYCLE: 50, KNOBS, SAMPLES: 4, PLANTED: 2, SUBSETS: 8 });
-  assert.deepEqual(study.settings("quick"), { data, HIDDEN: 10, UPDATES: 400, WARMUP: 200, LEARNING_RATE: 3e-3, CYCLE: 50, KNOBS, SAMPLES: 1, PLANTED: 2, SUBSETS: 4 });
+  assert.deepEqual(study.settings("full"), { data, HIDDEN: 10, UPDATES: 1200, WARMUP: 400, LEARNING_RATE: 3e-3, CYCLE: 50, KNOBS: FULL, SAMPLES: 4, PLANTED: 2, SUBSETS: 8 });
+  assert.deepEqual(study.settings("quick"), { data, HIDDEN: 10, UPDATES: 400, WARMUP: 200, LEARNING_RATE: 3e-3, CYCLE: 50, KNOBS: QUICK, SAMPLES: 1, PLANTED: 2, SUBSETS: 4 });
+  const perArm = { full: 9, quick: 1, tiny: 2 };
   for (const size of st.STUDY_SIZES) {
     const s = study.settings(size);
     study.check(s);
     assert.ok(s.HIDDEN + s.PLANTED <= st.MAX_STUDY_UNITS, "every coalition of the planted layer enumerates");
-    const counts = new Set(Object.values(s.KNOBS).map((k) => k.length));
-    assert.equal(counts.size, 1, "the same number of configurations per arm");
+    for (const [arm, k] of Object.entries(s.KNOBS)) assert.equal(k.length, perArm[size], `${size}: ${arm}'s configurations`);
   }
+  // The full grids span the earlier three configurations and go beyond them on both sides.
+  const full = study.settings("full").KNOBS;
+  const spans = (grid: readonly number[], old: readonly number[]) => old.every((x) => grid.includes(x)) && Math.min(...grid) < Math.min(...old) && Math.max(...grid) > Math.max(...old);
+  assert.ok(spans(full.plain, [1e-3, 3e-3, 1e-2]) && spans(full.dropout, [0.05, 0.1, 0.2]) && spans(full.L2, [1e-4, 1e-3, 1e-2]));
+  for (const f of [0.3, 0.5, 0.7]) assert.ok(full.antitrained.some((k) => k.fraction === f && k.antiLearningRate === 3e-3), `the earlier fraction ${f} at the antitrain rate 3e-3`);
+  assert.equal(new Set(full.antitrained.map((k) => k.fraction)).size * new Set(full.antitrained.map((k) => k.antiLearningRate)).size, 9, "a full 3 × 3 grid");
+  assert.equal(st.mutualInformationKnobLabel(anti(0.7, 3e-3)), "fraction 0.7 · antitrain lr 0.003");
+  assert.equal(st.mutualInformationKnobLabel(0.1), "0.1");
 });
 
 test("11-mutual-information: check refuses settings the study cannot run, naming the fix", () => {
@@ -35,9 +52,13 @@ test("11-mutual-information: check refuses settings the study cannot run, naming
   assertAntitrainError(() => study.check({ ...quick, HIDDEN: 1, PLANTED: 1 }), /at least 2/);
   assertAntitrainError(() => study.check({ ...quick, WARMUP: 201 }), /even number of updates/);
   assertAntitrainError(() => study.check({ ...quick, WARMUP: 400 }), /must be below settings.UPDATES/);
-  assertAntitrainError(() => study.check({ ...quick, KNOBS: { ...quick.KNOBS, antitrained: [0.5, 0.7] } }), /same number of configurations/);
-  assertAntitrainError(() => study.check({ ...quick, KNOBS: { ...quick.KNOBS, dropout: [0.1, 1, 0.2] } }), /KNOBS.dropout: each configuration must be a dropout rate/);
-  assertAntitrainError(() => study.check({ ...quick, KNOBS: { ...quick.KNOBS, antitrained: [0.3, 0.5, 1.5] } }), /core fraction/);
+  const tiny = study.settings("tiny");
+  assertAntitrainError(() => study.check({ ...tiny, KNOBS: { ...tiny.KNOBS, antitrained: [{ fraction: 0.5, antiLearningRate: 3e-3 }] } }), /same number of configurations/);
+  assertAntitrainError(() => study.check({ ...tiny, KNOBS: { ...tiny.KNOBS, dropout: [0.1, 1] } }), /KNOBS.dropout: each configuration must be a dropout rate/);
+  assertAntitrainError(() => study.check({ ...tiny, KNOBS: { ...tiny.KNOBS, antitrained: [{ fraction: 0.3, antiLearningRate: 3e-3 }, { fraction: 1.5, antiLearningRate: 3e-3 }] } }), /core fraction/);
+  assertAntitrainError(() => study.check({ ...tiny, KNOBS: { ...tiny.KNOBS, antitrained: [{ fraction: 0.3, antiLearningRate: 3e-3 }, { fraction: 0.5, antiLearningRate: 0 }] } }), /KNOBS.antitrained: .*learning rate > 0/);
+  assertAntitrainError(() => study.check({ ...tiny, KNOBS: { ...tiny.KNOBS, antitrained: [0.3, 0.5] } } as never), /KNOBS.antitrained: each configuration must be \{ fraction, antiLearningRate \}/);
+  assertAntitrainError(() => study.check({ ...tiny, KNOBS: { ...tiny.KNOBS, L2: [1e-4, 1e-4] } }), /KNOBS.L2 lists a configuration twice/);
   assertAntitrainError(() => study.check({ ...quick, KNOBS: { ...quick.KNOBS, L2: [] } }), /at least one configuration/);
   assertAntitrainError(() => study.check({ ...quick, LEARNING_RATE: -1 }), /LEARNING_RATE/);
   assertAntitrainError(() => study.check({ ...quick, data: { dataset: "digits" } }), /validation split/);
@@ -206,6 +227,14 @@ test("11-mutual-information: every arm makes exactly UPDATES updates", () => {
     assert.equal(Number.isNaN(t.coreSize), arm !== "antitrained", arm);
     t.model.dispose();
   }
+  // The antitrain learning rate is a knob of its own: the same fraction at another rate trains another model.
+  const at1 = st.trainMutualInformationArm(s, train, "antitrained", { fraction: 0.5, antiLearningRate: 3e-3 }, 0);
+  const at2 = st.trainMutualInformationArm(s, train, "antitrained", { fraction: 0.5, antiLearningRate: 3e-2 }, 0);
+  assert.notDeepEqual(at1.model.weights()[0].w, at2.model.weights()[0].w, "the antitrain rate reaches the antitrain updates");
+  at1.model.dispose();
+  at2.model.dispose();
+  assertAntitrainError(() => st.trainMutualInformationArm(s, train, "antitrained", 0.5, 0), /antitrained takes \{ fraction, antiLearningRate \}/);
+  assertAntitrainError(() => st.trainMutualInformationArm(s, train, "dropout", { fraction: 0.5, antiLearningRate: 3e-3 }, 0), /dropout takes one number/);
 });
 
 test("11-mutual-information: a tiny study (tuning seed, choice, one seed) measures every arm against the exact index and leaks nothing", () => {
@@ -214,13 +243,21 @@ test("11-mutual-information: a tiny study (tuning seed, choice, one seed) measur
   const tensors = tf.memory().numTensors;
   const rows = study.tune?.(s, 100) ?? [];
   assert.equal(rows.length, 4 * 2, "four arms × two configurations");
+  assert.deepEqual(rows.filter((r) => r.arm === "antitrained").map((r) => r.knob), s.KNOBS.antitrained, "antitraining's configurations are its (fraction, antitrain rate) pairs");
   for (const row of rows) assert.ok(row.valLoss > 0 && Number.isFinite(row.valLoss) && row.valAcc >= 0 && row.valAcc <= 1);
   const chosen = study.choose(s, rows);
   for (const arm of st.MUTUAL_INFORMATION_TRAINED) {
     const best = Math.min(...rows.filter((r) => r.arm === arm).map((r) => r.valLoss));
-    assert.equal(rows.find((r) => r.arm === arm && r.knob === chosen[arm])?.valLoss, best, `${arm}: the lowest validation loss`);
+    assert.equal(rows.find((r) => r.arm === arm && JSON.stringify(r.knob) === JSON.stringify(chosen[arm]))?.valLoss, best, `${arm}: the lowest validation loss`);
   }
-  assert.deepEqual(st.chooseMutualInformation(s, []), { plain: 3e-3, antitrained: 0.5, dropout: 0.1, L2: 1e-4 }, "no tuning rows: the first configurations");
+  // Rows read back from the seed cache are copies: the choice matches configurations by value.
+  assert.deepEqual(study.choose(s, JSON.parse(JSON.stringify(rows))), chosen, "the same choice from rows that went through JSON");
+  assert.deepEqual(st.chooseMutualInformation(s, []), { plain: 3e-3, antitrained: { fraction: 0.5, antiLearningRate: 3e-3 }, dropout: 0.1, L2: 1e-4 }, "no tuning rows: the first configurations");
+  const tuningTable = nb.mutualInformationTuningRows(rows, chosen);
+  assert.equal(tuningTable.length, 8);
+  assert.equal(tuningTable.filter((row) => row.chosen === "✓").length, 4, "one choice per arm");
+  for (const row of tuningTable) assert.equal(row.chosen === "✓", row.rank === "1", `${row.arm} ${row.knob}: the chosen configuration ranks first`);
+  assert.ok(tuningTable.some((row) => row.knob === "fraction 0.7 · antitrain lr 0.01"));
   const r = study.run(s, chosen, 0);
   assert.equal(tf.memory().numTensors, tensors, "no tensor leaked");
   assert.deepEqual(Object.keys(r.measured), [...st.MUTUAL_INFORMATION_MODELS]);

@@ -1,6 +1,7 @@
 /** Tables and charts of the mutual-information study (notebook 11). */
 import { type Interval, meanCI } from "../base/statistics";
 import type { ModelMeasures } from "../studies/mutual-information/measure-model";
+import { knobKey, knobLabel } from "../studies/mutual-information/settings";
 import { MUTUAL_INFORMATION_MODELS, MUTUAL_INFORMATION_TRAINED, type MutualInformationChosen, type MutualInformationSeed, type MutualInformationTuneRow } from "../studies/mutual-information/run-seed";
 import type { MutualInformationTables } from "../studies/mutual-information/tables";
 import type { PairedDifference, StudySummary } from "../studies/study";
@@ -61,7 +62,7 @@ export function exactRows(runs: readonly MutualInformationSeed[]): Record<string
     const g = (f: (m: ModelMeasures) => number, d = 3) => fmt(over(runs, name, f), d);
     return {
       arm: name,
-      knob: name === "softened plain" ? `T ${fmt(meanCI(runs.map((r) => r.softenT)), 2)}` : String(runs[0].chosen[name]),
+      knob: name === "softened plain" ? `T ${fmt(meanCI(runs.map((r) => r.softenT)), 2)}` : knobLabel(runs[0].chosen[name]),
       "test acc": g((m) => m.accuracy),
       "test loss": g((m) => m.testLoss),
       "exact index / Shapley value": g((m) => m.exactRatio),
@@ -161,21 +162,32 @@ export function tyingHintsView(r: MutualInformationSeed): { rows: Record<string,
 }
 
 /**
- * The tuning table: per arm and configuration the mean validation loss and accuracy over the tuning seeds, the chosen
- * one (lowest validation loss) marked.
+ * The tuning table: per arm and configuration the mean validation loss and accuracy over the tuning seeds, its rank
+ * within the arm (1: lowest validation loss), the chosen one marked.
  *
  * @example
  * tslab.display.html(nb.htmlTable(nb.mutualInformationTuningRows(run.tuning, run.chosen)));
  */
 export function mutualInformationTuningRows(tuning: readonly MutualInformationTuneRow[], chosen: MutualInformationChosen): Record<string, string>[] {
-  const knobName = { plain: "learning rate", antitrained: "core fraction", dropout: "dropout rate", L2: "L2 coefficient" };
-  return MUTUAL_INFORMATION_TRAINED.flatMap((arm) =>
-    [...new Set(tuning.filter((r) => r.arm === arm).map((r) => r.knob))].map((knob) => {
-      const mine = tuning.filter((r) => r.arm === arm && r.knob === knob);
+  const knobName = { plain: "learning rate", antitrained: "", dropout: "dropout rate", L2: "L2 coefficient" };
+  return MUTUAL_INFORMATION_TRAINED.flatMap((arm) => {
+    const mineAll = tuning.filter((r) => r.arm === arm);
+    const keys = [...new Set(mineAll.map((r) => knobKey(r.knob)))];
+    const configs = keys.map((key) => {
+      const mine = mineAll.filter((r) => knobKey(r.knob) === key);
       const m = (k: "valLoss" | "valAcc") => mine.reduce((a, r) => a + r[k], 0) / mine.length;
-      return { arm, knob: `${knobName[arm]} ${knob}`, "validation loss": m("valLoss").toFixed(4), "validation acc": m("valAcc").toFixed(4), chosen: chosen[arm] === knob ? "✓" : "" };
-    }),
-  );
+      return { key, knob: mine[0].knob, loss: m("valLoss"), acc: m("valAcc") };
+    });
+    const order = [...configs].sort((a, b) => a.loss - b.loss);
+    return configs.map((c) => ({
+      arm,
+      knob: `${knobName[arm]} ${knobLabel(c.knob)}`.trim(),
+      "validation loss": c.loss.toFixed(4),
+      "validation acc": c.acc.toFixed(4),
+      rank: String(order.indexOf(c) + 1),
+      chosen: knobKey(chosen[arm]) === c.key ? "✓" : "",
+    }));
+  });
 }
 
 const cells = (p: PairedDifference | undefined, d: number) =>

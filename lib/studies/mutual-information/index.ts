@@ -1,6 +1,15 @@
 /** Notebook 11's study: pairwise redundancy between units against the exact Shapley interaction index (see study.ts). */
 export { mutualInformationStudy, mutualInformationVerdict, MUTUAL_INFORMATION_REFERENCE } from "./study";
-export { mutualInformationSettings, checkMutualInformationSettings, MAX_STUDY_UNITS, type MutualInformationSettings } from "./settings";
+export {
+  mutualInformationSettings,
+  checkMutualInformationSettings,
+  knobLabel as mutualInformationKnobLabel,
+  MAX_STUDY_UNITS,
+  type MutualInformationSettings,
+  type MutualInformationKnobs,
+  type MutualInformationKnob,
+  type AntitrainKnob as MutualInformationAntitrainKnob,
+} from "./settings";
 export {
   runMutualInformationSeed,
   softenedMlp,

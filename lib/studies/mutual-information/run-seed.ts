@@ -11,7 +11,7 @@ import { evaluate } from "../../training/train";
 import { studyData } from "../data";
 import { type ModelMeasures, measureModel } from "./measure-model";
 import { type PlantedCheck, plantedCheck } from "./planted";
-import { MUTUAL_INFORMATION_MODELS, MUTUAL_INFORMATION_TRAINED, type MutualInformationModel, type MutualInformationSettings, type MutualInformationTrainedArm } from "./settings";
+import { type AntitrainKnob, MUTUAL_INFORMATION_MODELS, MUTUAL_INFORMATION_TRAINED, type MutualInformationKnob, type MutualInformationModel, type MutualInformationSettings, type MutualInformationTrainedArm, knobKey } from "./settings";
 import { trainArm } from "./train-arm";
 import { type TyingCheck, tyingCheck } from "./tying";
 
@@ -21,13 +21,19 @@ export { MUTUAL_INFORMATION_MODELS, MUTUAL_INFORMATION_TRAINED, type MutualInfor
 export interface MutualInformationTuneRow {
   readonly seed: number;
   readonly arm: MutualInformationTrainedArm;
-  readonly knob: number;
+  /** The configuration: a number, or antitraining's `{ fraction, antiLearningRate }`. */
+  readonly knob: MutualInformationKnob;
   readonly valLoss: number;
   readonly valAcc: number;
 }
 
 /** Each arm's chosen configuration. */
-export type MutualInformationChosen = Readonly<Record<MutualInformationTrainedArm, number>>;
+export interface MutualInformationChosen {
+  readonly plain: number;
+  readonly antitrained: AntitrainKnob;
+  readonly dropout: number;
+  readonly L2: number;
+}
 
 /** One seed's result: the knobs it used, the antitrained core's size, every arm's measurements, the two planted checks. */
 export interface MutualInformationSeed {
@@ -56,7 +62,7 @@ export function tuneMutualInformation(s: MutualInformationSettings, seed: number
   const { train, validation } = studyData(s.data);
   if (validation === undefined) throw new Error("the mutual-information study's data has no validation split");
   return MUTUAL_INFORMATION_TRAINED.flatMap((arm) =>
-    s.KNOBS[arm].map((knob): MutualInformationTuneRow => {
+    (s.KNOBS[arm] as readonly MutualInformationKnob[]).map((knob): MutualInformationTuneRow => {
       const { model } = trainArm(s, train, arm, knob, seed);
       try {
         const v = evaluate(model, validation);
@@ -70,17 +76,19 @@ export function tuneMutualInformation(s: MutualInformationSettings, seed: number
 
 /**
  * Each arm's configuration with the lowest mean validation loss over the tuning rows (ties: the first listed); with no
- * rows (no tuning seeds), each arm's first configuration.
+ * rows (no tuning seeds), each arm's first configuration. Rows match configurations by value (they may come back from
+ * the seed cache's JSON).
  *
  * @example
- * chooseMutualInformation(s, rows).antitrained;   // e.g. 0.5
+ * chooseMutualInformation(s, rows).antitrained;   // e.g. { fraction: 0.7, antiLearningRate: 3e-3 }
  */
 export function chooseMutualInformation(s: MutualInformationSettings, rows: readonly MutualInformationTuneRow[]): MutualInformationChosen {
-  const pick = (arm: MutualInformationTrainedArm): number => {
-    let best = s.KNOBS[arm][0];
+  const pick = (arm: MutualInformationTrainedArm): MutualInformationKnob => {
+    const knobs = s.KNOBS[arm] as readonly MutualInformationKnob[];
+    let best = knobs[0];
     let bestLoss = Number.POSITIVE_INFINITY;
-    for (const knob of s.KNOBS[arm]) {
-      const mine = rows.filter((r) => r.arm === arm && r.knob === knob);
+    for (const knob of knobs) {
+      const mine = rows.filter((r) => r.arm === arm && knobKey(r.knob) === knobKey(knob));
       if (mine.length === 0) continue;
       const loss = mine.reduce((a, r) => a + r.valLoss, 0) / mine.length;
       if (loss < bestLoss) {
@@ -90,7 +98,7 @@ export function chooseMutualInformation(s: MutualInformationSettings, rows: read
     }
     return best;
   };
-  return Object.fromEntries(MUTUAL_INFORMATION_TRAINED.map((arm) => [arm, pick(arm)])) as MutualInformationChosen;
+  return { plain: pick("plain") as number, antitrained: pick("antitrained") as AntitrainKnob, dropout: pick("dropout") as number, L2: pick("L2") as number };
 }
 
 /**

@@ -3,8 +3,8 @@
  * dropout and L2 at the same update budget, and than the control "softened plain" (the plain model's logits divided
  * by the temperature that matches antitraining's validation loss: antitraining's confidence without its training)? Redundancy is measured by the exact Shapley interaction index of every
  * pair (every coalition of the 10-unit h1 enumerated), per unit of mean Shapley value, on cross-entropy; each arm's
- * one knob is chosen from three configurations by validation loss on tuning seeds; the antitrained arm is the
- * reference of every paired difference.
+ * configuration is chosen from nine (antitraining's core fraction and antitrain learning rate jointly, 3 × 3) by
+ * validation loss on tuning seeds; the antitrained arm is the reference of every paired difference.
  */
 import { type PairedDifference, type StudySummary, type Verdict, defineStudy } from "../study";
 import { summarizeScores, verdictFromSummary } from "../summary";
