@@ -14,12 +14,18 @@
 // Each seed's MLP is pretrained plainly for `pretrain` steps, then every arm spends **the same number of optimizer
 // updates** (`updates`; an antitrain step is an update), continuing the same optimizer and batch order:
 //
-// | arm | how it spends `updates` after pretraining | knobs tuned (4 configurations each) |
+// | arm | how it spends `updates` after pretraining | knobs tuned (9 configurations each) |
 // | --- | --- | --- |
-// | plain | `updates` training steps | — |
-// | interleaved | `k` antitrain steps on the 50% core after every training step (`updates / (1 + k)` training steps), core re-measured every `cycle` training steps | (`k`, `cycle`) ∈ {(1, 50), (1, 100), (1, 200), (2, 100)} |
-// | cyclic | phases of `train` training steps, each followed by a re-measurement and `anti` antitrain steps (batches of 64 training rows) | (`train`, `anti`) ∈ {(100, 100), (200, 200), (200, 100), (300, 100)}: phase length and antitrain:train ratio 1:1, 1:2, 1:3 |
-// | group lasso (Wen et al. 2016) | `updates` training steps with the penalty λ·Σ over units of ‖the unit's incoming and outgoing weights and bias‖ | λ ∈ {1e-4, 1e-3, 1e-2, 3e-2} (01's grid) |
+// | plain | `updates` training steps | — (none: Adam lr 1e-3 and batch 64 are shared by every arm) |
+// | interleaved | `k` antitrain steps on the 50% core after every training step (`updates / (1 + k)` training steps), core re-measured every `cycle` training steps | `k` ∈ {1, 2, 3} × `cycle` ∈ {50, 100, 200}, jointly (3 × 3) |
+// | cyclic | phases of `train` training steps, each followed by a re-measurement and `anti` antitrain steps (batches of 64 training rows) | (`train`, `anti`) jointly, 3 × 3 as phase length `train + anti` ∈ {100, 200, 400} × train:anti ratio ∈ {3:1, 1:1, 1:3}: from (25, 75) and (75, 25) to (100, 300) and (300, 100) |
+// | group lasso (Wen et al. 2016) | `updates` training steps with the penalty λ·Σ over units of ‖the unit's incoming and outgoing weights and bias‖ | λ ∈ {1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1} (half decades, beyond 01's 1e-4 … 3e-2 on both sides) |
+//
+// Every configuration's sum of training and antitrain steps is exactly `updates`. Cyclic's grid crosses phase length
+// with the ratio because three `train` lengths crossed with three `anti` lengths give nine sums that all divide 3600
+// only for irregular lengths (e.g. `train` {20, 80, 440} × `anti` {10, 160, 280}). An earlier run tuned 4
+// configurations per arm; its interleaved grid is inside this one, and cyclic's holds three of its four, all but
+// (200, 100).
 //
 // The antitrained core is the 50% core (the fraction that worked in 01) for both schedules; the cyclic run ends
 // right after its last antitraining phase, at the budget. **Choosing the knobs:** every configuration runs on the
