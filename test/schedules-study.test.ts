@@ -12,13 +12,33 @@ before(async () => {
 });
 
 describe("schedules study settings", () => {
-  test("full and quick: one update budget for every arm, four configurations per tuned arm in full", () => {
+  test("full and quick: one update budget for every arm, nine configurations per tuned arm in full, one in quick, two in tiny", () => {
     const full = st.schedulesStudy.settings("full");
     assert.deepEqual(full.data, { dataset: "digits", validation: 0.2 });
     assert.equal(full.updates, 3600);
-    assert.deepEqual(st.SCHEDULE_TUNED_ARMS.map((a) => full.grids[a].length), [4, 4, 4]);
+    assert.deepEqual(st.SCHEDULE_TUNED_ARMS.map((a) => full.grids[a].length), [9, 9, 9]);
     const quick = st.schedulesStudy.settings("quick");
     assert.deepEqual(st.SCHEDULE_TUNED_ARMS.map((a) => quick.grids[a].length), [1, 1, 1], "quick tunes nothing");
+    assert.deepEqual(quick.grids, { interleaved: [{ antiSteps: 1, cycle: 100 }], cyclic: [{ train: 200, anti: 200 }], "group lasso": [{ lambda: 1e-3 }] }, "quick: each full grid's first entry, as before");
+    const tiny = st.schedulesStudy.settings("tiny");
+    assert.deepEqual(st.SCHEDULE_TUNED_ARMS.map((a) => tiny.grids[a].length), [2, 2, 2]);
+    // Antitraining's two knobs tuned jointly: every pairing of three levels of each, no configuration twice.
+    const pairs = (xs: readonly object[]) => new Set(xs.map((x) => JSON.stringify(x))).size;
+    const il = full.grids.interleaved;
+    assert.equal(pairs(il), 9);
+    assert.deepEqual([...new Set(il.map((k) => k.antiSteps))].sort(), [1, 2, 3]);
+    assert.deepEqual([...new Set(il.map((k) => k.cycle))].sort((a, b) => a - b), [50, 100, 200]);
+    const cy = full.grids.cyclic;
+    assert.equal(pairs(cy), 9);
+    assert.deepEqual([...new Set(cy.map((k) => k.train + k.anti))].sort((a, b) => a - b), [100, 200, 400], "three phase lengths");
+    assert.deepEqual([...new Set(cy.map((k) => k.train / k.anti))].sort((a, b) => a - b), [1 / 3, 1, 3], "three train:anti ratios");
+    for (const old of [{ antiSteps: 1, cycle: 50 }, { antiSteps: 1, cycle: 200 }, { antiSteps: 2, cycle: 100 }]) assert.ok(il.some((k) => JSON.stringify(k) === JSON.stringify(old)), "the earlier interleaved grid is inside");
+    for (const old of [{ train: 100, anti: 100 }, { train: 300, anti: 100 }]) assert.ok(cy.some((k) => JSON.stringify(k) === JSON.stringify(old)));
+    // Group lasso: nine distinct λ, log-spaced in half decades, beyond the earlier 1e-4 … 3e-2 on both sides.
+    const lambdas = full.grids["group lasso"].map((k) => k.lambda).sort((a, b) => a - b);
+    assert.equal(new Set(lambdas).size, 9);
+    assert.ok(lambdas[0] < 1e-4 && lambdas[8] > 3e-2, `λ from ${lambdas[0]} to ${lambdas[8]}`);
+    for (let i = 1; i < 9; i++) assert.ok(lambdas[i] / lambdas[i - 1] > 2.9 && lambdas[i] / lambdas[i - 1] < 3.4, `λ step ${lambdas[i - 1]} → ${lambdas[i]}`);
     assert.equal(st.STUDIES["05-schedules"], st.schedulesStudy);
     assert.deepEqual(st.schedulesStudy.arms, ["plain", "interleaved", "cyclic", "group lasso"]);
     for (const size of ["tiny", "quick", "full"] as const) st.schedulesStudy.check(st.schedulesStudy.settings(size));

@@ -14,12 +14,18 @@
 // Each seed's MLP is pretrained plainly for `pretrain` steps, then every arm spends **the same number of optimizer
 // updates** (`updates`; an antitrain step is an update), continuing the same optimizer and batch order:
 //
-// | arm | how it spends `updates` after pretraining | knobs tuned (4 configurations each) |
+// | arm | how it spends `updates` after pretraining | knobs tuned (9 configurations each) |
 // | --- | --- | --- |
-// | plain | `updates` training steps | — |
-// | interleaved | `k` antitrain steps on the 50% core after every training step (`updates / (1 + k)` training steps), core re-measured every `cycle` training steps | (`k`, `cycle`) ∈ {(1, 50), (1, 100), (1, 200), (2, 100)} |
-// | cyclic | phases of `train` training steps, each followed by a re-measurement and `anti` antitrain steps (batches of 64 training rows) | (`train`, `anti`) ∈ {(100, 100), (200, 200), (200, 100), (300, 100)}: phase length and antitrain:train ratio 1:1, 1:2, 1:3 |
-// | group lasso (Wen et al. 2016) | `updates` training steps with the penalty λ·Σ over units of ‖the unit's incoming and outgoing weights and bias‖ | λ ∈ {1e-4, 1e-3, 1e-2, 3e-2} (01's grid) |
+// | plain | `updates` training steps | — (none: Adam lr 1e-3 and batch 64 are shared by every arm) |
+// | interleaved | `k` antitrain steps on the 50% core after every training step (`updates / (1 + k)` training steps), core re-measured every `cycle` training steps | `k` ∈ {1, 2, 3} × `cycle` ∈ {50, 100, 200}, jointly (3 × 3) |
+// | cyclic | phases of `train` training steps, each followed by a re-measurement and `anti` antitrain steps (batches of 64 training rows) | (`train`, `anti`) jointly, 3 × 3 as phase length `train + anti` ∈ {100, 200, 400} × train:anti ratio ∈ {3:1, 1:1, 1:3}: from (25, 75) and (75, 25) to (100, 300) and (300, 100) |
+// | group lasso (Wen et al. 2016) | `updates` training steps with the penalty λ·Σ over units of ‖the unit's incoming and outgoing weights and bias‖ | λ ∈ {1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1} (half decades, beyond 01's 1e-4 … 3e-2 on both sides) |
+//
+// Every configuration's sum of training and antitrain steps is exactly `updates`. Cyclic's grid crosses phase length
+// with the ratio because three `train` lengths crossed with three `anti` lengths give nine sums that all divide 3600
+// only for irregular lengths (e.g. `train` {20, 80, 440} × `anti` {10, 160, 280}). An earlier run tuned 4
+// configurations per arm; its interleaved grid is inside this one, and cyclic's holds three of its four, all but
+// (200, 100).
 //
 // The antitrained core is the 50% core (the fraction that worked in 01) for both schedules; the cyclic run ends
 // right after its last antitraining phase, at the budget. **Choosing the knobs:** every configuration runs on the
@@ -146,36 +152,46 @@ console.log(nb.writeResults("05-schedules", {
 // ## Reading
 //
 // Numbers from the full run (`FULL=1 SEED_WORKERS=2 ANTITRAIN_THREADS=1 node scripts/render-notebook.js
-// notebooks/05-schedules.ipynb`, commit 1e05c0d: 10 seeds and 2 tuning seeds computed, 6.2 min of compute, 3 min 21 s
-// wall on 2 seed workers). Every arm: 600 plain steps, then 3600 optimizer updates; knobs chosen on the tuning seeds'
+// --timeout=4000 notebooks/05-schedules.ipynb`, commit 6285201: 10 seeds and 2 tuning seeds computed from an empty
+// cache, 14.9 min of compute (12.2 min of CPU), 8.0 min wall on 2 seed workers, other jobs sharing the cores). Every
+// arm: 600 plain steps, then 3600 optimizer updates; 9 configurations per tuned arm, chosen on the tuning seeds'
 // validation split; test split, mean [95% CI] over 10 seeds, paired per seed against interleaved (median, Wilcoxon p):
 //
 // | arm (chosen knobs) | training steps | 95% core, test | core − interleaved | test acc | acc − interleaved | test loss |
 // | --- | --- | --- | --- | --- | --- | --- |
 // | plain | 3600 | 123.5 [121.8, 125.2] | +88.6 [+85.1, +92.1] (median +88.0, p = 0.006) | 0.984 | +0.028 [+0.021, +0.034] | 0.097 |
 // | interleaved (2 anti steps per training step, core every 100) | 1200 | 34.9 [30.9, 38.9] | — | 0.957 | — | 0.685 |
-// | cyclic (200 train / 100 anti steps) | 2400 | 70.6 [67.0, 74.2] | +35.7 [+30.0, +41.4] (median +34.0, p = 0.006) | 0.978 | +0.021 [+0.012, +0.030] | 0.247 |
+// | cyclic (50 train / 50 anti steps) | 1800 | 60.4 [56.3, 64.5] | +25.5 [+18.8, +32.2] (median +25.5, p = 0.002) | 0.978 | +0.021 [+0.014, +0.028] | 0.316 |
 // | group lasso (λ 0.01) | 3600 | **11.6 [10.7, 12.5]** | −23.3 [−27.4, −19.2] (median −22.5, p = 0.006) | 0.975 | +0.018 [+0.012, +0.024] | 0.122 |
 //
-// **Interleaved concentrates more than cyclic, at a cost in accuracy.** At the same 3600 updates interleaved
-// antitraining leaves a smaller test-split 95% core than cyclic on every seed (35 vs 71 units; +35.7 [+30.0, +41.4],
-// median +34, Wilcoxon p = 0.006), so the answer holds under each statistic. But the interleaved configuration the
-// tuning chose (two antitrain steps per training step) costs 2.1 points of test accuracy against cyclic and 2.8 against
-// plain training, and its test loss is 0.685 (plain 0.097, cyclic 0.247). The rule admitted it by 0.07 points of
-// validation accuracy on the tuning seeds (0.963 against plain's 0.972 minus 1 point); the 1:1 configuration had
-// almost the same validation core there (35.5 vs 34.0 units) at 0.970. Cyclic is measured right after its last
-// antitraining phase, where the budget ends.
+// **Which choices moved with nine configurations.** Only cyclic's. Interleaved keeps k = 2, core every 100 (validation
+// core 34.0 at 0.963, admitted by 0.07 points: the line is plain's 0.972 minus 1 point); the three k = 3
+// configurations leave smaller validation cores (21.5–35.0) but lose 3.7 to 14.5 points of validation accuracy.
+// Group lasso keeps λ 0.01 (10.5 units at 0.968); 0.03 (8.5 units) misses the line by 0.1 point and 0.1 (7.0) by
+// 2.2; λ ≤ 3e-4 leaves 122.5–125.5 units, like plain training. Cyclic moves from 200 train / 100 anti (not in the new
+// grid) to the shortest 1:1 phase, 50 / 50 (validation core 58.0 at 0.981); 200 / 200 (73.0) misses the line by 0.1
+// point, and the antitrain-heavy 1:3 phases lose 4.5 to 56 points (100 / 300 collapses to 0.416).
 //
-// **Group lasso, tuned by the same rule, beats both schedules.** Its test core is 11.6 units, 23.3 fewer than
-// interleaved antitraining on every seed, with 1.8 points more test accuracy and a fifth of its test loss; plain
-// training leaves 123.5 of 128 units. Antitraining at this budget concentrates the layer (89 units fewer than plain),
-// but not as far as the published penalty.
+// **Interleaved still concentrates more than cyclic, at a cost in accuracy.** At the same 3600 updates interleaved
+// antitraining leaves a smaller test-split 95% core than cyclic on every seed (35 vs 60 units; +25.5 [+18.8, +32.2],
+// median +25.5, Wilcoxon p = 0.002), so the answer holds under each statistic; the gap is smaller than with four
+// configurations (+35.7), because the retuned cyclic schedule leaves 10 units fewer (60.4 vs 70.6) at the same test
+// accuracy (0.978) and a higher test loss (0.316 vs 0.247). Interleaved's chosen configuration costs 2.1 points of
+// test accuracy against cyclic and 2.8 against plain training, and its test loss is 0.685 (plain 0.097).
 //
-// **Reattachment is not more than churn.** At the same 200-step cadence, 6.9 units per re-measurement enter cyclic's
-// 50% core from its spectators, fewer than the 10.4 of plain training, where nothing is ever detached; interleaved
-// antitraining (0.35) and group lasso (0.44) almost freeze membership. The notes' "spectators converted into core
-// neurons" is not visible beyond the ordinary re-ranking of a redundant layer.
+// **Group lasso, tuned by the same rule on nine values, beats both schedules.** Its test core is 11.6 units, 23.3
+// fewer than interleaved antitraining on every seed, with 1.8 points more test accuracy and a fifth of its test loss;
+// plain training leaves 123.5 of 128 units. Antitraining at this budget concentrates the layer (89 units fewer than
+// plain), but not as far as the published penalty.
 //
-// Limits: one small MLP on digits; both schedules antitrain the 50% core (01's fraction, not re-tuned here); four
-// configurations per arm on two tuning seeds, with a 269-image validation split (one point is under three images),
-// and the interleaved choice decided by less than one image of validation accuracy.
+// **Reattachment is not more than churn.** Plain training and group lasso are now re-measured at cyclic's chosen
+// 50-step phase. At that cadence 5.1 units per re-measurement enter cyclic's 50% core from its spectators, half the
+// 10.4 of plain training, where nothing is ever detached; interleaved antitraining (0.35, every 100 steps) and group
+// lasso (1.0) almost freeze membership. The notes' "spectators converted into core neurons" is not visible beyond
+// the ordinary re-ranking of a redundant layer.
+//
+// Limits: one small MLP on digits; both schedules antitrain the 50% core (01's fraction, not among the tuned knobs);
+// nine configurations per arm on two tuning seeds, with a 269-image validation split (one point is under three
+// images), and three choices (interleaved's admitted, cyclic's 200 / 200 and group lasso's 0.03 excluded) decided by
+// less than one image of validation accuracy. Plain training has no knob to tune (Adam lr 1e-3 and batch 64 are
+// shared by every arm).

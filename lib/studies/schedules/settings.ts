@@ -73,21 +73,34 @@ export interface SchedulesSettings {
 
 const KEYS = ["data", "hidden", "pretrain", "updates", "fraction", "reportFraction", "tolerance", "grids"];
 
-/** The full run's grids: four configurations per tuned arm (the first entry is the quick setting). */
+/**
+ * Every pairing of `a`'s levels with `b`'s (a 3 × 3 grid when each has three), `a` varying slowest; the first entry
+ * pairs the first levels (the quick setting).
+ *
+ * @example
+ * crossLevels([1, 2], [100, 50], (antiSteps, cycle) => ({ antiSteps, cycle }));
+ * // [{ antiSteps: 1, cycle: 100 }, { antiSteps: 1, cycle: 50 }, { antiSteps: 2, cycle: 100 }, { antiSteps: 2, cycle: 50 }]
+ */
+function crossLevels<K>(a: readonly number[], b: readonly number[], make: (a: number, b: number) => K): K[] {
+  return a.flatMap((x) => b.map((y) => make(x, y)));
+}
+
+/**
+ * The full run's grids: nine configurations per tuned arm, the first entry of each the quick setting (and the first
+ * of the earlier four-entry grids).
+ * - interleaved: antitrain steps per training step {1, 2, 3} × core re-measured every {100, 50, 200} training steps,
+ *   jointly (3 × 3; the earlier grid's four configurations are among them);
+ * - cyclic: phase length (train + anti updates) {400, 100, 200} × train:anti ratio {1:1, 3:1, 1:3}, jointly (3 × 3
+ *   over train and anti reparametrized: three train lengths crossed with three anti lengths give nine sums that all
+ *   divide 3600 updates only for irregular lengths, e.g. train {20, 80, 440} × anti {10, 160, 280}). It holds three
+ *   of the earlier grid's four configurations, (200, 200), (100, 100) and (300, 100), not (200, 100);
+ * - group lasso: λ on nine log-spaced values (half decades, 1-3-10) from 1e-5 to 1e-1, spanning the earlier grid
+ *   (1e-4 to 3e-2) and beyond it on both sides, 1e-3 first.
+ */
 export const SCHEDULES_GRIDS: SchedulesGrids = {
-  interleaved: [
-    { antiSteps: 1, cycle: 100 },
-    { antiSteps: 1, cycle: 50 },
-    { antiSteps: 1, cycle: 200 },
-    { antiSteps: 2, cycle: 100 },
-  ],
-  cyclic: [
-    { train: 200, anti: 200 },
-    { train: 100, anti: 100 },
-    { train: 200, anti: 100 },
-    { train: 300, anti: 100 },
-  ],
-  "group lasso": [{ lambda: 1e-3 }, { lambda: 1e-4 }, { lambda: 1e-2 }, { lambda: 3e-2 }],
+  interleaved: crossLevels([1, 2, 3], [100, 50, 200], (antiSteps, cycle) => ({ antiSteps, cycle })),
+  cyclic: crossLevels([400, 100, 200], [1 / 2, 3 / 4, 1 / 4], (phase, trainShare) => ({ train: phase * trainShare, anti: phase * (1 - trainShare) })),
+  "group lasso": [1e-3, 1e-5, 3e-5, 1e-4, 3e-4, 3e-3, 1e-2, 3e-2, 1e-1].map((lambda) => ({ lambda })),
 };
 
 /** Each grid cut to its first entry (the quick setting: nothing tuned). */
@@ -96,7 +109,7 @@ function firstOfEach(grids: SchedulesGrids): SchedulesGrids {
 }
 
 /**
- * The named settings: `full` (600 pretraining steps, then 3600 updates per arm, four configurations per tuned arm),
+ * The named settings: `full` (600 pretraining steps, then 3600 updates per arm, nine configurations per tuned arm),
  * `quick` (150 + 800 updates, each grid's first entry: nothing tuned; the notebook's default) and `tiny` (the contract
  * test: 300 digits rows, 16 units, 20 + 24 updates, two configurations per tuned arm).
  *
