@@ -13,7 +13,7 @@ before(async () => {
   await at.ready({ quiet: true });
 });
 
-test("full settings: seven arms with four configurations each, on a validation split; the study is registered", () => {
+test("full settings: seven arms with nine configurations each (two knobs 3 × 3 where an arm has two), on a validation split; quick one, tiny two; the study is registered", () => {
   const full = st.adaptiveLrStudy.settings("full");
   assert.deepEqual(full.data, { dataset: "digits", validation: 0.2 });
   assert.equal(full.steps, 1000);
@@ -23,10 +23,26 @@ test("full settings: seven arms with four configurations each, on a validation s
     st.checkAdaptiveLrSettings(s);
     const counts = st.ADAPTIVE_LR_ARMS.map((arm) => st.adaptiveLrGrid(s, arm).length);
     assert.ok(counts.every((n) => n === counts[0]), `${size}: every arm has the same number of configurations (${counts})`);
-    if (size === "full") assert.equal(counts[0], 4);
+    assert.equal(counts[0], { full: 9, quick: 1, tiny: 2 }[size], `${size}: configurations per arm`);
   }
-  assert.deepEqual(st.adaptiveLrGrid(full, "AdamW")[3], { learningRate: 3e-3, weightDecay: 1 });
-  assert.equal(st.adaptiveLrGrid(full, "gradient · down")[1].weightDecay, 0);
+  const grid = (arm: string) => st.adaptiveLrGrid(full, arm);
+  // Two knobs jointly: every learning rate with every level of the other knob, no configuration twice.
+  const levels = (arm: string, k: "learningRate" | "weightDecay" | "strength") => new Set(grid(arm).map((c) => c[k])).size;
+  for (const [arm, k] of [["AdamW", "weightDecay"], ["LAMB", "weightDecay"], ["update · up", "strength"], ["gradient · down", "strength"]] as const) {
+    assert.equal(levels(arm, "learningRate"), 3, `${arm}: three learning rates`);
+    assert.equal(levels(arm, k), 3, `${arm}: three levels of ${k}`);
+    assert.equal(new Set(grid(arm).map((c) => `${c.learningRate} ${c[k]}`)).size, 9, `${arm}: a full 3 × 3 grid`);
+  }
+  assert.deepEqual(grid("AdamW")[4], { learningRate: 3e-3, weightDecay: 1, strength: 0 }, "AdamW's centre: the earlier choice");
+  assert.deepEqual(grid("LAMB")[4], { learningRate: 1e-3, weightDecay: 0.1, strength: 0 }, "LAMB's centre: the earlier choice");
+  assert.deepEqual(grid("update · up")[4], { learningRate: 1e-3, weightDecay: 0, strength: 1 });
+  // Adam: nine distinct learning rates, log-spaced, spanning the earlier 3e-4 … 1e-2 and beyond on both sides.
+  const adam = grid("Adam").map((c) => c.learningRate);
+  assert.equal(new Set(adam).size, 9);
+  assert.ok(adam.every((lr, i) => i === 0 || (lr / adam[i - 1] >= 2 && lr / adam[i - 1] <= 2.5)), `log-spaced: ${adam}`);
+  assert.ok(adam[0] < 3e-4 && adam[8] > 1e-2, `beyond the earlier grid: ${adam}`);
+  assert.ok(grid("Adam").every((c) => c.weightDecay === 0 && c.strength === 0));
+  assert.equal(st.adaptiveLrConfigLabel(grid("gradient · up")[0], "info"), "lr 0.0003, α 0.5");
   assert.equal(st.STUDIES["13-adaptive-learning-rate"], st.adaptiveLrStudy);
 });
 
@@ -35,7 +51,10 @@ test("bad settings are refused with the fix", () => {
   assertAntitrainError(() => st.checkAdaptiveLrSettings({ ...quick, refresh: 0 }), /refresh/);
   assertAntitrainError(() => st.checkAdaptiveLrSettings({ ...quick, hidden: [] }), /hidden widths/);
   assertAntitrainError(() => st.checkAdaptiveLrSettings({ ...quick, learningRates: [-1, 1e-3] }), /learningRates/);
-  assertAntitrainError(() => st.checkAdaptiveLrSettings({ ...quick, adamw: [{ learningRate: 1e-3, weightDecay: 0.1 }] }), /same number of configurations/);
+  assertAntitrainError(() => st.checkAdaptiveLrSettings({ ...quick, adamw: [...quick.adamw, { learningRate: 1e-3, weightDecay: 0.1 }] }), /same number of configurations: adamw has 2, Adam 1/);
+  assertAntitrainError(() => st.checkAdaptiveLrSettings({ ...quick, info: [...quick.info, ...quick.info] }), /same number of configurations: info has 2/);
+  assertAntitrainError(() => st.checkAdaptiveLrSettings({ ...quick, info: [{ learningRate: 1e-3, strength: 0 }] }), /strength: > 0/);
+  assertAntitrainError(() => st.checkAdaptiveLrSettings({ ...quick, info: undefined as never }), /info must list/);
   assertAntitrainError(() => st.checkAdaptiveLrSettings({ ...quick, lamb: [...quick.lamb, { learningRate: 1e-3, weightDecay: -1 }] }), /weightDecay/);
   assertAntitrainError(() => st.checkAdaptiveLrSettings({ ...quick, data: { dataset: "digits" } as never }), /validation/);
   assertAntitrainError(() => st.adaptiveLrArm("SGD"), /update · up/);
@@ -61,17 +80,28 @@ test("chooseAdaptiveLr: the lowest mean validation loss over tuning seeds per ar
   const chosen = st.chooseAdaptiveLr(s, rows);
   assert.deepEqual(Object.keys(chosen), [...st.ADAPTIVE_LR_ARMS]);
   assert.equal(chosen["update · up"].learningRate, 1e-2);
+  assert.equal(chosen["update · up"].strength, 2);
+  assert.equal(chosen["update · up"].label, "lr 0.01, α 2");
   assert.ok(Math.abs(chosen["update · up"].valLoss - 0.2005) < 1e-12, "the mean over the tuning seeds");
   assert.equal(chosen.Adam.learningRate, 1e-3);
   assert.equal(chosen.AdamW.label, "lr 0.001, wd 0.1", "the diverged configuration is passed over");
   assert.equal(chosen.LAMB.label, "lr 0.03, wd 0.1");
-  assertAntitrainError(() => st.chooseAdaptiveLr(s, []), /tuneSeeds/);
+  assertAntitrainError(() => st.chooseAdaptiveLr(s, []), /several configurations to choose from.*tuneSeeds/);
+  assertAntitrainError(() => st.chooseAdaptiveLr(s, rows.filter((r) => r.strength !== 2 || r.arm !== "gradient · up")), /no tuning row for gradient · up at lr 0.01, α 2/);
   assertAntitrainError(() => st.chooseAdaptiveLr(s, rows.filter((r) => r.arm !== "LAMB")), /no tuning row for LAMB/);
+});
+
+test("chooseAdaptiveLr without tuning rows: the quick setting's one configuration per arm, taken as it is", () => {
+  const chosen = st.chooseAdaptiveLr(st.adaptiveLrSettings("quick"), []);
+  assert.deepEqual(Object.keys(chosen), [...st.ADAPTIVE_LR_ARMS]);
+  assert.equal(chosen.AdamW.label, "lr 0.003, wd 1");
+  assert.equal(chosen["update · down"].label, "lr 0.001, α 1");
+  assert.ok(Number.isNaN(chosen.Adam.valLoss), "nothing was tuned");
 });
 
 /** A fake study seed: arm i's test loss `loss[i] + jitter`, accuracy `acc[i] − jitter`. */
 function fakeSeed(seed: number, loss: readonly number[], acc: readonly number[], jitter: number): st.AdaptiveLrSeed {
-  const chosen = Object.fromEntries(st.ADAPTIVE_LR_ARMS.map((arm) => [arm, { learningRate: 1e-3, weightDecay: 0, label: "lr 0.001", valLoss: 0.1 }]));
+  const chosen = Object.fromEntries(st.ADAPTIVE_LR_ARMS.map((arm) => [arm, { learningRate: 1e-3, weightDecay: 0, strength: 0, label: "lr 0.001", valLoss: 0.1 }]));
   const rows = st.ADAPTIVE_LR_ARMS.map((arm, i) => ({
     arm, seed, label: "lr 0.001", testAccuracy: acc[i] - jitter, testLoss: loss[i] + jitter, valLoss: 0.1, trainLoss: 0.01, seconds: 1, updates: 20,
     maxScale: i < 4 ? 3 : 1, minScale: i < 4 ? 0.2 : 1,
@@ -123,7 +153,7 @@ test("a tiny tuning seed and study seed run every arm, free their tensors and re
   assert.equal(tuning.length, 7 * 2);
   for (const r of tuning) {
     assert.ok(r.valLoss !== null && r.valLoss > 0 && r.valLoss < 3, `${r.arm} ${r.label}: validation loss ${r.valLoss}`);
-    assert.deepEqual(Object.keys(r).sort(), ["arm", "label", "learningRate", "seed", "valAccuracy", "valLoss", "weightDecay"], "tuning reads no test numbers");
+    assert.deepEqual(Object.keys(r).sort(), ["arm", "label", "learningRate", "seed", "strength", "valAccuracy", "valLoss", "weightDecay"], "tuning reads no test numbers");
   }
   const chosen = st.chooseAdaptiveLr(s, tuning);
   const tensors = tf.memory().numTensors;
@@ -144,4 +174,13 @@ test("a tiny tuning seed and study seed run every arm, free their tensors and re
   assert.deepEqual(again.rows.map((x) => ({ ...x, seconds: 0 })), r.rows.map((x) => ({ ...x, seconds: 0 })));
   const summary = st.summarizeAdaptiveLr([r, again]);
   assert.equal(summary.seeds, 2);
+  // The strength α reaches the optimizer: over 4 updates the scales are measured once, on the same initial network,
+  // so the log ratio of the largest to the smallest scale is α times that of α 1 (the mean normalization cancels).
+  const short = { ...s, steps: 4, evalEvery: 4, refresh: 5 };
+  const spread = (strength: number) => {
+    const x = st.adaptiveLrSeed(short, { ...chosen, "update · up": { ...chosen["update · up"], strength } }, 1).rows[0];
+    return Math.log(x.maxScale / x.minScale);
+  };
+  const [s1, s3] = [spread(1), spread(3)];
+  assert.ok(s1 > 0.1 && Math.abs(s3 / s1 - 3) < 1e-3, `log max/min scale at α 3 (${s3}) is three times α 1's (${s1})`);
 });

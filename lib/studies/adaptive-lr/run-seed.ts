@@ -20,13 +20,14 @@ export interface AdaptiveLrTuneRow {
   readonly seed: number;
   readonly learningRate: number;
   readonly weightDecay: number;
+  readonly strength: number;
   readonly label: string;
   /** Validation cross-entropy after the budget (null when the run diverged: never chosen). */
   readonly valLoss: number | null;
   readonly valAccuracy: number | null;
 }
 
-/** An arm's chosen configuration and its mean validation loss over the tuning seeds. */
+/** An arm's chosen configuration and its mean validation loss over the tuning seeds (NaN when nothing was tuned). */
 export interface AdaptiveLrChoice extends AdaptiveLrConfig {
   readonly label: string;
   readonly valLoss: number;
@@ -84,7 +85,7 @@ function makeOptimizer(s: AdaptiveLrSettings, arm: string, c: AdaptiveLrConfig, 
       return lamb(c.learningRate, { weightDecay: c.weightDecay });
     case "info": {
       const sites = s.hidden.map((_, i) => `h${i + 1}`);
-      return new InfoAdaptiveOptimizer(model, tf.train.adam(c.learningRate), { sites, data: slice, mode: a.mode, direction: a.direction, refreshEvery: s.refresh, seed });
+      return new InfoAdaptiveOptimizer(model, tf.train.adam(c.learningRate), { sites, data: slice, mode: a.mode, direction: a.direction, strength: c.strength, refreshEvery: s.refresh, seed });
     }
   }
 }
@@ -143,7 +144,7 @@ function trainArm<T>(s: AdaptiveLrSettings, arm: string, c: AdaptiveLrConfig, se
  * scored by its validation loss and accuracy at the end of the budget (the test split is never read).
  *
  * @example
- * const rows = tuneAdaptiveLr(adaptiveLrSettings("tiny"), 100);   // 7 arms × 2 configurations
+ * const rows = tuneAdaptiveLr(adaptiveLrSettings("tiny"), 100);   // 7 arms × 2 configurations (9 each in "full")
  */
 export function tuneAdaptiveLr(s: AdaptiveLrSettings, seed: number): AdaptiveLrTuneRow[] {
   const { validation } = studyData(s.data) as { validation: Dataset };
@@ -162,19 +163,29 @@ export function tuneAdaptiveLr(s: AdaptiveLrSettings, seed: number): AdaptiveLrT
 
 /**
  * Per arm the configuration with the lowest mean validation loss over the tuning rows (the first of the grid on ties;
- * a configuration that diverged on any tuning seed is never chosen).
+ * a configuration that diverged on any tuning seed is never chosen). Without tuning rows every arm must have one
+ * configuration (the quick setting), which is then taken as it is (valLoss NaN).
  *
  * @example
- * const chosen = chooseAdaptiveLr(settings, rows);   // chosen.AdamW: { learningRate, weightDecay, label, valLoss }
+ * const chosen = chooseAdaptiveLr(settings, rows);   // chosen.AdamW: { learningRate, weightDecay, strength, label, valLoss }
  */
 export function chooseAdaptiveLr(s: AdaptiveLrSettings, rows: readonly AdaptiveLrTuneRow[]): AdaptiveLrChosen {
-  if (rows.length === 0) throw new AntitrainError("the adaptive learning-rate study chooses every arm's configuration on validation data: run it with tuning seeds, e.g. { tuneSeeds: [100, 101] }");
+  if (rows.length === 0) {
+    const open = ADAPTIVE_LR_ARMS.filter((arm) => adaptiveLrGrid(s, arm).length > 1);
+    if (open.length > 0) {
+      throw new AntitrainError(`${open.join(", ")} have several configurations to choose from on validation data: run the study with tuning seeds, e.g. { tuneSeeds: [100, 101] }`);
+    }
+    return Object.fromEntries(ADAPTIVE_LR_ARMS.map((arm) => {
+      const c = adaptiveLrGrid(s, arm)[0];
+      return [arm, { ...c, label: adaptiveLrConfigLabel(c, adaptiveLrArm(arm).kind), valLoss: Number.NaN }];
+    }));
+  }
   const chosen: Record<string, AdaptiveLrChoice> = {};
   for (const arm of ADAPTIVE_LR_ARMS) {
     const kind = adaptiveLrArm(arm).kind;
     let best: AdaptiveLrChoice | undefined;
     for (const c of adaptiveLrGrid(s, arm)) {
-      const mine = rows.filter((r) => r.arm === arm && r.learningRate === c.learningRate && r.weightDecay === c.weightDecay);
+      const mine = rows.filter((r) => r.arm === arm && r.learningRate === c.learningRate && r.weightDecay === c.weightDecay && r.strength === c.strength);
       if (mine.length === 0) throw new AntitrainError(`no tuning row for ${arm} at ${adaptiveLrConfigLabel(c, kind)}: pass every tuning seed's rows`);
       const valLoss = mine.some((r) => r.valLoss === null) ? Number.POSITIVE_INFINITY : mine.reduce((a, r) => a + (r.valLoss as number), 0) / mine.length;
       if (best === undefined || valLoss < best.valLoss) best = { ...c, label: adaptiveLrConfigLabel(c, kind), valLoss };

@@ -36,10 +36,15 @@ export const ADAPTIVE_LR_ARMS: readonly string[] = ADAPTIVE_LR_ARM_LIST.map((c) 
 /** The tuned peers the verdict answers against. */
 export const ADAPTIVE_LR_PEERS: readonly string[] = ["Adam", "AdamW", "LAMB"];
 
-/** One configuration of an arm's grid: a learning rate and, for AdamW and LAMB, a weight decay (0 otherwise). */
+/**
+ * One configuration of an arm's grid: a learning rate; for AdamW and LAMB a weight decay (0 otherwise); for the
+ * information-adaptive arms the strength α, the exponent of the relative information in the per-unit scales (0
+ * otherwise: the peers scale nothing).
+ */
 export interface AdaptiveLrConfig {
   readonly learningRate: number;
   readonly weightDecay: number;
+  readonly strength: number;
 }
 
 /** Settings of the adaptive learning-rate study (plain JSON). */
@@ -57,23 +62,33 @@ export interface AdaptiveLrSettings {
   readonly evalEvery: number;
   /** Training examples (the first ones) the information content is measured on. */
   readonly measureExamples: number;
-  /** The learning rates of Adam and of every information-adaptive arm (Adam inside). */
+  /** Plain Adam's grid: its learning rates. */
   readonly learningRates: readonly number[];
+  /** Every information-adaptive arm's grid: Adam's learning rate inside and the strength α of the scales, jointly. */
+  readonly info: readonly { readonly learningRate: number; readonly strength: number }[];
   /** AdamW's grid (decoupled weight decay, PyTorch's form w ← w(1 − lr·wd)). */
-  readonly adamw: readonly AdaptiveLrConfig[];
+  readonly adamw: readonly { readonly learningRate: number; readonly weightDecay: number }[];
   /** LAMB's grid (weight decay added to the Adam direction before the trust ratio). */
-  readonly lamb: readonly AdaptiveLrConfig[];
+  readonly lamb: readonly { readonly learningRate: number; readonly weightDecay: number }[];
 }
 
-const KEYS = ["data", "hidden", "batchSize", "steps", "refresh", "evalEvery", "measureExamples", "learningRates", "adamw", "lamb"];
+const KEYS = ["data", "hidden", "batchSize", "steps", "refresh", "evalEvery", "measureExamples", "learningRates", "info", "adamw", "lamb"];
 
-const LR = [3e-4, 1e-3, 3e-3, 1e-2];
+/** Every pair of `a` × `b` as { [ka]: a_i, [kb]: b_j }, `a` the outer loop: a 3 × 3 grid from two lists of three. */
+function cross<A extends string, B extends string>(ka: A, a: readonly number[], kb: B, b: readonly number[]): Record<A | B, number>[] {
+  return a.flatMap((x) => b.map((y) => ({ [ka]: x, [kb]: y }) as Record<A | B, number>));
+}
 
 /**
- * The named settings. "full": the 64 → 64 → 64 → 10 MLP, 1000 updates, four configurations per arm (10 study seeds
- * and tuning seeds 100 and 101 in the notebook); LAMB's learning rates sit lower than Adam's because its step is
- * lr · ‖w‖ per layer (a one-seed validation pilot on tuning seed 100: 1e-3 best, 1e-2 far worse, 3e-2 diverged). "quick" (the notebook's smoke test): 300 updates, two
- * configurations per arm. "tiny" runs in seconds.
+ * The named settings. "full": the 64 → 64 → 64 → 10 MLP, 1000 updates, nine configurations per arm (10 study seeds
+ * and tuning seeds 100 and 101 in the notebook): Adam nine learning rates from 1e-4 to 5e-2 (the earlier grid was
+ * 3e-4 … 1e-2); every information-adaptive arm learning rate {3e-4, 1e-3, 3e-3} × strength α {0.5, 1, 2} (α 1 was
+ * the earlier fixed value); AdamW learning rate {1e-3, 3e-3, 1e-2} × weight decay {0.3, 1, 3} and LAMB learning rate
+ * {3e-4, 1e-3, 3e-3} × weight decay {0.03, 0.1, 0.3}, each centred on the earlier run's choice (AdamW lr 3e-3, wd 1;
+ * LAMB lr 1e-3, wd 0.1; both at a corner of their four-point grids) with half a decade either side. LAMB's learning
+ * rates sit lower than AdamW's because its step is lr · ‖w‖ per layer (a one-seed validation pilot on tuning seed 100:
+ * 1e-3 best, 1e-2 far worse, 3e-2 diverged). "quick" (the notebook's smoke test): 300 updates, one configuration per
+ * arm (the full grids' centres), nothing tuned. "tiny" runs in seconds, two configurations per arm.
  *
  * @example
  * adaptiveLrSettings("full").steps;   // 1000
@@ -84,21 +99,24 @@ export function adaptiveLrSettings(size: StudySize): AdaptiveLrSettings {
     case "full":
       return {
         data, hidden: [64, 64], batchSize: 64, steps: 1000, refresh: 50, evalEvery: 100, measureExamples: 512,
-        learningRates: LR,
-        adamw: [1e-3, 3e-3].flatMap((learningRate) => [0.1, 1].map((weightDecay) => ({ learningRate, weightDecay }))),
-        lamb: [5e-4, 1e-3].flatMap((learningRate) => [0.01, 0.1].map((weightDecay) => ({ learningRate, weightDecay }))),
+        learningRates: [1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2],
+        info: cross("learningRate", [3e-4, 1e-3, 3e-3], "strength", [0.5, 1, 2]),
+        adamw: cross("learningRate", [1e-3, 3e-3, 1e-2], "weightDecay", [0.3, 1, 3]),
+        lamb: cross("learningRate", [3e-4, 1e-3, 3e-3], "weightDecay", [0.03, 0.1, 0.3]),
       };
     case "quick":
       return {
         data, hidden: [64, 64], batchSize: 64, steps: 300, refresh: 50, evalEvery: 100, measureExamples: 512,
-        learningRates: [1e-3, 3e-3],
-        adamw: [{ learningRate: 1e-3, weightDecay: 0.1 }, { learningRate: 3e-3, weightDecay: 0.1 }],
-        lamb: [{ learningRate: 1e-3, weightDecay: 0.01 }, { learningRate: 3e-3, weightDecay: 0.01 }],
+        learningRates: [1e-3],
+        info: [{ learningRate: 1e-3, strength: 1 }],
+        adamw: [{ learningRate: 3e-3, weightDecay: 1 }],
+        lamb: [{ learningRate: 1e-3, weightDecay: 0.1 }],
       };
     case "tiny":
       return {
         data: { ...data, trainLimit: 200 }, hidden: [8, 8], batchSize: 64, steps: 20, refresh: 5, evalEvery: 10, measureExamples: 64,
         learningRates: [1e-3, 1e-2],
+        info: [{ learningRate: 1e-3, strength: 1 }, { learningRate: 1e-2, strength: 2 }],
         adamw: [{ learningRate: 1e-3, weightDecay: 0.1 }, { learningRate: 1e-2, weightDecay: 1 }],
         lamb: [{ learningRate: 1e-2, weightDecay: 0.01 }, { learningRate: 3e-2, weightDecay: 0.1 }],
       };
@@ -108,17 +126,24 @@ export function adaptiveLrSettings(size: StudySize): AdaptiveLrSettings {
 }
 
 /**
- * An arm's grid of configurations, in order: Adam and the information-adaptive arms the learning rates (weight decay
- * 0), AdamW and LAMB their own grids.
+ * An arm's grid of configurations, in order: Adam its learning rates, the information-adaptive arms their learning
+ * rate × strength grid, AdamW and LAMB their learning rate × weight decay grids (the knobs an arm lacks at 0).
  *
  * @example
- * adaptiveLrGrid(adaptiveLrSettings("full"), "AdamW").length;   // 4
+ * adaptiveLrGrid(adaptiveLrSettings("full"), "AdamW").length;   // 9
  */
 export function adaptiveLrGrid(s: AdaptiveLrSettings, arm: string): readonly AdaptiveLrConfig[] {
   const a = adaptiveLrArm(arm);
-  if (a.kind === "adamw") return s.adamw;
-  if (a.kind === "lamb") return s.lamb;
-  return s.learningRates.map((learningRate) => ({ learningRate, weightDecay: 0 }));
+  switch (a.kind) {
+    case "adam":
+      return s.learningRates.map((learningRate) => ({ learningRate, weightDecay: 0, strength: 0 }));
+    case "info":
+      return s.info.map(({ learningRate, strength }) => ({ learningRate, weightDecay: 0, strength }));
+    case "adamw":
+      return s.adamw.map(({ learningRate, weightDecay }) => ({ learningRate, weightDecay, strength: 0 }));
+    case "lamb":
+      return s.lamb.map(({ learningRate, weightDecay }) => ({ learningRate, weightDecay, strength: 0 }));
+  }
 }
 
 /** The arm named `name` (refused with the list when unknown). */
@@ -128,9 +153,10 @@ export function adaptiveLrArm(name: string): AdaptiveLrArm {
   return a;
 }
 
-/** "lr 0.001" or "lr 0.001, wd 0.1": a configuration as the tables print it. */
+/** "lr 0.001", "lr 0.001, wd 0.1" or "lr 0.001, α 2": a configuration as the tables print it. */
 export function adaptiveLrConfigLabel(c: AdaptiveLrConfig, kind: AdaptiveLrKind): string {
-  return kind === "adamw" || kind === "lamb" ? `lr ${c.learningRate}, wd ${c.weightDecay}` : `lr ${c.learningRate}`;
+  if (kind === "adamw" || kind === "lamb") return `lr ${c.learningRate}, wd ${c.weightDecay}`;
+  return kind === "info" ? `lr ${c.learningRate}, α ${c.strength}` : `lr ${c.learningRate}`;
 }
 
 /**
@@ -154,14 +180,20 @@ export function checkAdaptiveLrSettings(s: AdaptiveLrSettings): void {
   if (!Array.isArray(s.learningRates) || s.learningRates.length === 0 || !s.learningRates.every(positive)) {
     throw new AntitrainError(`learningRates must be a non-empty list of positive numbers such as [1e-3, 3e-3], got ${JSON.stringify(s.learningRates)}`);
   }
+  const isConfig = (c: unknown): c is Record<string, unknown> => c !== null && typeof c === "object";
+  if (!Array.isArray(s.info) || s.info.length === 0 || !s.info.every((c) => isConfig(c) && positive(c.learningRate) && positive(c.strength))) {
+    throw new AntitrainError(`info must list configurations { learningRate: > 0, strength: > 0 } (strength 0 would be plain Adam), e.g. [{ learningRate: 1e-3, strength: 1 }], got ${JSON.stringify(s.info)}`);
+  }
   for (const key of ["adamw", "lamb"] as const) {
     const grid = s[key];
-    if (!Array.isArray(grid) || !grid.every((c) => c !== null && typeof c === "object" && positive(c.learningRate) && typeof c.weightDecay === "number" && Number.isFinite(c.weightDecay) && c.weightDecay >= 0)) {
+    if (!Array.isArray(grid) || !grid.every((c) => isConfig(c) && positive(c.learningRate) && typeof c.weightDecay === "number" && Number.isFinite(c.weightDecay) && c.weightDecay >= 0)) {
       throw new AntitrainError(`${key} must list configurations { learningRate: > 0, weightDecay: ≥ 0 }, got ${JSON.stringify(grid)}`);
     }
-    if (grid.length !== s.learningRates.length) {
+  }
+  for (const key of ["info", "adamw", "lamb"] as const) {
+    if (s[key].length !== s.learningRates.length) {
       throw new AntitrainError(
-        `every arm needs the same number of configurations: ${key} has ${grid.length}, Adam and the information-adaptive arms ${s.learningRates.length} (learningRates); give ${key} ${s.learningRates.length}`,
+        `every arm needs the same number of configurations: ${key} has ${s[key].length}, Adam ${s.learningRates.length} (learningRates); give ${key} ${s.learningRates.length}`,
       );
     }
   }
