@@ -14,18 +14,23 @@
 // other classes: fitting them *is* memorization), 150 clean held-out examples (the held-out-core arm measures its
 // core on them; the control arm trains on them), 200 clean validation examples that choose every arm's knob, and
 // the 450-example test set, used only for the final tables. A 64→128→10 ReLU MLP, Adam, batch 64, 800 optimizer
-// updates per arm (antitrain updates counted: 200 plain updates, then 300 training updates each followed by one
-// antitrain update).
+// updates per arm (antitrain updates counted: 200 plain updates, then 600 updates split 1 : k between training
+// updates and the k antitrain updates that follow each, k = 1, 2 or 3 by configuration).
 //
-// **Arms** (three configurations each, chosen by mean validation accuracy on tuning seeds 100 and 101, never on
-// the test split): *plain* (learning rate 3e-4, 1e-3, 3e-3); *antitrain, training core* and *antitrain, held-out
-// core* (the antitrained core's share of the accuracy damage 0.5, 0.9, 0.95; the core re-measured every 50
-// training steps, on the noisy training rows or on the clean held-out rows); *example-tied dropout* (a share
-// p_gen = 0.2, 0.4, 0.6 of h1's units are generalization units, always active; each training example is tied to
-// p_mem = 10% of the other, memorization units, and only its own are active when it is trained on; at test every
-// memorization unit is dropped); and *plain on train + held-out* (learning rate as plain's; a control that trains on
-// the 150 labels the held-out core only measures on, so the verdict leaves it out). Each study seed (0–9) draws its
-// own wrong labels, initialization and batch order, shared by every arm.
+// **Arms** (nine configurations each, the same for every arm, chosen by mean validation accuracy on tuning seeds 100
+// and 101, never on the test split): *plain* (learning rate 1e-4, 2e-4, 3e-4, 5e-4, 1e-3, 2e-3, 3e-3, 5e-3, 1e-2);
+// *antitrain, training core* and *antitrain, held-out core* (the core measured on the noisy training rows or on the
+// clean held-out rows; four knobs tuned jointly as an L9 orthogonal array, as in studies 04 and 15: the antitrained
+// core's share of the accuracy damage 0.9, 0.5, 0.98, the core re-measured every 50, 25 or 100 training steps, 1, 2
+// or 3 antitrain updates after each training update, the antitrain updates' Adam rate 1e-3, 3e-4, 3e-3; every level
+// of a knob appears three times and every pair of levels of two knobs once); *example-tied dropout* (a share
+// p_gen = 0.2, 0.5, 0.8 of h1's units are generalization units, always active; each training example is tied to
+// p_mem = 5%, 10% or 20% of the other, memorization units, 3×3, and only its own are active when it is trained on;
+// at test every memorization unit is dropped); and *plain on train + held-out* (plain's nine learning rates; a
+// control that trains on the 150 labels the held-out core only measures on, so the verdict leaves it out). The
+// earlier run had three configurations per arm (learning rates 3e-4, 1e-3, 3e-3; share 0.5, 0.9, 0.95 at one
+// antitrain update per training update, rate 1e-3, core every 50 steps; p_gen 0.2, 0.4, 0.6 at p_mem 0.1). Each
+// study seed (0–9) draws its own wrong labels, initialization and batch order, shared by every arm.
 //
 // **The classification** (`at.heldOutImportance`) is measured on plain training at learning rate 1e-3 for 800
 // updates, a model that reproduces the wrong labels (plain's chosen learning rate may differ): each unit's
@@ -45,11 +50,12 @@ const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 // Each arm's configuration is chosen on these seeds' validation split.
 const TUNE_SEEDS = QUICK ? [100] : [100, 101];
-// The knobs, as the study defines them for this setting (quick: 500 updates, warm-up 100, cycle 25,
-// 1 draw, top 16 units ablated; full: 800, 200, 50, 3 draws, top 8, 16, 32): train_examples,
-// held_out, validation, noise, hidden, steps (updates per arm), warmup, cycle, samples,
-// learningRate (antitraining's and example-tied dropout's), batchSize, ablate, grid (every arm's
-// configurations). Override any of them here.
+// The knobs, as the study defines them for this setting (quick: 500 updates, warm-up 100, 1 draw,
+// top 16 units ablated, one configuration per arm; full: 800, 200, 3 draws, top 8, 16, 32, nine
+// per arm): train_examples, held_out, validation, noise, hidden, steps (updates per arm), warmup,
+// samples, learningRate (the training updates of antitraining and example-tied dropout), batchSize,
+// ablate, grid (every arm's configurations; antitraining's: fraction, cycle, antiSteps,
+// antiLearningRate). Override any of them here.
 const SETTINGS: st.MemorizationSettings = {
   ...st.memorizationStudy.settings(QUICK ? "quick" : "full"),
 };
