@@ -24,7 +24,7 @@
 // core's share of the accuracy damage 0.9, 0.5, 0.98, the core re-measured every 50, 25 or 100 training steps, 1, 2
 // or 3 antitrain updates after each training update, the antitrain updates' Adam rate 1e-3, 3e-4, 3e-3; every level
 // of a knob appears three times and every pair of levels of two knobs once); *example-tied dropout* (a share
-// p_gen = 0.2, 0.5, 0.8 of h1's units are generalization units, always active; each training example is tied to
+// p_gen = 0.4, 0.6, 0.8 of h1's units are generalization units, always active; each training example is tied to
 // p_mem = 5%, 10% or 20% of the other, memorization units, 3×3, and only its own are active when it is trained on;
 // at test every memorization unit is dropped); and *plain on train + held-out* (plain's nine learning rates; a
 // control that trains on the 150 labels the held-out core only measures on, so the verdict leaves it out). The
