@@ -15,27 +15,56 @@ test("08-generalizing-vs-memorizing: registered; quick and full are the notebook
   assert.equal(st.STUDIES["08-generalizing-vs-memorizing"], study);
   const common = { train_examples: 300, held_out: 150, validation: 200, noise: 0.2, hidden: 128, learningRate: 1e-3, batchSize: 64 };
   const { grid: fullGrid, ...full } = study.settings("full");
-  assert.deepEqual(full, { ...common, steps: 800, warmup: 200, cycle: 50, samples: 3, ablate: [8, 16, 32] });
+  assert.deepEqual(full, { ...common, steps: 800, warmup: 200, samples: 3, ablate: [8, 16, 32] });
   const { grid: quickGrid, ...quick } = study.settings("quick");
-  assert.deepEqual(quick, { ...common, steps: 500, warmup: 100, cycle: 25, samples: 1, ablate: [16] });
-  assert.deepEqual(quickGrid, fullGrid);
-  for (const arm of st.MEMORIZATION_ARMS) assert.equal(fullGrid[arm].length, 3, arm);
-  assert.deepEqual(fullGrid["antitrain, held-out core"], [{ fraction: 0.5 }, { fraction: 0.9 }, { fraction: 0.95 }]);
-  assert.deepEqual(fullGrid["example-tied dropout"].map(st.configLabel), ["p_gen 0.2, p_mem 0.1", "p_gen 0.4, p_mem 0.1", "p_gen 0.6, p_mem 0.1"]);
+  assert.deepEqual(quick, { ...common, steps: 500, warmup: 100, samples: 1, ablate: [16] });
+  // Equal tuning effort: nine configurations per arm in full; quick tunes nothing (one each, from the full grid); tiny two.
+  for (const arm of st.MEMORIZATION_ARMS) {
+    assert.equal(fullGrid[arm].length, 9, arm);
+    assert.equal(quickGrid[arm].length, 1, arm);
+    assert.ok(fullGrid[arm].some((c) => JSON.stringify(c) === JSON.stringify(quickGrid[arm][0])), `${arm}: quick's configuration is one of full's`);
+    assert.equal(study.settings("tiny").grid[arm].length, 2, arm);
+    assert.equal(new Set(fullGrid[arm].map((c) => JSON.stringify(c))).size, 9, `${arm}: nine distinct configurations`);
+  }
+  // The plain arms' learning rates span the earlier grid (3e-4, 1e-3, 3e-3) and go beyond it on both sides.
+  for (const arm of ["plain", "plain on train + held-out"] as const) {
+    const rates = fullGrid[arm].map((c) => (c as { learningRate: number }).learningRate);
+    for (const old of [3e-4, 1e-3, 3e-3]) assert.ok(rates.includes(old), `${arm}: ${old}`);
+    assert.ok(Math.min(...rates) < 3e-4 && Math.max(...rates) > 3e-3, `${arm}: ${rates}`);
+  }
+  // Antitraining's four knobs jointly, as an L9 orthogonal array: every pair of knobs takes each of its nine level pairs once.
+  const l9 = fullGrid["antitrain, held-out core"] as readonly st.MemorizationAntitrainConfig[];
+  assert.deepEqual(fullGrid["antitrain, training core"], l9, "both antitraining arms tune over the same nine");
+  assert.deepEqual(l9[0], { fraction: 0.9, cycle: 50, antiSteps: 1, antiLearningRate: 1e-3 });
+  const knobs = ["fraction", "cycle", "antiSteps", "antiLearningRate"] as const;
+  for (const k of knobs) assert.equal(new Set(l9.map((c) => c[k])).size, 3, k);
+  for (const [i, a] of knobs.entries()) for (const b of knobs.slice(i + 1)) assert.equal(new Set(l9.map((c) => `${c[a]}/${c[b]}`)).size, 9, `${a} × ${b}`);
+  assert.equal(st.configLabel(l9[0]), "fraction 0.9, cycle 50, 1:1 at anti lr 0.001");
+  assert.deepEqual(fullGrid["example-tied dropout"].map(st.configLabel), [0.4, 0.6, 0.8].flatMap((g) => [0.05, 0.1, 0.2].map((m) => `p_gen ${g}, p_mem ${m}`)));
   for (const size of st.STUDY_SIZES) study.check(study.settings(size));
 });
 
 test("08-generalizing-vs-memorizing: check refuses settings the study cannot run, naming the fix", () => {
   const quick = study.settings("quick");
+  const full = study.settings("full");
   assertAntitrainError(() => study.check({ ...quick, warmup: 500 }), /warmup \(500\) must be below settings.steps/);
-  assertAntitrainError(() => study.check({ ...quick, warmup: 101 }), /steps − settings.warmup must be even/);
+  assertAntitrainError(() => study.check({ ...quick, warmup: 101 }), /steps − settings.warmup \(399\) must be a multiple of 1 \+ antiSteps \(2\)/);
+  // 598 updates after the warm-up split 1:1, not 1:2 (full's grid has configurations with two and three antitrain steps).
+  assertAntitrainError(() => study.check({ ...full, warmup: 202 }), /\(598\) must be a multiple of 1 \+ antiSteps \(3\)/);
   assertAntitrainError(() => study.check({ ...quick, ablate: [200] }), /cannot exceed settings.hidden/);
   assertAntitrainError(() => study.check({ ...quick, ablate: [] }), /ablate must list/);
   assertAntitrainError(() => study.check({ ...quick, noise: 0 }), /noise/);
   assertAntitrainError(() => study.check({ ...quick, train_examples: 1000 }), /exceeds digits' 1347 training rows/);
-  assertAntitrainError(() => study.check({ ...quick, grid: { ...quick.grid, plain: [{ learningRate: 1e-3 }] } }), /same number of configurations/);
-  assertAntitrainError(() => study.check({ ...quick, grid: { ...quick.grid, plain: [{ fraction: 0.5 }, { fraction: 0.9 }, { fraction: 0.95 }] } }), /grid\["plain"\]: every configuration must be like \{ learningRate/);
-  assertAntitrainError(() => study.check({ ...quick, grid: { ...quick.grid, "example-tied dropout": [{ pGen: 0.4, pMem: 0 }, { pGen: 0.4, pMem: 0.1 }, { pGen: 0.6, pMem: 0.1 }] } }), /pGen and pMem must be shares/);
+  assertAntitrainError(() => study.check({ ...full, grid: { ...full.grid, plain: [{ learningRate: 1e-3 }] } }), /same number of configurations/);
+  assertAntitrainError(() => study.check({ ...quick, grid: { ...quick.grid, plain: [quick.grid["antitrain, held-out core"][0]] } }), /grid\["plain"\]: every configuration must be like \{ learningRate/);
+  assertAntitrainError(() => study.check({ ...quick, grid: { ...quick.grid, "example-tied dropout": [{ pGen: 0.4, pMem: 0 }] } }), /pGen and pMem must be shares/);
+  const anti = quick.grid["antitrain, held-out core"][0] as st.MemorizationAntitrainConfig;
+  const withAnti = (c: object) => ({ ...quick, grid: { ...quick.grid, "antitrain, held-out core": [c as st.MemorizationArmConfig] } });
+  assertAntitrainError(() => study.check(withAnti({ fraction: 0.5 })), /grid\["antitrain, held-out core"\]'s cycle .* must be a positive integer/);
+  assertAntitrainError(() => study.check(withAnti({ ...anti, antiSteps: 0 })), /antiSteps .* must be a positive integer/);
+  assertAntitrainError(() => study.check(withAnti({ ...anti, antiLearningRate: -1 })), /antiLearningRate must be a positive number/);
+  assertAntitrainError(() => study.check(withAnti({ ...anti, rate: 1 })), /unknown option "rate"/);
+  assertAntitrainError(() => study.check({ ...quick, cycle: 25 } as never), /unknown option "cycle"/);
   assertAntitrainError(() => study.check({ ...quick, stepz: 1 } as never), /unknown option "stepz"/);
 });
 
@@ -123,6 +152,10 @@ test("08-generalizing-vs-memorizing: tuning scores every configuration of every 
   const s = study.settings("tiny");
   const rows = study.tune?.(s, 100) ?? [];
   assert.equal(rows.length, st.MEMORIZATION_ARMS.length * 2);
+  // Tuning ran antitraining's second tiny configuration (two antitrain steps after each training step) to the same
+  // update budget: trainArm refuses to return otherwise.
+  assert.equal((s.grid["antitrain, held-out core"][1] as st.MemorizationAntitrainConfig).antiSteps, 2);
+  assert.ok(rows.some((r) => r.arm === "antitrain, held-out core" && r.configIndex === 1));
   for (const r of rows) assert.ok(r.valAcc >= 0 && r.valAcc <= 1 && r.seed === 100 && Number.isFinite(r.valLoss));
   const fake = (arm: st.MemorizationArm, configIndex: number, valAcc: number, seed: number) => ({ arm, configIndex, seed, valAcc, valLoss: 1 });
   const chosen = study.choose(s, [fake("plain", 0, 0.8, 100), fake("plain", 1, 0.9, 100), fake("plain", 0, 0.8, 101), fake("plain", 1, 0.6, 101), fake("example-tied dropout", 1, 0.7, 100)]);

@@ -18,7 +18,7 @@ import { evaluate, train as trainModel } from "../../training/train";
 import { studyData } from "../data";
 import { type UnitAnalysis, analyseUnits } from "./analyse-units";
 import { IndexedBatchStream, exampleTiedMasks, exampleTiedTestHooks, exampleTiedTrainHooks, trainingMaskRow } from "./example-tied";
-import { type MemorizationArmConfig, MEMORIZATION_ARMS, type MemorizationArm, type MemorizationSettings, configLabel } from "./settings";
+import { type MemorizationAntitrainConfig, type MemorizationArmConfig, MEMORIZATION_ARMS, type MemorizationArm, type MemorizationSettings, configLabel } from "./settings";
 
 /** The clean splits of the digits pool: training rows (before noise), held-out rows, validation rows, test. */
 export interface MemorizationData {
@@ -102,8 +102,8 @@ function ownUnitsAccuracy(model: Mlp, part: Dataset, rows: readonly number[], ma
 
 /**
  * Trains `arm` at `config` from `mlp({ seed })` for `s.steps` optimizer updates (batch order seeded by `seed`): plain;
- * `warmup` plain updates then one training and one antitrain update alternating (an `Antitrainer` on h1 whose core is
- * measured on the training or on the held-out rows); example-tied dropout; or plain on training + held-out rows.
+ * `warmup` plain updates then each training update followed by `antiSteps` antitrain updates at the configuration's
+ * rate (an `Antitrainer` on h1 whose core is measured on the training or on the held-out rows, every `cycle` steps); example-tied dropout; or plain on training + held-out rows.
  * The caller disposes the model.
  */
 function trainArm(s: MemorizationSettings, data: MemorizationData, split: NoisySplit, arm: MemorizationArm, config: MemorizationArmConfig, seed: number): TrainedArm {
@@ -114,16 +114,16 @@ function trainArm(s: MemorizationSettings, data: MemorizationData, split: NoisyS
     if (arm === "antitrain, training core" || arm === "antitrain, held-out core") {
       const stream = new BatchStream(split.train, s.batchSize, seed);
       trainModel(model, split.train, { steps: s.warmup, optimizer, stream });
-      const fraction = (config as { fraction: number }).fraction;
+      const { fraction, cycle, antiSteps, antiLearningRate } = config as MemorizationAntitrainConfig;
       const a = new Antitrainer(model, ["h1"], {
-        schedule: interleaved(1, { cycle: s.cycle }), fraction, seed, samples: s.samples, learningRate: lr,
+        schedule: interleaved(antiSteps, { cycle }), fraction, seed, samples: s.samples, learningRate: antiLearningRate,
         data: arm === "antitrain, held-out core" ? data.heldOut : split.train,
       });
       try {
-        const trainingSteps = (s.steps - s.warmup) / 2;
+        const trainingSteps = (s.steps - s.warmup) / (1 + antiSteps);
         trainModel(model, split.train, { steps: trainingSteps, optimizer, stream, onStep: (_s, b) => { a.afterStep(b); } });
         const updates = s.warmup + trainingSteps + a.antiSteps;
-        if (updates !== s.steps) throw new AntitrainError(`antitraining made ${updates} updates, not ${s.steps}: every training step must be followed by one antitrain step`);
+        if (updates !== s.steps) throw new AntitrainError(`antitraining made ${updates} updates, not ${s.steps}: every training step must be followed by ${antiSteps} antitrain step(s)`);
         return { model, evalHooks: {}, updates };
       } finally {
         a.dispose();
