@@ -17,11 +17,12 @@
 // (the strongest by 15's headline, with iterative magnitude pruning). Antitraining re-measures its core every 250 steps
 // (12 cycles, as in notebook 15) on a fixed 4,000 training rows (`measureRows`; notebook 15 measured on its whole
 // 4,000-image training part), so a measurement costs what it cost there. Widths 8–128 as in notebook 15; the
-// fine-tuning after pruning is notebook 15's 60 steps. **Cost:** more than 10 minutes of compute per seed on the
-// project's 2-core machine (a first attempt finished no seed in 10 minutes of CPU per worker), about two hours for
-// 10 seeds: the full run spreads its seeds over seed-worker processes (`SEED_WORKERS`) or the seed queue
-// (`SEED_QUEUE`, several machines; docs/runs.md), beyond the 30-minute budget of the other studies; its verdict box
-// gives the compute and the wall time.
+// fine-tuning after pruning is notebook 15's 60 steps. **Cost:** about 19 minutes of CPU per seed
+// on the project's 2-core machine (1,101–1,152 s on the first three seeds), so about 3.2 hours of CPU for 10 seeds
+// and about 1.6 hours of wall time with two seed workers on an otherwise idle machine: the full run spreads its seeds
+// over seed-worker processes (`SEED_WORKERS`) or the seed queue (`SEED_QUEUE`, several machines; docs/runs.md), and
+// the seed cache keeps every finished seed, so an interrupted run resumes. That is beyond the 30-minute budget of the
+// other studies; its verdict box gives the compute and the wall time.
 
 // %%
 import * as st from "../dist/studies/index";
