@@ -41,19 +41,9 @@ describe("grokking study settings", () => {
       model: model(128),
       steps: 1500,
       grids: {
-        weightDecay: [0.1, 0.3, 1.0, 3.0],
-        grokfast: [
-          { alpha: 0.8, lambda: 2 },
-          { alpha: 0.8, lambda: 4 },
-          { alpha: 0.9, lambda: 2 },
-          { alpha: 0.9, lambda: 4 },
-        ],
-        antitrain: [
-          { antiEvery: 1, antiLearningRate: 1e-3 },
-          { antiEvery: 1, antiLearningRate: 1e-2 },
-          { antiEvery: 4, antiLearningRate: 1e-3 },
-          { antiEvery: 4, antiLearningRate: 1e-2 },
-        ],
+        weightDecay: [0.3, 0.5, 0.7, 0.85, 1.0, 1.2, 1.5, 2.0, 3.0],
+        grokfast: [0.85, 0.9, 0.95].flatMap((alpha) => [1, 2, 3].map((lambda) => ({ alpha, lambda }))),
+        antitrain: [2, 4, 8].flatMap((antiEvery) => [3e-3, 1e-2, 3e-2].map((antiLearningRate) => ({ antiEvery, antiLearningRate }))),
       },
       replication: { p: 59, trainFraction: 0.4, steps: 3000 },
     });

@@ -26,17 +26,12 @@ export const FASHION_COMPRESSION_GRIDS: Readonly<Record<string, readonly MethodS
 };
 
 /**
- * Notebook 17's grids: notebook 15's grids before it gave every arm nine settings (antitraining 2 settings, the
- * baselines 2–3), the grids 17's committed run tuned on.
+ * Notebook 17's grids: notebook 15's nine settings per arm ({@link FASHION_COMPRESSION_GRIDS}), antitraining's four
+ * knobs jointly. Every setting 17 chose from its earlier 2–3 per arm (commit 83e7cd4: antitraining share 0.5, group
+ * lasso, slimming and activation L1 at λ 1e-2, targeted dropout γ 0.5 α 0.5, nested dropout p 0.03) lies inside
+ * these ranges.
  */
-export const FASHION_DEEP_COMPRESSION_GRIDS: Readonly<Record<string, readonly MethodSettings[]>> = {
-  antitrain: [{ fraction: 0.5 }, { fraction: 0.3 }],
-  "group-lasso": [{ lambda: 1e-3 }, { lambda: 1e-2 }, { lambda: 1e-1 }],
-  slimming: [{ lambda: 1e-2 }, { lambda: 1e-3 }, { lambda: 1e-1 }],
-  "activation-l1": [{ lambda: 1e-3 }, { lambda: 1e-2 }, { lambda: 1e-1 }],
-  "targeted-dropout": [{ targetFraction: 0.75, rate: 0.9 }, { targetFraction: 0.5, rate: 0.5 }],
-  "nested-dropout": [{ p: 0.03 }, { p: 0.01 }],
-};
+export const FASHION_DEEP_COMPRESSION_GRIDS: Readonly<Record<string, readonly MethodSettings[]>> = FASHION_COMPRESSION_GRIDS;
 
 /**
  * Notebook 15's full run: a seeded, class-stratified 5,000 training images (4,000 train, 1,000 validation) and 2,000
@@ -87,7 +82,7 @@ export const fashionCompression: CompressionStudy = compressionStudy({
 });
 
 /**
- * Notebook 17: notebook 15's settings (with 15's earlier grids) on a 784→512→256→10 MLP, pruning the 512-unit h1; widths doubled; antitraining
+ * Notebook 17: notebook 15's settings and grids on a 784→512→256→10 MLP, pruning the 512-unit h1; widths doubled; antitraining
  * measures its 512-unit core on a fixed 1,000 of the 4,000 training rows (issue "speed II": re-measuring on all 4,000
  * every 50 steps was most of the antitraining arms' time and kept the full run over 20 minutes).
  */

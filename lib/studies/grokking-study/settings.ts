@@ -93,11 +93,18 @@ export interface GrokSettings {
   readonly replication: GrokReplication;
 }
 
-/** Four configurations per tuned arm. AdamW: Nanda et al.'s 1.0 and a factor of about 3 either side (at lr 1e-2 the recipe's decay is 10× theirs per step). Grokfast: the decay α ∈ {0.8, 0.9} × λ ∈ {2, 4} (the paper's α 0.98 was slowest here: RESULTS.md, 09's history). Antitraining: every step or every 4th × its Adam at 1e-3 (the notebook's first run) or 1e-2 (the training rate). */
+/**
+ * Nine configurations per tuned arm, each centred on the configuration it chose from four before (commit e00bb85:
+ * weight decay 1.0 from 0.1/0.3/1/3; Grokfast α 0.9, λ 2 from α 0.8/0.9 × λ 2/4; antitraining every 4th step at
+ * 1e-2 from every 1st/4th × 1e-3/1e-2), with a neighbour on both sides of every knob. AdamW: nine weight decays 0.3–3
+ * (at lr 1e-2 the recipe's decay is 10× Nanda et al.'s per step). Grokfast: α ∈ {0.85, 0.9, 0.95} × λ ∈ {1, 2, 3}
+ * (the paper's α 0.98 was slowest here: RESULTS.md, 09's history). Antitraining: every 2nd, 4th or 8th step × its Adam
+ * at 3e-3, 1e-2 or 3e-2.
+ */
 const FULL_GRIDS: GrokGrids = {
-  weightDecay: [0.1, 0.3, 1.0, 3.0],
-  grokfast: [0.8, 0.9].flatMap((alpha) => [2, 4].map((lambda) => ({ alpha, lambda }))),
-  antitrain: [1, 4].flatMap((antiEvery) => [1e-3, 1e-2].map((antiLearningRate) => ({ antiEvery, antiLearningRate }))),
+  weightDecay: [0.3, 0.5, 0.7, 0.85, 1.0, 1.2, 1.5, 2.0, 3.0],
+  grokfast: [0.85, 0.9, 0.95].flatMap((alpha) => [1, 2, 3].map((lambda) => ({ alpha, lambda }))),
+  antitrain: [2, 4, 8].flatMap((antiEvery) => [3e-3, 1e-2, 3e-2].map((antiLearningRate) => ({ antiEvery, antiLearningRate }))),
 };
 
 /** Two configurations per tuned arm (tiny and quick). */
@@ -108,7 +115,7 @@ const SMALL_GRIDS: GrokGrids = {
 };
 
 /**
- * The study's settings by size: "full" (the numbers notebook 09 quotes: p = 31, 1500 updates, 4 configurations per
+ * The study's settings by size: "full" (the numbers notebook 09 quotes: p = 31, 1500 updates, 9 configurations per
  * tuned arm, replication at p = 59), "quick" (p = 23, 100 updates, 2 per tuned arm: a smoke test), "tiny" (p = 7, a
  * tiny model, seconds).
  *
