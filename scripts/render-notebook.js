@@ -458,7 +458,8 @@ async function refinish(files, { noVerdict = (name) => legacyVerdictBox(name), h
  * notebook, cell for cell, so a report whose reading was rewritten after its run states the new reading. Refused
  * (throws) unless both have the same cells in the same order (same ids and kinds), so prose never lands beside a cell
  * it was not written for; code cells whose text differs (e.g. re-wrapped since the run) are named in a warning and
- * kept as they ran. The title cell and the verdict cell stay as finishNotebook made them.
+ * kept as they ran. The introduction under the title (the "<id>-rest" cell) takes the source's first cell less its
+ * title line; the title cell and the verdict cell stay as finishNotebook made them.
  */
 function proseFromSource(nb, sourceFile) {
   const source = JSON.parse(fs.readFileSync(sourceFile, "utf8"));
@@ -473,6 +474,16 @@ function proseFromSource(nb, sourceFile) {
     c.source = source.cells[i].source;
     copied += 1;
   });
+  // The introduction under the title: finishNotebook split the first cell into the title and "<id>-rest".
+  const firstText = asText(source.cells[0]?.source ?? "");
+  const rest = nb.cells.find((c) => c.id === `${cells[0]?.id ?? "title"}-rest`);
+  if (rest !== undefined && /^# [^\n]*\n/.test(firstText)) {
+    const intro = firstText.slice(firstText.indexOf("\n") + 1).replace(/^\s*\n/, "");
+    if (asText(rest.source) !== intro) {
+      rest.source = intro;
+      copied += 1;
+    }
+  }
   return copied;
 }
 

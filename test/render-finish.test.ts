@@ -105,11 +105,13 @@ test("proseFromSource: copies the source notebook's Markdown into an executed on
       { cell_type: "markdown", id: "n-2", source: "old reading: 0.227" },
     ] });
     const nb = executed("run()");
-    assert.equal(proseFromSource(nb, file), 1);
+    assert.equal(proseFromSource(nb, file), 2);
     assert.equal(nb.cells[4].source, "new reading: 0.242");
+    assert.equal(nb.cells[2].source, "new intro", "the introduction under the title is the source's, less its title");
+    assert.equal(proseFromSource(nb, file), 0, "nothing left to copy");
     assert.equal(nb.cells[0].source, "# T", "the title cell stays split");
     const edited = executed("run(\n)");
-    assert.equal(proseFromSource(edited, file), 1, "a re-wrapped code cell does not stop the prose");
+    assert.equal(proseFromSource(edited, file), 2, "a re-wrapped code cell does not stop the prose");
     assert.equal(edited.cells[3].source, "run(\n)", "the code stays as it ran");
     const fewer = executed("run()");
     fewer.cells.pop();
