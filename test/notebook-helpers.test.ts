@@ -152,3 +152,11 @@ test("the renderer's run-time line rounds before splitting minutes and seconds",
   assert.equal(formatDuration(2219.6), "37 min 00 s");
   assert.equal(formatDuration(245), "4 min 05 s");
 });
+
+test("compressionCoreLine lists every arm that measured a core, antitraining first, and leaves out arms without one", () => {
+  const results = require(path.join(__dirname, "..", "results", "20-fashion-mnist-full.json")) as { studySummary: unknown };
+  const run = { summary: results.studySummary, settings: { site: "h1", hidden: [256] } } as unknown as Parameters<typeof nb.compressionCoreLine>[0];
+  const line = nb.compressionCoreLine(run);
+  assert.match(line, /^95% core before pruning \(validation\), units of 256: antitrain 218\.3 \[196\.7, 239\.9\], activation L1 33\.4 \[31\.8, 35\.0\], targeted dropout 146\.8 \[102\.1, 191\.5\]$/);
+  assert.doesNotMatch(line, /\?|iterative magnitude pruning|small from scratch/);
+});

@@ -126,16 +126,18 @@ export function compressionStudyCharts(run: CompressionRun): string[] {
 }
 
 /**
- * The 95% core of the unpruned layer before pruning (validation split), antitraining's against plain training's.
+ * Each arm's unpruned 95% core on the validation split, for every arm that measured one (antitraining first; the
+ * plain importance arm called "plain"); arms without a core (pruning, small from scratch) are left out.
  *
  * @example
- * console.log(nb.compressionCoreLine(run));   // 95% core before pruning (validation): antitrain 41.0 [...], plain 60.0 [...] units of 256
+ * console.log(nb.compressionCoreLine(run));   // 95% core before pruning (validation), units of 256: antitrain 41.0 [...], plain 60.0 [...]
  */
 export function compressionCoreLine(run: CompressionRun): string {
   const { summary } = compressionDetails(run.summary);
-  const anti = summary.find((x) => x.arm === "antitrain");
-  const plain = summary.find((x) => x.arm === "plain, importance");
-  return `95% core before pruning (validation): antitrain ${anti ? ci(anti.core95) : "?"}, plain ${plain ? ci(plain.core95) : "?"} units of ${compressionWidth(run.settings)}`;
+  const measured = summary.filter((x) => x.core95.n > 0 && Number.isFinite(x.core95.mean));
+  const ordered = [...measured.filter((x) => x.arm === "antitrain"), ...measured.filter((x) => x.arm !== "antitrain")];
+  const cores = ordered.map((x) => `${x.arm === "plain, importance" ? "plain" : x.arm} ${ci(x.core95)}`).join(", ");
+  return `95% core before pruning (validation), units of ${compressionWidth(run.settings)}: ${cores || "no arm measured one"}`;
 }
 
 /**
