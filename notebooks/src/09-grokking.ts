@@ -57,10 +57,10 @@ const TUNE_SEEDS = QUICK ? [100] : [100, 101];
 // dMlp 64 | 128, 1 layer, no LayerNorm }, learningRate 1e-2 (AdamW; Nanda et al. use 1e-3 at p = 113, see
 // the scaling note), weightDecay 1.0 (the recipe's), steps 100 | 1500 (optimizer updates at most per run,
 // every arm), evalEvery 50 (evaluation and held-out importance cadence, in updates), target 0.95
-// ("grokked"), grids 2 | 9 configurations per tuned arm (weight decay 0.3, 1 | 0.3–3 in nine steps; Grokfast
-// (α, λ) (0.9, 2), (0.98, 0.5) | α 0.85, 0.9, 0.95 × λ 1, 2, 3; antitraining every 1 step at lr 1e-3, every 4
-// at 1e-2 | every 2, 4, 8 steps × lr 3e-3, 1e-2, 3e-2: each full grid centred on what the earlier four-configuration
-// grids chose), measureSeeds [0] (every arm measures roles on these:
+// ("grokked"), grids 2 | 9 configurations per tuned arm (weight decay 0.3, 1 | 0.3–3 in nine steps;
+// Grokfast (α, λ) (0.9, 2), (0.98, 0.5) | α 0.85, 0.9, 0.95 × λ 1, 2, 3; antitraining every 1 step at
+// lr 1e-3, every 4 at 1e-2 | every 2, 4, 8 steps × lr 3e-3, 1e-2, 3e-2: each full grid centred on what
+// the earlier four-configuration grids chose), measureSeeds [0] (every arm measures roles on these:
 // section 5), replication { p 23 | 59, trainFraction 0.4, steps 60 | 3000 }.
 const size = st.grokkingStudy.settings(QUICK ? "quick" : "full");
 const SETTINGS: st.GrokSettings = { ...size };
