@@ -57,12 +57,14 @@ test("08-generalizing-vs-memorizing: check refuses settings the study cannot run
   assertAntitrainError(() => study.check({ ...quick, train_examples: 1000 }), /exceeds digits' 1347 training rows/);
   assertAntitrainError(() => study.check({ ...full, grid: { ...full.grid, plain: [{ learningRate: 1e-3 }] } }), /same number of configurations/);
   assertAntitrainError(() => study.check({ ...quick, grid: { ...quick.grid, plain: [quick.grid["antitrain, held-out core"][0]] } }), /grid\["plain"\]: every configuration must be like \{ learningRate/);
-  assertAntitrainError(() => study.check({ ...quick, grid: { ...quick.grid, "example-tied dropout": [{ pGen: 0.4, pMem: 0 }] } }), /pGen and pMem must be shares/);
+  assertAntitrainError(() => study.check({ ...quick, grid: { ...quick.grid, "example-tied dropout": [{ pGen: 0.4, pMem: 0 }] } }), /settings\.grid\["example-tied dropout"\]'s pMem must be a finite number in \(0, 1\), got 0: the share of the memorization units/);
   const anti = quick.grid["antitrain, held-out core"][0] as st.MemorizationAntitrainConfig;
   const withAnti = (c: object) => ({ ...quick, grid: { ...quick.grid, "antitrain, held-out core": [c as st.MemorizationArmConfig] } });
   assertAntitrainError(() => study.check(withAnti({ fraction: 0.5 })), /grid\["antitrain, held-out core"\]'s cycle .* must be a positive integer/);
   assertAntitrainError(() => study.check(withAnti({ ...anti, antiSteps: 0 })), /antiSteps .* must be a positive integer/);
-  assertAntitrainError(() => study.check(withAnti({ ...anti, antiLearningRate: -1 })), /antiLearningRate must be a positive number/);
+  assertAntitrainError(() => study.check(withAnti({ ...anti, antiLearningRate: -1 })), /antiLearningRate must be a finite number in \(0, 1\], got -1: e\.g\. 1e-3/);
+  assertAntitrainError(() => study.check(withAnti({ ...anti, fraction: 1.5 })), /grid\["antitrain, held-out core"\]'s fraction must be a finite number in \(0, 1\], got 1\.5: the share of units antitrained/);
+  assertAntitrainError(() => study.check({ ...quick, grid: { ...quick.grid, plain: [{ learningRate: 0 }] } }), /grid\["plain"\]'s learningRate must be a finite number in \(0, 1\], got 0: e\.g\. 1e-3/);
   assertAntitrainError(() => study.check(withAnti({ ...anti, rate: 1 })), /unknown option "rate"/);
   assertAntitrainError(() => study.check({ ...quick, cycle: 25 } as never), /unknown option "cycle"/);
   assertAntitrainError(() => study.check({ ...quick, stepz: 1 } as never), /unknown option "stepz"/);

@@ -4,7 +4,7 @@
  * on tuning seeds, and five training arms of one MLP at one update budget. The keys are the results file's.
  */
 import { AntitrainError } from "../../base/errors";
-import { requireKnownKeys, requirePositiveInt } from "../../base/validate";
+import { requireInRange, requireKnownKeys, requirePositiveInt } from "../../base/validate";
 import { antitrainL9 } from "../compression/grids";
 import type { StudySize } from "../study";
 
@@ -166,25 +166,23 @@ function checkConfig(s: MemorizationSettings, arm: MemorizationArm, c: Memorizat
   const example = { learningRate: "{ learningRate: 1e-3 }", fraction: "{ fraction: 0.9, cycle: 50, antiSteps: 1, antiLearningRate: 1e-3 }", pGen: "{ pGen: 0.4, pMem: 0.1 }" }[knob];
   if (c === null || typeof c !== "object" || !(knob in c)) throw new AntitrainError(`settings.grid["${arm}"]: every configuration must be like ${example}, got ${JSON.stringify(c)}`);
   requireKnownKeys(c, knob === "pGen" ? ["pGen", "pMem"] : knob === "fraction" ? [...ANTITRAIN_KEYS] : [knob], `settings.grid["${arm}"]'s configuration`);
-  const share = (v: unknown) => typeof v === "number" && v > 0 && v < 1;
-  if ("learningRate" in c && !(typeof c.learningRate === "number" && c.learningRate > 0 && Number.isFinite(c.learningRate))) {
-    throw new AntitrainError(`settings.grid["${arm}"]: learningRate must be a positive number such as 1e-3, got ${String(c.learningRate)}`);
-  }
+  const where = `settings.grid["${arm}"]'s`;
+  if ("learningRate" in c) requireInRange(c.learningRate, `${where} learningRate`, { min: 0, max: 1, minOpen: true }, "e.g. 1e-3");
   if ("fraction" in c) {
-    if (!(typeof c.fraction === "number" && c.fraction > 0 && c.fraction <= 1)) throw new AntitrainError(`settings.grid["${arm}"]: fraction must be in (0, 1], e.g. 0.5, got ${String(c.fraction)}`);
+    requireInRange(c.fraction, `${where} fraction`, { min: 0, max: 1, minOpen: true }, "the share of units antitrained, e.g. 0.5");
     requirePositiveInt(c.cycle, `settings.grid["${arm}"]'s cycle (training steps between core measurements, e.g. 50)`);
     requirePositiveInt(c.antiSteps, `settings.grid["${arm}"]'s antiSteps (antitrain steps after each training step, e.g. 1)`);
-    if (!(typeof c.antiLearningRate === "number" && c.antiLearningRate > 0 && Number.isFinite(c.antiLearningRate))) {
-      throw new AntitrainError(`settings.grid["${arm}"]: antiLearningRate must be a positive number such as 1e-3, got ${String(c.antiLearningRate)}`);
-    }
+    requireInRange(c.antiLearningRate, `${where} antiLearningRate`, { min: 0, max: 1, minOpen: true }, "e.g. 1e-3");
     if ((s.steps - s.warmup) % (1 + c.antiSteps) !== 0) {
       throw new AntitrainError(
         `settings.steps − settings.warmup (${s.steps - s.warmup}) must be a multiple of 1 + antiSteps (${1 + c.antiSteps}) for settings.grid["${arm}"]'s ${JSON.stringify(c)}: each training step is followed by antiSteps antitrain steps, so every arm makes settings.steps updates`,
       );
     }
   }
-  if ("pGen" in c && !(share(c.pGen) && share(c.pMem))) {
-    throw new AntitrainError(`settings.grid["${arm}"]: pGen and pMem must be shares in (0, 1) such as 0.4 and 0.1, got ${JSON.stringify(c)}`);
+  if ("pGen" in c) {
+    const share = { min: 0, max: 1, minOpen: true, maxOpen: true };
+    requireInRange(c.pGen, `${where} pGen`, share, "the share of units that generalize, e.g. 0.4");
+    requireInRange(c.pMem, `${where} pMem`, share, "the share of the memorization units each example gets, e.g. 0.1");
   }
 }
 
