@@ -243,61 +243,61 @@ console.log(nb.writeResults("09-grokking", {
 // %% [markdown]
 // ## Reading (FULL run: `FULL=1 SEED_WORKERS=2 ANTITRAIN_THREADS=1 node scripts/render-notebook.js notebooks/09-grokking.ipynb`)
 //
-// Computed from a clean checkout at commit e00bb85 with an empty seed cache: 10 seeds and 2 tuning seeds, all
-// computed, 30.9 min of compute on 2 seed workers (16 min 47 s wall). Every arm at the same budget of optimizer
-// updates (1500 at p = 31, 3000 at p = 59; an antitrain step counts as one); every tuned arm chose among 4
-// configurations on seeds 100 and 101 at p = 31, reused unchanged at p = 59. A run that never reached 95% test
-// accuracy counts as the budget (a lower bound) in means, medians and paired differences, and as later than any run
-// that grokked; "final test" is where each run stopped (at 95% test, or at the budget).
+// Computed from a clean checkout at commit 6ffb3ee with an empty seed cache: 10 seeds and 2 tuning seeds, all
+// computed, 24.5 min of CPU on 2 seed workers (14 min 46 s of notebook run time). Every arm at the same budget
+// of optimizer updates (1500 at p = 31, 3000 at p = 59; an antitrain step counts as one); every tuned arm chose
+// among 9 configurations on seeds 100 and 101 at p = 31, reused unchanged at p = 59. A run that never reached
+// 95% test accuracy counts as the budget (a lower bound) in means, medians and paired differences, and as later
+// than any run that grokked; "final test" is where each run stopped (at 95% test, or at the budget).
 //
-// **Tuning** (updates to 95% test on seeds 100, 101): AdamW weight decay 0.1 >1500, >1500; 0.3 >1500, 1000;
-// **1.0 450, 200**; 3.0 >1500, 400. Grokfast α 0.8, λ 2 and 4, and α 0.9, λ 4: none grokked; **α 0.9, λ 2 450,
-// 300**. Antitraining every step at lr 1e-3 750, 350; every step at 1e-2 >1500, >1500; every 4 steps at 1e-3 500,
-// 250; **every 4 steps at 1e-2 450, 250**. AdamW's tuning chose the recipe's weight decay, so *adamw-tuned* is the
-// baseline, run for run.
+// **Tuning** (updates to 95% test on seeds 100, 101; each grid centred on what the earlier four-configuration
+// grids chose at e00bb85): AdamW weight decay 0.3 >1500, 1000; 0.5 900, 400; 0.7 850, 300; 0.85 500, 250; **1.0
+// 450, 200**; 1.2 850, 150; 1.5 1100, 150; 2 >1500, 100; 3 >1500, 400. Grokfast α 0.85: λ 1 550, 250, λ 2 and 3
+// none; α 0.9: λ 1 1000, 300, **λ 2 450, 300**, λ 3 none; α 0.95: λ 1 >1500, 700, λ 2 >1500, 1450, λ 3 400, 850.
+// Antitraining every 2 steps: 3e-3 650, 300, 1e-2 900, 750, 3e-2 none; every 4: 3e-3 500, 250, 1e-2 450, 250,
+// 3e-2 1100, 650; every 8: 3e-3 450, 200, **1e-2 400, 200**, 3e-2 350, 350. AdamW's tuning chose the recipe's
+// weight decay again, so *adamw-tuned* is the baseline, run for run; antitraining chose the least frequent
+// cadence on its grid.
 //
 // **p = 31** (481 training / 240 held-out / 240 test pairs, at most 1500 updates):
 //
 // | method | grokked | updates to 95% test, seeds 0–9 | mean [95% CI], median | minus antitrain, paired: mean [95% CI], median, Wilcoxon p | earlier / same / later than antitrain | final test acc, loss |
 // | --- | --- | --- | --- | --- | --- | --- |
-// | baseline = adamw-tuned (weight decay 1) | 8 / 10 | 1400, 600, 600, >1500, 550, >1500, 850, 1400, 1450, 1150 | 1100 [809, 1391], 1275 | −140 [−263, −17], −100, p = 0.021 | 7 / 3 / 0 | 0.938, 0.387 |
-// | grokfast-tuned (α 0.9, λ 2) | 9 / 10 | 600, 400, 350, 400, >1500, 1350, 350, 550, 300, 600 | 640 [333, 947], 475 | −600 [−961, −239], −650, p = 0.016 | 9 / 0 / 1 | 0.959, 0.162 |
-// | antitrain (every 4 steps, lr 1e-2) | 5 / 10 | >1500, 1050, 750, >1500, 1000, >1500, 850, >1500, >1500, 1250 | 1240 [1024, 1456], 1375 | — | — | 0.863, 0.579 |
+// | baseline = adamw-tuned (weight decay 1) | 8 / 10 | 1400, 600, 600, >1500, 550, >1500, 850, 1400, 1450, 1150 | 1100 [809, 1391], 1275 | −5 [−149, 139], 0, p = 1.0 | 4 / 2 / 4 | 0.938, 0.387 |
+// | grokfast-tuned (α 0.9, λ 2) | 9 / 10 | 600, 400, 350, 400, >1500, 1350, 350, 550, 300, 600 | 640 [333, 947], 475 | −465 [−804, −126], −400, p = 0.032 | 9 / 0 / 1 | 0.959, 0.162 |
+// | antitrain (every 8 steps, lr 1e-2) | 7 / 10 | >1500, 750, 600, 1400, 950, >1500, 750, >1500, 1100, 1000 | 1105 [855, 1355], 1050 | — | — | 0.900, 0.488 |
 //
 // **p = 59** (1392 training / 1044 held-out / 1045 test pairs, at most 3000 updates, the knobs tuned at p = 31):
 //
 // | method | grokked | updates to 95% test, seeds 0–9 | mean [95% CI], median | minus antitrain, paired: mean [95% CI], median, Wilcoxon p | earlier / same / later than antitrain | final test acc, loss |
 // | --- | --- | --- | --- | --- | --- | --- |
-// | baseline = adamw-tuned (weight decay 1) | 10 / 10 | 650, 2350, 850, 750, 350, 900, 350, 150, 900, 700 | 795 [363, 1227], 725 | +240 [2, 478], +175, p = 0.0088 | 0 / 1 / 9 | 0.974, 0.101 |
-// | grokfast-tuned (α 0.9, λ 2) | 10 / 10 | 300, 200, 400, 450, 250, 200, 350, 3000, 300, 500 | 595 [−14, 1204], 325 | +40 [−699, 779], −125, p = 0.13 | 8 / 0 / 2 | 0.975, 0.105 |
-// | antitrain (every 4 steps, lr 1e-2) | 10 / 10 | 550, 1200, 550, 550, 300, 700, 300, 150, 700, 550 | 555 [348, 762], 550 | — | — | 0.966, 0.241 |
+// | baseline = adamw-tuned (weight decay 1) | 10 / 10 | 650, 2350, 850, 750, 350, 900, 350, 150, 900, 700 | 795 [363, 1227], 725 | +195 [6, 384], +100, p = 0.0085 | 0 / 1 / 9 | 0.974, 0.101 |
+// | grokfast-tuned (α 0.9, λ 2) | 10 / 10 | 300, 200, 400, 450, 250, 200, 350, 3000, 300, 500 | 595 [−14, 1204], 325 | −5 [−774, 764], −125, p = 0.13 | 8 / 0 / 2 | 0.975, 0.105 |
+// | antitrain (every 8 steps, lr 1e-2) | 10 / 10 | 550, 1450, 550, 500, 300, 800, 300, 150, 800, 600 | 600 [339, 861], 550 | — | — | 0.971, 0.160 |
 //
-// - **At p = 31, where the knobs were tuned, antitraining made grokking later, not sooner** — the generated
-//   verdict, *not supported*: every other arm reached 95% test accuracy in fewer updates, with intervals and
-//   Wilcoxon tests that agree (tuned Grokfast −600 [−961, −239], p = 0.016, earlier on 9 of 10 seeds; the recipe
-//   −140 [−263, −17], p = 0.021, earlier on 7 and tied on 3, never later). Antitraining grokked on 5 of 10 seeds
-//   against 8 for the recipe and 9 for Grokfast, and ended with the lowest test accuracy and the highest test loss.
-//   Where both grokked (5 seeds) it took 1.34× the recipe's updates (geometric mean), about a fifth of them
-//   antitrain steps; in training steps alone it was later on 3 of those 5 seeds and earlier on 2 (690 vs 850 and
-//   1010 vs 1150 steps), so the update budget, not only the method, makes part of the gap.
-// - **At p = 59, with the same knobs, antitraining grokked sooner than the recipe** on 9 of 10 seeds (tied on 1):
-//   recipe − antitrain +240 [2, 478] updates, median +175, Wilcoxon p = 0.0088 — counting its antitrain steps
-//   (101 of 555 updates on average; in training steps alone it was earlier on all 10 seeds, e.g. 970 vs 2350 on seed 1). Against tuned Grokfast it is a tie by every statistic: +40 [−699, 779] by
-//   the mean, Grokfast faster by the median (−125) and on 8 of 10 seeds, Wilcoxon p = 0.13; the mean leans to
-//   antitraining only through Grokfast's one run that reached 95% at its last evaluation (3000 updates, seed 7).
-//   The generated verdict says this in its last clause: at the larger p the answer is *inconclusive* (reliably
-//   better than the recipe, not than Grokfast). Its cost there: test loss 0.241 against 0.101–0.105 at the
-//   point where each run stopped.
-// - **So the answer depends on the modulus and never beats the strongest peer**: tuned Grokfast is as fast as or
-//   faster than antitraining at both moduli, and the recipe beats antitraining at the modulus it was tuned on.
-//   Two tuning seeds are few: the tuning table shows antitraining's two cadence-4 settings within 25 updates of
-//   each other, and the one measured seed's roles chart (seed 0, p = 31) shows the antitrained run keeping 40–64
-//   "memorizing" neurons where the recipe's fell to under 15 — antitraining did not detach them there.
-// - **Weight decay is already tuned in the recipe**: among 0.1, 0.3, 1 and 3, weight decay 1 (Nanda et al.'s) was
-//   the only one that grokked on both tuning seeds, so the AdamW peer is the baseline itself.
-// - **Unchanged numbers**: the recipe's and Grokfast (0.9, 2)'s runs on seeds 0–4 reproduce the previous run's
-//   step counts exactly at both moduli (the update-counting loop trains the same steps in the same order); seeds
-//   5–9 are new.
+// - **At p = 31, where the knobs were tuned, antitraining did not make grokking sooner** — the generated
+//   verdict, *not supported*: tuned Grokfast reached 95% test accuracy in fewer updates on 9 of 10 seeds (−465
+//   [−804, −126], median −400, Wilcoxon p = 0.032). Against the recipe it is a tie by every statistic (−5 [−149,
+//   139], median 0, 4 seeds earlier and 4 later, p = 1.0); it grokked on 7 of 10 seeds against 8 for the recipe
+//   and 9 for Grokfast, and ended with a lower test accuracy and a higher test loss than both.
+// - **At p = 59, with the same knobs, antitraining grokked sooner than the recipe** on 9 of 10 seeds (tied on
+//   1): recipe − antitrain +195 [6, 384] updates, median +100, Wilcoxon p = 0.0085, counting its antitrain
+//   steps. Against tuned Grokfast it is a tie by every statistic: −5 [−774, 764] by the mean, Grokfast faster by
+//   the median (−125) and on 8 of 10 seeds, p = 0.13; Grokfast's mean carries its one run that reached 95% at
+//   its last evaluation (3000 updates, seed 7). The generated verdict's last clause: at the larger p the answer
+//   is *inconclusive*. Its cost there: test loss 0.160 against 0.101–0.105.
+// - **So antitraining never beats the strongest peer**, tuned Grokfast, at either modulus; against the recipe it
+//   ties where it was tuned and wins at the larger modulus. With nine configurations it chose its least frequent
+//   cadence (every 8 training steps, 117 antitrain steps of 1105 updates on average), the edge of its grid and
+//   the direction of the recipe itself; with four (every 4 steps, e00bb85) it was later than the recipe at p =
+//   31 (−140 [−263, −17]).
+// - **Antitraining did not detach the memorizing neurons**: on the one seed whose roles every arm measured (seed
+//   0, p = 31; the roles chart above), the antitrained run kept 39–64 neurons classified memorizing where the
+//   recipe's fell to 4–26, and they carried 24–56% of the training damage.
+// - **Weight decay is already tuned in the recipe**: of nine values 0.3–3, Nanda et al.'s 1.0 was the fastest on
+//   the tuning seeds, so the AdamW peer is the baseline itself.
+// - **Unchanged numbers**: the recipe's and Grokfast (0.9, 2)'s runs, whose knobs did not move, reproduce
+//   e00bb85's step counts exactly on all 10 seeds at both moduli.
 //
 // **Published anchors:** Nanda et al. (p = 113, 30% train, lr 1e-3) grok after roughly 10k epochs (full-batch
 // steps); Grokfast reports about 50× fewer iterations on its own setup (p = 97, 50% train). Our recipe groks in
