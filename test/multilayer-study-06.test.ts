@@ -27,14 +27,26 @@ describe("06-multilayer", () => {
       hidden: [128, 128, 128], pretrain: 600, updates: 1600, cycle: 100, finetune: 200, ...rule,
       grids: {
         antitrain: [
-          { fraction: 0.5, antiLearningRate: 3e-4 }, { fraction: 0.5, antiLearningRate: 1e-4 }, { fraction: 0.5, antiLearningRate: 1e-3 },
-          { fraction: 0.8, antiLearningRate: 3e-4 }, { fraction: 0.8, antiLearningRate: 1e-4 }, { fraction: 0.8, antiLearningRate: 1e-3 },
+          { fraction: 0.5, antiLearningRate: 3e-4 }, { fraction: 0.5, antiLearningRate: 1e-3 }, { fraction: 0.5, antiLearningRate: 3e-3 },
+          { fraction: 0.8, antiLearningRate: 3e-4 }, { fraction: 0.8, antiLearningRate: 1e-3 }, { fraction: 0.8, antiLearningRate: 3e-3 },
+          { fraction: 0.95, antiLearningRate: 3e-4 }, { fraction: 0.95, antiLearningRate: 1e-3 }, { fraction: 0.95, antiLearningRate: 3e-3 },
         ],
-        "group-lasso": [{ lambda: 3e-3 }, { lambda: 1e-3 }, { lambda: 1e-2 }],
-        slimming: [{ lambda: 3e-2 }, { lambda: 1e-2 }, { lambda: 1e-1 }],
-        "activation-l1": [{ lambda: 3e-2 }, { lambda: 1e-2 }, { lambda: 1e-1 }],
+        "group-lasso": [3e-3, 1e-4, 3e-4, 1e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1].map((lambda) => ({ lambda })),
+        slimming: [3e-2, 3e-4, 1e-3, 3e-3, 1e-2, 1e-1, 3e-1, 1, 3].map((lambda) => ({ lambda })),
+        "activation-l1": [3e-2, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 1e-1, 3e-1, 1].map((lambda) => ({ lambda })),
       },
     });
+    // Equal tuning effort: nine settings per tuned method, antitraining's two knobs jointly (every pair of its levels).
+    const full = study.settings("full").grids;
+    for (const m of st.MULTILAYER_TUNED) assert.equal(full[m].length, 9, `${m}: nine settings`);
+    const pairs = new Set(full.antitrain.map((x) => `${x.fraction}/${x.antiLearningRate}`));
+    assert.equal(pairs.size, 9, "antitraining's nine settings are distinct");
+    for (const f of [0.5, 0.8, 0.95]) for (const r of [3e-4, 1e-3, 3e-3]) assert.ok(pairs.has(`${f}/${r}`), `antitraining ${f} × ${r}`);
+    for (const m of ["group-lasso", "slimming", "activation-l1"] as const) {
+      const ls = full[m].map((x) => x.lambda ?? Number.NaN).sort((a, b) => a - b);
+      for (let i = 1; i < ls.length; i++) assert.ok(ls[i] / ls[i - 1] >= 2.9 && ls[i] / ls[i - 1] <= 3.4, `${m}: half-decade steps`);
+    }
+    assert.deepEqual(study.settings("tiny").grids, study.settings("quick").grids, "tiny and quick keep one setting per method");
     assert.deepEqual(st.multilayerSplitSizes(study.settings("quick")), { train: 1078, validation: 269, test: 450 });
   });
 

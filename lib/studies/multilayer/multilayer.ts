@@ -62,19 +62,28 @@ export interface MultilayerDetails {
   readonly dense: MultilayerDenseSummary[];
 }
 
-/** Notebook 06's full grids (the first entry of each is the quick setting's). */
+/**
+ * Notebook 06's full grids, nine settings per tuned method on the same tuning seeds (the first entry of each is the
+ * quick setting's). Antitraining: fraction × antitrain learning rate jointly, 3 × 3 centred on what the earlier
+ * six-setting grid chose (0.8, 1e-3), a neighbour on both sides of each knob (fraction 0.5 and 0.95, the cut's own
+ * share; rate 3e-4 and 3e-3). Each penalty: λ on nine half-decade steps centred on its earlier choice (group lasso
+ * and activation L1 1e-2, slimming 3e-2), spanning the earlier three values and beyond them on both sides.
+ */
 export const MULTILAYER_FULL_GRIDS: MultilayerGrids = {
   antitrain: [
     { fraction: 0.5, antiLearningRate: 3e-4 },
-    { fraction: 0.5, antiLearningRate: 1e-4 },
     { fraction: 0.5, antiLearningRate: 1e-3 },
+    { fraction: 0.5, antiLearningRate: 3e-3 },
     { fraction: 0.8, antiLearningRate: 3e-4 },
-    { fraction: 0.8, antiLearningRate: 1e-4 },
     { fraction: 0.8, antiLearningRate: 1e-3 },
+    { fraction: 0.8, antiLearningRate: 3e-3 },
+    { fraction: 0.95, antiLearningRate: 3e-4 },
+    { fraction: 0.95, antiLearningRate: 1e-3 },
+    { fraction: 0.95, antiLearningRate: 3e-3 },
   ],
-  "group-lasso": [{ lambda: 3e-3 }, { lambda: 1e-3 }, { lambda: 1e-2 }],
-  slimming: [{ lambda: 3e-2 }, { lambda: 1e-2 }, { lambda: 1e-1 }],
-  "activation-l1": [{ lambda: 3e-2 }, { lambda: 1e-2 }, { lambda: 1e-1 }],
+  "group-lasso": [{ lambda: 3e-3 }, { lambda: 1e-4 }, { lambda: 3e-4 }, { lambda: 1e-3 }, { lambda: 1e-2 }, { lambda: 3e-2 }, { lambda: 1e-1 }, { lambda: 3e-1 }, { lambda: 1 }],
+  slimming: [{ lambda: 3e-2 }, { lambda: 3e-4 }, { lambda: 1e-3 }, { lambda: 3e-3 }, { lambda: 1e-2 }, { lambda: 1e-1 }, { lambda: 3e-1 }, { lambda: 1 }, { lambda: 3 }],
+  "activation-l1": [{ lambda: 3e-2 }, { lambda: 1e-4 }, { lambda: 3e-4 }, { lambda: 1e-3 }, { lambda: 3e-3 }, { lambda: 1e-2 }, { lambda: 1e-1 }, { lambda: 3e-1 }, { lambda: 1 }],
 };
 
 const SETTINGS_KEYS = ["hidden", "pretrain", "updates", "cycle", "finetune", "fraction", "tolerance", "validation", "grids"];
