@@ -32,23 +32,35 @@
 // not run: in a pilot its transformer solved the task (test accuracy 0.95) but the probe read the concept at only
 // 0.54–0.66 against chance 0.58 — the logits' Fourier structure over Z₂₃ hides it from a linear read.
 //
-// **Methods (arms), each with the same update budget (every optimizer update counted) and two configurations tried on
-// validation data:**
+// **Methods (arms), each with the same update budget (every optimizer update counted) and nine configurations tried
+// on the tuning seeds' validation data** (the full setting; quick and tiny keep the earlier two; each grid is
+// centred on what the earlier two-configuration run at 731463a chose, with a neighbour on both sides of every knob
+// where the knob has room):
 // - `antitrain-core` — the notes' method with the chosen units held as the core: after plain pretraining, every training
 //   update is followed by an antitrain update (`at.antitrainStep`: the core resampled, the output trained towards
-//   uniform); knob: its learning rate.
-// - `concept-antitrain` — notebook 12's concept-level antitraining (`at.conceptAntitrainStep`), same schedule; knob: its learning rate.
+//   uniform); knobs, jointly 3 × 3: its learning rate (3e-4, 1e-3, 3e-3; 1e-3 was chosen on every task) × the plain
+//   pretraining before antitraining starts (200, 400, 600 updates; 400 was fixed).
+// - `concept-antitrain` — notebook 12's concept-level antitraining (`at.conceptAntitrainStep`), same schedule; knobs,
+//   jointly 3 × 3: its learning rate (0.0025, 0.01, 0.04, bracketing the earlier choices 0.02 on the MLP tasks and
+//   0.005 on the char-LM) × pretraining (200, 400, 600).
 // - `gradient-routing` — Cloud et al. 2024: on the backward pass the gradient reaching `h1` is masked per example
 //   (`st.routedLoss`): concept-1 examples update upstream weights only through the chosen units; concept-0 examples
-//   through every unit (one-sided, the expand-route-ablate shape) or only the others (two-sided, the split MNIST encoder); knob: which.
+//   through every unit (one-sided, the expand-route-ablate shape), only the others (two-sided, the split MNIST
+//   encoder) or the others and the chosen at half weight (partial); knobs, 3 × 3: that routing × the leak, the mask
+//   weight of concept-1 examples on the other units (0 as published, 0.1, 0.3; the paper's masks are weights in
+//   [0, 1]). One-sided with leak 0, chosen on every task before, sits at both knobs' bounds.
 //   On the transformer the routed gradient reaches only the MLP neurons' own input weights and bias; the weights every
 //   neuron shares (attention, embeddings) get the plain gradient (`st.routedGradients`; with the mask on them too,
 //   training diverged, see above). On the MLPs the two are the same, bit for bit.
-// - `supervised` — an auxiliary loss: a linear head on the chosen units predicts the concept (`st.supervisedLoss`); knob: its weight.
+// - `supervised` — an auxiliary loss: a linear head on the chosen units predicts the concept (`st.supervisedLoss`);
+//   knob: its weight on nine values, 0.03, 0.1, 0.2, 0.3, 0.5, 1, 2, 3, 10 (the earlier 0.3 and 1 inside).
 // - `bottleneck` — a concept-bottleneck model with a side channel (Koh et al. 2020, joint): each chosen unit alone is a
-//   concept neuron, σ(scale·a + shift) of its own activation, trained with binary cross-entropy (`st.bottleneckLoss`); knob: its weight.
-// - `plain-picked` — plain training, then the 4 most concept-informative units picked on validation data (by
-//   single-unit concept damage, or by correlation); the knob is the picking rule.
+//   concept neuron, σ(scale·a + shift) of its own activation, trained with binary cross-entropy (`st.bottleneckLoss`);
+//   knob: its weight, the same nine values.
+// - `plain-picked` — plain training, then the 4 most concept-informative units picked on validation data; knobs,
+//   3 × 3: the picking rule (single-unit concept damage, correlation, or both: the lowest sum of the two ranks) ×
+//   its training's learning rate scale (0.5, 1, 2; every other arm trains at scale 1, and main-task cost is
+//   measured against plain training at scale 1).
 //
 // **Measures (test split).** A linear probe fitted on the clean output logits (training split) reads the concept;
 // `at.conceptFlow` gives its accuracy with the chosen units resampled (goal: chance) and, averaged over random draws,
@@ -60,8 +72,9 @@
 // %%
 // Settings. Quick by default (digits only, one seed, 600 updates per arm, no tuning: every arm's first
 // configuration);
-// FULL=1 for the study (10 seeds, 2 tuning seeds, digits, Fashion-MNIST and the char-LM transformer,
-// 1200 updates per arm, the sweep).
+// FULL=1 for the study (10 seeds, 2 tuning seeds, nine configurations per arm, digits, Fashion-MNIST and the
+// char-LM transformer, 1200 updates per arm, the sweep). The estimate below is an upper bound (see
+// st.localizationMinutes).
 import * as st from "../dist/studies/index";
 const QUICK = process.env.FULL !== "1";
 const SEEDS = QUICK ? [0] : [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
@@ -104,13 +117,20 @@ console.log(run.provenance.line);
 // %% [markdown]
 // ## Results
 //
-// The knob each arm got, then per task the table (mean ±half-width of the 95% interval over seeds; one seed: the
-// number alone) and the concept flow chart. The goal lines pair each antitraining arm with gradient routing seed by seed.
+// The knob each arm got and every arm's tuning table (each configuration's validation distance from chance, main
+// accuracy and score, means over the tuning seeds), then per task the table (mean ±half-width of the 95% interval
+// over seeds; one seed: the number alone) and the concept flow chart. The goal lines pair each antitraining arm with
+// gradient routing seed by seed.
 
 // %%
 tslab.display.html(nb.htmlTable(nb.localizationChosenRows(run), {
   caption: "Chosen knobs (validation data)",
 }));
+const tuningRows = nb.localizationTuningRows(run);
+if (tuningRows.length > 0) {
+  const caption = "Tuning: every configuration of every arm (validation, tuning seeds)";
+  tslab.display.html(nb.htmlTable(tuningRows, { caption }));
+} else console.log("not tuned in this setting: every arm's first configuration (FULL=1 tunes)");
 const details = run.summary.details as {
   chance: Record<string, number>; table: st.LocalizationTable;
   goal: st.GoalCheck[]; sweep: st.LocalizationSweep;
