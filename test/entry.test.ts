@@ -98,6 +98,7 @@ const NOTEBOOK = [
   "localizationFlowChart",
   "localizationSweepCharts",
   "localizationTableRows",
+  "localizationTuningRows",
   "membershipHeatmap",
   "memorizationAblationRows",
   "memorizationOutcomeChart",

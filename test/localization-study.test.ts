@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import * as at from "../lib/index";
+import * as nb from "../lib/notebook/index";
 import * as st from "../lib/studies/index";
 import { assertAntitrainError } from "./helpers";
 
@@ -66,9 +67,12 @@ function gradients(model: at.HookedModel, loss: () => tf.Scalar): { value: numbe
 
 const close = (a: readonly number[], b: readonly number[], tol = 1e-5) => a.length === b.length && a.every((v, i) => Math.abs(v - b[i]) < tol);
 
-test("routingMasks: concept 1 through the chosen units; concept 0 through all (one-sided) or the others (two-sided)", () => {
+test("routingMasks: concept 1 through the chosen units (the others at leak); concept 0 through all (one-sided), the others and the chosen at half (partial) or the others (two-sided)", () => {
   assert.deepEqual(Array.from(st.routingMasks(Int32Array.from([1, 0]), 3, [0], "two-sided")), [1, 0, 0, 0, 1, 1]);
   assert.deepEqual(Array.from(st.routingMasks(Int32Array.from([1, 0]), 3, [0], "one-sided")), [1, 0, 0, 1, 1, 1]);
+  assert.deepEqual(Array.from(st.routingMasks(Int32Array.from([1, 0]), 3, [0], "partial")), [1, 0, 0, 0.5, 1, 1]);
+  assert.deepEqual(Array.from(st.routingMasks(Int32Array.from([1, 0]), 3, [0], "one-sided", 0.25)), [1, 0.25, 0.25, 1, 1, 1]);
+  assert.deepEqual(Array.from(st.routingMasks(Int32Array.from([0, 1]), 3, [2], "two-sided", 0.5)), [1, 1, 0, 0.5, 0.5, 1]);
 });
 
 test("gradient routing: the loss is the plain loss and its gradient is the hand-computed masked gradient", () => {
@@ -79,7 +83,7 @@ test("gradient routing: the loss is the plain loss and its gradient is the hand-
   for (const routing of st.ROUTINGS) {
     const masks = [
       [1, 0], // A: concept 1, routed through the chosen unit 0 only
-      routing === "one-sided" ? [1, 1] : [0, 1],
+      routing === "one-sided" ? [1, 1] : routing === "partial" ? [0.5, 1] : [0, 1],
     ];
     const { value, grads } = gradients(model, () => st.routedLoss(model, "h1", b, { concept: identity, chosen: [0], routing }));
     assert.ok(Math.abs(value - plainLoss) < 1e-5, `${routing}: loss ${value} vs ${plainLoss}`);
@@ -88,6 +92,11 @@ test("gradient routing: the loss is the plain loss and its gradient is the hand-
     const plain = gradients(model, () => tf.tidy(() => tf.mean(at.crossEntropy(model.forward(b.x), b.y)) as tf.Scalar));
     assert.ok(close(grads[2], plain.grads[2]), `${routing}: W2 gradient unmasked`);
     assert.ok(!close(grads[0], plain.grads[0]), `${routing}: W1 gradient differs from the plain one`);
+  }
+  // A leak lets concept-1 examples' gradient through the other units at that weight.
+  for (const leak of [0.1, 0.3]) {
+    const { grads } = gradients(model, () => st.routedLoss(model, "h1", b, { concept: identity, chosen: [0], routing: "two-sided", leak }));
+    assert.ok(close(grads[0], maskedW1Gradient([[1, leak], [0, 1]])), `leak ${leak}: W1 gradient ${grads[0]} vs ${maskedW1Gradient([[1, leak], [0, 1]])}`);
   }
   assert.equal(tf.memory().numTensors, tensors, "no tensor leaked");
   // The plain gradient is the masked one with every mask 1 (the reference itself is right).
@@ -167,6 +176,98 @@ test("every arm makes exactly the update budget; the antitraining arms alternate
     assert.equal(r.antiLoss.length, st.ANTITRAINING_ARMS.includes(arm as never) ? 10 : 0, arm);
     model.dispose();
   }
+  // An antitraining config's own pretrain (the full grid's second knob) replaces the settings': 20 plain, then 5 + 5.
+  for (const arm of st.ANTITRAINING_ARMS) {
+    const model = at.mlp({ inputs: 64, hidden: [8], classes: 10, seed: 0 });
+    const r = st.trainArm(model, train, { arm, site: "h1", config: { antiLearningRate: 0.001, pretrain: 20 }, concept: c, chosen: [0, 1], budget: 30, pretrain: 10, learningRate: 0.01, statsEvery: 10, seed: 0 });
+    assert.equal(r.updates, 30, arm);
+    assert.equal(r.antiLoss.length, 5, `${arm}: antitrains after the config's pretrain`);
+    model.dispose();
+  }
+});
+
+test("the grids: nine configurations per arm in the full setting, centred on 731463a's choices; quick and tiny keep the earlier two", () => {
+  const full = st.localizationSettings("full");
+  const x3 = <A, B>(as: readonly A[], bs: readonly B[], f: (a: A, b: B) => object) => as.flatMap((a) => bs.map((b) => f(a, b)));
+  assert.deepEqual(full.grid, {
+    "antitrain-core": x3([3e-4, 1e-3, 3e-3], [200, 400, 600], (antiLearningRate, pretrain) => ({ antiLearningRate, pretrain })),
+    "concept-antitrain": x3([0.0025, 0.01, 0.04], [200, 400, 600], (antiLearningRate, pretrain) => ({ antiLearningRate, pretrain })),
+    "gradient-routing": x3(["one-sided", "partial", "two-sided"], [0, 0.1, 0.3], (routing, leak) => ({ routing, leak })),
+    supervised: [0.03, 0.1, 0.2, 0.3, 0.5, 1, 2, 3, 10].map((weight) => ({ weight })),
+    bottleneck: [0.03, 0.1, 0.2, 0.3, 0.5, 1, 2, 3, 10].map((weight) => ({ weight })),
+    "plain-picked": x3(["damage", "correlation", "both"], [0.5, 1, 2], (pick, learningRateScale) => ({ pick, learningRateScale })),
+  });
+  for (const arm of st.LOCALIZATION_ARMS) assert.equal(full.grid[arm].length, 9, `${arm}: nine configurations`);
+  // Every choice of the two-configuration run (results/19-localization.json at 731463a) is in the new grid or bracketed by it.
+  assert.deepEqual(full.grid["antitrain-core"][4], { antiLearningRate: 1e-3, pretrain: 400 }, "the centre: the earlier choice and pretrain");
+  st.checkLocalizationSettings(full);
+  const earlier = {
+    "antitrain-core": [{ antiLearningRate: 0.001 }, { antiLearningRate: 0.003 }],
+    "concept-antitrain": [{ antiLearningRate: 0.005 }, { antiLearningRate: 0.02 }],
+    "gradient-routing": [{ routing: "one-sided" }, { routing: "two-sided" }],
+    supervised: [{ weight: 0.3 }, { weight: 1 }],
+    bottleneck: [{ weight: 0.3 }, { weight: 1 }],
+    "plain-picked": [{ pick: "damage" }, { pick: "correlation" }],
+  };
+  for (const size of ["quick", "tiny"] as const) assert.deepEqual(st.localizationSettings(size).grid, earlier, `${size}: unchanged`);
+  // Nine configurations instead of two: the tuning part of the estimate grows 4.5×, the seeds' part not at all.
+  const run = { seeds: 10, tuneSeeds: 2, workers: 2 };
+  const seedsOnly = st.localizationMinutes(full, { ...run, tuneSeeds: 0 });
+  const tuning9 = st.localizationMinutes(full, run) - seedsOnly;
+  const tuning2 = st.localizationMinutes({ ...full, grid: earlier as st.LocalizationSettings["grid"] }, run) - seedsOnly;
+  assert.ok(Math.abs(tuning9 / tuning2 - 4.5) < 1e-9, `tuning ${tuning9} vs ${tuning2} minutes`);
+  const quick = st.localizationSettings("quick");
+  const bad = (arm: st.LocalizationArm, config: object) => ({ ...quick, grid: { ...quick.grid, [arm]: [quick.grid[arm][0], config] } }) as st.LocalizationSettings;
+  assertAntitrainError(() => st.checkLocalizationSettings(bad("antitrain-core", { antiLearningRate: 1e-3, pretrain: 601 })), /pretrain must be below budget \(600\)/);
+  assertAntitrainError(() => st.checkLocalizationSettings(bad("antitrain-core", { antiLearningRate: 1e-3, pretrain: 201 })), /budget − pretrain even/);
+  assertAntitrainError(() => st.checkLocalizationSettings(bad("gradient-routing", { routing: "one-sided", leak: 2 })), /leak must be a mask weight in \[0, 1\]/);
+  assertAntitrainError(() => st.checkLocalizationSettings(bad("gradient-routing", { routing: "both-sided" })), /routing must be one of one-sided, partial, two-sided/);
+  assertAntitrainError(() => st.checkLocalizationSettings(bad("plain-picked", { pick: "damage", learningRateScale: 0 })), /learningRateScale must be positive/);
+});
+
+test("chooseLocalization measures main-task cost against plain training at learning-rate scale 1 only", () => {
+  const s = st.localizationSettings("full");
+  const rows: st.LocalizationTuneRow[] = [];
+  for (const arm of st.LOCALIZATION_ARMS) {
+    s.grid[arm].forEach((config, configIndex) => {
+      const scale = (config as { learningRateScale?: number }).learningRateScale;
+      const [excess, mainAccuracy] =
+        arm === "plain-picked" ? [0.2, scale === 1 ? 0.95 : 0.99] : arm === "supervised" && configIndex < 2 ? [[0.12, 0.14][configIndex], [0.95, 0.99][configIndex]] : [1, 0.5];
+      rows.push({ task: "digits", arm, configIndex, seed: 100, excess, mainAccuracy });
+    });
+  }
+  // Against 0.95 (scale 1): 0.12 + 0 beats 0.14 + 0. Against the mean of all nine (0.977) it would be 0.147 against 0.14.
+  const chosen = st.chooseLocalization(s, rows);
+  assert.deepEqual(chosen.digits.supervised, { weight: 0.03 });
+  // The notebook's tuning table: one row per tuned configuration, the same scores, the chosen one marked.
+  const table = nb.localizationTuningRows({ settings: s, tuning: rows, chosen } as unknown as nb.LocalizationRun);
+  const supervised = table.filter((r) => r.task === "digits" && r.arm === "supervised");
+  assert.equal(supervised.length, 9);
+  assert.deepEqual(supervised.slice(0, 2).map((r) => [r["score (distance + accuracy lost)"], r.chosen]), [["0.120", "✓"], ["0.140", ""]]);
+  assert.equal(table.filter((r) => r.chosen === "✓" && r.task === "digits").length, st.LOCALIZATION_ARMS.length, "one chosen per arm");
+  assert.equal(table.filter((r) => r.task === "fashion-mnist" && r["score (distance + accuracy lost)"] === "Infinity").length, 54, "untuned tasks: no score");
+});
+
+test("rankSumScore: the 'both' rule ranks each unit under both scores and prefers the lowest rank sum", () => {
+  assert.deepEqual(st.rankSumScore([3, 2, 1], [1, 3, 2]), [-2, -1, -3]);
+  assert.deepEqual(st.rankSumScore([1, 1], [0, 0]), [0, -2], "ties go to the lower index");
+  // Every picking rule returns k distinct units in order, frees its tensors and leaves the model as it was.
+  const s = st.localizationSettings("tiny");
+  const data = st.taskSplit(s.tasks[0]);
+  const c = at.concept("parity", st.LOCALIZATION_PARITY);
+  const model = at.mlp({ inputs: 64, hidden: [8], classes: 10, seed: 0 });
+  st.trainArm(model, data.train, { arm: "plain-picked", site: "h1", config: { pick: "both" }, concept: c, chosen: [], budget: 20, pretrain: 10, learningRate: 0.01, statsEvery: 10, seed: 0 });
+  const weights = model.variables().map((v) => Array.from(v.dataSync()));
+  const tensors = tf.memory().numTensors;
+  for (const pick of st.PICKS) {
+    const units = st.pickConceptUnits(model, "h1", data, c, 3, pick);
+    assert.equal(new Set(units).size, 3, pick);
+    assert.deepEqual(units, [...units].sort((a, b) => a - b), pick);
+    assert.ok(units.every((u) => u >= 0 && u < 8), pick);
+  }
+  assert.equal(tf.memory().numTensors, tensors, "no tensor leaked");
+  assert.deepEqual(model.variables().map((v) => Array.from(v.dataSync())), weights, "the model unchanged");
+  model.dispose();
 });
 
 test("bad settings are refused with the fix", () => {
@@ -184,7 +285,7 @@ test("the arms' losses and the measurement refuse a misspelled option or routing
   const model = tiny();
   const b = batch();
   const tensors = tf.memory().numTensors;
-  assertAntitrainError(() => st.routedLoss(model, "h1", b, { concept: identity, chosen: [0], routing: "one sided" as never }), /routing must be one of one-sided, two-sided, got "one sided"/);
+  assertAntitrainError(() => st.routedLoss(model, "h1", b, { concept: identity, chosen: [0], routing: "one sided" as never }), /routing must be one of one-sided, partial, two-sided, got "one sided"/);
   assertAntitrainError(() => st.routedLoss(model, "h1", b, { concept: identity, chosen: [0], routing: "one-sided", rout: 1 } as never), /unknown option "rout" of routedLoss/);
   assertAntitrainError(() => st.supervisedLoss(model, "h1", b, { concept: identity, chosen: [0], weigth: 1 } as never), /unknown option "weigth" of supervisedLoss/);
   assertAntitrainError(() => st.bottleneckLoss(model, "h1", b, { concept: identity, chosen: [0], weigth: 1 } as never), /unknown option "weigth" of bottleneckLoss/);

@@ -22,7 +22,7 @@ export { schedulesTuningRows, schedulesTableRows, reattachmentRows, schedulesCha
 export { importanceView, layerCoresView, coreLogChart, compressionDemoView, convTuningRows, convArmLines, convCoreLine, convCompressionCharts, type LayerCore, type CompressionDemo } from "./your-model-report";
 export { concentrationTableRows, concentrationTuningRows, concentrationCharts } from "./concentration-report";
 export { conceptTableRows, conceptFlowChart, conceptLossChart } from "./concepts-report";
-export { localizationTableRows, localizationChosenRows, localizationFlowChart, localizationSweepCharts, type LocalizationRun } from "./localization-report";
+export { localizationTableRows, localizationChosenRows, localizationTuningRows, localizationFlowChart, localizationSweepCharts, type LocalizationRun } from "./localization-report";
 export { adaptiveLrTuningRows, adaptiveLrTableRows, adaptiveLrPairedRows, adaptiveLrVersusRows, adaptiveLrCurvesChart } from "./adaptive-lr-report";
 export { shapeTableRows, shapePairedRows, shapeTuningRows, shapeCharts } from "./activation-shapes-report";
 export { probeRows, probeChart, widthTableRows, widthGrowthLine, widthChart } from "./concentration-studies-report";

@@ -1,7 +1,7 @@
 /** Tables and charts of notebook 19's localization study. */
 import type { Interval } from "../base/statistics";
 import type { StudyRun } from "../studies/run-study";
-import type { LocalizationChosen, LocalizationSeed, LocalizationTuneRow } from "../studies/localization/run-seed";
+import { type LocalizationChosen, type LocalizationSeed, type LocalizationTuneRow, localizationTuneScores } from "../studies/localization/run-seed";
 import { LOCALIZATION_ARMS, type LocalizationSettings } from "../studies/localization/settings";
 import { LOCALIZATION_MEASUREMENTS, type LocalizationSweep, type LocalizationTable } from "../studies/localization/summarize";
 import { plusMinus } from "../studies/summary";
@@ -38,7 +38,7 @@ export function localizationTableRows(table: LocalizationTable, task: string): R
 }
 
 /**
- * The knob every arm got per task, with its validation score where the run tuned (mean over tuning seeds).
+ * The knob every arm got per task and how many configurations it was chosen from (`localizationTuningRows`: their scores).
  *
  * @example
  * tslab.display.html(nb.htmlTable(nb.localizationChosenRows(run)));
@@ -48,14 +48,30 @@ export function localizationChosenRows(run: LocalizationRun): Record<string, str
     LOCALIZATION_ARMS.map((arm) => {
       const grid = run.settings.grid[arm];
       const chosen = run.chosen[task.name]?.[arm] ?? grid[0];
-      const tried = grid.map((g, i) => {
-        const rows = run.tuning.filter((r) => r.task === task.name && r.arm === arm && r.configIndex === i);
-        const score = rows.length === 0 ? "" : ` (val. distance from chance ${(rows.reduce((a, r) => a + r.excess, 0) / rows.length).toFixed(3)}, acc ${(rows.reduce((a, r) => a + r.mainAccuracy, 0) / rows.length).toFixed(3)})`;
-        return `${JSON.stringify(g)}${score}`;
-      });
-      return { task: task.name, arm, chosen: JSON.stringify(chosen), tried: run.tuning.length === 0 ? "not tuned: first configuration" : tried.join("; ") };
+      const tried = run.tuning.length === 0 ? "not tuned: first configuration" : `${grid.length} configurations (the tuning table below)`;
+      return { task: task.name, arm, chosen: JSON.stringify(chosen), tried };
     }),
   );
+}
+
+/**
+ * Every arm's tuning table: one row per task, arm and configuration with its validation distance from chance, main
+ * accuracy and the score the choice minimizes (means over the tuning seeds), the chosen one marked. No tuning: no rows.
+ *
+ * @example
+ * tslab.display.html(nb.htmlTable(nb.localizationTuningRows(run), { caption: "Tuning" }));
+ */
+export function localizationTuningRows(run: LocalizationRun): Record<string, string>[] {
+  if (run.tuning.length === 0) return [];
+  return localizationTuneScores(run.settings, run.tuning).map((x) => ({
+    task: x.task,
+    arm: x.arm,
+    configuration: JSON.stringify(x.config),
+    "val. distance from chance": x.excess.toFixed(3),
+    "val. main accuracy": x.mainAccuracy.toFixed(3),
+    "score (distance + accuracy lost)": x.score.toFixed(3),
+    chosen: JSON.stringify(run.chosen[x.task]?.[x.arm]) === JSON.stringify(x.config) ? "✓" : "",
+  }));
 }
 
 /**

@@ -52,19 +52,22 @@ export function routeGradient(act: tf.Tensor, mask: tf.Tensor): tf.Tensor {
 }
 
 /**
- * The routing mask of each example, `[n · units]` row-major: concept 1 → 1 on the chosen units, 0 elsewhere;
- * concept 0 → 1 everywhere (one-sided) or 1 on the other units only (two-sided).
+ * The routing mask of each example, `[n · units]` row-major: concept 1 → 1 on the chosen units, `leak` elsewhere
+ * (0, the published mask, by default); concept 0 → 1 on the other units and, on the chosen ones, 1 (one-sided),
+ * 0.5 (partial) or 0 (two-sided).
  *
  * @example
  * routingMasks(Int32Array.from([1, 0]), 3, [0], "two-sided");   // [1, 0, 0,  0, 1, 1]
+ * routingMasks(Int32Array.from([1, 0]), 3, [0], "partial", 0.1);   // [1, 0.1, 0.1,  0.5, 1, 1]
  */
-export function routingMasks(concepts: Int32Array, units: number, chosen: readonly number[], routing: Routing): Float32Array {
+export function routingMasks(concepts: Int32Array, units: number, chosen: readonly number[], routing: Routing, leak = 0): Float32Array {
   const picked = new Set(chosen);
   const m = new Float32Array(concepts.length * units);
+  const zeroOnChosen = routing === "one-sided" ? 1 : routing === "partial" ? 0.5 : 0;
   concepts.forEach((c, i) => {
     for (let u = 0; u < units; u++) {
       const mine = picked.has(u);
-      m[i * units + u] = c === 1 ? (mine ? 1 : 0) : routing === "one-sided" || !mine ? 1 : 0;
+      m[i * units + u] = c === 1 ? (mine ? 1 : leak) : mine ? zeroOnChosen : 1;
     }
   });
   return m;
@@ -77,8 +80,10 @@ export function routingMasks(concepts: Int32Array, units: number, chosen: readon
  * @example
  * optimizer.minimize(() => routedLoss(model, "h1", batch, { concept: parity, chosen: [0, 1], routing: "one-sided" }));
  */
-export function routedLoss(model: HookedModel, site: string, batch: Dataset, options: { concept: Concept; chosen: readonly number[]; routing: Routing }): tf.Scalar {
-  requireKnownKeys(options, ["concept", "chosen", "routing"], "routedLoss");
+export function routedLoss(model: HookedModel, site: string, batch: Dataset, options: { concept: Concept; chosen: readonly number[]; routing: Routing; leak?: number }): tf.Scalar {
+  requireKnownKeys(options, ["concept", "chosen", "routing", "leak"], "routedLoss");
+  const leak = options.leak ?? 0;
+  if (!(typeof leak === "number" && leak >= 0 && leak <= 1)) throw new AntitrainError(`routedLoss: leak must be a mask weight in [0, 1] (0: the published routing), got ${JSON.stringify(options.leak)}`);
   if (!(ROUTINGS as readonly string[]).includes(options.routing)) {
     throw new AntitrainError(`routedLoss: routing must be one of ${ROUTINGS.join(", ")}, got ${JSON.stringify(options.routing)}`);
   }
@@ -86,7 +91,7 @@ export function routedLoss(model: HookedModel, site: string, batch: Dataset, opt
   if (info === undefined) throw new AntitrainError(`routedLoss: no site "${site}" (sites ${model.sites().map((s) => s.name).join(", ")})`);
   return tf.tidy(() => {
     const n = batch.y.shape[0];
-    const mask = tf.tensor2d(routingMasks(conceptLabels(batch, options.concept), info.units, options.chosen, options.routing), [n, info.units]);
+    const mask = tf.tensor2d(routingMasks(conceptLabels(batch, options.concept), info.units, options.chosen, options.routing, leak), [n, info.units]);
     // A sequence site `[n, positions, units]` routes every position of an example alike.
     const logits = model.forward(batch.x, { [site]: (a) => routeGradient(a, a.rank === 3 ? tf.reshape(mask, [n, 1, info.units]) : mask) });
     return tf.mean(crossEntropy(logits, batch.y as tf.Tensor1D)) as tf.Scalar;
@@ -110,7 +115,7 @@ export function routedGradients(
   model: HookedModel,
   site: string,
   batch: Dataset,
-  options: { concept: Concept; chosen: readonly number[]; routing: Routing },
+  options: { concept: Concept; chosen: readonly number[]; routing: Routing; leak?: number },
   variables: tf.Variable[],
 ): { value: tf.Scalar; grads: tf.NamedTensorMap } {
   const downstream = new Set(model.downstreamVariables(site).map((v) => v.name));

@@ -28,11 +28,13 @@ export { taskSplit, taskSite, taskModel, type TaskSplit } from "./data";
 export { charLmVocab, checkCharLmWindows, type CharLmWindows } from "./char-lm";
 export { trainArm, type ArmTraining } from "./train-arm";
 export { measureLocalization, restAccuracy, type Localization } from "./measure";
-export { pickConceptUnits } from "./pick";
+export { pickConceptUnits, rankSumScore } from "./pick";
 export {
   localizationSeed,
   tuneLocalization,
   chooseLocalization,
+  localizationTuneScores,
+  type LocalizationTuneScore,
   type LocalizationChosen,
   type LocalizationRow,
   type LocalizationSeed,

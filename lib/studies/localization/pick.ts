@@ -22,21 +22,21 @@ import type { UnitPick } from "./settings";
 export function pickConceptUnits(model: HookedModel, site: string, data: { train: Dataset; validation: Dataset }, c: Concept, k: number, pick: UnitPick): number[] {
   const { train, validation } = data;
   const units = requireSite(model, site).units;
-  let score: number[];
-  if (pick === "damage") {
+  const damage = (): number[] => {
     const stats = collectStats(model, site, train, { seed: 0 });
     const probe = fitProbe(model, train, c);
-    score = Array.from({ length: units }, (_, u) => {
+    return Array.from({ length: units }, (_, u) => {
       const f = conceptFlow(model, site, validation, probe, [u], { stats, seed: 1 });
       return f.clean - f.chosen;
     });
-  } else {
+  };
+  const correlation = (): number[] => {
     const cut = model.split(site, validation.x);
     try {
       const act = tf.tidy(() => lastPosition(cut.act).dataSync());
       const concept = Array.from(validation.y.dataSync(), (y) => c.of[y]);
       const n = concept.length;
-      score = Array.from({ length: units }, (_, u) => {
+      return Array.from({ length: units }, (_, u) => {
         const a = Array.from({ length: n }, (_, i) => act[i * units + u]);
         const r = pearson(a, concept);
         return Number.isFinite(r) ? Math.abs(r) : 0;
@@ -44,9 +44,37 @@ export function pickConceptUnits(model: HookedModel, site: string, data: { train
     } finally {
       cut.dispose();
     }
-  }
+  };
+  const score =
+    pick === "damage"
+      ? damage()
+      : pick === "correlation"
+        ? correlation()
+        : rankSumScore(damage(), correlation());
   return Array.from({ length: units }, (_, u) => u)
     .sort((a, b) => score[b] - score[a] || a - b)
     .slice(0, k)
     .sort((a, b) => a - b);
+}
+
+/**
+ * The "both" rule's score: minus the sum of each unit's ranks under two scores (rank 0 = the highest score, ties
+ * to the lower index), so that sorting by it, highest first, puts the lowest rank sum first.
+ *
+ * @example
+ * rankSumScore([3, 2, 1], [1, 3, 2]);   // [-2, -1, -3]: ranks [0, 1, 2] and [2, 0, 1]
+ */
+export function rankSumScore(a: readonly number[], b: readonly number[]): number[] {
+  const ranks = (v: readonly number[]): number[] => {
+    const r = new Array<number>(v.length);
+    Array.from({ length: v.length }, (_, u) => u)
+      .sort((x, y) => v[y] - v[x] || x - y)
+      .forEach((u, i) => {
+        r[u] = i;
+      });
+    return r;
+  };
+  const ra = ranks(a);
+  const rb = ranks(b);
+  return ra.map((x, u) => 0 - x - rb[u]);
 }

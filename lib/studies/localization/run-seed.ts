@@ -61,7 +61,8 @@ function armRow(s: LocalizationSettings, task: LocalizationTask, arm: Localizati
       chosen: fixed,
       budget: s.budget,
       pretrain: s.pretrain,
-      learningRate: task.transformer?.learningRate ?? s.learningRate,
+      // plain-picked's learning-rate scale (its full grid's second knob); every other arm at the task's rate.
+      learningRate: (task.transformer?.learningRate ?? s.learningRate) * ((config as { learningRateScale?: number }).learningRateScale ?? 1),
       statsEvery: s.statsEvery,
       seed,
     });
@@ -121,29 +122,62 @@ export function tuneLocalization(s: LocalizationSettings, seed: number): Localiz
   return rows;
 }
 
+/** One configuration's tuning score on one task: the means over tuning seeds and the score the choice minimizes. */
+export interface LocalizationTuneScore {
+  readonly task: string;
+  readonly arm: LocalizationArm;
+  readonly configIndex: number;
+  readonly config: ArmConfig;
+  /** Tuning seeds measured (0: not tuned; then every number is NaN and the score +Infinity). */
+  readonly seeds: number;
+  readonly excess: number;
+  readonly mainAccuracy: number;
+  /** excess + max(0, plain accuracy − mainAccuracy), averaged over seeds. */
+  readonly score: number;
+}
+
 /**
- * Per task and arm, the configuration with the lowest validation score, averaged over tuning seeds: the distance of
- * the concept accuracy from chance with the chosen units randomized, plus the main accuracy lost against plain training
- * (plain-picked's mean over its configurations), both in accuracy points; the same rule for every arm. No rows: every
- * arm's first configuration.
+ * Every configuration's validation score per task and arm, averaged over tuning seeds: the distance of the concept
+ * accuracy from chance with the chosen units randomized, plus the main accuracy lost against plain training
+ * (plain-picked's mean over its configurations at learning-rate scale 1), both in accuracy points; the same rule
+ * for every arm.
+ *
+ * @example
+ * const scores = localizationTuneScores(s, tuneLocalization(s, 100));   // scores[0].score
+ */
+export function localizationTuneScores(s: LocalizationSettings, rows: readonly LocalizationTuneRow[]): LocalizationTuneScore[] {
+  const mean = (v: number[]) => (v.length === 0 ? Number.NaN : v.reduce((a, b) => a + b, 0) / v.length);
+  // Plain training at the task's own learning rate (plain-picked's configurations at scale 1, or all of them when none names a scale).
+  const atScale1 = (i: number) => ((s.grid["plain-picked"][i] as { learningRateScale?: number }).learningRateScale ?? 1) === 1;
+  return s.tasks.flatMap((task) => {
+    const mine = rows.filter((r) => r.task === task.name);
+    const plain = mine.filter((r) => r.arm === "plain-picked" && atScale1(r.configIndex)).map((r) => r.mainAccuracy);
+    const plainAccuracy = plain.length === 0 ? 0 : mean(plain);
+    return LOCALIZATION_ARMS.flatMap((arm) =>
+      s.grid[arm].map((config, configIndex) => {
+        const at = mine.filter((r) => r.arm === arm && r.configIndex === configIndex);
+        const score = at.length === 0 ? Number.POSITIVE_INFINITY : mean(at.map((r) => r.excess + Math.max(0, plainAccuracy - r.mainAccuracy)));
+        return { task: task.name, arm, configIndex, config, seeds: at.length, excess: mean(at.map((r) => r.excess)), mainAccuracy: mean(at.map((r) => r.mainAccuracy)), score };
+      }),
+    );
+  });
+}
+
+/**
+ * Per task and arm, the configuration with the lowest validation score (`localizationTuneScores`; ties to the
+ * earlier configuration). No rows: every arm's first configuration.
  *
  * @example
  * const chosen = chooseLocalization(s, tuneLocalization(s, 100));   // chosen.digits["gradient-routing"]
  */
 export function chooseLocalization(s: LocalizationSettings, rows: readonly LocalizationTuneRow[]): LocalizationChosen {
+  const scores = localizationTuneScores(s, rows);
   const out: Record<string, Record<LocalizationArm, ArmConfig>> = {};
-  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
   for (const task of s.tasks) {
-    const mine = rows.filter((r) => r.task === task.name);
-    const plain = mine.filter((r) => r.arm === "plain-picked").map((r) => r.mainAccuracy);
-    const plainAccuracy = plain.length === 0 ? 0 : mean(plain);
     out[task.name] = Object.fromEntries(
       LOCALIZATION_ARMS.map((arm) => {
-        const scores = s.grid[arm].map((_, i) => {
-          const at = mine.filter((r) => r.arm === arm && r.configIndex === i);
-          return at.length === 0 ? Number.POSITIVE_INFINITY : mean(at.map((r) => r.excess + Math.max(0, plainAccuracy - r.mainAccuracy)));
-        });
-        const best = scores.every((x) => x === Number.POSITIVE_INFINITY) ? 0 : scores.indexOf(Math.min(...scores));
+        const mine = scores.filter((x) => x.task === task.name && x.arm === arm).map((x) => x.score);
+        const best = mine.every((x) => x === Number.POSITIVE_INFINITY) ? 0 : mine.indexOf(Math.min(...mine));
         return [arm, s.grid[arm][best]];
       }),
     ) as Record<LocalizationArm, ArmConfig>;

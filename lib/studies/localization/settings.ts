@@ -10,20 +10,30 @@ import { type CharLmWindows, charLmVocab, checkCharLmWindows } from "./char-lm";
 export const LOCALIZATION_ARMS = ["antitrain-core", "concept-antitrain", "gradient-routing", "supervised", "bottleneck", "plain-picked"] as const;
 export type LocalizationArm = (typeof LOCALIZATION_ARMS)[number];
 
-/** How gradient routing routes (see `routedLoss`): concept-1 examples through the chosen units; concept-0 examples through every unit, or through the others only. */
-export const ROUTINGS = ["one-sided", "two-sided"] as const;
+/**
+ * How gradient routing routes (see `routingMasks`): concept-1 examples through the chosen units; concept-0 examples
+ * through every unit ("one-sided"), through the others only ("two-sided"), or through the others and the chosen
+ * units at half weight ("partial", between the two: the paper's masks are weights in [0, 1]).
+ */
+export const ROUTINGS = ["one-sided", "partial", "two-sided"] as const;
 export type Routing = (typeof ROUTINGS)[number];
 
-/** How plain training's units are picked afterwards (on validation data): by single-unit concept damage, or by |correlation| with the concept. */
-export const PICKS = ["damage", "correlation"] as const;
+/**
+ * How plain training's units are picked afterwards (on validation data): by single-unit concept damage, by
+ * |correlation| with the concept, or by both (the sum of the two ranks).
+ */
+export const PICKS = ["damage", "correlation", "both"] as const;
 export type UnitPick = (typeof PICKS)[number];
 
-/** One configuration of one arm (the knob the validation data chooses). */
+/**
+ * One configuration of one arm (the knobs the validation data chooses). Absent optional knobs take the earlier
+ * fixed values: the settings' pretrain, leak 0 (the published mask), learning-rate scale 1.
+ */
 export type ArmConfig =
-  | { readonly antiLearningRate: number } // antitrain-core, concept-antitrain
-  | { readonly routing: Routing } // gradient-routing
+  | { readonly antiLearningRate: number; readonly pretrain?: number } // antitrain-core, concept-antitrain: plain updates before antitraining starts
+  | { readonly routing: Routing; readonly leak?: number } // gradient-routing: mask of concept-1 examples on the other units
   | { readonly weight: number } // supervised, bottleneck: weight of the concept loss
-  | { readonly pick: UnitPick }; // plain-picked
+  | { readonly pick: UnitPick; readonly learningRateScale?: number }; // plain-picked: its training's learning rate × this
 
 /** Modular addition a + b mod p as tokens "a b =" for a transformer, `validation` of the training pairs held out. */
 export interface ModularTokens {
@@ -102,6 +112,30 @@ const GRID: LocalizationSettings["grid"] = {
   supervised: [{ weight: 0.3 }, { weight: 1 }],
   bottleneck: [{ weight: 0.3 }, { weight: 1 }],
   "plain-picked": [{ pick: "damage" }, { pick: "correlation" }],
+};
+
+/** The full setting's grids, nine configurations per arm (issue 24, equal tuning effort), each centred on the
+ * configuration the two-configuration grid above chose in the full run at 731463a (results/19-localization.json),
+ * with a neighbour on both sides of every knob where the knob has room:
+ * - antitraining: anti learning rate × pretrain (plain updates before antitraining; 400 was fixed), 3 × 3 jointly.
+ *   Antitrain-core chose 1e-3 on every task (the old grid's low edge): 3e-4, 1e-3, 3e-3. Concept antitraining chose
+ *   0.02 on the digits and Fashion-MNIST and 0.005 on the char-LM: 0.0025, 0.01, 0.04 bracket both, each choice
+ *   with a grid value on either side (0.01 is their geometric middle).
+ * - gradient routing: routing (one-sided, chosen on every task; partial; two-sided) × leak (the mask of concept-1
+ *   examples on the other units: 0 published, 0.1, 0.3). Both knobs are bounded at the earlier choice (one-sided is
+ *   the mask's upper end, leak 0 its lower), so the neighbours lie on one side only.
+ * - supervised, bottleneck: the concept loss's weight on nine values, 0.03 to 10, both earlier choices (0.3 and 1)
+ *   inside with neighbours on both sides.
+ * - plain-picked: the picking rule (damage, correlation, both) × its training's learning rate scale (0.5, 1, 2; 1 was
+ *   fixed). Every arm's cost is measured against plain training at scale 1.
+ */
+const FULL_GRID: LocalizationSettings["grid"] = {
+  "antitrain-core": [3e-4, 1e-3, 3e-3].flatMap((antiLearningRate) => [200, 400, 600].map((pretrain) => ({ antiLearningRate, pretrain }))),
+  "concept-antitrain": [0.0025, 0.01, 0.04].flatMap((antiLearningRate) => [200, 400, 600].map((pretrain) => ({ antiLearningRate, pretrain }))),
+  "gradient-routing": (["one-sided", "partial", "two-sided"] as const).flatMap((routing) => [0, 0.1, 0.3].map((leak) => ({ routing, leak }))),
+  supervised: [0.03, 0.1, 0.2, 0.3, 0.5, 1, 2, 3, 10].map((weight) => ({ weight })),
+  bottleneck: [0.03, 0.1, 0.2, 0.3, 0.5, 1, 2, 3, 10].map((weight) => ({ weight })),
+  "plain-picked": (["damage", "correlation", "both"] as const).flatMap((pick) => [0.5, 1, 2].map((learningRateScale) => ({ pick, learningRateScale }))),
 };
 
 /** The digits task: 64 → hidden → 10, parity, a fifth of the training rows held out for validation. */
@@ -189,8 +223,9 @@ export function charLmLocalizationTask(hidden: number, options: CharLmTaskOption
 
 /**
  * The named settings. "full": digits, subsampled Fashion-MNIST and the char-LM transformer, 4 of 32 / 64 / 64
- * units, 1200 updates per arm, the sweep over 1, 2, 4, 8 units and widths 16, 32, 64 on the digits; "quick": digits
- * alone, 600 updates, no sweep; "tiny": a few seconds (the digits and a tiny char-LM).
+ * units, 1200 updates per arm, nine configurations per arm, the sweep over 1, 2, 4, 8 units and widths 16, 32, 64
+ * on the digits; "quick": digits alone, 600 updates, no sweep; "tiny": a few seconds (the digits and a tiny
+ * char-LM). Quick and tiny keep the earlier two configurations per arm.
  *
  * @example
  * const s = localizationSettings("quick");   // s.tasks[0].name === "digits"
@@ -204,6 +239,7 @@ export function localizationSettings(size: StudySize): LocalizationSettings {
   if (size === "quick") return { ...common, tasks: [digitsTask(32)], budget: 600, pretrain: 200, statsEvery: 50, sweep: null };
   return {
     ...common,
+    grid: FULL_GRID,
     tasks: [digitsTask(32), fashionTask(64, 5000, 1500), charLmLocalizationTask(64)],
     budget: 1200,
     pretrain: 400,
@@ -232,6 +268,7 @@ export function checkLocalizationSettings(s: LocalizationSettings): void {
     throw new AntitrainError(`grid must give every arm (${LOCALIZATION_ARMS.join(", ")}) the same number of configurations (≥ 1), got ${JSON.stringify(counts)}`);
   }
   requireKnownKeys(s.grid, [...LOCALIZATION_ARMS], "the localization study's grid");
+  for (const arm of LOCALIZATION_ARMS) for (const c of s.grid[arm]) checkConfig(arm, c, s);
   if (s.sweep !== null) {
     if (s.sweep === undefined || !Array.isArray(s.sweep.units) || !Array.isArray(s.sweep.widths) || s.sweep.units.length === 0 || s.sweep.widths.length === 0) {
       throw new AntitrainError("sweep must be null or { units: [1, 2, 4, 8], widths: [16, 32, 64] }");
@@ -242,6 +279,20 @@ export function checkLocalizationSettings(s: LocalizationSettings): void {
       if (u >= Math.min(...s.sweep.widths)) throw new AntitrainError(`sweep unit count ${u} must be below every sweep width (${s.sweep.widths.join(", ")})`);
     }
   }
+}
+
+function checkConfig(arm: LocalizationArm, c: ArmConfig, s: LocalizationSettings): void {
+  const bad = (why: string) => new AntitrainError(`grid entry ${JSON.stringify(c)} of ${arm}: ${why}`);
+  const r = c as Record<string, unknown>;
+  if (r.pretrain !== undefined) {
+    const p = r.pretrain as number;
+    requirePositiveInt(p, `${arm}'s pretrain`);
+    if (p >= s.budget || (s.budget - p) % 2 !== 0) throw bad(`pretrain must be below budget (${s.budget}) with budget − pretrain even, e.g. ${s.pretrain}`);
+  }
+  if (r.leak !== undefined && !(typeof r.leak === "number" && r.leak >= 0 && r.leak <= 1)) throw bad("leak must be a mask weight in [0, 1], e.g. 0 (the published routing)");
+  if (r.routing !== undefined && !(ROUTINGS as readonly unknown[]).includes(r.routing)) throw bad(`routing must be one of ${ROUTINGS.join(", ")}`);
+  if (r.pick !== undefined && !(PICKS as readonly unknown[]).includes(r.pick)) throw bad(`pick must be one of ${PICKS.join(", ")}`);
+  if (r.learningRateScale !== undefined && !(typeof r.learningRateScale === "number" && r.learningRateScale > 0)) throw bad("learningRateScale must be positive, e.g. 1");
 }
 
 function checkTask(t: LocalizationTask, units: number): void {
@@ -297,10 +348,12 @@ function updateMs(t: LocalizationTask, hidden: number): number {
  * the modular transformer, 11 ms for the char-LM one, on one wasm thread (measured here, 2026-12: one full-setting
  * seed took 21 s on the digits, 129 s on a 6000-image Fashion-MNIST subsample and 77 s on the char-LM task,
  * measurements included; 1200 modular transformer updates took 15 s), tuning seeds training every configuration,
- * seeds shared among `workers`.
+ * seeds shared among `workers`. An upper bound: the full run at 731463a (two configurations per arm) took 16.9 min
+ * of wall time on 2 workers (31.8 min of CPU, about 6 of them tuning) against this estimate's 36; nine
+ * configurations multiply the tuning part by 4.5 (about 27 min of CPU), about 29 min of wall time by that run.
  *
  * @example
- * localizationMinutes(localizationSettings("full"), { seeds: 10, tuneSeeds: 2, workers: 2 });   // ≈ 36
+ * localizationMinutes(localizationSettings("full"), { seeds: 10, tuneSeeds: 2, workers: 2 });   // ≈ 63 (nine configurations per arm)
  */
 export function localizationMinutes(s: LocalizationSettings, run: { seeds: number; tuneSeeds: number; workers: number }): number {
   requireKnownKeys(run, ["seeds", "tuneSeeds", "workers"], "localizationMinutes");

@@ -59,6 +59,8 @@ export function trainArm(model: HookedModel, train: Dataset, t: ArmTraining): { 
   const anti = t.arm === "antitrain-core" || t.arm === "concept-antitrain" ? tf.train.adam(knob(t.config, "antiLearningRate", t.arm)) : null;
   const vars = [...model.variables(), ...(head === null ? [] : [head.w, head.b]), ...(neurons === null ? [] : [neurons.scale, neurons.shift])];
   const antiLoss: number[] = [];
+  // The antitraining arms' own pretrain when their config names one (the full grid's second knob), else the settings'.
+  const pretrain = (t.config as { pretrain?: number }).pretrain ?? t.pretrain;
   let updates = 0;
   const loss = (batch: Dataset): tf.Scalar => {
     switch (t.arm) {
@@ -84,7 +86,7 @@ export function trainArm(model: HookedModel, train: Dataset, t: ArmTraining): { 
     };
     if (t.arm === "gradient-routing") {
       // The routed gradient for the site's own incoming parameters, the plain one for weights all its units share (see routedGradients).
-      const routing = { concept: t.concept, chosen: t.chosen, routing: knob(t.config, "routing", t.arm) };
+      const routing = { concept: t.concept, chosen: t.chosen, routing: knob(t.config, "routing", t.arm), leak: (t.config as { leak?: number }).leak ?? 0 };
       applyChecked(opt, routedGradients(model, SITE, batch, routing, vars), vars, check);
     } else minimizeChecked(opt, () => loss(batch), vars, check);
     updates++;
@@ -95,8 +97,8 @@ export function trainArm(model: HookedModel, train: Dataset, t: ArmTraining): { 
       const batch = stream.next();
       try {
         trainOn(batch);
-        if (anti === null || stats === null || updates <= t.pretrain) continue;
-        if ((updates - t.pretrain) % t.statsEvery === 1) stats = collectStats(model, SITE, train, { seed: t.seed + updates });
+        if (anti === null || stats === null || updates <= pretrain) continue;
+        if ((updates - pretrain) % t.statsEvery === 1) stats = collectStats(model, SITE, train, { seed: t.seed + updates });
         const seed = t.seed * 100000 + updates;
         antiLoss.push(
           t.arm === "antitrain-core"
