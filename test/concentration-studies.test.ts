@@ -13,6 +13,7 @@ before(async () => {
 });
 
 const FIRST_OF_EACH = {
+  antitrain: [{ cycle: 100, antiLearningRate: 1e-3 }],
   "group-lasso": [{ lambda: 1e-3 }],
   slimming: [{ lambda: 1e-3 }],
   "activation-l1": [{ lambda: 1e-3 }],
@@ -27,16 +28,47 @@ describe("01-concentration", () => {
     assert.equal(st.STUDIES["01-concentration"], study);
     const knobs = { cycle: 100, fraction: 0.95, tolerance: 0.01, validation: 0.2, teacherK: 8 };
     assert.deepEqual(study.settings("quick"), { hidden: 128, pretrain: 300, updates: 300, ...knobs, grids: FIRST_OF_EACH });
-    assert.deepEqual(study.settings("full"), {
+    const full = study.settings("full");
+    const lambdas = (xs: number[]) => xs.map((lambda) => ({ lambda }));
+    assert.deepEqual(full, {
       hidden: 128, pretrain: 600, updates: 1600, ...knobs,
       grids: {
-        "group-lasso": [{ lambda: 1e-3 }, { lambda: 1e-4 }, { lambda: 1e-2 }, { lambda: 3e-2 }],
-        slimming: [{ lambda: 1e-3 }, { lambda: 1e-4 }, { lambda: 1e-2 }, { lambda: 1e-1 }],
-        "activation-l1": [{ lambda: 1e-3 }, { lambda: 1e-4 }, { lambda: 1e-2 }, { lambda: 1e-1 }],
-        "targeted-dropout": [{ targetFraction: 0.5, rate: 0.5 }, { targetFraction: 0.75, rate: 0.5 }, { targetFraction: 0.5, rate: 0.9 }, { targetFraction: 0.75, rate: 0.9 }],
-        "nested-dropout": [{ p: 0.03 }, { p: 0.01 }, { p: 0.05 }, { p: 0.1 }],
+        antitrain: [
+          { cycle: 100, antiLearningRate: 1e-3 }, { cycle: 100, antiLearningRate: 3e-4 }, { cycle: 100, antiLearningRate: 3e-3 },
+          { cycle: 50, antiLearningRate: 1e-3 }, { cycle: 50, antiLearningRate: 3e-4 }, { cycle: 50, antiLearningRate: 3e-3 },
+          { cycle: 200, antiLearningRate: 1e-3 }, { cycle: 200, antiLearningRate: 3e-4 }, { cycle: 200, antiLearningRate: 3e-3 },
+        ],
+        "group-lasso": lambdas([1e-3, 3e-3, 5e-3, 7e-3, 1e-2, 1.5e-2, 2e-2, 3e-2, 5e-2]),
+        slimming: lambdas([1e-3, 5e-3, 1e-2, 2e-2, 3e-2, 5e-2, 7e-2, 1e-1, 1.5e-1]),
+        "activation-l1": lambdas([1e-3, 3e-2, 5e-2, 7e-2, 1e-1, 1.5e-1, 2e-1, 3e-1, 5e-1]),
+        "targeted-dropout": [[0.5, 0.5], [0.75, 0.5], [0.9, 0.5], [0.75, 0.25], [0.75, 0.9], [0.5, 0.9], [0.25, 0.9], [0.5, 0.75], [0.5, 0.95]].map(([targetFraction, rate]) => ({ targetFraction, rate })),
+        "nested-dropout": [0.03, 0.01, 0.02, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3].map((p) => ({ p })),
       },
     });
+    // Equal tuning effort: nine distinct settings for every tuned arm (antitraining's loop included), the quick and
+    // earlier setting first; every choice of the four-setting run at 54ef23a has a neighbour on both sides of each knob.
+    assert.deepEqual(Object.keys(full.grids), st.CONCENTRATION_GRIDS);
+    for (const [method, grid] of Object.entries(full.grids)) {
+      assert.equal(grid.length, 9, method);
+      assert.equal(new Set(grid.map((g) => JSON.stringify(g))).size, 9, `${method}: nine distinct settings`);
+      assert.deepEqual(grid[0], FIRST_OF_EACH[method as keyof typeof FIRST_OF_EACH][0], `${method}: quick's setting first`);
+    }
+    const earlier: [string, Record<string, number>][] = [
+      ["antitrain", { cycle: 100, antiLearningRate: 1e-3 }],
+      ["group-lasso", { lambda: 0.01 }], ["slimming", { lambda: 0.1 }], ["slimming", { lambda: 0.01 }], ["activation-l1", { lambda: 0.1 }],
+      ["targeted-dropout", { targetFraction: 0.75, rate: 0.5 }], ["targeted-dropout", { targetFraction: 0.5, rate: 0.9 }],
+      ["nested-dropout", { p: 0.1 }], ["nested-dropout", { p: 0.03 }],
+    ];
+    for (const [method, choice] of earlier) {
+      const grid = (full.grids as st.ConcentrationGrids)[method] as unknown as Record<string, number>[];
+      for (const knob of Object.keys(choice)) {
+        const line = grid.filter((g) => Object.keys(choice).every((k) => k === knob || g[k] === choice[k])).map((g) => g[knob]);
+        assert.ok(line.includes(choice[knob]), `${method} ${JSON.stringify(choice)} is in the grid`);
+        assert.ok(line.some((v) => v < choice[knob]) && line.some((v) => v > choice[knob]), `${method} ${JSON.stringify(choice)}: ${knob} has a neighbour on both sides`);
+      }
+    }
+    const tiny = study.settings("tiny");
+    assert.deepEqual(tiny.grids, { ...FIRST_OF_EACH, antitrain: [{ cycle: 5, antiLearningRate: 1e-3 }] }, "tiny: one setting each, the loop at tiny's own cycle");
   });
 
   test("refuses settings that cannot run, naming the fix", () => {
@@ -89,6 +121,7 @@ describe("01-concentration", () => {
     assert.equal(tf.memory().numTensors, before, "no tensor leaked beyond the study's data");
     for (const t of st.CONCENTRATION_TASKS) {
       assert.deepEqual(r[t].runs.map((x) => x.arm), st.CONCENTRATION_ARM_NAMES);
+      assert.deepEqual(r[t].runs.find((x) => x.arm === "control: core, true labels")?.settings, { fraction: 0.5, cycle: 5, antiLearningRate: 1e-3 }, "the controls run antitraining's chosen loop knobs");
       for (const x of r[t].runs) {
         assert.equal(x.updates, s.updates);
         assert.equal(x.core + x.spectators, s.hidden);

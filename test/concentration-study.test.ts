@@ -59,7 +59,8 @@ test("one seed runs every arm at the same update budget, as plain JSON, reproduc
     assert.ok(x.fullDamage > 0 ? Math.abs(x.spectatorShare - x.spectatorDamage / x.fullDamage) < 1e-12 : x.spectatorShare === 0);
     const arm = st.CONCENTRATION_ARMS.find((a) => a.name === x.arm) as st.ConcentrationArm;
     assert.equal(x.method, arm.method);
-    assert.deepEqual(x.settings, arm.tuneAs !== undefined ? CHOSEN[arm.tuneAs] : (arm.settings ?? {}));
+    // CHOSEN has no "antitrain" grid: antitraining's arms and the controls run their fraction at the loop's defaults.
+    assert.deepEqual(x.settings, arm.settings ?? (arm.tuneAs !== undefined ? CHOSEN[arm.tuneAs] : {}));
   }
   assert.deepEqual(r.runs.filter((x) => x.method === "antitrain").map((x) => x.settings.fraction), [0.5, 0.9, 0.95, 0.99]);
   const antitrained = r.runs.filter((x) => x.method === "antitrain");
@@ -106,6 +107,32 @@ test("a subset of arms runs in table order with the same numbers as in the whole
   }
   assertAntitrainError(() => st.runConcentrationSeed(setup, {}, 0, { arms: ["plain", "antitrain 0.5", "network slimming"] }), /chosen has no settings for "slimming" \(arm "network slimming"\)/);
   assertAntitrainError(() => st.runConcentrationSeed(setup, CHOSEN, 0, { arm: ["plain"] } as { arms?: string[] }), /unknown option "arm" of runConcentrationSeed/);
+});
+
+test("antitraining's loop knobs: tuned on antitrain 0.5 at its fixed fraction, shared by the other fractions and the controls; its defaults reproduce a chosen without them", () => {
+  const loopArms = st.CONCENTRATION_ARMS.filter((a) => a.tuneAs === st.ANTITRAIN_GRID || a.knobsOf === st.ANTITRAIN_GRID);
+  assert.deepEqual(loopArms.map((a) => a.name), ["antitrain 0.5", "antitrain 0.9", "antitrain 0.95", "antitrain 0.99", "control: spectators, true labels", "control: core, true labels"]);
+  assert.deepEqual(st.CONCENTRATION_GRIDS, ["antitrain", ...st.CONCENTRATION_BASELINE_GRIDS]);
+  const arms = ["plain", "antitrain 0.5", "antitrain 0.9", "control: core, true labels"];
+  const without = st.runConcentrationSeed(setup, CHOSEN, 4, { arms });
+  const defaults = st.runConcentrationSeed(setup, { ...CHOSEN, antitrain: { cycle: 5, antiLearningRate: 1e-3 } }, 4, { arms });
+  assert.deepEqual(defaults.runs.map(validationPart), without.runs.map(validationPart), "the setup's cycle at the training rate: the same runs");
+  assert.deepEqual(defaults.runs.map(testPart), without.runs.map(testPart));
+  assert.deepEqual(defaults.runs[1].settings, { fraction: 0.5, cycle: 5, antiLearningRate: 1e-3 }, "the fraction stays, the knobs are added");
+  const knobs = { cycle: 2, antiLearningRate: 3e-2 };
+  const tuned = st.runConcentrationSeed(setup, { ...CHOSEN, antitrain: knobs }, 4, { arms });
+  assert.deepEqual(tuned.runs.map((x) => x.settings), [{}, { fraction: 0.5, ...knobs }, { fraction: 0.9, ...knobs }, { fraction: 0.5, ...knobs }], "every arm of the loop runs the chosen knobs");
+  assert.deepEqual(tuned.runs[0], without.runs[0], "plain is untouched");
+  assert.notDeepEqual(tuned.runs.slice(1).map(testPart), without.runs.slice(1).map(testPart), "other knobs, other antitrained models");
+  assert.deepEqual(st.concentrationArm(base, setup, "control: core, true labels", { seed: 4, settings: knobs }).settings, { fraction: 0.5, ...knobs });
+  // Tuning: the grid's rows carry its entries (without the fraction), and the choice is a grid entry.
+  const grids: Record<string, st.MethodSettings[]> = { antitrain: [{ cycle: 5, antiLearningRate: 1e-3 }, knobs] };
+  const rows = st.tuneConcentrationSeed(setup, grids, 100);
+  assert.deepEqual(rows.map((r) => [r.method, r.settings]), [["antitrain", grids.antitrain[0]], ["antitrain", knobs]]);
+  const { chosen } = st.chooseConcentrationSettings(grids, rows, 0.05);
+  assert.ok(grids.antitrain.includes(chosen.antitrain));
+  assertAntitrainError(() => st.tuneConcentrationSeed(setup, { antitrain: [{ fraction: 0.3, cycle: 5 }] }, 100), /arm "antitrain 0\.5" has fixed settings \{"fraction":0\.5\} \(the question's\): grid "antitrain" may set only its loop's knobs \(cycle, antiSteps, antiLearningRate\)/);
+  assertAntitrainError(() => st.runConcentrationSeed(setup, { ...CHOSEN, antitrain: { lambda: 1 } }, 4, { arms }), /chosen\["antitrain"\] may set only its loop's knobs/);
 });
 
 test("the core is measured on the validation split; the test split gives only the final numbers (accuracy, loss, ECE, the test-split core)", () => {
@@ -255,10 +282,10 @@ test("bad input is refused with the fix, leaving the model unchanged and no tens
     ["chosen lacks a grid", () => st.runConcentrationSeed(setup, { ...CHOSEN, slimming: undefined } as unknown as Record<string, st.MethodSettings>, 0), /chosen has no settings for "slimming" \(arm "network slimming"\)/],
     ["chosen with a misspelt grid", () => st.runConcentrationSeed(setup, { ...CHOSEN, "group_lasso": {} }, 0), /unknown option "group_lasso" of chosen/],
     ["seed", () => st.runConcentrationSeed(setup, CHOSEN, Number.NaN), /seed must be an integer/],
-    ["unknown grid", () => st.tuneConcentrationSeed(setup, { lasso: [{ lambda: 1 }] }, 100), /no arm is tuned as "lasso": grids are keyed by group-lasso, slimming, activation-l1, targeted-dropout, nested-dropout/],
+    ["unknown grid", () => st.tuneConcentrationSeed(setup, { lasso: [{ lambda: 1 }] }, 100), /no arm is tuned as "lasso": grids are keyed by antitrain, group-lasso, slimming, activation-l1, targeted-dropout, nested-dropout/],
     ["empty grid", () => st.tuneConcentrationSeed(setup, { slimming: [] }, 100), /grid "slimming" needs at least one setting/],
     ["unknown arm", () => st.concentrationArm(base, setup, "antitrain 0.8", { seed: 0 }), /arm must be one of "plain", "antitrain 0\.5", .*"nested dropout", got "antitrain 0\.8"/],
-    ["settings for a fixed arm", () => st.concentrationArm(base, setup, "antitrain 0.5", { seed: 0, settings: { fraction: 0.3 } }), /arm "antitrain 0\.5" has fixed settings \{"fraction":0\.5\}: pass no settings/],
+    ["settings for a fixed arm", () => st.concentrationArm(base, setup, "antitrain 0.5", { seed: 0, settings: { fraction: 0.3 } }), /arm "antitrain 0\.5" has fixed settings \{"fraction":0\.5\} \(the question's\): settings may set only its loop's knobs \(cycle, antiSteps, antiLearningRate\), got \{"fraction":0\.3\}/],
     ["a tuned arm without settings", () => st.concentrationArm(base, setup, "targeted dropout", { seed: 0 }), /arm "targeted dropout" needs settings from its "targeted-dropout" grid/],
     ["a misspelt option", () => st.concentrationArm(base, setup, "plain", { seed: 0, setings: {} } as { seed: number }), /unknown option "setings" of concentrationArm/],
     ["a model of another shape", () => st.concentrationArm(wide, setup, "plain", { seed: 0 }), /the model takes \[batch, 7\]/],

@@ -18,30 +18,46 @@ import { type MethodSettings, type TrainingMethod, trainWithMethod } from "./com
 import { reportCore } from "../core/report-core";
 import { interval } from "./summary";
 
-/** One arm: a training method, its fixed settings (antitraining's fraction) or the grid it is tuned on (`tuneAs`). */
+/**
+ * One arm: a training method, the settings the study's question fixes (antitraining's fraction), the grid it is tuned
+ * on (`tuneAs`: the published baselines and antitrain 0.5), or the grid whose chosen setting it shares untuned
+ * (`knobsOf`: antitraining's other fractions and its two controls run antitrain 0.5's loop knobs).
+ */
 export interface ConcentrationArm {
   readonly name: string;
   readonly method: TrainingMethod;
   readonly settings?: MethodSettings;
   readonly tuneAs?: string;
+  readonly knobsOf?: string;
 }
 
 /** The arm every other arm is compared with, paired per seed: antitraining the 50% core. */
 export const CONCENTRATION_REFERENCE = "antitrain 0.5";
 
 /**
+ * The grid of antitraining's loop knobs (`LOOP_KNOBS`), tuned on antitrain 0.5 and shared by every arm of the same loop
+ * (the other fractions and the controls), so that each of those changes one ingredient only. The fraction is not a
+ * knob of it: the question fixes it. A `chosen` without this grid runs the loop at its defaults (the setup's cycle,
+ * antitrain steps at the training rate), the setting 01 fixed before it tuned the loop (notebooks 00 and 02 run that).
+ */
+export const ANTITRAIN_GRID = "antitrain";
+/** The knobs an antitraining loop's grid may set: core re-measured every `cycle` steps, `antiSteps`, `antiLearningRate`. */
+export const LOOP_KNOBS: readonly string[] = ["cycle", "antiSteps", "antiLearningRate"];
+
+/**
  * The arms of the study, in table order: plain training, antitraining at the four antitrained fractions of 01's
  * original question, the two true-label controls at fraction 0.5 (one ingredient of antitraining changed each), and
- * the five published baselines, each tuned as its `tuneAs` grid.
+ * the five published baselines, each tuned as its `tuneAs` grid. Antitrain 0.5 is tuned as the "antitrain" grid (its
+ * loop knobs); the other antitrained fractions and the controls run its chosen knobs.
  */
 export const CONCENTRATION_ARMS: readonly ConcentrationArm[] = [
   { name: "plain", method: "plain" },
-  { name: "antitrain 0.5", method: "antitrain", settings: { fraction: 0.5 } },
-  { name: "antitrain 0.9", method: "antitrain", settings: { fraction: 0.9 } },
-  { name: "antitrain 0.95", method: "antitrain", settings: { fraction: 0.95 } },
-  { name: "antitrain 0.99", method: "antitrain", settings: { fraction: 0.99 } },
-  { name: "control: spectators, true labels", method: "spectators-true-labels", settings: { fraction: 0.5 } },
-  { name: "control: core, true labels", method: "core-true-labels", settings: { fraction: 0.5 } },
+  { name: "antitrain 0.5", method: "antitrain", settings: { fraction: 0.5 }, tuneAs: ANTITRAIN_GRID },
+  { name: "antitrain 0.9", method: "antitrain", settings: { fraction: 0.9 }, knobsOf: ANTITRAIN_GRID },
+  { name: "antitrain 0.95", method: "antitrain", settings: { fraction: 0.95 }, knobsOf: ANTITRAIN_GRID },
+  { name: "antitrain 0.99", method: "antitrain", settings: { fraction: 0.99 }, knobsOf: ANTITRAIN_GRID },
+  { name: "control: spectators, true labels", method: "spectators-true-labels", settings: { fraction: 0.5 }, knobsOf: ANTITRAIN_GRID },
+  { name: "control: core, true labels", method: "core-true-labels", settings: { fraction: 0.5 }, knobsOf: ANTITRAIN_GRID },
   { name: "group lasso", method: "group-lasso", tuneAs: "group-lasso" },
   { name: "network slimming", method: "slimming", tuneAs: "slimming" },
   { name: "activation L1", method: "activation-l1", tuneAs: "activation-l1" },
@@ -50,8 +66,10 @@ export const CONCENTRATION_ARMS: readonly ConcentrationArm[] = [
 ];
 /** Every arm's name, in table order. */
 export const CONCENTRATION_ARM_NAMES: readonly string[] = CONCENTRATION_ARMS.map((a) => a.name);
-/** The grids an arm can be tuned as (the keys of the `grids` of {@link tuneConcentrationSeed}). */
+/** The grids an arm can be tuned as (the keys of the `grids` of {@link tuneConcentrationSeed}), antitraining's first. */
 export const CONCENTRATION_GRIDS: readonly string[] = CONCENTRATION_ARMS.flatMap((a) => (a.tuneAs === undefined ? [] : [a.tuneAs]));
+/** The published baselines' grids: a `chosen` must hold a setting for each arm it runs (the loop's grid is optional). */
+export const CONCENTRATION_BASELINE_GRIDS: readonly string[] = CONCENTRATION_GRIDS.filter((g) => g !== ANTITRAIN_GRID);
 
 /** What the study runs on and how long (one task); `updates` must be even (half training, half antitrain steps). */
 export interface ConcentrationSetup extends StudySetup {
@@ -234,11 +252,27 @@ function runArm(setup: ConcentrationSetup, base: Mlp, arm: ConcentrationArm, set
   }
 }
 
-/** An arm's settings: its own fixed ones, or `settings` for an arm tuned on a grid. */
-function settingsFor(arm: ConcentrationArm, settings: MethodSettings | undefined): MethodSettings {
+/** Refuses loop knobs that are not `LOOP_KNOBS` (the fraction is the question's, never tuned). */
+function requireLoopKnobs(arm: ConcentrationArm, knobs: MethodSettings, where: string): void {
+  if (knobs === null || typeof knobs !== "object" || Array.isArray(knobs)) throw new AntitrainError(`${where} must be an object of loop knobs such as { cycle: 100, antiLearningRate: 1e-3 }`);
+  for (const key of Object.keys(knobs)) {
+    if (!LOOP_KNOBS.includes(key)) {
+      throw new AntitrainError(
+        `arm "${arm.name}" has fixed settings ${JSON.stringify(arm.settings)} (the question's): ${where} may set only its loop's knobs (${LOOP_KNOBS.join(", ")}), got ${JSON.stringify(knobs)}`,
+      );
+    }
+  }
+}
+
+/**
+ * An arm's settings: a baseline's from its grid (`settings`, required); an antitraining loop's fixed fraction with the
+ * loop knobs `settings` (from the "antitrain" grid; none: the loop's defaults); plain's none.
+ */
+function settingsFor(arm: ConcentrationArm, settings: MethodSettings | undefined, where = "settings"): MethodSettings {
   if (arm.settings !== undefined) {
-    if (settings !== undefined) throw new AntitrainError(`arm "${arm.name}" has fixed settings ${JSON.stringify(arm.settings)}: pass no settings for it`);
-    return arm.settings;
+    if (settings === undefined) return arm.settings;
+    requireLoopKnobs(arm, settings, where);
+    return { ...arm.settings, ...settings };
   }
   if (arm.tuneAs !== undefined && settings === undefined) {
     throw new AntitrainError(`arm "${arm.name}" needs settings from its "${arm.tuneAs}" grid, e.g. chooseConcentrationSettings(...).chosen["${arm.tuneAs}"]`);
@@ -249,14 +283,16 @@ function settingsFor(arm: ConcentrationArm, settings: MethodSettings | undefined
 /**
  * Continues a clone of `base` (a pretrained MLP with `setup`'s shape) with one arm for `setup.updates` optimizer updates
  * and measures it: the `setup.fraction` core, its spectators and their accuracy damages on the validation split; accuracy,
- * cross-entropy and ECE on the test split. Tuned arms take `options.settings`; fixed arms (plain, antitraining, the
- * controls) take none. Leaves `base` unchanged and frees everything it made.
+ * cross-entropy and ECE on the test split. The baselines take `options.settings` (required); antitraining's arms and
+ * the controls keep their fraction and take only loop knobs (cycle, antiSteps, antiLearningRate; none: the loop's
+ * defaults); plain takes none. Leaves `base` unchanged and frees everything it made.
  *
  * @example
  * const base = at.mlp({ inputs: 64, hidden: [128], classes: 10, seed: 0 });
  * at.train(base, setup.train, { steps: 600, seed: 0 });
  * const r = at.concentrationArm(base, setup, "antitrain 0.5", { seed: 0 });   // r.core, r.spectatorDamage, r.testAccuracy
  * const g = at.concentrationArm(base, setup, "group lasso", { seed: 0, settings: { lambda: 1e-3 } });
+ * const a = at.concentrationArm(base, setup, "antitrain 0.5", { seed: 0, settings: { cycle: 50, antiLearningRate: 3e-4 } });
  */
 export function concentrationArm(base: Mlp, setup: ConcentrationSetup, arm: string, options: { seed: number; settings?: MethodSettings }): ConcentrationRun {
   checkSetup(setup);
@@ -280,15 +316,17 @@ function requireGrids(grids: Readonly<Record<string, readonly MethodSettings[]>>
     throw new AntitrainError(`grids must be an object of settings lists keyed by ${CONCENTRATION_GRIDS.join(", ")}, e.g. { "group-lasso": [{ lambda: 1e-3 }] }`);
   }
   for (const [method, list] of Object.entries(grids)) {
-    tunedArm(method);
+    const arm = tunedArm(method);
     if (!Array.isArray(list) || list.length === 0) throw new AntitrainError(`grid "${method}" needs at least one setting, e.g. [{ lambda: 1e-3 }]`);
+    if (arm.settings !== undefined) for (const knobs of list) requireLoopKnobs(arm, knobs, `grid "${method}"`);
   }
 }
 
 /**
  * Tuning on one seed (use seeds the study does not report): pretrains the seed's MLP, runs the plain arm and every
- * setting of every grid (keyed by an arm's `tuneAs`: group-lasso, slimming, activation-l1, targeted-dropout,
- * nested-dropout), and records each one's validation core and accuracy beside plain's. Touches no test data.
+ * setting of every grid (keyed by an arm's `tuneAs`: antitrain, the loop knobs of antitrain 0.5 at its fixed fraction;
+ * group-lasso, slimming, activation-l1, targeted-dropout, nested-dropout), and records each one's validation core and
+ * accuracy beside plain's (a row's `settings` is the grid's entry). Touches no test data.
  *
  * @example
  * const rows = [100, 101].flatMap((s) => at.tuneConcentrationSeed(setup, { "group-lasso": [{ lambda: 1e-4 }, { lambda: 1e-3 }] }, s));
@@ -306,7 +344,7 @@ export function tuneConcentrationSeed(setup: ConcentrationSetup, grids: Readonly
     for (const method of Object.keys(grids)) {
       const arm = tunedArm(method);
       for (const settings of grids[method]) {
-        const r = runArm(setup, base, arm, settings, seed, what).run;
+        const r = runArm(setup, base, arm, settingsFor(arm, settings), seed, what).run;
         rows.push({ method, settings, seed, core: r.core, valAccuracy: r.valAccuracy, plainCore: plain.core, plainValAccuracy: plain.valAccuracy });
       }
     }
@@ -367,8 +405,9 @@ function armSubset(names: readonly string[] | undefined): ConcentrationArm[] {
 
 /**
  * One seed of the study: pretrains the seed's MLP, then every arm of {@link CONCENTRATION_ARMS} (or the subset
- * `options.arms`, which must hold "plain" and antitrain 0.5, run in table order) on a clone for the same updates (tuned
- * arms at `chosen[arm.tuneAs]`; only the arms run need settings), each measured by {@link concentrationArm}'s rules,
+ * `options.arms`, which must hold "plain" and antitrain 0.5, run in table order) on a clone for the same updates (the
+ * baselines at `chosen[arm.tuneAs]`, needed only for the arms run; antitraining's arms and the controls at their
+ * fraction with the loop knobs `chosen.antitrain`, or the loop's defaults without it), each measured by {@link concentrationArm}'s rules,
  * and the plain arm's f-core spectators at `setup.probeFractions`. Plain JSON (a study seed: runStudy caches it).
  *
  * @example
@@ -390,7 +429,7 @@ export function runConcentrationSeed(
   if (chosen === null || typeof chosen !== "object") throw new AntitrainError("chosen must be chooseConcentrationSettings(...).chosen");
   requireKnownKeys(chosen, CONCENTRATION_GRIDS, "chosen");
   for (const arm of arms) {
-    if (arm.tuneAs !== undefined && chosen[arm.tuneAs] === undefined) {
+    if (arm.settings === undefined && arm.tuneAs !== undefined && chosen[arm.tuneAs] === undefined) {
       throw new AntitrainError(`chosen has no settings for "${arm.tuneAs}" (arm "${arm.name}"): pass chooseConcentrationSettings(...).chosen`);
     }
   }
@@ -400,7 +439,8 @@ export function runConcentrationSeed(
     let probes: SpectatorProbe[] = [];
     for (const arm of arms) {
       const isPlain = arm.name === "plain";
-      const settings = arm.tuneAs !== undefined ? chosen[arm.tuneAs] : (arm.settings ?? {});
+      const grid = arm.tuneAs ?? arm.knobsOf;
+      const settings = settingsFor(arm, grid === undefined ? undefined : chosen[grid], `chosen["${grid}"]`);
       const r = runArm(setup, base, arm, settings, seed, { probes: isPlain ? (setup.probeFractions ?? DEFAULT_PROBES) : [], test: true });
       runs.push(r.run);
       if (isPlain) probes = r.probes;

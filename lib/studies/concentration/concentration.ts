@@ -1,8 +1,9 @@
 /**
  * Notebook 01's study as one {@link Study}: on the digits and a teacher-student task, does antitraining the spectators
  * of one hidden layer leave a smaller 95% core (validation split) than plain training, the true-label controls and
- * the published ways of pushing information into few units, at the same update budget? The baselines' knobs are tuned
- * on separate seeds' validation data; each seed runs every arm of `CONCENTRATION_ARMS` on both tasks.
+ * the published ways of pushing information into few units, at the same update budget? The baselines' knobs and
+ * antitraining's loop knobs (nine settings each) are tuned on separate seeds' validation data; each seed runs every arm
+ * of `CONCENTRATION_ARMS` on both tasks.
  */
 import { AntitrainError } from "../../base/errors";
 import { requirePositiveInt } from "../../base/validate";
@@ -25,14 +26,14 @@ import { summarizeScores, verdictFromSummary } from "../summary";
 import { type ProbeAggregate, aggregateProbes } from "./probes";
 import { CONCENTRATION_TASKS, type ConcentrationKnobs, type ConcentrationTask, checkKnobs, taskSetup } from "./tasks";
 
-/** Grids of the tuned baselines, keyed by an arm's `tuneAs` (plain JSON). */
+/** Grids of the tuned arms, keyed by an arm's `tuneAs` (plain JSON). */
 export type ConcentrationGrids = Readonly<Record<string, readonly MethodSettings[]>>;
 
-/** Notebook 01's settings: the shared knobs, the hidden width and the baselines' grids. */
+/** Notebook 01's settings: the shared knobs, the hidden width and the tuned arms' grids. */
 export interface ConcentrationSettings extends ConcentrationKnobs {
   /** Units of the one hidden layer. */
   readonly hidden: number;
-  /** Each tuned baseline's grid (the quick setting keeps the first entry of each). */
+  /** Each tuned arm's grid: antitraining's loop knobs ("antitrain") and the five baselines' (quick keeps the first of each). */
   readonly grids: ConcentrationGrids;
 }
 
@@ -52,26 +53,49 @@ export interface ConcentrationDetails {
   readonly probes: Readonly<Record<ConcentrationTask, Record<string, ProbeAggregate>>>;
 }
 
-/** Notebook 01's full grids (the first entry of each is the quick setting's). */
+/**
+ * Antitraining's loop knobs, tuned jointly on antitrain 0.5 as a 3 × 3 grid: the core re-measured every 50, 100 or 200
+ * training steps × the antitrain steps' Adam rate 3e-4, 1e-3 or 3e-3, each centred on the setting 01 fixed before
+ * (every 100 steps at the training rate 1e-3, the first entry) with a neighbour on both sides. The fraction is the
+ * question's (0.5, and 0.9 / 0.95 / 0.99 as its variants), not a knob; one antitrain step per training step stays (a
+ * 1 : 1 split of the budget is the lowest ratio the loop can take, so it has no neighbour below).
+ */
+const ANTITRAIN_LOOP_GRID: readonly MethodSettings[] = [100, 50, 200].flatMap((cycle) => [1e-3, 3e-4, 3e-3].map((antiLearningRate) => ({ cycle, antiLearningRate })));
+
+/**
+ * Notebook 01's full grids, nine settings per tuned arm (the first entry of each is the quick setting's, the earlier
+ * fixed or first one). Each is centred on what the four-setting grids chose at 54ef23a (digits / teacher-student), with
+ * a neighbour on both sides of every choice: group lasso 0.01 / 0.01, activation L1 0.1 / 0.1 (the old grid's edge),
+ * slimming 0.1 / 0.01 and nested dropout's p 0.1 (the old edge) / 0.03 (both bracketed; the centre between them),
+ * targeted dropout (γ 0.75, α 0.5) / (γ 0.5, α 0.9): one cross of four neighbours around each, sharing (0.75, 0.9).
+ * Left out: λ 1e-4 (group lasso, slimming, activation L1) and 1e-2 (activation L1), which left plain-sized cores.
+ */
 export const CONCENTRATION_FULL_GRIDS: ConcentrationGrids = {
-  "group-lasso": [{ lambda: 1e-3 }, { lambda: 1e-4 }, { lambda: 1e-2 }, { lambda: 3e-2 }],
-  slimming: [{ lambda: 1e-3 }, { lambda: 1e-4 }, { lambda: 1e-2 }, { lambda: 1e-1 }],
-  "activation-l1": [{ lambda: 1e-3 }, { lambda: 1e-4 }, { lambda: 1e-2 }, { lambda: 1e-1 }],
+  antitrain: ANTITRAIN_LOOP_GRID,
+  "group-lasso": [1e-3, 3e-3, 5e-3, 7e-3, 1e-2, 1.5e-2, 2e-2, 3e-2, 5e-2].map((lambda) => ({ lambda })),
+  slimming: [1e-3, 5e-3, 1e-2, 2e-2, 3e-2, 5e-2, 7e-2, 1e-1, 1.5e-1].map((lambda) => ({ lambda })),
+  "activation-l1": [1e-3, 3e-2, 5e-2, 7e-2, 1e-1, 1.5e-1, 2e-1, 3e-1, 5e-1].map((lambda) => ({ lambda })),
   "targeted-dropout": [
-    { targetFraction: 0.5, rate: 0.5 },
-    { targetFraction: 0.75, rate: 0.5 },
-    { targetFraction: 0.5, rate: 0.9 },
-    { targetFraction: 0.75, rate: 0.9 },
-  ],
-  "nested-dropout": [{ p: 0.03 }, { p: 0.01 }, { p: 0.05 }, { p: 0.1 }],
+    [0.5, 0.5], // the quick setting; also digits' choice's lower γ neighbour
+    [0.75, 0.5], // digits' choice, with γ 0.5 / 0.9 and α 0.25 / 0.9 around it
+    [0.9, 0.5],
+    [0.75, 0.25],
+    [0.75, 0.9], // digits' α neighbour above and teacher-student's γ neighbour above
+    [0.5, 0.9], // teacher-student's choice, with γ 0.25 / 0.75 and α 0.75 / 0.95 around it
+    [0.25, 0.9],
+    [0.5, 0.75],
+    [0.5, 0.95],
+  ].map(([targetFraction, rate]) => ({ targetFraction, rate })),
+  "nested-dropout": [0.03, 0.01, 0.02, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3].map((p) => ({ p })),
 };
 
 const SETTINGS_KEYS = ["hidden", "pretrain", "updates", "cycle", "fraction", "tolerance", "validation", "teacherK", "grids"];
 const firstOfEach = (grids: ConcentrationGrids): ConcentrationGrids => Object.fromEntries(Object.entries(grids).map(([m, g]) => [m, g.slice(0, 1)]));
 
 /**
- * Notebook 01's settings: `full` for the study's numbers (600 + 1600 updates, the full grids), `quick` for its
- * default run (300 + 300 updates, one setting per grid), `tiny` for the contract test (16 units, 20 + 20 updates).
+ * Notebook 01's settings: `full` for the study's numbers (600 + 1600 updates, nine settings per tuned arm), `quick` for
+ * its default run (300 + 300 updates, one setting per grid: nothing tuned), `tiny` for the contract test (16 units,
+ * 20 + 20 updates, one setting per grid).
  *
  * @example
  * const s = concentrationSettings("quick");   // { hidden: 128, pretrain: 300, updates: 300, ... }
@@ -83,8 +107,8 @@ export function concentrationSettings(size: StudySize): ConcentrationSettings {
       return { hidden: 128, pretrain: 600, updates: 1600, ...knobs, grids: CONCENTRATION_FULL_GRIDS };
     case "quick":
       return { hidden: 128, pretrain: 300, updates: 300, ...knobs, grids: firstOfEach(CONCENTRATION_FULL_GRIDS) };
-    case "tiny":
-      return { hidden: 16, pretrain: 20, updates: 20, ...knobs, cycle: 5, grids: firstOfEach(CONCENTRATION_FULL_GRIDS) };
+    case "tiny": // the loop's first setting at tiny's own cycle: the same runs as before the loop was tuned
+      return { hidden: 16, pretrain: 20, updates: 20, ...knobs, cycle: 5, grids: { ...firstOfEach(CONCENTRATION_FULL_GRIDS), antitrain: [{ cycle: 5, antiLearningRate: 1e-3 }] } };
     default:
       throw new AntitrainError(`unknown setting ${JSON.stringify(size)}: use "tiny", "quick" or "full"`);
   }
@@ -98,7 +122,7 @@ function checkSettings(s: ConcentrationSettings): void {
     throw new AntitrainError(`01-concentration's settings: grids must be an object of settings lists keyed by ${CONCENTRATION_GRIDS.join(", ")}`);
   }
   const missing = CONCENTRATION_GRIDS.filter((m) => !Array.isArray(grids[m]) || grids[m].length === 0);
-  if (missing.length > 0) throw new AntitrainError(`01-concentration's settings: every baseline needs a grid of at least one setting; missing ${missing.join(", ")}`);
+  if (missing.length > 0) throw new AntitrainError(`01-concentration's settings: every tuned arm (antitraining's loop and each baseline) needs a grid of at least one setting; missing ${missing.join(", ")}`);
 }
 
 /**

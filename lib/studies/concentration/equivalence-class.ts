@@ -8,7 +8,7 @@ import { requireOneOf, requirePositiveInt } from "../../base/validate";
 import type { MethodSettings } from "../compression-arms";
 import {
   CONCENTRATION_ARM_NAMES,
-  CONCENTRATION_GRIDS,
+  CONCENTRATION_BASELINE_GRIDS,
   CONCENTRATION_REFERENCE,
   type ConcentrationSeed,
   type ConcentrationSummary,
@@ -136,7 +136,8 @@ function checkSettings(s: EquivalenceSettings): void {
   for (const needed of ["plain", CONCENTRATION_REFERENCE]) if (!s.arms.includes(needed)) throw new AntitrainError(`${what}: arms must include "${needed}"`);
   for (const task of CONCENTRATION_TASKS) {
     const chosen = s.chosen?.[task];
-    const missing = CONCENTRATION_GRIDS.filter((m) => chosen?.[m] === undefined);
+    // 01's earlier choices: the baselines' knobs; antitraining runs its loop's defaults (01's setting before it was tuned).
+    const missing = CONCENTRATION_BASELINE_GRIDS.filter((m) => chosen?.[m] === undefined);
     if (missing.length > 0) throw new AntitrainError(`${what}: chosen.${task} needs a setting for ${missing.join(", ")} (notebook 01's choices: st.EQUIVALENCE_CHOSEN)`);
   }
 }
